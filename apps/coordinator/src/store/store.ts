@@ -1,0 +1,115 @@
+import type { AccountId, NodeId, ZoneId } from '@meson/protocol'
+
+/**
+ * The coordinator's storage port. One implementation (kysely) serves SQLite and
+ * PostgreSQL; the compliance suite in `store.contract.ts` runs against both.
+ * Money is bigint base units (18 decimals); nothing here is ever a float.
+ */
+
+export type AccountRole = 'buyer' | 'operator'
+
+export interface Account {
+  readonly id: AccountId
+  readonly name: string
+  readonly role: AccountRole
+  /** EVM address (0x + 40 hex, checksummed or lowercase) for payouts, if bound. */
+  readonly payoutAddress: string | null
+  readonly createdAt: Date
+}
+
+export interface Zone {
+  readonly id: ZoneId
+  readonly accountId: AccountId
+  /** DNS label, unique across the network. */
+  readonly name: string
+  /** Absolute http(s) URL of the buyer's origin. */
+  readonly origin: string
+  /** Price charged to the buyer, token base units per GiB. */
+  readonly pricePerGiB: bigint
+  readonly createdAt: Date
+}
+
+export interface NodeRecord {
+  readonly id: NodeId
+  readonly operatorId: AccountId
+  /** ed25519 public key, base64url of the raw 32 bytes. */
+  readonly publicKey: string
+  readonly publicUrl: string
+  readonly version: string
+  readonly status: 'pending' | 'active' | 'down' | 'draining'
+  readonly registeredAt: Date
+  readonly lastHeartbeatAt: Date | null
+}
+
+/**
+ * Ledger accounts are strings with a kind prefix, e.g. `buyer:<accountId>`,
+ * `operator:<accountId>:pending`, `system:grants`, `system:revenue`.
+ */
+export type LedgerAccount = string
+
+export interface LedgerEntryInput {
+  readonly ledgerAccount: LedgerAccount
+  /** Signed amount in base units; the entries of one transaction sum to zero. */
+  readonly amount: bigint
+}
+
+export interface LedgerTransactionInput {
+  /** Idempotency key: posting the same id twice applies it once. */
+  readonly id: string
+  readonly kind: string
+  readonly memo?: string
+  readonly entries: readonly LedgerEntryInput[]
+}
+
+export interface LedgerEntry {
+  readonly transactionId: string
+  readonly kind: string
+  readonly memo: string | null
+  readonly ledgerAccount: LedgerAccount
+  readonly amount: bigint
+  readonly createdAt: Date
+}
+
+export type PostTransactionResult =
+  | { readonly status: 'applied' }
+  /** The id was posted before; nothing changed. */
+  | { readonly status: 'duplicate' }
+
+export type CreateZoneResult =
+  | { readonly status: 'created'; readonly zone: Zone }
+  | { readonly status: 'name-taken' }
+
+/** Storage port of the coordinator. All methods are safe to call concurrently. */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres'
+
+  createAccount(input: { name: string; role: AccountRole; payoutAddress?: string | null }): Promise<Account>
+  getAccount(id: AccountId): Promise<Account | undefined>
+  setPayoutAddress(id: AccountId, address: string | null): Promise<void>
+
+  /** Stores the SHA-256 (hex) of an API token for an account. */
+  addApiToken(accountId: AccountId, tokenHashHex: string): Promise<void>
+  findAccountByTokenHash(tokenHashHex: string): Promise<Account | undefined>
+
+  createZone(input: { accountId: AccountId; name: string; origin: string; pricePerGiB: bigint }): Promise<CreateZoneResult>
+  getZoneByName(name: string): Promise<Zone | undefined>
+  listZones(accountId: AccountId): Promise<readonly Zone[]>
+  /** Deletes the zone if that account owns it; returns whether it did. */
+  deleteZone(accountId: AccountId, name: string): Promise<boolean>
+
+  upsertNode(node: Omit<NodeRecord, 'registeredAt' | 'lastHeartbeatAt'>): Promise<NodeRecord>
+  getNode(id: NodeId): Promise<NodeRecord | undefined>
+  listNodes(filter?: { operatorId?: AccountId }): Promise<readonly NodeRecord[]>
+
+  /**
+   * Appends a balanced double-entry transaction atomically. Rejects (throws a
+   * StoreError with code `LEDGER_UNBALANCED`) when entries do not sum to zero or
+   * there are fewer than two. Entries are never updated or deleted.
+   */
+  postTransaction(tx: LedgerTransactionInput): Promise<PostTransactionResult>
+  /** Sum of all entries of a ledger account, exact. */
+  getBalance(ledgerAccount: LedgerAccount): Promise<bigint>
+  listEntries(ledgerAccount: LedgerAccount, options?: { limit?: number }): Promise<readonly LedgerEntry[]>
+
+  close(): Promise<void>
+}
