@@ -30,3 +30,18 @@ export function newAccountId(): AccountId {
 export function newZoneId(): ZoneId {
   return randomBase32Id('zon') as ZoneId
 }
+
+/** A ticket's nonce: `tn_` + 20 base32 characters (100 random bits). */
+export function newTicketNonce(): string {
+  return randomBase32Id('tn')
+}
+
+/** A usage report batch: `ub_` + 20 base32 characters; a UUID is accepted too. */
+export function newUsageBatchId(): string {
+  return randomBase32Id('ub')
+}
+
+/** A signed command: `cmd_` + 20 base32 characters. */
+export function newCommandId(): string {
+  return randomBase32Id('cmd')
+}

@@ -1,3 +1,88 @@
 export { BaseError, isErrorWithCode } from './errors.ts'
-export { newAccountId, newZoneId, randomBase32Id } from './ids.ts'
+export { newAccountId, newCommandId, newTicketNonce, newUsageBatchId, newZoneId, randomBase32Id } from './ids.ts'
 export type { AccountId, Brand, NodeId, ZoneId } from './ids.ts'
+export { fail, ok } from './result.ts'
+export type { Result } from './result.ts'
+
+export { decodeBase64Url, encodeBase64Url } from './base64url.ts'
+export { encodeBase32 } from './base32.ts'
+export { byteSizeSchema, formatByteSize, GIB, MAX_BYTE_SIZE, parseByteSize } from './units/byte-size.ts'
+export {
+  BASE_UNITS_PER_TOKEN,
+  formatTokenAmount,
+  formatTokenDecimal,
+  MAX_TOKEN_AMOUNT,
+  parseTokenAmount,
+  TOKEN_DECIMALS,
+  TOKEN_SYMBOL,
+  tokenAmountSchema,
+} from './units/token-amount.ts'
+export { costOfBytes, formatPricePerGiB, parsePricePerGiB, pricePerGiBSchema } from './units/price-per-gib.ts'
+export type { PricePerGiB } from './units/price-per-gib.ts'
+
+export { canonicalJson } from './canonical-json.ts'
+export {
+  exportPrivateKeyPem,
+  generateKeyPair,
+  importPrivateKeyPem,
+  isKeyObject,
+  PUBLIC_KEY_BYTES,
+  publicKeyFromString,
+  publicKeyObjectFrom,
+  publicKeyToString,
+  rawPublicKeyOf,
+} from './keys.ts'
+export type { KeyPair, VerifyKey } from './keys.ts'
+export {
+  isSigningPurpose,
+  SIGNATURE_BYTES,
+  signBytes,
+  SIGNING_PURPOSES,
+  signingInput,
+  signPayload,
+  verifyBytes,
+  verifyPayload,
+} from './signing.ts'
+export type { SigningPurpose } from './signing.ts'
+export { nodeIdFromPublicKey, nodeIdSchema, parseNodeId } from './node-id.ts'
+
+export {
+  counterSchema,
+  positiveUint64StringSchema,
+  publicKeyStringSchema,
+  randomIdSchema,
+  timestampMsSchema,
+  uint64StringSchema,
+  zoneRefSchema,
+} from './wire-scalars.ts'
+export { NODE_CAPABILITIES, publicUrlSchema, registrationSchema, semverSchema } from './registration.ts'
+export type { NodeCapability, Registration, RegistrationWire } from './registration.ts'
+export { cacheStatsSchema, heartbeatSchema } from './heartbeat.ts'
+export type { CacheStats, Heartbeat, HeartbeatWire } from './heartbeat.ts'
+export { MAX_USAGE_LINES, usageBatchIdSchema, usageLineSchema, usageReportSchema } from './usage-report.ts'
+export type { UsageLine, UsageReport, UsageReportWire } from './usage-report.ts'
+export { clientFieldFor, isClientCovered, parseClientField, ticketClientSchema } from './ticket-client.ts'
+export type { ClientRange } from './ticket-client.ts'
+export {
+  DEFAULT_TICKET_CLOCK_SKEW_MS,
+  encodeTicket,
+  isPathCovered,
+  MAX_TICKET_TOKEN_LENGTH,
+  ticketPathSchema,
+  ticketSchema,
+  verifyTicket,
+} from './ticket.ts'
+export type { Ticket, TicketRejection, TicketRequest, TicketWire, VerifyTicketResult } from './ticket.ts'
+export { openEnvelope, signedEnvelopeSchema, signEnvelope } from './signed-envelope.ts'
+export type { EnvelopeKey, EnvelopeRejection, OpenEnvelopeResult, SignedEnvelope } from './signed-envelope.ts'
+export {
+  commandSchema,
+  configArgsSchema,
+  DEFAULT_COMMAND_CLOCK_SKEW_MS,
+  drainArgsSchema,
+  purgeArgsSchema,
+  signCommand,
+  verifyCommand,
+} from './signed-command.ts'
+export type { Command, CommandRejection, CommandType, PurgeArgs, VerifyCommandResult } from './signed-command.ts'
+export { DEFAULT_REPLAY_GUARD_CAPACITY, ReplayGuard } from './replay-guard.ts'

@@ -1,0 +1,138 @@
+import type { KeyObject } from 'node:crypto'
+import { z } from 'zod'
+import { decodeBase64Url, encodeBase64Url } from './base64url.ts'
+import { canonicalJson } from './canonical-json.ts'
+import type { VerifyKey } from './keys.ts'
+import { nodeIdSchema } from './node-id.ts'
+import { signBytes, verifyBytes } from './signing.ts'
+import { isClientCovered, ticketClientSchema } from './ticket-client.ts'
+import { randomIdSchema, timestampMsSchema, uint64StringSchema, zoneRefSchema } from './wire-scalars.ts'
+
+/** Longest token accepted; a real one is about 400 characters. */
+export const MAX_TICKET_TOKEN_LENGTH = 4096
+/** Default tolerance for a node clock that runs behind the coordinator's. */
+export const DEFAULT_TICKET_CLOCK_SKEW_MS = 30_000
+
+/**
+ * A URL path as it appears on the request line (percent-encoded, so printable ASCII
+ * without spaces, RFC 3986 §3.3), starting with "/".
+ */
+export const ticketPathSchema = z.string().max(2048).regex(/^\/[\x21-\x7e]*$/, 'not an absolute URL path')
+
+/**
+ * A ticket: the coordinator's permission for one client to fetch `path` (or everything
+ * under it, if `prefix`) of `zone` from node `nodeId` until `expiresAt`, up to
+ * `byteBudget` bytes (the node meters the budget while serving). `nonce` makes each
+ * ticket unique and is the id usage reports refer to.
+ */
+export const ticketSchema = z
+  .strictObject({
+    v: z.literal(1),
+    zone: zoneRefSchema,
+    path: ticketPathSchema,
+    prefix: z.boolean(),
+    nodeId: nodeIdSchema,
+    client: ticketClientSchema,
+    issuedAt: timestampMsSchema,
+    expiresAt: timestampMsSchema,
+    byteBudget: uint64StringSchema,
+    nonce: randomIdSchema,
+  })
+  .refine((ticket) => ticket.expiresAt > ticket.issuedAt, { message: 'expiresAt must be after issuedAt', path: ['expiresAt'] })
+
+/** A ticket as code sees it (byteBudget parsed). */
+export type Ticket = z.output<typeof ticketSchema>
+/** A ticket as it travels (byteBudget a decimal string). */
+export type TicketWire = z.input<typeof ticketSchema>
+
+/**
+ * Encodes and signs a ticket as `base64url(canonical JSON) "." base64url(signature)`,
+ * URL-safe for `?mt=`. The signature (purpose 'ticket') covers exactly the encoded
+ * JSON bytes, so the verifier checks what it decodes, with no re-serialization.
+ */
+export function encodeTicket(privateKey: KeyObject, ticket: Ticket): string {
+  const json = Buffer.from(canonicalJson(ticket), 'utf8')
+  return `${encodeBase64Url(json)}.${signBytes(privateKey, json, 'ticket')}`
+}
+
+/** What the request being served must match. */
+export interface TicketRequest {
+  /** Current time, ms since the epoch (passed in: pure code reads no clock). */
+  readonly now: number
+  readonly nodeId: string
+  readonly zone: string
+  /** Request path as on the request line, without the query. */
+  readonly path: string
+  readonly clientIp: string
+  /** How far `issuedAt` may lie in the future; default {@link DEFAULT_TICKET_CLOCK_SKEW_MS}. */
+  readonly clockSkewMs?: number
+}
+
+export type TicketRejection =
+  | 'malformed'
+  | 'bad-signature'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'wrong-node'
+  | 'wrong-zone'
+  | 'wrong-path'
+  | 'wrong-client'
+
+export type VerifyTicketResult = { readonly ok: true; readonly ticket: Ticket } | { readonly ok: false; readonly reason: TicketRejection }
+
+/**
+ * Checks a ticket token against the coordinator's key and the request. Never throws.
+ * Order: shape, signature, time, then node, zone, path and client, so an unsigned
+ * token never learns which of its claims would have matched.
+ */
+export function verifyTicket(token: string, coordinatorPublicKey: VerifyKey, request: TicketRequest): VerifyTicketResult {
+  const decoded = decodeTicket(token)
+  if (decoded === undefined) return { ok: false, reason: 'malformed' }
+  if (!verifyBytes(coordinatorPublicKey, decoded.json, decoded.signature, 'ticket')) return { ok: false, reason: 'bad-signature' }
+  const { ticket } = decoded
+  const skewMs = request.clockSkewMs ?? DEFAULT_TICKET_CLOCK_SKEW_MS
+  if (request.now >= ticket.expiresAt) return { ok: false, reason: 'expired' }
+  if (request.now + skewMs < ticket.issuedAt) return { ok: false, reason: 'not-yet-valid' }
+  if (ticket.nodeId !== request.nodeId) return { ok: false, reason: 'wrong-node' }
+  if (ticket.zone !== request.zone) return { ok: false, reason: 'wrong-zone' }
+  if (!isPathCovered(ticket, request.path)) return { ok: false, reason: 'wrong-path' }
+  if (!isClientCovered(ticket.client, request.clientIp)) return { ok: false, reason: 'wrong-client' }
+  return { ok: true, ticket }
+}
+
+function decodeTicket(token: string): { json: Uint8Array; signature: string; ticket: Ticket } | undefined {
+  if (typeof token !== 'string' || token.length > MAX_TICKET_TOKEN_LENGTH) return undefined
+  const parts = token.split('.')
+  if (parts.length !== 2) return undefined
+  const [payloadPart = '', signature = ''] = parts
+  const json = decodeBase64Url(payloadPart)
+  if (json === undefined) return undefined
+  let raw: unknown
+  try {
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json))
+  } catch {
+    return undefined
+  }
+  const parsed = ticketSchema.safeParse(raw)
+  return parsed.success ? { json, signature, ticket: parsed.data } : undefined
+}
+
+/**
+ * True if the ticket allows `path`. A prefix covers whole segments only ("/img" covers
+ * "/img" and "/img/a.png", not "/imgs"), and a path with dot segments, raw or
+ * percent-encoded (RFC 3986 §5.2.4), or a backslash is never covered: servers that
+ * normalize it later could otherwise be led outside the prefix.
+ */
+export function isPathCovered(ticket: Pick<Ticket, 'path' | 'prefix'>, path: string): boolean {
+  if (!path.startsWith('/') || path.includes('\\') || hasDotSegment(path)) return false
+  if (!ticket.prefix) return path === ticket.path
+  if (ticket.path.endsWith('/')) return path.startsWith(ticket.path)
+  return path === ticket.path || path.startsWith(`${ticket.path}/`)
+}
+
+function hasDotSegment(path: string): boolean {
+  return path.split('/').some((segment) => {
+    const decoded = segment.toLowerCase().replaceAll('%2e', '.')
+    return decoded === '.' || decoded === '..'
+  })
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod'
+import { nodeIdSchema } from './node-id.ts'
+import { positiveUint64StringSchema, randomIdSchema, timestampMsSchema, zoneRefSchema } from './wire-scalars.ts'
+
+/** Most lines one report may carry; a node with more sends several batches. */
+export const MAX_USAGE_LINES = 10_000
+
+/** A batch id: `ub_` + 20 base32 characters, or a UUID. */
+export const usageBatchIdSchema = z.union([z.string().regex(/^ub_[a-z2-7]{20}$/), z.uuid()])
+
+/** Bytes served under one ticket. */
+export const usageLineSchema = z.strictObject({
+  /** The nonce of the ticket the bytes were served under. */
+  ticketId: randomIdSchema,
+  zone: zoneRefSchema,
+  bytes: positiveUint64StringSchema,
+})
+
+/**
+ * A node's usage report, signed by the node (purpose 'usage-report'). Idempotent by
+ * `batchId`: the coordinator applies a batch once however often it arrives. A ticket
+ * appears at most once per batch (the node sums its bytes first).
+ */
+export const usageReportSchema = z.strictObject({
+  batchId: usageBatchIdSchema,
+  nodeId: nodeIdSchema,
+  createdAt: timestampMsSchema,
+  lines: z
+    .array(usageLineSchema)
+    .min(1)
+    .max(MAX_USAGE_LINES)
+    .refine((lines) => new Set(lines.map((line) => line.ticketId)).size === lines.length, 'a ticket appears twice in one batch'),
+})
+
+export type UsageLine = z.output<typeof usageLineSchema>
+/** A usage report as code sees it (bigints parsed). */
+export type UsageReport = z.output<typeof usageReportSchema>
+/** A usage report as it travels (bigints as decimal strings). */
+export type UsageReportWire = z.input<typeof usageReportSchema>
