@@ -100,6 +100,11 @@ export interface Store {
   upsertNode(node: Omit<NodeRecord, 'registeredAt' | 'lastHeartbeatAt'>): Promise<NodeRecord>
   getNode(id: NodeId): Promise<NodeRecord | undefined>
   listNodes(filter?: { operatorId?: AccountId }): Promise<readonly NodeRecord[]>
+  /**
+   * Records a heartbeat time for a node (the only way `lastHeartbeatAt` is set);
+   * status is left alone. Returns false when there is no such node.
+   */
+  recordHeartbeat(id: NodeId, at: Date): Promise<boolean>
 
   /**
    * Appends a balanced double-entry transaction atomically. Rejects (throws a

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { after, describe, it } from 'node:test'
+import pg from 'pg'
+import { runStoreContract } from '../../store/store.contract.ts'
+import { openStore } from './open-store.ts'
+
+/*
+ * Runs the Store contract against a real PostgreSQL. Every store of this run lives
+ * in its own schema `meson_test_<run>_<n>`, all dropped at the end. Without a
+ * reachable server the suite is skipped, except in CI, where that is a failure.
+ */
+
+const url = process.env['MESON_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
+const isCi = process.env['CI'] === 'true'
+const runId = randomBytes(4).toString('hex')
+const schemas: string[] = []
+
+function nextSchema(): string {
+  const schema = `meson_test_${runId}_${schemas.length + 1}`
+  schemas.push(schema)
+  return schema
+}
+
+async function whyUnreachable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 })
+  try {
+    await client.connect()
+    await client.query('select 1')
+    return undefined
+  } catch (error) {
+    return error instanceof Error ? error.message : 'connection failed'
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+async function dropSchemas(): Promise<void> {
+  if (schemas.length === 0) return
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    // The names are ours (hex run id + counter), so quoting is enough.
+    for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`)
+  } finally {
+    await client.end()
+  }
+}
+
+const unreachable = await whyUnreachable()
+
+if (unreachable !== undefined && isCi) {
+  it('reaches PostgreSQL (required in CI)', () => {
+    assert.fail(`PostgreSQL at MESON_TEST_PG_URL is unreachable: ${unreachable}`)
+  })
+} else if (unreachable !== undefined) {
+  describe('PostgreSQL store', { skip: `PostgreSQL unreachable (${unreachable}); set MESON_TEST_PG_URL to run these tests` }, () => {
+    it('runs the Store contract')
+  })
+} else {
+  after(dropSchemas)
+
+  runStoreContract('PostgreSQL', () => openStore({ url, schema: nextSchema() }))
+
+  describe('PostgreSQL store schemas', () => {
+    it('keeps its data and runs migrations once when reopened', async () => {
+      const schema = nextSchema()
+      const applied: string[] = []
+      const logger = { info: (fields: object) => applied.push(JSON.stringify(fields)), error: () => undefined }
+      const first = await openStore({ url, schema, logger })
+      const account = await first.createAccount({ name: 'Persistent', role: 'operator' })
+      await first.close()
+      const second = await openStore({ url, schema, logger })
+      try {
+        assert.deepEqual(await second.getAccount(account.id), account)
+        assert.deepEqual(applied, [JSON.stringify({ migration: '0001-initial' })])
+      } finally {
+        await second.close()
+      }
+    })
+
+    it('lets two coordinators start at once on a fresh schema', async () => {
+      const schema = nextSchema()
+      const stores = await Promise.all([openStore({ url, schema }), openStore({ url, schema })])
+      try {
+        const [a, b] = stores
+        const account = await a.createAccount({ name: 'Shared', role: 'buyer' })
+        assert.deepEqual(await b.getAccount(account.id), account)
+      } finally {
+        await Promise.all(stores.map((store) => store.close()))
+      }
+    })
+
+    it('applies a transaction once when two coordinators post the same id', async () => {
+      const schema = nextSchema()
+      const stores = await Promise.all([openStore({ url, schema }), openStore({ url, schema })])
+      try {
+        const [a, b] = stores
+        const tx = {
+          id: 'shared-id',
+          kind: 'grant',
+          entries: [
+            { ledgerAccount: 'system:grants', amount: -5n },
+            { ledgerAccount: 'buyer:a', amount: 5n },
+          ],
+        }
+        const results = await Promise.all([a, b, a, b].map((store) => store.postTransaction(tx)))
+        assert.equal(results.filter((result) => result.status === 'applied').length, 1)
+        assert.equal(await b.getBalance('buyer:a'), 5n)
+      } finally {
+        await Promise.all(stores.map((store) => store.close()))
+      }
+    })
+
+    it('refuses a schema name that would need quoting', async () => {
+      await assert.rejects(openStore({ url, schema: 'Bad"Name' }), { code: 'STORE_OPTION_UNSUPPORTED' })
+    })
+
+    it('says STORE_UNAVAILABLE when the server cannot be reached', async () => {
+      await assert.rejects(openStore({ url: 'postgres://postgres@127.0.0.1:1/test' }), { code: 'STORE_UNAVAILABLE' })
+    })
+  })
+}

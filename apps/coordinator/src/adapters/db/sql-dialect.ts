@@ -1,0 +1,2 @@
+/** The SQL dialects the storage layer speaks; the same as `Store['dialect']`. */
+export type SqlDialect = 'sqlite' | 'postgres'
