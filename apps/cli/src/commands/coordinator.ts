@@ -1,6 +1,67 @@
+import { CommanderError } from 'commander'
 import type { Command } from 'commander'
+import { createLogger, loadConfig, startCoordinator } from '@meson/coordinator'
 
-/** `meson-net coordinator`: placeholder until the coordinator wiring lands. */
+/** Exit code for a configuration a person must fix (as sysexits' EX_USAGE family does). */
+export const EXIT_BAD_CONFIG = 2
+
+interface CoordinatorFlags {
+  readonly port?: string
+  readonly host?: string
+  readonly db?: string
+  readonly dataDir?: string
+  readonly adminToken?: string
+  readonly config?: string
+  readonly logLevel?: string
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      resolve(signal)
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  })
+}
+
+/** Runs the coordinator until SIGINT/SIGTERM; then closes the server, then the store. */
+async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
+  const loaded = loadConfig({
+    configPath: flags.config,
+    flags: { port: flags.port, host: flags.host, db: flags.db, dataDir: flags.dataDir, adminToken: flags.adminToken, logLevel: flags.logLevel },
+  })
+  if (!loaded.ok) {
+    process.stderr.write(`meson-net: ${loaded.error.message}\n`)
+    // CommanderError carries the exit code through runCli without printing again.
+    throw new CommanderError(EXIT_BAD_CONFIG, loaded.error.code, loaded.error.message)
+  }
+  // Logs go to stderr: stdout carries the one line a script waits for (the URL).
+  const logger = createLogger({ level: loaded.config.logLevel, destination: 'stderr' })
+  const stopSignal = waitForStopSignal()
+  const coordinator = await startCoordinator(loaded.config, { logger })
+  process.stdout.write(`coordinator listening on ${coordinator.url}\n`)
+  const signal = await stopSignal
+  logger.info({ signal }, 'stopping')
+  await coordinator.close()
+}
+
+/** `meson-net coordinator`: runs the control plane (HTTP API) in the foreground. */
 export function registerCoordinatorCommand(program: Command): void {
-  program.command('coordinator').description('run the coordinator (control plane)')
+  program
+    .command('coordinator')
+    .description('run the coordinator (control plane)')
+    .option('--port <port>', 'TCP port of the HTTP API; 0 picks a free one (default 7400)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--db <url>', 'sqlite:<path>, sqlite::memory:, postgres://... (default sqlite:<data-dir>/coordinator.db)')
+    .option('--data-dir <dir>', 'directory for the database and the admin token file (default ./.data/coordinator)')
+    .option('--admin-token <token>', 'admin API token, at least 16 characters (default: generated into <data-dir>/admin-token)')
+    .option('--config <path>', 'JSON config file (flags and MESON_* variables take precedence)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
+    .action(async (flags: CoordinatorFlags) => {
+      await runCoordinator(flags)
+    })
 }

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { LogController } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
+import type { Logger } from 'pino'
+import { ApiError } from '../../api/api-error.ts'
+import type { AdminSecret } from '../../auth/admin-secret.ts'
+import type { CoordinatorConfig } from '../../config.ts'
+import type { Store } from '../../store/store.ts'
+import { API_ROUTES } from './api-routes.ts'
+import { authenticate } from './authenticate.ts'
+import type { Caller } from './caller.ts'
+import { createHttpMetrics } from './http-metrics.ts'
+import type { HttpMetrics } from './http-metrics.ts'
+import { buildOpenApiDocument } from './openapi-document.ts'
+import type { Route, RouteContext } from './route-spec.ts'
+import { toErrorReply } from './to-error-reply.ts'
+
+export interface BuildHttpServerParameters {
+  readonly config: CoordinatorConfig
+  readonly store: Store
+  readonly adminSecret: AdminSecret
+  readonly logger: Logger
+  /** Version shown in the OpenAPI document. */
+  readonly version: string
+  readonly routes?: readonly Route[]
+}
+
+export interface HttpServer {
+  readonly app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>
+  readonly metrics: HttpMetrics
+}
+
+/** Answers with `{ error: { code, message } }`; logs only what is our fault, with its request id. */
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const answer = toErrorReply(error, request.id)
+  if (answer.isUnexpected) request.log.error({ err: error, route: request.routeOptions.url }, 'request failed')
+  else if (answer.status >= 500) request.log.warn({ err: error, code: answer.code }, 'request failed')
+  else request.log.debug({ code: answer.code, status: answer.status }, 'request refused')
+  return reply.status(answer.status).type('application/json; charset=utf-8').send({ error: { code: answer.code, message: answer.message } })
+}
+
+/** Builds (does not start) the Fastify server of the coordinator API. */
+export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServer {
+  const { config, store, adminSecret, logger } = parameters
+  const routes = parameters.routes ?? API_ROUTES
+  const metrics = createHttpMetrics()
+  const app = Fastify({
+    loggerInstance: logger,
+    // Per-request logging is off by design (STYLE.md): metrics count requests; logs hold
+    // lifecycle events and errors. (`logController` is Fastify 5's non-deprecated form.)
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => randomUUID(),
+    // Ids come from us, never from a client header that could forge log correlation.
+    requestIdHeader: false,
+    // Refusals raised before routing (bad URL encoding, overlong path parameters).
+    frameworkErrors: (error, request, reply) => {
+      void sendError(error, request, reply)
+    },
+  })
+
+  // JSON only: a text/plain body on a JSON route is a client mistake, answered with 415.
+  app.removeContentTypeParser('text/plain')
+
+  let openApiDocument: unknown
+  const context: RouteContext = {
+    store,
+    config,
+    adminSecret,
+    renderMetrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() }),
+    openApiDocument: () => (openApiDocument ??= buildOpenApiDocument(routes, { version: parameters.version })),
+  }
+  const authDependencies = { adminSecret, findAccountByTokenHash: (hash: string) => store.findAccountByTokenHash(hash) }
+  // A WeakMap instead of decorating FastifyRequest keeps types honest without module augmentation.
+  const callers = new WeakMap<FastifyRequest, Caller>()
+
+  app.setErrorHandler(sendError)
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? ''
+    const error = new ApiError('NOT_FOUND', `no route ${request.method} ${path.slice(0, 200)}`)
+    return reply.status(404).type('application/json; charset=utf-8').send({ error: { code: error.code, message: error.shortMessage } })
+  })
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest({ method: request.method, route: request.routeOptions.url ?? 'unmatched', statusCode: reply.statusCode }, reply.elapsedTime / 1000)
+    done()
+  })
+
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      // Auth runs before the body is read, so strangers cannot make us parse a megabyte.
+      onRequest: async (request) => {
+        callers.set(request, await authenticate(request.headers.authorization, route.auth, authDependencies))
+      },
+      handler: async (request, reply) => {
+        const caller = callers.get(request) ?? { kind: 'anonymous' }
+        const answer = await route.run({ params: request.params, query: request.query, body: request.body, caller }, context)
+        void reply.status(answer.status)
+        if (answer.contentType !== undefined) void reply.type(answer.contentType)
+        return reply.send(answer.body)
+      },
+    })
+  }
+  return { app, metrics }
+}

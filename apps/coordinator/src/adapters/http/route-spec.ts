@@ -1,0 +1,106 @@
+import type { z } from 'zod'
+import type { CoordinatorConfig } from '../../config.ts'
+import type { AdminSecret } from '../../auth/admin-secret.ts'
+import { ApiError } from '../../api/api-error.ts'
+import { formatZodError } from '../../api/format-zod-error.ts'
+import type { Account, Store } from '../../store/store.ts'
+import type { AuthRequirement, Caller } from './caller.ts'
+
+/** What every handler may use; built once per server. */
+export interface RouteContext {
+  readonly store: Store
+  readonly config: CoordinatorConfig
+  readonly adminSecret: AdminSecret
+  /** Prometheus text of this instance's registry. */
+  readonly renderMetrics: () => Promise<{ readonly contentType: string; readonly text: string }>
+  readonly openApiDocument: () => unknown
+}
+
+/** A handler's answer; `body` is JSON unless `contentType` says otherwise. */
+export interface RouteReply {
+  readonly status: number
+  readonly body?: unknown
+  readonly contentType?: string
+}
+
+export interface ResponseSpec {
+  readonly description: string
+  readonly schema?: z.ZodType
+  /** Defaults to application/json. */
+  readonly contentType?: string
+}
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined
+
+export interface RouteInput<P, Q, B> {
+  readonly params: Parsed<P>
+  readonly query: Parsed<Q>
+  readonly body: Parsed<B>
+  readonly caller: Caller
+}
+
+export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  /** Fastify pattern, e.g. `/v1/zones/:name`; also the metrics `route` label. */
+  readonly url: string
+  readonly summary: string
+  readonly auth: AuthRequirement
+  readonly params?: P
+  readonly query?: Q
+  readonly body?: B
+  readonly responses: Readonly<Record<number, ResponseSpec>>
+  readonly handle: (input: RouteInput<P, Q, B>, context: RouteContext) => Promise<RouteReply>
+}
+
+/** A route with its types erased, as the server and the OpenAPI builder see it. */
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  readonly url: string
+  readonly summary: string
+  readonly auth: AuthRequirement
+  readonly params: z.ZodType | undefined
+  readonly query: z.ZodType | undefined
+  readonly body: z.ZodType | undefined
+  readonly responses: Readonly<Record<number, ResponseSpec>>
+  /** Parses the raw parts with the route's schemas, then runs the handler. */
+  readonly run: (raw: { params: unknown; query: unknown; body: unknown; caller: Caller }, context: RouteContext) => Promise<RouteReply>
+}
+
+// When S is a schema the spec holds it, so `undefined` only arrives when S is undefined too.
+function parsePart<S extends z.ZodType | undefined>(schema: S | undefined, value: unknown, location: string): Parsed<S>
+function parsePart(schema: z.ZodType | undefined, value: unknown, location: string): unknown {
+  if (schema === undefined) return undefined
+  const result = schema.safeParse(value)
+  if (!result.success) throw new ApiError('INVALID_REQUEST', formatZodError(result.error, location))
+  return result.data
+}
+
+/** Declares a route: its schemas drive both validation and the OpenAPI document. */
+export function defineRoute<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<P, Q, B>): Route {
+  return {
+    method: spec.method,
+    url: spec.url,
+    summary: spec.summary,
+    auth: spec.auth,
+    params: spec.params,
+    query: spec.query,
+    body: spec.body,
+    responses: spec.responses,
+    run: async (raw, context) => {
+      const params = parsePart(spec.params, raw.params, 'params')
+      const query = parsePart(spec.query, raw.query, 'query')
+      const body = parsePart(spec.body, raw.body, 'body')
+      return spec.handle({ params, query, body, caller: raw.caller }, context)
+    },
+  }
+}
+
+/** The caller's account; the auth hook has already enforced that there is one. */
+export function requireAccount(caller: Caller): Account {
+  if (caller.kind !== 'account') throw new ApiError('UNAUTHENTICATED', 'this route needs an account token')
+  return caller.account
+}

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { loadConfig, parseConfig } from './config.ts'
+import type { ConfigSources } from './config.ts'
+
+describe('parseConfig', () => {
+  it('fills every key with its default when no source is given', () => {
+    const result = parseConfig({})
+    assert.ok(result.ok)
+    assert.deepEqual(result.config, {
+      port: 7400,
+      host: '127.0.0.1',
+      dataDir: './.data/coordinator',
+      db: 'sqlite:.data/coordinator/coordinator.db',
+      adminToken: undefined,
+      logLevel: 'info',
+      bodyLimitBytes: 1048576,
+      defaultPricePerGiB: 10n ** 16n,
+    })
+  })
+
+  it('returns a frozen config', () => {
+    const result = parseConfig({})
+    assert.ok(result.ok)
+    assert.ok(Object.isFrozen(result.config))
+  })
+
+  const precedence: readonly { name: string; sources: ConfigSources; expected: number }[] = [
+    { name: 'flags over env and file', sources: { flags: { port: '1' }, env: { MESON_COORDINATOR_PORT: '2' }, file: { path: 'c.json', content: { port: 3 } } }, expected: 1 },
+    { name: 'env over file', sources: { env: { MESON_COORDINATOR_PORT: '2' }, file: { path: 'c.json', content: { port: 3 } } }, expected: 2 },
+    { name: 'file over default', sources: { file: { path: 'c.json', content: { port: 3 } } }, expected: 3 },
+    { name: 'an empty env variable as unset', sources: { env: { MESON_COORDINATOR_PORT: '' }, file: { path: 'c.json', content: { port: 3 } } }, expected: 3 },
+    { name: 'port 0 (a random free port)', sources: { flags: { port: '0' } }, expected: 0 },
+  ]
+  for (const row of precedence) {
+    it(`takes ${row.name}`, () => {
+      const result = parseConfig(row.sources)
+      assert.ok(result.ok)
+      assert.equal(result.config.port, row.expected)
+    })
+  }
+
+  it('reads a price with the MSN symbol', () => {
+    const result = parseConfig({ env: { MESON_DEFAULT_PRICE_PER_GIB: '0.05 MSN' } })
+    assert.ok(result.ok)
+    assert.equal(result.config.defaultPricePerGiB, 50000000000000000n)
+  })
+
+  it('derives the default db from dataDir', () => {
+    const result = parseConfig({ env: { MESON_DATA_DIR: '/var/lib/meson' } })
+    assert.ok(result.ok)
+    assert.equal(result.config.db, 'sqlite:/var/lib/meson/coordinator.db')
+  })
+
+  it('keeps an explicit db and parses the price as bigint', () => {
+    const result = parseConfig({ flags: { db: 'postgres://u@h/db', defaultPricePerGiB: '123456789012345678901234' } })
+    assert.ok(result.ok)
+    assert.equal(result.config.db, 'postgres://u@h/db')
+    assert.equal(result.config.defaultPricePerGiB, 123456789012345678901234n)
+  })
+
+  const rejections: readonly { name: string; sources: ConfigSources; message: string }[] = [
+    { name: 'a non-numeric port', sources: { flags: { port: 'abc' } }, message: 'config: port: expected an integer between 0 and 65535 (from --port)' },
+    { name: 'a port above 65535', sources: { env: { MESON_COORDINATOR_PORT: '70000' } }, message: 'config: port: expected an integer between 0 and 65535 (from MESON_COORDINATOR_PORT)' },
+    { name: 'a fractional port', sources: { file: { path: 'c.json', content: { port: 80.5 } } }, message: 'config: port: expected an integer between 0 and 65535 (from config file c.json)' },
+    { name: 'a negative port', sources: { flags: { port: '-1' } }, message: 'config: port: expected an integer between 0 and 65535 (from --port)' },
+    { name: 'a short admin token', sources: { env: { MESON_ADMIN_TOKEN: 'short' } }, message: 'config: adminToken: expected at least 16 characters (from MESON_ADMIN_TOKEN)' },
+    { name: 'an admin token with spaces', sources: { flags: { adminToken: 'has a space in it, sixteen+' } }, message: 'config: adminToken: expected printable ASCII without spaces (from --admin-token)' },
+    { name: 'an unknown log level', sources: { flags: { logLevel: 'loud' } }, message: 'config: logLevel: expected one of fatal, error, warn, info, debug, trace, silent (from --log-level)' },
+    { name: 'a tiny body limit', sources: { file: { path: 'c.json', content: { bodyLimitBytes: 10 } } }, message: 'config: bodyLimitBytes: expected an integer between 1024 and 67108864 (from config file c.json)' },
+    { name: 'a database of another kind', sources: { flags: { db: 'mysql://root:secret@h/db' } }, message: 'config: db: expected sqlite:<path>, sqlite::memory:, file:///<path>, postgres://... or a file path (from --db)' },
+    { name: 'a float price without symbol', sources: { env: { MESON_DEFAULT_PRICE_PER_GIB: '0.5' } }, message: 'config: defaultPricePerGiB: expected base units as a decimal string ("50000000000000000") or a token amount ("0.05 MSN") (from MESON_DEFAULT_PRICE_PER_GIB)' },
+    { name: 'a zero price', sources: { env: { MESON_DEFAULT_PRICE_PER_GIB: '0' } }, message: 'config: defaultPricePerGiB: expected an amount greater than zero (from MESON_DEFAULT_PRICE_PER_GIB)' },
+    { name: 'an unknown key in the file', sources: { file: { path: 'c.json', content: { prot: 1 } } }, message: 'config: prot: unknown key (from config file c.json)' },
+    { name: 'a file that is not an object', sources: { file: { path: 'c.json', content: [1] } }, message: 'config: config: expected a JSON object (from config file c.json)' },
+    { name: 'a host with a slash', sources: { flags: { host: 'http://x' } }, message: 'config: host: expected a host name or IP address (from --host)' },
+  ]
+  for (const row of rejections) {
+    it(`rejects ${row.name}, naming the key and the source`, () => {
+      const result = parseConfig(row.sources)
+      assert.equal(result.ok, false)
+      assert.ok(!result.ok)
+      assert.equal(result.error.message, row.message)
+      assert.equal(result.error.code, 'CONFIG_INVALID')
+    })
+  }
+
+  it('never echoes a rejected value (it may be a secret)', () => {
+    const result = parseConfig({ flags: { db: 'mysql://root:hunter2hunter2@h/db' } })
+    assert.ok(!result.ok)
+    assert.ok(!result.error.message.includes('hunter2'))
+  })
+})
+
+describe('loadConfig', () => {
+  it('reads the JSON file named by --config under the env and flags', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meson-config-'))
+    const path = join(dir, 'coordinator.json')
+    writeFileSync(path, JSON.stringify({ port: 9000, host: '0.0.0.0', logLevel: 'warn' }))
+    const result = loadConfig({ configPath: path, flags: { host: undefined, logLevel: 'debug' }, env: { MESON_COORDINATOR_PORT: '9001' } })
+    assert.ok(result.ok)
+    assert.equal(result.config.port, 9001)
+    assert.equal(result.config.host, '0.0.0.0')
+    assert.equal(result.config.logLevel, 'debug')
+  })
+
+  it('reports a missing file and a file that is not JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meson-config-'))
+    const missing = loadConfig({ configPath: join(dir, 'nope.json'), env: {} })
+    assert.ok(!missing.ok)
+    assert.match(missing.error.message, /^config: config: cannot read the file \(ENOENT\)/)
+    const bad = join(dir, 'bad.json')
+    writeFileSync(bad, '{ port: ')
+    const notJson = loadConfig({ configPath: bad, env: {} })
+    assert.ok(!notJson.ok)
+    assert.match(notJson.error.message, /the file is not valid JSON/)
+  })
+})

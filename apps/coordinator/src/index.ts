@@ -1,0 +1,6 @@
+export { startCoordinator } from './main.ts'
+export type { RunningCoordinator, StartCoordinatorOptions } from './main.ts'
+export { CONFIG_KEYS, loadConfig, parseConfig } from './config.ts'
+export type { ConfigKey, ConfigSources, CoordinatorConfig, LoadConfigInput, LogLevel, ParseConfigResult } from './config.ts'
+export { ConfigError } from './config-error.ts'
+export { createLogger } from './adapters/log/create-logger.ts'
