@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { registerCoordinatorCommand } from './commands/coordinator.ts'
+import { registerDemoCommand } from './commands/demo.ts'
 import { registerNodeCommand } from './commands/node.ts'
 import { registerVersionCommand } from './commands/version.ts'
 import { CLI_VERSION } from './version.ts'
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerVersionCommand(program)
   registerCoordinatorCommand(program)
   registerNodeCommand(program)
+  registerDemoCommand(program)
   return program
 }
 

@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander'
 import type { Command } from 'commander'
 import { createLogger, loadConfig, startCoordinator } from '@meson/coordinator'
+import { waitForStopSignal } from '../wait-for-stop-signal.ts'
 
 /** Exit code for a configuration a person must fix (as sysexits' EX_USAGE family does). */
 export const EXIT_BAD_CONFIG = 2
@@ -13,19 +14,6 @@ interface CoordinatorFlags {
   readonly adminToken?: string
   readonly config?: string
   readonly logLevel?: string
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function waitForStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-      resolve(signal)
-    }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
-  })
 }
 
 /** Runs the coordinator until SIGINT/SIGTERM; then closes the server, then the store. */
