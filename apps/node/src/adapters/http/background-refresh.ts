@@ -1,0 +1,67 @@
+import type { CacheEntry } from '../../store/cache-store.ts'
+import { buildValidationHeaders, freshenStoredHeaders, isNotModifiedFor } from '../../cache-policy/index.ts'
+import type { CacheContext } from './cache-context.ts'
+import { toHeaderMap } from './header-fields.ts'
+import { fetchAndRelay, fillRequestHeaders, relayAndMaybeStore } from './origin-fill.ts'
+import type { FillRequest } from './origin-fill.ts'
+import type { RelayOutcome } from './relay-origin-response.ts'
+
+/**
+ * Fills the whole object with no client waiting (after a Range miss), as the collapse
+ * leader for its key, unless a fill for the key is already running.
+ */
+export function startBackgroundFill(context: CacheContext, request: FillRequest): void {
+  if (context.collapser.isInFlight(request.primaryKey)) return
+  const ticket = context.collapser.join(request.primaryKey)
+  if (ticket.role !== 'leader') return
+  const background: FillRequest = { ...request, method: 'GET', res: undefined }
+  void (async () => {
+    let outcome: RelayOutcome | undefined
+    try {
+      outcome = await fetchAndRelay(context, background, 'uri-miss', () => ticket.settle('not-shared'))
+    } catch (error) {
+      context.onBackgroundError(error)
+    } finally {
+      ticket.settle(outcome?.kind === 'complete' && outcome.isStored ? 'stored' : 'failed')
+    }
+  })()
+}
+
+/**
+ * stale-while-revalidate (RFC 5861 §3): validates the entry in the background, one
+ * refresh per stored variant at a time. A 5xx or a failure keeps the stored response.
+ */
+export function startBackgroundRevalidation(context: CacheContext, request: FillRequest, entry: CacheEntry): void {
+  const key = `${request.primaryKey}\n\n${entry.response.secondaryKey}`
+  if (context.backgroundFills.has(key)) return
+  context.backgroundFills.add(key)
+  const background: FillRequest = { ...request, method: 'GET', res: undefined }
+  void (async () => {
+    try {
+      context.metrics.revalidations.inc()
+      const requestTimeMs = context.clock.nowMs()
+      const originResponse = await context.origin.request({ method: 'GET', path: background.path, headers: fillRequestHeaders(context, background, buildValidationHeaders(entry.response)) })
+      const responseTimeMs = context.clock.nowMs()
+      const status = originResponse.statusCode ?? 502
+      if (status === 304) {
+        originResponse.resume()
+        const notModifiedHeaders = toHeaderMap(originResponse.headers)
+        if (!isNotModifiedFor(entry.response, notModifiedHeaders)) return
+        await context.store.updateResponse(entry, { ...entry.response, headers: freshenStoredHeaders(entry.response, notModifiedHeaders), requestTimeMs, responseTimeMs })
+        return
+      }
+      if (status >= 500) {
+        // A 5xx must not replace a good stored response (RFC 5861 §4 spirit).
+        originResponse.resume()
+        context.metrics.originErrors.inc()
+        return
+      }
+      await relayAndMaybeStore(context, background, originResponse, { requestTimeMs, responseTimeMs }, 'stale')
+    } catch (error) {
+      context.metrics.originErrors.inc()
+      context.onBackgroundError(error)
+    } finally {
+      context.backgroundFills.delete(key)
+    }
+  })()
+}

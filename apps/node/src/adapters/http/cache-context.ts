@@ -1,0 +1,30 @@
+import type { RequestCollapser } from '../../collapsing/request-collapser.ts'
+import type { OriginClient } from '../../origin/origin-client.ts'
+import type { CacheStore } from '../../store/cache-store.ts'
+import type { ServerMetrics } from './server-metrics.ts'
+
+/** A source of the local time in ms; tests pass a fixed or stepped one. */
+export interface Clock {
+  nowMs(): number
+}
+
+/** The system clock. */
+export const systemClock: Clock = { nowMs: () => Date.now() }
+
+/** What the caching request handlers share: collaborators and limits, built once. */
+export interface CacheContext {
+  readonly store: CacheStore
+  readonly origin: OriginClient
+  readonly originUrl: URL
+  /** `host[:port]` of the origin, for the `Host` field sent to it. */
+  readonly originHost: string
+  readonly collapser: RequestCollapser
+  readonly metrics: ServerMetrics
+  readonly clock: Clock
+  /** Responses bigger than this are relayed but never stored. */
+  readonly maxObjectSizeBytes: number
+  /** Keys with a background refresh (stale-while-revalidate, Range fill) in flight. */
+  readonly backgroundFills: Set<string>
+  /** Reports errors of background work, which has no client to answer. */
+  readonly onBackgroundError: (error: unknown) => void
+}

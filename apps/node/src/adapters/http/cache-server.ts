@@ -1,0 +1,133 @@
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { ADMIN_PATH_PREFIX, handleAdminRequest } from './admin-routes.ts'
+import type { AdminRoutesContext } from './admin-routes.ts'
+import type { CacheContext } from './cache-context.ts'
+import { handleCacheableRequest } from './cacheable-request-handler.ts'
+import { sendErrorResponse } from './error-response.ts'
+import { forwardUnsafeRequest } from './unsafe-request-forwarder.ts'
+
+/** Limits on what clients may send, against oversized and slow (slowloris) requests. */
+export interface ClientLimits {
+  readonly maxHeaderSizeBytes: number
+  readonly maxHeaderCount: number
+  readonly headersTimeoutMs: number
+  readonly requestTimeoutMs: number
+  readonly keepAliveTimeoutMs: number
+}
+
+export interface CacheServerParameters {
+  readonly context: CacheContext
+  readonly admin: AdminRoutesContext
+  readonly limits: ClientLimits
+  /** Serve `/_meson/*` on this server (false when they have a port of their own). */
+  readonly servesAdminRoutes: boolean
+}
+
+/** A listening HTTP server with a bounded, graceful close. */
+export interface ListeningServer {
+  readonly server: Server
+  readonly url: string
+  /** Stops accepting, lets in-flight responses finish for up to `graceMs`, then cuts the rest. */
+  close(graceMs: number): Promise<void>
+}
+
+/** Creates the node's caching reverse-proxy server on `node:http` (not listening yet). */
+export function createCacheServer(parameters: CacheServerParameters): Server {
+  const { context, admin, limits } = parameters
+  const server = createServer(
+    {
+      maxHeaderSize: limits.maxHeaderSizeBytes,
+      // Node refuses headersTimeout > requestTimeout; a request can't outlive its headers.
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // The header/request timeouts are only enforced on this tick (30 s by default).
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+      noDelay: true,
+    },
+    (req, res) => {
+      dispatch(req, res).catch((error: unknown) => {
+        context.onBackgroundError(error)
+        sendErrorResponse(res, 'INTERNAL', 'Internal error.')
+      })
+    },
+  )
+  // Node keeps at most this many header fields and drops the rest silently; one more
+  // than the limit lets us tell "too many" apart and answer 431 (RFC 6585 §5).
+  server.maxHeadersCount = limits.maxHeaderCount + 1
+  server.on('clientError', answerClientError)
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.rawHeaders.length / 2 > limits.maxHeaderCount) {
+      res.shouldKeepAlive = false
+      return sendErrorResponse(res, 'HEADERS_TOO_LARGE', `At most ${limits.maxHeaderCount} header fields are accepted.`)
+    }
+    const method = req.method ?? 'GET'
+    const url = req.url ?? '/'
+    if (!url.startsWith('/')) return sendErrorResponse(res, 'BAD_REQUEST', 'Only origin-form request targets are accepted.')
+    if (parameters.servesAdminRoutes && url.startsWith(ADMIN_PATH_PREFIX)) return handleAdminRequest(admin, req, res)
+    if (method === 'GET' || method === 'HEAD') return handleCacheableRequest(context, req, res, method)
+    return forwardUnsafeRequest(context, req, res)
+  }
+  return server
+}
+
+/** Creates the admin-only server for `--admin-port`. */
+export function createAdminServer(admin: AdminRoutesContext, limits: ClientLimits): Server {
+  const server = createServer(
+    { maxHeaderSize: limits.maxHeaderSizeBytes, headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs },
+    (req, res) => {
+      if (!(req.url ?? '').startsWith(ADMIN_PATH_PREFIX)) return sendErrorResponse(res, 'NOT_FOUND', 'Only /_meson/* is served on the admin port.')
+      handleAdminRequest(admin, req, res).catch(() => sendErrorResponse(res, 'INTERNAL', 'Internal error.'))
+    },
+  )
+  server.on('clientError', answerClientError)
+  return server
+}
+
+/**
+ * Malformed, oversized or too-slow requests: answer with a short status line where the
+ * socket can still take one, then close. Never a stack trace, never a hang.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable || socket.destroyed) {
+    socket.destroy()
+    return
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large'
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout'
+    : '400 Bad Request'
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+  socket.destroySoon()
+}
+
+/** Listens and resolves with the URL clients use. */
+export async function listenServer(server: Server, host: string, port: number): Promise<ListeningServer> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const hostText = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return {
+    server,
+    url: `http://${hostText}:${address.port}`,
+    close: (graceMs) => closeGracefully(server, graceMs),
+  }
+}
+
+async function closeGracefully(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  // close() stops accepting and drops idle keep-alive connections; busy ones finish
+  // their response, and get `Connection: close` from Node since the server is closing.
+  server.closeIdleConnections()
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs)
+  await closed
+  clearTimeout(timer)
+}

@@ -1,0 +1,136 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { CacheStatusEntry, HeaderMap, StoredResponse } from '../../cache-policy/index.ts'
+import { evaluateClientConditional, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop } from '../../cache-policy/index.ts'
+import { OriginError } from '../../origin/origin-error.ts'
+import type { CacheWriter } from '../../store/cache-store.ts'
+import type { CacheContext } from './cache-context.ts'
+import { sendErrorResponse } from './error-response.ts'
+import { toHeaderMap } from './header-fields.ts'
+import { buildOriginRequestHeaders } from './origin-request-headers.ts'
+import { relayOriginResponse } from './relay-origin-response.ts'
+import type { RelayOutcome } from './relay-origin-response.ts'
+
+/** A GET or HEAD as a fill needs it; `res` is absent for background work. */
+export interface FillRequest {
+  readonly method: 'GET' | 'HEAD'
+  /** Path and query as received. */
+  readonly path: string
+  readonly headers: HeaderMap
+  readonly primaryKey: string
+  readonly clientAddress: string | undefined
+  readonly httpVersion: string
+  readonly res: ServerResponse | undefined
+}
+
+/** When an origin exchange happened, for the Age calculation (RFC 9111 §4.2.3). */
+export interface ExchangeTimes {
+  readonly requestTimeMs: number
+  readonly responseTimeMs: number
+}
+
+/** Request fields that make the origin's answer depend on the client's own state; a fill sends none of them. */
+const CLIENT_CONDITIONAL_FIELDS: ReadonlySet<string> = new Set(['range', 'if-range', 'if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since'])
+
+/** Header fields for a fill: the client's minus its own conditionals and Range, plus our validators if any. */
+export function fillRequestHeaders(context: CacheContext, request: FillRequest, validators: HeaderMap | undefined): OutgoingHttpHeaders {
+  const clientHeaders: Record<string, string> = {}
+  for (const name in request.headers) {
+    const value = request.headers[name]
+    if (value !== undefined && !CLIENT_CONDITIONAL_FIELDS.has(name)) clientHeaders[name] = value
+  }
+  const headers = buildOriginRequestHeaders(clientHeaders, request.clientAddress, request.httpVersion, context.originHost)
+  if (validators !== undefined) Object.assign(headers, validators)
+  return headers
+}
+
+/**
+ * Fetches the full response unconditionally and relays it while storing it where
+ * RFC 9111 §3 allows. `onNotShareable` learns as soon as the headers show the
+ * response will not be stored (collapsed followers stop waiting then).
+ * Returns undefined when the origin could not be reached (the client got a 502/504).
+ */
+export async function fetchAndRelay(
+  context: CacheContext,
+  request: FillRequest,
+  fwd: NonNullable<CacheStatusEntry['fwd']>,
+  onNotShareable?: () => void,
+): Promise<RelayOutcome | undefined> {
+  const requestTimeMs = context.clock.nowMs()
+  let originResponse: IncomingMessage
+  try {
+    originResponse = await context.origin.request({ method: 'GET', path: request.path, headers: fillRequestHeaders(context, request, undefined) })
+  } catch (error) {
+    context.metrics.originErrors.inc()
+    onNotShareable?.()
+    if (request.res !== undefined) sendOriginError(request.res, error)
+    return undefined
+  }
+  return relayAndMaybeStore(context, request, originResponse, { requestTimeMs, responseTimeMs: context.clock.nowMs() }, fwd, onNotShareable)
+}
+
+/**
+ * Relays a full (unconditional) origin response to the client, if any, and into the
+ * store when it may be stored. The client's own conditionals (RFC 9110 §13.2.2) are
+ * answered from the fresh response's header fields: a 304 or 412 to the client while
+ * the body still goes to the store.
+ */
+export async function relayAndMaybeStore(
+  context: CacheContext,
+  request: FillRequest,
+  originResponse: IncomingMessage,
+  times: ExchangeTimes,
+  fwd: NonNullable<CacheStatusEntry['fwd']>,
+  onNotShareable?: () => void,
+): Promise<RelayOutcome> {
+  const status = originResponse.statusCode ?? 502
+  const headers = stripHopByHop(toHeaderMap(originResponse.headers))
+  const writer = beginStoreWrite(context, request, status, headers, times)
+  if (writer === undefined) onNotShareable?.()
+  let res = request.res
+  let clientStatus = status
+  if (res !== undefined && status === 200) {
+    const conditional = evaluateClientConditional({ method: request.method, requestHeaders: request.headers, storedHeaders: headers, nowMs: context.clock.nowMs() })
+    if (conditional === 'not-modified') clientStatus = 304
+    if (conditional === 'precondition-failed') {
+      sendErrorResponse(res, 'PRECONDITION_FAILED', 'A precondition of the request does not hold.')
+      res = undefined
+    }
+  }
+  const outcome = await relayOriginResponse(context, originResponse, { res, clientStatus, headers, writer, maxObjectSizeBytes: context.maxObjectSizeBytes, fwd })
+  if (outcome.kind === 'origin-failed') context.metrics.originErrors.inc()
+  return outcome
+}
+
+/** Opens a store write when the response may be stored (RFC 9111 §3) and fits the size limit. */
+function beginStoreWrite(context: CacheContext, request: FillRequest, status: number, headers: HeaderMap, times: ExchangeTimes): CacheWriter | undefined {
+  if (request.method !== 'GET') return undefined
+  if (!isResponseStorable({ method: 'GET', requestHeaders: request.headers, status, responseHeaders: headers }).storable) return undefined
+  const declaredLength = headers['content-length']
+  if (declaredLength !== undefined && Number(declaredLength) > context.maxObjectSizeBytes) return undefined
+  const secondaryKey = secondaryKeyFor(headers, request.headers)
+  if (secondaryKey === null) return undefined
+  const response: Omit<StoredResponse, 'sizeBytes' | 'sha256'> = {
+    primaryKey: request.primaryKey,
+    secondaryKey,
+    status,
+    headers,
+    varyRequestHeaders: selectVaryRequestHeaders(headers, request.headers),
+    requestTimeMs: times.requestTimeMs,
+    responseTimeMs: times.responseTimeMs,
+  }
+  return context.store.beginWrite(response, surrogateKeysOf(headers))
+}
+
+/** Surrogate keys for purges, from `Surrogate-Key` (space-separated) and `Cache-Tag` (comma-separated). */
+function surrogateKeysOf(headers: HeaderMap): readonly string[] {
+  const surrogate = headers['surrogate-key']
+  const tags = headers['cache-tag']
+  if (surrogate === undefined && tags === undefined) return []
+  return `${surrogate ?? ''} ${(tags ?? '').replaceAll(',', ' ')}`.split(/\s+/).filter((key) => key !== '')
+}
+
+/** Answers an origin failure: 502 or 504 by its code (error-response.ts). */
+export function sendOriginError(res: ServerResponse, error: unknown): void {
+  if (error instanceof OriginError) return sendErrorResponse(res, error.code, error.shortMessage)
+  sendErrorResponse(res, 'INTERNAL', 'Internal error.')
+}

@@ -1,0 +1,151 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { pipeline } from 'node:stream/promises'
+import type { HeaderMap } from '../../cache-policy/header-map.ts'
+import {
+  ageHeaderValue,
+  appendVia,
+  currentAgeMs,
+  evaluateClientConditional,
+  formatCacheStatus,
+  formatContentRange,
+  formatUnsatisfiedContentRange,
+  freshnessLifetimeMs,
+  isIfRangeSatisfied,
+  parseRange,
+} from '../../cache-policy/index.ts'
+import type { ByteRange, CacheEntry } from '../../store/cache-store.ts'
+import type { CacheContext } from './cache-context.ts'
+import { VIA_PSEUDONYM } from './via-pseudonym.ts'
+import { sendErrorResponse } from './error-response.ts'
+import { appendHeaderFields } from './header-fields.ts'
+
+/**
+ * How a stored response is being served, for `Cache-Status` (RFC 9211 §2): a plain
+ * `hit`; a hit after waiting on another request's fill (`collapsed`, §2.6); a stale hit
+ * while a background refresh runs (`stale-while-revalidate`, RFC 5861 §3); a stale
+ * response because the origin failed (`stale-if-error`, RFC 5861 §4); a response
+ * the origin just confirmed with a 304 (`revalidated`).
+ */
+export type StoredServeKind = 'hit' | 'collapsed' | 'stale-while-revalidate' | 'stale-if-error' | 'revalidated'
+
+function cacheStatusFor(kind: StoredServeKind, ttlMs: number): string {
+  const ttlSeconds = ttlMs / 1000
+  switch (kind) {
+    case 'hit':
+      return formatCacheStatus({ cache: VIA_PSEUDONYM, hit: true, ttlSeconds })
+    case 'collapsed':
+      return formatCacheStatus({ cache: VIA_PSEUDONYM, hit: true, ttlSeconds, collapsed: true })
+    case 'stale-while-revalidate':
+      return formatCacheStatus({ cache: VIA_PSEUDONYM, hit: true, ttlSeconds, detail: kind })
+    case 'stale-if-error':
+      return formatCacheStatus({ cache: VIA_PSEUDONYM, fwd: 'stale', ttlSeconds, detail: kind })
+    case 'revalidated':
+      return formatCacheStatus({ cache: VIA_PSEUDONYM, fwd: 'stale', fwdStatus: 304, ttlSeconds })
+  }
+}
+
+/** Age and remaining freshness (negative when stale) of a stored entry, in ms. */
+export interface StoredTiming {
+  readonly ageMs: number
+  readonly ttlMs: number
+}
+
+function timingOf(entry: CacheEntry, nowMs: number): StoredTiming {
+  const stored = entry.response
+  const ageMs = currentAgeMs(stored, nowMs)
+  const lifetimeMs = freshnessLifetimeMs(stored.headers, { status: stored.status, responseTimeMs: stored.responseTimeMs })
+  return { ageMs, ttlMs: lifetimeMs - ageMs }
+}
+
+/**
+ * The header list of a stored entry minus the per-request fields (Age, Cache-Status,
+ * Content-Length), computed once per entry: entries are immutable (an update makes a
+ * new one), so a WeakMap keyed by the entry is an exact, self-cleaning memo.
+ */
+const baseHeadersByEntry = new WeakMap<CacheEntry, readonly string[]>()
+
+/** Fields written per response: Age (RFC 9111 §5.1), the body's length and range, Via and Cache-Status of this hop. */
+const RECOMPUTED_FIELDS: ReadonlySet<string> = new Set(['age', 'content-length', 'content-range', 'via', 'cache-status'])
+
+function baseHeadersOf(entry: CacheEntry): readonly string[] {
+  let list = baseHeadersByEntry.get(entry)
+  if (list !== undefined) return list
+  const headers = entry.response.headers
+  const built: string[] = []
+  appendHeaderFields(built, headers, RECOMPUTED_FIELDS)
+  built.push('via', appendVia(entry.response.headers.via, '1.1', VIA_PSEUDONYM))
+  if (entry.response.status === 200 && headers['accept-ranges'] === undefined) built.push('accept-ranges', 'bytes')
+  baseHeadersByEntry.set(entry, built)
+  list = built
+  return list
+}
+
+/**
+ * Serves a stored response: answers the client's own conditionals (RFC 9110 §13.2.2:
+ * 304/412) and Range (RFC 9110 §14: 206/416, If-Range), sends HEAD without a body, small
+ * hot bodies from memory in one write, others streamed from the store with backpressure.
+ */
+export async function sendStoredEntry(
+  context: CacheContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: CacheEntry,
+  requestHeaders: HeaderMap,
+  kind: StoredServeKind,
+  timing: StoredTiming = timingOf(entry, context.clock.nowMs()),
+): Promise<void> {
+  const stored = entry.response
+  const { ageMs, ttlMs } = timing
+  const headers = baseHeadersOf(entry).slice()
+  headers.push('age', ageHeaderValue(ageMs), 'cache-status', cacheStatusFor(kind, ttlMs))
+
+  const conditional = evaluateClientConditional({ method: req.method ?? 'GET', requestHeaders, storedHeaders: stored.headers, nowMs: context.clock.nowMs() })
+  if (conditional === 'not-modified') {
+    res.writeHead(304, headers)
+    res.end()
+    return
+  }
+  if (conditional === 'precondition-failed') {
+    sendErrorResponse(res, 'PRECONDITION_FAILED', 'A precondition of the request does not hold for the stored response.')
+    return
+  }
+
+  const sizeBytes = stored.sizeBytes
+  let status = stored.status
+  let range: ByteRange | undefined
+  const rangeHeader = requestHeaders.range
+  if (rangeHeader !== undefined && stored.status === 200 && isIfRangeSatisfied(requestHeaders['if-range'], stored.headers)) {
+    const parsed = parseRange(rangeHeader, sizeBytes)
+    if (parsed.kind === 'unsatisfiable') {
+      // RFC 9110 §15.5.17: 416 carries `Content-Range: bytes */<length>`.
+      headers.push('content-range', formatUnsatisfiedContentRange(sizeBytes))
+      res.writeHead(416, headers)
+      res.end()
+      return
+    }
+    if (parsed.kind === 'partial') {
+      range = { start: parsed.start, end: parsed.end }
+      status = 206
+      headers.push('content-range', formatContentRange(range.start, range.end, sizeBytes))
+    }
+  }
+  const bodyBytes = range === undefined ? sizeBytes : range.end - range.start + 1
+  headers.push('content-length', String(bodyBytes))
+  res.writeHead(status, headers)
+  if (req.method === 'HEAD') {
+    res.end()
+    return
+  }
+  context.metrics.bytesServed.inc(bodyBytes)
+  const memoryBody = context.store.readFromMemory(entry)
+  if (memoryBody !== undefined) {
+    res.end(range === undefined ? memoryBody : memoryBody.subarray(range.start, range.end + 1))
+    return
+  }
+  try {
+    await pipeline(context.store.createReadStream(entry, range), res)
+  } catch {
+    // The object vanished or the client went away mid-body: the response is cut, never padded.
+    res.destroy()
+  }
+}

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { isErrorWithCode } from '@meson/protocol'
+import { loadNodeConfig } from './config.ts'
+
+describe('loadNodeConfig', () => {
+  it('applies the defaults', () => {
+    const config = loadNodeConfig({ env: {}, flags: { originUrl: 'http://127.0.0.1:8000' } })
+    assert.equal(config.port, 8003)
+    assert.equal(config.host, '127.0.0.1')
+    assert.equal(config.cacheSizeBytes, 10n * 1024n ** 3n)
+    assert.equal(config.memoryCacheBytes, 256n * 1024n ** 2n)
+    assert.equal(config.maxHeaderSizeBytes, 16384)
+    assert.equal(config.adminToken, undefined)
+    assert.equal(Object.isFrozen(config), true)
+  })
+
+  it('takes flags over the environment, and the environment over defaults', () => {
+    const config = loadNodeConfig({
+      env: { MESON_NODE_ORIGIN: 'http://env.example', MESON_NODE_PORT: '9000', MESON_NODE_CACHE_SIZE: '1GiB' },
+      flags: { port: '9100' },
+    })
+    assert.equal(config.originUrl.href, 'http://env.example/')
+    assert.equal(config.port, 9100)
+    assert.equal(config.cacheSizeBytes, 1024n ** 3n)
+  })
+
+  const bad: readonly (readonly [string, Record<string, string>, RegExp])[] = [
+    ['a missing origin', {}, /--origin \(MESON_NODE_ORIGIN\) is required/],
+    ['a non-http origin', { originUrl: 'ftp://x' }, /--origin/],
+    ['credentials in the origin', { originUrl: 'http://u:p@x' }, /must not contain credentials/],
+    ['a bad size', { originUrl: 'http://x', cacheSizeBytes: 'lots' }, /--cache-size \(MESON_NODE_CACHE_SIZE\)/],
+    ['a bad port', { originUrl: 'http://x', port: '70000' }, /--port \(MESON_NODE_PORT\)/],
+    ['a short admin token', { originUrl: 'http://x', adminToken: 'abc' }, /--admin-token/],
+    ['a zero timeout', { originUrl: 'http://x', originTimeoutMs: '0' }, /--origin-timeout-ms/],
+  ]
+  for (const [name, flags, message] of bad) {
+    it(`refuses ${name}, naming the key`, () => {
+      assert.throws(() => loadNodeConfig({ env: {}, flags }), (error: unknown) => isErrorWithCode(error, 'CONFIG_INVALID') && message.test(error.message))
+    })
+  }
+})

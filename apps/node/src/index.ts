@@ -1,0 +1,5 @@
+export { loadNodeConfig, NODE_SETTINGS, NodeConfigError } from './config.ts'
+export type { LoadNodeConfigParameters, NodeConfig, NodeSetting } from './config.ts'
+export { startNode } from './main.ts'
+export type { NodeLogger, RunningNode, StartNodeDependencies } from './main.ts'
+export type { Clock } from './adapters/http/cache-context.ts'
