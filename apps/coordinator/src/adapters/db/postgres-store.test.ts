@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, describe, it } from 'node:test'
-import pg from 'pg'
 import { runStoreContract } from '../../store/store.contract.ts'
 import { openStore } from './open-store.ts'
+import { dropTestSchemas, IS_CI, TEST_PG_URL, whyPostgresUnreachable } from './postgres-test-support.ts'
 
 /*
  * Runs the Store contract against a real PostgreSQL. Every store of this run lives
@@ -11,8 +11,8 @@ import { openStore } from './open-store.ts'
  * reachable server the suite is skipped, except in CI, where that is a failure.
  */
 
-const url = process.env['MESON_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
-const isCi = process.env['CI'] === 'true'
+const url = TEST_PG_URL
+const isCi = IS_CI
 const runId = randomBytes(4).toString('hex')
 const schemas: string[] = []
 
@@ -22,32 +22,11 @@ function nextSchema(): string {
   return schema
 }
 
-async function whyUnreachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 })
-  try {
-    await client.connect()
-    await client.query('select 1')
-    return undefined
-  } catch (error) {
-    return error instanceof Error ? error.message : 'connection failed'
-  } finally {
-    await client.end().catch(() => undefined)
-  }
-}
-
 async function dropSchemas(): Promise<void> {
-  if (schemas.length === 0) return
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    // The names are ours (hex run id + counter), so quoting is enough.
-    for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`)
-  } finally {
-    await client.end()
-  }
+  await dropTestSchemas(schemas)
 }
 
-const unreachable = await whyUnreachable()
+const unreachable = await whyPostgresUnreachable()
 
 if (unreachable !== undefined && isCi) {
   it('reaches PostgreSQL (required in CI)', () => {

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import type { Store } from '../../store/store.ts'
 import { openStore } from '../db/open-store.ts'
+import { dropTestSchemas, TEST_PG_URL, whyPostgresUnreachable } from '../db/postgres-test-support.ts'
+
+export { TEST_PG_URL }
 
 /**
  * Test support (not a test): the real stores the API suite runs against. SQLite lives in
@@ -26,30 +28,8 @@ export interface TestStoreBackend {
   readonly open: () => Promise<TestStore>
 }
 
-export const TEST_PG_URL = process.env['MESON_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
-
-async function whyPostgresUnreachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: TEST_PG_URL, connectionTimeoutMillis: 3_000 })
-  try {
-    await client.connect()
-    await client.query('select 1')
-    return undefined
-  } catch (error) {
-    return error instanceof Error ? error.message : 'connection failed'
-  } finally {
-    await client.end().catch(() => undefined)
-  }
-}
-
 async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_PG_URL })
-  await client.connect()
-  try {
-    // The name is ours (prefix + hex), so quoting is enough.
-    await client.query(`drop schema if exists "${schema}" cascade`)
-  } finally {
-    await client.end()
-  }
+  await dropTestSchemas([schema])
 }
 
 const sqliteBackend: TestStoreBackend = {
