@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { UsageMeter } from './usage-meter.ts'
+
+const a = { nonce: 'tn_aaaaaaaaaaaaaaaaaaaa', zone: 'my-site' }
+const b = { nonce: 'tn_bbbbbbbbbbbbbbbbbbbb', zone: 'other-site' }
+
+describe('UsageMeter', () => {
+  it('sums bytes per ticket into one line each', () => {
+    const meter = new UsageMeter()
+    meter.record(a, 100n)
+    meter.record(b, 5n)
+    meter.record(a, 23n)
+    meter.record(b, 0n)
+    assert.equal(meter.lineCount, 2)
+    assert.equal(meter.unreportedBytes, 128n)
+    assert.deepEqual(meter.takeLines(10), [
+      { ticketId: a.nonce, zone: 'my-site', bytes: 123n },
+      { ticketId: b.nonce, zone: 'other-site', bytes: 5n },
+    ])
+    assert.equal(meter.lineCount, 0)
+  })
+
+  it('takes at most the lines asked for and keeps the rest', () => {
+    const meter = new UsageMeter()
+    meter.record(a, 1n)
+    meter.record(b, 2n)
+    assert.deepEqual(meter.takeLines(1), [{ ticketId: a.nonce, zone: 'my-site', bytes: 1n }])
+    assert.equal(meter.lineCount, 1)
+  })
+
+  it('adds restored lines to bytes that accrued since', () => {
+    const meter = new UsageMeter()
+    meter.record(a, 10n)
+    const lines = meter.takeLines(10)
+    meter.record(a, 1n)
+    meter.restore(lines)
+    assert.deepEqual(meter.takeLines(10), [{ ticketId: a.nonce, zone: 'my-site', bytes: 11n }])
+  })
+
+  it('ignores zero and refuses negative byte counts', () => {
+    const meter = new UsageMeter()
+    meter.record(a, 0n)
+    assert.equal(meter.lineCount, 0)
+    assert.throws(() => meter.record(a, -1n), { code: 'INVALID_BYTE_COUNT' })
+  })
+})

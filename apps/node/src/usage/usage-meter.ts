@@ -1,0 +1,51 @@
+import { BaseError } from '@meson/protocol'
+import type { Ticket, UsageLine } from '@meson/protocol'
+
+/** The ticket fields a usage line needs. */
+export type MeteredTicket = Pick<Ticket, 'nonce' | 'zone'>
+
+/**
+ * Bytes served per ticket since the last batch was sealed, in memory (DESIGN.md §8).
+ * One line per ticket: the node sums a ticket's bytes before reporting them, as the
+ * usage report requires. Pure: no clock, no I/O.
+ */
+export class UsageMeter {
+  readonly #lines = new Map<string, { readonly zone: string; bytes: bigint }>()
+
+  /** Tickets with unreported bytes. */
+  get lineCount(): number {
+    return this.#lines.size
+  }
+
+  /** Unreported bytes, all tickets together. */
+  get unreportedBytes(): bigint {
+    let total = 0n
+    for (const line of this.#lines.values()) total += line.bytes
+    return total
+  }
+
+  /** Adds `bytes` served under `ticket`; zero is ignored (a line carries at least one byte). */
+  record(ticket: MeteredTicket, bytes: bigint): void {
+    if (bytes < 0n) throw new BaseError('INVALID_BYTE_COUNT', 'Served bytes cannot be negative.')
+    if (bytes === 0n) return
+    const line = this.#lines.get(ticket.nonce)
+    if (line === undefined) this.#lines.set(ticket.nonce, { zone: ticket.zone, bytes })
+    else line.bytes += bytes
+  }
+
+  /** Removes and returns up to `maxLines` lines, oldest tickets first. */
+  takeLines(maxLines: number): UsageLine[] {
+    const taken: UsageLine[] = []
+    for (const [ticketId, line] of this.#lines) {
+      if (taken.length >= maxLines) break
+      taken.push({ ticketId, zone: line.zone, bytes: line.bytes })
+      this.#lines.delete(ticketId)
+    }
+    return taken
+  }
+
+  /** Puts lines back (a batch that could not be journaled), adding to what accrued since. */
+  restore(lines: readonly UsageLine[]): void {
+    for (const line of lines) this.record({ nonce: line.ticketId, zone: line.zone }, line.bytes)
+  }
+}
