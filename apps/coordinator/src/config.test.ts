@@ -19,7 +19,29 @@ describe('parseConfig', () => {
       logLevel: 'info',
       bodyLimitBytes: 1048576,
       defaultPricePerGiB: 10n ** 16n,
+      minNodeVersion: '0.1.0',
+      allowSharedIp: false,
+      heartbeatIntervalMs: 30_000,
+      nodeDownAfterMs: 90_000,
+      coordinatorKeyFile: '.data/coordinator/coordinator-key.pem',
+      operatorSharePercent: 80,
+      usageFlushMs: 1_000,
+      usageGraceMs: 6 * 3_600_000,
     })
+  })
+
+  it('reads the fleet settings from flags and env, and keeps nodes from flapping down', () => {
+    const result = parseConfig({ flags: { allowSharedIp: true, heartbeatIntervalMs: '1000' }, env: { MESON_MIN_NODE_VERSION: '1.2.0' } })
+    assert.ok(result.ok)
+    assert.equal(result.config.allowSharedIp, true)
+    assert.equal(result.config.minNodeVersion, '1.2.0')
+    assert.equal(result.config.nodeDownAfterMs, 3000)
+    const flapping = parseConfig({ flags: { heartbeatIntervalMs: '5000', nodeDownAfterMs: '2000' } })
+    assert.ok(!flapping.ok)
+    assert.equal(flapping.error.key, 'nodeDownAfterMs')
+    const tooFast = parseConfig({ flags: { heartbeatIntervalMs: '999' } })
+    assert.ok(!tooFast.ok)
+    assert.equal(parseConfig({ env: { MESON_ALLOW_SHARED_IP: 'yes' } }).ok, false)
   })
 
   it('returns a frozen config', () => {

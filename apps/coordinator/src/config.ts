@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { ConfigError } from './config-error.ts'
 import { parseAmountText } from './money/token-amount.ts'
+import { semverSchema } from '@meson/protocol'
 
 /**
  * The coordinator's configuration: the only module that reads process.env or a config
@@ -26,6 +27,22 @@ export interface CoordinatorConfig {
   readonly bodyLimitBytes: number
   /** Price of a zone created without one, token base units per GiB. */
   readonly defaultPricePerGiB: bigint
+  /** Nodes below this semver are refused at registration. */
+  readonly minNodeVersion: string
+  /** Let several nodes register from one public IP (local testing and the demo). */
+  readonly allowSharedIp: boolean
+  /** How often nodes are told to heartbeat. */
+  readonly heartbeatIntervalMs: number
+  /** A node silent this long is marked down; default 3 × heartbeatIntervalMs. */
+  readonly nodeDownAfterMs: number
+  /** PKCS#8 PEM of the coordinator's ed25519 key, created 0600 on first start. */
+  readonly coordinatorKeyFile: string
+  /** Whole percent of each usage charge credited to the node's operator; the rest is the protocol's fee. */
+  readonly operatorSharePercent: number
+  /** How often issued tickets are written to the database in one batch. */
+  readonly usageFlushMs: number
+  /** How long after a ticket's expiry its usage is still accepted. */
+  readonly usageGraceMs: number
 }
 
 export type ConfigKey = keyof CoordinatorConfig
@@ -40,6 +57,14 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   logLevel: { flag: '--log-level', env: 'MESON_LOG_LEVEL' },
   bodyLimitBytes: { flag: '--body-limit-bytes', env: 'MESON_BODY_LIMIT_BYTES' },
   defaultPricePerGiB: { flag: '--default-price-per-gib', env: 'MESON_DEFAULT_PRICE_PER_GIB' },
+  minNodeVersion: { flag: '--min-node-version', env: 'MESON_MIN_NODE_VERSION' },
+  allowSharedIp: { flag: '--allow-shared-ip', env: 'MESON_ALLOW_SHARED_IP' },
+  heartbeatIntervalMs: { flag: '--heartbeat-interval-ms', env: 'MESON_HEARTBEAT_INTERVAL_MS' },
+  nodeDownAfterMs: { flag: '--node-down-after-ms', env: 'MESON_NODE_DOWN_AFTER_MS' },
+  coordinatorKeyFile: { flag: '--coordinator-key-file', env: 'MESON_COORDINATOR_KEY_FILE' },
+  operatorSharePercent: { flag: '--operator-share-percent', env: 'MESON_OPERATOR_SHARE_PERCENT' },
+  usageFlushMs: { flag: '--usage-flush-ms', env: 'MESON_USAGE_FLUSH_MS' },
+  usageGraceMs: { flag: '--usage-grace-ms', env: 'MESON_USAGE_GRACE_MS' },
 }
 
 /** 0.01 MSN per GiB. */
@@ -61,6 +86,12 @@ const priceSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expecte
   ctx.addIssue({ code: 'custom', message: parsed.reason })
   return z.NEVER
 })
+
+/** Env and flags are text ("true", "1"); a flag without a value is `true`. */
+const booleanSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[value.trim().toLowerCase()] ?? value : value),
+  z.boolean({ error: 'expected true or false' }),
+)
 
 const DB_URL = /^(sqlite:|file:|postgres:\/\/|postgresql:\/\/)/i
 const ANY_SCHEME = /^[a-z][a-z0-9+.-]*:/i
@@ -87,14 +118,28 @@ const configSchema = z
     logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     bodyLimitBytes: boundedInteger(1024, 64 * 1024 * 1024).default(1024 * 1024),
     defaultPricePerGiB: priceSchema.default(DEFAULT_PRICE_PER_GIB),
+    minNodeVersion: semverSchema.default('0.1.0'),
+    allowSharedIp: booleanSchema.default(false),
+    heartbeatIntervalMs: boundedInteger(1_000, 3_600_000).default(30_000),
+    nodeDownAfterMs: boundedInteger(1_000, 86_400_000).optional(),
+    coordinatorKeyFile: z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }).optional(),
+    operatorSharePercent: boundedInteger(0, 100).default(80),
+    usageFlushMs: boundedInteger(10, 60_000).default(1_000),
+    usageGraceMs: boundedInteger(0, 7 * 86_400_000).default(6 * 3_600_000),
   })
   .transform(
     (raw): CoordinatorConfig => ({
       ...raw,
       adminToken: raw.adminToken,
       db: raw.db ?? `sqlite:${join(raw.dataDir, 'coordinator.db')}`,
+      nodeDownAfterMs: raw.nodeDownAfterMs ?? 3 * raw.heartbeatIntervalMs,
+      coordinatorKeyFile: raw.coordinatorKeyFile ?? join(raw.dataDir, 'coordinator-key.pem'),
     }),
   )
+  .refine((config) => config.nodeDownAfterMs > config.heartbeatIntervalMs, {
+    error: 'must be longer than heartbeatIntervalMs, or nodes flap down between heartbeats',
+    path: ['nodeDownAfterMs'],
+  })
 
 /** What `parseConfig` merges; each source is optional. */
 export interface ConfigSources {

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
-import { openStore } from './adapters/db/open-store.ts'
+import { KyselyFleetStore } from './adapters/db/kysely-fleet-store.ts'
+import { databaseOf, openStore } from './adapters/db/open-store.ts'
+import { ensureCoordinatorKeyFile } from './adapters/disk/coordinator-key-file.ts'
+import { createCallNodeBack } from './adapters/node-callback/call-node-back.ts'
+import type { CallNodeBack } from './adapters/node-callback/call-node-back.ts'
+import { FleetControl } from './fleet/fleet-control.ts'
+import { KyselyMeteringStore } from './adapters/db/kysely-metering-store.ts'
+import { Metering } from './metering/metering.ts'
+import { registerMeteringMetrics } from './metering/metering-metrics.ts'
+import type { MeteringStore } from './store/metering-store.ts'
 import { ensureAdminTokenFile } from './adapters/disk/admin-token-file.ts'
 import { buildHttpServer } from './adapters/http/build-http-server.ts'
 import { createLogger } from './adapters/log/create-logger.ts'
@@ -17,12 +26,24 @@ export interface StartCoordinatorOptions {
    * PostgreSQL schema). The caller keeps ownership: `close()` leaves it open.
    */
   readonly store?: Store
+  /** The registration callback; defaults to a real HTTP call to the node's public URL. */
+  readonly callNodeBack?: CallNodeBack
+  /** The fleet's clock (ms since the epoch); tests pass one they move by hand. */
+  readonly now?: () => number
+  /** Off in tests that drive `fleet.sweep()` / `fleet.flush()` themselves. */
+  readonly startFleetTimers?: boolean
+  /** A metering store to use; by default one on the store's own database (none for a fake store). */
+  readonly meteringStore?: MeteringStore
 }
 
 export interface RunningCoordinator {
   /** Base URL of the HTTP API, e.g. `http://127.0.0.1:7400`. */
   readonly url: string
   readonly store: Store
+  /** The fleet (undefined when the store was not opened by openStore, e.g. a fake). */
+  readonly fleet: FleetControl | undefined
+  /** Metering and billing: issued tickets, balances, the zone directory (undefined for a fake store). */
+  readonly metering: Metering | undefined
   /** Stops accepting requests, waits for in-flight ones, then closes the store it opened. */
   close(): Promise<void>
 }
@@ -50,11 +71,27 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
 
   const ownsStore = options.store === undefined
   const store = options.store ?? (await openStore({ url: config.db, logger }))
-  const { app } = buildHttpServer({ config, store, adminSecret: createAdminSecret(adminToken), logger, version: readVersion() })
+  const metering = createMetering(config, store, options, logger)
+  const fleet = await startFleet(config, store, options, logger)
+  const { app, metrics } = buildHttpServer({
+    config,
+    store,
+    adminSecret: createAdminSecret(adminToken),
+    logger,
+    version: readVersion(),
+    ...(fleet === undefined ? {} : { fleet }),
+    ...(metering === undefined ? {} : { metering }),
+  })
   try {
+    if (metering !== undefined) {
+      metering.attachMetrics(registerMeteringMetrics(metrics.registry, metering.rejections))
+      await metering.start()
+    }
     await app.listen({ port: config.port, host: config.host })
   } catch (error) {
     await app.close()
+    await fleet?.stop()
+    await metering?.stop()
     if (ownsStore) await store.close()
     throw error
   }
@@ -67,13 +104,64 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   return {
     url,
     store,
+    fleet,
+    metering,
     close() {
       closing ??= (async () => {
         await app.close()
+        // After the server: no heartbeat can arrive between the last flush and the store closing.
+        await fleet?.stop()
+        // Tickets still queued are written before the store closes.
+        await metering?.stop()
         if (ownsStore) await store.close()
         logger.info('coordinator stopped')
       })()
       return closing
     },
   }
+}
+
+/** The coordinator key, the fleet store on the store's database, and the fleet with its timers. */
+async function startFleet(config: CoordinatorConfig, store: Store, options: StartCoordinatorOptions, logger: Logger): Promise<FleetControl | undefined> {
+  const database = databaseOf(store)
+  if (database === undefined) {
+    logger.warn('the store was not opened by openStore; node registration is disabled')
+    return undefined
+  }
+  const keyFile = await ensureCoordinatorKeyFile(config.coordinatorKeyFile)
+  if (keyFile.created) logger.info({ coordinatorKeyFile: keyFile.path }, 'created the coordinator key')
+  const fleet = new FleetControl({
+    fleetStore: new KyselyFleetStore(database.db),
+    coordinatorKey: keyFile.key,
+    callNodeBack: options.callNodeBack ?? createCallNodeBack(),
+    settings: {
+      minNodeVersion: config.minNodeVersion,
+      allowSharedIp: config.allowSharedIp,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      nodeDownAfterMs: config.nodeDownAfterMs,
+    },
+    now: options.now ?? Date.now,
+    onBackgroundError: (error) => logger.warn({ err: error }, 'fleet store write failed; retrying'),
+  })
+  await fleet.load()
+  if (options.startFleetTimers ?? true) fleet.startTimers()
+  return fleet
+}
+
+/** Metering on the store's database (or the given metering store); not started yet. */
+function createMetering(config: CoordinatorConfig, store: Store, options: StartCoordinatorOptions, logger: Logger): Metering | undefined {
+  const database = databaseOf(store)
+  const meteringStore = options.meteringStore ?? (database === undefined ? undefined : new KyselyMeteringStore(database.db, { dialect: database.dialect, now: () => new Date() }))
+  if (meteringStore === undefined) return undefined
+  return new Metering({
+    store,
+    meteringStore,
+    operatorSharePercent: config.operatorSharePercent,
+    flushIntervalMs: config.usageFlushMs,
+    usageGraceMs: config.usageGraceMs,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    onError: (error, task) => {
+      logger.warn({ err: error, task }, 'metering task failed; retrying on the next tick')
+    },
+  })
 }

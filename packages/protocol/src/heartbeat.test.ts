@@ -33,7 +33,17 @@ describe('heartbeatSchema', () => {
     })
   }
 
+  it('accepts signed acks and a draining status, both optional', () => {
+    const parsed = heartbeatSchema.parse({ ...valid, acks: ['cmd_aaaaaaaaaaaaaaaaaaaa'], status: 'draining' })
+    assert.deepEqual(parsed.acks, ['cmd_aaaaaaaaaaaaaaaaaaaa'])
+    assert.equal(parsed.status, 'draining')
+    assert.equal(heartbeatSchema.parse(valid).acks, undefined)
+  })
+
   const invalid: [string, unknown][] = [
+    ['an ack that is not a command id', { ...valid, acks: ['x'] }],
+    ['more than 1000 acks', { ...valid, acks: Array.from({ length: 1001 }, (_, i) => `cmd_${String(i).padStart(20, 'a')}`) }],
+    ['an unknown status', { ...valid, status: 'sleeping' }],
     ['an unknown key', { ...valid, uptime: 5 }],
     ['an unknown cache key', { ...valid, cache: { ...valid.cache, ratio: 0.9 } }],
     ['a load above 1', { ...valid, load: 1.01 }],

@@ -1,6 +1,9 @@
 import { z } from 'zod'
 import { nodeIdSchema } from './node-id.ts'
-import { counterSchema, timestampMsSchema, uint64StringSchema } from './wire-scalars.ts'
+import { counterSchema, randomIdSchema, timestampMsSchema, uint64StringSchema } from './wire-scalars.ts'
+
+/** Most command ids one heartbeat acknowledges. */
+export const MAX_HEARTBEAT_ACKS = 1000
 
 /** Cache counters since the node started. */
 export const cacheStatsSchema = z.strictObject({
@@ -25,6 +28,13 @@ export const heartbeatSchema = z.strictObject({
   servedBytes: uint64StringSchema,
   cache: cacheStatsSchema,
   inflight: counterSchema,
+  /**
+   * Ids of commands the node executed since its last answered heartbeat. Optional (and
+   * signed when present): older nodes send it beside the envelope instead.
+   */
+  acks: z.array(randomIdSchema).max(MAX_HEARTBEAT_ACKS).optional(),
+  /** 'draining' once the node stops taking new work (DESIGN.md §4.6); absent means active. */
+  status: z.enum(['active', 'draining']).optional(),
 })
 
 export type CacheStats = z.output<typeof cacheStatsSchema>

@@ -57,7 +57,7 @@ export {
 } from './wire-scalars.ts'
 export { NODE_CAPABILITIES, publicUrlSchema, registrationSchema, semverSchema } from './registration.ts'
 export type { NodeCapability, Registration, RegistrationWire } from './registration.ts'
-export { cacheStatsSchema, heartbeatSchema } from './heartbeat.ts'
+export { cacheStatsSchema, heartbeatSchema, MAX_HEARTBEAT_ACKS } from './heartbeat.ts'
 export type { CacheStats, Heartbeat, HeartbeatWire } from './heartbeat.ts'
 export { MAX_USAGE_LINES, usageBatchIdSchema, usageLineSchema, usageReportSchema } from './usage-report.ts'
 export type { UsageLine, UsageReport, UsageReportWire } from './usage-report.ts'
@@ -68,6 +68,7 @@ export {
   encodeTicket,
   isPathCovered,
   MAX_TICKET_TOKEN_LENGTH,
+  ticketOriginSchema,
   ticketPathSchema,
   ticketSchema,
   verifyTicket,

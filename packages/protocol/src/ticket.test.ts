@@ -146,6 +146,31 @@ describe('verifyTicket', () => {
   })
 })
 
+describe('ticket origin', () => {
+  it('carries the zone origin signed with the ticket, and stays optional', () => {
+    const withOrigin = { ...ticket, origin: 'https://origin.example.com/static' }
+    const verified = verifyTicket(encodeTicket(coordinator.privateKey, withOrigin), coordinator.publicKey, request)
+    assert.deepEqual(verified, { ok: true, ticket: withOrigin })
+    assert.equal('origin' in ticket, false)
+  })
+
+  const origins: [string, boolean][] = [
+    ['http://127.0.0.1:8000', true],
+    ['https://origin.example.com/base/', true],
+    ['https://user:pass@origin.example.com', false],
+    ['https://origin.example.com/?a=1', false],
+    ['https://origin.example.com/?', false],
+    ['https://origin.example.com/#top', false],
+    ['ftp://origin.example.com', false],
+    ['/relative/path', false],
+  ]
+  for (const [origin, isValid] of origins) {
+    it(`${isValid ? 'accepts' : 'refuses'} origin ${origin}`, () => {
+      assert.equal(ticketSchema.safeParse({ ...ticket, byteBudget: String(ticket.byteBudget), origin }).success, isValid)
+    })
+  }
+})
+
 describe('isPathCovered', () => {
   const cases: [string, boolean, string, boolean][] = [
     ['/a/b.txt', false, '/a/b.txt', true],

@@ -20,10 +20,25 @@ export const DEFAULT_TICKET_CLOCK_SKEW_MS = 30_000
 export const ticketPathSchema = z.string().max(2048).regex(/^\/[\x21-\x7e]*$/, 'not an absolute URL path')
 
 /**
+ * The zone's origin a ticket names, so a node needs no zone table: an absolute http(s)
+ * URL (base path allowed) without credentials, query or fragment. Credentials would
+ * travel in every `?mt=` URL; a query or fragment has no meaning for a base URL.
+ */
+export const ticketOriginSchema = z
+  .string()
+  .max(2048)
+  .refine((text) => {
+    if (!URL.canParse(text)) return false
+    const url = new URL(text)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.username === '' && url.password === '' && url.search === '' && url.hash === '' && !text.includes('#') && !text.includes('?')
+  }, 'not an http(s) origin URL without credentials, query or fragment')
+
+/**
  * A ticket: the coordinator's permission for one client to fetch `path` (or everything
  * under it, if `prefix`) of `zone` from node `nodeId` until `expiresAt`, up to
  * `byteBudget` bytes (the node meters the budget while serving). `nonce` makes each
- * ticket unique and is the id usage reports refer to.
+ * ticket unique and is the id usage reports refer to. `origin`, when present, is where
+ * the node fetches the object on a miss.
  */
 export const ticketSchema = z
   .strictObject({
@@ -37,6 +52,8 @@ export const ticketSchema = z
     expiresAt: timestampMsSchema,
     byteBudget: uint64StringSchema,
     nonce: randomIdSchema,
+    /** The zone's origin the node fetches misses from; optional, so older tickets still verify. */
+    origin: ticketOriginSchema.optional(),
   })
   .refine((ticket) => ticket.expiresAt > ticket.issuedAt, { message: 'expiresAt must be after issuedAt', path: ['expiresAt'] })
 

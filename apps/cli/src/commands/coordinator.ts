@@ -14,13 +14,30 @@ interface CoordinatorFlags {
   readonly adminToken?: string
   readonly config?: string
   readonly logLevel?: string
+  readonly minNodeVersion?: string
+  readonly allowSharedIp?: boolean
+  readonly heartbeatIntervalMs?: string
+  readonly nodeDownAfterMs?: string
+  readonly coordinatorKeyFile?: string
 }
 
 /** Runs the coordinator until SIGINT/SIGTERM; then closes the server, then the store. */
 async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
   const loaded = loadConfig({
     configPath: flags.config,
-    flags: { port: flags.port, host: flags.host, db: flags.db, dataDir: flags.dataDir, adminToken: flags.adminToken, logLevel: flags.logLevel },
+    flags: {
+      port: flags.port,
+      host: flags.host,
+      db: flags.db,
+      dataDir: flags.dataDir,
+      adminToken: flags.adminToken,
+      logLevel: flags.logLevel,
+      minNodeVersion: flags.minNodeVersion,
+      allowSharedIp: flags.allowSharedIp,
+      heartbeatIntervalMs: flags.heartbeatIntervalMs,
+      nodeDownAfterMs: flags.nodeDownAfterMs,
+      coordinatorKeyFile: flags.coordinatorKeyFile,
+    },
   })
   if (!loaded.ok) {
     process.stderr.write(`meson-net: ${loaded.error.message}\n`)
@@ -49,6 +66,11 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--admin-token <token>', 'admin API token, at least 16 characters (default: generated into <data-dir>/admin-token)')
     .option('--config <path>', 'JSON config file (flags and MESON_* variables take precedence)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
+    .option('--min-node-version <semver>', 'refuse nodes below this version (default 0.1.0)')
+    .option('--allow-shared-ip', 'let several nodes register from one IP (local testing, the demo)')
+    .option('--heartbeat-interval-ms <ms>', 'how often nodes heartbeat, at least 1000 (default 30000)')
+    .option('--node-down-after-ms <ms>', 'silence after which a node is down (default 3 × heartbeat interval)')
+    .option('--coordinator-key-file <path>', 'ed25519 key that signs tickets and commands (default <data-dir>/coordinator-key.pem, created 0600)')
     .action(async (flags: CoordinatorFlags) => {
       await runCoordinator(flags)
     })

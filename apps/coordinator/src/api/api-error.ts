@@ -16,6 +16,24 @@ export type ApiErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INTERNAL'
   | 'STORE_UNAVAILABLE'
+  // The fleet (node registration, heartbeats, purges, redirects); see fleet/fleet-refusal.ts.
+  | 'NODE_REGISTRATION_INVALID'
+  | 'NODE_SIGNATURE_INVALID'
+  | 'NODE_CLOCK_SKEW'
+  | 'NODE_VERSION_TOO_OLD'
+  | 'NODE_OWNED_BY_OTHER_OPERATOR'
+  | 'NODE_IP_IN_USE'
+  | 'NODE_CALLBACK_FAILED'
+  | 'NODE_UNKNOWN'
+  | 'HEARTBEAT_REPLAYED'
+  | 'PURGE_NOT_FOUND'
+  | 'PAYMENT_REQUIRED'
+  | 'FLEET_UNAVAILABLE'
+  // Metering and zone settings.
+  | 'INVALID_USAGE_REPORT'
+  | 'USAGE_BATCH_DUPLICATE'
+  | 'CUSTOM_DOMAIN_TAKEN'
+  | 'METERING_UNAVAILABLE'
 
 /** An expected refusal of an API request; its `shortMessage` is safe to show the caller. */
 export class ApiError extends BaseError {

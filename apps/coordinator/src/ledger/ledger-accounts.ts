@@ -8,3 +8,11 @@ export function buyerLedgerAccount(accountId: AccountId): LedgerAccount {
 
 /** Source of credits granted by an administrator (its balance goes negative). */
 export const SYSTEM_GRANTS: LedgerAccount = 'system:grants'
+
+/** An operator's earnings not yet settled on chain (credited per metered usage batch). */
+export function operatorPendingLedgerAccount(accountId: AccountId): LedgerAccount {
+  return `operator:${accountId}:pending`
+}
+
+/** The protocol's share of buyer payments (what is left after the operator's share). */
+export const SYSTEM_PROTOCOL_FEES: LedgerAccount = 'system:protocol-fees'

@@ -5,6 +5,8 @@ import type { Migration, MigrationProvider, MigrationResultSet } from 'kysely/mi
 import { StoreError } from '../../store/store-error.ts'
 import type { DatabaseSchema } from './database-schema.ts'
 import { createInitialMigration } from './migrations/0001-initial.ts'
+import { createFleetMigration } from './migrations/0002-fleet.ts'
+import { createMeteringMigration } from './migrations/0003-metering.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import type { StoreLogger } from './store-logger.ts'
 
@@ -15,6 +17,8 @@ import type { StoreLogger } from './store-logger.ts'
 function listMigrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001-initial': createInitialMigration(dialect),
+    '0002-fleet': createFleetMigration(dialect),
+    '0003-metering': createMeteringMigration(dialect),
   }
 }
 
@@ -34,13 +38,7 @@ export async function migrateToLatest(
 ): Promise<void> {
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(listMigrations(options.dialect)) }
   const { error, results = [] } =
-    options.dialect === 'sqlite'
-      ? await migrateSqliteImmediately(db, provider)
-      : await new Migrator({
-          db,
-          provider,
-          ...(options.schema === undefined ? {} : { migrationTableSchema: options.schema }),
-        }).migrateToLatest()
+    options.dialect === 'sqlite' ? await migrateSqliteImmediately(db, provider) : await migratePostgres(db, provider, options.schema)
   for (const result of results) {
     if (result.status === 'Success') options.logger?.info({ migration: result.migrationName }, 'applied store migration')
   }
@@ -50,6 +48,29 @@ export async function migrateToLatest(
       details: failed === undefined ? 'before any migration ran' : `migration ${failed.migrationName} failed`,
       cause: error,
     })
+  }
+}
+
+/** PostgreSQL's "invalid_schema_name": a schema vanished while the catalog was read. */
+const PG_INVALID_SCHEMA_NAME = '3F000'
+const POSTGRES_MIGRATION_ATTEMPTS = 3
+
+function isVanishedSchemaError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === PG_INVALID_SCHEMA_NAME
+}
+
+/**
+ * kysely's migrator checks for its tables with an introspection query over every
+ * schema of the database; when another schema is dropped at that moment (another
+ * tenant, or parallel test runs cleaning up), PostgreSQL fails that query with
+ * 3F000 for a schema that is not ours. Nothing was migrated then, so trying again
+ * is safe; an error about our own schema fails on every attempt and is reported.
+ */
+async function migratePostgres(db: Kysely<DatabaseSchema>, provider: MigrationProvider, schema: string | undefined): Promise<MigrationResultSet> {
+  for (let attempt = 1; ; attempt += 1) {
+    const outcome = await new Migrator({ db, provider, ...(schema === undefined ? {} : { migrationTableSchema: schema }) }).migrateToLatest()
+    const nothingRan = (outcome.results ?? []).length === 0
+    if (outcome.error === undefined || !nothingRan || !isVanishedSchemaError(outcome.error) || attempt >= POSTGRES_MIGRATION_ATTEMPTS) return outcome
   }
 }
 

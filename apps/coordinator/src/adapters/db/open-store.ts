@@ -7,6 +7,7 @@ import { migrateToLatest } from './migrate-to-latest.ts'
 import { openSqliteDatabase } from './open-sqlite-database.ts'
 import { parseStoreUrl } from './parse-store-url.ts'
 import { createPostgresKysely } from './create-postgres-kysely.ts'
+import type { SqlDialect } from './sql-dialect.ts'
 import type { StoreLogger } from './store-logger.ts'
 
 export interface OpenStoreOptions {
@@ -20,6 +21,14 @@ export interface OpenStoreOptions {
   readonly logger?: StoreLogger
   /** The clock that stamps `createdAt` and friends; tests pass a fixed one. */
   readonly now?: () => Date
+}
+
+/** The kysely instance behind each store opened here, for ports that share its connection (fleet, metering). */
+const databases = new WeakMap<Store, { readonly db: Kysely<DatabaseSchema>; readonly dialect: SqlDialect }>()
+
+/** The database of a store opened by {@link openStore}; undefined for any other Store (a fake). */
+export function databaseOf(store: Store): { readonly db: Kysely<DatabaseSchema>; readonly dialect: SqlDialect } | undefined {
+  return databases.get(store)
 }
 
 /**
@@ -54,5 +63,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     await db.destroy()
     throw error
   }
-  return new KyselyStore(db, { dialect: location.dialect, now })
+  const store = new KyselyStore(db, { dialect: location.dialect, now })
+  databases.set(store, { db, dialect: location.dialect })
+  return store
 }

@@ -5,7 +5,9 @@ import type { Logger } from 'pino'
 import { ApiError } from '../../api/api-error.ts'
 import type { AdminSecret } from '../../auth/admin-secret.ts'
 import type { CoordinatorConfig } from '../../config.ts'
+import type { FleetControl } from '../../fleet/fleet-control.ts'
 import type { Store } from '../../store/store.ts'
+import type { Metering } from '../../metering/metering.ts'
 import { API_ROUTES } from './api-routes.ts'
 import { authenticate } from './authenticate.ts'
 import type { Caller } from './caller.ts'
@@ -23,6 +25,12 @@ export interface BuildHttpServerParameters {
   /** Version shown in the OpenAPI document. */
   readonly version: string
   readonly routes?: readonly Route[]
+  /** The fleet, for the node, purge and redirect routes. */
+  readonly fleet?: FleetControl
+  /** Metering and billing, for the usage and zone settings routes. */
+  readonly metering?: Metering
+  /** Routes outside the JSON API (the redirector), registered on the Fastify instance. */
+  readonly registerExtraRoutes?: (app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>) => void
 }
 
 export interface HttpServer {
@@ -69,6 +77,8 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
     adminSecret,
     renderMetrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() }),
     openApiDocument: () => (openApiDocument ??= buildOpenApiDocument(routes, { version: parameters.version })),
+    ...(parameters.fleet === undefined ? {} : { fleet: parameters.fleet }),
+    ...(parameters.metering === undefined ? {} : { metering: parameters.metering }),
   }
   const authDependencies = { adminSecret, findAccountByTokenHash: (hash: string) => store.findAccountByTokenHash(hash) }
   // A WeakMap instead of decorating FastifyRequest keeps types honest without module augmentation.
@@ -95,12 +105,13 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
       },
       handler: async (request, reply) => {
         const caller = callers.get(request) ?? { kind: 'anonymous' }
-        const answer = await route.run({ params: request.params, query: request.query, body: request.body, caller }, context)
+        const answer = await route.run({ params: request.params, query: request.query, body: request.body, caller, clientIp: request.socket.remoteAddress ?? '', headers: request.headers }, context)
         void reply.status(answer.status)
         if (answer.contentType !== undefined) void reply.type(answer.contentType)
         return reply.send(answer.body)
       },
     })
   }
+  parameters.registerExtraRoutes?.(app)
   return { app, metrics }
 }

@@ -16,4 +16,22 @@ export const ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
   STORE_UNAVAILABLE: 503,
+  NODE_REGISTRATION_INVALID: 400,
+  NODE_SIGNATURE_INVALID: 401,
+  NODE_CLOCK_SKEW: 400,
+  // 403: understood and refused until the node is upgraded (426 would demand an Upgrade header, RFC 9110 §15.5.22).
+  NODE_VERSION_TOO_OLD: 403,
+  NODE_OWNED_BY_OTHER_OPERATOR: 409,
+  NODE_IP_IN_USE: 409,
+  NODE_CALLBACK_FAILED: 422,
+  NODE_UNKNOWN: 404,
+  HEARTBEAT_REPLAYED: 409,
+  PURGE_NOT_FOUND: 404,
+  PAYMENT_REQUIRED: 402,
+  FLEET_UNAVAILABLE: 503,
+  INVALID_USAGE_REPORT: 400,
+  // 409: the node treats it as "already applied" and stops resending (its outbox contract).
+  USAGE_BATCH_DUPLICATE: 409,
+  CUSTOM_DOMAIN_TAKEN: 409,
+  METERING_UNAVAILABLE: 503,
 }

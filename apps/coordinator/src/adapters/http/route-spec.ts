@@ -4,6 +4,8 @@ import type { AdminSecret } from '../../auth/admin-secret.ts'
 import { ApiError } from '../../api/api-error.ts'
 import { formatZodError } from '../../api/format-zod-error.ts'
 import type { Account, Store } from '../../store/store.ts'
+import type { FleetControl } from '../../fleet/fleet-control.ts'
+import type { Metering } from '../../metering/metering.ts'
 import type { AuthRequirement, Caller } from './caller.ts'
 
 /** What every handler may use; built once per server. */
@@ -14,6 +16,10 @@ export interface RouteContext {
   /** Prometheus text of this instance's registry. */
   readonly renderMetrics: () => Promise<{ readonly contentType: string; readonly text: string }>
   readonly openApiDocument: () => unknown
+  /** The fleet (node registration, heartbeats, purges); absent in servers built without it. */
+  readonly fleet?: FleetControl
+  /** Metering and billing (usage, zone settings, balances); absent when not wired. */
+  readonly metering?: Metering
 }
 
 /** A handler's answer; `body` is JSON unless `contentType` says otherwise. */
@@ -37,10 +43,17 @@ export interface RouteInput<P, Q, B> {
   readonly query: Parsed<Q>
   readonly body: Parsed<B>
   readonly caller: Caller
+  /** TCP peer address of the request (no proxy headers are trusted). */
+  readonly clientIp: string
+  /** Request headers (lowercase names), for content negotiation. */
+  readonly headers: RequestHeaders
 }
 
+/** Request headers as Node reports them. */
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>
+
 export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   /** Fastify pattern, e.g. `/v1/zones/:name`; also the metrics `route` label. */
   readonly url: string
   readonly summary: string
@@ -54,7 +67,7 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
 
 /** A route with its types erased, as the server and the OpenAPI builder see it. */
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   readonly url: string
   readonly summary: string
   readonly auth: AuthRequirement
@@ -63,7 +76,7 @@ export interface Route {
   readonly body: z.ZodType | undefined
   readonly responses: Readonly<Record<number, ResponseSpec>>
   /** Parses the raw parts with the route's schemas, then runs the handler. */
-  readonly run: (raw: { params: unknown; query: unknown; body: unknown; caller: Caller }, context: RouteContext) => Promise<RouteReply>
+  readonly run: (raw: { params: unknown; query: unknown; body: unknown; caller: Caller; clientIp?: string; headers?: RequestHeaders }, context: RouteContext) => Promise<RouteReply>
 }
 
 // When S is a schema the spec holds it, so `undefined` only arrives when S is undefined too.
@@ -94,7 +107,7 @@ export function defineRoute<
       const params = parsePart(spec.params, raw.params, 'params')
       const query = parsePart(spec.query, raw.query, 'query')
       const body = parsePart(spec.body, raw.body, 'body')
-      return spec.handle({ params, query, body, caller: raw.caller }, context)
+      return spec.handle({ params, query, body, caller: raw.caller, clientIp: raw.clientIp ?? '', headers: raw.headers ?? {} }, context)
     },
   }
 }

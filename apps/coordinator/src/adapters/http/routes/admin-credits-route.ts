@@ -39,7 +39,7 @@ export const adminCreditsRoute = defineRoute({
     404: { description: 'ACCOUNT_NOT_FOUND' },
     409: { description: 'NOT_A_BUYER: only buyers hold credit' },
   },
-  handle: async ({ body }, { store }) => {
+  handle: async ({ body }, { store, metering }) => {
     // The regex above is the AccountId format; the store decides whether it exists.
     const accountId = body.accountId as AccountId
     const account = await store.getAccount(accountId)
@@ -48,6 +48,8 @@ export const adminCreditsRoute = defineRoute({
     const transaction = buildCreditTransaction({ accountId, amount: body.amount, transactionKey: body.idempotencyKey ?? randomUUID() })
     const result = await store.postTransaction(transaction)
     const balance = await store.getBalance(buyerLedgerAccount(accountId))
+    // The redirector's 402 flag lifts as soon as credit arrives.
+    metering?.balances.set(accountId, balance)
     const duplicate = result.status === 'duplicate'
     return {
       status: duplicate ? 200 : 201,

@@ -5,6 +5,7 @@ import { originUrlSchema } from '../../../api/origin-url.ts'
 import { toZoneJson, zoneJsonSchema } from '../../../api/zone-json.ts'
 import { zoneNameSchema } from '../../../api/zone-name.ts'
 import { defineRoute, requireAccount } from '../route-spec.ts'
+import { toZoneSettingsJson, zoneSettingsJsonSchema } from './zone-settings-route.ts'
 
 const zoneParams = z.strictObject({ name: zoneNameSchema })
 const zoneNotFound = (name: string): ApiError => new ApiError('ZONE_NOT_FOUND', `no zone named "${name}" in this account`)
@@ -20,7 +21,8 @@ export const createZoneRoute = defineRoute({
     201: { description: 'created', schema: z.object({ zone: zoneJsonSchema }) },
     409: { description: 'ZONE_NAME_TAKEN: zone names are unique across the network' },
   },
-  handle: async ({ body, caller }, { store, config }) => {
+  handle: async ({ body, caller }, context) => {
+    const { store, config } = context
     const account = requireAccount(caller)
     const result = await store.createZone({
       accountId: account.id,
@@ -29,6 +31,7 @@ export const createZoneRoute = defineRoute({
       pricePerGiB: body.pricePerGiB ?? config.defaultPricePerGiB,
     })
     if (result.status === 'name-taken') throw new ApiError('ZONE_NAME_TAKEN', `the zone name "${body.name}" is taken`)
+    await context.metering?.zonesChanged()
     return { status: 201, body: { zone: toZoneJson(result.zone) } }
   },
 })
@@ -54,14 +57,15 @@ export const getZoneRoute = defineRoute({
   auth: 'buyer',
   params: zoneParams,
   responses: {
-    200: { description: 'the zone', schema: z.object({ zone: zoneJsonSchema }) },
+    200: { description: 'the zone, with its settings when metering is on', schema: z.object({ zone: zoneJsonSchema, settings: zoneSettingsJsonSchema.optional() }) },
     404: { description: 'ZONE_NOT_FOUND' },
   },
-  handle: async ({ params, caller }, { store }) => {
+  handle: async ({ params, caller }, { store, metering }) => {
     const zone = await store.getZoneByName(params.name)
     // Another buyer's zone answers exactly like a missing one: names are not to be probed.
     if (zone === undefined || zone.accountId !== requireAccount(caller).id) throw zoneNotFound(params.name)
-    return { status: 200, body: { zone: toZoneJson(zone) } }
+    const settings = await metering?.getZoneSettings(zone.id)
+    return { status: 200, body: { zone: toZoneJson(zone), ...(settings === undefined ? {} : { settings: toZoneSettingsJson(settings) }) } }
   },
 })
 
@@ -73,9 +77,10 @@ export const deleteZoneRoute = defineRoute({
   auth: 'buyer',
   params: zoneParams,
   responses: { 204: { description: 'deleted' }, 404: { description: 'ZONE_NOT_FOUND' } },
-  handle: async ({ params, caller }, { store }) => {
+  handle: async ({ params, caller }, { store, metering }) => {
     const deleted = await store.deleteZone(requireAccount(caller).id, params.name)
     if (!deleted) throw zoneNotFound(params.name)
+    await metering?.zonesChanged()
     return { status: 204 }
   },
 })

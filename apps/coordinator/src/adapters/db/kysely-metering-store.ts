@@ -1,0 +1,359 @@
+import type { AccountId, ZoneId } from '@meson/protocol'
+import { sql } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
+import type { HourlyUsage } from '../../metering/build-usage-charges.ts'
+import type { IssuedTicket, IssuedTicketState } from '../../metering/issued-ticket.ts'
+import type { UsageRejectionReason } from '../../metering/usage-rejection.ts'
+import type { ZoneBilling } from '../../metering/zone-billing.ts'
+import type {
+  ApplyUsageBatchInput,
+  ApplyUsageBatchResult,
+  MeteringStore,
+  RejectionCount,
+  UpdateZoneSettingsResult,
+  UsageBatchPlan,
+  UsageQuery,
+  UsageRow,
+  ZoneSettings,
+  ZoneSettingsPatch,
+} from '../../store/metering-store.ts'
+import type { LedgerTransactionInput, Zone } from '../../store/store.ts'
+import { StoreError } from '../../store/store-error.ts'
+import { checkLedgerTransaction } from './check-ledger-transaction.ts'
+import type { DatabaseSchema } from './database-schema.ts'
+import { toZone } from './map-rows.ts'
+import type { MeteringDatabaseSchema } from './metering-database-schema.ts'
+import type { SqlDialect } from './sql-dialect.ts'
+import { isStorableMoney } from './storable-money.ts'
+
+type Schema = DatabaseSchema & MeteringDatabaseSchema
+/** Parameters per `IN (...)` list: well under SQLite's and PostgreSQL's limits. */
+const IN_CHUNK = 500
+
+export interface KyselyMeteringStoreOptions {
+  readonly dialect: SqlDialect
+  readonly now: () => Date
+  /**
+   * Test hook: runs inside the usage batch transaction just before it commits; throwing
+   * rolls the batch back (used to prove a crash between steps cannot double-charge).
+   */
+  readonly beforeUsageCommit?: () => void
+}
+
+/**
+ * The `MeteringStore` over kysely, sharing the main store's database so that a usage
+ * batch, its ledger transactions and its aggregates commit together.
+ */
+export class KyselyMeteringStore implements MeteringStore {
+  readonly #db: Kysely<Schema>
+  readonly #dialect: SqlDialect
+  readonly #now: () => Date
+  readonly #beforeUsageCommit: (() => void) | undefined
+
+  constructor(db: Kysely<DatabaseSchema>, options: KyselyMeteringStoreOptions) {
+    this.#db = db.$extendTables<MeteringDatabaseSchema>()
+    this.#dialect = options.dialect
+    this.#now = options.now
+    this.#beforeUsageCommit = options.beforeUsageCommit
+  }
+
+  async saveIssuedTickets(tickets: readonly IssuedTicket[]): Promise<void> {
+    for (let start = 0; start < tickets.length; start += IN_CHUNK / 10) {
+      const rows = tickets.slice(start, start + IN_CHUNK / 10).map((ticket) => ({
+        nonce: ticket.nonce,
+        node_id: ticket.nodeId,
+        zone: ticket.zone,
+        path: ticket.path,
+        prefix: ticket.prefix ? 1 : 0,
+        client: ticket.client,
+        issued_at: ticket.issuedAt,
+        expires_at: ticket.expiresAt,
+        byte_budget: ticket.byteBudget.toString(),
+      }))
+      await this.#db
+        .insertInto('issued_tickets')
+        .values(rows)
+        .onConflict((conflict) => conflict.column('nonce').doNothing())
+        .execute()
+    }
+  }
+
+  async pruneIssuedTickets(expiredBefore: number): Promise<number> {
+    const result = await this.#db.deleteFrom('issued_tickets').where('expires_at', '<', expiredBefore).executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
+  async applyUsageBatch<P extends UsageBatchPlan>(input: ApplyUsageBatchInput<P>): Promise<ApplyUsageBatchResult<P>> {
+    return this.#db.transaction().execute(async (trx): Promise<ApplyUsageBatchResult<P>> => {
+      // Claiming the batch id is the first write: a racing duplicate waits on the
+      // primary key (PostgreSQL) or the write lock (SQLite), then finds it taken.
+      const claimed = await trx
+        .insertInto('usage_batches')
+        .values({ batch_id: input.batchId, node_id: input.nodeId, received_at: input.receivedAt, accepted_lines: 0, rejected_lines: 0, accepted_bytes: '0' })
+        .onConflict((conflict) => conflict.column('batch_id').doNothing())
+        .returning('batch_id')
+        .executeTakeFirst()
+      if (claimed === undefined) return { status: 'duplicate' }
+
+      const tickets = await this.#loadTickets(trx, input.lines.map((line) => line.ticketId))
+      const zones = await this.#loadZones(trx, [...new Set([...tickets.values()].map((ticket) => ticket.zone))])
+      const plan = input.plan({ tickets, zones })
+
+      for (const update of plan.ticketUpdates) {
+        await trx.updateTable('issued_tickets').set({ accepted_bytes: update.acceptedBytes.toString() }).where('nonce', '=', update.nonce).execute()
+      }
+      for (const transaction of plan.transactions) await this.#postLedgerTransaction(trx, transaction)
+      for (const usage of plan.hourly) await this.#addHourlyUsage(trx, usage)
+      await this.#countRejections(trx, input.nodeId, plan)
+      await trx
+        .updateTable('usage_batches')
+        .set({ accepted_lines: plan.acceptedLines, rejected_lines: plan.rejections.length, accepted_bytes: plan.acceptedBytes.toString() })
+        .where('batch_id', '=', input.batchId)
+        .execute()
+      this.#beforeUsageCommit?.()
+      return { status: 'applied', plan }
+    })
+  }
+
+  async listUsage(query: UsageQuery): Promise<readonly UsageRow[]> {
+    let select = this.#db
+      .selectFrom('usage_hourly')
+      .select(['zone_id', 'zone_name', 'hour_start', 'node_id', 'cost'])
+      .select(sql<string>`cast(bytes as text)`.as('bytes_text'))
+      .where('hour_start', '>=', query.fromMs)
+      .where('hour_start', '<', query.toMs)
+    if (query.accountId !== undefined) select = select.where('account_id', '=', query.accountId)
+    if (query.operatorId !== undefined) select = select.where('operator_id', '=', query.operatorId)
+    if (query.zoneName !== undefined) select = select.where('zone_name', '=', query.zoneName)
+    const rows = await select.orderBy('hour_start').orderBy('zone_name').orderBy('node_id').execute()
+    return rows.map((row) => ({
+      zoneId: row.zone_id as ZoneId,
+      zoneName: row.zone_name,
+      hourStart: Number(row.hour_start),
+      nodeId: row.node_id,
+      bytes: BigInt(row.bytes_text),
+      cost: BigInt(row.cost),
+    }))
+  }
+
+  async listRejectionCounts(nodeIds?: readonly string[]): Promise<readonly RejectionCount[]> {
+    if (nodeIds?.length === 0) return []
+    let select = this.#db.selectFrom('usage_rejections').select(['node_id', 'reason', 'lines'])
+    if (nodeIds !== undefined) select = select.where('node_id', 'in', nodeIds)
+    const rows = await select.orderBy('node_id').orderBy('reason').execute()
+    // Only this layer writes `reason`, always from USAGE_REJECTION_REASONS.
+    return rows.map((row) => ({ nodeId: row.node_id, reason: row.reason as UsageRejectionReason, lines: Number(row.lines) }))
+  }
+
+  async getZoneSettings(zoneId: ZoneId): Promise<ZoneSettings> {
+    return this.#readSettings(this.#db, zoneId)
+  }
+
+  async updateZoneSettings(accountId: AccountId, zoneName: string, patch: ZoneSettingsPatch): Promise<UpdateZoneSettingsResult> {
+    if (patch.pricePerGiB !== undefined && (patch.pricePerGiB < 0n || !isStorableMoney(patch.pricePerGiB))) {
+      throw new StoreError('AMOUNT_OUT_OF_RANGE', 'A zone price must be between 0 and 10^78 - 1 base units per GiB.')
+    }
+    return this.#db.transaction().execute(async (trx): Promise<UpdateZoneSettingsResult> => {
+      // Writing first (even a no-op update) takes SQLite's write lock before any read.
+      const priceUpdate = trx.updateTable('zones').where('account_id', '=', accountId).where('name', '=', zoneName)
+      const updated = await (patch.pricePerGiB === undefined
+        ? priceUpdate.set((eb) => ({ price_per_gib: eb.ref('price_per_gib') }))
+        : priceUpdate.set({ price_per_gib: patch.pricePerGiB.toString() })
+      )
+        .returningAll()
+        .executeTakeFirst()
+      if (updated === undefined) return { status: 'zone-not-found' }
+      const zone = toZone(updated)
+      if (patch.allowedReferrers !== undefined || patch.blockedCountries !== undefined) {
+        const current = await this.#readSettings(trx, zone.id)
+        const row = {
+          zone_id: zone.id,
+          allowed_referrers: JSON.stringify(patch.allowedReferrers ?? current.allowedReferrers),
+          blocked_countries: JSON.stringify(patch.blockedCountries ?? current.blockedCountries),
+        }
+        await trx
+          .insertInto('zone_settings')
+          .values(row)
+          .onConflict((conflict) => conflict.column('zone_id').doUpdateSet({ allowed_referrers: row.allowed_referrers, blocked_countries: row.blocked_countries }))
+          .execute()
+      }
+      if (patch.customDomains !== undefined) {
+        await trx.deleteFrom('zone_domains').where('zone_id', '=', zone.id).execute()
+        for (const hostname of patch.customDomains) {
+          // The primary key decides between two zones racing for one domain.
+          const inserted = await trx
+            .insertInto('zone_domains')
+            .values({ hostname, zone_id: zone.id })
+            .onConflict((conflict) => conflict.column('hostname').doNothing())
+            .returning('hostname')
+            .executeTakeFirst()
+          if (inserted === undefined) throw new DomainTaken(hostname)
+        }
+      }
+      return { status: 'updated', zone, settings: await this.#readSettings(trx, zone.id) }
+    }).catch((error: unknown) => {
+      // Thrown to roll back the whole patch; answered as a result.
+      if (error instanceof DomainTaken) return { status: 'domain-taken', hostname: error.hostname }
+      throw error
+    })
+  }
+
+  async listZonesWithSettings(): Promise<readonly { readonly zone: Zone; readonly settings: ZoneSettings }[]> {
+    const zones = await this.#db.selectFrom('zones').selectAll().orderBy('name').execute()
+    const settings = await this.#db.selectFrom('zone_settings').selectAll().execute()
+    const domains = await this.#db.selectFrom('zone_domains').selectAll().orderBy('hostname').execute()
+    const settingsByZone = new Map(settings.map((row) => [row.zone_id, row]))
+    const domainsByZone = new Map<string, string[]>()
+    for (const row of domains) domainsByZone.set(row.zone_id, [...(domainsByZone.get(row.zone_id) ?? []), row.hostname])
+    return zones.map((row) => {
+      const stored = settingsByZone.get(row.id)
+      return {
+        zone: toZone(row),
+        settings: {
+          allowedReferrers: stored === undefined ? [] : parseStringArray(stored.allowed_referrers),
+          blockedCountries: stored === undefined ? [] : parseStringArray(stored.blocked_countries),
+          customDomains: domainsByZone.get(row.id) ?? [],
+        },
+      }
+    })
+  }
+
+  async #readSettings(db: Kysely<Schema>, zoneId: string): Promise<ZoneSettings> {
+    const stored = await db.selectFrom('zone_settings').selectAll().where('zone_id', '=', zoneId).executeTakeFirst()
+    const domains = await db.selectFrom('zone_domains').select('hostname').where('zone_id', '=', zoneId).orderBy('hostname').execute()
+    return {
+      allowedReferrers: stored === undefined ? [] : parseStringArray(stored.allowed_referrers),
+      blockedCountries: stored === undefined ? [] : parseStringArray(stored.blocked_countries),
+      customDomains: domains.map((row) => row.hostname),
+    }
+  }
+
+  async #loadTickets(trx: Transaction<Schema>, nonces: readonly string[]): Promise<Map<string, IssuedTicketState>> {
+    const tickets = new Map<string, IssuedTicketState>()
+    for (let start = 0; start < nonces.length; start += IN_CHUNK) {
+      let select = trx
+        .selectFrom('issued_tickets')
+        .select(['nonce', 'node_id', 'zone', 'path', 'prefix', 'client', 'issued_at', 'expires_at'])
+        .select([sql<string>`cast(byte_budget as text)`.as('budget_text'), sql<string>`cast(accepted_bytes as text)`.as('accepted_text')])
+        .where('nonce', 'in', nonces.slice(start, start + IN_CHUNK))
+      // Two batches naming one ticket must not both read the old total (PostgreSQL's
+      // READ COMMITTED would let them); SQLite's single writer already serializes them.
+      if (this.#dialect === 'postgres') select = select.forUpdate()
+      for (const row of await select.execute()) {
+        tickets.set(row.nonce, {
+          nonce: row.nonce,
+          nodeId: row.node_id,
+          zone: row.zone,
+          path: row.path,
+          prefix: row.prefix === 1,
+          client: row.client,
+          issuedAt: Number(row.issued_at),
+          expiresAt: Number(row.expires_at),
+          byteBudget: BigInt(row.budget_text),
+          acceptedBytes: BigInt(row.accepted_text),
+        })
+      }
+    }
+    return tickets
+  }
+
+  async #loadZones(trx: Transaction<Schema>, names: readonly string[]): Promise<Map<string, ZoneBilling>> {
+    const zones = new Map<string, ZoneBilling>()
+    for (let start = 0; start < names.length; start += IN_CHUNK) {
+      const rows = await trx
+        .selectFrom('zones')
+        .select(['id', 'name', 'account_id', 'price_per_gib'])
+        .where('name', 'in', names.slice(start, start + IN_CHUNK))
+        .execute()
+      for (const row of rows) {
+        zones.set(row.name, { zoneId: row.id as ZoneId, name: row.name, accountId: row.account_id as AccountId, pricePerGiB: BigInt(row.price_per_gib) })
+      }
+    }
+    return zones
+  }
+
+  async #postLedgerTransaction(trx: Transaction<Schema>, tx: LedgerTransactionInput): Promise<void> {
+    const check = checkLedgerTransaction(tx)
+    if (!check.ok) throw new StoreError(check.code, 'The usage charge was refused.', { details: check.reason })
+    const createdAt = this.#now().getTime()
+    const claimed = await trx
+      .insertInto('ledger_transactions')
+      .values({ id: tx.id, kind: tx.kind, memo: tx.memo ?? null, created_at: createdAt })
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    if (claimed === undefined) return
+    await trx
+      .insertInto('ledger_entries')
+      .values(tx.entries.map((entry) => ({ transaction_id: tx.id, ledger_account: entry.ledgerAccount, amount: entry.amount.toString(), created_at: createdAt })))
+      .execute()
+  }
+
+  async #addHourlyUsage(trx: Transaction<Schema>, usage: HourlyUsage): Promise<void> {
+    const key = { zone_id: usage.zone.zoneId, hour_start: usage.hourStart, node_id: usage.nodeId }
+    if (this.#dialect === 'postgres') {
+      // numeric and bigint additions are exact in PostgreSQL, and atomic in the upsert.
+      await trx
+        .insertInto('usage_hourly')
+        .values({ ...key, zone_name: usage.zone.name, account_id: usage.zone.accountId, operator_id: usage.operatorId, bytes: usage.bytes.toString(), cost: usage.cost.toString() })
+        .onConflict((conflict) =>
+          conflict.columns(['zone_id', 'hour_start', 'node_id']).doUpdateSet({
+            bytes: sql<string>`usage_hourly.bytes + excluded.bytes`,
+            cost: sql<string>`usage_hourly.cost + excluded.cost`,
+          }),
+        )
+        .execute()
+      return
+    }
+    // SQLite would add the TEXT money as a double, so the sum is done here; the
+    // transaction holds the write lock, so nobody changes the row in between.
+    const existing = await trx
+      .selectFrom('usage_hourly')
+      .select(['cost'])
+      .select(sql<string>`cast(bytes as text)`.as('bytes_text'))
+      .where('zone_id', '=', key.zone_id)
+      .where('hour_start', '=', key.hour_start)
+      .where('node_id', '=', key.node_id)
+      .executeTakeFirst()
+    if (existing === undefined) {
+      await trx
+        .insertInto('usage_hourly')
+        .values({ ...key, zone_name: usage.zone.name, account_id: usage.zone.accountId, operator_id: usage.operatorId, bytes: usage.bytes.toString(), cost: usage.cost.toString() })
+        .execute()
+      return
+    }
+    await trx
+      .updateTable('usage_hourly')
+      .set({ bytes: (BigInt(existing.bytes_text) + usage.bytes).toString(), cost: (BigInt(existing.cost) + usage.cost).toString() })
+      .where('zone_id', '=', key.zone_id)
+      .where('hour_start', '=', key.hour_start)
+      .where('node_id', '=', key.node_id)
+      .execute()
+  }
+
+  async #countRejections(trx: Transaction<Schema>, nodeId: string, plan: UsageBatchPlan): Promise<void> {
+    const linesByReason = new Map<string, number>()
+    for (const rejection of plan.rejections) linesByReason.set(rejection.reason, (linesByReason.get(rejection.reason) ?? 0) + 1)
+    for (const [reason, lines] of linesByReason) {
+      await trx
+        .insertInto('usage_rejections')
+        .values({ node_id: nodeId, reason, lines })
+        .onConflict((conflict) => conflict.columns(['node_id', 'reason']).doUpdateSet({ lines: sql<number>`usage_rejections.lines + excluded.lines` }))
+        .execute()
+    }
+  }
+}
+
+/** Thrown inside the settings transaction to roll it back when a domain is taken. */
+class DomainTaken extends Error {
+  readonly hostname: string
+  constructor(hostname: string) {
+    super(`custom domain ${hostname} is taken`)
+    this.hostname = hostname
+  }
+}
+
+function parseStringArray(json: string): string[] {
+  const value: unknown = JSON.parse(json)
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
+}

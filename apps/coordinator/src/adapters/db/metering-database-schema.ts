@@ -1,0 +1,75 @@
+import type { ColumnType } from 'kysely'
+
+// Type aliases, not interfaces: `$extendTables` wants Record-compatible types, which an
+// interface (no implicit index signature) is not.
+
+/**
+ * Row shapes of the metering tables (migration 0003), merged into the main schema with
+ * `db.$extendTables<MeteringDatabaseSchema>()`. 64-bit byte counts are written as decimal
+ * strings and read with `cast(... as text)`: node:sqlite returns integers as JS numbers,
+ * exact only below 2^53, and pg returns `bigint` as a string anyway.
+ */
+type Int64 = ColumnType<number | string, string, string>
+type TimestampMs = ColumnType<number | string, number, number>
+type Money = ColumnType<string, string, string>
+
+export type IssuedTicketsTable = {
+  nonce: string
+  node_id: string
+  zone: string
+  path: string
+  prefix: number
+  client: string
+  issued_at: TimestampMs
+  expires_at: TimestampMs
+  byte_budget: Int64
+  accepted_bytes: ColumnType<number | string, string | undefined, string>
+}
+
+export type UsageBatchesTable = {
+  batch_id: string
+  node_id: string
+  received_at: TimestampMs
+  accepted_lines: number
+  rejected_lines: number
+  accepted_bytes: Int64
+}
+
+export type UsageHourlyTable = {
+  zone_id: string
+  zone_name: string
+  account_id: string
+  hour_start: TimestampMs
+  node_id: string
+  operator_id: string
+  bytes: Int64
+  cost: Money
+}
+
+export type UsageRejectionsTable = {
+  node_id: string
+  reason: string
+  lines: ColumnType<number | string, number, number>
+}
+
+export type ZoneSettingsTable = {
+  zone_id: string
+  /** JSON array of strings. */
+  allowed_referrers: string
+  /** JSON array of ISO 3166-1 alpha-2 codes. */
+  blocked_countries: string
+}
+
+export type ZoneDomainsTable = {
+  hostname: string
+  zone_id: string
+}
+
+export type MeteringDatabaseSchema = {
+  issued_tickets: IssuedTicketsTable
+  usage_batches: UsageBatchesTable
+  usage_hourly: UsageHourlyTable
+  usage_rejections: UsageRejectionsTable
+  zone_settings: ZoneSettingsTable
+  zone_domains: ZoneDomainsTable
+}

@@ -1,0 +1,91 @@
+import { openEnvelope, publicKeyFromString, signedEnvelopeSchema, usageReportSchema } from '@meson/protocol'
+import type { AccountId, VerifyKey } from '@meson/protocol'
+import type { MeteringStore } from '../store/metering-store.ts'
+import type { UsageCharge } from './build-usage-charges.ts'
+import type { IssuedTickets } from './issued-tickets.ts'
+import { planUsageBatch } from './plan-usage-batch.ts'
+import type { UsagePlan } from './plan-usage-batch.ts'
+import type { UsageRejection } from './usage-rejection.ts'
+
+/** A registered node as metering needs it. */
+export interface MeteredNode {
+  readonly publicKey: string
+  readonly operatorId: AccountId
+}
+
+export interface IngestUsageDependencies {
+  readonly meteringStore: MeteringStore
+  readonly issuedTickets: IssuedTickets
+  /** The registered node (its key from registration), or undefined if unknown. */
+  readonly findNode: (nodeId: string) => Promise<MeteredNode | undefined>
+  readonly now: () => number
+  /** How long after a ticket's expiry its usage is still accepted. */
+  readonly usageGraceMs: number
+  readonly operatorSharePercent: number
+  /** Called after a batch committed (balances, counters, metrics). */
+  readonly onApplied?: (nodeId: string, plan: UsagePlan) => void | Promise<void>
+}
+
+export type IngestUsageResult =
+  | {
+      readonly kind: 'applied'
+      readonly batchId: string
+      readonly acceptedLines: number
+      readonly acceptedBytes: bigint
+      readonly rejected: readonly UsageRejection[]
+      readonly charges: readonly UsageCharge[]
+    }
+  | { readonly kind: 'duplicate'; readonly batchId: string }
+  /** Not an envelope, or its payload is not a usage report. */
+  | { readonly kind: 'invalid'; readonly reason: 'malformed' | 'invalid-payload' }
+  /** No node registered with that id: the node should register (again). */
+  | { readonly kind: 'unknown-node' }
+  /** The signature is not the registered key's. */
+  | { readonly kind: 'bad-signature' }
+
+/**
+ * `POST /v1/nodes/usage` as a use case: verifies the signed report with the key the
+ * node registered, then applies it once (idempotent by batch id) in one transaction
+ * with its charges. Tickets issued moments ago are flushed first so they can be found.
+ */
+export async function ingestUsageReport(body: unknown, dependencies: IngestUsageDependencies): Promise<IngestUsageResult> {
+  // The key depends on the claimed nodeId, which needs an async lookup: read the claim
+  // first (schema only), then verify the signature with that node's registered key.
+  const envelope = signedEnvelopeSchema.safeParse(body)
+  if (!envelope.success) return { kind: 'invalid', reason: 'malformed' }
+  const claimed = usageReportSchema.safeParse(envelope.data.payload)
+  if (!claimed.success) return { kind: 'invalid', reason: 'invalid-payload' }
+  const node = await dependencies.findNode(claimed.data.nodeId)
+  if (node === undefined) return { kind: 'unknown-node' }
+  const key = publicKeyFromString(node.publicKey)
+  if (!key.ok) return { kind: 'unknown-node' }
+  const verifyKey: VerifyKey = key.value
+  const opened = openEnvelope('usage-report', usageReportSchema, verifyKey, body)
+  if (!opened.ok) return opened.reason === 'bad-signature' ? { kind: 'bad-signature' } : { kind: 'invalid', reason: 'malformed' }
+  const report = opened.value
+
+  await dependencies.issuedTickets.flush()
+  const receivedAt = dependencies.now()
+  const result = await dependencies.meteringStore.applyUsageBatch({
+    batchId: report.batchId,
+    nodeId: report.nodeId,
+    receivedAt,
+    lines: report.lines,
+    plan: (context) =>
+      planUsageBatch({
+        batchId: report.batchId,
+        nodeId: report.nodeId,
+        operatorId: node.operatorId,
+        operatorSharePercent: dependencies.operatorSharePercent,
+        receivedAt,
+        graceMs: dependencies.usageGraceMs,
+        lines: report.lines,
+        context,
+      }),
+  })
+  if (result.status === 'duplicate') return { kind: 'duplicate', batchId: report.batchId }
+  const { plan } = result
+  for (const update of plan.ticketUpdates) dependencies.issuedTickets.noteAccepted(update.nonce, update.acceptedBytes)
+  await dependencies.onApplied?.(report.nodeId, plan)
+  return { kind: 'applied', batchId: report.batchId, acceptedLines: plan.acceptedLines, acceptedBytes: plan.acceptedBytes, rejected: plan.rejections, charges: plan.charges }
+}

@@ -1,0 +1,173 @@
+import type { AccountId, NodeId, ZoneId } from '@meson/protocol'
+import { buyerLedgerAccount } from '../ledger/ledger-accounts.ts'
+import type { MeteringStore, UpdateZoneSettingsResult, UsageQuery, UsageRow, ZoneSettings, ZoneSettingsPatch } from '../store/metering-store.ts'
+import type { Store } from '../store/store.ts'
+import { BalanceCache } from './balance-cache.ts'
+import { ingestUsageReport } from './ingest-usage-report.ts'
+import type { IngestUsageResult, MeteredNode } from './ingest-usage-report.ts'
+import { IssuedTickets } from './issued-tickets.ts'
+import type { MeteringMetrics } from './metering-metrics.ts'
+import { RejectionCounters } from './rejection-counters.ts'
+import type { RejectedLinesByReason } from './rejection-counters.ts'
+import { LiveZoneDirectory } from './zone-directory.ts'
+
+/** Default: usage is accepted up to 6 h after a ticket expired (see README, metering). */
+export const DEFAULT_USAGE_GRACE_MS = 6 * 3_600_000
+/** How long a node's key and operator are cached before they are read again. */
+const NODE_CACHE_MS = 60_000
+
+export interface MeteringOptions {
+  readonly store: Store
+  readonly meteringStore: MeteringStore
+  readonly now?: () => number
+  readonly usageGraceMs?: number
+  /** Whole percent of each usage charge credited to the node's operator. */
+  readonly operatorSharePercent: number
+  /** Issued tickets are persisted this often (and on stop). */
+  readonly flushIntervalMs: number
+  readonly metrics?: MeteringMetrics
+  readonly onError?: (error: unknown, task: string) => void
+}
+
+/**
+ * Metering and billing, composed: the issued-ticket registry, usage ingestion, the
+ * buyers' balance cache, rejection counters and the live zone directory. Startable:
+ * `start` loads state and starts the flush timer, `stop` stops it and flushes.
+ */
+export class Metering {
+  readonly issuedTickets: IssuedTickets
+  readonly balances: BalanceCache
+  readonly rejections = new RejectionCounters()
+  readonly zones: LiveZoneDirectory
+  readonly #options: MeteringOptions
+  readonly #now: () => number
+  readonly #nodes = new Map<string, { readonly node: MeteredNode; readonly loadedAt: number }>()
+  #metrics: MeteringMetrics | undefined
+  #timer: NodeJS.Timeout | undefined
+  #lastDbPruneAt = 0
+
+  constructor(options: MeteringOptions) {
+    this.#options = options
+    this.#now = options.now ?? Date.now
+    this.#metrics = options.metrics
+    this.issuedTickets = new IssuedTickets({ sink: options.meteringStore })
+    this.balances = new BalanceCache(
+      (accountId) => options.store.getBalance(buyerLedgerAccount(accountId)),
+      () => {
+        this.zones.rebuild()
+      },
+    )
+    this.zones = new LiveZoneDirectory(() => options.meteringStore.listZonesWithSettings(), (accountId) => this.balances.hasBalance(accountId))
+  }
+
+  /** Counts batches in these metrics from now on (the registry exists only once the server is built). */
+  attachMetrics(metrics: MeteringMetrics): void {
+    this.#metrics = metrics
+  }
+
+  /** Loads zones, buyers' balances and rejection counters; starts the flush timer. */
+  async start(): Promise<void> {
+    await this.zones.refresh()
+    for (const accountId of new Set(this.zones.zones().map(({ zone }) => zone.accountId))) await this.balances.refresh(accountId)
+    this.zones.rebuild()
+    this.rejections.load(await this.#options.meteringStore.listRejectionCounts())
+    this.#timer = setInterval(() => {
+      void this.#tick()
+    }, this.#options.flushIntervalMs)
+    this.#timer.unref()
+  }
+
+  /** Stops the timer and persists the tickets still queued. */
+  async stop(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer)
+    this.#timer = undefined
+    await this.issuedTickets.flush()
+  }
+
+  /** False when the buyer's credit is used up (the redirector answers 402). */
+  hasBalance(accountId: AccountId): boolean {
+    return this.balances.hasBalance(accountId)
+  }
+
+  /** Rejected usage lines of a node by reason (for `GET /v1/nodes`). */
+  rejectedLinesOf(nodeId: string): RejectedLinesByReason {
+    return this.rejections.countsOf(nodeId)
+  }
+
+  /** Call after a zone was created, deleted or changed. */
+  async zonesChanged(): Promise<void> {
+    await this.zones.refresh()
+    // A new buyer's balance is read before their zone can be used for free.
+    for (const { zone } of this.zones.zones()) {
+      if (this.balances.balanceOf(zone.accountId) === undefined) await this.balances.refresh(zone.accountId)
+    }
+  }
+
+  /** Call after a buyer's balance changed outside metering (a credit). */
+  async balanceChanged(accountId: AccountId): Promise<void> {
+    await this.balances.refresh(accountId)
+  }
+
+  /** Hourly usage rows (`GET /v1/usage`). */
+  listUsage(query: UsageQuery): Promise<readonly UsageRow[]> {
+    return this.#options.meteringStore.listUsage(query)
+  }
+
+  /** Settings of a zone (`GET /v1/zones/:name`). */
+  getZoneSettings(zoneId: ZoneId): Promise<ZoneSettings> {
+    return this.#options.meteringStore.getZoneSettings(zoneId)
+  }
+
+  /** Changes a zone's settings and rebuilds the directory (`PATCH /v1/zones/:name`). */
+  async updateZoneSettings(accountId: AccountId, zoneName: string, patch: ZoneSettingsPatch): Promise<UpdateZoneSettingsResult> {
+    const result = await this.#options.meteringStore.updateZoneSettings(accountId, zoneName, patch)
+    if (result.status === 'updated') await this.zones.refresh()
+    return result
+  }
+
+  /** `POST /v1/nodes/usage`. */
+  async ingestUsage(body: unknown): Promise<IngestUsageResult> {
+    const result = await ingestUsageReport(body, {
+      meteringStore: this.#options.meteringStore,
+      issuedTickets: this.issuedTickets,
+      findNode: (nodeId) => this.#findNode(nodeId),
+      now: this.#now,
+      usageGraceMs: this.#options.usageGraceMs ?? DEFAULT_USAGE_GRACE_MS,
+      operatorSharePercent: this.#options.operatorSharePercent,
+      onApplied: async (nodeId, plan) => {
+        this.rejections.record(nodeId, plan.rejections)
+        for (const accountId of new Set(plan.charges.map((charge) => charge.zone.accountId))) await this.balances.refresh(accountId)
+      },
+    })
+    if (result.kind === 'applied') this.#metrics?.observeBatch('applied', result.acceptedBytes)
+    else this.#metrics?.observeBatch(result.kind === 'duplicate' ? 'duplicate' : 'refused')
+    return result
+  }
+
+  async #findNode(nodeId: string): Promise<MeteredNode | undefined> {
+    const cached = this.#nodes.get(nodeId)
+    if (cached !== undefined && this.#now() - cached.loadedAt < NODE_CACHE_MS) return cached.node
+    // The protocol's schema checked nodeId's format; the store decides whether it exists.
+    const record = await this.#options.store.getNode(nodeId as NodeId)
+    if (record === undefined) return undefined
+    const node = { publicKey: record.publicKey, operatorId: record.operatorId }
+    this.#nodes.set(nodeId, { node, loadedAt: this.#now() })
+    return node
+  }
+
+  async #tick(): Promise<void> {
+    const now = this.#now()
+    const graceMs = this.#options.usageGraceMs ?? DEFAULT_USAGE_GRACE_MS
+    try {
+      await this.issuedTickets.flush()
+      this.issuedTickets.prune(now)
+      // Rows past expiry + grace can never be accepted again; prune them hourly.
+      if (now - this.#lastDbPruneAt >= 3_600_000) {
+        this.#lastDbPruneAt = now
+        await this.#options.meteringStore.pruneIssuedTickets(now - graceMs)
+      }
+    } catch (error) {
+      this.#options.onError?.(error, 'flush issued tickets')
+    }
+  }
+}
