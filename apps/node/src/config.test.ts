@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { isErrorWithCode } from '@meson/protocol'
-import { loadNodeConfig } from './config.ts'
+import { loadNodeConfig, loadNodeModeConfig } from './config.ts'
 
 describe('loadNodeConfig', () => {
   it('applies the defaults', () => {
@@ -37,6 +37,38 @@ describe('loadNodeConfig', () => {
   for (const [name, flags, message] of bad) {
     it(`refuses ${name}, naming the key`, () => {
       assert.throws(() => loadNodeConfig({ env: {}, flags }), (error: unknown) => isErrorWithCode(error, 'CONFIG_INVALID') && message.test(error.message))
+    })
+  }
+})
+
+describe('loadNodeModeConfig', () => {
+  it('selects standalone mode with --origin, as loadNodeConfig does', () => {
+    const loaded = loadNodeModeConfig({ env: {}, flags: { originUrl: 'http://127.0.0.1:8000' } })
+    assert.equal(loaded.mode, 'standalone')
+  })
+
+  it('selects coordinator mode with --coordinator, with its defaults', () => {
+    const loaded = loadNodeModeConfig({ env: { MESON_NODE_TOKEN: 'operator-token' }, flags: { coordinatorUrl: 'http://127.0.0.1:8080', port: '0' } })
+    assert.ok(loaded.mode === 'coordinator')
+    assert.equal(loaded.config.coordinatorUrl.href, 'http://127.0.0.1:8080/')
+    assert.equal(loaded.config.operatorToken, 'operator-token')
+    assert.equal(loaded.config.heartbeatIntervalMs, 30_000)
+    assert.equal(loaded.config.publicUrl, undefined)
+    assert.equal(loaded.config.port, 0)
+    assert.equal(Object.isFrozen(loaded.config), true)
+  })
+
+  const bad: readonly (readonly [string, Record<string, string>, RegExp])[] = [
+    ['--origin with --coordinator', { coordinatorUrl: 'http://c', originUrl: 'http://o', operatorToken: 't' }, /exclude each other/],
+    ['a missing token', { coordinatorUrl: 'http://c' }, /--token \(MESON_NODE_TOKEN\) is required/],
+    ['credentials in the coordinator URL', { coordinatorUrl: 'http://u:p@c', operatorToken: 't' }, /must not contain credentials/],
+    ['a heartbeat under 1 s', { coordinatorUrl: 'http://c', operatorToken: 't', heartbeatIntervalMs: '999' }, /--heartbeat-interval-ms/],
+    ['a public URL with a fragment', { coordinatorUrl: 'http://c', operatorToken: 't', publicUrl: 'http://n/#x' }, /--public-url/],
+    ['a bad pinned key', { coordinatorUrl: 'http://c', operatorToken: 't', pinnedCoordinatorKey: 'nope' }, /--coordinator-key/],
+  ]
+  for (const [name, flags, message] of bad) {
+    it(`refuses ${name}, naming the key`, () => {
+      assert.throws(() => loadNodeModeConfig({ env: {}, flags }), (error: unknown) => isErrorWithCode(error, 'CONFIG_INVALID') && message.test(error.message))
     })
   }
 })

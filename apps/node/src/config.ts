@@ -1,4 +1,4 @@
-import { BaseError, parseByteSize } from '@meson/protocol'
+import { BaseError, parseByteSize, publicKeyFromString, publicUrlSchema } from '@meson/protocol'
 import { z } from 'zod'
 
 /** The edge node's settings, parsed once at start and deep-frozen. */
@@ -124,20 +124,8 @@ export interface LoadNodeConfigParameters {
 
 /** Reads, validates and freezes the node's config; throws `NodeConfigError` naming the flag and env key. */
 export function loadNodeConfig({ flags = {}, env = process.env }: LoadNodeConfigParameters): NodeConfig {
-  const raw: Record<string, string | undefined> = {}
-  for (const setting of NODE_SETTINGS) {
-    raw[setting.key] = flags[setting.key] ?? nonEmpty(env[setting.env]) ?? setting.defaultValue
-  }
-  const parsed = configSchema.safeParse(raw)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    const key = String(issue?.path[0] ?? '')
-    const setting = NODE_SETTINGS.find((candidate) => candidate.key === key)
-    const where = setting === undefined ? key : `${setting.flag} (${setting.env})`
-    const problem = raw[key] === undefined ? 'is required' : (issue?.message ?? 'is invalid')
-    throw new NodeConfigError(`${where} ${problem}`)
-  }
-  const value = parsed.data
+  const raw = rawSettings(NODE_SETTINGS, flags, env)
+  const value = parseSettings(configSchema, raw, NODE_SETTINGS)
   if (value.originUrl.username !== '' || value.originUrl.password !== '') {
     // Credentials in the origin URL would end up in logs and errors; refuse them.
     throw new NodeConfigError('--origin (MESON_NODE_ORIGIN) must not contain credentials')
@@ -149,4 +137,134 @@ export function loadNodeConfig({ flags = {}, env = process.env }: LoadNodeConfig
 
 function nonEmpty(text: string | undefined): string | undefined {
   return text === undefined || text === '' ? undefined : text
+}
+
+/** Resolves each setting: the flag, else the environment, else the default. */
+function rawSettings(
+  settings: readonly SettingSource[],
+  flags: Readonly<Partial<Record<string, string | undefined>>>,
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string | undefined> {
+  const raw: Record<string, string | undefined> = {}
+  for (const setting of settings) raw[setting.key] = flags[setting.key] ?? nonEmpty(env[setting.env]) ?? setting.defaultValue
+  return raw
+}
+
+/** Parses raw settings; the error names the flag and environment variable of the first bad one. */
+function parseSettings<S extends z.ZodType>(schema: S, raw: Record<string, string | undefined>, settings: readonly SettingSource[]): z.output<S> {
+  const parsed = schema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const key = String(issue?.path[0] ?? '')
+  const setting = settings.find((candidate) => candidate.key === key)
+  const where = setting === undefined ? key : `${setting.flag} (${setting.env})`
+  const problem = raw[key] === undefined ? 'is required' : (issue?.message ?? 'is invalid')
+  throw new NodeConfigError(`${where} ${problem}`)
+}
+
+/** What `rawSettings` needs of a setting. */
+interface SettingSource {
+  readonly key: string
+  readonly flag: string
+  readonly env: string
+  readonly defaultValue: string | undefined
+}
+
+/** Settings of coordinator mode (`--coordinator`), on top of every setting but `--origin`. */
+export interface CoordinatorModeConfig {
+  /** Base URL of the coordinator (a path prefix is kept). */
+  readonly coordinatorUrl: URL
+  /** The operator's API token, sent on registration only; never logged. */
+  readonly operatorToken: string
+  /** URL the coordinator calls back and sends clients to; undefined: the listening URL. */
+  readonly publicUrl: string | undefined
+  readonly heartbeatIntervalMs: number
+  readonly declaredUplinkMbps: number
+  /** Usage is sealed into a signed, journaled batch at least this often (the crash-loss window). */
+  readonly usageFlushIntervalMs: number
+  /** Production pin of the coordinator's ticket key (raw ed25519, base64url); undefined: trust what it serves. */
+  readonly pinnedCoordinatorKey: Uint8Array | undefined
+}
+
+/** The whole config of a node in coordinator mode: no single origin (tickets name it). */
+export type CoordinatorNodeConfig = Omit<NodeConfig, 'originUrl'> & CoordinatorModeConfig
+
+/** One coordinator-mode setting (see {@link NodeSetting}). */
+export interface CoordinatorModeSetting extends SettingSource {
+  readonly key: keyof CoordinatorModeConfig
+  readonly meaning: string
+}
+
+/** Settings only coordinator mode reads, in the order the README lists them. */
+export const COORDINATOR_MODE_SETTINGS: readonly CoordinatorModeSetting[] = [
+  { key: 'coordinatorUrl', flag: '--coordinator', env: 'MESON_NODE_COORDINATOR', defaultValue: undefined, meaning: 'coordinator mode: base URL of the coordinator (excludes --origin)' },
+  { key: 'operatorToken', flag: '--token', env: 'MESON_NODE_TOKEN', defaultValue: undefined, meaning: 'operator API token for registration (coordinator mode)' },
+  { key: 'publicUrl', flag: '--public-url', env: 'MESON_NODE_PUBLIC_URL', defaultValue: undefined, meaning: 'URL clients and the coordinator reach this node at (default: the listening URL)' },
+  { key: 'heartbeatIntervalMs', flag: '--heartbeat-interval-ms', env: 'MESON_NODE_HEARTBEAT_INTERVAL_MS', defaultValue: '30000', meaning: 'time between heartbeats (at least 1000)' },
+  { key: 'declaredUplinkMbps', flag: '--uplink-mbps', env: 'MESON_NODE_UPLINK_MBPS', defaultValue: '100', meaning: 'uplink bandwidth declared at registration, Mbit/s' },
+  { key: 'usageFlushIntervalMs', flag: '--usage-flush-interval-ms', env: 'MESON_NODE_USAGE_FLUSH_INTERVAL_MS', defaultValue: '10000', meaning: 'usage is sealed, journaled and sent at least this often' },
+  { key: 'pinnedCoordinatorKey', flag: '--coordinator-key', env: 'MESON_NODE_COORDINATOR_KEY', defaultValue: undefined, meaning: 'pin the coordinator key (base64url); a different key stops the node' },
+]
+
+const pinnedKey = z.string().transform((text, context) => {
+  const key = publicKeyFromString(text)
+  if (!key.ok) {
+    context.addIssue({ code: 'custom', message: 'must be a base64url ed25519 public key' })
+    return z.NEVER
+  }
+  return key.value
+})
+
+const coordinatorModeSchema = z.object({
+  coordinatorUrl: httpOrigin,
+  operatorToken: z.string().min(1).max(4096),
+  publicUrl: z
+    .string()
+    .refine((text) => publicUrlSchema.safeParse(text).success, 'must be an http(s) URL without credentials or fragment')
+    .optional(),
+  heartbeatIntervalMs: z.coerce.number().int().min(1000).max(3_600_000),
+  declaredUplinkMbps: z.coerce.number().int().min(1).max(1_000_000),
+  usageFlushIntervalMs: durationMs,
+  pinnedCoordinatorKey: pinnedKey.optional(),
+})
+
+/** Which mode the node runs in, with its config. */
+export type NodeModeConfig =
+  | { readonly mode: 'standalone'; readonly config: NodeConfig }
+  | { readonly mode: 'coordinator'; readonly config: CoordinatorNodeConfig }
+
+/** Where settings of either mode come from (flags keyed by config key). */
+export interface LoadNodeModeConfigParameters {
+  readonly flags?: Readonly<Partial<Record<keyof NodeConfig | keyof CoordinatorModeConfig, string | undefined>>>
+  readonly env?: Readonly<Record<string, string | undefined>>
+}
+
+/**
+ * Reads the config of either mode: `--coordinator` selects coordinator mode, `--origin`
+ * standalone mode; both at once is refused, since a node in coordinator mode takes its
+ * origins from tickets and a second source would be ambiguous.
+ */
+export function loadNodeModeConfig({ flags = {}, env = process.env }: LoadNodeModeConfigParameters): NodeModeConfig {
+  const coordinatorRaw = rawSettings(COORDINATOR_MODE_SETTINGS, flags, env)
+  if (coordinatorRaw.coordinatorUrl === undefined) return { mode: 'standalone', config: loadNodeConfig({ flags, env }) }
+  const baseSettings = NODE_SETTINGS.filter((setting) => setting.key !== 'originUrl')
+  const baseRaw = rawSettings(baseSettings, flags, env)
+  if (rawSettings(NODE_SETTINGS.filter((setting) => setting.key === 'originUrl'), flags, env).originUrl !== undefined) {
+    throw new NodeConfigError('--origin (MESON_NODE_ORIGIN) and --coordinator (MESON_NODE_COORDINATOR) exclude each other: give --origin for standalone mode or --coordinator for coordinator mode')
+  }
+  const base = parseSettings(configSchema.omit({ originUrl: true }), baseRaw, baseSettings)
+  const coordinator = parseSettings(coordinatorModeSchema, coordinatorRaw, COORDINATOR_MODE_SETTINGS)
+  if (coordinator.coordinatorUrl.username !== '' || coordinator.coordinatorUrl.password !== '') {
+    throw new NodeConfigError('--coordinator (MESON_NODE_COORDINATOR) must not contain credentials')
+  }
+  Object.freeze(coordinator.coordinatorUrl)
+  const config: CoordinatorNodeConfig = {
+    ...base,
+    adminPort: base.adminPort,
+    adminToken: base.adminToken,
+    ...coordinator,
+    publicUrl: coordinator.publicUrl,
+    pinnedCoordinatorKey: coordinator.pinnedCoordinatorKey,
+  }
+  return { mode: 'coordinator', config: Object.freeze(config) }
 }

@@ -1,7 +1,9 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createAdminServer, createCacheServer, listenServer } from './adapters/http/cache-server.ts'
 import type { ListeningServer } from './adapters/http/cache-server.ts'
 import { systemClock } from './adapters/http/cache-context.ts'
 import type { CacheContext, Clock } from './adapters/http/cache-context.ts'
+import type { ServerMetrics } from './adapters/http/server-metrics.ts'
 import { createServerMetrics, registerCollectedGauge } from './adapters/http/server-metrics.ts'
 import type { AdminRoutesContext } from './adapters/http/admin-routes.ts'
 import { createRequestCollapser } from './collapsing/request-collapser.ts'
@@ -38,6 +40,54 @@ const quietLogger: NodeLogger = { info: () => undefined, warn: () => undefined, 
 
 /** Composition root of standalone mode: config → store, origin client, server → listening. */
 export async function startNode(config: NodeConfig, dependencies: StartNodeDependencies = {}): Promise<RunningNode> {
+  const engine = await startCacheEngine({ config, originUrl: config.originUrl, dependencies })
+  const logger = dependencies.logger ?? quietLogger
+  logger.info({ url: engine.url, origin: config.originUrl.origin }, 'edge node listening')
+  let stopping: Promise<void> | undefined
+  return {
+    url: engine.url,
+    adminUrl: engine.adminUrl,
+    store: engine.store,
+    stop() {
+      stopping ??= (async () => {
+        await engine.closeServers()
+        await engine.closeStorage()
+        logger.info({}, 'edge node stopped')
+      })()
+      return stopping
+    },
+  }
+}
+
+/** What {@link startCacheEngine} needs: every setting but the origin, which is optional. */
+export interface StartCacheEngineParameters {
+  readonly config: Omit<NodeConfig, 'originUrl'>
+  /** The one origin of standalone mode; undefined in coordinator mode (tickets name origins). */
+  readonly originUrl: URL | undefined
+  /** Asked first for each request (see `CacheServerParameters.route`). */
+  readonly route?: (req: IncomingMessage, res: ServerResponse) => boolean
+  readonly dependencies: StartNodeDependencies
+}
+
+/** The cache engine, listening: store, metrics, the shared request context and the servers. */
+export interface CacheEngine {
+  readonly url: string
+  readonly adminUrl: string
+  readonly store: CacheStore
+  readonly metrics: ServerMetrics
+  /** The context of the default origin; coordinator mode derives one per zone from it. */
+  readonly context: CacheContext
+  /** The main server (clients), to watch its requests. */
+  readonly server: Server
+  /** Stops accepting and lets in-flight responses finish for up to `shutdownGraceMs`. */
+  closeServers(): Promise<void>
+  /** Closes the origin client and the store (after `closeServers`). */
+  closeStorage(): Promise<void>
+}
+
+/** Opens the store and starts the caching servers; shared by standalone and coordinator mode. */
+export async function startCacheEngine(parameters: StartCacheEngineParameters): Promise<CacheEngine> {
+  const { config, originUrl, dependencies } = parameters
   const clock = dependencies.clock ?? systemClock
   const logger = dependencies.logger ?? quietLogger
   const maxObjectSizeBytes = Number(config.maxObjectSizeBytes)
@@ -54,8 +104,11 @@ export async function startNode(config: NodeConfig, dependencies: StartNodeDepen
   registerCollectedGauge(metrics, 'meson_node_cache_objects', 'Objects in the cache.', () => store.stats().objects)
   registerCollectedGauge(metrics, 'meson_node_cache_stored_bytes', 'Body bytes in the disk cache.', () => store.stats().storedBytes)
   registerCollectedGauge(metrics, 'meson_node_cache_memory_bytes', 'Body bytes in the memory tier.', () => store.stats().memoryBytes)
+  // Coordinator mode has no default origin: its route answers every request, and this
+  // placeholder (a reserved name, RFC 6761 §6.4) is never asked.
+  const defaultOriginUrl = originUrl ?? new URL('http://no-default-origin.invalid')
   const origin = createOriginClient({
-    originUrl: config.originUrl,
+    originUrl: defaultOriginUrl,
     connectTimeoutMs: config.originConnectTimeoutMs,
     responseTimeoutMs: config.originTimeoutMs,
     idleTimeoutMs: config.originIdleTimeoutMs,
@@ -64,8 +117,8 @@ export async function startNode(config: NodeConfig, dependencies: StartNodeDepen
   const context: CacheContext = {
     store,
     origin,
-    originUrl: config.originUrl,
-    originHost: config.originUrl.host,
+    originUrl: defaultOriginUrl,
+    originHost: defaultOriginUrl.host,
     collapser: createRequestCollapser({ waitTimeoutMs: config.collapseWaitTimeoutMs, onFollower: () => metrics.collapsedWaiters.inc() }),
     metrics,
     clock,
@@ -73,11 +126,18 @@ export async function startNode(config: NodeConfig, dependencies: StartNodeDepen
     backgroundFills: new Set(),
     onBackgroundError: (error) => logger.warn({ code: errorCode(error) }, 'background cache work failed'),
   }
-  const admin: AdminRoutesContext = { store, metrics, originUrl: config.originUrl, adminToken: config.adminToken }
+  const admin: AdminRoutesContext = { store, metrics, originUrl: defaultOriginUrl, adminToken: config.adminToken }
   const limits = config
   const servers: ListeningServer[] = []
   try {
-    servers.push(await listenServer(createCacheServer({ context, admin, limits, servesAdminRoutes: config.adminPort === undefined }), config.host, config.port))
+    const cacheServer = createCacheServer({
+      context,
+      admin,
+      limits,
+      servesAdminRoutes: config.adminPort === undefined,
+      ...(parameters.route === undefined ? {} : { route: parameters.route }),
+    })
+    servers.push(await listenServer(cacheServer, config.host, config.port))
     if (config.adminPort !== undefined) servers.push(await listenServer(createAdminServer(admin, limits), config.host, config.adminPort))
   } catch (error) {
     await Promise.all(servers.map((server) => server.close(0)))
@@ -87,20 +147,19 @@ export async function startNode(config: NodeConfig, dependencies: StartNodeDepen
   }
   const main = servers[0]
   if (main === undefined) throw new Error('unreachable: the main server is listening')
-  logger.info({ url: main.url, origin: config.originUrl.origin }, 'edge node listening')
-  let stopping: Promise<void> | undefined
   return {
     url: main.url,
     adminUrl: servers[1]?.url ?? main.url,
     store,
-    stop() {
-      stopping ??= (async () => {
-        await Promise.all(servers.map((server) => server.close(config.shutdownGraceMs)))
-        origin.close()
-        await store.close()
-        logger.info({}, 'edge node stopped')
-      })()
-      return stopping
+    metrics,
+    context,
+    server: main.server,
+    closeServers: async () => {
+      await Promise.all(servers.map((server) => server.close(config.shutdownGraceMs)))
+    },
+    closeStorage: async () => {
+      origin.close()
+      await store.close()
     },
   }
 }

@@ -45,6 +45,8 @@ function getOnce(url: string, onFirstBytes?: () => void): Promise<{ status: numb
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
+  // A child killed while the test awaited something else may have exited already: 'exit' will not fire again.
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode)
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
 }
 

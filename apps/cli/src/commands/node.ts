@@ -1,43 +1,77 @@
-import { loadNodeConfig, NODE_SETTINGS, NodeConfigError, startNode } from '@meson/node'
-import type { NodeConfig, NodeLogger } from '@meson/node'
+import { COORDINATOR_MODE_SETTINGS, CoordinatorRefusedError, loadNodeModeConfig, NODE_SETTINGS, NodeConfigError, startCoordinatorNode, startNode } from '@meson/node'
+import type { CoordinatorModeConfig, CoordinatorNodeConfig, NodeConfig, NodeLogger, NodeModeConfig } from '@meson/node'
 import { Option } from 'commander'
 import type { Command } from 'commander'
 
-/** `meson-net node`: runs an edge node; today standalone mode (`--origin URL`), a caching reverse proxy. */
+/** Exit code when the coordinator refuses this node (version, IP in use, callback failed …). */
+export const EXIT_COORDINATOR_REFUSED = 3
+
+/** `meson-net node`: runs an edge node, standalone (`--origin URL`) or in coordinator mode (`--coordinator URL`). */
 export function registerNodeCommand(program: Command): void {
   const command = program
     .command('node')
-    .description('run an edge node; standalone mode: a caching reverse proxy in front of --origin')
-  for (const setting of NODE_SETTINGS) {
-    const valueName = setting.key === 'originUrl' ? 'url' : 'value'
+    .description('run an edge node: standalone, a caching reverse proxy in front of --origin; or in coordinator mode (--coordinator, --token)')
+  for (const setting of [...NODE_SETTINGS, ...COORDINATOR_MODE_SETTINGS]) {
+    const valueName = setting.key === 'originUrl' || setting.key === 'coordinatorUrl' || setting.key === 'publicUrl' ? 'url' : 'value'
     const defaultText = setting.defaultValue === undefined ? ` (env ${setting.env})` : ` (default: ${setting.defaultValue}, env ${setting.env})`
     command.addOption(new Option(`${setting.flag} <${valueName}>`, `${setting.meaning}${defaultText}`))
   }
-  // Coordinator mode comes with the registration issue; refuse it clearly meanwhile.
-  command.addOption(new Option('--coordinator <url>', 'coordinator mode (not available yet)').hideHelp())
   command.action(async (options: Record<string, unknown>) => {
-    if (options.coordinator !== undefined) {
-      command.error('meson-net node: coordinator mode (--coordinator) is not available yet; run standalone with --origin URL.', { exitCode: 2, code: 'meson.usage' })
-    }
-    let config: NodeConfig
+    let loaded: NodeModeConfig
     try {
-      config = loadNodeConfig({ flags: flagsFrom(command, options) })
+      loaded = loadNodeModeConfig({ flags: flagsFrom(command, options) })
     } catch (error) {
       if (error instanceof NodeConfigError) command.error(`meson-net node: ${error.shortMessage}`, { exitCode: 2, code: 'meson.config' })
       throw error
     }
-    await runUntilSignalled(config)
+    if (loaded.mode === 'standalone') {
+      await runUntilSignalled(loaded.config)
+      return
+    }
+    const refusal = await runCoordinatorModeUntilSignalled(loaded.config)
+    if (refusal !== undefined) command.error(`meson-net node: ${refusal}`, { exitCode: EXIT_COORDINATOR_REFUSED, code: 'meson.refused' })
   })
 }
 
-function flagsFrom(command: Command, options: Record<string, unknown>): Partial<Record<keyof NodeConfig, string>> {
-  const flags: Partial<Record<keyof NodeConfig, string>> = {}
-  for (const setting of NODE_SETTINGS) {
+function flagsFrom(command: Command, options: Record<string, unknown>): Partial<Record<keyof NodeConfig | keyof CoordinatorModeConfig, string>> {
+  const flags: Partial<Record<keyof NodeConfig | keyof CoordinatorModeConfig, string>> = {}
+  for (const setting of [...NODE_SETTINGS, ...COORDINATOR_MODE_SETTINGS]) {
     const option = command.options.find((candidate) => candidate.long === setting.flag)
     const value = option === undefined ? undefined : options[option.attributeName()]
     if (typeof value === 'string') flags[setting.key] = value
   }
   return flags
+}
+
+/**
+ * Coordinator mode: listens, registers (retrying while the coordinator is away), serves
+ * until SIGTERM/SIGINT, then drains. Returns the sentence to print if the coordinator
+ * refused the node (after stopping it), undefined after a signal.
+ */
+async function runCoordinatorModeUntilSignalled(config: CoordinatorNodeConfig): Promise<string | undefined> {
+  const logger = stderrLogger()
+  const node = await startCoordinatorNode(config, { logger, collectProcessMetrics: true })
+  process.stdout.write(`meson-net node listening on ${node.url} (node ${node.nodeId}, coordinator ${config.coordinatorUrl.origin}, public URL ${node.publicUrl})\n`)
+  if (node.adminUrl !== node.url) process.stdout.write(`meson-net node admin on ${node.adminUrl}/_meson/\n`)
+  const signalled = waitForSignal()
+  const first = await Promise.race([node.registered, signalled])
+  if (typeof first === 'object' && !first.ok) {
+    await node.stop()
+    const { error } = first
+    return error instanceof CoordinatorRefusedError ? `the coordinator refused this node: ${error.coordinatorMessage} (${error.coordinatorCode})` : error.message
+  }
+  if (typeof first === 'object') process.stdout.write(`meson-net node registered with ${config.coordinatorUrl.origin}\n`)
+  const signal = typeof first === 'string' ? first : await signalled
+  logger.info({ signal }, 'stopping: draining, finishing in-flight responses, flushing usage')
+  await node.stop()
+  return undefined
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+    process.once('SIGINT', () => resolve('SIGINT'))
+  })
 }
 
 async function runUntilSignalled(config: NodeConfig): Promise<void> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ageHeaderValue, currentAgeMs } from './current-age.ts'
+import { ageHeaderValue, correctedInitialAgeMs, currentAgeMs, residentTimeMs } from './current-age.ts'
 import type { HeaderMap } from './header-map.ts'
 
 // request sent at T0 − 2 s, response at T0; the origin's Date says T0 − 1 s.
@@ -37,6 +37,10 @@ describe('currentAgeMs (RFC 9111 §4.2.3)', () => {
   for (const row of rows) {
     it(row.rule, () => {
       assert.equal(currentAgeMs(stored(row.headers, row.requestTimeMs), row.nowMs), row.expectedMs)
+    })
+    it(`${row.rule}: corrected_initial_age computed once + resident_time gives the same age`, () => {
+      const response = stored(row.headers, row.requestTimeMs)
+      assert.equal(correctedInitialAgeMs(response) + residentTimeMs(response.responseTimeMs, row.nowMs), row.expectedMs)
     })
   }
 })

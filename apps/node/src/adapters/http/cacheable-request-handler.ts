@@ -6,7 +6,6 @@ import {
   freshenStoredHeaders,
   isNotModifiedFor,
   isOnlyIfCached,
-  primaryCacheKey,
   stripHopByHop,
   varyMatches,
 } from '../../cache-policy/index.ts'
@@ -17,6 +16,7 @@ import { sendErrorResponse } from './error-response.ts'
 import { toHeaderMap } from './header-fields.ts'
 import { fetchAndRelay, fillRequestHeaders, relayAndMaybeStore, sendOriginError } from './origin-fill.ts'
 import type { FillRequest } from './origin-fill.ts'
+import { primaryKeyForPath } from './origin-cache-key.ts'
 import { buildOriginRequestHeaders } from './origin-request-headers.ts'
 import { relayOriginResponse } from './relay-origin-response.ts'
 import type { RelayOutcome } from './relay-origin-response.ts'
@@ -44,7 +44,7 @@ export async function handleCacheableRequest(context: CacheContext, req: Incomin
     path,
     headers,
     // Standalone mode has one origin, so the key is the URL the origin is asked for.
-    primaryKey: primaryCacheKey(context.originUrl.origin + path),
+    primaryKey: primaryKeyForPath(context.originUrl, path),
     clientAddress: req.socket.remoteAddress,
     httpVersion: req.httpVersion,
   }

@@ -3,21 +3,19 @@ import { pipeline } from 'node:stream/promises'
 import type { HeaderMap } from '../../cache-policy/header-map.ts'
 import {
   ageHeaderValue,
-  appendVia,
-  currentAgeMs,
   evaluateClientConditional,
   formatCacheStatus,
   formatContentRange,
   formatUnsatisfiedContentRange,
-  freshnessLifetimeMs,
   isIfRangeSatisfied,
   parseRange,
 } from '../../cache-policy/index.ts'
 import type { ByteRange, CacheEntry } from '../../store/cache-store.ts'
 import type { CacheContext } from './cache-context.ts'
+import { responseTemplateOf, timingAt } from './entry-response-template.ts'
+import type { StoredTiming } from './entry-response-template.ts'
 import { VIA_PSEUDONYM } from './via-pseudonym.ts'
 import { sendErrorResponse } from './error-response.ts'
-import { appendHeaderFields } from './header-fields.ts'
 
 /**
  * How a stored response is being served, for `Cache-Status` (RFC 9211 §2): a plain
@@ -44,42 +42,6 @@ function cacheStatusFor(kind: StoredServeKind, ttlMs: number): string {
   }
 }
 
-/** Age and remaining freshness (negative when stale) of a stored entry, in ms. */
-export interface StoredTiming {
-  readonly ageMs: number
-  readonly ttlMs: number
-}
-
-function timingOf(entry: CacheEntry, nowMs: number): StoredTiming {
-  const stored = entry.response
-  const ageMs = currentAgeMs(stored, nowMs)
-  const lifetimeMs = freshnessLifetimeMs(stored.headers, { status: stored.status, responseTimeMs: stored.responseTimeMs })
-  return { ageMs, ttlMs: lifetimeMs - ageMs }
-}
-
-/**
- * The header list of a stored entry minus the per-request fields (Age, Cache-Status,
- * Content-Length), computed once per entry: entries are immutable (an update makes a
- * new one), so a WeakMap keyed by the entry is an exact, self-cleaning memo.
- */
-const baseHeadersByEntry = new WeakMap<CacheEntry, readonly string[]>()
-
-/** Fields written per response: Age (RFC 9111 §5.1), the body's length and range, Via and Cache-Status of this hop. */
-const RECOMPUTED_FIELDS: ReadonlySet<string> = new Set(['age', 'content-length', 'content-range', 'via', 'cache-status'])
-
-function baseHeadersOf(entry: CacheEntry): readonly string[] {
-  let list = baseHeadersByEntry.get(entry)
-  if (list !== undefined) return list
-  const headers = entry.response.headers
-  const built: string[] = []
-  appendHeaderFields(built, headers, RECOMPUTED_FIELDS)
-  built.push('via', appendVia(entry.response.headers.via, '1.1', VIA_PSEUDONYM))
-  if (entry.response.status === 200 && headers['accept-ranges'] === undefined) built.push('accept-ranges', 'bytes')
-  baseHeadersByEntry.set(entry, built)
-  list = built
-  return list
-}
-
 /**
  * Serves a stored response: answers the client's own conditionals (RFC 9110 §13.2.2:
  * 304/412) and Range (RFC 9110 §14: 206/416, If-Range), sends HEAD without a body, small
@@ -92,11 +54,12 @@ export async function sendStoredEntry(
   entry: CacheEntry,
   requestHeaders: HeaderMap,
   kind: StoredServeKind,
-  timing: StoredTiming = timingOf(entry, context.clock.nowMs()),
+  timing?: StoredTiming,
 ): Promise<void> {
   const stored = entry.response
-  const { ageMs, ttlMs } = timing
-  const headers = baseHeadersOf(entry).slice()
+  const template = responseTemplateOf(entry)
+  const { ageMs, ttlMs } = timing ?? timingAt(template, context.clock.nowMs())
+  const headers = template.baseHeaders.slice()
   headers.push('age', ageHeaderValue(ageMs), 'cache-status', cacheStatusFor(kind, ttlMs))
 
   const conditional = evaluateClientConditional({ method: req.method ?? 'GET', requestHeaders, storedHeaders: stored.headers, nowMs: context.clock.nowMs() })

@@ -1,0 +1,119 @@
+import {
+  ageHeaderValue,
+  appendVia,
+  correctedInitialAgeMs,
+  formatCacheStatus,
+  freshnessLifetimeMs,
+  hasDirective,
+  parseCacheControl,
+  residentTimeMs,
+} from '../../cache-policy/index.ts'
+import type { CacheEntry } from '../../store/cache-store.ts'
+import { appendHeaderFields } from './header-fields.ts'
+import { VIA_PSEUDONYM } from './via-pseudonym.ts'
+
+/** Age and remaining freshness (negative when stale) of a stored entry, in ms. */
+export interface StoredTiming {
+  readonly ageMs: number
+  readonly ttlMs: number
+}
+
+/** Fields written per response: Age (RFC 9111 §5.1), the body's length and range, Via and Cache-Status of this hop. */
+const RECOMPUTED_FIELDS: ReadonlySet<string> = new Set(['age', 'content-length', 'content-range', 'via', 'cache-status'])
+
+/**
+ * Everything about answering from one stored entry that does not depend on the request
+ * or the time, derived once: the header list, and the inputs of the RFC 9111 §4.2
+ * freshness and age arithmetic (so the Cache-Control, Date, Expires and Age of the stored
+ * response are parsed once per entry, not once per hit). Entries are immutable (a 304
+ * update makes a new one), so the template never goes stale.
+ */
+export interface EntryResponseTemplate {
+  /** Stored fields minus the per-response ones, plus this hop's Via and Accept-Ranges. */
+  readonly baseHeaders: readonly string[]
+  /**
+   * `baseHeaders`, Age, Cache-Status and the whole body's Content-Length, in the order
+   * `sendStoredEntry` writes them; the values of Age and Cache-Status are placeholders at
+   * `ageValueIndex` and `cacheStatusValueIndex`, filled in per response on a copy.
+   */
+  readonly wholeBodyHeaders: readonly string[]
+  readonly ageValueIndex: number
+  readonly cacheStatusValueIndex: number
+  /** freshness_lifetime (RFC 9111 §4.2.1), as `decideStoredUse` computes it. */
+  readonly lifetimeMs: number
+  /** corrected_initial_age (RFC 9111 §4.2.3). */
+  readonly correctedInitialAgeMs: number
+  readonly responseTimeMs: number
+  /**
+   * Whether a request without Range, preconditions, Authorization, Cache-Control or
+   * Pragma may be answered from this entry, while fresh, without `decideStoredUse`:
+   * the response has no Vary (so it matches every request, RFC 9111 §4.1) and no
+   * `no-cache` (which requires validation even when fresh, §5.2.2.4).
+   */
+  readonly isPlainHitServable: boolean
+  /** Memo of the last whole-second Age/ttl pair and their field values (they change once a second). */
+  hitFields: HitFields
+}
+
+/** Age and Cache-Status values of a plain hit for one whole-second age and ttl. */
+export interface HitFields {
+  readonly ageSeconds: number
+  readonly ttlSeconds: number
+  readonly age: string
+  readonly cacheStatus: string
+}
+
+const templates = new WeakMap<CacheEntry, EntryResponseTemplate>()
+
+/** The template of an entry, built on first use; a WeakMap keyed by the entry is an exact, self-cleaning memo. */
+export function responseTemplateOf(entry: CacheEntry): EntryResponseTemplate {
+  const cached = templates.get(entry)
+  if (cached !== undefined) return cached
+  const template = buildTemplate(entry)
+  templates.set(entry, template)
+  return template
+}
+
+/** Current age and remaining freshness at `nowMs` (RFC 9111 §4.2.3, §4.2). */
+export function timingAt(template: EntryResponseTemplate, nowMs: number): StoredTiming {
+  const ageMs = template.correctedInitialAgeMs + residentTimeMs(template.responseTimeMs, nowMs)
+  return { ageMs, ttlMs: template.lifetimeMs - ageMs }
+}
+
+/** The Age and `Cache-Status: meson; hit; ttl=N` values of a plain hit, reused while the whole seconds stay the same. */
+export function plainHitFields(template: EntryResponseTemplate, ageMs: number, ttlMs: number): HitFields {
+  // Whole seconds as `ageHeaderValue` and the Cache-Status ttl (floored, RFC 9211 §2.4) print them.
+  const ageSeconds = ageMs > 0 ? Math.floor(ageMs / 1000) : 0
+  const ttlSeconds = Math.floor(ttlMs / 1000)
+  const last = template.hitFields
+  if (last.ageSeconds === ageSeconds && last.ttlSeconds === ttlSeconds) return last
+  const fields: HitFields = {
+    ageSeconds,
+    ttlSeconds,
+    age: ageHeaderValue(ageMs),
+    cacheStatus: formatCacheStatus({ cache: VIA_PSEUDONYM, hit: true, ttlSeconds }),
+  }
+  template.hitFields = fields
+  return fields
+}
+
+function buildTemplate(entry: CacheEntry): EntryResponseTemplate {
+  const stored = entry.response
+  const headers = stored.headers
+  const baseHeaders: string[] = []
+  appendHeaderFields(baseHeaders, headers, RECOMPUTED_FIELDS)
+  baseHeaders.push('via', appendVia(headers.via, '1.1', VIA_PSEUDONYM))
+  if (stored.status === 200 && headers['accept-ranges'] === undefined) baseHeaders.push('accept-ranges', 'bytes')
+  const wholeBodyHeaders = [...baseHeaders, 'age', '', 'cache-status', '', 'content-length', String(stored.sizeBytes)]
+  return {
+    baseHeaders,
+    wholeBodyHeaders,
+    ageValueIndex: baseHeaders.length + 1,
+    cacheStatusValueIndex: baseHeaders.length + 3,
+    lifetimeMs: freshnessLifetimeMs(headers, { status: stored.status, responseTimeMs: stored.responseTimeMs }),
+    correctedInitialAgeMs: correctedInitialAgeMs(stored),
+    responseTimeMs: stored.responseTimeMs,
+    isPlainHitServable: headers.vary === undefined && !hasDirective(parseCacheControl(headers['cache-control']), 'no-cache'),
+    hitFields: { ageSeconds: Number.NaN, ttlSeconds: Number.NaN, age: '', cacheStatus: '' },
+  }
+}
