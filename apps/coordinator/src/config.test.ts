@@ -27,7 +27,23 @@ describe('parseConfig', () => {
       operatorSharePercent: 80,
       usageFlushMs: 1_000,
       usageGraceMs: 6 * 3_600_000,
+      trustProxy: false,
+      ticketTtlMs: 5 * 60_000,
+      ticketByteBudget: 2n ** 30n,
+      originFallbackTimeoutMs: 10_000,
+      publicUrl: undefined,
     })
+  })
+
+  it('reads the redirector settings, and refuses a byte budget that is not a whole number of bytes or a public URL with credentials', () => {
+    const result = parseConfig({ flags: { trustProxy: 'true', ticketTtlMs: '60000', publicUrl: 'https://cdn.meson.example' }, env: { MESON_TICKET_BYTE_BUDGET: '1048576' } })
+    assert.ok(result.ok)
+    assert.equal(result.config.trustProxy, true)
+    assert.equal(result.config.ticketTtlMs, 60_000)
+    assert.equal(result.config.ticketByteBudget, 1_048_576n)
+    assert.equal(result.config.publicUrl, 'https://cdn.meson.example')
+    for (const ticketByteBudget of ['0', '1.5', '-1', 'lots']) assert.equal(parseConfig({ flags: { ticketByteBudget } }).ok, false, ticketByteBudget)
+    assert.equal(parseConfig({ flags: { publicUrl: 'https://user:secret@cdn.meson.example' } }).ok, false)
   })
 
   it('reads the fleet settings from flags and env, and keeps nodes from flapping down', () => {

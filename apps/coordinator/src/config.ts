@@ -43,6 +43,16 @@ export interface CoordinatorConfig {
   readonly usageFlushMs: number
   /** How long after a ticket's expiry its usage is still accepted. */
   readonly usageGraceMs: number
+  /** Take the client address from the last `X-Forwarded-For` entry (only behind a proxy you run). */
+  readonly trustProxy: boolean
+  /** Lifetime of a ticket the redirector signs. */
+  readonly ticketTtlMs: number
+  /** Bytes a node may serve on one ticket. */
+  readonly ticketByteBudget: bigint
+  /** Origin fallback (no eligible node): time for the origin's response headers, and for silence in its body. */
+  readonly originFallbackTimeoutMs: number
+  /** The URL clients reach this coordinator at; its host is never taken for a zone's custom domain. */
+  readonly publicUrl: string | undefined
 }
 
 export type ConfigKey = keyof CoordinatorConfig
@@ -65,6 +75,11 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   operatorSharePercent: { flag: '--operator-share-percent', env: 'MESON_OPERATOR_SHARE_PERCENT' },
   usageFlushMs: { flag: '--usage-flush-ms', env: 'MESON_USAGE_FLUSH_MS' },
   usageGraceMs: { flag: '--usage-grace-ms', env: 'MESON_USAGE_GRACE_MS' },
+  trustProxy: { flag: '--trust-proxy', env: 'MESON_TRUST_PROXY' },
+  ticketTtlMs: { flag: '--ticket-ttl-ms', env: 'MESON_TICKET_TTL_MS' },
+  ticketByteBudget: { flag: '--ticket-byte-budget', env: 'MESON_TICKET_BYTE_BUDGET' },
+  originFallbackTimeoutMs: { flag: '--origin-fallback-timeout-ms', env: 'MESON_ORIGIN_FALLBACK_TIMEOUT_MS' },
+  publicUrl: { flag: '--public-url', env: 'MESON_COORDINATOR_PUBLIC_URL' },
 }
 
 /** 0.01 MSN per GiB. */
@@ -92,6 +107,21 @@ const booleanSchema = z.preprocess(
   (value) => (typeof value === 'string' ? ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[value.trim().toLowerCase()] ?? value : value),
   z.boolean({ error: 'expected true or false' }),
 )
+
+/** A byte count in base units: a decimal integer (text or a safe JSON integer), at least 1. */
+const byteCountSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expected a whole number of bytes' }).transform((value, ctx) => {
+  const text = String(value).trim()
+  if (/^[0-9]{1,20}$/.test(text) && BigInt(text) >= 1n && BigInt(text) <= 2n ** 63n - 1n) return BigInt(text)
+  ctx.addIssue({ code: 'custom', message: 'expected a whole number of bytes between 1 and 2^63 - 1' })
+  return z.NEVER
+})
+
+/** An absolute http(s) URL without credentials (it may be printed and logged). */
+const publicUrlSchema = z.string({ error: 'expected an http(s) URL' }).refine((text) => {
+  if (!URL.canParse(text)) return false
+  const url = new URL(text)
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === ''
+}, { error: 'expected an http(s) URL without credentials' })
 
 const DB_URL = /^(sqlite:|file:|postgres:\/\/|postgresql:\/\/)/i
 const ANY_SCHEME = /^[a-z][a-z0-9+.-]*:/i
@@ -126,11 +156,17 @@ const configSchema = z
     operatorSharePercent: boundedInteger(0, 100).default(80),
     usageFlushMs: boundedInteger(10, 60_000).default(1_000),
     usageGraceMs: boundedInteger(0, 7 * 86_400_000).default(6 * 3_600_000),
+    trustProxy: booleanSchema.default(false),
+    ticketTtlMs: boundedInteger(1_000, 86_400_000).default(5 * 60_000),
+    ticketByteBudget: byteCountSchema.default(2n ** 30n),
+    originFallbackTimeoutMs: boundedInteger(100, 300_000).default(10_000),
+    publicUrl: publicUrlSchema.optional(),
   })
   .transform(
     (raw): CoordinatorConfig => ({
       ...raw,
       adminToken: raw.adminToken,
+      publicUrl: raw.publicUrl,
       db: raw.db ?? `sqlite:${join(raw.dataDir, 'coordinator.db')}`,
       nodeDownAfterMs: raw.nodeDownAfterMs ?? 3 * raw.heartbeatIntervalMs,
       coordinatorKeyFile: raw.coordinatorKeyFile ?? join(raw.dataDir, 'coordinator-key.pem'),

@@ -17,6 +17,13 @@ import { createLogger } from './adapters/log/create-logger.ts'
 import { createAdminSecret } from './auth/admin-secret.ts'
 import type { CoordinatorConfig } from './config.ts'
 import type { Store } from './store/store.ts'
+import { openGeoIpLookup } from './adapters/geoip/open-geoip-lookup.ts'
+import { createOriginAgents } from './adapters/http/routes/fetch-from-origin.ts'
+import type { OriginAgents } from './adapters/http/routes/fetch-from-origin.ts'
+import { FleetViewSource } from './adapters/http/routes/fleet-view-source.ts'
+import { hostName, registerRedirectRoutes } from './adapters/http/routes/redirect-route.ts'
+import { createCountryLookup } from './redirector/country-lookup.ts'
+import type { CountryLookup } from './redirector/country-lookup.ts'
 
 export interface StartCoordinatorOptions {
   /** Defaults to a pino JSON logger on stdout at `config.logLevel`. */
@@ -34,6 +41,8 @@ export interface StartCoordinatorOptions {
   readonly startFleetTimers?: boolean
   /** A metering store to use; by default one on the store's own database (none for a fake store). */
   readonly meteringStore?: MeteringStore
+  /** GeoIP for the redirector; by default the database of `@ip-location-db/geo-whois-asn-country-mmdb`. */
+  readonly geo?: CountryLookup
 }
 
 export interface RunningCoordinator {
@@ -73,6 +82,8 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const store = options.store ?? (await openStore({ url: config.db, logger }))
   const metering = createMetering(config, store, options, logger)
   const fleet = await startFleet(config, store, options, logger)
+  const originAgents = createOriginAgents()
+  const redirector = fleet === undefined || metering === undefined ? undefined : { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)) }
   const { app, metrics } = buildHttpServer({
     config,
     store,
@@ -81,6 +92,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     version: readVersion(),
     ...(fleet === undefined ? {} : { fleet }),
     ...(metering === undefined ? {} : { metering }),
+    ...(redirector === undefined ? {} : { registerExtraRoutes: (server) => registerRedirectRoutes(server, redirectDependencies(config, redirector, originAgents, options.now ?? Date.now)) }),
   })
   try {
     if (metering !== undefined) {
@@ -90,6 +102,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     await app.listen({ port: config.port, host: config.host })
   } catch (error) {
     await app.close()
+    originAgents.destroy()
     await fleet?.stop()
     await metering?.stop()
     if (ownsStore) await store.close()
@@ -109,6 +122,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     close() {
       closing ??= (async () => {
         await app.close()
+        originAgents.destroy()
         // After the server: no heartbeat can arrive between the last flush and the store closing.
         await fleet?.stop()
         // Tickets still queued are written before the store closes.
@@ -164,4 +178,43 @@ function createMetering(config: CoordinatorConfig, store: Store, options: StartC
       logger.warn({ err: error, task }, 'metering task failed; retrying on the next tick')
     },
   })
+}
+
+/** GeoIP from the shipped database; without it, every public address is "unknown" (nodes still serve worldwide). */
+async function openGeoIpOrLocalOnly(logger: Logger): Promise<CountryLookup> {
+  try {
+    return await openGeoIpLookup()
+  } catch (error) {
+    logger.warn({ err: error }, 'GeoIP database unavailable; the redirector routes by health and affinity only')
+    return createCountryLookup(() => undefined)
+  }
+}
+
+/** The redirector's wiring: the fleet's view and signer, metering's zones and ticket record. */
+function redirectDependencies(
+  config: CoordinatorConfig,
+  redirector: { readonly fleet: FleetControl; readonly metering: Metering; readonly geo: CountryLookup },
+  originAgents: OriginAgents,
+  now: () => number,
+): Parameters<typeof registerRedirectRoutes>[1] {
+  const { fleet, metering, geo } = redirector
+  const fleetViews = new FleetViewSource({ registry: fleet.registry, geo })
+  const ownHosts = new Set(['localhost', hostName(config.host)])
+  if (config.publicUrl !== undefined) ownHosts.add(hostName(new URL(config.publicUrl).host))
+  return {
+    fleetView: () => fleetViews.current(),
+    zones: () => metering.zones.current(),
+    geo,
+    signTicket: (ticket) => fleet.signTicket(ticket),
+    recordTicket: (ticket) => {
+      metering.issuedTickets.record(ticket)
+    },
+    now,
+    ticketTtlMs: config.ticketTtlMs,
+    ticketByteBudget: config.ticketByteBudget,
+    trustProxy: config.trustProxy,
+    originTimeoutMs: config.originFallbackTimeoutMs,
+    originAgents,
+    ownHosts,
+  }
 }

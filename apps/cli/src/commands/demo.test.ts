@@ -11,6 +11,7 @@ interface NetworkFile {
   buyer: { accountId: string; token: string; balance: string }
   operator: { accountId: string; token: string }
   zones: { name: string; origin: string; url: string }[]
+  nodes: { nodeId: string; url: string }[]
 }
 
 async function getJson(url: string, token: string): Promise<{ status: number; body: unknown }> {
@@ -24,10 +25,10 @@ describe('meson-net demo (npm start)', () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true })
   })
 
-  it('brings up a coordinator with a credited buyer and a zone, writes network.json, and stops on SIGINT', async () => {
+  it('brings up a coordinator, nodes, a credited buyer and a zone whose URL serves through a node, and stops on SIGINT', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'meson-demo-test-'))
     dirs.push(dataDir)
-    const child = runCli(['demo', '--port', '0', '--data-dir', dataDir])
+    const child = runCli(['demo', '--port', '0', '--nodes', '2', '--no-traffic', '--data-dir', dataDir])
     const stderr = collect(child.stderr)
     const exited = waitForExit(child)
     try {
@@ -52,6 +53,20 @@ describe('meson-net demo (npm start)', () => {
       const me = await getJson(`${network.coordinatorUrl}/v1/me`, network.operator.token)
       assert.equal(me.status, 200)
       assert.match(JSON.stringify(me.body), /"role":"operator"/)
+
+      assert.equal(network.nodes.length, 2)
+      const listed = await getJson(`${network.coordinatorUrl}/v1/nodes`, network.operator.token)
+      assert.equal(listed.status, 200)
+      for (const node of network.nodes) assert.match(JSON.stringify(listed.body), new RegExp(node.nodeId))
+
+      // What `curl -L <zone URL>` does: the redirector's 302 leads to a node, which serves the object.
+      const [zone] = network.zones
+      assert.ok(zone, 'network.json lists the demo zone')
+      const viaZone = await fetch(`${zone.url}assets/4k.bin`)
+      assert.equal(viaZone.status, 200)
+      assert.equal(viaZone.redirected, true, 'served after a redirect to a node')
+      assert.ok(network.nodes.some((node) => viaZone.url.startsWith(`${node.url}/z/demo/assets/4k.bin?`)), viaZone.url)
+      assert.deepEqual(Buffer.from(await viaZone.arrayBuffer()), Buffer.from(await (await fetch(`${network.originUrl}/assets/4k.bin`)).arrayBuffer()))
     } finally {
       child.kill('SIGINT')
     }

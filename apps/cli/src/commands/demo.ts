@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { CommanderError } from 'commander'
 import { createLogger } from '@meson/coordinator'
+import { formatByteSize } from '@meson/protocol'
 import { startDemo } from '../demo/run-demo.ts'
 import type { DemoNetwork } from '../demo/run-demo.ts'
 import { waitForStopSignal } from '../wait-for-stop-signal.ts'
@@ -9,25 +10,31 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 interface DemoFlags {
   readonly port: string
+  readonly nodes: string
+  readonly traffic: boolean
   readonly dataDir?: string
   readonly logLevel: string
 }
 
+const MAX_DEMO_NODES = 16
+
 function describeNetwork(network: DemoNetwork, networkFile: string): string {
   const zone = network.zones[0]
+  const samplePath = network.samplePaths[2] ?? '/'
   return [
     '',
     'Meson demo network is up (loopback only).',
     `  coordinator   ${network.coordinatorUrl}   (API: ${network.coordinatorUrl}/v1/openapi.json)`,
     `  sample origin ${network.originUrl}`,
+    ...network.nodes.map((node, index) => `  node ${index + 1}        ${node.url}   ${node.nodeId}`),
     `  buyer         ${network.buyer.accountId}  balance ${network.buyer.balance}`,
     `  operator      ${network.operator.accountId}`,
-    zone === undefined ? '' : `  zone          ${zone.name} -> ${zone.origin}`,
+    zone === undefined ? '' : `  zone          ${zone.name} -> ${zone.origin}\n  zone URL      ${zone.url}`,
     `  tokens and URLs: ${networkFile}`,
     '',
-    `  try: curl -H "Authorization: Bearer $(jq -r .buyer.token ${networkFile})" ${network.coordinatorUrl}/v1/zones`,
+    zone === undefined ? '' : `  try: curl -L ${zone.url}${samplePath.replace(/^\//, '')} -o /dev/null -w '%{http_code} %{size_download} bytes from %{url_effective}\\n'`,
+    `       curl -H "Authorization: Bearer $(jq -r .buyer.token ${networkFile})" ${network.coordinatorUrl}/v1/usage`,
     '',
-    `Not in this demo yet: ${network.notYet.join('; ')}.`,
     'Ctrl-C stops everything.',
     '',
   ].join('\n')
@@ -38,7 +45,9 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('run a local Meson network on loopback (what `npm start` runs)')
-    .option('--port <port>', 'base port: coordinator on it, the sample origin on the next; 0 picks free ports', '7400')
+    .option('--port <port>', 'base port: coordinator on it, the sample origin on the next, nodes after; 0 picks free ports', '7400')
+    .option('--nodes <n>', `edge nodes to start (1-${MAX_DEMO_NODES})`, '3')
+    .option('--no-traffic', 'do not run the small traffic generator')
     .option('--data-dir <dir>', 'where the database and network.json go (default: a fresh temp dir)')
     .option('--log-level <level>', 'log level of the JSON logs on stderr', 'warn')
     .action(async (flags: DemoFlags) => {
@@ -47,6 +56,11 @@ export function registerDemoCommand(program: Command): void {
         process.stderr.write(`meson-net: --port: expected an integer between 0 and 65534, got ${JSON.stringify(flags.port)}\n`)
         throw new CommanderError(2, 'DEMO_BAD_PORT', 'bad --port')
       }
+      const nodeCount = Number(flags.nodes)
+      if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > MAX_DEMO_NODES) {
+        process.stderr.write(`meson-net: --nodes: expected an integer between 1 and ${MAX_DEMO_NODES}, got ${JSON.stringify(flags.nodes)}\n`)
+        throw new CommanderError(2, 'DEMO_BAD_NODES', 'bad --nodes')
+      }
       const level = LOG_LEVELS.find((candidate) => candidate === flags.logLevel)
       if (level === undefined) {
         process.stderr.write(`meson-net: --log-level: expected one of ${LOG_LEVELS.join(', ')}\n`)
@@ -54,9 +68,20 @@ export function registerDemoCommand(program: Command): void {
       }
       const logger = createLogger({ level, destination: 'stderr' })
       const stop = waitForStopSignal()
-      const demo = await startDemo({ basePort, dataDir: flags.dataDir, logger })
+      const startedAt = Date.now()
+      const demo = await startDemo({ basePort, nodeCount, withTraffic: flags.traffic, dataDir: flags.dataDir, logger })
       process.stdout.write(describeNetwork(demo.network, demo.networkFile))
+      process.stdout.write(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`)
+      const progress = setInterval(() => {
+        const traffic = demo.traffic?.stats()
+        if (traffic === undefined) return
+        process.stdout.write(
+          `traffic: ${traffic.requests} requests, ${traffic.fromNodes} via nodes, ${traffic.fromOriginFallback} from origin fallback, ${traffic.failed} failed, ${formatByteSize(traffic.bytes)}\n`,
+        )
+      }, 10_000)
+      progress.unref()
       await stop
+      clearInterval(progress)
       await demo.close()
       process.stdout.write('demo stopped\n')
     })

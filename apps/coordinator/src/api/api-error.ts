@@ -34,6 +34,10 @@ export type ApiErrorCode =
   | 'USAGE_BATCH_DUPLICATE'
   | 'CUSTOM_DOMAIN_TAKEN'
   | 'METERING_UNAVAILABLE'
+  // The redirector (GET /z/<zone>/<path> and custom domains).
+  | 'COUNTRY_BLOCKED'
+  | 'ORIGIN_UNREACHABLE'
+  | 'ORIGIN_TIMEOUT'
 
 /** An expected refusal of an API request; its `shortMessage` is safe to show the caller. */
 export class ApiError extends BaseError {

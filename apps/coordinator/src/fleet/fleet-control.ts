@@ -1,5 +1,5 @@
-import { canonicalJson, commandSchema, heartbeatSchema, newCommandId, openEnvelope, publicKeyToString, randomBase32Id, signCommand } from '@meson/protocol'
-import type { AccountId, Command, KeyPair, NodeId, PurgeArgs, SignedEnvelope } from '@meson/protocol'
+import { canonicalJson, commandSchema, encodeTicket, heartbeatSchema, newCommandId, openEnvelope, publicKeyToString, randomBase32Id, signCommand } from '@meson/protocol'
+import type { AccountId, Command, KeyPair, NodeId, PurgeArgs, SignedEnvelope, Ticket } from '@meson/protocol'
 import { z } from 'zod'
 import type { CallNodeBack } from '../adapters/node-callback/call-node-back.ts'
 import type { FleetStore, StoredCommand } from '../store/fleet-store.ts'
@@ -64,6 +64,14 @@ export class FleetControl {
   /** The coordinator's public key, base64url (what nodes verify tickets and commands with). */
   get coordinatorPublicKey(): string {
     return publicKeyToString(this.#dependencies.coordinatorKey.publicKey)
+  }
+
+  /**
+   * Encodes and signs a ticket with the coordinator key (the redirector's signer). The
+   * key itself stays private to the fleet: callers get a signature, never the key.
+   */
+  signTicket(ticket: Ticket): string {
+    return encodeTicket(this.#dependencies.coordinatorKey.privateKey, ticket)
   }
 
   get settings(): FleetSettings {

@@ -19,7 +19,7 @@ import type { ZoneBounceReason, ZoneServing } from '../zones/zone-request-handle
 import { createCoordinatorModeRoute } from './coordinator-mode-route.ts'
 import { createNodeCommandHandler } from './node-command-handler.ts'
 import { NODE_SOFTWARE_VERSION } from './node-software-version.ts'
-import { collectNodeStats } from './node-stats.ts'
+import { collectNodeStats, createLoadGauge } from './node-stats.ts'
 
 /** How the first registration ended: registered, or refused (or stopped) with a reason. */
 export type RegistrationOutcome = { readonly ok: true } | { readonly ok: false; readonly error: CoordinatorRefusedError | CoordinatorKeyMismatchError | Error }
@@ -91,6 +91,7 @@ export async function startCoordinatorNode(config: CoordinatorNodeConfig, depend
       inflight -= 1
     })
   })
+  const load = createLoadGauge()
   const contexts = new ZoneContexts(engine.context, {
     connectTimeoutMs: config.originConnectTimeoutMs,
     responseTimeoutMs: config.originTimeoutMs,
@@ -127,7 +128,7 @@ export async function startCoordinatorNode(config: CoordinatorNodeConfig, depend
     {
       keyHolder,
       statsProvider: () =>
-        collectNodeStats({ dataDir: config.dataDir, store, hits: () => metrics.hits.value, misses: () => metrics.misses.value, servedBytes: () => servedBytes, inflight: () => inflight }),
+        collectNodeStats({ dataDir: config.dataDir, store, hits: () => metrics.hits.value, misses: () => metrics.misses.value, servedBytes: () => servedBytes, inflight: () => inflight, load }),
       commandHandler: createNodeCommandHandler({
         purge: async (selector) => {
           const purged = await store.purge(selector)
