@@ -34,6 +34,11 @@ export interface NodeConfig {
   readonly collapseWaitTimeoutMs: number
   /** How long SIGTERM waits for in-flight responses before closing them. */
   readonly shutdownGraceMs: number
+  /**
+   * Standalone mode: read each connection first and answer plain fresh in-memory hits
+   * without node:http (`adapters/raw-http/`); anything else goes to node:http.
+   */
+  readonly fastConnections: boolean
 }
 
 /** One setting: the config key, its CLI flag, its environment variable, its default. */
@@ -68,6 +73,7 @@ export const NODE_SETTINGS: readonly NodeSetting[] = [
   { key: 'keepAliveTimeoutMs', flag: '--keep-alive-timeout-ms', env: 'MESON_NODE_KEEP_ALIVE_TIMEOUT_MS', defaultValue: '5000', meaning: 'idle client keep-alive connections are closed after this' },
   { key: 'collapseWaitTimeoutMs', flag: '--collapse-wait-timeout-ms', env: 'MESON_NODE_COLLAPSE_WAIT_TIMEOUT_MS', defaultValue: '10000', meaning: 'a collapsed request waits this long for the first fill, then asks the origin itself' },
   { key: 'shutdownGraceMs', flag: '--shutdown-grace-ms', env: 'MESON_NODE_SHUTDOWN_GRACE_MS', defaultValue: '10000', meaning: 'on SIGTERM/SIGINT, in-flight responses get this long to finish' },
+  { key: 'fastConnections', flag: '--fast-connections', env: 'MESON_NODE_FAST_CONNECTIONS', defaultValue: 'on', meaning: 'on|off: answer plain fresh hits on the connection before node:http (standalone mode; off: node:http only)' },
 ]
 
 /** A setting has a value that cannot be used; the message names the key. */
@@ -113,6 +119,7 @@ const configSchema = z.object({
   keepAliveTimeoutMs: durationMs,
   collapseWaitTimeoutMs: durationMs,
   shutdownGraceMs: durationMs,
+  fastConnections: z.enum(['on', 'off', 'true', 'false']).transform((text) => text === 'on' || text === 'true'),
 })
 
 /** Where settings come from: flags (as typed) win over the environment, which wins over defaults. */

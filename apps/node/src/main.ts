@@ -6,6 +6,7 @@ import type { CacheContext, Clock } from './adapters/http/cache-context.ts'
 import type { ServerMetrics } from './adapters/http/server-metrics.ts'
 import { createServerMetrics, registerCollectedGauge } from './adapters/http/server-metrics.ts'
 import type { AdminRoutesContext } from './adapters/http/admin-routes.ts'
+import { installFastConnections } from './adapters/raw-http/fast-connections.ts'
 import { createRequestCollapser } from './collapsing/request-collapser.ts'
 import type { NodeConfig } from './config.ts'
 import { createOriginClient } from './origin/origin-client.ts'
@@ -130,14 +131,17 @@ export async function startCacheEngine(parameters: StartCacheEngineParameters): 
   const limits = config
   const servers: ListeningServer[] = []
   try {
+    const servesAdminRoutes = config.adminPort === undefined
     const cacheServer = createCacheServer({
       context,
       admin,
       limits,
-      servesAdminRoutes: config.adminPort === undefined,
+      servesAdminRoutes,
       ...(parameters.route === undefined ? {} : { route: parameters.route }),
     })
-    servers.push(await listenServer(cacheServer, config.host, config.port))
+    // Standalone only: a `route` (coordinator mode) must see every request first.
+    const fastConnections = config.fastConnections && parameters.route === undefined ? installFastConnections(cacheServer, { context, limits, servesAdminRoutes }) : undefined
+    servers.push(await listenServer(cacheServer, config.host, config.port, fastConnections))
     if (config.adminPort !== undefined) servers.push(await listenServer(createAdminServer(admin, limits), config.host, config.adminPort))
   } catch (error) {
     await Promise.all(servers.map((server) => server.close(0)))

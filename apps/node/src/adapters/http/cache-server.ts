@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import type { FastConnections } from '../raw-http/fast-connections.ts'
 import { ADMIN_PATH_PREFIX, handleAdminRequest } from './admin-routes.ts'
 import type { AdminRoutesContext } from './admin-routes.ts'
 import type { CacheContext } from './cache-context.ts'
@@ -138,8 +139,8 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
   socket.destroySoon()
 }
 
-/** Listens and resolves with the URL clients use. */
-export async function listenServer(server: Server, host: string, port: number): Promise<ListeningServer> {
+/** Listens and resolves with the URL clients use; `fastConnections` are closed along with the server's own. */
+export async function listenServer(server: Server, host: string, port: number, fastConnections?: FastConnections): Promise<ListeningServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
@@ -152,16 +153,21 @@ export async function listenServer(server: Server, host: string, port: number): 
   return {
     server,
     url: `http://${hostText}:${address.port}`,
-    close: (graceMs) => closeGracefully(server, graceMs),
+    close: (graceMs) => closeGracefully(server, graceMs, fastConnections),
   }
 }
 
-async function closeGracefully(server: Server, graceMs: number): Promise<void> {
+async function closeGracefully(server: Server, graceMs: number, fastConnections: FastConnections | undefined): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()))
   // close() stops accepting and drops idle keep-alive connections; busy ones finish
   // their response, and get `Connection: close` from Node since the server is closing.
+  // Fast connections with a request pending are handed to node:http first, so it does.
+  fastConnections?.closeIdle()
   server.closeIdleConnections()
-  const timer = setTimeout(() => server.closeAllConnections(), graceMs)
+  const timer = setTimeout(() => {
+    fastConnections?.closeAll()
+    server.closeAllConnections()
+  }, graceMs)
   await closed
   clearTimeout(timer)
 }

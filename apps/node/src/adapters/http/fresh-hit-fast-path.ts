@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { residentTimeMs } from '../../cache-policy/index.ts'
 import type { CacheContext } from './cache-context.ts'
 import { plainHitFields, responseTemplateOf } from './entry-response-template.ts'
+import type { EntryResponseTemplate, HitFields } from './entry-response-template.ts'
+import type { CacheEntry } from '../../store/cache-store.ts'
 import { primaryKeyForPath } from './origin-cache-key.ts'
 
 /**
@@ -30,18 +32,9 @@ const CACHE_RELEVANT_FIELDS: ReadonlySet<string> = new Set(['authorization', 'ca
  */
 export function serveFreshMemoryHit(context: CacheContext, req: IncomingMessage, res: ServerResponse, isHead: boolean, path: string): boolean {
   if (hasCacheRelevantField(req.rawHeaders)) return false
-  const entry = context.store.lookup(primaryKeyForPath(context.originUrl, path))[0]
-  if (entry === undefined) return false
-  const template = responseTemplateOf(entry)
-  if (!template.isPlainHitServable) return false
-  // RFC 9111 §4.2.3: current_age = corrected_initial_age + resident_time.
-  const ageMs = template.correctedInitialAgeMs + residentTimeMs(template.responseTimeMs, context.clock.nowMs())
-  const ttlMs = template.lifetimeMs - ageMs
-  if (!(ttlMs > 0)) return false
-  const body = isHead ? undefined : context.store.readFromMemory(entry)
-  if (!isHead && body === undefined) return false
-
-  const fields = plainHitFields(template, ageMs, ttlMs)
+  const hit = findFreshMemoryHit(context, path, isHead)
+  if (hit === undefined) return false
+  const { entry, template, fields, body } = hit
   const headers = template.wholeBodyHeaders.slice()
   headers[template.ageValueIndex] = fields.age
   headers[template.cacheStatusValueIndex] = fields.cacheStatus
@@ -54,6 +47,34 @@ export function serveFreshMemoryHit(context: CacheContext, req: IncomingMessage,
     res.end(body)
   }
   return true
+}
+
+/** A stored response the fast paths may serve as it is, with its per-request fields. */
+export interface FreshMemoryHit {
+  readonly entry: CacheEntry
+  readonly template: EntryResponseTemplate
+  readonly fields: HitFields
+  /** The body from the memory tier; undefined for HEAD. */
+  readonly body: Uint8Array | undefined
+}
+
+/**
+ * The one decision both fast paths (node:http's and the raw connections') make: the
+ * newest variant for `path` is plain-hit servable (no Vary, no no-cache), fresh, and —
+ * for GET — its body is in the memory tier. Anything else is the general path's call.
+ */
+export function findFreshMemoryHit(context: CacheContext, path: string, isHead: boolean): FreshMemoryHit | undefined {
+  const entry = context.store.lookup(primaryKeyForPath(context.originUrl, path))[0]
+  if (entry === undefined) return undefined
+  const template = responseTemplateOf(entry)
+  if (!template.isPlainHitServable) return undefined
+  // RFC 9111 §4.2.3: current_age = corrected_initial_age + resident_time.
+  const ageMs = template.correctedInitialAgeMs + residentTimeMs(template.responseTimeMs, context.clock.nowMs())
+  const ttlMs = template.lifetimeMs - ageMs
+  if (!(ttlMs > 0)) return undefined
+  const body = isHead ? undefined : context.store.readFromMemory(entry)
+  if (!isHead && body === undefined) return undefined
+  return { entry, template, fields: plainHitFields(template, ageMs, ttlMs), body }
 }
 
 /** Whether the request has a field that only the general path handles (see CACHE_RELEVANT_FIELDS). */

@@ -1,0 +1,343 @@
+import type { Server } from 'node:http'
+import type { Socket } from 'node:net'
+import { BaseError } from '@meson/protocol'
+import { ADMIN_PATH_PREFIX } from '../http/admin-routes.ts'
+import type { CacheContext } from '../http/cache-context.ts'
+import type { ClientLimits } from '../http/cache-server.ts'
+import { parsePlainRequestHead } from './plain-request-head.ts'
+import type { PlainRequestLimits } from './plain-request-head.ts'
+import { RawClientError } from './raw-client-error.ts'
+import { rawFreshHit } from './raw-fresh-hit.ts'
+import type { RawHitFraming } from './raw-fresh-hit.ts'
+
+export interface FastConnectionsParameters {
+  readonly context: CacheContext
+  readonly limits: ClientLimits
+  /** `/_meson/*` is served on this server, so such requests go to node:http. */
+  readonly servesAdminRoutes: boolean
+}
+
+/** The fast connections of one server, for its graceful close. */
+export interface FastConnections {
+  /** Stops answering on fast connections: idle ones are closed, ones with a request pending are handed to node:http. */
+  closeIdle(): void
+  /** Cuts every fast connection still open (the end of the shutdown grace). */
+  closeAll(): void
+  /** Connections the fast path still owns. */
+  readonly openCount: number
+}
+
+/** The server's connection listener is not the single one node:http installs; the fast path cannot sit in front of it. */
+export class FastConnectionsSetupError extends BaseError {
+  override readonly name = 'FastConnectionsSetupError'
+  constructor() {
+    super('FAST_CONNECTIONS_SETUP', 'The server must have exactly one connection listener (node:http\'s) to put fast connections in front of it.')
+  }
+}
+
+/**
+ * Puts a connection-level fast path in front of a node:http server: each new connection
+ * is read here first, and complete plain GET/HEAD requests for fresh in-memory hits are
+ * answered with one precomputed buffer each (pipelined in order). At the first request
+ * that is anything else (a miss, a stale entry, any field or byte outside the strict
+ * grammar of `parsePlainRequestHead`), the unconsumed bytes are put back
+ * (`socket.unshift`) and the connection goes to node:http's own connection listener,
+ * for good: node:http then parses strictly from a request boundary, so the two parsers
+ * never disagree about where a request ends. Timeouts mirror node:http's: the headers
+ * timeout (408, through the server's `clientError`), the idle keep-alive timeout plus
+ * `keepAliveTimeoutBuffer`, and an inactivity timeout while a response waits on a slow
+ * reader, whose requests are not read meanwhile (backpressure).
+ *
+ * Differences from node:http, on purpose: none in the bytes of a response; an incomplete
+ * head that never ends a line is judged at its first CR/LF, so a bad byte in it is
+ * answered then (or at the headers timeout) rather than at once.
+ */
+export function installFastConnections(server: Server, parameters: FastConnectionsParameters): FastConnections {
+  const listeners = server.listeners('connection')
+  const nodeConnectionListener = listeners[0]
+  if (listeners.length !== 1 || nodeConnectionListener === undefined) throw new FastConnectionsSetupError()
+  // node:http's listener, taken off so it only sees the connections handed to it.
+  server.removeAllListeners('connection')
+
+  const { limits } = parameters
+  const connections = new Set<FastConnection>()
+  const shared: SharedState = {
+    server,
+    context: parameters.context,
+    servesAdminRoutes: parameters.servesAdminRoutes,
+    // Shorter than node:http's limit, so whatever it would refuse as too large is its call.
+    parseLimits: { maxHeadBytes: Math.min(limits.maxHeaderSizeBytes, 8192), maxHeaderCount: limits.maxHeaderCount },
+    headersTimeoutMs: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+    idleTimeoutMs: limits.keepAliveTimeoutMs + server.keepAliveTimeoutBuffer,
+    keepAlive: { isClose: false, keepAliveTimeoutSeconds: Math.floor(limits.keepAliveTimeoutMs / 1000) },
+    close: { isClose: true, keepAliveTimeoutSeconds: Math.floor(limits.keepAliveTimeoutMs / 1000) },
+    isClosing: false,
+    connections,
+    handOver: (socket) => {
+      Reflect.apply(nodeConnectionListener, server, [socket])
+    },
+  }
+  server.on('connection', (socket: Socket) => {
+    connections.add(new FastConnection(shared, socket))
+  })
+  // One sweep for all connections, like node:http's connectionsCheckingInterval: a
+  // request costs a number assignment, not a timer re-arm.
+  const sweep = setInterval(() => {
+    const nowMs = Date.now()
+    for (const connection of connections) connection.checkDeadline(nowMs)
+  }, Math.max(10, Math.min(1000, Math.floor(shared.headersTimeoutMs / 4))))
+  sweep.unref()
+  server.once('close', () => clearInterval(sweep))
+
+  return {
+    closeIdle() {
+      shared.isClosing = true
+      for (const connection of connections) connection.closeIfIdle()
+    },
+    closeAll() {
+      for (const connection of connections) connection.destroy()
+    },
+    get openCount() {
+      return connections.size
+    },
+  }
+}
+
+interface SharedState {
+  readonly server: Server
+  readonly context: CacheContext
+  readonly servesAdminRoutes: boolean
+  readonly parseLimits: PlainRequestLimits
+  readonly headersTimeoutMs: number
+  readonly idleTimeoutMs: number
+  readonly keepAlive: RawHitFraming
+  readonly close: RawHitFraming
+  isClosing: boolean
+  readonly connections: Set<FastConnection>
+  readonly handOver: (socket: Socket) => void
+}
+
+/** One connection while the fast path owns it. */
+class FastConnection {
+  readonly #shared: SharedState
+  readonly #socket: Socket
+  /** Bytes of an incomplete request (or of requests held back while the socket drains). */
+  #pending: Buffer[] = []
+  #pendingBytes = 0
+  /** When the connection is cut: the headers deadline of a request in progress, or the idle deadline. */
+  #deadlineMs: number
+  #isHeadersDeadline = true
+  #isWaitingForDrain = false
+  #isReadEnded = false
+
+  constructor(shared: SharedState, socket: Socket) {
+    this.#shared = shared
+    this.#socket = socket
+    // node:http applies its headers timeout to a new connection's first request too.
+    this.#deadlineMs = Date.now() + shared.headersTimeoutMs
+    socket.on('data', this.#onData)
+    socket.on('end', this.#onEnd)
+    socket.on('drain', this.#onDrain)
+    socket.on('timeout', this.#onTimeout)
+    socket.on('close', this.#onClose)
+    socket.on('error', ignoreError)
+  }
+
+  checkDeadline(nowMs: number): void {
+    if (nowMs < this.#deadlineMs) return
+    if (this.#isHeadersDeadline) this.#failClient(new RawClientError('ERR_HTTP_REQUEST_TIMEOUT'))
+    else this.destroy()
+  }
+
+  closeIfIdle(): void {
+    if (this.#pendingBytes > 0) this.#handOver(this.#takePending())
+    else if (this.#socket.writableLength === 0) this.destroy()
+    else this.#endAfterWrites()
+  }
+
+  destroy(): void {
+    this.#stopReading()
+    this.#socket.destroy()
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (this.#pendingBytes === 0) {
+      this.#process(chunk, 0)
+      return
+    }
+    this.#pending.push(chunk)
+    this.#pendingBytes += chunk.length
+    // A client sending its head in pieces: look again only when a piece could decide it.
+    if (!couldDecide(chunk) && this.#pendingBytes < this.#shared.parseLimits.maxHeadBytes) return
+    this.#process(this.#takePending(), 0)
+  }
+
+  readonly #onDrain = (): void => {
+    if (!this.#isWaitingForDrain) return
+    this.#isWaitingForDrain = false
+    this.#socket.setTimeout(0)
+    this.#socket.resume()
+    this.#process(this.#takePending(), 0)
+  }
+
+  readonly #onEnd = (): void => {
+    this.#isReadEnded = true
+    if (this.#isWaitingForDrain) return // answered after the drain, then ended
+    // node:http answers a request cut by the end of the stream with 400 (llhttp's finish()).
+    if (this.#pendingBytes > 0) this.#failClient(new RawClientError('HPE_INVALID_EOF_STATE'))
+    else this.#endAfterWrites()
+  }
+
+  readonly #onTimeout = (): void => {
+    this.destroy()
+  }
+
+  readonly #onClose = (): void => {
+    this.#shared.connections.delete(this)
+  }
+
+  #process(buffer: Buffer, startOffset: number): void {
+    const shared = this.#shared
+    const socket = this.#socket
+    let offset = startOffset
+    for (;;) {
+      if (offset >= buffer.length) {
+        this.#becomeIdle()
+        return
+      }
+      if (socket.writableNeedDrain) {
+        this.#waitForDrain(buffer.subarray(offset))
+        return
+      }
+      const head = parsePlainRequestHead(buffer, offset, shared.parseLimits)
+      if (head.kind === 'incomplete') {
+        this.#keepPartial(buffer.subarray(offset))
+        return
+      }
+      // Anything but a plain request, a close with requests after it, or the admin routes: node:http's call.
+      if (
+        head.kind === 'other' ||
+        shared.isClosing ||
+        (head.wantsClose && head.endOffset < buffer.length) ||
+        (shared.servesAdminRoutes && head.target.startsWith(ADMIN_PATH_PREFIX))
+      ) {
+        this.#handOver(buffer.subarray(offset))
+        return
+      }
+      const hit = rawFreshHit(shared.context, head.target, head.isHead, head.wantsClose ? shared.close : shared.keepAlive, Date.now())
+      if (hit === undefined) {
+        this.#handOver(buffer.subarray(offset))
+        return
+      }
+      if (hit.body === undefined) {
+        socket.write(hit.head)
+      } else {
+        socket.cork()
+        socket.write(hit.head)
+        socket.write(hit.body)
+        socket.uncork()
+      }
+      offset = head.endOffset
+      if (head.wantsClose) {
+        // RFC 9112 §9.6: nothing more is read after a request with `close`.
+        this.#endAfterWrites()
+        return
+      }
+    }
+  }
+
+  #becomeIdle(): void {
+    this.#isHeadersDeadline = false
+    if (this.#socket.writableNeedDrain) {
+      this.#waitForDrain(undefined)
+      return
+    }
+    this.#deadlineMs = Date.now() + this.#shared.idleTimeoutMs
+    if (this.#isReadEnded) this.#endAfterWrites()
+  }
+
+  #keepPartial(rest: Buffer): void {
+    this.#pending = [rest]
+    this.#pendingBytes = rest.length
+    if (!this.#isHeadersDeadline) {
+      this.#isHeadersDeadline = true
+      this.#deadlineMs = Date.now() + this.#shared.headersTimeoutMs
+    }
+    if (this.#isReadEnded) this.#failClient(new RawClientError('HPE_INVALID_EOF_STATE'))
+  }
+
+  /**
+   * The client reads slower than we answer: stop reading its requests until the
+   * socket drains. Meanwhile the deadline is node:http's socket inactivity timeout, so a
+   * slow reader that makes progress is kept and one that never reads is cut.
+   */
+  #waitForDrain(rest: Buffer | undefined): void {
+    this.#pending = rest === undefined ? [] : [rest]
+    this.#pendingBytes = rest?.length ?? 0
+    this.#isWaitingForDrain = true
+    this.#isHeadersDeadline = false
+    this.#deadlineMs = Number.POSITIVE_INFINITY
+    this.#socket.pause()
+    this.#socket.setTimeout(this.#shared.idleTimeoutMs)
+  }
+
+  #takePending(): Buffer {
+    const buffer = this.#pending.length === 1 ? (this.#pending[0] ?? Buffer.alloc(0)) : Buffer.concat(this.#pending, this.#pendingBytes)
+    this.#pending = []
+    this.#pendingBytes = 0
+    return buffer
+  }
+
+  /** From here on node:http owns the connection; `rest` starts at a request boundary. */
+  #handOver(rest: Buffer): void {
+    const socket = this.#socket
+    this.#release()
+    socket.off('error', ignoreError)
+    if (rest.length > 0) socket.unshift(rest)
+    this.#shared.handOver(socket)
+    // Its listener does not resume a socket we paused for backpressure.
+    if (socket.isPaused()) socket.resume()
+  }
+
+  #failClient(error: RawClientError): void {
+    const socket = this.#socket
+    this.#release()
+    if (this.#shared.server.listenerCount('clientError') > 0) this.#shared.server.emit('clientError', error, socket)
+    else socket.destroy()
+  }
+
+  #endAfterWrites(): void {
+    this.#stopReading()
+    this.#deadlineMs = Number.POSITIVE_INFINITY
+    // Cut a peer that never reads what is left, as node:http's socket timeout would.
+    this.#socket.setTimeout(this.#shared.idleTimeoutMs)
+    this.#socket.end()
+  }
+
+  #stopReading(): void {
+    this.#socket.off('data', this.#onData)
+    this.#socket.off('end', this.#onEnd)
+    this.#socket.off('drain', this.#onDrain)
+    this.#pending = []
+    this.#pendingBytes = 0
+    this.#isWaitingForDrain = false
+  }
+
+  /** Removes every listener of ours but the error guard and forgets the connection. */
+  #release(): void {
+    this.#stopReading()
+    this.#socket.off('timeout', this.#onTimeout)
+    this.#socket.off('close', this.#onClose)
+    this.#socket.setTimeout(0)
+    this.#shared.connections.delete(this)
+  }
+}
+
+/** Whether a piece of a head may complete or refuse it: any byte but SP..~ and HTAB (CR, LF, controls, non-ASCII). */
+function couldDecide(chunk: Buffer): boolean {
+  for (const byte of chunk) if ((byte < 0x20 && byte !== 0x09) || byte > 0x7e) return true
+  return false
+}
+
+/** Socket errors end in 'close', which forgets the connection; nothing else to do. */
+function ignoreError(): void {}
