@@ -102,6 +102,7 @@ for (const backend of backends) {
     let buyerToken = ''
     let buyerId = ''
     let operatorId = ''
+    let operatorToken = ''
     const zoneUrl = (path: string): string => `${coordinator.url}/z/e2e${path}`
 
     const balanceOf = async (account: string): Promise<bigint> => coordinator.store.getBalance(account)
@@ -165,6 +166,7 @@ for (const backend of backends) {
       const operator = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'e2e-operator', role: 'operator' } })
       const buyer = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'e2e-buyer', role: 'buyer' } })
       operatorId = String(field(operator.body, 'account', 'id'))
+      operatorToken = String(field(operator.body, 'token'))
       buyerId = String(field(buyer.body, 'account', 'id'))
       buyerToken = String(field(buyer.body, 'token'))
       assert.equal((await api('POST', `${coordinator.url}/v1/admin/credits`, { token: ADMIN_TOKEN, json: { accountId: buyerId, amount: String(CREDIT) } })).status, 201)
@@ -175,7 +177,7 @@ for (const backend of backends) {
         const nodeDir = join(dir, `node-${String(index)}`)
         const loaded = loadNodeModeConfig({
           env: {},
-          flags: { coordinatorUrl: coordinator.url, operatorToken: String(field(operator.body, 'token')), host: '127.0.0.1', port: '0', dataDir: nodeDir, heartbeatIntervalMs: '1000', usageFlushIntervalMs: '200', shutdownGraceMs: '2000' },
+          flags: { coordinatorUrl: coordinator.url, operatorToken, host: '127.0.0.1', port: '0', dataDir: nodeDir, heartbeatIntervalMs: '1000', usageFlushIntervalMs: '200', shutdownGraceMs: '2000' },
         })
         assert.equal(loaded.mode, 'coordinator')
         const node = await startCoordinatorNode(loaded.config)
@@ -255,6 +257,27 @@ for (const backend of backends) {
       assert.equal(replay.status, 409)
       assert.equal(field(replay.body, 'error', 'code'), 'USAGE_BATCH_DUPLICATE')
       assert.equal(await buyerBalance(), balanceBefore - costOfBytes(1000n, PRICE_PER_GIB))
+    })
+
+    it('refuses usage for a ticket the coordinator never issued, and shows the count on the operator\'s node', async () => {
+      const nodeId = nodes[0]?.nodeId
+      assert.ok(nodeId !== undefined)
+      const rejectedOf = async (): Promise<number> => {
+        const listed = await api('GET', `${coordinator.url}/v1/nodes`, { token: operatorToken })
+        assert.equal(listed.status, 200, JSON.stringify(listed.body))
+        const entries = field(listed.body, 'nodes')
+        assert.ok(Array.isArray(entries))
+        const mine: unknown = entries.find((entry: unknown) => field(entry, 'nodeId') === nodeId)
+        return Number(field(mine, 'rejectedUsageLines', 'unknown-ticket'))
+      }
+      const before = await rejectedOf()
+      const balanceBefore = await buyerBalance()
+      const report = await signedUsage(0, [{ ticketId: 'tn_neverissuedbythiscoordinator', bytes: 5000n }])
+      const answer = await api('POST', `${coordinator.url}/v1/nodes/usage`, { json: report })
+      assert.equal(answer.status, 200, JSON.stringify(answer.body))
+      assert.equal(field(answer.body, 'acceptedBytes'), '0')
+      assert.equal(await buyerBalance(), balanceBefore, 'nothing charged for an unknown ticket')
+      assert.equal(await rejectedOf(), before + 1)
     })
 
     it('purges the object on every live node: the next request reaches the origin again', async () => {

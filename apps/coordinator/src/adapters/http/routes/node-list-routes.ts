@@ -1,10 +1,12 @@
 import { z } from 'zod'
 import type { LiveNode } from '../../../fleet/fleet-registry.ts'
+import type { RejectedLinesByReason } from '../../../metering/rejection-counters.ts'
 import { defineRoute, requireAccount } from '../route-spec.ts'
+import type { RouteContext } from '../route-spec.ts'
 import { requireFleet } from './node-fleet-access.ts'
 
 /** A node as the nodes API shows it; byte counts are decimal strings. */
-function toNodeJson(node: LiveNode): Record<string, unknown> {
+function toNodeJson(node: LiveNode, rejectedUsageLines: RejectedLinesByReason | null): Record<string, unknown> {
   const { record, stats } = node
   return {
     nodeId: record.id,
@@ -18,6 +20,8 @@ function toNodeJson(node: LiveNode): Record<string, unknown> {
     diskQuotaBytes: record.diskQuotaBytes.toString(),
     declaredUplinkMbps: record.declaredUplinkMbps,
     registeredAt: record.registeredAt.toISOString(),
+    // Usage lines the coordinator refused from this node, by reason (DESIGN.md §8).
+    rejectedUsageLines,
     lastHeartbeatAt: node.lastHeartbeatMs === undefined ? (record.lastHeartbeatAt?.toISOString() ?? null) : new Date(node.lastHeartbeatMs).toISOString(),
     // Counters of the last heartbeat since this coordinator started (null before the first).
     counters:
@@ -36,6 +40,10 @@ function toNodeJson(node: LiveNode): Record<string, unknown> {
   }
 }
 
+function nodesJson(nodes: readonly LiveNode[], context: RouteContext): Record<string, unknown>[] {
+  return nodes.map((node) => toNodeJson(node, context.metering?.rejectedLinesOf(node.record.id) ?? null))
+}
+
 const nodesReply = { description: '{ nodes: [...] } with status, last heartbeat, version, public URL and counters', schema: z.object({ nodes: z.array(z.unknown()) }) }
 
 /** `GET /v1/nodes` (operator): the caller's nodes. */
@@ -45,7 +53,7 @@ export const listOwnNodesRoute = defineRoute({
   summary: "The caller's nodes",
   auth: 'operator',
   responses: { 200: nodesReply },
-  handle: (input, context) => Promise.resolve({ status: 200, body: { nodes: requireFleet(context).listNodes(requireAccount(input.caller).id).map(toNodeJson) } }),
+  handle: (input, context) => Promise.resolve({ status: 200, body: { nodes: nodesJson(requireFleet(context).listNodes(requireAccount(input.caller).id), context) } }),
 })
 
 /** `GET /v1/admin/nodes` (admin): every node. */
@@ -55,5 +63,5 @@ export const listAllNodesRoute = defineRoute({
   summary: 'Every node of the network',
   auth: 'admin',
   responses: { 200: nodesReply },
-  handle: (_input, context) => Promise.resolve({ status: 200, body: { nodes: requireFleet(context).listNodes().map(toNodeJson) } }),
+  handle: (_input, context) => Promise.resolve({ status: 200, body: { nodes: nodesJson(requireFleet(context).listNodes(), context) } }),
 })
