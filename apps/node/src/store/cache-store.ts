@@ -34,6 +34,12 @@ export interface PurgeSelector {
   readonly urls?: readonly string[]
   readonly prefixes?: readonly string[]
   readonly surrogateKeys?: readonly string[]
+  /**
+   * When set, only entries whose primary key starts with it are removed, whatever else
+   * matches: surrogate keys are chosen by each origin, so one buyer's tag must not
+   * purge another zone's objects that happen to carry the same tag.
+   */
+  readonly scopePrefix?: string
 }
 
 export interface CacheStoreStats {

@@ -210,10 +210,12 @@ class DiskCacheStore implements CacheStore {
     const urls = new Set(selector.urls ?? [])
     const prefixes = selector.prefixes ?? []
     const surrogateKeys = new Set(selector.surrogateKeys ?? [])
+    const scopePrefix = selector.scopePrefix ?? ''
     const ids: string[] = []
     // A full scan: purges are rare and the index is in memory, so no extra indexes to keep.
     for (const { entry } of this.#index.values()) {
       const { primaryKey } = entry.response
+      if (!primaryKey.startsWith(scopePrefix)) continue
       if (
         urls.has(primaryKey) ||
         prefixes.some((prefix) => primaryKey.startsWith(prefix)) ||

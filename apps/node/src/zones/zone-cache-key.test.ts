@@ -22,6 +22,7 @@ describe('zonePurgeSelector', () => {
       urls: ['http://my-site.zone.invalid/a.png', 'http://my-site.zone.invalid/b.png?v=2', 'http://my-site.zone.invalid/c.png'],
       prefixes: ['http://my-site.zone.invalid/img'],
       surrogateKeys: ['product-1'],
+      scopePrefix: 'http://my-site.zone.invalid/',
     })
   })
 

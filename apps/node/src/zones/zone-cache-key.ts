@@ -23,8 +23,9 @@ export function zoneCacheKey(zone: string, target: string): string {
  * What a purge command removes, as cache keys. Entries are zone paths (`/img/a.png?v=2`)
  * or absolute URLs (the coordinator's `…/z/<zone>/<path>` or a custom domain's), of the
  * command's zone. Without a zone in the command only `/z/<zone>/…` entries can be
- * placed, others are skipped. Surrogate keys are passed on as they are (the store
- * keeps them per object, not per zone).
+ * placed, others are skipped. Surrogate keys are kept per object by the store, so with
+ * a zone the whole purge is scoped to that zone's keys (another zone's objects with
+ * the same tag stay).
  */
 export function zonePurgeSelector(args: PurgeArgs): PurgeSelector {
   const toKeys = (entries: readonly string[] | undefined): string[] => {
@@ -35,7 +36,8 @@ export function zonePurgeSelector(args: PurgeArgs): PurgeSelector {
     }
     return keys
   }
-  return { urls: toKeys(args.urls), prefixes: toKeys(args.prefixes), surrogateKeys: [...(args.surrogateKeys ?? [])] }
+  const selector = { urls: toKeys(args.urls), prefixes: toKeys(args.prefixes), surrogateKeys: [...(args.surrogateKeys ?? [])] }
+  return args.zone === undefined ? selector : { ...selector, scopePrefix: zoneCacheKey(args.zone, '/') }
 }
 
 function keyOfEntry(entry: string, zone: string | undefined): string | undefined {
