@@ -24,6 +24,7 @@ import { loadNodeModeConfig, startCoordinatorNode } from '@meson/node'
 import type { RunningCoordinatorNode } from '@meson/node'
 import { findTestStoreBackends } from '../../apps/coordinator/src/adapters/http/test-store-backends.ts'
 import type { TestStore } from '../../apps/coordinator/src/adapters/http/test-store-backends.ts'
+import { readJsonField as field } from '../../apps/coordinator/src/adapters/http/read-json-field.ts'
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef'
 const NODE_COUNT = 3
@@ -65,15 +66,6 @@ async function api(method: string, url: string, options: { readonly token?: stri
   const answer = await fetchRaw(url, { method, ...options })
   const text = answer.body.toString('utf8')
   return { status: answer.status, body: text === '' ? undefined : JSON.parse(text) }
-}
-
-function field(value: unknown, ...path: readonly string[]): unknown {
-  let current = value
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null || !(key in current)) return undefined
-    current = Reflect.get(current, key)
-  }
-  return current
 }
 
 /** Polls until `isDone`, at most `timeoutMs`; the assertion is on the value, never on the time. */

@@ -61,7 +61,7 @@ export { cacheStatsSchema, heartbeatSchema, MAX_HEARTBEAT_ACKS } from './heartbe
 export type { CacheStats, Heartbeat, HeartbeatWire } from './heartbeat.ts'
 export { MAX_USAGE_LINES, usageBatchIdSchema, usageLineSchema, usageReportSchema } from './usage-report.ts'
 export type { UsageLine, UsageReport, UsageReportWire } from './usage-report.ts'
-export { clientFieldFor, isClientCovered, parseClientField, ticketClientSchema } from './ticket-client.ts'
+export { clientFieldFor, isClientCovered, parseClientField, ticketClientSchema, unmapIpv4 } from './ticket-client.ts'
 export type { ClientRange } from './ticket-client.ts'
 export {
   DEFAULT_TICKET_CLOCK_SKEW_MS,

@@ -66,8 +66,11 @@ export function clientFieldFor(ip: string, scope: 'address' | 'network'): string
   return EMBEDDING_IPV6.check(address, 'ipv6') ? address : `${address}/48`
 }
 
-/** "::ffff:1.2.3.4" → "1.2.3.4"; anything else unchanged. */
-function unmapIpv4(ip: string): string {
+/**
+ * "::ffff:1.2.3.4" (or its hex spelling "::ffff:102:304") → "1.2.3.4"; anything else
+ * unchanged. Tickets and GeoIP data both key IPv4 clients by the plain IPv4 address.
+ */
+export function unmapIpv4(ip: string): string {
   const lower = ip.toLowerCase()
   if (!lower.startsWith('::ffff:') || isIP(ip) !== 6) return ip
   const tail = lower.slice('::ffff:'.length)

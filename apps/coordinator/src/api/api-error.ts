@@ -1,4 +1,5 @@
 import { BaseError } from '@meson/protocol'
+import type { FleetRefusalCode } from '../fleet/fleet-refusal.ts'
 
 /** Stable codes the HTTP API answers with; the HTTP adapter maps each to a status. */
 export type ApiErrorCode =
@@ -16,17 +17,8 @@ export type ApiErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INTERNAL'
   | 'STORE_UNAVAILABLE'
-  // The fleet (node registration, heartbeats, purges, redirects); see fleet/fleet-refusal.ts.
-  | 'NODE_REGISTRATION_INVALID'
-  | 'NODE_SIGNATURE_INVALID'
-  | 'NODE_CLOCK_SKEW'
-  | 'NODE_VERSION_TOO_OLD'
-  | 'NODE_OWNED_BY_OTHER_OPERATOR'
-  | 'NODE_IP_IN_USE'
-  | 'NODE_CALLBACK_FAILED'
-  | 'NODE_UNKNOWN'
-  | 'HEARTBEAT_REPLAYED'
-  | 'PURGE_NOT_FOUND'
+  // The fleet (node registration, heartbeats, purges); one list, in fleet/fleet-refusal.ts.
+  | FleetRefusalCode
   | 'PAYMENT_REQUIRED'
   | 'FLEET_UNAVAILABLE'
   // Metering and zone settings.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { classifyAddress, unmapIpv4 } from './classify-address.ts'
+import { unmapIpv4 } from '@meson/protocol'
+import { classifyAddress } from './classify-address.ts'
 import type { AddressClass } from './classify-address.ts'
 
 describe('classifyAddress', () => {

@@ -33,20 +33,3 @@ export function classifyAddress(ip: string): AddressClass {
   return LOCAL_NETWORKS.check(ip, version === 4 ? 'ipv4' : 'ipv6') ? 'local' : 'public'
 }
 
-/**
- * "::ffff:1.2.3.4" (or its hex spelling "::ffff:102:304") → "1.2.3.4"; any other
- * input unchanged. GeoIP data keys IPv4 space by the plain IPv4 address.
- */
-export function unmapIpv4(ip: string): string {
-  const lower = ip.toLowerCase()
-  if (!lower.startsWith('::ffff:') || isIP(ip) !== 6) return ip
-  const tail = lower.slice('::ffff:'.length)
-  if (isIP(tail) === 4) return tail
-  const groups = tail.split(':')
-  if (groups.length !== 2) return ip
-  const bytes = groups.flatMap((group) => {
-    const value = Number.parseInt(group, 16)
-    return [value >> 8, value & 255]
-  })
-  return bytes.join('.')
-}

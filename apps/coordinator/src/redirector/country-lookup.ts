@@ -1,5 +1,6 @@
 import { LOCAL_REGION } from './fleet-node.ts'
-import { classifyAddress, unmapIpv4 } from './classify-address.ts'
+import { unmapIpv4 } from '@meson/protocol'
+import { classifyAddress } from './classify-address.ts'
 
 /** Where an address is: ISO 3166-1 alpha-2 country and continent code, or 'local'. */
 export interface GeoLocation {

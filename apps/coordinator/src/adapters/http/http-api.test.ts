@@ -8,6 +8,7 @@ import { API_ROUTES } from './api-routes.ts'
 import { createCaptureStream } from './capture-stream.ts'
 import { findTestStoreBackends } from './test-store-backends.ts'
 import type { TestStore, TestStoreBackend } from './test-store-backends.ts'
+import { readJsonField as field } from './read-json-field.ts'
 
 const ADMIN_TOKEN = 'admin-test-token-0123456789abcdef'
 const BODY_LIMIT_BYTES = 64 * 1024
@@ -27,16 +28,6 @@ interface Call {
   readonly raw?: string
   readonly contentType?: string
   readonly authorization?: string
-}
-
-/** Reads a nested field of a parsed JSON answer without trusting its shape. */
-function field(value: unknown, ...path: readonly string[]): unknown {
-  let current = value
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null || !(key in current)) return undefined
-    current = Reflect.get(current, key)
-  }
-  return current
 }
 
 function text(value: unknown, ...path: readonly string[]): string {

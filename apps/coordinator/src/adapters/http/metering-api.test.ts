@@ -14,6 +14,7 @@ import { databaseOf } from '../db/open-store.ts'
 import { createLogger } from '../log/create-logger.ts'
 import { findTestStoreBackends } from './test-store-backends.ts'
 import type { TestStore, TestStoreBackend } from './test-store-backends.ts'
+import { readJsonField as field } from './read-json-field.ts'
 
 const ADMIN_TOKEN = 'admin-test-token-0123456789abcdef'
 /** 0.05 MSN per GiB. */
@@ -26,15 +27,6 @@ interface Answer {
   readonly body: unknown
   readonly text: string
   readonly contentType: string
-}
-
-function field(value: unknown, ...path: readonly string[]): unknown {
-  let current = value
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null || !(key in current)) return undefined
-    current = Reflect.get(current, key)
-  }
-  return current
 }
 
 interface TestNode {

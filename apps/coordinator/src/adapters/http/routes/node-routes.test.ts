@@ -10,19 +10,11 @@ import type { RunningCoordinator } from '../../../main.ts'
 import { createLogger } from '../../log/create-logger.ts'
 import { FakeNode, requestJson } from './node-fake.ts'
 import type { JsonAnswer } from './node-fake.ts'
+import { readJsonField as field } from '../read-json-field.ts'
 
 const ADMIN_TOKEN = 'admin-test-token-0123456789abcdef'
 const HEARTBEAT_MS = 1_000
 const DOWN_AFTER_MS = 3_000
-
-function field(value: unknown, ...path: readonly string[]): unknown {
-  let current = value
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null || !(key in current)) return undefined
-    current = Reflect.get(current, key)
-  }
-  return current
-}
 
 function errorCode(answer: JsonAnswer): unknown {
   return field(answer.body, 'error', 'code')

@@ -14,6 +14,7 @@ import { createStaticCountryLookup } from '../../../redirector/country-lookup.ts
 import { createLogger } from '../../log/create-logger.ts'
 import { FakeNode, requestJson } from './node-fake.ts'
 import { PAYMENT_REQUIRED_MESSAGE } from './redirect-route.ts'
+import { readJsonField as field } from '../read-json-field.ts'
 
 const ADMIN_TOKEN = 'admin-test-token-0123456789abcdef'
 const DOWN_AFTER_MS = 3_000
@@ -39,15 +40,6 @@ function get(url: string, options: { readonly method?: string; readonly headers?
     request.on('error', reject)
     request.end()
   })
-}
-
-function field(value: unknown, ...path: readonly string[]): unknown {
-  let current = value
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null || !(key in current)) return undefined
-    current = Reflect.get(current, key)
-  }
-  return current
 }
 
 function errorOf(answer: Answer): { code: unknown; message: unknown } {
