@@ -67,11 +67,27 @@ function isVanishedSchemaError(error: unknown): boolean {
  * is safe; an error about our own schema fails on every attempt and is reported.
  */
 async function migratePostgres(db: Kysely<DatabaseSchema>, provider: MigrationProvider, schema: string | undefined): Promise<MigrationResultSet> {
+  // kysely looks for its migration table in EVERY schema when it is given none, so a
+  // database that holds another copy (another coordinator's schema, a test run's) made
+  // it skip creating ours and then fail on "kysely_migration does not exist". Name the
+  // schema we actually write to: the given one, else the connection's current schema.
+  const migrationTableSchema = schema ?? (await currentSchemaOf(db))
   for (let attempt = 1; ; attempt += 1) {
-    const outcome = await new Migrator({ db, provider, ...(schema === undefined ? {} : { migrationTableSchema: schema }) }).migrateToLatest()
+    const outcome = await new Migrator({ db, provider, migrationTableSchema }).migrateToLatest()
     const nothingRan = (outcome.results ?? []).length === 0
     if (outcome.error === undefined || !nothingRan || !isVanishedSchemaError(outcome.error) || attempt >= POSTGRES_MIGRATION_ATTEMPTS) return outcome
   }
+}
+
+async function currentSchemaOf(db: Kysely<DatabaseSchema>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)
+  const current = rows[0]?.schema
+  if (current === undefined || current === null) {
+    throw new StoreError('MIGRATION_FAILED', 'The database schema could not be migrated to the latest version.', {
+      details: 'the connection has no current schema: the schemas on its search_path do not exist',
+    })
+  }
+  return current
 }
 
 async function migrateSqliteImmediately(db: Kysely<DatabaseSchema>, provider: MigrationProvider): Promise<MigrationResultSet> {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, describe, it } from 'node:test'
+import pg from 'pg'
 import { runStoreContract } from '../../store/store.contract.ts'
 import { openStore } from './open-store.ts'
 import { dropTestSchemas, IS_CI, TEST_PG_URL, whyPostgresUnreachable } from './postgres-test-support.ts'
@@ -88,6 +89,30 @@ if (unreachable !== undefined && isCi) {
         assert.equal(await b.getBalance('buyer:a'), 5n)
       } finally {
         await Promise.all(stores.map((store) => store.close()))
+      }
+    })
+
+    it('migrates into the connection\'s own schema when another schema of the database already has the migration table', async () => {
+      // Another coordinator (or an old test run) lives in its own schema of this database.
+      const neighbour = await openStore({ url, schema: nextSchema() })
+      await neighbour.close()
+      // This one is configured only by its connection's search_path, with no schema option.
+      const own = nextSchema()
+      const admin = new pg.Client({ connectionString: url })
+      await admin.connect()
+      try {
+        await admin.query(`create schema "${own}"`)
+      } finally {
+        await admin.end()
+      }
+      const withSearchPath = new URL(url)
+      withSearchPath.searchParams.set('options', `-c search_path=${own}`)
+      const store = await openStore({ url: withSearchPath.toString() })
+      try {
+        const account = await store.createAccount({ name: 'In its own schema', role: 'buyer' })
+        assert.deepEqual(await store.getAccount(account.id), account)
+      } finally {
+        await store.close()
       }
     })
 
