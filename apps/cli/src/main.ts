@@ -26,8 +26,16 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return 0
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode
-    const message = error instanceof Error ? error.message : String(error)
-    process.stderr.write(`meson-net: ${message}\n`)
+    process.stderr.write(`meson-net: ${describeFailure(error)}\n`)
     return 1
   }
+}
+
+/** A sentence a person can act on for the failures a command can meet at start. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+    const address = 'address' in error && 'port' in error ? `${String(error.address)}:${String(error.port)}` : 'the address'
+    return `${address} is already in use: stop what listens there, or choose another --port (0 picks a free one; with npm start: npm start -- --port 7500)`
+  }
+  return error instanceof Error ? error.message : String(error)
 }
