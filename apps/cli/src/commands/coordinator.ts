@@ -1,6 +1,5 @@
 import { CommanderError } from 'commander'
 import type { Command } from 'commander'
-import { createLogger, loadConfig, startCoordinator } from '@meson/coordinator'
 import { waitForStopSignal } from '../wait-for-stop-signal.ts'
 
 /** Exit code for a configuration a person must fix (as sysexits' EX_USAGE family does). */
@@ -23,6 +22,8 @@ interface CoordinatorFlags {
 
 /** Runs the coordinator until SIGINT/SIGTERM; then closes the server, then the store. */
 async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
+  // Imported when the command runs, so the other commands don't load the coordinator.
+  const { createLogger, loadConfig, startCoordinator } = await import('@meson/coordinator')
   const loaded = loadConfig({
     configPath: flags.config,
     flags: {

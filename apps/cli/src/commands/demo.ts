@@ -1,8 +1,6 @@
 import type { Command } from 'commander'
 import { CommanderError } from 'commander'
-import { createLogger } from '@meson/coordinator'
 import { formatByteSize } from '@meson/protocol'
-import { startDemo } from '../demo/run-demo.ts'
 import type { DemoNetwork } from '../demo/run-demo.ts'
 import { waitForStopSignal } from '../wait-for-stop-signal.ts'
 
@@ -66,6 +64,8 @@ export function registerDemoCommand(program: Command): void {
         process.stderr.write(`meson-net: --log-level: expected one of ${LOG_LEVELS.join(', ')}\n`)
         throw new CommanderError(2, 'DEMO_BAD_LOG_LEVEL', 'bad --log-level')
       }
+      // The whole network is imported when the command runs, not when the CLI starts.
+      const [{ createLogger }, { startDemo }] = await Promise.all([import('@meson/coordinator'), import('../demo/run-demo.ts')])
       const logger = createLogger({ level, destination: 'stderr' })
       const stop = waitForStopSignal()
       const startedAt = Date.now()

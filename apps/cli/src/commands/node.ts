@@ -1,7 +1,11 @@
-import { COORDINATOR_MODE_SETTINGS, CoordinatorRefusedError, loadNodeModeConfig, NODE_SETTINGS, NodeConfigError, startCoordinatorNode, startNode } from '@meson/node'
-import type { CoordinatorModeConfig, CoordinatorNodeConfig, NodeConfig, NodeLogger, NodeModeConfig } from '@meson/node'
+// Only the settings are loaded to build the options; the node itself is imported when
+// the command runs, so `meson-net --help` and the other commands don't pay for it.
+import { COORDINATOR_MODE_SETTINGS, loadNodeModeConfig, NODE_SETTINGS, NodeConfigError } from '@meson/node/config'
+import type { CoordinatorModeConfig, CoordinatorNodeConfig, NodeConfig, NodeModeConfig } from '@meson/node/config'
+import type { NodeLogger } from '@meson/node'
 import { Option } from 'commander'
 import type { Command } from 'commander'
+import { waitForStopSignal } from '../wait-for-stop-signal.ts'
 
 /** Exit code when the coordinator refuses this node (version, IP in use, callback failed …). */
 export const EXIT_COORDINATOR_REFUSED = 3
@@ -50,10 +54,11 @@ function flagsFrom(command: Command, options: Record<string, unknown>): Partial<
  */
 async function runCoordinatorModeUntilSignalled(config: CoordinatorNodeConfig): Promise<string | undefined> {
   const logger = stderrLogger()
+  const { CoordinatorRefusedError, startCoordinatorNode } = await import('@meson/node')
   const node = await startCoordinatorNode(config, { logger, collectProcessMetrics: true })
   process.stdout.write(`meson-net node listening on ${node.url} (node ${node.nodeId}, coordinator ${config.coordinatorUrl.origin}, public URL ${node.publicUrl})\n`)
   if (node.adminUrl !== node.url) process.stdout.write(`meson-net node admin on ${node.adminUrl}/_meson/\n`)
-  const signalled = waitForSignal()
+  const signalled = waitForStopSignal()
   const first = await Promise.race([node.registered, signalled])
   if (typeof first === 'object' && !first.ok) {
     await node.stop()
@@ -67,22 +72,14 @@ async function runCoordinatorModeUntilSignalled(config: CoordinatorNodeConfig): 
   return undefined
 }
 
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'))
-    process.once('SIGINT', () => resolve('SIGINT'))
-  })
-}
-
 async function runUntilSignalled(config: NodeConfig): Promise<void> {
   const logger = stderrLogger()
+  const stop = waitForStopSignal()
+  const { startNode } = await import('@meson/node')
   const node = await startNode(config, { logger, collectProcessMetrics: true })
   process.stdout.write(`meson-net node listening on ${node.url} (origin ${config.originUrl.origin})\n`)
   if (node.adminUrl !== node.url) process.stdout.write(`meson-net node admin on ${node.adminUrl}/_meson/\n`)
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'))
-    process.once('SIGINT', () => resolve('SIGINT'))
-  })
+  const signal = await stop
   logger.info({ signal }, 'stopping: finishing in-flight responses')
   await node.stop()
 }
