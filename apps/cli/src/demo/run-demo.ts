@@ -4,17 +4,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { parseConfig, startCoordinator } from '@meson/coordinator'
-import type { RunningCoordinatorNode } from '@meson/node'
 import { createDemoApiClient } from './demo-api-client.ts'
 import { startSampleOrigin } from './sample-origin.ts'
 import { startDemoNodes } from './start-demo-nodes.ts'
+import type { DemoNode } from './start-demo-nodes.ts'
 import { startTrafficGenerator } from './traffic-generator.ts'
 import type { TrafficGenerator } from './traffic-generator.ts'
 
 export interface DemoOptions {
   /** Base port: the coordinator takes it, the sample origin the next one, nodes the ones after. 0 = free ports. */
   readonly basePort: number
-  /** Edge nodes to start (coordinator mode, all on 127.0.0.1). */
+  /** Edge nodes to start (coordinator mode, each its own process, all on 127.0.0.1). */
   readonly nodeCount: number
   /** Whether to run the small traffic generator. */
   readonly withTraffic: boolean
@@ -81,7 +81,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await origin.close()
     throw error
   }
-  let nodes: readonly RunningCoordinatorNode[] = []
+  let nodes: readonly DemoNode[] = []
   let traffic: TrafficGenerator | undefined
   const stopAll = async (): Promise<void> => {
     await traffic?.stop()
@@ -113,7 +113,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       buyer: { accountId: buyer.id, token: buyer.token, balance: await api.balance(buyer.token) },
       operator: { accountId: operator.id, token: operator.token },
       zones: [{ name: zoneName, origin: origin.url, url: zoneUrl }],
-      nodes: nodes.map((node) => ({ nodeId: node.nodeId, url: node.publicUrl })),
+      nodes: nodes.map((node) => ({ nodeId: node.nodeId, url: node.url })),
       samplePaths: SAMPLE_PATHS,
     }
     const networkFile = join(dataDir, 'network.json')

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process'
+import type { ChildProcessByStdio } from 'node:child_process'
 import { join } from 'node:path'
-import { loadNodeModeConfig, startCoordinatorNode } from '@meson/node'
-import type { RunningCoordinatorNode } from '@meson/node'
+import type { Readable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
 
 export interface DemoNodesOptions {
   readonly count: number
@@ -12,39 +14,98 @@ export interface DemoNodesOptions {
   readonly heartbeatIntervalMs: number
 }
 
+/** One edge node of the demo, running as its own `meson-net node` process. */
+export interface DemoNode {
+  readonly nodeId: string
+  readonly url: string
+  /** SIGTERM, then the node drains (flushes its usage) and exits; SIGKILL after a grace. */
+  stop(): Promise<void>
+}
+
+const BIN = fileURLToPath(new URL('../../bin/meson-net.ts', import.meta.url))
+const REGISTER_TIMEOUT_MS = 30_000
+const STOP_GRACE_MS = 10_000
+const LISTENING = /^meson-net node listening on (\S+) \(node (nd_[a-z2-7]+),/m
+const REGISTERED = /^meson-net node registered with /m
+
+type NodeProcess = ChildProcessByStdio<null, Readable, Readable>
+
 /**
- * Starts `count` edge nodes in coordinator mode, one data dir each, and waits until
- * every one is registered. A refusal stops the ones already started and throws the
- * coordinator's reason.
+ * Starts `count` edge nodes in coordinator mode, each as its own `meson-net node`
+ * process (its own event loop, as on an operator's machine: in one process the
+ * coordinator's work would count as every node's load), and waits until each is
+ * registered. A node that fails stops the others and its output is in the error.
  */
-export async function startDemoNodes(options: DemoNodesOptions): Promise<readonly RunningCoordinatorNode[]> {
-  const nodes: RunningCoordinatorNode[] = []
-  try {
-    for (let index = 0; index < options.count; index += 1) {
-      const loaded = loadNodeModeConfig({
-        // The demo's settings only: the caller's environment must not leak into its nodes.
-        env: {},
-        flags: {
-          coordinatorUrl: options.coordinatorUrl,
-          operatorToken: options.operatorToken,
-          host: '127.0.0.1',
-          port: String(options.firstPort === 0 ? 0 : options.firstPort + index),
-          dataDir: join(options.dataDir, `node-${index + 1}`),
-          cacheSizeBytes: '256MiB',
-          memoryCacheBytes: '32MiB',
-          heartbeatIntervalMs: String(options.heartbeatIntervalMs),
-          usageFlushIntervalMs: '2000',
-        },
-      })
-      if (loaded.mode !== 'coordinator') throw new Error('the demo node config did not select coordinator mode')
-      const node = await startCoordinatorNode(loaded.config)
-      nodes.push(node)
-      const outcome = await node.registered
-      if (!outcome.ok) throw outcome.error
-    }
-    return nodes
-  } catch (error) {
+export async function startDemoNodes(options: DemoNodesOptions): Promise<readonly DemoNode[]> {
+  const started = await Promise.allSettled(Array.from({ length: options.count }, (_, index) => startDemoNode(options, index)))
+  const nodes = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []))
+  const failure = started.find((outcome) => outcome.status === 'rejected')
+  if (failure !== undefined) {
     await Promise.allSettled(nodes.map((node) => node.stop()))
-    throw error
+    throw failure.reason
   }
+  return nodes
+}
+
+function startDemoNode(options: DemoNodesOptions, index: number): Promise<DemoNode> {
+  const args = [
+    BIN,
+    'node',
+    '--coordinator',
+    options.coordinatorUrl,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(options.firstPort === 0 ? 0 : options.firstPort + index),
+    '--data-dir',
+    join(options.dataDir, `node-${index + 1}`),
+    '--cache-size',
+    '256MiB',
+    '--memory-cache',
+    '32MiB',
+    '--heartbeat-interval-ms',
+    String(options.heartbeatIntervalMs),
+    '--usage-flush-interval-ms',
+    '2000',
+  ]
+  // The token travels in the environment, not argv, so `ps` does not show it.
+  const child: NodeProcess = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env['PATH'] ?? '', MESON_NODE_TOKEN: options.operatorToken },
+  })
+  let output = ''
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-8_192)
+  }
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS)
+    await exited
+    clearTimeout(timer)
+  }
+
+  return new Promise<DemoNode>((resolve, reject) => {
+    const fail = (why: string): void => {
+      clearTimeout(deadline)
+      child.stdout.off('data', onData)
+      void stop().then(() => reject(new Error(`demo node ${index + 1} ${why}:\n${output}`)))
+    }
+    const deadline = setTimeout(() => fail(`did not register within ${REGISTER_TIMEOUT_MS / 1000} s`), REGISTER_TIMEOUT_MS)
+    const onData = (): void => {
+      const listening = LISTENING.exec(output)
+      if (listening === null || !REGISTERED.test(output)) return
+      clearTimeout(deadline)
+      child.stdout.off('data', onData)
+      child.off('exit', onExit)
+      resolve({ url: listening[1] ?? '', nodeId: listening[2] ?? '', stop })
+    }
+    const onExit = (code: number | null): void => fail(`exited with code ${String(code)} before it registered`)
+    child.stdout.on('data', onData)
+    child.once('exit', onExit)
+  })
 }
