@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { encodeBase32, parseNodeId } from '@meson/protocol'
 import type { NodeId } from '@meson/protocol'
-import { Fleet } from '../../apps/coordinator/src/redirector/fleet.ts'
+import { Fleet } from '../../apps/coordinator/src/routing/fleet.ts'
 
 /** Countries the simulated public fleet is spread over, with their continents. */
 export const SIMULATED_COUNTRIES: readonly (readonly [string, string])[] = [

@@ -7,12 +7,12 @@ import type { ServerMetrics } from './adapters/http/server-metrics.ts'
 import { createServerMetrics, registerCollectedGauge } from './adapters/http/server-metrics.ts'
 import type { AdminRoutesContext } from './adapters/http/admin-routes.ts'
 import { installFastConnections } from './adapters/raw-http/fast-connections.ts'
-import { createRequestCollapser } from './collapsing/request-collapser.ts'
-import type { NodeConfig } from './config.ts'
-import { createOriginClient } from './origin/origin-client.ts'
-import { openDiskCacheStore } from './store/disk-cache-store.ts'
-import type { CacheStore } from './store/cache-store.ts'
-import type { StoreLogger } from './store/store-logger.ts'
+import { createRequestCollapser } from './cdn/engine/request-collapser.ts'
+import type { NodeConfig } from './config/config.ts'
+import { createOriginClient } from './adapters/origin/origin-client.ts'
+import { openDiskCacheStore } from './cdn/store/disk-cache-store.ts'
+import type { CacheStore } from './cdn/store/cache-store.ts'
+import type { StoreLogger } from './cdn/store/store-logger.ts'
 
 /** The slice of a pino logger the node uses; lifecycle events only, never per request. */
 export interface NodeLogger extends StoreLogger {

@@ -2,7 +2,7 @@ import { canonicalJson, commandSchema, encodeTicket, heartbeatSchema, newCommand
 import type { AccountId, Command, KeyPair, NodeId, PurgeArgs, SignedEnvelope, Ticket } from '@meson/protocol'
 import { z } from 'zod'
 import type { CallNodeBack } from '../adapters/node-callback/call-node-back.ts'
-import type { FleetStore, StoredCommand } from '../store/fleet-store.ts'
+import type { FleetStore, StoredCommand } from './fleet-store.ts'
 import { CommandOutbox } from './command-outbox.ts'
 import type { FleetRefusal } from './fleet-refusal.ts'
 import { refuse } from './fleet-refusal.ts'

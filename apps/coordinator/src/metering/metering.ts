@@ -1,6 +1,6 @@
 import type { AccountId, NodeId, ZoneId } from '@meson/protocol'
 import { buyerLedgerAccount } from '../ledger/ledger-accounts.ts'
-import type { MeteringStore, UpdateZoneSettingsResult, UsageQuery, UsageRow, ZoneSettings, ZoneSettingsPatch } from '../store/metering-store.ts'
+import type { MeteringStore, UpdateZoneSettingsResult, UsageQuery, UsageRow, ZoneSettings, ZoneSettingsPatch } from './metering-store.ts'
 import type { Store } from '../store/store.ts'
 import { BalanceCache } from './balance-cache.ts'
 import { ingestUsageReport } from './ingest-usage-report.ts'

@@ -1,7 +1,7 @@
 import type { AccountId } from '@meson/protocol'
-import { ZoneDirectory } from '../redirector/zone-directory.ts'
-import type { ZoneEntry } from '../redirector/zone-directory.ts'
-import type { ZoneSettings } from '../store/metering-store.ts'
+import { ZoneDirectory } from '../routing/zone-directory.ts'
+import type { ZoneEntry } from '../routing/zone-directory.ts'
+import type { ZoneSettings } from './metering-store.ts'
 import type { Zone } from '../store/store.ts'
 
 /** A zone with its settings, as the store lists them. */

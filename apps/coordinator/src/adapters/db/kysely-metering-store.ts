@@ -16,7 +16,7 @@ import type {
   UsageRow,
   ZoneSettings,
   ZoneSettingsPatch,
-} from '../../store/metering-store.ts'
+} from '../../metering/metering-store.ts'
 import type { LedgerTransactionInput, Zone } from '../../store/store.ts'
 import { StoreError } from '../../store/store-error.ts'
 import { checkLedgerTransaction } from './check-ledger-transaction.ts'

@@ -1,4 +1,4 @@
-import type { ApiErrorCode } from '../../api/api-error.ts'
+import type { ApiErrorCode } from './api-error.ts'
 
 /** The one table from error code to HTTP status (RFC 9110 §15). */
 export const ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
