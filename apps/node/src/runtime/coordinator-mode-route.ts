@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { sendErrorResponse } from '../adapters/http/error-response.ts'
 import type { NodeIdentity } from '../identity/node-identity.ts'
-import { handleZoneRequest } from '../cdn/zones/zone-request-handler.ts'
-import type { ZoneServing } from '../cdn/zones/zone-request-handler.ts'
+import { handleZoneRequest } from '../adapters/http/zone-request-handler.ts'
+import type { ZoneServing } from '../adapters/http/zone-request-handler.ts'
 import { parseZoneRequestTarget, ZONE_PATH_PREFIX } from '../cdn/zones/zone-request-target.ts'
 import { IDENTITY_CALLBACK_PATH, parseIdentityChallenge, signIdentityProof } from '../identity/identity-proof.ts'
 

@@ -2,7 +2,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { openEnvelope, signedEnvelopeSchema, usageReportSchema } from '@meson/protocol'
 import type { VerifyKey } from '@meson/protocol'
-import type { LinkLogger } from '../../link/link-runtime.ts'
+import type { LinkLogger } from './link-runtime.ts'
 import type { SealedUsageBatch } from './sealed-usage-batch.ts'
 
 const BATCH_FILE = /^\d{16}-[A-Za-z0-9_-]{1,64}\.json$/

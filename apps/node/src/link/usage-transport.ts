@@ -1,7 +1,7 @@
 import type { SignedEnvelope } from '@meson/protocol'
-import { coordinatorEndpointUrl } from '../../link/coordinator-endpoints.ts'
-import { coordinatorErrorOf, requestCoordinator } from '../../link/coordinator-http.ts'
-import type { FetchFunction } from '../../link/link-runtime.ts'
+import { coordinatorEndpointUrl } from './coordinator-endpoints.ts'
+import { coordinatorErrorOf, requestCoordinator } from './coordinator-http.ts'
+import type { FetchFunction } from './link-runtime.ts'
 
 /** What the coordinator did with a batch. */
 export type UsageDelivery =

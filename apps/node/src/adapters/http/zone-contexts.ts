@@ -1,7 +1,7 @@
-import type { CacheContext } from '../../adapters/http/cache-context.ts'
-import { createOriginClient } from '../../adapters/origin/origin-client.ts'
-import type { OriginClient, OriginClientOptions } from '../../adapters/origin/origin-client.ts'
-import { zoneKeyOriginUrl } from './zone-cache-key.ts'
+import type { CacheContext } from './cache-context.ts'
+import { createOriginClient } from '../origin/origin-client.ts'
+import type { OriginClient, OriginClientOptions } from '../origin/origin-client.ts'
+import { zoneKeyOriginUrl } from '../../cdn/zones/zone-cache-key.ts'
 
 /** Default most zone/origin pairs with a context (and a keep-alive origin client) at once. */
 export const DEFAULT_MAX_ZONE_CONTEXTS = 1024
