@@ -1,7 +1,7 @@
 import { canonicalJson, commandSchema, encodeTicket, heartbeatSchema, newCommandId, openEnvelope, publicKeyToString, randomBase32Id, signCommand } from '@meson/protocol'
 import type { AccountId, Command, KeyPair, NodeId, PurgeArgs, SignedEnvelope, Ticket } from '@meson/protocol'
 import { z } from 'zod'
-import type { CallNodeBack } from '../adapters/node-callback/call-node-back.ts'
+import type { CallNodeBack } from './node-callback.ts'
 import type { FleetStore, StoredCommand } from './fleet-store.ts'
 import { CommandOutbox } from './command-outbox.ts'
 import type { FleetRefusal } from './fleet-refusal.ts'

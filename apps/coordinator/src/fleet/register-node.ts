@@ -1,6 +1,6 @@
 import { openEnvelope, publicKeyFromString, publicKeyToString, registrationSchema } from '@meson/protocol'
 import type { AccountId, KeyPair, Registration } from '@meson/protocol'
-import type { CallNodeBack } from '../adapters/node-callback/call-node-back.ts'
+import type { CallNodeBack } from './node-callback.ts'
 import type { FleetNodeRecord, FleetStore } from './fleet-store.ts'
 import { isVersionAtLeast } from './compare-versions.ts'
 import type { FleetRefusal } from './fleet-refusal.ts'

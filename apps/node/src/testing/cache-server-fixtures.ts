@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadNodeConfig } from '../config/config.ts'
 import type { NodeConfig } from '../config/config.ts'
-import { startNode } from '../runtime/start-cache-engine.ts'
-import type { RunningNode } from '../runtime/start-cache-engine.ts'
+import { startNode } from '../main.ts'
+import type { RunningNode } from '../main.ts'
 
 /** Test support for the server's tests (not a test file itself). */
 
