@@ -22,9 +22,8 @@ import { createLogger, parseConfig, startCoordinator } from '@meson/coordinator'
 import type { RunningCoordinator } from '@meson/coordinator'
 import { loadNodeModeConfig, startCoordinatorNode } from '@meson/node'
 import type { RunningCoordinatorNode } from '@meson/node'
-import { findTestStoreBackends } from '../../apps/coordinator/src/testing/test-store-backends.ts'
-import type { TestStore } from '../../apps/coordinator/src/testing/test-store-backends.ts'
-import { readJsonField as field } from '../../apps/coordinator/src/adapters/http/read-json-field.ts'
+import { findTestStoreBackends, readJsonField as field } from '@meson/coordinator/testing'
+import type { TestStore } from '@meson/coordinator/testing'
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef'
 const NODE_COUNT = 3

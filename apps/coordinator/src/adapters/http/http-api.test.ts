@@ -8,7 +8,7 @@ import { API_ROUTES } from './api-routes.ts'
 import { createCaptureStream } from './capture-stream.ts'
 import { findTestStoreBackends } from '../../testing/test-store-backends.ts'
 import type { TestStore, TestStoreBackend } from '../../testing/test-store-backends.ts'
-import { readJsonField as field } from './read-json-field.ts'
+import { readJsonField as field } from '../../testing/read-json-field.ts'
 
 const ADMIN_TOKEN = 'admin-test-token-0123456789abcdef'
 const BODY_LIMIT_BYTES = 64 * 1024

@@ -14,7 +14,7 @@ import { databaseOf } from '../db/open-store.ts'
 import { createLogger } from '../log/create-logger.ts'
 import { findTestStoreBackends } from '../../testing/test-store-backends.ts'
 import type { TestStore, TestStoreBackend } from '../../testing/test-store-backends.ts'
-import { readJsonField as field } from './read-json-field.ts'
+import { readJsonField as field } from '../../testing/read-json-field.ts'
 
 const ADMIN_TOKEN = 'admin-test-token-0123456789abcdef'
 /** 0.05 MSN per GiB. */

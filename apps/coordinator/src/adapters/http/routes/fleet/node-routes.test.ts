@@ -10,7 +10,7 @@ import type { RunningCoordinator } from '../../../../main.ts'
 import { createLogger } from '../../../log/create-logger.ts'
 import { FakeNode, requestJson } from '../../../../testing/node-fake.ts'
 import type { JsonAnswer } from '../../../../testing/node-fake.ts'
-import { readJsonField as field } from '../../read-json-field.ts'
+import { readJsonField as field } from '../../../../testing/read-json-field.ts'
 
 const ADMIN_TOKEN = 'admin-test-token-0123456789abcdef'
 const HEARTBEAT_MS = 1_000

@@ -14,7 +14,7 @@ import { createStaticCountryLookup } from '../../../../routing/country-lookup.ts
 import { createLogger } from '../../../log/create-logger.ts'
 import { FakeNode, requestJson } from '../../../../testing/node-fake.ts'
 import { PAYMENT_REQUIRED_MESSAGE } from './redirect-route.ts'
-import { readJsonField as field } from '../../read-json-field.ts'
+import { readJsonField as field } from '../../../../testing/read-json-field.ts'
 
 const ADMIN_TOKEN = 'admin-test-token-0123456789abcdef'
 const DOWN_AFTER_MS = 3_000
