@@ -152,7 +152,7 @@ for (const backend of backends) {
       })
       assert.ok(parsed.ok)
       testStore = backend.name === 'PostgreSQL' ? await backend.open() : undefined
-      coordinator = await startCoordinator(parsed.config, { logger: createLogger({ level: 'silent' }), ...(testStore === undefined ? {} : { store: testStore.store }) })
+      coordinator = await startCoordinator(parsed.config, { logger: createLogger({ level: 'silent' }), ...(testStore === undefined ? {} : { stores: testStore.stores }) })
 
       const operator = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'e2e-operator', role: 'operator' } })
       const buyer = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'e2e-buyer', role: 'buyer' } })

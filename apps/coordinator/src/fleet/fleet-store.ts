@@ -1,5 +1,4 @@
 import type { AccountId, NodeCapability, NodeId } from '@meson/protocol'
-import type { NodeRecord } from '../store/store.ts'
 
 /**
  * The fleet's storage port: nodes as registration sees them, the signed commands sent
@@ -9,7 +8,8 @@ import type { NodeRecord } from '../store/store.ts'
  * wait on it: the fleet keeps its state in memory and writes here in batches.
  */
 
-export type NodeStatus = NodeRecord['status']
+/** Where a node is in its life: registered, serving, silent, or leaving. */
+export type NodeStatus = 'pending' | 'active' | 'down' | 'draining'
 
 export interface FleetNodeRecord {
   readonly id: NodeId

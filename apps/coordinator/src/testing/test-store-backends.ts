@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Store } from '../store/store.ts'
-import { openStore } from '../adapters/db/open-store.ts'
+import type { CoordinatorStores } from '../store/coordinator-stores.ts'
+import { createStores, openDatabase } from '../adapters/db/open-store.ts'
+import type { OpenedDatabase } from '../adapters/db/open-store.ts'
 import { dropTestSchemas, TEST_PG_URL, whyPostgresUnreachable } from './postgres-test-support.ts'
 
 export { TEST_PG_URL }
@@ -14,7 +16,12 @@ export { TEST_PG_URL }
  */
 
 export interface TestStore {
+  /** The same as `stores.store`. */
   readonly store: Store
+  /** Every store of the coordinator on the test database. */
+  readonly stores: CoordinatorStores
+  /** The database under them, for tests that build a store with hooks of their own. */
+  readonly database: OpenedDatabase
   /** Closes the store and removes what it left behind. */
   readonly dispose: () => Promise<void>
 }
@@ -38,11 +45,14 @@ const sqliteBackend: TestStoreBackend = {
   failReason: undefined,
   open: async () => {
     const dir = await mkdtemp(join(tmpdir(), 'meson-api-'))
-    const store = await openStore({ url: `sqlite:${join(dir, 'coordinator.db')}` })
+    const database = await openDatabase({ url: `sqlite:${join(dir, 'coordinator.db')}` })
+    const stores = createStores(database, { now: () => new Date() })
     return {
-      store,
+      store: stores.store,
+      stores,
+      database,
       dispose: async () => {
-        await store.close()
+        await stores.close()
         await rm(dir, { recursive: true, force: true })
       },
     }
@@ -59,11 +69,14 @@ export async function findTestStoreBackends(): Promise<readonly TestStoreBackend
     failReason: unreachable !== undefined && isCi ? `PostgreSQL at MESON_TEST_PG_URL is unreachable: ${unreachable}` : undefined,
     open: async () => {
       const schema = `meson_api_test_${randomBytes(6).toString('hex')}`
-      const store = await openStore({ url: TEST_PG_URL, schema })
+      const database = await openDatabase({ url: TEST_PG_URL, schema })
+      const stores = createStores(database, { now: () => new Date() })
       return {
-        store,
+        store: stores.store,
+        stores,
+        database,
         dispose: async () => {
-          await store.close()
+          await stores.close()
           await dropSchema(schema)
         },
       }

@@ -1,5 +1,5 @@
 import { newAccountId, newZoneId } from '@meson/protocol'
-import type { AccountId, NodeId } from '@meson/protocol'
+import type { AccountId } from '@meson/protocol'
 import type { Kysely } from 'kysely'
 import type {
   Account,
@@ -8,7 +8,6 @@ import type {
   LedgerAccount,
   LedgerEntry,
   LedgerTransactionInput,
-  NodeRecord,
   PostTransactionResult,
   Store,
   Zone,
@@ -17,7 +16,7 @@ import { StoreError } from '../../store/store-error.ts'
 import { checkLedgerTransaction } from './check-ledger-transaction.ts'
 import { isForeignKeyViolation } from './database-errors.ts'
 import type { DatabaseSchema } from './database-schema.ts'
-import { toAccount, toLedgerEntry, toNodeRecord, toZone } from './map-rows.ts'
+import { toAccount, toLedgerEntry, toZone } from './map-rows.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import { isStorableMoney } from './storable-money.ts'
 
@@ -130,44 +129,6 @@ export class KyselyStore implements Store {
       .where('name', '=', name)
       .executeTakeFirst()
     return result.numDeletedRows > 0n
-  }
-
-  async upsertNode(node: Omit<NodeRecord, 'registeredAt' | 'lastHeartbeatAt'>): Promise<NodeRecord> {
-    const changes = {
-      operator_id: node.operatorId,
-      public_key: node.publicKey,
-      public_url: node.publicUrl,
-      version: node.version,
-      status: node.status,
-    }
-    // registered_at and last_heartbeat_at survive a re-registration.
-    const row = await this.#translateForeignKey(node.operatorId, () =>
-      this.#db
-        .insertInto('nodes')
-        .values({ id: node.id, ...changes, registered_at: this.#now().getTime(), last_heartbeat_at: null })
-        .onConflict((conflict) => conflict.column('id').doUpdateSet(changes))
-        .returningAll()
-        .executeTakeFirstOrThrow(),
-    )
-    return toNodeRecord(row)
-  }
-
-  async getNode(id: NodeId): Promise<NodeRecord | undefined> {
-    const row = await this.#db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst()
-    return row === undefined ? undefined : toNodeRecord(row)
-  }
-
-  /** Nodes ordered by registration time, then id. */
-  async listNodes(filter: { operatorId?: AccountId } = {}): Promise<readonly NodeRecord[]> {
-    let query = this.#db.selectFrom('nodes').selectAll()
-    if (filter.operatorId !== undefined) query = query.where('operator_id', '=', filter.operatorId)
-    const rows = await query.orderBy('registered_at').orderBy('id').execute()
-    return rows.map(toNodeRecord)
-  }
-
-  async recordHeartbeat(id: NodeId, at: Date): Promise<boolean> {
-    const result = await this.#db.updateTable('nodes').set({ last_heartbeat_at: at.getTime() }).where('id', '=', id).executeTakeFirst()
-    return result.numUpdatedRows > 0n
   }
 
   async postTransaction(tx: LedgerTransactionInput): Promise<PostTransactionResult> {

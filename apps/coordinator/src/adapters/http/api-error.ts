@@ -20,12 +20,10 @@ export type ApiErrorCode =
   // The fleet (node registration, heartbeats, purges); one list, in fleet/fleet-refusal.ts.
   | FleetRefusalCode
   | 'PAYMENT_REQUIRED'
-  | 'FLEET_UNAVAILABLE'
   // Metering and zone settings.
   | 'INVALID_USAGE_REPORT'
   | 'USAGE_BATCH_DUPLICATE'
   | 'CUSTOM_DOMAIN_TAKEN'
-  | 'METERING_UNAVAILABLE'
   // The redirector (GET /z/<zone>/<path> and custom domains).
   | 'COUNTRY_BLOCKED'
   | 'ORIGIN_UNREACHABLE'

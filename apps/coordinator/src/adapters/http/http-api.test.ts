@@ -111,7 +111,7 @@ function defineApiSuite(backend: TestStoreBackend): void {
       const parsed = parseConfig({ flags: { port: '0', adminToken: ADMIN_TOKEN, bodyLimitBytes: String(BODY_LIMIT_BYTES), defaultPricePerGiB: '7' } })
       assert.ok(parsed.ok)
       const logger = createLogger({ level: 'trace', destination: logs.stream })
-      coordinator = await startCoordinator(parsed.config, { logger, store: testStore.store })
+      coordinator = await startCoordinator(parsed.config, { logger, stores: testStore.stores })
       buyer = await createAccount('Buyer One', 'buyer')
       otherBuyer = await createAccount('Buyer Two', 'buyer')
       operator = await createAccount('Operator', 'operator')

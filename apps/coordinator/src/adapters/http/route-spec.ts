@@ -16,10 +16,10 @@ export interface RouteContext {
   /** Prometheus text of this instance's registry. */
   readonly renderMetrics: () => Promise<{ readonly contentType: string; readonly text: string }>
   readonly openApiDocument: () => unknown
-  /** The fleet (node registration, heartbeats, purges); absent in servers built without it. */
-  readonly fleet?: FleetControl
+  /** The fleet (node registration, heartbeats, purges). */
+  readonly fleet: FleetControl
   /** Metering and billing (usage, zone settings, balances); absent when not wired. */
-  readonly metering?: Metering
+  readonly metering: Metering
 }
 
 /** A handler's answer; `body` is JSON unless `contentType` says otherwise. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineRoute } from '../../route-spec.ts'
-import { requireFleet, toApiError } from './node-fleet-access.ts'
+import { toApiError } from './node-fleet-access.ts'
 
 /** `POST /v1/nodes/heartbeat` (signed by the node, no token): answers the node's pending commands. */
 export const nodeHeartbeatRoute = defineRoute({
@@ -17,7 +17,7 @@ export const nodeHeartbeatRoute = defineRoute({
     409: { description: 'HEARTBEAT_REPLAYED, NODE_IP_IN_USE' },
   },
   handle: async ({ body }, context) => {
-    const result = await requireFleet(context).heartbeat(body)
+    const result = await context.fleet.heartbeat(body)
     if (!result.ok) throw toApiError(result)
     return { status: 200, body: { commands: result.commands } }
   },

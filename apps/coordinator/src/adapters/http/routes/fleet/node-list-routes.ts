@@ -3,7 +3,6 @@ import type { LiveNode } from '../../../../fleet/fleet-registry.ts'
 import type { RejectedLinesByReason } from '../../../../metering/rejection-counters.ts'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
 import type { RouteContext } from '../../route-spec.ts'
-import { requireFleet } from './node-fleet-access.ts'
 
 /** A node as the nodes API shows it; byte counts are decimal strings. */
 function toNodeJson(node: LiveNode, rejectedUsageLines: RejectedLinesByReason | null): Record<string, unknown> {
@@ -41,7 +40,7 @@ function toNodeJson(node: LiveNode, rejectedUsageLines: RejectedLinesByReason | 
 }
 
 function nodesJson(nodes: readonly LiveNode[], context: RouteContext): Record<string, unknown>[] {
-  return nodes.map((node) => toNodeJson(node, context.metering?.rejectedLinesOf(node.record.id) ?? null))
+  return nodes.map((node) => toNodeJson(node, context.metering.rejectedLinesOf(node.record.id)))
 }
 
 const nodesReply = { description: '{ nodes: [...] } with status, last heartbeat, version, public URL and counters', schema: z.object({ nodes: z.array(z.unknown()) }) }
@@ -53,7 +52,7 @@ export const listOwnNodesRoute = defineRoute({
   summary: "The caller's nodes",
   auth: 'operator',
   responses: { 200: nodesReply },
-  handle: (input, context) => Promise.resolve({ status: 200, body: { nodes: nodesJson(requireFleet(context).listNodes(requireAccount(input.caller).id), context) } }),
+  handle: (input, context) => Promise.resolve({ status: 200, body: { nodes: nodesJson(context.fleet.listNodes(requireAccount(input.caller).id), context) } }),
 })
 
 /** `GET /v1/admin/nodes` (admin): every node. */
@@ -63,5 +62,5 @@ export const listAllNodesRoute = defineRoute({
   summary: 'Every node of the network',
   auth: 'admin',
   responses: { 200: nodesReply },
-  handle: (_input, context) => Promise.resolve({ status: 200, body: { nodes: nodesJson(requireFleet(context).listNodes(), context) } }),
+  handle: (_input, context) => Promise.resolve({ status: 200, body: { nodes: nodesJson(context.fleet.listNodes(), context) } }),
 })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
-import { requireFleet, toApiError } from './node-fleet-access.ts'
+import { toApiError } from './node-fleet-access.ts'
 
 /** `POST /v1/nodes/register` (operator): a node's signed registration; see README.md "Node endpoints". */
 export const registerNodeRoute = defineRoute({
@@ -19,7 +19,7 @@ export const registerNodeRoute = defineRoute({
     422: { description: 'NODE_CALLBACK_FAILED' },
   },
   handle: async ({ body, caller, clientIp }, context) => {
-    const result = await requireFleet(context).register({ body, operatorId: requireAccount(caller).id, peerIp: clientIp })
+    const result = await context.fleet.register({ body, operatorId: requireAccount(caller).id, peerIp: clientIp })
     if (!result.ok) throw toApiError(result)
     return { status: 200, body: result.answer }
   },

@@ -49,7 +49,7 @@ export const adminCreditsRoute = defineRoute({
     const result = await store.postTransaction(transaction)
     const balance = await store.getBalance(buyerLedgerAccount(accountId))
     // The redirector's 402 flag lifts as soon as credit arrives.
-    metering?.balances.set(accountId, balance)
+    metering.balances.set(accountId, balance)
     const duplicate = result.status === 'duplicate'
     return {
       status: duplicate ? 200 : 201,

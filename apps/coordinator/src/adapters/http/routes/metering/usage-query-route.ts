@@ -6,7 +6,6 @@ import { formatCsv } from '../../../../metering/format-csv.ts'
 import { PERIOD_MS, rollUpUsage } from '../../../../metering/roll-up-usage.ts'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
 import type { RequestHeaders } from '../../route-spec.ts'
-import { requireMetering } from './usage-report-route.ts'
 
 /** Longest range one query may cover: bounded work per request. */
 const MAX_RANGE_MS = 400 * 86_400_000
@@ -58,7 +57,7 @@ export const usageQueryRoute = defineRoute({
   },
   handle: async ({ query, caller, headers }, context) => {
     const account = requireAccount(caller)
-    const metering = requireMetering(context)
+    const metering = context.metering
     const periodMs = PERIOD_MS[query.granularity]
     const now = Date.now()
     const toMs = query.to ?? now - (now % periodMs) + periodMs

@@ -1,14 +1,6 @@
 import { z } from 'zod'
 import { ApiError } from '../../api-error.ts'
-import type { Metering } from '../../../../metering/metering.ts'
 import { defineRoute } from '../../route-spec.ts'
-import type { RouteContext } from '../../route-spec.ts'
-
-/** The metering services, or 503 when this server was built without them. */
-export function requireMetering(context: RouteContext): Metering {
-  if (context.metering === undefined) throw new ApiError('METERING_UNAVAILABLE', 'metering is not enabled on this coordinator')
-  return context.metering
-}
 
 const usageAnswerSchema = z.object({
   batchId: z.string(),
@@ -35,7 +27,7 @@ export const usageReportRoute = defineRoute({
     409: { description: 'USAGE_BATCH_DUPLICATE: this batch id was applied before; nothing changed' },
   },
   handle: async ({ body }, context) => {
-    const result = await requireMetering(context).ingestUsage(body)
+    const result = await context.metering.ingestUsage(body)
     switch (result.kind) {
       case 'invalid':
         throw new ApiError('INVALID_USAGE_REPORT', result.reason === 'malformed' ? 'the body is not a signed envelope' : 'the payload is not a valid usage report')

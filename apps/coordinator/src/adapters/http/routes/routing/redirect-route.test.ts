@@ -163,7 +163,7 @@ describe('the redirector on real sockets', () => {
     assert.equal(verified.ticket.origin, originUrl)
     assert.equal(verified.ticket.byteBudget, 2n ** 30n)
     assert.equal(verified.ticket.expiresAt - verified.ticket.issuedAt, 5 * 60_000)
-    assert.ok(coordinator.metering?.issuedTickets.lookup(verified.ticket.nonce), 'the ticket is recorded for metering')
+    assert.ok(coordinator.metering.issuedTickets.lookup(verified.ticket.nonce), 'the ticket is recorded for metering')
     const otherClient = verifyTicket(location.searchParams.get('mt') ?? '', coordinatorKey.value, { now: clock.nowMs, nodeId: node.nodeId, zone: 'site', path: '/img/a.png', clientIp: '127.0.0.2' })
     assert.equal(otherClient.ok, false)
   })

@@ -2,7 +2,6 @@ import { z } from 'zod'
 import { ApiError } from '../../api-error.ts'
 import { zoneNameSchema } from '../../../../zones/zone-name.ts'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
-import { requireFleet } from '../fleet/node-fleet-access.ts'
 
 /** Most items per list in one purge request. */
 export const MAX_PURGE_ITEMS = 1000
@@ -41,7 +40,7 @@ export const purgeZoneRoute = defineRoute({
       ...(body.prefixes === undefined ? {} : { prefixes: body.prefixes }),
       ...(body.surrogateKeys === undefined ? {} : { surrogateKeys: body.surrogateKeys }),
     }
-    const sent = await requireFleet(context).purge({ zoneName: zone.name, accountId: account.id, args })
+    const sent = await context.fleet.purge({ zoneName: zone.name, accountId: account.id, args })
     return { status: 202, body: sent }
   },
 })
@@ -59,7 +58,7 @@ export const purgeStatusRoute = defineRoute({
     404: { description: 'PURGE_NOT_FOUND' },
   },
   handle: async ({ params, query, caller }, context) => {
-    const summary = await requireFleet(context).purgeStatus(params.id, requireAccount(caller).id, query.waitMs ?? 0)
+    const summary = await context.fleet.purgeStatus(params.id, requireAccount(caller).id, query.waitMs ?? 0)
     if (summary === undefined) throw new ApiError('PURGE_NOT_FOUND', `no purge ${params.id} in this account`)
     return { status: 200, body: summary }
   },

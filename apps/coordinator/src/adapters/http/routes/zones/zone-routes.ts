@@ -31,7 +31,7 @@ export const createZoneRoute = defineRoute({
       pricePerGiB: body.pricePerGiB ?? config.defaultPricePerGiB,
     })
     if (result.status === 'name-taken') throw new ApiError('ZONE_NAME_TAKEN', `the zone name "${body.name}" is taken`)
-    await context.metering?.zonesChanged()
+    await context.metering.zonesChanged()
     return { status: 201, body: { zone: toZoneJson(result.zone) } }
   },
 })
@@ -64,8 +64,8 @@ export const getZoneRoute = defineRoute({
     const zone = await store.getZoneByName(params.name)
     // Another buyer's zone answers exactly like a missing one: names are not to be probed.
     if (zone === undefined || zone.accountId !== requireAccount(caller).id) throw zoneNotFound(params.name)
-    const settings = await metering?.getZoneSettings(zone.id)
-    return { status: 200, body: { zone: toZoneJson(zone), ...(settings === undefined ? {} : { settings: toZoneSettingsJson(settings) }) } }
+    const settings = await metering.getZoneSettings(zone.id)
+    return { status: 200, body: { zone: toZoneJson(zone), settings: toZoneSettingsJson(settings) } }
   },
 })
 
@@ -80,7 +80,7 @@ export const deleteZoneRoute = defineRoute({
   handle: async ({ params, caller }, { store, metering }) => {
     const deleted = await store.deleteZone(requireAccount(caller).id, params.name)
     if (!deleted) throw zoneNotFound(params.name)
-    await metering?.zonesChanged()
+    await metering.zonesChanged()
     return { status: 204 }
   },
 })

@@ -5,7 +5,6 @@ import { zoneNameSchema } from '../../../../zones/zone-name.ts'
 import { zoneSettingsPatchSchema } from '../../../../zones/zone-settings-schema.ts'
 import type { ZoneSettings } from '../../../../metering/metering-store.ts'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
-import { requireMetering } from '../metering/usage-report-route.ts'
 
 /** A zone's settings as the API shows them. */
 export const zoneSettingsJsonSchema = z.object({
@@ -34,7 +33,7 @@ export const zoneSettingsRoute = defineRoute({
   },
   handle: async ({ params, body, caller }, context) => {
     const account = requireAccount(caller)
-    const result = await requireMetering(context).updateZoneSettings(account.id, params.name, {
+    const result = await context.metering.updateZoneSettings(account.id, params.name, {
       ...(body.pricePerGiB === undefined ? {} : { pricePerGiB: body.pricePerGiB }),
       ...(body.allowedReferrers === undefined ? {} : { allowedReferrers: body.allowedReferrers }),
       ...(body.blockedCountries === undefined ? {} : { blockedCountries: body.blockedCountries }),
