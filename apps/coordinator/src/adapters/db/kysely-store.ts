@@ -13,8 +13,8 @@ import type {
   Zone,
 } from '../../store/store.ts'
 import { StoreError } from '../../store/store-error.ts'
-import { checkLedgerTransaction } from './check-ledger-transaction.ts'
 import { isForeignKeyViolation } from './database-errors.ts'
+import { postLedgerTransaction } from './post-ledger-transaction.ts'
 import type { DatabaseSchema } from './database-schema.ts'
 import { toAccount, toLedgerEntry, toZone } from './map-rows.ts'
 import type { SqlDialect } from './sql-dialect.ts'
@@ -132,34 +132,8 @@ export class KyselyStore implements Store {
   }
 
   async postTransaction(tx: LedgerTransactionInput): Promise<PostTransactionResult> {
-    const check = checkLedgerTransaction(tx)
-    if (!check.ok) throw new StoreError(check.code, 'The ledger transaction was refused.', { details: check.reason })
     const createdAt = this.#now().getTime()
-    return this.#db.transaction().execute(async (trx): Promise<PostTransactionResult> => {
-      // Claiming the idempotency key first makes a racing post of the same id wait
-      // on the primary key (PostgreSQL) or the write lock (SQLite), then find it
-      // taken and insert nothing. It is also the first write, so an SQLite
-      // transaction never has to upgrade a read lock (which busy_timeout can't fix).
-      const claimed = await trx
-        .insertInto('ledger_transactions')
-        .values({ id: tx.id, kind: tx.kind, memo: tx.memo ?? null, created_at: createdAt })
-        .onConflict((conflict) => conflict.column('id').doNothing())
-        .returning('id')
-        .executeTakeFirst()
-      if (claimed === undefined) return { status: 'duplicate' }
-      await trx
-        .insertInto('ledger_entries')
-        .values(
-          tx.entries.map((entry) => ({
-            transaction_id: tx.id,
-            ledger_account: entry.ledgerAccount,
-            amount: entry.amount.toString(),
-            created_at: createdAt,
-          })),
-        )
-        .execute()
-      return { status: 'applied' }
-    })
+    return this.#db.transaction().execute((trx) => postLedgerTransaction(trx, tx, createdAt))
   }
 
   async getBalance(ledgerAccount: LedgerAccount): Promise<bigint> {
