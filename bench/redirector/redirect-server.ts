@@ -20,6 +20,7 @@ const BYTE_BUDGET = 1n << 30n
 const STATUS_OF: Readonly<Record<Exclude<DecideRedirectResult['kind'], 'redirect'>, number>> = {
   'origin-fallback': 502,
   'zone-unknown': 404,
+  'referrer-refused': 403,
   'payment-required': 402,
   'country-blocked': 451,
   'invalid-request': 400,

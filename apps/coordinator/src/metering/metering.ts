@@ -10,7 +10,7 @@ import { IssuedTickets } from './issued-tickets.ts'
 import type { MeteringMetrics } from './metering-metrics.ts'
 import { RejectionCounters } from './rejection-counters.ts'
 import type { RejectedLinesByReason } from './rejection-counters.ts'
-import { LiveZoneDirectory } from './zone-directory.ts'
+import { LiveZoneDirectory } from './live-zone-directory.ts'
 
 /** Default: usage is accepted up to 6 h after a ticket expired (see README, metering). */
 export const DEFAULT_USAGE_GRACE_MS = 6 * 3_600_000

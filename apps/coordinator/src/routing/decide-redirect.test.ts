@@ -169,3 +169,19 @@ describe('decideRedirect: every other answer', () => {
     assert.equal(decide({ zone: 'nobody', clientIp: 'bogus', path: '..' }).kind, 'zone-unknown')
   })
 })
+
+describe('decideRedirect: hot-link protection', () => {
+  const guarded = new ZoneDirectory([{ ...zone, allowedReferrers: ['example.com', '*.example.org'] }])
+
+  it('refuses a Referer from another site before any ticket is signed', () => {
+    const before = signed.length
+    assert.deepEqual(decide({ zones: guarded, referer: 'https://elsewhere.example.net/page' }), { kind: 'referrer-refused' })
+    assert.equal(signed.length, before)
+  })
+
+  it('redirects an allowed Referer, a subdomain of a wildcard entry, and a request without one', () => {
+    redirectOf(decide({ zones: guarded, referer: 'https://example.com/page' }))
+    redirectOf(decide({ zones: guarded, referer: 'https://cdn.example.org/' }))
+    redirectOf(decide({ zones: guarded }))
+  })
+})

@@ -5,6 +5,7 @@ import type { FleetView } from './fleet-view.ts'
 import { selectNode } from './select-node.ts'
 import type { SelectionScope } from './select-node.ts'
 import type { ZoneDirectory, ZoneEntry } from './zone-directory.ts'
+import { isReferrerAllowed } from './is-referrer-allowed.ts'
 
 /** Zone names as in URLs (the protocol's zoneRefSchema pattern, checked without zod). */
 const ZONE_REF = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/
@@ -23,6 +24,8 @@ export interface DecideRedirectParameters {
   readonly query?: string
   /** The connecting client's address as the socket reports it. */
   readonly clientIp: string
+  /** The request's `Referer`, if any (hot-link protection, checked before a ticket is signed). */
+  readonly referer?: string | undefined
   /** Current time, ms since the epoch. */
   readonly now: number
   readonly fleet: FleetView
@@ -54,6 +57,8 @@ export type DecideRedirectResult =
   /** No node can take it: serve from the origin so the buyer's URL never breaks. */
   | { readonly kind: 'origin-fallback'; readonly origin: string; readonly zone: ZoneEntry }
   | { readonly kind: 'zone-unknown' }
+  /** The zone allows links only from other sites than the `Referer` (HTTP 403). */
+  | { readonly kind: 'referrer-refused' }
   /** The buyer's credit is used up (HTTP 402). */
   | { readonly kind: 'payment-required'; readonly zone: ZoneEntry }
   /** The zone refuses clients from this country (HTTP 403 or 451). */
@@ -70,6 +75,7 @@ export function decideRedirect(parameters: DecideRedirectParameters): DecideRedi
   const { zone: zoneName, path, clientIp, now } = parameters
   const zone = ZONE_REF.test(zoneName) ? parameters.zones.findByName(zoneName) : undefined
   if (zone === undefined) return { kind: 'zone-unknown' }
+  if (!isReferrerAllowed(zone.allowedReferrers ?? [], parameters.referer)) return { kind: 'referrer-refused' }
   // A node refuses a ticket for a path with dot segments or a backslash (isPathCovered);
   // refusing it here keeps the client out of a redirect loop.
   if (!ticketPathSchema.safeParse(path).success || !isPathCovered({ path, prefix: false }, path)) {
@@ -130,6 +136,11 @@ export function decideRedirect(parameters: DecideRedirectParameters): DecideRedi
  */
 function withoutTicketParameter(query: string): string | undefined {
   if (query.length > MAX_QUERY_LENGTH || !QUERY.test(query)) return undefined
+  return withoutTicket(query)
+}
+
+/** The query without `mt` parameters (a client bounced back by a node brings its old ticket along). */
+export function withoutTicket(query: string): string {
   if (!query.includes(TICKET_PARAMETER)) return query
   return query
     .split('&')

@@ -1,5 +1,6 @@
 import type { AccountId } from '@meson/protocol'
 import { LOCAL_REGION } from './fleet-node.ts'
+import { hostName } from './host-name.ts'
 
 /** What the redirector needs to know about a pull zone, kept in memory. */
 export interface ZoneEntry {
@@ -16,6 +17,8 @@ export interface ZoneEntry {
   readonly blockedCountries?: readonly string[]
   /** Host names mapped to this zone (`https://cdn.example.com/<path>`). */
   readonly customDomains?: readonly string[]
+  /** Hosts allowed in `Referer` (empty or absent: any); see `isReferrerAllowed`. */
+  readonly allowedReferrers?: readonly string[]
 }
 
 /**
@@ -34,7 +37,7 @@ export class ZoneDirectory {
     for (const entry of entries) {
       const frozen = Object.freeze({ ...entry })
       byName.set(entry.name, frozen)
-      for (const domain of entry.customDomains ?? []) byHost.set(normalizeHost(domain), frozen)
+      for (const domain of entry.customDomains ?? []) byHost.set(hostName(domain), frozen)
       if (entry.blockedCountries !== undefined && entry.blockedCountries.length > 0) {
         blocked.set(entry.name, new Set(entry.blockedCountries.map((code) => code.toUpperCase())))
       }
@@ -52,7 +55,7 @@ export class ZoneDirectory {
 
   /** The zone a custom domain maps to, from a Host header ("CDN.example.com:443" works). */
   findByHost(host: string): ZoneEntry | undefined {
-    return this.#byHost.get(normalizeHost(host))
+    return this.#byHost.get(hostName(host))
   }
 
   /** True if the zone refuses clients from `country` ('local' is never blocked). */
@@ -65,15 +68,4 @@ export class ZoneDirectory {
   get size(): number {
     return this.#byName.size
   }
-}
-
-/**
- * Host header → lookup key: lowercase (RFC 9110 §4.2.3, host is case-insensitive),
- * without the port and a trailing root dot. IPv6 literals keep their brackets.
- */
-function normalizeHost(host: string): string {
-  let name = host.trim().toLowerCase()
-  const portColon = name.startsWith('[') ? name.indexOf(':', name.indexOf(']')) : name.indexOf(':')
-  if (portColon !== -1) name = name.slice(0, portColon)
-  return name.endsWith('.') ? name.slice(0, -1) : name
 }

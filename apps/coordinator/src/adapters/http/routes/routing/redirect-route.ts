@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpr
 import type { Logger } from 'pino'
 import type { Ticket } from '@meson/protocol'
 import type { ApiErrorCode } from '../../api-error.ts'
-import { isReferrerAllowed } from '../../../../routing/is-referrer-allowed.ts'
 import type { CountryLookup } from '../../../../routing/country-lookup.ts'
-import { decideRedirect, TICKET_PARAMETER } from '../../../../routing/decide-redirect.ts'
+import { decideRedirect, withoutTicket } from '../../../../routing/decide-redirect.ts'
+import { hostName } from '../../../../routing/host-name.ts'
 import type { FleetView } from '../../../../routing/fleet-view.ts'
-import type { ZoneDirectory, ZoneEntry } from '../../../../routing/zone-directory.ts'
+import type { ZoneDirectory } from '../../../../routing/zone-directory.ts'
 import { ERROR_STATUS } from '../../error-status.ts'
 import { clientAddressOf } from './client-address.ts'
 import { fetchFromOrigin } from './fetch-from-origin.ts'
@@ -79,11 +79,6 @@ async function answerZoneRequest(request: FastifyRequest, reply: FastifyReply, z
   const path = queryStart === -1 ? pathAndQuery : pathAndQuery.slice(0, queryStart)
   const query = queryStart === -1 ? '' : pathAndQuery.slice(queryStart + 1)
   const zones = dependencies.zones()
-  const entry = zones.findByName(zoneName)
-  // Hot-link protection before a ticket is signed (isReferrerAllowed: no Referer passes).
-  if (entry !== undefined && !isReferrerAllowed(allowedReferrersOf(entry), firstValue(request.headers.referer))) {
-    return sendError(reply, 'FORBIDDEN', 'this zone does not allow links from that referring site')
-  }
   const clientIp = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], dependencies.trustProxy)
   let signed: Ticket | undefined
   const decision = decideRedirect({
@@ -91,6 +86,7 @@ async function answerZoneRequest(request: FastifyRequest, reply: FastifyReply, z
     path,
     query,
     clientIp,
+    referer: firstValue(request.headers.referer),
     now: dependencies.now(),
     fleet: dependencies.fleetView(),
     zones,
@@ -109,6 +105,8 @@ async function answerZoneRequest(request: FastifyRequest, reply: FastifyReply, z
       return reply.code(302).header('location', decision.location).header('cache-control', 'no-store').send()
     case 'zone-unknown':
       return sendError(reply, 'ZONE_NOT_FOUND', `no zone named "${zoneName.slice(0, 63)}"`)
+    case 'referrer-refused':
+      return sendError(reply, 'FORBIDDEN', 'this zone does not allow links from that referring site')
     case 'payment-required':
       return sendError(reply, 'PAYMENT_REQUIRED', PAYMENT_REQUIRED_MESSAGE)
     case 'country-blocked':
@@ -149,29 +147,7 @@ function sendError(reply: FastifyReply, code: ApiErrorCode, message: string): Fa
 }
 
 /** The zone's allowed referrers: metering's entries carry them beside the redirector's fields. */
-function allowedReferrersOf(entry: ZoneEntry): readonly string[] {
-  if (!('allowedReferrers' in entry)) return []
-  const list: unknown = entry.allowedReferrers
-  return Array.isArray(list) && list.every((item) => typeof item === 'string') ? list : []
-}
 
 function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
-}
-
-/** The query without `mt` parameters (a bounced client brings its old ticket along; the origin has no use for it). */
-export function withoutTicket(query: string): string {
-  if (!query.includes(TICKET_PARAMETER)) return query
-  return query
-    .split('&')
-    .filter((pair) => pair !== TICKET_PARAMETER && !pair.startsWith(`${TICKET_PARAMETER}=`))
-    .join('&')
-}
-
-/** A Host header's name: lowercase, without port and trailing dot (RFC 9110 §7.2). */
-export function hostName(host: string): string {
-  let name = host.trim().toLowerCase()
-  const portColon = name.startsWith('[') ? name.indexOf(':', name.indexOf(']')) : name.indexOf(':')
-  if (portColon !== -1) name = name.slice(0, portColon)
-  return name.endsWith('.') ? name.slice(0, -1) : name
 }

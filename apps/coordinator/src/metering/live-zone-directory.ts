@@ -10,12 +10,6 @@ export interface ZoneWithSettings {
   readonly settings: ZoneSettings
 }
 
-/** A zone entry plus the referrer rule (the redirector's `ZoneEntry` has no field for it yet). */
-export interface MeteredZoneEntry extends ZoneEntry {
-  /** Hosts allowed in `Referer` (empty: any); see `isReferrerAllowed`. */
-  readonly allowedReferrers: readonly string[]
-}
-
 /**
  * Builds the redirector's immutable `ZoneDirectory` snapshot (zone name → origin, price,
  * buyer, balance flag, blocked countries, custom domains; custom domain → zone) from the
@@ -26,7 +20,7 @@ export function buildZoneDirectory(zones: readonly ZoneWithSettings[], hasBalanc
 }
 
 /** One zone as a directory entry. */
-export function toZoneEntry(zone: Zone, settings: ZoneSettings, hasBalance: boolean): MeteredZoneEntry {
+export function toZoneEntry(zone: Zone, settings: ZoneSettings, hasBalance: boolean): ZoneEntry {
   return {
     name: zone.name,
     origin: zone.origin,
