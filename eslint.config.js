@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import { layerRules } from './tools/eslint/layer-rules.js'
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', 'packages/contracts/artifacts/**'] },
@@ -20,6 +21,7 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'ExportAllDeclaration', message: 'No `export *`: name what a module exports (STYLE.md).' }],
     },
   },
+  ...layerRules(),
   {
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],

@@ -8,10 +8,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parseArgs } from 'node:util'
 import { encodeTicket, generateKeyPair } from '@meson/protocol'
 import type { AccountId } from '@meson/protocol'
-import { openGeoIpLookup } from '../../apps/coordinator/src/adapters/geoip/open-geoip-lookup.ts'
-import { decideRedirect } from '../../apps/coordinator/src/redirector/decide-redirect.ts'
-import type { DecideRedirectResult } from '../../apps/coordinator/src/redirector/decide-redirect.ts'
-import { ZoneDirectory } from '../../apps/coordinator/src/redirector/zone-directory.ts'
+import { openGeoIpLookup } from '@meson/coordinator'
+import { decideRedirect, ZoneDirectory } from '@meson/coordinator/routing'
+import type { DecideRedirectResult } from '@meson/coordinator/routing'
 import { buildSimulatedFleet } from './simulated-fleet.ts'
 
 export const BENCH_ZONE = 'bench'
@@ -21,6 +20,7 @@ const BYTE_BUDGET = 1n << 30n
 const STATUS_OF: Readonly<Record<Exclude<DecideRedirectResult['kind'], 'redirect'>, number>> = {
   'origin-fallback': 502,
   'zone-unknown': 404,
+  'referrer-refused': 403,
   'payment-required': 402,
   'country-blocked': 451,
   'invalid-request': 400,

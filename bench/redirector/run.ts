@@ -9,11 +9,9 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { BaseError, encodeTicket, generateKeyPair, isErrorWithCode } from '@meson/protocol'
 import type { AccountId } from '@meson/protocol'
-import { openGeoIpLookup } from '../../apps/coordinator/src/adapters/geoip/open-geoip-lookup.ts'
-import type { CountryLookup } from '../../apps/coordinator/src/redirector/country-lookup.ts'
-import { decideRedirect } from '../../apps/coordinator/src/redirector/decide-redirect.ts'
-import { selectNode } from '../../apps/coordinator/src/redirector/select-node.ts'
-import { ZoneDirectory } from '../../apps/coordinator/src/redirector/zone-directory.ts'
+import { openGeoIpLookup } from '@meson/coordinator'
+import { decideRedirect, selectNode, ZoneDirectory } from '@meson/coordinator/routing'
+import type { CountryLookup } from '@meson/coordinator/routing'
 // Generic harness parts shared with the edge-vs-nginx benchmark.
 import { BenchError } from '../edge-vs-nginx/bench-error.ts'
 import { findExecutable } from '../edge-vs-nginx/find-executable.ts'
@@ -76,7 +74,7 @@ function measureInProcess(geo: CountryLookup): InProcessRow[] {
     const fleetBuildMs = performance.now() - buildStart
     fleet.snapshot()
     // What a refresh costs after the fleet changed (one heartbeat dirties it).
-    fleet.applyHeartbeat(simulatedNodeId(0), { load: 0.5 }, Date.now())
+    fleet.applyHeartbeat(simulatedNodeId(0), 0.5)
     const snapshotStart = performance.now()
     const view = fleet.snapshot()
     const snapshotMs = performance.now() - snapshotStart

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { encodeBase32, parseNodeId } from '@meson/protocol'
 import type { NodeId } from '@meson/protocol'
-import { Fleet } from '../../apps/coordinator/src/redirector/fleet.ts'
+import { buildFleetView } from '@meson/coordinator/routing'
+import type { FleetNode, FleetView } from '@meson/coordinator/routing'
 
 /** Countries the simulated public fleet is spread over, with their continents. */
 export const SIMULATED_COUNTRIES: readonly (readonly [string, string])[] = [
@@ -28,19 +29,44 @@ export interface SimulatedFleetOptions {
 }
 
 /**
- * A fleet of healthy nodes with varied loads (0..0.99, so a few are overloaded) and
- * weights (1..4), registered and heartbeaten as the coordinator would.
+ * A fleet as the coordinator's routing sees it: a snapshot (`FleetView`) rebuilt from the
+ * node list when it changed, reusing the previous snapshot's indexes (as `FleetViewSource` does).
  */
-export function buildSimulatedFleet(options: SimulatedFleetOptions): Fleet {
-  const fleet = new Fleet()
-  const nowMs = Date.now()
+export interface SimulatedFleet {
+  /** The current view; rebuilt only after a change. */
+  snapshot(): FleetView
+  /** A heartbeat that changes a node's load (dirties the view). */
+  applyHeartbeat(nodeId: NodeId, load: number): void
+}
+
+/**
+ * A fleet of healthy nodes with varied loads (0..0.99, so a few are overloaded) and
+ * weights (1..4), as registration and heartbeats would leave it.
+ */
+export function buildSimulatedFleet(options: SimulatedFleetOptions): SimulatedFleet {
+  const nodes = new Map<NodeId, FleetNode>()
   for (let index = 0; index < options.nodeCount; index++) {
     const [country, continent] = options.placement === 'local' ? ['local', 'local'] : (SIMULATED_COUNTRIES[index % SIMULATED_COUNTRIES.length] ?? ['US', 'NA'])
     const nodeId = simulatedNodeId(index)
-    fleet.register({ nodeId, publicUrl: options.publicUrl ?? `http://node-${index}.example:8080`, country, continent, weight: 1 + (index % 4) }, nowMs)
-    fleet.applyHeartbeat(nodeId, { load: (index * 37) % 100 / 100 }, nowMs)
+    nodes.set(nodeId, { nodeId, publicUrl: options.publicUrl ?? `http://node-${index}.example:8080`, country, continent, weight: 1 + (index % 4), load: (index * 37) % 100 / 100, healthy: true })
   }
-  return fleet
+  let view: FleetView | undefined
+  let isDirty = true
+  return {
+    snapshot() {
+      if (isDirty || view === undefined) {
+        view = buildFleetView(nodes.values(), view)
+        isDirty = false
+      }
+      return view
+    },
+    applyHeartbeat(nodeId, load) {
+      const node = nodes.get(nodeId)
+      if (node === undefined) return
+      nodes.set(nodeId, { ...node, load })
+      isDirty = true
+    },
+  }
 }
 
 /** `count` public IPv4 addresses from a fixed-seed generator (same run, same addresses). */

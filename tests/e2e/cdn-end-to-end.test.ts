@@ -22,9 +22,8 @@ import { createLogger, parseConfig, startCoordinator } from '@meson/coordinator'
 import type { RunningCoordinator } from '@meson/coordinator'
 import { loadNodeModeConfig, startCoordinatorNode } from '@meson/node'
 import type { RunningCoordinatorNode } from '@meson/node'
-import { findTestStoreBackends } from '../../apps/coordinator/src/adapters/http/test-store-backends.ts'
-import type { TestStore } from '../../apps/coordinator/src/adapters/http/test-store-backends.ts'
-import { readJsonField as field } from '../../apps/coordinator/src/adapters/http/read-json-field.ts'
+import { findTestStoreBackends, readJsonField as field } from '@meson/coordinator/testing'
+import type { TestStore } from '@meson/coordinator/testing'
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef'
 const NODE_COUNT = 3
@@ -153,7 +152,7 @@ for (const backend of backends) {
       })
       assert.ok(parsed.ok)
       testStore = backend.name === 'PostgreSQL' ? await backend.open() : undefined
-      coordinator = await startCoordinator(parsed.config, { logger: createLogger({ level: 'silent' }), ...(testStore === undefined ? {} : { store: testStore.store }) })
+      coordinator = await startCoordinator(parsed.config, { logger: createLogger({ level: 'silent' }), ...(testStore === undefined ? {} : { stores: testStore.stores }) })
 
       const operator = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'e2e-operator', role: 'operator' } })
       const buyer = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'e2e-buyer', role: 'buyer' } })

@@ -1,46 +1,43 @@
 import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
-import { KyselyFleetStore } from './adapters/db/kysely-fleet-store.ts'
-import { databaseOf, openStore } from './adapters/db/open-store.ts'
+import { openStores } from './adapters/db/open-store.ts'
 import { ensureCoordinatorKeyFile } from './adapters/disk/coordinator-key-file.ts'
 import { createCallNodeBack } from './adapters/node-callback/call-node-back.ts'
-import type { CallNodeBack } from './adapters/node-callback/call-node-back.ts'
+import type { CallNodeBack } from './fleet/node-callback.ts'
 import { FleetControl } from './fleet/fleet-control.ts'
-import { KyselyMeteringStore } from './adapters/db/kysely-metering-store.ts'
 import { Metering } from './metering/metering.ts'
 import { registerMeteringMetrics } from './metering/metering-metrics.ts'
-import type { MeteringStore } from './store/metering-store.ts'
 import { ensureAdminTokenFile } from './adapters/disk/admin-token-file.ts'
 import { buildHttpServer } from './adapters/http/build-http-server.ts'
 import { createLogger } from './adapters/log/create-logger.ts'
-import { createAdminSecret } from './auth/admin-secret.ts'
-import type { CoordinatorConfig } from './config.ts'
+import { createAdminSecret } from './accounts/admin-secret.ts'
+import type { CoordinatorConfig } from './config/config.ts'
+import type { CoordinatorStores } from './store/coordinator-stores.ts'
 import type { Store } from './store/store.ts'
 import { openGeoIpLookup } from './adapters/geoip/open-geoip-lookup.ts'
-import { createOriginAgents } from './adapters/http/routes/fetch-from-origin.ts'
-import type { OriginAgents } from './adapters/http/routes/fetch-from-origin.ts'
-import { FleetViewSource } from './adapters/http/routes/fleet-view-source.ts'
-import { hostName, registerRedirectRoutes } from './adapters/http/routes/redirect-route.ts'
-import { createCountryLookup } from './redirector/country-lookup.ts'
-import type { CountryLookup } from './redirector/country-lookup.ts'
+import { createOriginAgents } from './adapters/http/routes/routing/fetch-from-origin.ts'
+import type { OriginAgents } from './adapters/http/routes/routing/fetch-from-origin.ts'
+import { FleetViewSource } from './routing/fleet-view-source.ts'
+import { registerRedirectRoutes } from './adapters/http/routes/routing/redirect-route.ts'
+import { hostName } from './routing/host-name.ts'
+import { createCountryLookup } from './routing/country-lookup.ts'
+import type { CountryLookup } from './routing/country-lookup.ts'
 
 export interface StartCoordinatorOptions {
   /** Defaults to a pino JSON logger on stdout at `config.logLevel`. */
   readonly logger?: Logger
   /**
-   * A store to use instead of opening `config.db` (tests pass one bound to their own
-   * PostgreSQL schema). The caller keeps ownership: `close()` leaves it open.
+   * Stores to use instead of opening `config.db` (tests pass ones bound to their own
+   * PostgreSQL schema). The caller keeps ownership: `close()` leaves them open.
    */
-  readonly store?: Store
+  readonly stores?: CoordinatorStores
   /** The registration callback; defaults to a real HTTP call to the node's public URL. */
   readonly callNodeBack?: CallNodeBack
   /** The fleet's clock (ms since the epoch); tests pass one they move by hand. */
   readonly now?: () => number
   /** Off in tests that drive `fleet.sweep()` / `fleet.flush()` themselves. */
   readonly startFleetTimers?: boolean
-  /** A metering store to use; by default one on the store's own database (none for a fake store). */
-  readonly meteringStore?: MeteringStore
   /** GeoIP for the redirector; by default the database of `@ip-location-db/geo-whois-asn-country-mmdb`. */
   readonly geo?: CountryLookup
 }
@@ -49,10 +46,9 @@ export interface RunningCoordinator {
   /** Base URL of the HTTP API, e.g. `http://127.0.0.1:7400`. */
   readonly url: string
   readonly store: Store
-  /** The fleet (undefined when the store was not opened by openStore, e.g. a fake). */
-  readonly fleet: FleetControl | undefined
-  /** Metering and billing: issued tickets, balances, the zone directory (undefined for a fake store). */
-  readonly metering: Metering | undefined
+  readonly fleet: FleetControl
+  /** Metering and billing: issued tickets, balances, the zone directory. */
+  readonly metering: Metering
   /** Stops accepting requests, waits for in-flight ones, then closes the store it opened. */
   close(): Promise<void>
 }
@@ -78,34 +74,33 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     logger.warn({ adminTokenFile: file.path, created: file.created }, 'no admin token configured; using the one in the admin token file')
   }
 
-  const ownsStore = options.store === undefined
-  const store = options.store ?? (await openStore({ url: config.db, logger }))
-  const metering = createMetering(config, store, options, logger)
-  const fleet = await startFleet(config, store, options, logger)
+  const ownsStores = options.stores === undefined
+  const stores = options.stores ?? (await openStores({ url: config.db, logger }))
+  const { store } = stores
+  const metering = createMetering(config, stores, options, logger)
+  const fleet = await startFleet(config, stores, options, logger)
   const originAgents = createOriginAgents()
-  const redirector = fleet === undefined || metering === undefined ? undefined : { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)) }
+  const redirector = { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)) }
   const { app, metrics } = buildHttpServer({
     config,
     store,
     adminSecret: createAdminSecret(adminToken),
     logger,
     version: readVersion(),
-    ...(fleet === undefined ? {} : { fleet }),
-    ...(metering === undefined ? {} : { metering }),
-    ...(redirector === undefined ? {} : { registerExtraRoutes: (server) => registerRedirectRoutes(server, redirectDependencies(config, redirector, originAgents, options.now ?? Date.now)) }),
+    fleet,
+    metering,
+    registerExtraRoutes: (server) => registerRedirectRoutes(server, redirectDependencies(config, redirector, originAgents, options.now ?? Date.now)),
   })
   try {
-    if (metering !== undefined) {
-      metering.attachMetrics(registerMeteringMetrics(metrics.registry, metering.rejections))
-      await metering.start()
-    }
+    metering.attachMetrics(registerMeteringMetrics(metrics.registry, metering.rejections))
+    await metering.start()
     await app.listen({ port: config.port, host: config.host })
   } catch (error) {
     await app.close()
     originAgents.destroy()
-    await fleet?.stop()
-    await metering?.stop()
-    if (ownsStore) await store.close()
+    await fleet.stop()
+    await metering.stop()
+    if (ownsStores) await stores.close()
     throw error
   }
   const address = app.server.address()
@@ -124,10 +119,10 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
         await app.close()
         originAgents.destroy()
         // After the server: no heartbeat can arrive between the last flush and the store closing.
-        await fleet?.stop()
+        await fleet.stop()
         // Tickets still queued are written before the store closes.
-        await metering?.stop()
-        if (ownsStore) await store.close()
+        await metering.stop()
+        if (ownsStores) await stores.close()
         logger.info('coordinator stopped')
       })()
       return closing
@@ -135,17 +130,12 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   }
 }
 
-/** The coordinator key, the fleet store on the store's database, and the fleet with its timers. */
-async function startFleet(config: CoordinatorConfig, store: Store, options: StartCoordinatorOptions, logger: Logger): Promise<FleetControl | undefined> {
-  const database = databaseOf(store)
-  if (database === undefined) {
-    logger.warn('the store was not opened by openStore; node registration is disabled')
-    return undefined
-  }
+/** The coordinator key and the fleet on its store, loaded, with its timers. */
+async function startFleet(config: CoordinatorConfig, stores: CoordinatorStores, options: StartCoordinatorOptions, logger: Logger): Promise<FleetControl> {
   const keyFile = await ensureCoordinatorKeyFile(config.coordinatorKeyFile)
   if (keyFile.created) logger.info({ coordinatorKeyFile: keyFile.path }, 'created the coordinator key')
   const fleet = new FleetControl({
-    fleetStore: new KyselyFleetStore(database.db),
+    fleetStore: stores.fleet,
     coordinatorKey: keyFile.key,
     callNodeBack: options.callNodeBack ?? createCallNodeBack(),
     settings: {
@@ -162,14 +152,12 @@ async function startFleet(config: CoordinatorConfig, store: Store, options: Star
   return fleet
 }
 
-/** Metering on the store's database (or the given metering store); not started yet. */
-function createMetering(config: CoordinatorConfig, store: Store, options: StartCoordinatorOptions, logger: Logger): Metering | undefined {
-  const database = databaseOf(store)
-  const meteringStore = options.meteringStore ?? (database === undefined ? undefined : new KyselyMeteringStore(database.db, { dialect: database.dialect, now: () => new Date() }))
-  if (meteringStore === undefined) return undefined
+/** Metering on its store, reading nodes from the fleet's; not started yet. */
+function createMetering(config: CoordinatorConfig, stores: CoordinatorStores, options: StartCoordinatorOptions, logger: Logger): Metering {
   return new Metering({
-    store,
-    meteringStore,
+    store: stores.store,
+    meteringStore: stores.metering,
+    nodes: stores.fleet,
     operatorSharePercent: config.operatorSharePercent,
     flushIntervalMs: config.usageFlushMs,
     usageGraceMs: config.usageGraceMs,

@@ -1,30 +1,7 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import { createAdminServer, createCacheServer, listenServer } from './adapters/http/cache-server.ts'
-import type { ListeningServer } from './adapters/http/cache-server.ts'
-import { systemClock } from './adapters/http/cache-context.ts'
-import type { CacheContext, Clock } from './adapters/http/cache-context.ts'
-import type { ServerMetrics } from './adapters/http/server-metrics.ts'
-import { createServerMetrics, registerCollectedGauge } from './adapters/http/server-metrics.ts'
-import type { AdminRoutesContext } from './adapters/http/admin-routes.ts'
-import { installFastConnections } from './adapters/raw-http/fast-connections.ts'
-import { createRequestCollapser } from './collapsing/request-collapser.ts'
-import type { NodeConfig } from './config.ts'
-import { createOriginClient } from './origin/origin-client.ts'
-import { openDiskCacheStore } from './store/disk-cache-store.ts'
-import type { CacheStore } from './store/cache-store.ts'
-import type { StoreLogger } from './store/store-logger.ts'
-
-/** The slice of a pino logger the node uses; lifecycle events only, never per request. */
-export interface NodeLogger extends StoreLogger {
-  error(fields: Record<string, unknown>, message: string): void
-}
-
-export interface StartNodeDependencies {
-  readonly clock?: Clock
-  readonly logger?: NodeLogger
-  /** Collect Node process metrics into `/_meson/metrics` (off in tests). */
-  readonly collectProcessMetrics?: boolean
-}
+import type { NodeConfig } from './config/config.ts'
+import type { CacheStore } from './cdn/store/cache-store.ts'
+import { quietLogger, startCacheEngine } from './runtime/start-cache-engine.ts'
+import type { StartNodeDependencies } from './runtime/start-cache-engine.ts'
 
 /** A running standalone node. */
 export interface RunningNode {
@@ -36,8 +13,6 @@ export interface RunningNode {
   /** Stops accepting, finishes in-flight responses (bounded by `shutdownGraceMs`), closes the store. */
   stop(): Promise<void>
 }
-
-const quietLogger: NodeLogger = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
 /** Composition root of standalone mode: config → store, origin client, server → listening. */
 export async function startNode(config: NodeConfig, dependencies: StartNodeDependencies = {}): Promise<RunningNode> {
@@ -58,116 +33,4 @@ export async function startNode(config: NodeConfig, dependencies: StartNodeDepen
       return stopping
     },
   }
-}
-
-/** What {@link startCacheEngine} needs: every setting but the origin, which is optional. */
-export interface StartCacheEngineParameters {
-  readonly config: Omit<NodeConfig, 'originUrl'>
-  /** The one origin of standalone mode; undefined in coordinator mode (tickets name origins). */
-  readonly originUrl: URL | undefined
-  /** Asked first for each request (see `CacheServerParameters.route`). */
-  readonly route?: (req: IncomingMessage, res: ServerResponse) => boolean
-  readonly dependencies: StartNodeDependencies
-}
-
-/** The cache engine, listening: store, metrics, the shared request context and the servers. */
-export interface CacheEngine {
-  readonly url: string
-  readonly adminUrl: string
-  readonly store: CacheStore
-  readonly metrics: ServerMetrics
-  /** The context of the default origin; coordinator mode derives one per zone from it. */
-  readonly context: CacheContext
-  /** The main server (clients), to watch its requests. */
-  readonly server: Server
-  /** Stops accepting and lets in-flight responses finish for up to `shutdownGraceMs`. */
-  closeServers(): Promise<void>
-  /** Closes the origin client and the store (after `closeServers`). */
-  closeStorage(): Promise<void>
-}
-
-/** Opens the store and starts the caching servers; shared by standalone and coordinator mode. */
-export async function startCacheEngine(parameters: StartCacheEngineParameters): Promise<CacheEngine> {
-  const { config, originUrl, dependencies } = parameters
-  const clock = dependencies.clock ?? systemClock
-  const logger = dependencies.logger ?? quietLogger
-  const maxObjectSizeBytes = Number(config.maxObjectSizeBytes)
-  const store = await openDiskCacheStore({
-    dataDir: config.dataDir,
-    maxBytes: Number(config.cacheSizeBytes),
-    memoryMaxBytes: Number(config.memoryCacheBytes),
-    memoryMaxObjectBytes: Number(config.memoryMaxObjectSizeBytes),
-    maxObjectBytes: maxObjectSizeBytes,
-    clock: () => clock.nowMs(),
-    logger,
-  })
-  const metrics = createServerMetrics({ collectProcessMetrics: dependencies.collectProcessMetrics ?? false })
-  registerCollectedGauge(metrics, 'meson_node_cache_objects', 'Objects in the cache.', () => store.stats().objects)
-  registerCollectedGauge(metrics, 'meson_node_cache_stored_bytes', 'Body bytes in the disk cache.', () => store.stats().storedBytes)
-  registerCollectedGauge(metrics, 'meson_node_cache_memory_bytes', 'Body bytes in the memory tier.', () => store.stats().memoryBytes)
-  // Coordinator mode has no default origin: its route answers every request, and this
-  // placeholder (a reserved name, RFC 6761 §6.4) is never asked.
-  const defaultOriginUrl = originUrl ?? new URL('http://no-default-origin.invalid')
-  const origin = createOriginClient({
-    originUrl: defaultOriginUrl,
-    connectTimeoutMs: config.originConnectTimeoutMs,
-    responseTimeoutMs: config.originTimeoutMs,
-    idleTimeoutMs: config.originIdleTimeoutMs,
-    maxSockets: config.originMaxSockets,
-  })
-  const context: CacheContext = {
-    store,
-    origin,
-    originUrl: defaultOriginUrl,
-    originHost: defaultOriginUrl.host,
-    collapser: createRequestCollapser({ waitTimeoutMs: config.collapseWaitTimeoutMs, onFollower: () => metrics.collapsedWaiters.inc() }),
-    metrics,
-    clock,
-    maxObjectSizeBytes,
-    backgroundFills: new Set(),
-    onBackgroundError: (error) => logger.warn({ code: errorCode(error) }, 'background cache work failed'),
-  }
-  const admin: AdminRoutesContext = { store, metrics, originUrl: defaultOriginUrl, adminToken: config.adminToken }
-  const limits = config
-  const servers: ListeningServer[] = []
-  try {
-    const servesAdminRoutes = config.adminPort === undefined
-    const cacheServer = createCacheServer({
-      context,
-      admin,
-      limits,
-      servesAdminRoutes,
-      ...(parameters.route === undefined ? {} : { route: parameters.route }),
-    })
-    // Standalone only: a `route` (coordinator mode) must see every request first.
-    const fastConnections = config.fastConnections && parameters.route === undefined ? installFastConnections(cacheServer, { context, limits, servesAdminRoutes }) : undefined
-    servers.push(await listenServer(cacheServer, config.host, config.port, fastConnections))
-    if (config.adminPort !== undefined) servers.push(await listenServer(createAdminServer(admin, limits), config.host, config.adminPort))
-  } catch (error) {
-    await Promise.all(servers.map((server) => server.close(0)))
-    origin.close()
-    await store.close()
-    throw error
-  }
-  const main = servers[0]
-  if (main === undefined) throw new Error('unreachable: the main server is listening')
-  return {
-    url: main.url,
-    adminUrl: servers[1]?.url ?? main.url,
-    store,
-    metrics,
-    context,
-    server: main.server,
-    closeServers: async () => {
-      await Promise.all(servers.map((server) => server.close(config.shutdownGraceMs)))
-    },
-    closeStorage: async () => {
-      origin.close()
-      await store.close()
-    },
-  }
-}
-
-function errorCode(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'UNKNOWN'
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { collect, runCli, waitForExit, waitForLine } from '../test-support/cli-process.ts'
+import { collect, runCli, waitForExit, waitForLine } from '../testing/cli-process.ts'
 
 const ADMIN_TOKEN = 'cli-test-admin-token-0123456789'
 

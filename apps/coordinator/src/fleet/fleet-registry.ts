@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto'
 import { publicKeyFromString, publicKeyObjectFrom } from '@meson/protocol'
 import type { CacheStats, NodeId } from '@meson/protocol'
-import type { FleetNodeRecord, NodeStatus } from '../store/fleet-store.ts'
+import type { FleetNodeRecord, NodeStatus } from './fleet-store.ts'
 
 /** What the last heartbeat said (counters since the node started). */
 export interface NodeLiveStats {

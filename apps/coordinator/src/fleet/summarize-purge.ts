@@ -1,5 +1,5 @@
 import type { NodeId } from '@meson/protocol'
-import type { PurgeRecord } from '../store/fleet-store.ts'
+import type { PurgeRecord } from './fleet-store.ts'
 
 /** What `GET /v1/purges/:id` reports. */
 export interface PurgeSummary {

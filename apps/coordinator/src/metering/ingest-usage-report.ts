@@ -1,6 +1,6 @@
 import { openEnvelope, publicKeyFromString, signedEnvelopeSchema, usageReportSchema } from '@meson/protocol'
 import type { AccountId, VerifyKey } from '@meson/protocol'
-import type { MeteringStore } from '../store/metering-store.ts'
+import type { MeteringStore } from './metering-store.ts'
 import type { UsageCharge } from './build-usage-charges.ts'
 import type { IssuedTickets } from './issued-tickets.ts'
 import { planUsageBatch } from './plan-usage-batch.ts'

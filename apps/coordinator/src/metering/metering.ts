@@ -1,7 +1,8 @@
 import type { AccountId, NodeId, ZoneId } from '@meson/protocol'
 import { buyerLedgerAccount } from '../ledger/ledger-accounts.ts'
-import type { MeteringStore, UpdateZoneSettingsResult, UsageQuery, UsageRow, ZoneSettings, ZoneSettingsPatch } from '../store/metering-store.ts'
+import type { MeteringStore, UpdateZoneSettingsResult, UsageQuery, UsageRow, ZoneSettings, ZoneSettingsPatch } from './metering-store.ts'
 import type { Store } from '../store/store.ts'
+import type { FleetStore } from '../fleet/fleet-store.ts'
 import { BalanceCache } from './balance-cache.ts'
 import { ingestUsageReport } from './ingest-usage-report.ts'
 import type { IngestUsageResult, MeteredNode } from './ingest-usage-report.ts'
@@ -9,7 +10,7 @@ import { IssuedTickets } from './issued-tickets.ts'
 import type { MeteringMetrics } from './metering-metrics.ts'
 import { RejectionCounters } from './rejection-counters.ts'
 import type { RejectedLinesByReason } from './rejection-counters.ts'
-import { LiveZoneDirectory } from './zone-directory.ts'
+import { LiveZoneDirectory } from './live-zone-directory.ts'
 
 /** Default: usage is accepted up to 6 h after a ticket expired (see README, metering). */
 export const DEFAULT_USAGE_GRACE_MS = 6 * 3_600_000
@@ -17,8 +18,11 @@ export const DEFAULT_USAGE_GRACE_MS = 6 * 3_600_000
 const NODE_CACHE_MS = 60_000
 
 export interface MeteringOptions {
+  /** Balances are read from the ledger. */
   readonly store: Store
   readonly meteringStore: MeteringStore
+  /** The nodes whose usage is metered: their key and operator. */
+  readonly nodes: Pick<FleetStore, 'getFleetNode'>
   readonly now?: () => number
   readonly usageGraceMs?: number
   /** Whole percent of each usage charge credited to the node's operator. */
@@ -148,7 +152,7 @@ export class Metering {
     const cached = this.#nodes.get(nodeId)
     if (cached !== undefined && this.#now() - cached.loadedAt < NODE_CACHE_MS) return cached.node
     // The protocol's schema checked nodeId's format; the store decides whether it exists.
-    const record = await this.#options.store.getNode(nodeId as NodeId)
+    const record = await this.#options.nodes.getFleetNode(nodeId as NodeId)
     if (record === undefined) return undefined
     const node = { publicKey: record.publicKey, operatorId: record.operatorId }
     this.#nodes.set(nodeId, { node, loadedAt: this.#now() })

@@ -1,5 +1,5 @@
 import type { AccountId, UsageLine } from '@meson/protocol'
-import type { UsageBatchContext, UsageBatchPlan } from '../store/metering-store.ts'
+import type { UsageBatchContext, UsageBatchPlan } from './metering-store.ts'
 import { buildUsageCharges } from './build-usage-charges.ts'
 import type { UsageCharge } from './build-usage-charges.ts'
 import { judgeUsageLines } from './judge-usage-lines.ts'

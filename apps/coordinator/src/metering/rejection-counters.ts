@@ -1,4 +1,4 @@
-import type { RejectionCount } from '../store/metering-store.ts'
+import type { RejectionCount } from './metering-store.ts'
 import { USAGE_REJECTION_REASONS } from './usage-rejection.ts'
 import type { UsageRejection, UsageRejectionReason } from './usage-rejection.ts'
 

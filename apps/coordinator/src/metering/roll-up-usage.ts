@@ -1,4 +1,4 @@
-import type { UsageRow } from '../store/metering-store.ts'
+import type { UsageRow } from './metering-store.ts'
 
 export type UsageGranularity = 'hour' | 'day'
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { isErrorWithCode } from '@meson/protocol'
-import type { AccountId, NodeId } from '@meson/protocol'
+import type { AccountId } from '@meson/protocol'
 import type { LedgerTransactionInput, Store } from './store.ts'
 
 /**
@@ -206,66 +206,6 @@ export function runStoreContract(label: string, openFresh: () => Promise<Store>)
         }))
     })
 
-    describe('nodes', () => {
-      it('registers a node with no heartbeat yet and reads it back', () =>
-        withStore(async (store) => {
-          const operator = await store.createAccount({ name: 'Op', role: 'operator' })
-          const node = await store.upsertNode(sampleNode('nod_one', operator.id))
-          assert.equal(node.status, 'pending')
-          assert.equal(node.lastHeartbeatAt, null)
-          assert.ok(node.registeredAt instanceof Date)
-          assert.deepEqual(await store.getNode(nodeId('nod_one')), node)
-          assert.equal(await store.getNode(nodeId('nod_two')), undefined)
-        }))
-
-      it('updates a re-registered node and keeps its registration time', () =>
-        withStore(async (store) => {
-          const operator = await store.createAccount({ name: 'Op', role: 'operator' })
-          const first = await store.upsertNode(sampleNode('nod_one', operator.id))
-          const second = await store.upsertNode({ ...sampleNode('nod_one', operator.id), version: '2.0.0', status: 'active', publicUrl: 'https://n2.example' })
-          assert.equal(second.version, '2.0.0')
-          assert.equal(second.status, 'active')
-          assert.equal(second.publicUrl, 'https://n2.example')
-          assert.deepEqual(second.registeredAt, first.registeredAt)
-          assert.deepEqual(await store.getNode(nodeId('nod_one')), second)
-          assert.equal((await store.listNodes()).length, 1)
-        }))
-
-      it('lists all nodes or those of one operator', () =>
-        withStore(async (store) => {
-          const a = await store.createAccount({ name: 'A', role: 'operator' })
-          const b = await store.createAccount({ name: 'B', role: 'operator' })
-          await store.upsertNode(sampleNode('nod_a1', a.id))
-          await store.upsertNode(sampleNode('nod_a2', a.id))
-          await store.upsertNode(sampleNode('nod_b1', b.id))
-          assert.deepEqual(new Set((await store.listNodes()).map((node) => node.id)), new Set(['nod_a1', 'nod_a2', 'nod_b1']))
-          assert.deepEqual(new Set((await store.listNodes({ operatorId: a.id })).map((node) => node.id)), new Set(['nod_a1', 'nod_a2']))
-          assert.deepEqual((await store.listNodes({ operatorId: b.id })).map((node) => node.id), ['nod_b1'])
-        }))
-
-      it('records heartbeats without touching status, and keeps them across re-registration', () =>
-        withStore(async (store) => {
-          const operator = await store.createAccount({ name: 'Op', role: 'operator' })
-          await store.upsertNode(sampleNode('nod_one', operator.id))
-          const at = new Date('2030-01-02T03:04:05.678Z')
-          assert.equal(await store.recordHeartbeat(nodeId('nod_one'), at), true)
-          const node = await store.getNode(nodeId('nod_one'))
-          assert.deepEqual(node?.lastHeartbeatAt, at)
-          assert.equal(node.status, 'pending')
-          const later = new Date(at.getTime() + 30_000)
-          await store.recordHeartbeat(nodeId('nod_one'), later)
-          const reregistered = await store.upsertNode({ ...sampleNode('nod_one', operator.id), status: 'active' })
-          assert.deepEqual(reregistered.lastHeartbeatAt, later)
-          assert.equal(await store.recordHeartbeat(nodeId('nod_none'), at), false)
-        }))
-
-      it('refuses a node of an unknown operator with ACCOUNT_NOT_FOUND', () =>
-        withStore(async (store) => {
-          await assert.rejects(store.upsertNode(sampleNode('nod_x', accountId('acc_nobody'))), hasCode('ACCOUNT_NOT_FOUND'))
-          assert.equal(await store.getNode(nodeId('nod_x')), undefined)
-        }))
-    })
-
     describe('ledger', () => {
       it('applies a balanced transaction and derives both balances', () =>
         withStore(async (store) => {
@@ -407,9 +347,6 @@ function transfer(id: string, from: string, to: string, amount: bigint): LedgerT
   }
 }
 
-function sampleNode(id: string, operatorId: AccountId): Parameters<Store['upsertNode']>[0] {
-  return { id: nodeId(id), operatorId, publicKey: 'A'.repeat(43), publicUrl: `https://${id}.example`, version: '1.0.0', status: 'pending' }
-}
 
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex')
@@ -420,9 +357,6 @@ function accountId(id: string): AccountId {
   return id as AccountId
 }
 
-function nodeId(id: string): NodeId {
-  return id as NodeId
-}
 
 function hasCode(code: string): (error: unknown) => boolean {
   return (error) => isErrorWithCode(error, code)

@@ -1,4 +1,4 @@
-import type { AccountId, NodeId, ZoneId } from '@meson/protocol'
+import type { AccountId, ZoneId } from '@meson/protocol'
 
 /**
  * The coordinator's storage port. One implementation (kysely) serves SQLite and
@@ -27,18 +27,6 @@ export interface Zone {
   /** Price charged to the buyer, token base units per GiB. */
   readonly pricePerGiB: bigint
   readonly createdAt: Date
-}
-
-export interface NodeRecord {
-  readonly id: NodeId
-  readonly operatorId: AccountId
-  /** ed25519 public key, base64url of the raw 32 bytes. */
-  readonly publicKey: string
-  readonly publicUrl: string
-  readonly version: string
-  readonly status: 'pending' | 'active' | 'down' | 'draining'
-  readonly registeredAt: Date
-  readonly lastHeartbeatAt: Date | null
 }
 
 /**
@@ -96,15 +84,6 @@ export interface Store {
   listZones(accountId: AccountId): Promise<readonly Zone[]>
   /** Deletes the zone if that account owns it; returns whether it did. */
   deleteZone(accountId: AccountId, name: string): Promise<boolean>
-
-  upsertNode(node: Omit<NodeRecord, 'registeredAt' | 'lastHeartbeatAt'>): Promise<NodeRecord>
-  getNode(id: NodeId): Promise<NodeRecord | undefined>
-  listNodes(filter?: { operatorId?: AccountId }): Promise<readonly NodeRecord[]>
-  /**
-   * Records a heartbeat time for a node (the only way `lastHeartbeatAt` is set);
-   * status is left alone. Returns false when there is no such node.
-   */
-  recordHeartbeat(id: NodeId, at: Date): Promise<boolean>
 
   /**
    * Appends a balanced double-entry transaction atomically. Rejects (throws a

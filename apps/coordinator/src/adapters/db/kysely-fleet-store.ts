@@ -1,7 +1,7 @@
 import type { ColumnType, Kysely, Selectable } from 'kysely'
 import { NODE_CAPABILITIES } from '@meson/protocol'
 import type { AccountId, NodeCapability, NodeId } from '@meson/protocol'
-import type { FleetNodeInput, FleetNodeRecord, FleetStore, NodeStatus, PurgeRecord, StoredCommand } from '../../store/fleet-store.ts'
+import type { FleetNodeInput, FleetNodeRecord, FleetStore, NodeStatus, PurgeRecord, StoredCommand } from '../../fleet/fleet-store.ts'
 import type { DatabaseSchema, NodesTable } from './database-schema.ts'
 import { toDate } from './map-rows.ts'
 

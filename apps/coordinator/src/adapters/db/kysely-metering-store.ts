@@ -16,15 +16,13 @@ import type {
   UsageRow,
   ZoneSettings,
   ZoneSettingsPatch,
-} from '../../store/metering-store.ts'
-import type { LedgerTransactionInput, Zone } from '../../store/store.ts'
-import { StoreError } from '../../store/store-error.ts'
-import { checkLedgerTransaction } from './check-ledger-transaction.ts'
+} from '../../metering/metering-store.ts'
+import type { Zone } from '../../store/store.ts'
+import { postLedgerTransaction } from './post-ledger-transaction.ts'
 import type { DatabaseSchema } from './database-schema.ts'
-import { toZone } from './map-rows.ts'
+import { listZonesWithSettings, readZoneSettings, updateZoneSettings } from './kysely-zone-settings.ts'
 import type { MeteringDatabaseSchema } from './metering-database-schema.ts'
 import type { SqlDialect } from './sql-dialect.ts'
-import { isStorableMoney } from './storable-money.ts'
 
 type Schema = DatabaseSchema & MeteringDatabaseSchema
 /** Parameters per `IN (...)` list: well under SQLite's and PostgreSQL's limits. */
@@ -102,7 +100,8 @@ export class KyselyMeteringStore implements MeteringStore {
       for (const update of plan.ticketUpdates) {
         await trx.updateTable('issued_tickets').set({ accepted_bytes: update.acceptedBytes.toString() }).where('nonce', '=', update.nonce).execute()
       }
-      for (const transaction of plan.transactions) await this.#postLedgerTransaction(trx, transaction)
+      const postedAt = this.#now().getTime()
+      for (const transaction of plan.transactions) await postLedgerTransaction(trx, transaction, postedAt)
       for (const usage of plan.hourly) await this.#addHourlyUsage(trx, usage)
       await this.#countRejections(trx, input.nodeId, plan)
       await trx
@@ -145,87 +144,16 @@ export class KyselyMeteringStore implements MeteringStore {
     return rows.map((row) => ({ nodeId: row.node_id, reason: row.reason as UsageRejectionReason, lines: Number(row.lines) }))
   }
 
-  async getZoneSettings(zoneId: ZoneId): Promise<ZoneSettings> {
-    return this.#readSettings(this.#db, zoneId)
+  getZoneSettings(zoneId: ZoneId): Promise<ZoneSettings> {
+    return readZoneSettings(this.#db, zoneId)
   }
 
-  async updateZoneSettings(accountId: AccountId, zoneName: string, patch: ZoneSettingsPatch): Promise<UpdateZoneSettingsResult> {
-    if (patch.pricePerGiB !== undefined && (patch.pricePerGiB < 0n || !isStorableMoney(patch.pricePerGiB))) {
-      throw new StoreError('AMOUNT_OUT_OF_RANGE', 'A zone price must be between 0 and 10^78 - 1 base units per GiB.')
-    }
-    return this.#db.transaction().execute(async (trx): Promise<UpdateZoneSettingsResult> => {
-      // Writing first (even a no-op update) takes SQLite's write lock before any read.
-      const priceUpdate = trx.updateTable('zones').where('account_id', '=', accountId).where('name', '=', zoneName)
-      const updated = await (patch.pricePerGiB === undefined
-        ? priceUpdate.set((eb) => ({ price_per_gib: eb.ref('price_per_gib') }))
-        : priceUpdate.set({ price_per_gib: patch.pricePerGiB.toString() })
-      )
-        .returningAll()
-        .executeTakeFirst()
-      if (updated === undefined) return { status: 'zone-not-found' }
-      const zone = toZone(updated)
-      if (patch.allowedReferrers !== undefined || patch.blockedCountries !== undefined) {
-        const current = await this.#readSettings(trx, zone.id)
-        const row = {
-          zone_id: zone.id,
-          allowed_referrers: JSON.stringify(patch.allowedReferrers ?? current.allowedReferrers),
-          blocked_countries: JSON.stringify(patch.blockedCountries ?? current.blockedCountries),
-        }
-        await trx
-          .insertInto('zone_settings')
-          .values(row)
-          .onConflict((conflict) => conflict.column('zone_id').doUpdateSet({ allowed_referrers: row.allowed_referrers, blocked_countries: row.blocked_countries }))
-          .execute()
-      }
-      if (patch.customDomains !== undefined) {
-        await trx.deleteFrom('zone_domains').where('zone_id', '=', zone.id).execute()
-        for (const hostname of patch.customDomains) {
-          // The primary key decides between two zones racing for one domain.
-          const inserted = await trx
-            .insertInto('zone_domains')
-            .values({ hostname, zone_id: zone.id })
-            .onConflict((conflict) => conflict.column('hostname').doNothing())
-            .returning('hostname')
-            .executeTakeFirst()
-          if (inserted === undefined) throw new DomainTaken(hostname)
-        }
-      }
-      return { status: 'updated', zone, settings: await this.#readSettings(trx, zone.id) }
-    }).catch((error: unknown) => {
-      // Thrown to roll back the whole patch; answered as a result.
-      if (error instanceof DomainTaken) return { status: 'domain-taken', hostname: error.hostname }
-      throw error
-    })
+  updateZoneSettings(accountId: AccountId, zoneName: string, patch: ZoneSettingsPatch): Promise<UpdateZoneSettingsResult> {
+    return updateZoneSettings(this.#db, accountId, zoneName, patch)
   }
 
-  async listZonesWithSettings(): Promise<readonly { readonly zone: Zone; readonly settings: ZoneSettings }[]> {
-    const zones = await this.#db.selectFrom('zones').selectAll().orderBy('name').execute()
-    const settings = await this.#db.selectFrom('zone_settings').selectAll().execute()
-    const domains = await this.#db.selectFrom('zone_domains').selectAll().orderBy('hostname').execute()
-    const settingsByZone = new Map(settings.map((row) => [row.zone_id, row]))
-    const domainsByZone = new Map<string, string[]>()
-    for (const row of domains) domainsByZone.set(row.zone_id, [...(domainsByZone.get(row.zone_id) ?? []), row.hostname])
-    return zones.map((row) => {
-      const stored = settingsByZone.get(row.id)
-      return {
-        zone: toZone(row),
-        settings: {
-          allowedReferrers: stored === undefined ? [] : parseStringArray(stored.allowed_referrers),
-          blockedCountries: stored === undefined ? [] : parseStringArray(stored.blocked_countries),
-          customDomains: domainsByZone.get(row.id) ?? [],
-        },
-      }
-    })
-  }
-
-  async #readSettings(db: Kysely<Schema>, zoneId: string): Promise<ZoneSettings> {
-    const stored = await db.selectFrom('zone_settings').selectAll().where('zone_id', '=', zoneId).executeTakeFirst()
-    const domains = await db.selectFrom('zone_domains').select('hostname').where('zone_id', '=', zoneId).orderBy('hostname').execute()
-    return {
-      allowedReferrers: stored === undefined ? [] : parseStringArray(stored.allowed_referrers),
-      blockedCountries: stored === undefined ? [] : parseStringArray(stored.blocked_countries),
-      customDomains: domains.map((row) => row.hostname),
-    }
+  listZonesWithSettings(): Promise<readonly { readonly zone: Zone; readonly settings: ZoneSettings }[]> {
+    return listZonesWithSettings(this.#db)
   }
 
   async #loadTickets(trx: Transaction<Schema>, nonces: readonly string[]): Promise<Map<string, IssuedTicketState>> {
@@ -270,23 +198,6 @@ export class KyselyMeteringStore implements MeteringStore {
       }
     }
     return zones
-  }
-
-  async #postLedgerTransaction(trx: Transaction<Schema>, tx: LedgerTransactionInput): Promise<void> {
-    const check = checkLedgerTransaction(tx)
-    if (!check.ok) throw new StoreError(check.code, 'The usage charge was refused.', { details: check.reason })
-    const createdAt = this.#now().getTime()
-    const claimed = await trx
-      .insertInto('ledger_transactions')
-      .values({ id: tx.id, kind: tx.kind, memo: tx.memo ?? null, created_at: createdAt })
-      .onConflict((conflict) => conflict.column('id').doNothing())
-      .returning('id')
-      .executeTakeFirst()
-    if (claimed === undefined) return
-    await trx
-      .insertInto('ledger_entries')
-      .values(tx.entries.map((entry) => ({ transaction_id: tx.id, ledger_account: entry.ledgerAccount, amount: entry.amount.toString(), created_at: createdAt })))
-      .execute()
   }
 
   async #addHourlyUsage(trx: Transaction<Schema>, usage: HourlyUsage): Promise<void> {
@@ -342,18 +253,4 @@ export class KyselyMeteringStore implements MeteringStore {
         .execute()
     }
   }
-}
-
-/** Thrown inside the settings transaction to roll it back when a domain is taken. */
-class DomainTaken extends Error {
-  readonly hostname: string
-  constructor(hostname: string) {
-    super(`custom domain ${hostname} is taken`)
-    this.hostname = hostname
-  }
-}
-
-function parseStringArray(json: string): string[] {
-  const value: unknown = JSON.parse(json)
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
 }

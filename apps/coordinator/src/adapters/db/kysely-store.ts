@@ -1,5 +1,5 @@
 import { newAccountId, newZoneId } from '@meson/protocol'
-import type { AccountId, NodeId } from '@meson/protocol'
+import type { AccountId } from '@meson/protocol'
 import type { Kysely } from 'kysely'
 import type {
   Account,
@@ -8,16 +8,15 @@ import type {
   LedgerAccount,
   LedgerEntry,
   LedgerTransactionInput,
-  NodeRecord,
   PostTransactionResult,
   Store,
   Zone,
 } from '../../store/store.ts'
 import { StoreError } from '../../store/store-error.ts'
-import { checkLedgerTransaction } from './check-ledger-transaction.ts'
 import { isForeignKeyViolation } from './database-errors.ts'
+import { postLedgerTransaction } from './post-ledger-transaction.ts'
 import type { DatabaseSchema } from './database-schema.ts'
-import { toAccount, toLedgerEntry, toNodeRecord, toZone } from './map-rows.ts'
+import { toAccount, toLedgerEntry, toZone } from './map-rows.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import { isStorableMoney } from './storable-money.ts'
 
@@ -132,73 +131,9 @@ export class KyselyStore implements Store {
     return result.numDeletedRows > 0n
   }
 
-  async upsertNode(node: Omit<NodeRecord, 'registeredAt' | 'lastHeartbeatAt'>): Promise<NodeRecord> {
-    const changes = {
-      operator_id: node.operatorId,
-      public_key: node.publicKey,
-      public_url: node.publicUrl,
-      version: node.version,
-      status: node.status,
-    }
-    // registered_at and last_heartbeat_at survive a re-registration.
-    const row = await this.#translateForeignKey(node.operatorId, () =>
-      this.#db
-        .insertInto('nodes')
-        .values({ id: node.id, ...changes, registered_at: this.#now().getTime(), last_heartbeat_at: null })
-        .onConflict((conflict) => conflict.column('id').doUpdateSet(changes))
-        .returningAll()
-        .executeTakeFirstOrThrow(),
-    )
-    return toNodeRecord(row)
-  }
-
-  async getNode(id: NodeId): Promise<NodeRecord | undefined> {
-    const row = await this.#db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst()
-    return row === undefined ? undefined : toNodeRecord(row)
-  }
-
-  /** Nodes ordered by registration time, then id. */
-  async listNodes(filter: { operatorId?: AccountId } = {}): Promise<readonly NodeRecord[]> {
-    let query = this.#db.selectFrom('nodes').selectAll()
-    if (filter.operatorId !== undefined) query = query.where('operator_id', '=', filter.operatorId)
-    const rows = await query.orderBy('registered_at').orderBy('id').execute()
-    return rows.map(toNodeRecord)
-  }
-
-  async recordHeartbeat(id: NodeId, at: Date): Promise<boolean> {
-    const result = await this.#db.updateTable('nodes').set({ last_heartbeat_at: at.getTime() }).where('id', '=', id).executeTakeFirst()
-    return result.numUpdatedRows > 0n
-  }
-
   async postTransaction(tx: LedgerTransactionInput): Promise<PostTransactionResult> {
-    const check = checkLedgerTransaction(tx)
-    if (!check.ok) throw new StoreError(check.code, 'The ledger transaction was refused.', { details: check.reason })
     const createdAt = this.#now().getTime()
-    return this.#db.transaction().execute(async (trx): Promise<PostTransactionResult> => {
-      // Claiming the idempotency key first makes a racing post of the same id wait
-      // on the primary key (PostgreSQL) or the write lock (SQLite), then find it
-      // taken and insert nothing. It is also the first write, so an SQLite
-      // transaction never has to upgrade a read lock (which busy_timeout can't fix).
-      const claimed = await trx
-        .insertInto('ledger_transactions')
-        .values({ id: tx.id, kind: tx.kind, memo: tx.memo ?? null, created_at: createdAt })
-        .onConflict((conflict) => conflict.column('id').doNothing())
-        .returning('id')
-        .executeTakeFirst()
-      if (claimed === undefined) return { status: 'duplicate' }
-      await trx
-        .insertInto('ledger_entries')
-        .values(
-          tx.entries.map((entry) => ({
-            transaction_id: tx.id,
-            ledger_account: entry.ledgerAccount,
-            amount: entry.amount.toString(),
-            created_at: createdAt,
-          })),
-        )
-        .execute()
-      return { status: 'applied' }
-    })
+    return this.#db.transaction().execute((trx) => postLedgerTransaction(trx, tx, createdAt))
   }
 
   async getBalance(ledgerAccount: LedgerAccount): Promise<bigint> {

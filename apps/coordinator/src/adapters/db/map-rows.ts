@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely'
-import type { AccountId, NodeId, ZoneId } from '@meson/protocol'
-import type { Account, AccountRole, LedgerEntry, NodeRecord, Zone } from '../../store/store.ts'
-import type { AccountsTable, NodesTable, ZonesTable } from './database-schema.ts'
+import type { AccountId, ZoneId } from '@meson/protocol'
+import type { Account, AccountRole, LedgerEntry, Zone } from '../../store/store.ts'
+import type { AccountsTable, ZonesTable } from './database-schema.ts'
 
 /*
  * Rows → domain records. Both dialects arrive here: `pg` returns `bigint` and
@@ -36,20 +36,6 @@ export function toZone(row: Selectable<ZonesTable>): Zone {
     origin: row.origin,
     pricePerGiB: BigInt(row.price_per_gib),
     createdAt: toDate(row.created_at),
-  }
-}
-
-/** Maps a `nodes` row. */
-export function toNodeRecord(row: Selectable<NodesTable>): NodeRecord {
-  return {
-    id: row.id as NodeId,
-    operatorId: row.operator_id as AccountId,
-    publicKey: row.public_key,
-    publicUrl: row.public_url,
-    version: row.version,
-    status: row.status as NodeRecord['status'],
-    registeredAt: toDate(row.registered_at),
-    lastHeartbeatAt: row.last_heartbeat_at === null ? null : toDate(row.last_heartbeat_at),
   }
 }
 

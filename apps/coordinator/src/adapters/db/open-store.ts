@@ -1,7 +1,10 @@
 import { Kysely, SqliteDialect } from 'kysely'
+import type { CoordinatorStores } from '../../store/coordinator-stores.ts'
 import type { Store } from '../../store/store.ts'
 import { StoreError } from '../../store/store-error.ts'
 import type { DatabaseSchema } from './database-schema.ts'
+import { KyselyFleetStore } from './kysely-fleet-store.ts'
+import { KyselyMeteringStore } from './kysely-metering-store.ts'
 import { KyselyStore } from './kysely-store.ts'
 import { migrateToLatest } from './migrate-to-latest.ts'
 import { openSqliteDatabase } from './open-sqlite-database.ts'
@@ -23,24 +26,42 @@ export interface OpenStoreOptions {
   readonly now?: () => Date
 }
 
-/** The kysely instance behind each store opened here, for ports that share its connection (fleet, metering). */
-const databases = new WeakMap<Store, { readonly db: Kysely<DatabaseSchema>; readonly dialect: SqlDialect }>()
+/** A migrated database and its dialect, for the stores that share it. */
+export interface OpenedDatabase {
+  readonly db: Kysely<DatabaseSchema>
+  readonly dialect: SqlDialect
+}
 
-/** The database of a store opened by {@link openStore}; undefined for any other Store (a fake). */
-export function databaseOf(store: Store): { readonly db: Kysely<DatabaseSchema>; readonly dialect: SqlDialect } | undefined {
-  return databases.get(store)
+/** Opens every store of the coordinator on one database (see {@link openDatabase}). */
+export async function openStores(options: OpenStoreOptions): Promise<CoordinatorStores> {
+  return createStores(await openDatabase(options), { now: options.now ?? (() => new Date()) })
+}
+
+/** The accounts/zones/ledger store alone (its contract suite needs no other). */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  return (await openStores(options)).store
+}
+
+/** The stores on an open database; closing them destroys it. */
+export function createStores(database: OpenedDatabase, options: { readonly now: () => Date }): CoordinatorStores {
+  const store = new KyselyStore(database.db, { dialect: database.dialect, now: options.now })
+  return {
+    store,
+    fleet: new KyselyFleetStore(database.db, { now: options.now }),
+    metering: new KyselyMeteringStore(database.db, { dialect: database.dialect, now: options.now }),
+    close: () => store.close(),
+  }
 }
 
 /**
- * Opens the coordinator's store: picks the dialect from the URL, runs pending
- * migrations, and returns a ready `Store`. Throws `StoreError` with code
- * `STORE_URL_INVALID`, `STORE_OPTION_UNSUPPORTED`, `STORE_UNAVAILABLE` or `MIGRATION_FAILED`.
+ * Opens the coordinator's database: picks the dialect from the URL and runs pending
+ * migrations. Throws `StoreError` with code `STORE_URL_INVALID`,
+ * `STORE_OPTION_UNSUPPORTED`, `STORE_UNAVAILABLE` or `MIGRATION_FAILED`.
  */
-export async function openStore(options: OpenStoreOptions): Promise<Store> {
+export async function openDatabase(options: OpenStoreOptions): Promise<OpenedDatabase> {
   const parsed = parseStoreUrl(options.url)
   if (!parsed.ok) throw new StoreError('STORE_URL_INVALID', 'The store URL is not valid.', { details: parsed.reason })
   const { location } = parsed
-  const now = options.now ?? (() => new Date())
 
   let db: Kysely<DatabaseSchema>
   if (location.dialect === 'sqlite') {
@@ -63,7 +84,5 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     await db.destroy()
     throw error
   }
-  const store = new KyselyStore(db, { dialect: location.dialect, now })
-  databases.set(store, { db, dialect: location.dialect })
-  return store
+  return { db, dialect: location.dialect }
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, describe, it } from 'node:test'
-import { runFleetStoreContract } from '../../store/fleet-store.contract.ts'
-import { openFleetTestStores } from './open-fleet-test-stores.ts'
-import { dropTestSchemas, IS_CI, TEST_PG_URL, whyPostgresUnreachable } from './postgres-test-support.ts'
+import { runFleetStoreContract } from '../../fleet/fleet-store.contract.ts'
+import { openFleetTestStores } from '../../testing/open-fleet-test-stores.ts'
+import { dropTestSchemas, IS_CI, TEST_PG_URL, whyPostgresUnreachable } from '../../testing/postgres-test-support.ts'
 
 /* The FleetStore contract on a real PostgreSQL, one schema per store, dropped at the end. */
 

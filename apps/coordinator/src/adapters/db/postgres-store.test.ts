@@ -4,7 +4,7 @@ import { after, describe, it } from 'node:test'
 import pg from 'pg'
 import { runStoreContract } from '../../store/store.contract.ts'
 import { openStore } from './open-store.ts'
-import { dropTestSchemas, IS_CI, TEST_PG_URL, whyPostgresUnreachable } from './postgres-test-support.ts'
+import { dropTestSchemas, IS_CI, TEST_PG_URL, whyPostgresUnreachable } from '../../testing/postgres-test-support.ts'
 
 /*
  * Runs the Store contract against a real PostgreSQL. Every store of this run lives

@@ -1,4 +1,4 @@
-import { runFleetStoreContract } from '../../store/fleet-store.contract.ts'
-import { openFleetTestStores } from './open-fleet-test-stores.ts'
+import { runFleetStoreContract } from '../../fleet/fleet-store.contract.ts'
+import { openFleetTestStores } from '../../testing/open-fleet-test-stores.ts'
 
 runFleetStoreContract('SQLite :memory:', () => openFleetTestStores({ url: 'sqlite::memory:' }))

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import { isErrorWithCode } from '@meson/protocol'
-import type { CountryLookup } from '../../redirector/country-lookup.ts'
-import { LOCAL_LOCATION } from '../../redirector/country-lookup.ts'
+import type { CountryLookup } from '../../routing/country-lookup.ts'
+import { LOCAL_LOCATION } from '../../routing/country-lookup.ts'
 import { openGeoIpLookup } from './open-geoip-lookup.ts'
 
 // These look addresses up as DATA in a local file: no packet is sent anywhere.

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import maxmind from 'maxmind'
-import { createCountryLookup } from '../../redirector/country-lookup.ts'
-import type { CountryLookup, GeoLocation } from '../../redirector/country-lookup.ts'
+import { createCountryLookup } from '../../routing/country-lookup.ts'
+import type { CountryLookup, GeoLocation } from '../../routing/country-lookup.ts'
 import { continentOfCountry } from './continent-of-country.ts'
 import { GeoIpError } from './geoip-error.ts'
 

@@ -1,6 +1,6 @@
-import { ApiError } from '../../api/api-error.ts'
-import type { AdminSecret } from '../../auth/admin-secret.ts'
-import { API_TOKEN_PATTERN, hashApiToken } from '../../auth/api-token.ts'
+import { ApiError } from './api-error.ts'
+import type { AdminSecret } from '../../accounts/admin-secret.ts'
+import { API_TOKEN_PATTERN, hashApiToken } from '../../accounts/api-token.ts'
 import type { Account } from '../../store/store.ts'
 import type { AuthRequirement, Caller } from './caller.ts'
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { LogController } from 'fastify'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
 import type { Logger } from 'pino'
-import { ApiError } from '../../api/api-error.ts'
-import type { AdminSecret } from '../../auth/admin-secret.ts'
-import type { CoordinatorConfig } from '../../config.ts'
+import { ApiError } from './api-error.ts'
+import type { AdminSecret } from '../../accounts/admin-secret.ts'
+import type { CoordinatorConfig } from '../../config/config.ts'
 import type { FleetControl } from '../../fleet/fleet-control.ts'
 import type { Store } from '../../store/store.ts'
 import type { Metering } from '../../metering/metering.ts'
@@ -26,9 +26,9 @@ export interface BuildHttpServerParameters {
   readonly version: string
   readonly routes?: readonly Route[]
   /** The fleet, for the node, purge and redirect routes. */
-  readonly fleet?: FleetControl
+  readonly fleet: FleetControl
   /** Metering and billing, for the usage and zone settings routes. */
-  readonly metering?: Metering
+  readonly metering: Metering
   /** Routes outside the JSON API (the redirector), registered on the Fastify instance. */
   readonly registerExtraRoutes?: (app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>) => void
 }
@@ -77,8 +77,8 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
     adminSecret,
     renderMetrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() }),
     openApiDocument: () => (openApiDocument ??= buildOpenApiDocument(routes, { version: parameters.version })),
-    ...(parameters.fleet === undefined ? {} : { fleet: parameters.fleet }),
-    ...(parameters.metering === undefined ? {} : { metering: parameters.metering }),
+    fleet: parameters.fleet,
+    metering: parameters.metering,
   }
   const authDependencies = { adminSecret, findAccountByTokenHash: (hash: string) => store.findAccountByTokenHash(hash) }
   // A WeakMap instead of decorating FastifyRequest keeps types honest without module augmentation.

@@ -1,4 +1,4 @@
-import type { ApiErrorCode } from '../../api/api-error.ts'
+import type { ApiErrorCode } from './api-error.ts'
 
 /** The one table from error code to HTTP status (RFC 9110 §15). */
 export const ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
@@ -28,12 +28,10 @@ export const ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   HEARTBEAT_REPLAYED: 409,
   PURGE_NOT_FOUND: 404,
   PAYMENT_REQUIRED: 402,
-  FLEET_UNAVAILABLE: 503,
   INVALID_USAGE_REPORT: 400,
   // 409: the node treats it as "already applied" and stops resending (its outbox contract).
   USAGE_BATCH_DUPLICATE: 409,
   CUSTOM_DOMAIN_TAKEN: 409,
-  METERING_UNAVAILABLE: 503,
   // 451: refused for a legal reason, the zone owner's country block (RFC 7725 §3).
   COUNTRY_BLOCKED: 451,
   // The origin fallback: the origin did not answer (RFC 9110 §15.6.3, §15.6.5).

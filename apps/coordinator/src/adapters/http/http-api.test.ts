@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { parseConfig } from '../../config.ts'
+import { parseConfig } from '../../config/config.ts'
 import { startCoordinator } from '../../main.ts'
 import type { RunningCoordinator } from '../../main.ts'
 import { createLogger } from '../log/create-logger.ts'
 import { API_ROUTES } from './api-routes.ts'
 import { createCaptureStream } from './capture-stream.ts'
-import { findTestStoreBackends } from './test-store-backends.ts'
-import type { TestStore, TestStoreBackend } from './test-store-backends.ts'
-import { readJsonField as field } from './read-json-field.ts'
+import { findTestStoreBackends } from '../../testing/test-store-backends.ts'
+import type { TestStore, TestStoreBackend } from '../../testing/test-store-backends.ts'
+import { readJsonField as field } from '../../testing/read-json-field.ts'
 
 const ADMIN_TOKEN = 'admin-test-token-0123456789abcdef'
 const BODY_LIMIT_BYTES = 64 * 1024
@@ -111,7 +111,7 @@ function defineApiSuite(backend: TestStoreBackend): void {
       const parsed = parseConfig({ flags: { port: '0', adminToken: ADMIN_TOKEN, bodyLimitBytes: String(BODY_LIMIT_BYTES), defaultPricePerGiB: '7' } })
       assert.ok(parsed.ok)
       const logger = createLogger({ level: 'trace', destination: logs.stream })
-      coordinator = await startCoordinator(parsed.config, { logger, store: testStore.store })
+      coordinator = await startCoordinator(parsed.config, { logger, stores: testStore.stores })
       buyer = await createAccount('Buyer One', 'buyer')
       otherBuyer = await createAccount('Buyer Two', 'buyer')
       operator = await createAccount('Operator', 'operator')

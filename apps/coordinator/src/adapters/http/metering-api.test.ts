@@ -5,16 +5,15 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { generateKeyPair, GIB, newTicketNonce, newUsageBatchId, nodeIdFromPublicKey, publicKeyToString, signEnvelope } from '@meson/protocol'
 import type { AccountId, KeyPair, NodeId, Ticket } from '@meson/protocol'
-import { parseConfig } from '../../config.ts'
+import { parseConfig } from '../../config/config.ts'
 import { startCoordinator } from '../../main.ts'
 import type { RunningCoordinator } from '../../main.ts'
 import type { Metering } from '../../metering/metering.ts'
 import { KyselyMeteringStore } from '../db/kysely-metering-store.ts'
-import { databaseOf } from '../db/open-store.ts'
 import { createLogger } from '../log/create-logger.ts'
-import { findTestStoreBackends } from './test-store-backends.ts'
-import type { TestStore, TestStoreBackend } from './test-store-backends.ts'
-import { readJsonField as field } from './read-json-field.ts'
+import { findTestStoreBackends } from '../../testing/test-store-backends.ts'
+import type { TestStore, TestStoreBackend } from '../../testing/test-store-backends.ts'
+import { readJsonField as field } from '../../testing/read-json-field.ts'
 
 const ADMIN_TOKEN = 'admin-test-token-0123456789abcdef'
 /** 0.05 MSN per GiB. */
@@ -71,7 +70,7 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
     async function addNode(): Promise<TestNode> {
       const keys = generateKeyPair()
       const id = nodeIdFromPublicKey(keys.publicKey)
-      await coordinator.store.upsertNode({ id, operatorId: operator.id, publicKey: publicKeyToString(keys.publicKey), publicUrl: 'http://127.0.0.1:9', version: '1.0.0', status: 'active' })
+      await testStore.stores.fleet.saveNode({ id, operatorId: operator.id, publicKey: publicKeyToString(keys.publicKey), publicUrl: 'http://127.0.0.1:9', version: '1.0.0', status: 'active', publicIp: '127.0.0.1', diskQuotaBytes: 0n, declaredUplinkMbps: 1, capabilities: [], isReachable: true })
       return { keys, id }
     }
 
@@ -114,10 +113,8 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
       dataDir = await mkdtemp(join(tmpdir(), 'meson-metering-'))
       const parsed = parseConfig({ flags: { port: '0', adminToken: ADMIN_TOKEN, dataDir, usageGraceMs: String(GRACE_MS), usageFlushMs: '60000' } })
       assert.ok(parsed.ok)
-      const database = databaseOf(testStore.store)
-      assert.ok(database !== undefined)
-      const meteringStore = new KyselyMeteringStore(database.db, {
-        dialect: database.dialect,
+      const meteringStore = new KyselyMeteringStore(testStore.database.db, {
+        dialect: testStore.database.dialect,
         now: () => new Date(nowMs),
         beforeUsageCommit: () => {
           if (crashBeforeCommit) {
@@ -127,13 +124,11 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
         },
       })
       coordinator = await startCoordinator(parsed.config, {
-        store: testStore.store,
-        meteringStore,
+        stores: { ...testStore.stores, metering: meteringStore },
         now: () => nowMs,
         startFleetTimers: false,
         logger: createLogger({ level: 'silent' }),
       })
-      assert.ok(coordinator.metering !== undefined)
       metering = coordinator.metering
       buyer = await createAccount('Buyer', 'buyer')
       operator = await createAccount('Operator', 'operator')
@@ -326,9 +321,7 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
     it('still checks usage of tickets issued before a restart (they are persisted)', async () => {
       const ticket = issue(nodeA)
       await metering.stop()
-      const database = databaseOf(testStore.store)
-      assert.ok(database !== undefined)
-      const state = await new KyselyMeteringStore(database.db, { dialect: database.dialect, now: () => new Date(nowMs) }).applyUsageBatch({
+      const state = await new KyselyMeteringStore(testStore.database.db, { dialect: testStore.database.dialect, now: () => new Date(nowMs) }).applyUsageBatch({
         batchId: newUsageBatchId(),
         nodeId: nodeA.id,
         receivedAt: nowMs,

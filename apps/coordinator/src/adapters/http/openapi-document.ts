@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { errorJsonSchema } from '../../api/error-json.ts'
+import { errorJsonSchema } from './error-json.ts'
 import type { Route } from './route-spec.ts'
 
 type JsonObject = Record<string, unknown>

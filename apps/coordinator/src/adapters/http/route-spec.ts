@@ -1,8 +1,8 @@
 import type { z } from 'zod'
-import type { CoordinatorConfig } from '../../config.ts'
-import type { AdminSecret } from '../../auth/admin-secret.ts'
-import { ApiError } from '../../api/api-error.ts'
-import { formatZodError } from '../../api/format-zod-error.ts'
+import type { CoordinatorConfig } from '../../config/config.ts'
+import type { AdminSecret } from '../../accounts/admin-secret.ts'
+import { ApiError } from './api-error.ts'
+import { formatZodError } from './format-zod-error.ts'
 import type { Account, Store } from '../../store/store.ts'
 import type { FleetControl } from '../../fleet/fleet-control.ts'
 import type { Metering } from '../../metering/metering.ts'
@@ -16,10 +16,10 @@ export interface RouteContext {
   /** Prometheus text of this instance's registry. */
   readonly renderMetrics: () => Promise<{ readonly contentType: string; readonly text: string }>
   readonly openApiDocument: () => unknown
-  /** The fleet (node registration, heartbeats, purges); absent in servers built without it. */
-  readonly fleet?: FleetControl
+  /** The fleet (node registration, heartbeats, purges). */
+  readonly fleet: FleetControl
   /** Metering and billing (usage, zone settings, balances); absent when not wired. */
-  readonly metering?: Metering
+  readonly metering: Metering
 }
 
 /** A handler's answer; `body` is JSON unless `contentType` says otherwise. */

@@ -1,6 +1,6 @@
 import { isErrorWithCode } from '@meson/protocol'
-import { ApiError } from '../../api/api-error.ts'
-import type { ApiErrorCode } from '../../api/api-error.ts'
+import { ApiError } from './api-error.ts'
+import type { ApiErrorCode } from './api-error.ts'
 import { ERROR_STATUS } from './error-status.ts'
 
 export interface ErrorReply {

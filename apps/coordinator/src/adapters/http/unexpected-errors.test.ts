@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { openStores } from '../db/open-store.ts'
+import type { CoordinatorStores } from '../../store/coordinator-stores.ts'
 import { StoreError } from '../../store/store-error.ts'
 import type { Store } from '../../store/store.ts'
-import { parseConfig } from '../../config.ts'
+import { parseConfig } from '../../config/config.ts'
 import { startCoordinator } from '../../main.ts'
 import type { RunningCoordinator } from '../../main.ts'
-import { generateApiToken } from '../../auth/api-token.ts'
+import { generateApiToken } from '../../accounts/api-token.ts'
 import { createLogger } from '../log/create-logger.ts'
 import { createCaptureStream } from './capture-stream.ts'
 
@@ -25,10 +30,6 @@ function createBrokenStore(): Store {
     getZoneByName: fail,
     listZones: fail,
     deleteZone: fail,
-    upsertNode: fail,
-    getNode: fail,
-    listNodes: fail,
-    recordHeartbeat: fail,
     postTransaction: fail,
     // The health probe reads a balance: report the database as unreachable.
     getBalance: () => Promise.reject(new StoreError('STORE_UNAVAILABLE', 'The database cannot be reached.')),
@@ -41,12 +42,22 @@ describe('coordinator HTTP API when the store fails', () => {
   const logs = createCaptureStream()
   let coordinator: RunningCoordinator
 
+  let stores: CoordinatorStores
+  let dataDir: string
+
   before(async () => {
-    const parsed = parseConfig({ flags: { port: '0', adminToken: ADMIN_TOKEN } })
+    dataDir = await mkdtemp(join(tmpdir(), 'meson-broken-store-'))
+    const parsed = parseConfig({ flags: { port: '0', adminToken: ADMIN_TOKEN, dataDir } })
     assert.ok(parsed.ok)
-    coordinator = await startCoordinator(parsed.config, { store: createBrokenStore(), logger: createLogger({ level: 'info', destination: logs.stream }) })
+    // Real fleet and metering stores; the accounts/zones/ledger store fails every call.
+    stores = await openStores({ url: 'sqlite::memory:' })
+    coordinator = await startCoordinator(parsed.config, { stores: { ...stores, store: createBrokenStore() }, logger: createLogger({ level: 'info', destination: logs.stream }) })
   })
-  after(() => coordinator.close())
+  after(async () => {
+    await coordinator.close()
+    await stores.close()
+    await rm(dataDir, { recursive: true, force: true })
+  })
 
   it('answers 500 INTERNAL with a request id and no internals, and logs the error under that id', async () => {
     const token = generateApiToken()

@@ -1,17 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { encodeBase64Url } from '@meson/protocol'
-import type { VerifyKey } from '@meson/protocol'
 import { identityUrlFor, isIdentityProofValid } from '../../fleet/identity-proof.ts'
+import type { CallNodeBack } from '../../fleet/node-callback.ts'
 
 /** Default time for the whole callback, connect to last byte. */
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 3_000
 /** The answer is a small JSON object; anything larger is not a node. */
 const MAX_PROOF_BYTES = 16 * 1024
 
-export type CallbackResult = { readonly ok: true } | { readonly ok: false; readonly reason: string }
-
-/** The callback check as the fleet sees it (tests pass their own). */
-export type CallNodeBack = (target: { readonly publicUrl: string; readonly nodeId: string; readonly publicKey: VerifyKey }) => Promise<CallbackResult>
 
 /**
  * Calls a registering node back at the public URL it declared (DESIGN.md §4.2):

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { errorCodeOf, send, startScriptedOrigin, startTestNode } from './cache-server-fixtures.ts'
-import type { ScriptedOrigin, TestNode } from './cache-server-fixtures.ts'
+import { errorCodeOf, send, startScriptedOrigin, startTestNode } from '../../testing/cache-server-fixtures.ts'
+import type { ScriptedOrigin, TestNode } from '../../testing/cache-server-fixtures.ts'
 
 describe('admin endpoints (/_meson/*)', () => {
   let origin: ScriptedOrigin

@@ -1,5 +1,5 @@
-import type { CacheEntry } from '../../store/cache-store.ts'
-import { buildValidationHeaders, freshenStoredHeaders, isNotModifiedFor } from '../../cache-policy/index.ts'
+import type { CacheEntry } from '../../cdn/store/cache-store.ts'
+import { buildValidationHeaders, freshenStoredHeaders, isNotModifiedFor } from '../../cdn/policy/index.ts'
 import type { CacheContext } from './cache-context.ts'
 import { toHeaderMap } from './header-fields.ts'
 import { fetchAndRelay, fillRequestHeaders, relayAndMaybeStore } from './origin-fill.ts'

@@ -1,6 +1,6 @@
-import type { RequestCollapser } from '../../collapsing/request-collapser.ts'
-import type { OriginClient } from '../../origin/origin-client.ts'
-import type { CacheStore } from '../../store/cache-store.ts'
+import type { RequestCollapser } from '../../cdn/engine/request-collapser.ts'
+import type { OriginClient } from '../origin/origin-client.ts'
+import type { CacheStore } from '../../cdn/store/cache-store.ts'
 import type { ServerMetrics } from './server-metrics.ts'
 
 /** A source of the local time in ms; tests pass a fixed or stepped one. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, it } from 'node:test'
-import { createManualClock, errorCodeOf, eventually, send, startScriptedOrigin, startTestNode } from './cache-server-fixtures.ts'
-import type { ManualClock, ScriptedOrigin, TestNode } from './cache-server-fixtures.ts'
+import { createManualClock, errorCodeOf, eventually, send, startScriptedOrigin, startTestNode } from '../../testing/cache-server-fixtures.ts'
+import type { ManualClock, ScriptedOrigin, TestNode } from '../../testing/cache-server-fixtures.ts'
 
 describe('caching reverse proxy (RFC 9111 end to end)', () => {
   let origin: ScriptedOrigin

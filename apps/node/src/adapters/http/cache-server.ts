@@ -1,23 +1,14 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import type { FastConnections } from '../raw-http/fast-connections.ts'
 import { ADMIN_PATH_PREFIX, handleAdminRequest } from './admin-routes.ts'
 import type { AdminRoutesContext } from './admin-routes.ts'
 import type { CacheContext } from './cache-context.ts'
+import type { ClientLimits, ExtraConnections } from './client-limits.ts'
 import { handleCacheableRequest } from './cacheable-request-handler.ts'
 import { sendErrorResponse } from './error-response.ts'
 import { serveFreshMemoryHit } from './fresh-hit-fast-path.ts'
 import { forwardUnsafeRequest } from './unsafe-request-forwarder.ts'
-
-/** Limits on what clients may send, against oversized and slow (slowloris) requests. */
-export interface ClientLimits {
-  readonly maxHeaderSizeBytes: number
-  readonly maxHeaderCount: number
-  readonly headersTimeoutMs: number
-  readonly requestTimeoutMs: number
-  readonly keepAliveTimeoutMs: number
-}
 
 export interface CacheServerParameters {
   readonly context: CacheContext
@@ -140,7 +131,7 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
 }
 
 /** Listens and resolves with the URL clients use; `fastConnections` are closed along with the server's own. */
-export async function listenServer(server: Server, host: string, port: number, fastConnections?: FastConnections): Promise<ListeningServer> {
+export async function listenServer(server: Server, host: string, port: number, fastConnections?: ExtraConnections): Promise<ListeningServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
@@ -157,7 +148,7 @@ export async function listenServer(server: Server, host: string, port: number, f
   }
 }
 
-async function closeGracefully(server: Server, graceMs: number, fastConnections: FastConnections | undefined): Promise<void> {
+async function closeGracefully(server: Server, graceMs: number, fastConnections: ExtraConnections | undefined): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()))
   // close() stops accepting and drops idle keep-alive connections; busy ones finish
   // their response, and get `Connection: close` from Node since the server is closing.

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { StoredResponse } from '../../cache-policy/index.ts'
+import type { StoredResponse } from '../../cdn/policy/index.ts'
 import {
   buildValidationHeaders,
   decideStoredUse,
@@ -8,8 +8,8 @@ import {
   isOnlyIfCached,
   stripHopByHop,
   varyMatches,
-} from '../../cache-policy/index.ts'
-import type { CacheEntry } from '../../store/cache-store.ts'
+} from '../../cdn/policy/index.ts'
+import type { CacheEntry } from '../../cdn/store/cache-store.ts'
 import { startBackgroundFill, startBackgroundRevalidation } from './background-refresh.ts'
 import type { CacheContext } from './cache-context.ts'
 import { sendErrorResponse } from './error-response.ts'

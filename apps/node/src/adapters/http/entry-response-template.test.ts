@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ageHeaderValue, decideStoredUse, formatCacheStatus } from '../../cache-policy/index.ts'
-import type { HeaderMap, StoredResponse } from '../../cache-policy/index.ts'
-import type { CacheEntry } from '../../store/cache-store.ts'
+import { ageHeaderValue, decideStoredUse, formatCacheStatus } from '../../cdn/policy/index.ts'
+import type { HeaderMap, StoredResponse } from '../../cdn/policy/index.ts'
+import type { CacheEntry } from '../../cdn/store/cache-store.ts'
 import { plainHitFields, responseTemplateOf, timingAt } from './entry-response-template.ts'
 
 const T0 = Date.UTC(2025, 10, 3, 10, 0, 0)

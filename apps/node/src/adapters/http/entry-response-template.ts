@@ -7,8 +7,8 @@ import {
   hasDirective,
   parseCacheControl,
   residentTimeMs,
-} from '../../cache-policy/index.ts'
-import type { CacheEntry } from '../../store/cache-store.ts'
+} from '../../cdn/policy/index.ts'
+import type { CacheEntry } from '../../cdn/store/cache-store.ts'
 import { appendHeaderFields } from './header-fields.ts'
 import { VIA_PSEUDONYM } from './via-pseudonym.ts'
 

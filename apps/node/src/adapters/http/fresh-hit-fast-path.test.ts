@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import type { IncomingHttpHeaders } from 'node:http'
 import { after, before, describe, it } from 'node:test'
-import { createManualClock, send, startScriptedOrigin, startTestNode } from './cache-server-fixtures.ts'
-import type { ClientResponse, ManualClock, ScriptedOrigin, TestNode } from './cache-server-fixtures.ts'
+import { createManualClock, send, startScriptedOrigin, startTestNode } from '../../testing/cache-server-fixtures.ts'
+import type { ClientResponse, ManualClock, ScriptedOrigin, TestNode } from '../../testing/cache-server-fixtures.ts'
 import { hasCacheRelevantField } from './fresh-hit-fast-path.ts'
 
 describe('hasCacheRelevantField', () => {

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { residentTimeMs } from '../../cache-policy/index.ts'
+import { residentTimeMs } from '../../cdn/policy/index.ts'
 import type { CacheContext } from './cache-context.ts'
 import { plainHitFields, responseTemplateOf } from './entry-response-template.ts'
 import type { EntryResponseTemplate, HitFields } from './entry-response-template.ts'
-import type { CacheEntry } from '../../store/cache-store.ts'
+import type { CacheEntry } from '../../cdn/store/cache-store.ts'
 import { primaryKeyForPath } from './origin-cache-key.ts'
 
 /**

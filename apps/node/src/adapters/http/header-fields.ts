@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import type { HeaderMap } from '../../cache-policy/header-map.ts'
+import type { HeaderMap } from '../../cdn/policy/header-map.ts'
 
 /**
  * Node's parsed headers as a `HeaderMap`: Node already lowercases names and joins

@@ -3,8 +3,8 @@ import { readdir, truncate } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { errorCodeOf, eventually, removeDir, send, startScriptedOrigin, startTestNode } from './cache-server-fixtures.ts'
-import type { ScriptedOrigin, TestNode } from './cache-server-fixtures.ts'
+import { errorCodeOf, eventually, removeDir, send, startScriptedOrigin, startTestNode } from '../../testing/cache-server-fixtures.ts'
+import type { ScriptedOrigin, TestNode } from '../../testing/cache-server-fixtures.ts'
 
 /** Sends raw bytes on a fresh connection; resolves with what came back once the server closed it. */
 function sendRaw(baseUrl: string, write: (socket: import('node:net').Socket) => void): Promise<{ text: string; closedByServer: boolean }> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { primaryCacheKey } from '../../cache-policy/index.ts'
+import { primaryCacheKey } from '../../cdn/policy/index.ts'
 import { primaryKeyForPath } from './origin-cache-key.ts'
 
 describe('primaryKeyForPath', () => {

@@ -1,4 +1,4 @@
-import { primaryCacheKey } from '../../cache-policy/index.ts'
+import { primaryCacheKey } from '../../cdn/policy/index.ts'
 
 const keyPrefixes = new WeakMap<URL, string>()
 

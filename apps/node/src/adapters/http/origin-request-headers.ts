@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http'
-import type { HeaderMap } from '../../cache-policy/header-map.ts'
-import { appendVia, stripHopByHop } from '../../cache-policy/index.ts'
+import type { HeaderMap } from '../../cdn/policy/header-map.ts'
+import { appendVia, stripHopByHop } from '../../cdn/policy/index.ts'
 import { VIA_PSEUDONYM } from './via-pseudonym.ts'
 
 /**

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream/promises'
-import type { HeaderMap } from '../../cache-policy/header-map.ts'
+import type { HeaderMap } from '../../cdn/policy/header-map.ts'
 import {
   ageHeaderValue,
   evaluateClientConditional,
@@ -9,8 +9,8 @@ import {
   formatUnsatisfiedContentRange,
   isIfRangeSatisfied,
   parseRange,
-} from '../../cache-policy/index.ts'
-import type { ByteRange, CacheEntry } from '../../store/cache-store.ts'
+} from '../../cdn/policy/index.ts'
+import type { ByteRange, CacheEntry } from '../../cdn/store/cache-store.ts'
 import type { CacheContext } from './cache-context.ts'
 import { responseTemplateOf, timingAt } from './entry-response-template.ts'
 import type { StoredTiming } from './entry-response-template.ts'

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { invalidationTargets, stripHopByHop } from '../../cache-policy/index.ts'
-import { OriginError } from '../../origin/origin-error.ts'
+import { invalidationTargets, stripHopByHop } from '../../cdn/policy/index.ts'
+import { OriginError } from '../origin/origin-error.ts'
 import type { CacheContext } from './cache-context.ts'
 import { sendErrorResponse } from './error-response.ts'
 import { toHeaderMap } from './header-fields.ts'

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import type { Socket } from 'node:net'
 import { after, before, describe, it } from 'node:test'
-import { createManualClock, eventually, send, startScriptedOrigin, startTestNode } from '../http/cache-server-fixtures.ts'
-import type { ScriptedOrigin, TestNode } from '../http/cache-server-fixtures.ts'
+import { createManualClock, eventually, send, startScriptedOrigin, startTestNode } from '../../testing/cache-server-fixtures.ts'
+import type { ScriptedOrigin, TestNode } from '../../testing/cache-server-fixtures.ts'
 
 /** Opens a connection to a node; resolves once connected. */
 function open(baseUrl: string): Promise<Socket> {

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net'
 import { BaseError } from '@meson/protocol'
 import { ADMIN_PATH_PREFIX } from '../http/admin-routes.ts'
 import type { CacheContext } from '../http/cache-context.ts'
-import type { ClientLimits } from '../http/cache-server.ts'
+import type { ClientLimits, ExtraConnections } from '../http/client-limits.ts'
 import { parsePlainRequestHead } from './plain-request-head.ts'
 import type { PlainRequestLimits } from './plain-request-head.ts'
 import { RawClientError } from './raw-client-error.ts'
@@ -18,7 +18,7 @@ export interface FastConnectionsParameters {
 }
 
 /** The fast connections of one server, for its graceful close. */
-export interface FastConnections {
+export interface FastConnections extends ExtraConnections {
   /** Stops answering on fast connections: idle ones are closed, ones with a request pending are handed to node:http. */
   closeIdle(): void
   /** Cuts every fast connection still open (the end of the shutdown grace). */

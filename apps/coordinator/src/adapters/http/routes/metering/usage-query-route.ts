@@ -1,0 +1,92 @@
+import { formatTokenAmount } from '@meson/protocol'
+import { z } from 'zod'
+import { ApiError } from '../../api-error.ts'
+import { zoneNameSchema } from '../../../../zones/zone-name.ts'
+import { formatCsv } from '../../../../metering/format-csv.ts'
+import { PERIOD_MS, rollUpUsage } from '../../../../metering/roll-up-usage.ts'
+import { defineRoute, requireAccount } from '../../route-spec.ts'
+import type { RequestHeaders } from '../../route-spec.ts'
+
+/** Longest range one query may cover: bounded work per request. */
+const MAX_RANGE_MS = 400 * 86_400_000
+const DEFAULT_RANGE_MS = 7 * 86_400_000
+
+const instantSchema = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expected an ISO 8601 date ("2025-01-31") or date-time ("2025-01-31T12:00:00Z")' })
+  .transform((text) => Date.parse(text))
+
+const usageQuerySchema = z.strictObject({
+  zone: zoneNameSchema.optional(),
+  granularity: z.enum(['hour', 'day'], { error: 'expected hour or day' }).default('hour'),
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
+  format: z.enum(['json', 'csv'], { error: 'expected json or csv' }).optional(),
+})
+
+const usageRowSchema = z.object({
+  periodStart: z.string().meta({ format: 'date-time' }),
+  zone: z.string().optional(),
+  nodeId: z.string().optional(),
+  bytes: z.string(),
+  cost: z.string().optional(),
+  costFormatted: z.string().optional(),
+})
+
+/** CSV when asked by `?format=csv` or an Accept header naming text/csv (RFC 9110 §12.5.1). */
+function wantsCsv(format: 'json' | 'csv' | undefined, headers: RequestHeaders): boolean {
+  if (format !== undefined) return format === 'csv'
+  const accept = headers['accept']
+  const text = Array.isArray(accept) ? accept.join(',') : (accept ?? '')
+  return /(^|,)\s*text\/csv\s*(;|,|$)/i.test(text)
+}
+
+/**
+ * `GET /v1/usage`: a buyer's usage per zone, or an operator's served bytes per node,
+ * per UTC hour or day, as JSON rows or CSV.
+ */
+export const usageQueryRoute = defineRoute({
+  method: 'GET',
+  url: '/v1/usage',
+  summary: "Usage per zone (buyer) or per node (operator), per hour or day; JSON or CSV",
+  auth: 'account',
+  query: usageQuerySchema,
+  responses: {
+    200: { description: 'usage rows (JSON), or text/csv with a header row', schema: z.object({ granularity: z.string(), from: z.string(), to: z.string(), rows: z.array(usageRowSchema) }) },
+    400: { description: 'INVALID_REQUEST: a bad range or parameter' },
+    404: { description: 'ZONE_NOT_FOUND' },
+  },
+  handle: async ({ query, caller, headers }, context) => {
+    const account = requireAccount(caller)
+    const metering = context.metering
+    const periodMs = PERIOD_MS[query.granularity]
+    const now = Date.now()
+    const toMs = query.to ?? now - (now % periodMs) + periodMs
+    const fromMs = query.from ?? toMs - DEFAULT_RANGE_MS
+    if (!(fromMs < toMs) || toMs - fromMs > MAX_RANGE_MS) throw new ApiError('INVALID_REQUEST', 'query: from must be before to, at most 400 days apart')
+    const isBuyer = account.role === 'buyer'
+    if (query.zone !== undefined) {
+      const zone = await context.store.getZoneByName(query.zone)
+      // Operators see nodes, not zones; another buyer's zone answers like a missing one.
+      if (!isBuyer || zone === undefined || zone.accountId !== account.id) throw new ApiError('ZONE_NOT_FOUND', `no zone named "${query.zone}" in this account`)
+    }
+    const rows = await metering.listUsage({
+      ...(isBuyer ? { accountId: account.id } : { operatorId: account.id }),
+      ...(query.zone === undefined ? {} : { zoneName: query.zone }),
+      fromMs,
+      toMs,
+    })
+    const totals = rollUpUsage(rows, query.granularity, isBuyer ? (row) => row.zoneName : (row) => row.nodeId)
+    const json = totals.map((total) => ({
+      periodStart: new Date(total.periodStart).toISOString(),
+      ...(isBuyer ? { zone: total.key, bytes: total.bytes.toString(), cost: total.cost.toString(), costFormatted: formatTokenAmount(total.cost) } : { nodeId: total.key, bytes: total.bytes.toString() }),
+    }))
+    if (wantsCsv(query.format, headers)) {
+      const header = isBuyer ? ['period_start', 'zone', 'bytes', 'cost_base_units'] : ['period_start', 'node_id', 'bytes']
+      const csvRows = totals.map((total) =>
+        isBuyer ? [new Date(total.periodStart).toISOString(), total.key, total.bytes.toString(), total.cost.toString()] : [new Date(total.periodStart).toISOString(), total.key, total.bytes.toString()],
+      )
+      return { status: 200, body: formatCsv(header, csvRows), contentType: 'text/csv; charset=utf-8; header=present' }
+    }
+    return { status: 200, body: { granularity: query.granularity, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), rows: json } }
+  },
+})

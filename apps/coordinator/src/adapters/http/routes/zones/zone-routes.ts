@@ -1,0 +1,86 @@
+import { z } from 'zod'
+import { positiveAmountSchema } from '../../../../ledger/amount-schema.ts'
+import { ApiError } from '../../api-error.ts'
+import { originUrlSchema } from '../../../../zones/origin-url.ts'
+import { toZoneJson, zoneJsonSchema } from '../../../../zones/zone-json.ts'
+import { zoneNameSchema } from '../../../../zones/zone-name.ts'
+import { defineRoute, requireAccount } from '../../route-spec.ts'
+import { toZoneSettingsJson, zoneSettingsJsonSchema } from './zone-settings-route.ts'
+
+const zoneParams = z.strictObject({ name: zoneNameSchema })
+const zoneNotFound = (name: string): ApiError => new ApiError('ZONE_NOT_FOUND', `no zone named "${name}" in this account`)
+
+/** `POST /v1/zones` (buyer): creates a pull zone in front of an origin. */
+export const createZoneRoute = defineRoute({
+  method: 'POST',
+  url: '/v1/zones',
+  summary: 'Create a pull zone',
+  auth: 'buyer',
+  body: z.strictObject({ name: zoneNameSchema, origin: originUrlSchema, pricePerGiB: positiveAmountSchema.optional() }),
+  responses: {
+    201: { description: 'created', schema: z.object({ zone: zoneJsonSchema }) },
+    409: { description: 'ZONE_NAME_TAKEN: zone names are unique across the network' },
+  },
+  handle: async ({ body, caller }, context) => {
+    const { store, config } = context
+    const account = requireAccount(caller)
+    const result = await store.createZone({
+      accountId: account.id,
+      name: body.name,
+      origin: body.origin,
+      pricePerGiB: body.pricePerGiB ?? config.defaultPricePerGiB,
+    })
+    if (result.status === 'name-taken') throw new ApiError('ZONE_NAME_TAKEN', `the zone name "${body.name}" is taken`)
+    await context.metering.zonesChanged()
+    return { status: 201, body: { zone: toZoneJson(result.zone) } }
+  },
+})
+
+/** `GET /v1/zones` (buyer): the caller's zones. */
+export const listZonesRoute = defineRoute({
+  method: 'GET',
+  url: '/v1/zones',
+  summary: "List the caller's zones",
+  auth: 'buyer',
+  responses: { 200: { description: 'the zones', schema: z.object({ zones: z.array(zoneJsonSchema) }) } },
+  handle: async ({ caller }, { store }) => {
+    const zones = await store.listZones(requireAccount(caller).id)
+    return { status: 200, body: { zones: zones.map(toZoneJson) } }
+  },
+})
+
+/** `GET /v1/zones/:name` (buyer): one of the caller's zones; others' zones are 404. */
+export const getZoneRoute = defineRoute({
+  method: 'GET',
+  url: '/v1/zones/:name',
+  summary: 'Get one of the caller\'s zones',
+  auth: 'buyer',
+  params: zoneParams,
+  responses: {
+    200: { description: 'the zone, with its settings when metering is on', schema: z.object({ zone: zoneJsonSchema, settings: zoneSettingsJsonSchema.optional() }) },
+    404: { description: 'ZONE_NOT_FOUND' },
+  },
+  handle: async ({ params, caller }, { store, metering }) => {
+    const zone = await store.getZoneByName(params.name)
+    // Another buyer's zone answers exactly like a missing one: names are not to be probed.
+    if (zone === undefined || zone.accountId !== requireAccount(caller).id) throw zoneNotFound(params.name)
+    const settings = await metering.getZoneSettings(zone.id)
+    return { status: 200, body: { zone: toZoneJson(zone), settings: toZoneSettingsJson(settings) } }
+  },
+})
+
+/** `DELETE /v1/zones/:name` (buyer): deletes one of the caller's zones. */
+export const deleteZoneRoute = defineRoute({
+  method: 'DELETE',
+  url: '/v1/zones/:name',
+  summary: 'Delete one of the caller\'s zones',
+  auth: 'buyer',
+  params: zoneParams,
+  responses: { 204: { description: 'deleted' }, 404: { description: 'ZONE_NOT_FOUND' } },
+  handle: async ({ params, caller }, { store, metering }) => {
+    const deleted = await store.deleteZone(requireAccount(caller).id, params.name)
+    if (!deleted) throw zoneNotFound(params.name)
+    await metering.zonesChanged()
+    return { status: 204 }
+  },
+})

@@ -1,0 +1,46 @@
+import { z } from 'zod'
+import { ApiError } from '../../api-error.ts'
+import { zoneJsonSchema, toZoneJson } from '../../../../zones/zone-json.ts'
+import { zoneNameSchema } from '../../../../zones/zone-name.ts'
+import { zoneSettingsPatchSchema } from '../../../../zones/zone-settings-schema.ts'
+import type { ZoneSettings } from '../../../../metering/metering-store.ts'
+import { defineRoute, requireAccount } from '../../route-spec.ts'
+
+/** A zone's settings as the API shows them. */
+export const zoneSettingsJsonSchema = z.object({
+  allowedReferrers: z.array(z.string()),
+  blockedCountries: z.array(z.string()),
+  customDomains: z.array(z.string()),
+})
+
+export function toZoneSettingsJson(settings: ZoneSettings): z.infer<typeof zoneSettingsJsonSchema> {
+  return { allowedReferrers: [...settings.allowedReferrers], blockedCountries: [...settings.blockedCountries], customDomains: [...settings.customDomains] }
+}
+
+/** `PATCH /v1/zones/:name` (owner): price, allowed referrers, blocked countries, custom domains. */
+export const zoneSettingsRoute = defineRoute({
+  method: 'PATCH',
+  url: '/v1/zones/:name',
+  summary: "Change a zone's settings (only the given ones; lists replace the old lists)",
+  auth: 'buyer',
+  params: z.strictObject({ name: zoneNameSchema }),
+  body: zoneSettingsPatchSchema,
+  responses: {
+    200: { description: 'the zone with its settings', schema: z.object({ zone: zoneJsonSchema, settings: zoneSettingsJsonSchema }) },
+    400: { description: 'INVALID_REQUEST' },
+    404: { description: 'ZONE_NOT_FOUND' },
+    409: { description: 'CUSTOM_DOMAIN_TAKEN: custom domains are unique across zones' },
+  },
+  handle: async ({ params, body, caller }, context) => {
+    const account = requireAccount(caller)
+    const result = await context.metering.updateZoneSettings(account.id, params.name, {
+      ...(body.pricePerGiB === undefined ? {} : { pricePerGiB: body.pricePerGiB }),
+      ...(body.allowedReferrers === undefined ? {} : { allowedReferrers: body.allowedReferrers }),
+      ...(body.blockedCountries === undefined ? {} : { blockedCountries: body.blockedCountries }),
+      ...(body.customDomains === undefined ? {} : { customDomains: body.customDomains }),
+    })
+    if (result.status === 'zone-not-found') throw new ApiError('ZONE_NOT_FOUND', `no zone named "${params.name}" in this account`)
+    if (result.status === 'domain-taken') throw new ApiError('CUSTOM_DOMAIN_TAKEN', `the custom domain "${result.hostname}" belongs to another zone`)
+    return { status: 200, body: { zone: toZoneJson(result.zone), settings: toZoneSettingsJson(result.settings) } }
+  },
+})

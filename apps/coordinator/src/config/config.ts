@@ -1,0 +1,268 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { ConfigError } from './config-error.ts'
+import { parseAmountText } from '../ledger/token-amount.ts'
+import { semverSchema } from '@meson/protocol'
+
+/**
+ * The coordinator's configuration: the only module that reads process.env or a config
+ * file. Sources merge with the precedence flags > env > JSON file > defaults; the result
+ * is validated by one zod schema and deep-frozen.
+ */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+export interface CoordinatorConfig {
+  /** TCP port of the HTTP API; 0 picks a free one. */
+  readonly port: number
+  readonly host: string
+  readonly dataDir: string
+  /** `sqlite:<path>`, `sqlite::memory:`, `postgres://...` or a plain SQLite file path. */
+  readonly db: string
+  /** When undefined, one is generated at start and written to `<dataDir>/admin-token`. */
+  readonly adminToken: string | undefined
+  readonly logLevel: LogLevel
+  readonly bodyLimitBytes: number
+  /** Price of a zone created without one, token base units per GiB. */
+  readonly defaultPricePerGiB: bigint
+  /** Nodes below this semver are refused at registration. */
+  readonly minNodeVersion: string
+  /** Let several nodes register from one public IP (local testing and the demo). */
+  readonly allowSharedIp: boolean
+  /** How often nodes are told to heartbeat. */
+  readonly heartbeatIntervalMs: number
+  /** A node silent this long is marked down; default 3 × heartbeatIntervalMs. */
+  readonly nodeDownAfterMs: number
+  /** PKCS#8 PEM of the coordinator's ed25519 key, created 0600 on first start. */
+  readonly coordinatorKeyFile: string
+  /** Whole percent of each usage charge credited to the node's operator; the rest is the protocol's fee. */
+  readonly operatorSharePercent: number
+  /** How often issued tickets are written to the database in one batch. */
+  readonly usageFlushMs: number
+  /** How long after a ticket's expiry its usage is still accepted. */
+  readonly usageGraceMs: number
+  /** Take the client address from the last `X-Forwarded-For` entry (only behind a proxy you run). */
+  readonly trustProxy: boolean
+  /** Lifetime of a ticket the redirector signs. */
+  readonly ticketTtlMs: number
+  /** Bytes a node may serve on one ticket. */
+  readonly ticketByteBudget: bigint
+  /** Origin fallback (no eligible node): time for the origin's response headers, and for silence in its body. */
+  readonly originFallbackTimeoutMs: number
+  /** The URL clients reach this coordinator at; its host is never taken for a zone's custom domain. */
+  readonly publicUrl: string | undefined
+}
+
+export type ConfigKey = keyof CoordinatorConfig
+
+/** Flag and environment variable of each key (the README's config table mirrors this). */
+export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; readonly env: string }>> = {
+  port: { flag: '--port', env: 'MESON_COORDINATOR_PORT' },
+  host: { flag: '--host', env: 'MESON_COORDINATOR_HOST' },
+  dataDir: { flag: '--data-dir', env: 'MESON_DATA_DIR' },
+  db: { flag: '--db', env: 'MESON_DB' },
+  adminToken: { flag: '--admin-token', env: 'MESON_ADMIN_TOKEN' },
+  logLevel: { flag: '--log-level', env: 'MESON_LOG_LEVEL' },
+  bodyLimitBytes: { flag: '--body-limit-bytes', env: 'MESON_BODY_LIMIT_BYTES' },
+  defaultPricePerGiB: { flag: '--default-price-per-gib', env: 'MESON_DEFAULT_PRICE_PER_GIB' },
+  minNodeVersion: { flag: '--min-node-version', env: 'MESON_MIN_NODE_VERSION' },
+  allowSharedIp: { flag: '--allow-shared-ip', env: 'MESON_ALLOW_SHARED_IP' },
+  heartbeatIntervalMs: { flag: '--heartbeat-interval-ms', env: 'MESON_HEARTBEAT_INTERVAL_MS' },
+  nodeDownAfterMs: { flag: '--node-down-after-ms', env: 'MESON_NODE_DOWN_AFTER_MS' },
+  coordinatorKeyFile: { flag: '--coordinator-key-file', env: 'MESON_COORDINATOR_KEY_FILE' },
+  operatorSharePercent: { flag: '--operator-share-percent', env: 'MESON_OPERATOR_SHARE_PERCENT' },
+  usageFlushMs: { flag: '--usage-flush-ms', env: 'MESON_USAGE_FLUSH_MS' },
+  usageGraceMs: { flag: '--usage-grace-ms', env: 'MESON_USAGE_GRACE_MS' },
+  trustProxy: { flag: '--trust-proxy', env: 'MESON_TRUST_PROXY' },
+  ticketTtlMs: { flag: '--ticket-ttl-ms', env: 'MESON_TICKET_TTL_MS' },
+  ticketByteBudget: { flag: '--ticket-byte-budget', env: 'MESON_TICKET_BYTE_BUDGET' },
+  originFallbackTimeoutMs: { flag: '--origin-fallback-timeout-ms', env: 'MESON_ORIGIN_FALLBACK_TIMEOUT_MS' },
+  publicUrl: { flag: '--public-url', env: 'MESON_COORDINATOR_PUBLIC_URL' },
+}
+
+/** 0.01 MSN per GiB. */
+export const DEFAULT_PRICE_PER_GIB = 10n ** 16n
+
+/** Env and flags are text; a JSON file may hold numbers. Accept both for integers. */
+function integerFromText(value: unknown): unknown {
+  return typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value) ? Number(value) : value
+}
+
+function boundedInteger(min: number, max: number) {
+  const message = `expected an integer between ${min} and ${max}`
+  return z.preprocess(integerFromText, z.int({ error: message }).min(min, { error: message }).max(max, { error: message }))
+}
+
+const priceSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expected base units ("10000000000000000") or a token amount ("0.01 MSN")' }).transform((value, ctx) => {
+  const parsed = parseAmountText(String(value).trim(), { minimum: 1n })
+  if (parsed.ok) return parsed.value
+  ctx.addIssue({ code: 'custom', message: parsed.reason })
+  return z.NEVER
+})
+
+/** Env and flags are text ("true", "1"); a flag without a value is `true`. */
+const booleanSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[value.trim().toLowerCase()] ?? value : value),
+  z.boolean({ error: 'expected true or false' }),
+)
+
+/** A byte count in base units: a decimal integer (text or a safe JSON integer), at least 1. */
+const byteCountSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expected a whole number of bytes' }).transform((value, ctx) => {
+  const text = String(value).trim()
+  if (/^[0-9]{1,20}$/.test(text) && BigInt(text) >= 1n && BigInt(text) <= 2n ** 63n - 1n) return BigInt(text)
+  ctx.addIssue({ code: 'custom', message: 'expected a whole number of bytes between 1 and 2^63 - 1' })
+  return z.NEVER
+})
+
+/** An absolute http(s) URL without credentials (it may be printed and logged). */
+const publicUrlSchema = z.string({ error: 'expected an http(s) URL' }).refine((text) => {
+  if (!URL.canParse(text)) return false
+  const url = new URL(text)
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === ''
+}, { error: 'expected an http(s) URL without credentials' })
+
+const DB_URL = /^(sqlite:|file:|postgres:\/\/|postgresql:\/\/)/i
+const ANY_SCHEME = /^[a-z][a-z0-9+.-]*:/i
+
+const configSchema = z
+  .strictObject({
+    port: boundedInteger(0, 65535).default(7400),
+    host: z.string({ error: 'expected a host name or IP address' }).regex(/^[^\s/]{1,253}$/, { error: 'expected a host name or IP address' }).default('127.0.0.1'),
+    dataDir: z.string({ error: 'expected a directory path' }).min(1, { error: 'expected a directory path' }).default('./.data/coordinator'),
+    // Messages never echo the value: a database URL may carry a password.
+    db: z
+      .string({ error: 'expected a database URL or path' })
+      .min(1, { error: 'expected a database URL or path' })
+      .refine((url) => DB_URL.test(url) || !ANY_SCHEME.test(url) || /^[a-z]:[\\/]/i.test(url), {
+        error: 'expected sqlite:<path>, sqlite::memory:, file:///<path>, postgres://... or a file path',
+      })
+      .optional(),
+    adminToken: z
+      .string({ error: 'expected a string of at least 16 characters' })
+      .min(16, { error: 'expected at least 16 characters' })
+      .max(512, { error: 'expected at most 512 characters' })
+      .regex(/^[\x21-\x7e]+$/, { error: 'expected printable ASCII without spaces' })
+      .optional(),
+    logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    bodyLimitBytes: boundedInteger(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    defaultPricePerGiB: priceSchema.default(DEFAULT_PRICE_PER_GIB),
+    minNodeVersion: semverSchema.default('0.1.0'),
+    allowSharedIp: booleanSchema.default(false),
+    heartbeatIntervalMs: boundedInteger(1_000, 3_600_000).default(30_000),
+    nodeDownAfterMs: boundedInteger(1_000, 86_400_000).optional(),
+    coordinatorKeyFile: z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }).optional(),
+    operatorSharePercent: boundedInteger(0, 100).default(80),
+    usageFlushMs: boundedInteger(10, 60_000).default(1_000),
+    usageGraceMs: boundedInteger(0, 7 * 86_400_000).default(6 * 3_600_000),
+    trustProxy: booleanSchema.default(false),
+    ticketTtlMs: boundedInteger(1_000, 86_400_000).default(5 * 60_000),
+    ticketByteBudget: byteCountSchema.default(2n ** 30n),
+    originFallbackTimeoutMs: boundedInteger(100, 300_000).default(10_000),
+    publicUrl: publicUrlSchema.optional(),
+  })
+  .transform(
+    (raw): CoordinatorConfig => ({
+      ...raw,
+      adminToken: raw.adminToken,
+      publicUrl: raw.publicUrl,
+      db: raw.db ?? `sqlite:${join(raw.dataDir, 'coordinator.db')}`,
+      nodeDownAfterMs: raw.nodeDownAfterMs ?? 3 * raw.heartbeatIntervalMs,
+      coordinatorKeyFile: raw.coordinatorKeyFile ?? join(raw.dataDir, 'coordinator-key.pem'),
+    }),
+  )
+  .refine((config) => config.nodeDownAfterMs > config.heartbeatIntervalMs, {
+    error: 'must be longer than heartbeatIntervalMs, or nodes flap down between heartbeats',
+    path: ['nodeDownAfterMs'],
+  })
+
+/** What `parseConfig` merges; each source is optional. */
+export interface ConfigSources {
+  /** Command-line values keyed by config key (camelCase); undefined means not given. */
+  readonly flags?: Readonly<Record<string, unknown>>
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** The already-read JSON config file. */
+  readonly file?: { readonly path: string; readonly content: unknown }
+}
+
+export type ParseConfigResult =
+  | { readonly ok: true; readonly config: CoordinatorConfig }
+  | { readonly ok: false; readonly error: ConfigError }
+
+function isConfigKey(key: string): key is ConfigKey {
+  return Object.hasOwn(CONFIG_KEYS, key)
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Merges the sources (flags > env > file > defaults), validates and deep-freezes. Pure. */
+export function parseConfig(sources: ConfigSources): ParseConfigResult {
+  const raw: Record<string, unknown> = {}
+  const origin: Record<string, string> = {}
+  const take = (key: string, value: unknown, source: string): void => {
+    if (value === undefined || key in raw) return
+    raw[key] = value
+    origin[key] = source
+  }
+
+  for (const [key, value] of Object.entries(sources.flags ?? {})) {
+    if (!isConfigKey(key)) return { ok: false, error: new ConfigError(key, 'unknown option', `--${key}`) }
+    take(key, value, CONFIG_KEYS[key].flag)
+  }
+  for (const [key, names] of Object.entries(CONFIG_KEYS)) {
+    const value = sources.env?.[names.env]
+    // An empty variable counts as unset, as shells make `VAR= cmd` easy to write by accident.
+    if (value !== undefined && value !== '') take(key, value, names.env)
+  }
+  if (sources.file !== undefined) {
+    const fileSource = `config file ${sources.file.path}`
+    const content = sources.file.content
+    if (!isPlainObject(content)) return { ok: false, error: new ConfigError('config', 'expected a JSON object', fileSource) }
+    for (const [key, value] of Object.entries(content)) {
+      if (!isConfigKey(key)) return { ok: false, error: new ConfigError(key, 'unknown key', fileSource) }
+      take(key, value, fileSource)
+    }
+  }
+
+  const parsed = configSchema.safeParse(raw)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const key = typeof issue?.path[0] === 'string' ? issue.path[0] : 'config'
+    return { ok: false, error: new ConfigError(key, issue?.message ?? 'invalid value', origin[key] ?? 'default') }
+  }
+  // Every value is a primitive, so freezing the top level freezes it deeply.
+  return { ok: true, config: Object.freeze(parsed.data) }
+}
+
+/** What the CLI hands over: flag values (undefined when not given) and the `--config` path. */
+export interface LoadConfigInput {
+  readonly flags?: Readonly<Record<string, unknown>>
+  readonly configPath?: string | undefined
+  /** Defaults to process.env; tests pass their own. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+}
+
+/** Reads the environment and the optional JSON config file, then `parseConfig`. */
+export function loadConfig(input: LoadConfigInput): ParseConfigResult {
+  const configPath = input.configPath
+  let file: ConfigSources['file']
+  if (configPath !== undefined) {
+    let text: string
+    try {
+      text = readFileSync(configPath, 'utf8')
+    } catch (error) {
+      const reason = isPlainObject(error) && typeof error.code === 'string' ? error.code : 'read failed'
+      return { ok: false, error: new ConfigError('config', `cannot read the file (${reason})`, `--config ${configPath}`) }
+    }
+    try {
+      file = { path: configPath, content: JSON.parse(text) }
+    } catch {
+      return { ok: false, error: new ConfigError('config', 'the file is not valid JSON', `--config ${configPath}`) }
+    }
+  }
+  const flags = Object.fromEntries(Object.entries(input.flags ?? {}).filter(([, value]) => value !== undefined))
+  return parseConfig({ flags, env: input.env ?? process.env, ...(file === undefined ? {} : { file }) })
+}

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { AccountId } from '@meson/protocol'
+import type { CoordinatorStores } from '../store/coordinator-stores.ts'
+import type { Zone } from '../store/store.ts'
+import type { IssuedTicket } from './issued-ticket.ts'
+import type { UsageBatchPlan } from './metering-store.ts'
+
+const HOUR = 3_600_000
+const NODE = 'nd_contract'
+
+function ticket(nonce: string, overrides: Partial<IssuedTicket> = {}): IssuedTicket {
+  return { nonce, nodeId: NODE, zone: 'site', path: '/a.bin', prefix: false, client: '203.0.113.9', issuedAt: 1_000, expiresAt: 10 * HOUR, byteBudget: 2n ** 60n, ...overrides }
+}
+
+const EMPTY_PLAN: UsageBatchPlan = { ticketUpdates: [], transactions: [], hourly: [], rejections: [], acceptedLines: 0, acceptedBytes: 0n }
+
+/**
+ * The compliance suite of the `MeteringStore` port, run against SQLite and PostgreSQL
+ * (every store of the coordinator on one fresh database per test). Pins down: a batch id
+ * applies once; a batch and its ledger rows commit or roll back together; byte totals and
+ * money beyond 2^53 are exact; zone settings replace lists and refuse a taken domain.
+ */
+export function runMeteringStoreContract(label: string, openFresh: () => Promise<CoordinatorStores>): void {
+  async function withZone(run: (stores: CoordinatorStores, zone: Zone, operatorId: AccountId) => Promise<void>): Promise<void> {
+    const stores = await openFresh()
+    try {
+      const buyer = await stores.store.createAccount({ name: 'Buyer', role: 'buyer' })
+      const operator = await stores.store.createAccount({ name: 'Operator', role: 'operator' })
+      const created = await stores.store.createZone({ accountId: buyer.id, name: 'site', origin: 'https://origin.example', pricePerGiB: 10n ** 18n })
+      assert.equal(created.status, 'created')
+      await run(stores, created.zone, operator.id)
+    } finally {
+      await stores.close()
+    }
+  }
+
+  describe(`MeteringStore contract: ${label}`, () => {
+    it('loads the tickets and zone a batch names, applies the plan once, and answers a replay as duplicate', () =>
+      withZone(async ({ metering, store }, zone, operatorId) => {
+        await metering.saveIssuedTickets([ticket('n1'), ticket('n1', { byteBudget: 1n })])
+        const input = {
+          batchId: 'batch-1',
+          nodeId: NODE,
+          receivedAt: 2 * HOUR,
+          lines: [{ ticketId: 'n1', zone: 'site', bytes: 2n ** 55n }],
+          plan: (context: Parameters<Parameters<typeof metering.applyUsageBatch>[0]['plan']>[0]): UsageBatchPlan => {
+            assert.equal(context.tickets.get('n1')?.byteBudget, 2n ** 60n, 'a nonce saved twice keeps the first ticket')
+            assert.equal(context.tickets.get('n1')?.acceptedBytes, 0n)
+            assert.deepEqual(context.zones.get('site'), { zoneId: zone.id, name: 'site', accountId: zone.accountId, pricePerGiB: 10n ** 18n })
+            const billing = context.zones.get('site')
+            assert.ok(billing)
+            return {
+              ticketUpdates: [{ nonce: 'n1', acceptedBytes: 2n ** 55n }],
+              transactions: [{ id: 'usage:batch-1', kind: 'usage', entries: [{ ledgerAccount: `buyer:${zone.accountId}`, amount: -(2n ** 60n) }, { ledgerAccount: 'system:revenue', amount: 2n ** 60n }] }],
+              hourly: [{ zone: billing, hourStart: 2 * HOUR, nodeId: NODE, operatorId, bytes: 2n ** 55n, cost: 2n ** 60n }],
+              rejections: [{ ticketId: 'n2', reason: 'unknown-ticket', bytes: 5n }],
+              acceptedLines: 1,
+              acceptedBytes: 2n ** 55n,
+            }
+          },
+        }
+        const first = await metering.applyUsageBatch(input)
+        assert.equal(first.status, 'applied')
+        assert.deepEqual(await metering.applyUsageBatch(input), { status: 'duplicate' })
+        assert.equal(await store.getBalance('system:revenue'), 2n ** 60n)
+        const usage = await metering.listUsage({ fromMs: 0, toMs: 10 * HOUR })
+        assert.deepEqual(usage, [{ zoneId: zone.id, zoneName: 'site', hourStart: 2 * HOUR, nodeId: NODE, bytes: 2n ** 55n, cost: 2n ** 60n }])
+        assert.deepEqual(await metering.listUsage({ fromMs: 3 * HOUR, toMs: 10 * HOUR }), [])
+        assert.deepEqual(await metering.listRejectionCounts(), [{ nodeId: NODE, reason: 'unknown-ticket', lines: 1 }])
+        assert.deepEqual(await metering.listRejectionCounts([]), [])
+      }))
+
+    it('adds hourly usage of two batches in the same hour exactly', () =>
+      withZone(async ({ metering }, zone, operatorId) => {
+        const billing = { zoneId: zone.id, name: zone.name, accountId: zone.accountId, pricePerGiB: zone.pricePerGiB }
+        for (const batchId of ['b1', 'b2']) {
+          await metering.applyUsageBatch({
+            batchId,
+            nodeId: NODE,
+            receivedAt: HOUR,
+            lines: [],
+            plan: () => ({ ...EMPTY_PLAN, hourly: [{ zone: billing, hourStart: HOUR, nodeId: NODE, operatorId, bytes: 2n ** 53n + 1n, cost: 3n }] }),
+          })
+        }
+        const [row] = await metering.listUsage({ fromMs: 0, toMs: 2 * HOUR })
+        assert.ok(row)
+        assert.equal(row.bytes, 2n ** 54n + 2n)
+        assert.equal(row.cost, 6n)
+      }))
+
+    it('rolls the whole batch back when a ledger transaction is refused, so the batch id can come again', () =>
+      withZone(async ({ metering, store }, zone) => {
+        const unbalanced: UsageBatchPlan = { ...EMPTY_PLAN, transactions: [{ id: 'usage:x', kind: 'usage', entries: [{ ledgerAccount: `buyer:${zone.accountId}`, amount: -1n }, { ledgerAccount: 'system:revenue', amount: 2n }] }] }
+        await assert.rejects(metering.applyUsageBatch({ batchId: 'bx', nodeId: NODE, receivedAt: 0, lines: [], plan: () => unbalanced }), { code: 'LEDGER_UNBALANCED' })
+        assert.equal(await store.getBalance('system:revenue'), 0n)
+        const retried = await metering.applyUsageBatch({ batchId: 'bx', nodeId: NODE, receivedAt: 0, lines: [], plan: () => EMPTY_PLAN })
+        assert.equal(retried.status, 'applied')
+      }))
+
+    it('prunes tickets that expired before a time and keeps the others', () =>
+      withZone(async ({ metering }) => {
+        await metering.saveIssuedTickets([ticket('old', { expiresAt: 5 }), ticket('new', { expiresAt: 50 })])
+        assert.equal(await metering.pruneIssuedTickets(10), 1)
+        const seen = await metering.applyUsageBatch({ batchId: 'probe', nodeId: NODE, receivedAt: 0, lines: [{ ticketId: 'old', zone: 'site', bytes: 1n }, { ticketId: 'new', zone: 'site', bytes: 1n }], plan: (context) => {
+          assert.deepEqual([...context.tickets.keys()], ['new'])
+          return EMPTY_PLAN
+        } })
+        assert.equal(seen.status, 'applied')
+      }))
+
+    it('updates zone settings: lists replace the old ones, the price changes, a taken domain changes nothing', () =>
+      withZone(async ({ metering, store }, zone) => {
+        assert.deepEqual(await metering.getZoneSettings(zone.id), { allowedReferrers: [], blockedCountries: [], customDomains: [] })
+        const updated = await metering.updateZoneSettings(zone.accountId, 'site', { pricePerGiB: 7n, allowedReferrers: ['example.com'], customDomains: ['cdn.example.com'] })
+        assert.equal(updated.status, 'updated')
+        assert.deepEqual(await metering.getZoneSettings(zone.id), { allowedReferrers: ['example.com'], blockedCountries: [], customDomains: ['cdn.example.com'] })
+        assert.equal((await store.getZoneByName('site'))?.pricePerGiB, 7n)
+        const other = await store.createZone({ accountId: zone.accountId, name: 'other', origin: 'https://o.example', pricePerGiB: 1n })
+        assert.equal(other.status, 'created')
+        assert.deepEqual(await metering.updateZoneSettings(zone.accountId, 'other', { customDomains: ['cdn.example.com'], blockedCountries: ['DE'] }), { status: 'domain-taken', hostname: 'cdn.example.com' })
+        const listed = await metering.listZonesWithSettings()
+        assert.deepEqual(listed.map((entry) => [entry.zone.name, entry.settings.blockedCountries, entry.settings.customDomains]), [['other', [], []], ['site', [], ['cdn.example.com']]])
+      }))
+
+    it('answers zone-not-found for a zone of another account', () =>
+      withZone(async ({ metering, store }) => {
+        const stranger = await store.createAccount({ name: 'Stranger', role: 'buyer' })
+        assert.deepEqual(await metering.updateZoneSettings(stranger.id, 'site', { pricePerGiB: 1n }), { status: 'zone-not-found' })
+      }))
+  })
+}

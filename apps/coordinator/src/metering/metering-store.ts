@@ -1,0 +1,116 @@
+import type { AccountId, UsageLine, ZoneId } from '@meson/protocol'
+import type { HourlyUsage } from './build-usage-charges.ts'
+import type { IssuedTicket, IssuedTicketState } from './issued-ticket.ts'
+import type { UsageRejection, UsageRejectionReason } from './usage-rejection.ts'
+import type { ZoneBilling } from './zone-billing.ts'
+import type { LedgerTransactionInput, Zone } from '../store/store.ts'
+
+/**
+ * The metering port: issued tickets, usage batches, usage aggregates, rejection counters
+ * and zone settings. One kysely implementation over SQLite and PostgreSQL shares the
+ * main store's database (the ledger), so a batch and its charges commit together; the
+ * compliance suite `metering-store.contract.ts` runs against both.
+ */
+
+/** What a usage batch changes, decided by pure code from what the store loaded. */
+export interface UsageBatchPlan {
+  /** New accepted-bytes totals of tickets (each ≤ the ticket's budget). */
+  readonly ticketUpdates: readonly { readonly nonce: string; readonly acceptedBytes: bigint }[]
+  readonly transactions: readonly LedgerTransactionInput[]
+  readonly hourly: readonly HourlyUsage[]
+  readonly rejections: readonly UsageRejection[]
+  readonly acceptedLines: number
+  readonly acceptedBytes: bigint
+}
+
+/** What the store loaded for a batch, inside its transaction. */
+export interface UsageBatchContext {
+  /** Issued tickets named by the batch's lines, by nonce (missing ones are absent). */
+  readonly tickets: ReadonlyMap<string, IssuedTicketState>
+  /** The zones of those tickets that exist, by name. */
+  readonly zones: ReadonlyMap<string, ZoneBilling>
+}
+
+export interface ApplyUsageBatchInput<P extends UsageBatchPlan> {
+  readonly batchId: string
+  readonly nodeId: string
+  readonly receivedAt: number
+  readonly lines: readonly UsageLine[]
+  /** Called once inside the transaction; must be pure (it may run again on a retry). */
+  readonly plan: (context: UsageBatchContext) => P
+}
+
+export type ApplyUsageBatchResult<P> =
+  | { readonly status: 'applied'; readonly plan: P }
+  /** The batch id was applied before; nothing changed. */
+  | { readonly status: 'duplicate' }
+
+/** Usage of a zone in one UTC hour by one node. */
+export interface UsageRow {
+  readonly zoneId: ZoneId
+  readonly zoneName: string
+  readonly hourStart: number
+  readonly nodeId: string
+  readonly bytes: bigint
+  readonly cost: bigint
+}
+
+export interface UsageQuery {
+  /** Only zones of this buyer. */
+  readonly accountId?: AccountId
+  /** Only nodes of this operator. */
+  readonly operatorId?: AccountId
+  readonly zoneName?: string
+  /** Inclusive lower bound of the hour start, ms. */
+  readonly fromMs: number
+  /** Exclusive upper bound of the hour start, ms. */
+  readonly toMs: number
+}
+
+export interface RejectionCount {
+  readonly nodeId: string
+  readonly reason: UsageRejectionReason
+  readonly lines: number
+}
+
+export interface ZoneSettings {
+  readonly allowedReferrers: readonly string[]
+  readonly blockedCountries: readonly string[]
+  readonly customDomains: readonly string[]
+}
+
+export interface ZoneSettingsPatch {
+  readonly pricePerGiB?: bigint
+  readonly allowedReferrers?: readonly string[]
+  readonly blockedCountries?: readonly string[]
+  readonly customDomains?: readonly string[]
+}
+
+export type UpdateZoneSettingsResult =
+  | { readonly status: 'updated'; readonly zone: Zone; readonly settings: ZoneSettings }
+  | { readonly status: 'zone-not-found' }
+  /** A custom domain already belongs to another zone; nothing changed. */
+  | { readonly status: 'domain-taken'; readonly hostname: string }
+
+export interface MeteringStore {
+  /** Inserts issued tickets; a nonce stored before is left alone. */
+  saveIssuedTickets(tickets: readonly IssuedTicket[]): Promise<void>
+  /** Deletes tickets that expired before `expiredBefore` (ms); returns how many. */
+  pruneIssuedTickets(expiredBefore: number): Promise<number>
+  /**
+   * Applies a usage batch in one database transaction: claims the batch id, loads the
+   * tickets and zones, runs `plan`, and writes ticket totals, ledger transactions,
+   * hourly usage and rejection counters. A failure anywhere rolls all of it back.
+   */
+  applyUsageBatch<P extends UsageBatchPlan>(input: ApplyUsageBatchInput<P>): Promise<ApplyUsageBatchResult<P>>
+  /** Hourly usage rows matching the query, ordered by hour, zone, node. */
+  listUsage(query: UsageQuery): Promise<readonly UsageRow[]>
+  /** Rejected-line counters, of the given nodes or of all. */
+  listRejectionCounts(nodeIds?: readonly string[]): Promise<readonly RejectionCount[]>
+  /** Settings of a zone (empty lists when none were set). */
+  getZoneSettings(zoneId: ZoneId): Promise<ZoneSettings>
+  /** Changes the given settings of a zone the account owns; lists replace the old ones. */
+  updateZoneSettings(accountId: AccountId, zoneName: string, patch: ZoneSettingsPatch): Promise<UpdateZoneSettingsResult>
+  /** Every zone with its settings (for the in-memory zone directory). */
+  listZonesWithSettings(): Promise<readonly { readonly zone: Zone; readonly settings: ZoneSettings }[]>
+}

@@ -1,0 +1,19 @@
+import type { FleetStore } from '../fleet/fleet-store.ts'
+import type { MeteringStore } from '../metering/metering-store.ts'
+import type { Store } from './store.ts'
+
+/**
+ * Every storage port of the coordinator, on one database, opened together (so usage
+ * charges and their ledger rows commit in one transaction). The composition root gets
+ * this set whole: there is no coordinator without a fleet or metering.
+ */
+export interface CoordinatorStores {
+  /** Accounts, API tokens, zones and the ledger. */
+  readonly store: Store
+  /** Nodes, signed commands and purges. */
+  readonly fleet: FleetStore
+  /** Issued tickets, usage batches and aggregates, zone settings. */
+  readonly metering: MeteringStore
+  /** Closes the database under all three. */
+  close(): Promise<void>
+}

@@ -1,0 +1,371 @@
+import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import type { StoredResponse } from '../policy/stored-response.ts'
+import { BodyReadStream } from './body-read-stream.ts'
+import type { CacheLayout } from './cache-layout.ts'
+import { allShardNames, newObjectId, resolveCacheLayout } from './cache-layout.ts'
+import { CacheStoreError } from './cache-store-error.ts'
+import type {
+  ByteRange,
+  CacheEntry,
+  CacheStore,
+  CacheStoreStats,
+  CacheWriter,
+  PurgeSelector,
+} from './cache-store.ts'
+import { fsyncDirectory, writeFileDurably } from './durable-file.ts'
+import { KeyedLock } from './keyed-lock.ts'
+import type { IndexedObject } from './lru-index.ts'
+import { LruIndex } from './lru-index.ts'
+import { MemoryTier } from './memory-tier.ts'
+import type { ObjectMetadata } from './object-metadata.ts'
+import { encodeObjectMetadata } from './object-metadata.ts'
+import type { ObjectWriterHost, StagedObject } from './object-writer.ts'
+import { ObjectWriter } from './object-writer.ts'
+import { scanCacheDir } from './scan-cache-dir.ts'
+import type { OpenDiskCacheStoreParameters, StoreLimits } from './store-limits.ts'
+import { parseStoreLimits } from './store-limits.ts'
+import type { StoreLogger } from './store-logger.ts'
+import { silentLogger } from './store-logger.ts'
+
+export type { OpenDiskCacheStoreParameters } from './store-limits.ts'
+
+/**
+ * Opens (or creates) the disk cache under `<dataDir>/cache/`: empties `tmp/`, discards
+ * torn or corrupt objects, verifies every body's SHA-256 and rebuilds the in-memory
+ * index. See README.md for the format and the crash-safety argument.
+ */
+export async function openDiskCacheStore(parameters: OpenDiskCacheStoreParameters): Promise<CacheStore> {
+  const limits = parseStoreLimits(parameters)
+  const logger = parameters.logger ?? silentLogger
+  const layout = resolveCacheLayout(parameters.dataDir)
+  await mkdir(layout.rootDir, { recursive: true })
+  const scan = await scanCacheDir(layout, logger)
+  await Promise.all(allShardNames().map((name) => mkdir(join(layout.rootDir, name), { recursive: true })))
+  await fsyncDirectory(layout.rootDir)
+  const store = new DiskCacheStore({
+    layout,
+    limits,
+    logger,
+    clock: parameters.clock ?? Date.now,
+    discardedOnStart: scan.discarded,
+  })
+  await store.load(scan.objects)
+  return store
+}
+
+interface DiskCacheStoreInit {
+  readonly layout: CacheLayout
+  readonly limits: StoreLimits
+  readonly logger: StoreLogger
+  readonly clock: () => number
+  readonly discardedOnStart: number
+}
+
+class DiskCacheStore implements CacheStore {
+  readonly #layout: CacheLayout
+  readonly #limits: StoreLimits
+  readonly #logger: StoreLogger
+  readonly #clock: () => number
+  readonly #discardedOnStart: number
+  readonly #index = new LruIndex()
+  readonly #memory: MemoryTier
+  readonly #locks = new KeyedLock()
+  readonly #writers = new Set<ObjectWriter>()
+  readonly #background = new Set<Promise<void>>()
+  /** Body files being opened, per object id: removal waits for them (see #deleteFiles). */
+  readonly #opening = new Map<string, Set<Promise<unknown>>>()
+  readonly #writerHost: ObjectWriterHost
+  #evictions = 0
+  #closing: Promise<void> | undefined
+
+  constructor(init: DiskCacheStoreInit) {
+    this.#layout = init.layout
+    this.#limits = init.limits
+    this.#logger = init.logger
+    this.#clock = init.clock
+    this.#discardedOnStart = init.discardedOnStart
+    this.#memory = new MemoryTier({ maxBytes: init.limits.memoryMaxBytes, maxObjectBytes: init.limits.memoryMaxObjectBytes })
+    this.#writerHost = {
+      maxObjectBytes: Math.min(init.limits.maxObjectBytes, init.limits.maxBytes),
+      memoryMaxObjectBytes: Math.min(init.limits.memoryMaxObjectBytes, init.limits.memoryMaxBytes),
+      logger: init.logger,
+      publish: (staged) => this.#publish(staged),
+      release: (writer) => this.#writers.delete(writer),
+    }
+  }
+
+  /** Indexes the objects found on disk, oldest first, so the LRU order starts as commit order. */
+  async load(objects: readonly ObjectMetadata[]): Promise<void> {
+    const ordered = [...objects].sort((a, b) => a.storedAtMs - b.storedAtMs || a.id.localeCompare(b.id))
+    for (const metadata of ordered) {
+      const replaced = this.#index.add(toIndexedObject(metadata))
+      // Two objects for one key: a crash hit between a replacing commit and the removal
+      // of the object it replaced. The later commit wins, as it did before the crash.
+      if (replaced !== undefined) await this.#deleteFiles(replaced.entry.id)
+    }
+    this.#evictOverQuota()
+  }
+
+  lookup(primaryKey: string): readonly CacheEntry[] {
+    const variants = this.#index.variants(primaryKey)
+    for (const variant of variants) this.#index.touch(variant.entry.id)
+    return variants.map((variant) => variant.entry)
+  }
+
+  readFromMemory(entry: CacheEntry): Uint8Array | undefined {
+    return this.#memory.get(entry.id)
+  }
+
+  createReadStream(entry: CacheEntry, range?: ByteRange): Readable {
+    const { id } = entry
+    const sizeBytes = entry.response.sizeBytes
+    const start = range?.start ?? 0
+    const end = range?.end ?? sizeBytes - 1
+    if (range !== undefined && !isRangeWithin(range, sizeBytes)) {
+      throw new CacheStoreError('CACHE_RANGE_INVALID', 'The byte range lies outside the cached body.', {
+        details: `range ${range.start}-${range.end} of ${sizeBytes} bytes`,
+      })
+    }
+    const body = this.#memory.get(id)
+    if (body !== undefined) return Readable.from(end < start ? [] : [body.subarray(start, end + 1)], { objectMode: false })
+    const opening = open(this.#layout.bodyPath(id), 'r')
+    this.#pin(id, opening)
+    const isWholeSmallBody = start === 0 && end === sizeBytes - 1 && this.#memory.accepts(sizeBytes)
+    return new BodyReadStream({
+      opening,
+      start,
+      end,
+      onComplete: isWholeSmallBody
+        ? (whole) => {
+            // Only a body that is still indexed, and read in full, may enter the memory tier.
+            if (this.#index.get(id) !== undefined && whole.length === sizeBytes) this.#memory.set(id, whole)
+          }
+        : undefined,
+    })
+  }
+
+  beginWrite(response: Omit<StoredResponse, 'sizeBytes' | 'sha256'>, surrogateKeys: readonly string[]): CacheWriter {
+    const id = newObjectId()
+    const writer = new ObjectWriter(this.#writerHost, {
+      id,
+      tmpBodyPath: this.#layout.tmpBodyPath(id),
+      response,
+      surrogateKeys: [...surrogateKeys],
+    })
+    if (this.#closing !== undefined) void writer.abort()
+    else this.#writers.add(writer)
+    return writer
+  }
+
+  async updateResponse(entry: CacheEntry, response: StoredResponse): Promise<CacheEntry | undefined> {
+    return this.#locks.run(idLockKey(entry.id), async () => {
+      const current = this.#index.get(entry.id)
+      if (current === undefined) return undefined
+      const stored = current.entry.response
+      // The body is unchanged by a 304 (RFC 9111 §4.3.4), so are its size, hash and keys.
+      const updated: StoredResponse = {
+        ...response,
+        primaryKey: stored.primaryKey,
+        secondaryKey: stored.secondaryKey,
+        sizeBytes: stored.sizeBytes,
+        sha256: stored.sha256,
+      }
+      const metadata: ObjectMetadata = {
+        id: entry.id,
+        storedAtMs: current.storedAtMs,
+        surrogateKeys: current.entry.surrogateKeys,
+        response: updated,
+      }
+      const tmpMetaPath = this.#layout.tmpMetaPath(entry.id, 'update')
+      try {
+        await rm(tmpMetaPath, { force: true })
+        await writeFileDurably(tmpMetaPath, encodeObjectMetadata(metadata))
+        // rename(2) replaces the old metadata atomically; the body file is not touched.
+        await rename(tmpMetaPath, this.#layout.metaPath(entry.id))
+        await fsyncDirectory(this.#layout.shardDir(entry.id))
+      } catch (error) {
+        this.#logger.warn({ err: error, objectId: entry.id }, 'cache metadata update failed')
+        await rm(tmpMetaPath, { force: true })
+        return undefined
+      }
+      // An eviction may have dropped it meanwhile; its files go once this lock is released.
+      if (this.#index.get(entry.id) !== current) return undefined
+      const next = toIndexedObject(metadata)
+      this.#index.update(next)
+      return next.entry
+    })
+  }
+
+  async remove(entry: CacheEntry): Promise<void> {
+    await this.#removeDurably([entry.id])
+  }
+
+  async removeByPrimaryKey(primaryKey: string): Promise<number> {
+    return this.#removeDurably(this.#index.variants(primaryKey).map((variant) => variant.entry.id))
+  }
+
+  async purge(selector: PurgeSelector): Promise<number> {
+    const urls = new Set(selector.urls ?? [])
+    const prefixes = selector.prefixes ?? []
+    const surrogateKeys = new Set(selector.surrogateKeys ?? [])
+    const scopePrefix = selector.scopePrefix ?? ''
+    const ids: string[] = []
+    // A full scan: purges are rare and the index is in memory, so no extra indexes to keep.
+    for (const { entry } of this.#index.values()) {
+      const { primaryKey } = entry.response
+      if (!primaryKey.startsWith(scopePrefix)) continue
+      if (
+        urls.has(primaryKey) ||
+        prefixes.some((prefix) => primaryKey.startsWith(prefix)) ||
+        entry.surrogateKeys.some((key) => surrogateKeys.has(key))
+      ) {
+        ids.push(entry.id)
+      }
+    }
+    return this.#removeDurably(ids)
+  }
+
+  stats(): CacheStoreStats {
+    return {
+      objects: this.#index.size,
+      storedBytes: this.#index.totalBytes,
+      memoryObjects: this.#memory.count,
+      memoryBytes: this.#memory.bytes,
+      evictions: this.#evictions,
+      discardedOnStart: this.#discardedOnStart,
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close()
+    return this.#closing
+  }
+
+  async #close(): Promise<void> {
+    // Writers still taking chunks are aborted; commits already under way are finished.
+    await Promise.all([...this.#writers].map((writer) => (writer.isOpen ? writer.abort() : writer.commit())))
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background])
+  }
+
+  async #publish(staged: StagedObject): Promise<CacheEntry | undefined> {
+    const { primaryKey, secondaryKey } = staged.response
+    // One commit per cache key at a time, so the index order and storedAtMs order agree.
+    return this.#locks.run(JSON.stringify(['key', primaryKey, secondaryKey]), async () => {
+      const previous = this.#index.variants(primaryKey).find((variant) => variant.entry.response.secondaryKey === secondaryKey)
+      const metadata: ObjectMetadata = {
+        id: staged.id,
+        // Strictly after the object it replaces, so a restart picks the same winner.
+        storedAtMs: Math.max(this.#clock(), (previous?.storedAtMs ?? Number.NEGATIVE_INFINITY) + 1),
+        surrogateKeys: staged.surrogateKeys,
+        response: staged.response,
+      }
+      const tmpMetaPath = this.#layout.tmpMetaPath(staged.id, 'commit')
+      try {
+        await writeFileDurably(tmpMetaPath, encodeObjectMetadata(metadata))
+        // Body first, metadata last: the metadata file appearing is the commit point.
+        await rename(staged.tmpBodyPath, this.#layout.bodyPath(staged.id))
+        await rename(tmpMetaPath, this.#layout.metaPath(staged.id))
+        await fsyncDirectory(this.#layout.shardDir(staged.id))
+      } catch (error) {
+        this.#logger.warn({ err: error, objectId: staged.id }, 'cache commit failed; object given up')
+        await Promise.all(
+          [tmpMetaPath, staged.tmpBodyPath, this.#layout.metaPath(staged.id), this.#layout.bodyPath(staged.id)].map(
+            (path) => rm(path, { force: true }),
+          ),
+        )
+        return undefined
+      }
+      const indexed = toIndexedObject(metadata)
+      const replaced = this.#index.add(indexed)
+      if (replaced !== undefined) {
+        this.#memory.delete(replaced.entry.id)
+        this.#track(this.#deleteFiles(replaced.entry.id))
+      }
+      if (staged.memoryBody !== undefined) this.#memory.set(staged.id, staged.memoryBody)
+      this.#evictOverQuota()
+      return indexed.entry
+    })
+  }
+
+  /** Evicts least recently used objects until the disk tier is within its quota. */
+  #evictOverQuota(): void {
+    while (this.#index.totalBytes > this.#limits.maxBytes) {
+      const oldest = this.#index.leastRecentlyUsed()
+      if (oldest === undefined) return
+      this.#index.delete(oldest.entry.id)
+      this.#memory.delete(oldest.entry.id)
+      this.#evictions += 1
+      this.#track(this.#deleteFiles(oldest.entry.id))
+    }
+  }
+
+  /** Drops objects from the index now and from disk durably; returns how many were indexed. */
+  async #removeDurably(ids: readonly string[]): Promise<number> {
+    let removed = 0
+    for (const id of ids) {
+      if (this.#index.delete(id) !== undefined) removed += 1
+      this.#memory.delete(id)
+    }
+    await Promise.all(ids.map((id) => this.#deleteFiles(id)))
+    // Without this a purge could come back after a power cut.
+    const shards = new Set(ids.map((id) => this.#layout.shardDir(id)))
+    await Promise.all([...shards].map((shard) => fsyncDirectory(shard)))
+    return removed
+  }
+
+  /**
+   * Unlinks an object's files once every open of its body already started has finished:
+   * a reader that got a descriptor keeps reading the unlinked inode (unlink(2)).
+   */
+  #deleteFiles(id: string): Promise<void> {
+    return this.#locks.run(idLockKey(id), async () => {
+      await Promise.allSettled([...(this.#opening.get(id) ?? [])])
+      // Metadata first: a crash in between leaves a body without metadata, which the next
+      // open deletes, never metadata pointing at a missing body that could be served.
+      await rm(this.#layout.metaPath(id), { force: true })
+      await rm(this.#layout.bodyPath(id), { force: true })
+    })
+  }
+
+  #pin(id: string, opening: Promise<unknown>): void {
+    const pins = this.#opening.get(id) ?? new Set<Promise<unknown>>()
+    pins.add(opening)
+    this.#opening.set(id, pins)
+    const unpin = (): void => {
+      pins.delete(opening)
+      if (pins.size === 0 && this.#opening.get(id) === pins) this.#opening.delete(id)
+    }
+    opening.then(unpin, unpin)
+  }
+
+  #track(task: Promise<void>): void {
+    const tracked = task
+      .catch((error: unknown) => this.#logger.warn({ err: error }, 'cache background removal failed'))
+      .finally(() => this.#background.delete(tracked))
+    this.#background.add(tracked)
+  }
+}
+
+function idLockKey(id: string): string {
+  return `id:${id}`
+}
+
+function toIndexedObject(metadata: ObjectMetadata): IndexedObject {
+  return {
+    entry: { id: metadata.id, response: metadata.response, surrogateKeys: metadata.surrogateKeys },
+    sizeBytes: metadata.response.sizeBytes,
+    storedAtMs: metadata.storedAtMs,
+  }
+}
+
+function isRangeWithin(range: ByteRange, sizeBytes: number): boolean {
+  return (
+    Number.isSafeInteger(range.start) &&
+    Number.isSafeInteger(range.end) &&
+    range.start >= 0 &&
+    range.start <= range.end &&
+    range.end < sizeBytes
+  )
+}

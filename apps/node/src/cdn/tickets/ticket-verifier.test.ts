@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { generateKeyPair, nodeIdFromPublicKey } from '@meson/protocol'
+import { CoordinatorKeyHolder } from './coordinator-key-holder.ts'
+import { FIXTURE_ISSUED_AT_MS, FIXTURE_TICKET_LIFETIME_MS, fixtureCoordinator, fixtureNodeId, fixtureToken } from '../../testing/ticket-fixtures.ts'
+import { TicketVerifier } from './ticket-verifier.ts'
+import type { TicketCheckRequest } from './ticket-verifier.ts'
+
+const request: TicketCheckRequest = { nowMs: FIXTURE_ISSUED_AT_MS + 1000, zone: 'my-site', path: '/img/logo.png', clientIp: '203.0.113.9' }
+const expiresAtMs = FIXTURE_ISSUED_AT_MS + FIXTURE_TICKET_LIFETIME_MS
+
+function newVerifier(options: { cacheSize?: number } = {}): { verifier: TicketVerifier; keyHolder: CoordinatorKeyHolder } {
+  const keyHolder = new CoordinatorKeyHolder(fixtureCoordinator.publicKey)
+  return { verifier: new TicketVerifier({ keyHolder, nodeId: fixtureNodeId, ...options }), keyHolder }
+}
+
+describe('TicketVerifier', () => {
+  it('accepts a valid ticket, then serves the next check from its cache', () => {
+    const { verifier } = newVerifier()
+    const token = fixtureToken()
+    const first = verifier.verify(token, request)
+    assert.equal(first.ok && first.cached, false)
+    assert.ok(first.ok)
+    assert.equal(first.ticket.nonce, 'tn_abcdefghijklmnopqrst')
+    const second = verifier.verify(token, request)
+    assert.ok(second.ok)
+    assert.equal(second.cached, true)
+  })
+
+  it('refuses a ticket signed by another key (forged), and does not cache it', () => {
+    const { verifier } = newVerifier()
+    const forged = fixtureToken({}, generateKeyPair().privateKey)
+    assert.deepEqual(verifier.verify(forged, request), { ok: false, reason: 'bad-signature' })
+    assert.equal(verifier.cacheSize, 0)
+  })
+
+  it('refuses a token whose payload was altered after signing', () => {
+    const { verifier } = newVerifier()
+    const [, signature = ''] = fixtureToken().split('.')
+    const [payload = ''] = fixtureToken({ path: '/img/secret.png' }).split('.')
+    assert.deepEqual(verifier.verify(`${payload}.${signature}`, { ...request, path: '/img/secret.png' }), { ok: false, reason: 'bad-signature' })
+  })
+
+  it('refuses garbage as malformed', () => {
+    const { verifier } = newVerifier()
+    assert.deepEqual(verifier.verify('not-a-ticket', request), { ok: false, reason: 'malformed' })
+  })
+
+  it('refuses an expired ticket', () => {
+    const { verifier } = newVerifier()
+    assert.deepEqual(verifier.verify(fixtureToken(), { ...request, nowMs: expiresAtMs }), { ok: false, reason: 'expired' })
+  })
+
+  it('refuses a ticket replayed after its expiry even though it is cached', () => {
+    const { verifier } = newVerifier()
+    const token = fixtureToken()
+    assert.equal(verifier.verify(token, request).ok, true)
+    assert.equal(verifier.verify(token, { ...request, nowMs: expiresAtMs - 1 }).ok, true)
+    assert.deepEqual(verifier.verify(token, { ...request, nowMs: expiresAtMs }), { ok: false, reason: 'expired' })
+    // And the expired entry is dropped, not kept around.
+    assert.equal(verifier.cacheSize, 0)
+  })
+
+  it('re-checks node, zone, path and client on a cache hit', () => {
+    const { verifier } = newVerifier()
+    const token = fixtureToken()
+    assert.equal(verifier.verify(token, request).ok, true)
+    assert.deepEqual(verifier.verify(token, { ...request, zone: 'other-site' }), { ok: false, reason: 'wrong-zone' })
+    assert.deepEqual(verifier.verify(token, { ...request, path: '/img/other.png' }), { ok: false, reason: 'wrong-path' })
+    assert.deepEqual(verifier.verify(token, { ...request, path: '/img/%2e%2e/logo.png' }), { ok: false, reason: 'wrong-path' })
+    assert.deepEqual(verifier.verify(token, { ...request, clientIp: '198.51.100.1' }), { ok: false, reason: 'wrong-client' })
+    assert.deepEqual(verifier.verify(token, { ...request, nowMs: FIXTURE_ISSUED_AT_MS - 31_000 }), { ok: false, reason: 'not-yet-valid' })
+    // The entry survives refusals that are about the request, not the ticket.
+    assert.equal(verifier.verify(token, request).ok, true)
+  })
+
+  it('refuses a ticket issued to another node', () => {
+    const { verifier } = newVerifier()
+    const otherNode = nodeIdFromPublicKey(generateKeyPair().publicKey)
+    assert.deepEqual(verifier.verify(fixtureToken({ nodeId: otherNode }), request), { ok: false, reason: 'wrong-node' })
+  })
+
+  it('refuses another path, and accepts a path under a prefix ticket', () => {
+    const { verifier } = newVerifier()
+    assert.deepEqual(verifier.verify(fixtureToken(), { ...request, path: '/img/logo.png.bak' }), { ok: false, reason: 'wrong-path' })
+    const prefixToken = fixtureToken({ path: '/img', prefix: true, nonce: 'tn_prefixprefixprefixx' })
+    assert.equal(verifier.verify(prefixToken, { ...request, path: '/img/a/b.png' }).ok, true)
+    assert.deepEqual(verifier.verify(prefixToken, { ...request, path: '/imgs/b.png' }), { ok: false, reason: 'wrong-path' })
+  })
+
+  it('refuses everything until a coordinator key is known', () => {
+    const verifier = new TicketVerifier({ keyHolder: new CoordinatorKeyHolder(), nodeId: fixtureNodeId })
+    assert.deepEqual(verifier.verify(fixtureToken(), request), { ok: false, reason: 'no-coordinator-key' })
+  })
+
+  it('after a key rotation, accepts the new key and stops trusting tickets cached under the old one', () => {
+    const { verifier, keyHolder } = newVerifier()
+    const rotated = generateKeyPair()
+    const oldToken = fixtureToken()
+    assert.equal(verifier.verify(oldToken, request).ok, true)
+    const replaced = keyHolder.replace(rotated.publicKey)
+    assert.deepEqual(replaced, { ok: true, value: { changed: true } })
+    assert.deepEqual(verifier.verify(oldToken, request), { ok: false, reason: 'bad-signature' })
+    const newToken = fixtureToken({ nonce: 'tn_rotatedrotatedrotat' }, rotated.privateKey)
+    assert.equal(verifier.verify(newToken, request).ok, true)
+  })
+
+  it('keeps the last key when handed an invalid one', () => {
+    const { verifier, keyHolder } = newVerifier()
+    assert.equal(keyHolder.replace(new Uint8Array(31)).ok, false)
+    assert.equal(keyHolder.replace(fixtureCoordinator.publicKey).ok, true)
+    assert.deepEqual(keyHolder.replace(fixtureCoordinator.publicKey), { ok: true, value: { changed: false } })
+    assert.equal(verifier.verify(fixtureToken(), request).ok, true)
+  })
+
+  it('keeps at most cacheSize tokens, evicting the least recently used', () => {
+    const { verifier } = newVerifier({ cacheSize: 2 })
+    const tokens = ['tn_aaaaaaaaaaaaaaaaaaaa', 'tn_bbbbbbbbbbbbbbbbbbbb', 'tn_cccccccccccccccccccc'].map((nonce) => fixtureToken({ nonce }))
+    const [a = '', b = '', c = ''] = tokens
+    verifier.verify(a, request)
+    verifier.verify(b, request)
+    verifier.verify(a, request)
+    verifier.verify(c, request)
+    assert.equal(verifier.cacheSize, 2)
+    const aAgain = verifier.verify(a, request)
+    assert.ok(aAgain.ok)
+    assert.equal(aAgain.cached, true)
+    const bAgain = verifier.verify(b, request)
+    assert.ok(bAgain.ok)
+    assert.equal(bAgain.cached, false)
+  })
+})

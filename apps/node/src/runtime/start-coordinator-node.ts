@@ -1,0 +1,184 @@
+import type { NodeId, Ticket } from '@meson/protocol'
+import { systemClock } from '../adapters/http/cache-context.ts'
+import type { CoordinatorNodeConfig } from '../config/config.ts'
+import { CoordinatorLink } from '../link/coordinator-link.ts'
+import type { CoordinatorKeyMismatchError } from '../link/coordinator-key-mismatch-error.ts'
+import type { CoordinatorRefusedError } from '../link/coordinator-refused-error.ts'
+import { loadOrCreateNodeIdentity } from '../identity/node-identity.ts'
+import { startCacheEngine } from './start-cache-engine.ts'
+import type { NodeLogger, StartNodeDependencies } from './start-cache-engine.ts'
+import type { CacheStore } from '../cdn/store/cache-store.ts'
+import { CoordinatorKeyHolder } from '../cdn/tickets/coordinator-key-holder.ts'
+import { TicketBudgetMeter } from '../cdn/tickets/ticket-budget-meter.ts'
+import { TicketVerifier } from '../cdn/tickets/ticket-verifier.ts'
+import { UsageJournal } from '../link/usage-journal.ts'
+import { UsageOutbox } from '../link/usage-outbox.ts'
+import { httpUsageTransport } from '../link/usage-transport.ts'
+import { ZoneContexts } from '../adapters/http/zone-contexts.ts'
+import type { ZoneBounceReason, ZoneServing } from '../adapters/http/zone-request-handler.ts'
+import { createCoordinatorModeRoute } from './coordinator-mode-route.ts'
+import { createNodeCommandHandler } from './node-command-handler.ts'
+import { NODE_SOFTWARE_VERSION } from './node-software-version.ts'
+import { collectNodeStats, createLoadGauge } from './node-stats.ts'
+
+/** How the first registration ended: registered, or refused (or stopped) with a reason. */
+export type RegistrationOutcome = { readonly ok: true } | { readonly ok: false; readonly error: CoordinatorRefusedError | CoordinatorKeyMismatchError | Error }
+
+export interface StartCoordinatorNodeDependencies extends StartNodeDependencies {
+  /** Observer of requests sent back to the redirector (tests, metrics). */
+  readonly onBounce?: (reason: ZoneBounceReason) => void
+}
+
+/** A running node in coordinator mode. */
+export interface RunningCoordinatorNode {
+  readonly url: string
+  readonly adminUrl: string
+  /** The URL registered with the coordinator (`--public-url`, else `url`). */
+  readonly publicUrl: string
+  readonly nodeId: NodeId
+  readonly store: CacheStore
+  readonly link: CoordinatorLink
+  readonly outbox: UsageOutbox
+  /** Settles when first registered, or refused; never rejects. It keeps retrying while the coordinator is away. */
+  readonly registered: Promise<RegistrationOutcome>
+  /**
+   * Graceful stop (SIGTERM, DESIGN.md §4.6): stop taking work, tell the coordinator
+   * (draining heartbeat), let in-flight transfers finish (bounded by
+   * `shutdownGraceMs`), seal and send the usage they made, close the store.
+   */
+  stop(): Promise<{ readonly pendingUsageBatches: number }>
+}
+
+const quietLogger: NodeLogger = { info: () => undefined, warn: () => undefined, error: () => undefined }
+
+/**
+ * Composition root of coordinator mode (DESIGN.md §3–5, §8): identity → usage outbox →
+ * the cache engine with the zone routes → the coordinator link (registration, heartbeats,
+ * commands). The node listens before it registers, because the coordinator calls it
+ * back at its public URL while registering it.
+ */
+export async function startCoordinatorNode(config: CoordinatorNodeConfig, dependencies: StartCoordinatorNodeDependencies = {}): Promise<RunningCoordinatorNode> {
+  const clock = dependencies.clock ?? systemClock
+  const logger = dependencies.logger ?? quietLogger
+  const identity = await loadOrCreateNodeIdentity(config.dataDir)
+  if (identity.created) logger.info({ nodeId: identity.nodeId }, 'created the node key')
+  const keyHolder = new CoordinatorKeyHolder(config.pinnedCoordinatorKey)
+  const verifier = new TicketVerifier({ keyHolder, nodeId: identity.nodeId })
+  const budgets = new TicketBudgetMeter()
+  const outbox = new UsageOutbox(
+    { nodeId: identity.nodeId, privateKey: identity.privateKey, publicKey: identity.publicKey, flushIntervalMs: config.usageFlushIntervalMs },
+    { journal: new UsageJournal(config.dataDir, logger), transport: httpUsageTransport({ coordinatorUrl: config.coordinatorUrl }), clock, logger },
+  )
+  await outbox.start()
+
+  let isDraining = false
+  let servedBytes = 0n
+  let inflight = 0
+  // Filled once the engine listens (its context is the zones' base); until then, 503.
+  const servingSlot: { current: ZoneServing | undefined } = { current: undefined }
+  const route = createCoordinatorModeRoute({ identity, serving: () => servingSlot.current })
+  let engine
+  try {
+    engine = await startCacheEngine({ config, originUrl: undefined, route, dependencies })
+  } catch (error) {
+    await outbox.stop()
+    throw error
+  }
+  const { store, metrics } = engine
+  engine.server.on('request', (_req, res) => {
+    inflight += 1
+    res.once('close', () => {
+      inflight -= 1
+    })
+  })
+  const load = createLoadGauge()
+  const contexts = new ZoneContexts(engine.context, {
+    connectTimeoutMs: config.originConnectTimeoutMs,
+    responseTimeoutMs: config.originTimeoutMs,
+    idleTimeoutMs: config.originIdleTimeoutMs,
+    maxSockets: config.originMaxSockets,
+  })
+  servingSlot.current = {
+    contexts,
+    verifier,
+    budgets,
+    clock,
+    coordinatorUrl: config.coordinatorUrl,
+    isDraining: () => isDraining,
+    onServed: (ticket: Ticket, bytes: bigint) => {
+      servedBytes += bytes
+      budgets.recordServed(ticket, bytes)
+      budgets.forgetExpired(clock.nowMs())
+      outbox.record(ticket, bytes)
+    },
+    onError: engine.context.onBackgroundError,
+    ...(dependencies.onBounce === undefined ? {} : { onBounce: dependencies.onBounce }),
+  }
+
+  const publicUrl = config.publicUrl ?? engine.url
+  const link: CoordinatorLink = new CoordinatorLink(
+    {
+      coordinatorUrl: config.coordinatorUrl,
+      identity,
+      node: { publicUrl, version: NODE_SOFTWARE_VERSION, diskQuotaBytes: config.cacheSizeBytes, declaredUplinkMbps: config.declaredUplinkMbps, capabilities: ['cdn'] },
+      operatorToken: config.operatorToken,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      ...(config.pinnedCoordinatorKey === undefined ? {} : { pinnedCoordinatorKey: config.pinnedCoordinatorKey }),
+    },
+    {
+      keyHolder,
+      statsProvider: () =>
+        collectNodeStats({ dataDir: config.dataDir, store, hits: () => metrics.hits.value, misses: () => metrics.misses.value, servedBytes: () => servedBytes, inflight: () => inflight, load }),
+      commandHandler: createNodeCommandHandler({
+        purge: async (selector) => {
+          const purged = await store.purge(selector)
+          metrics.purgedObjects.inc(purged)
+          return purged
+        },
+        startDraining: (reason) => {
+          isDraining = true
+          logger.info({ reason }, 'draining on the coordinator\'s command')
+          // After this handler resolved, so the draining heartbeat carries the drain's ack.
+          setImmediate(() => void link.drain())
+        },
+        logger,
+      }),
+      clock,
+      logger,
+    },
+  )
+  const registered: Promise<RegistrationOutcome> = link.start().then(
+    () => ({ ok: true }),
+    (error: unknown) => ({ ok: false, error: error instanceof Error ? error : new Error(String(error)) }),
+  )
+  logger.info({ url: engine.url, publicUrl, nodeId: identity.nodeId, coordinator: config.coordinatorUrl.origin }, 'edge node listening (coordinator mode)')
+
+  let stopping: Promise<{ readonly pendingUsageBatches: number }> | undefined
+  const runningEngine = engine
+  return {
+    url: engine.url,
+    adminUrl: engine.adminUrl,
+    publicUrl,
+    nodeId: identity.nodeId,
+    store,
+    link,
+    outbox,
+    registered,
+    stop() {
+      stopping ??= (async () => {
+        isDraining = true
+        const linkDrained = link.drain()
+        await runningEngine.closeServers()
+        await linkDrained
+        // Every response has closed, so every byte served is metered: seal and send it.
+        const usage = await outbox.drain()
+        await link.stop()
+        contexts.close()
+        await runningEngine.closeStorage()
+        logger.info({ pendingUsageBatches: usage.pendingBatches }, 'edge node stopped')
+        return { pendingUsageBatches: usage.pendingBatches }
+      })()
+      return stopping
+    },
+  }
+}

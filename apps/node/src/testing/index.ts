@@ -1,0 +1,15 @@
+/**
+ * Test support of the edge node (fakes, fixtures) for its own tests, the end-to-end tests and benches:
+ * `@meson/node/testing`. Never imported by production code (the linter checks).
+ */
+export { createManualClock, errorCodeOf, eventually, removeDir, send, startScriptedOrigin, startTestNode } from './cache-server-fixtures.ts'
+export type { ClientResponse, ManualClock, OriginHandler, ScriptedOrigin, TestNode } from './cache-server-fixtures.ts'
+export { bodyOf, fixedClock, makeDataDir, readAll, sampleResponse, sha256Hex, storeObject } from './cache-store-fixtures.ts'
+export type { NewResponse } from './cache-store-fixtures.ts'
+export { fetchOnce, startCoordinatorNodeHarness } from './coordinator-node-fixtures.ts'
+export type { CoordinatorNodeHarness } from './coordinator-node-fixtures.ts'
+export { FakeCoordinator, errorReply } from './fake-coordinator.ts'
+export type { FakeHandler, FakeReply, RecordedRequest } from './fake-coordinator.ts'
+export { FakeTimers } from './fake-timers.ts'
+export { fixtureIdentity, fixtureStats, nextEventArguments, nextLinkEvent, recordingLogger } from './link-fixtures.ts'
+export { FIXTURE_ISSUED_AT_MS, FIXTURE_TICKET_LIFETIME_MS, fixtureCoordinator, fixtureNodeId, fixtureTicket, fixtureToken } from './ticket-fixtures.ts'
