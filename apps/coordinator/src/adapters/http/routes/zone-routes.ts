@@ -77,10 +77,16 @@ export const deleteZoneRoute = defineRoute({
   auth: 'buyer',
   params: zoneParams,
   responses: { 204: { description: 'deleted' }, 404: { description: 'ZONE_NOT_FOUND' } },
-  handle: async ({ params, caller }, { store, metering }) => {
-    const deleted = await store.deleteZone(requireAccount(caller).id, params.name)
+  handle: async ({ params, caller }, { store, metering, fleet }) => {
+    const account = requireAccount(caller)
+    const zone = await store.getZoneByName(params.name)
+    if (zone?.accountId !== account.id) throw zoneNotFound(params.name)
+    const deleted = await store.deleteZone(account.id, params.name)
     if (!deleted) throw zoneNotFound(params.name)
     await metering?.zonesChanged()
+    // Fleet-wide: every live node drops the zone's whole cache namespace (its id, never
+    // reused), so no disk keeps a deleted zone's objects until they expire.
+    await fleet?.purge({ zoneName: zone.name, zoneId: zone.id, accountId: account.id, args: { prefixes: ['/'] } })
     return { status: 204 }
   },
 })
