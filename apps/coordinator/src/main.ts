@@ -23,6 +23,12 @@ import type { OriginAgents } from './adapters/http/routes/fetch-from-origin.ts'
 import { FleetViewSource } from './adapters/http/routes/fleet-view-source.ts'
 import { hostName, registerRedirectRoutes } from './adapters/http/routes/redirect-route.ts'
 import { createCountryLookup } from './redirector/country-lookup.ts'
+import { hostname as machineHostname } from 'node:os'
+import { KyselyDomainVerificationStore } from './adapters/db/kysely-domain-verification-store.ts'
+import { createChallengeToken, createFetchDomainChallenge } from './adapters/http/fetch-domain-challenge.ts'
+import { DomainVerifier } from './zones/domain-verifier.ts'
+import { coordinatorEndpointsOf } from './zones/network-endpoints.ts'
+import type { NetworkEndpoints } from './zones/network-endpoints.ts'
 import type { CountryLookup } from './redirector/country-lookup.ts'
 
 export interface StartCoordinatorOptions {
@@ -80,11 +86,25 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
 
   const ownsStore = options.store === undefined
   const store = options.store ?? (await openStore({ url: config.db, logger }))
-  const metering = createMetering(config, store, options, logger)
+  const domainVerifier = await createDomainVerifier(config, store)
+  const metering = createMetering(config, store, options, logger, domainVerifier)
   const fleet = await startFleet(config, store, options, logger)
   const originAgents = createOriginAgents()
-  const redirector = fleet === undefined || metering === undefined ? undefined : { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)) }
+  // The coordinator's own names and endpoints; the bound port is known after listen.
+  let own = coordinatorEndpointsOf({ host: config.host, port: config.port, publicUrl: config.publicUrl, machineName: machineHostname() })
+  const network: NetworkEndpoints = {
+    get coordinatorNames() {
+      return own.coordinatorNames
+    },
+    get coordinatorEndpoints() {
+      return own.coordinatorEndpoints
+    },
+    nodeUrls: () => (fleet === undefined ? [] : [...fleet.registry.list()].map((node) => node.record.publicUrl)),
+  }
+  const redirector = fleet === undefined || metering === undefined ? undefined : { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)), network }
   const { app, metrics } = buildHttpServer({
+    network,
+    ...(domainVerifier === undefined ? {} : { domainVerifier }),
     config,
     store,
     adminSecret: createAdminSecret(adminToken),
@@ -111,6 +131,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const address = app.server.address()
   if (address === null || typeof address === 'string') throw new Error('the HTTP server is not bound to a TCP address')
   const url = formatUrl(address)
+  own = coordinatorEndpointsOf({ host: config.host, port: address.port, publicUrl: config.publicUrl, machineName: machineHostname() })
   logger.info({ url, store: store.dialect }, 'coordinator listening')
 
   let closing: Promise<void> | undefined
@@ -163,7 +184,7 @@ async function startFleet(config: CoordinatorConfig, store: Store, options: Star
 }
 
 /** Metering on the store's database (or the given metering store); not started yet. */
-function createMetering(config: CoordinatorConfig, store: Store, options: StartCoordinatorOptions, logger: Logger): Metering | undefined {
+function createMetering(config: CoordinatorConfig, store: Store, options: StartCoordinatorOptions, logger: Logger, domainVerifier: DomainVerifier | undefined): Metering | undefined {
   const database = databaseOf(store)
   const meteringStore = options.meteringStore ?? (database === undefined ? undefined : new KyselyMeteringStore(database.db, { dialect: database.dialect, now: () => new Date() }))
   if (meteringStore === undefined) return undefined
@@ -174,10 +195,26 @@ function createMetering(config: CoordinatorConfig, store: Store, options: StartC
     flushIntervalMs: config.usageFlushMs,
     usageGraceMs: config.usageGraceMs,
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(domainVerifier === undefined ? {} : { isDomainServed: (zoneId: string, hostname: string) => domainVerifier.isVerified(zoneId, hostname) }),
     onError: (error, task) => {
       logger.warn({ err: error, task }, 'metering task failed; retrying on the next tick')
     },
   })
+}
+
+/** Custom-domain proofs on the store's database, loaded; none for a fake store. */
+async function createDomainVerifier(config: CoordinatorConfig, store: Store): Promise<DomainVerifier | undefined> {
+  const database = databaseOf(store)
+  if (database === undefined) return undefined
+  const keyFile = await ensureCoordinatorKeyFile(config.coordinatorKeyFile)
+  const verifier = new DomainVerifier({
+    store: new KyselyDomainVerificationStore(database.db),
+    challengeToken: createChallengeToken(keyFile.key.privateKey),
+    fetchChallenge: createFetchDomainChallenge({ baseUrl: config.domainVerificationBaseUrl, timeoutMs: config.originFallbackTimeoutMs }),
+    now: Date.now,
+  })
+  await verifier.start()
+  return verifier
 }
 
 /** GeoIP from the shipped database; without it, every public address is "unknown" (nodes still serve worldwide). */
@@ -193,7 +230,7 @@ async function openGeoIpOrLocalOnly(logger: Logger): Promise<CountryLookup> {
 /** The redirector's wiring: the fleet's view and signer, metering's zones and ticket record. */
 function redirectDependencies(
   config: CoordinatorConfig,
-  redirector: { readonly fleet: FleetControl; readonly metering: Metering; readonly geo: CountryLookup },
+  redirector: { readonly fleet: FleetControl; readonly metering: Metering; readonly geo: CountryLookup; readonly network: NetworkEndpoints },
   originAgents: OriginAgents,
   now: () => number,
 ): Parameters<typeof registerRedirectRoutes>[1] {
@@ -201,6 +238,7 @@ function redirectDependencies(
   const fleetViews = new FleetViewSource({ registry: fleet.registry, geo })
   const ownHosts = new Set(['localhost', hostName(config.host)])
   if (config.publicUrl !== undefined) ownHosts.add(hostName(new URL(config.publicUrl).host))
+  for (const name of redirector.network.coordinatorNames) ownHosts.add(name)
   return {
     fleetView: () => fleetViews.current(),
     zones: () => metering.zones.current(),

@@ -30,6 +30,12 @@ export type ApiErrorCode =
   | 'COUNTRY_BLOCKED'
   | 'ORIGIN_UNREACHABLE'
   | 'ORIGIN_TIMEOUT'
+  // Issue #9: tenants and money.
+  | 'PRICE_OUT_OF_RANGE'
+  | 'ORIGIN_NOT_ALLOWED'
+  | 'CUSTOM_DOMAIN_NOT_ALLOWED'
+  | 'CUSTOM_DOMAIN_UNVERIFIED'
+  | 'LOOP_DETECTED'
 
 /** An expected refusal of an API request; its `shortMessage` is safe to show the caller. */
 export class ApiError extends BaseError {

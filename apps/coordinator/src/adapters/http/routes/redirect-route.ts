@@ -78,6 +78,9 @@ async function answerZoneRequest(request: FastifyRequest, reply: FastifyReply, z
   const queryStart = pathAndQuery.indexOf('?')
   const path = queryStart === -1 ? pathAndQuery : pathAndQuery.slice(0, queryStart)
   const query = queryStart === -1 ? '' : pathAndQuery.slice(queryStart + 1)
+  // A request that already went through this network (the origin fallback or a node adds
+  // `Via: 1.1 meson`) came back through an origin that points at the network: a loop.
+  if (hasPassedThroughMeson(request.headers.via)) return sendError(reply, 'LOOP_DETECTED', "this request already passed through the network: the zone's origin points back at it")
   const zones = dependencies.zones()
   const entry = zones.findByName(zoneName)
   // Hot-link protection before a ticket is signed (isReferrerAllowed: no Referer passes).
@@ -157,6 +160,13 @@ function allowedReferrersOf(entry: ZoneEntry): readonly string[] {
 
 function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
+}
+
+/** True if a `Via` field (RFC 9110 §7.6.3) names the network's pseudonym `meson` as a recipient. */
+export function hasPassedThroughMeson(via: string | string[] | undefined): boolean {
+  if (via === undefined) return false
+  const entries = (Array.isArray(via) ? via.join(',') : via).split(',')
+  return entries.some((entry) => entry.trim().split(/\s+/)[1]?.toLowerCase() === 'meson')
 }
 
 /** The query without `mt` parameters (a bounced client brings its old ticket along; the origin has no use for it). */
