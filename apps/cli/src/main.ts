@@ -3,6 +3,8 @@ import { registerCoordinatorCommand } from './commands/coordinator.ts'
 import { registerDemoCommand } from './commands/demo.ts'
 import { registerNodeCommand } from './commands/node.ts'
 import { registerVersionCommand } from './commands/version.ts'
+import { registerAccountCommand } from './commands/account.ts'
+import { registerZoneCommand } from './commands/zone.ts'
 import { CLI_VERSION } from './version.ts'
 
 /** Builds the `meson-net` program; each subcommand lives in `commands/<name>.ts`. */
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
   registerCoordinatorCommand(program)
   registerNodeCommand(program)
   registerDemoCommand(program)
+  registerAccountCommand(program)
+  registerZoneCommand(program)
   return program
 }
 
