@@ -18,6 +18,11 @@ describe('describeFailure', () => {
     const text = describeFailure(error)
     assert.match(text, new RegExp(`127\\.0\\.0\\.1:${port} is already in use`))
     assert.match(text, /--port/)
+    // Each command's own syntax: a node operator is not told about npm start.
+    assert.match(describeFailure(error, 'node'), /meson-net node --port/)
+    assert.doesNotMatch(describeFailure(error, 'node'), /npm start/)
+    assert.match(describeFailure(error, 'coordinator'), /meson-net coordinator --port/)
+    assert.match(describeFailure(error, 'demo'), /npm start -- --port/)
   })
 
   it('keeps the message of any other error', () => {

@@ -23,6 +23,11 @@ import { registerRedirectRoutes } from './adapters/http/routes/routing/redirect-
 import { hostName } from './routing/host-name.ts'
 import { createCountryLookup } from './routing/country-lookup.ts'
 import type { CountryLookup } from './routing/country-lookup.ts'
+import { hostname as machineHostname } from 'node:os'
+import { createChallengeToken, createFetchDomainChallenge } from './adapters/http/fetch-domain-challenge.ts'
+import { DomainVerifier } from './zones/domain-verifier.ts'
+import { coordinatorEndpointsOf } from './zones/network-endpoints.ts'
+import type { NetworkEndpoints } from './zones/network-endpoints.ts'
 
 export interface StartCoordinatorOptions {
   /** Defaults to a pino JSON logger on stdout at `config.logLevel`. */
@@ -77,11 +82,25 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const ownsStores = options.stores === undefined
   const stores = options.stores ?? (await openStores({ url: config.db, logger }))
   const { store } = stores
-  const metering = createMetering(config, stores, options, logger)
+  const domainVerifier = await createDomainVerifier(config, stores)
+  const metering = createMetering(config, stores, options, logger, domainVerifier)
   const fleet = await startFleet(config, stores, options, logger)
   const originAgents = createOriginAgents()
-  const redirector = { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)) }
+  // The coordinator's own names and endpoints; the bound port is known after listen.
+  let own = coordinatorEndpointsOf({ host: config.host, port: config.port, publicUrl: config.publicUrl, machineName: machineHostname() })
+  const network: NetworkEndpoints = {
+    get coordinatorNames() {
+      return own.coordinatorNames
+    },
+    get coordinatorEndpoints() {
+      return own.coordinatorEndpoints
+    },
+    nodeUrls: () => [...fleet.registry.list()].map((node) => node.record.publicUrl),
+  }
+  const redirector = { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)), network }
   const { app, metrics } = buildHttpServer({
+    network,
+    domainVerifier,
     config,
     store,
     adminSecret: createAdminSecret(adminToken),
@@ -106,6 +125,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const address = app.server.address()
   if (address === null || typeof address === 'string') throw new Error('the HTTP server is not bound to a TCP address')
   const url = formatUrl(address)
+  own = coordinatorEndpointsOf({ host: config.host, port: address.port, publicUrl: config.publicUrl, machineName: machineHostname() })
   logger.info({ url, store: store.dialect }, 'coordinator listening')
 
   let closing: Promise<void> | undefined
@@ -153,7 +173,7 @@ async function startFleet(config: CoordinatorConfig, stores: CoordinatorStores, 
 }
 
 /** Metering on its store, reading nodes from the fleet's; not started yet. */
-function createMetering(config: CoordinatorConfig, stores: CoordinatorStores, options: StartCoordinatorOptions, logger: Logger): Metering {
+function createMetering(config: CoordinatorConfig, stores: CoordinatorStores, options: StartCoordinatorOptions, logger: Logger, domainVerifier: DomainVerifier): Metering {
   return new Metering({
     store: stores.store,
     meteringStore: stores.metering,
@@ -162,10 +182,24 @@ function createMetering(config: CoordinatorConfig, stores: CoordinatorStores, op
     flushIntervalMs: config.usageFlushMs,
     usageGraceMs: config.usageGraceMs,
     ...(options.now === undefined ? {} : { now: options.now }),
+    isDomainServed: (zoneId: string, hostname: string) => domainVerifier.isVerified(zoneId, hostname),
     onError: (error, task) => {
       logger.warn({ err: error, task }, 'metering task failed; retrying on the next tick')
     },
   })
+}
+
+/** Custom-domain proofs on their store, loaded. */
+async function createDomainVerifier(config: CoordinatorConfig, stores: CoordinatorStores): Promise<DomainVerifier> {
+  const keyFile = await ensureCoordinatorKeyFile(config.coordinatorKeyFile)
+  const verifier = new DomainVerifier({
+    store: stores.domains,
+    challengeToken: createChallengeToken(keyFile.key.privateKey),
+    fetchChallenge: createFetchDomainChallenge({ baseUrl: config.domainVerificationBaseUrl, timeoutMs: config.originFallbackTimeoutMs }),
+    now: Date.now,
+  })
+  await verifier.start()
+  return verifier
 }
 
 /** GeoIP from the shipped database; without it, every public address is "unknown" (nodes still serve worldwide). */
@@ -181,7 +215,7 @@ async function openGeoIpOrLocalOnly(logger: Logger): Promise<CountryLookup> {
 /** The redirector's wiring: the fleet's view and signer, metering's zones and ticket record. */
 function redirectDependencies(
   config: CoordinatorConfig,
-  redirector: { readonly fleet: FleetControl; readonly metering: Metering; readonly geo: CountryLookup },
+  redirector: { readonly fleet: FleetControl; readonly metering: Metering; readonly geo: CountryLookup; readonly network: NetworkEndpoints },
   originAgents: OriginAgents,
   now: () => number,
 ): Parameters<typeof registerRedirectRoutes>[1] {
@@ -189,6 +223,7 @@ function redirectDependencies(
   const fleetViews = new FleetViewSource({ registry: fleet.registry, geo })
   const ownHosts = new Set(['localhost', hostName(config.host)])
   if (config.publicUrl !== undefined) ownHosts.add(hostName(new URL(config.publicUrl).host))
+  for (const name of redirector.network.coordinatorNames) ownHosts.add(name)
   return {
     fleetView: () => fleetViews.current(),
     zones: () => metering.zones.current(),

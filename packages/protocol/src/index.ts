@@ -53,6 +53,7 @@ export {
   randomIdSchema,
   timestampMsSchema,
   uint64StringSchema,
+  zoneIdSchema,
   zoneRefSchema,
 } from './wire-scalars.ts'
 export { NODE_CAPABILITIES, publicUrlSchema, registrationSchema, semverSchema } from './registration.ts'

@@ -4,7 +4,7 @@ import type { VerifyKey } from './keys.ts'
 import { nodeIdSchema } from './node-id.ts'
 import { openEnvelope, signEnvelope } from './signed-envelope.ts'
 import type { EnvelopeRejection, SignedEnvelope } from './signed-envelope.ts'
-import { randomIdSchema, timestampMsSchema, zoneRefSchema } from './wire-scalars.ts'
+import { randomIdSchema, timestampMsSchema, zoneIdSchema, zoneRefSchema } from './wire-scalars.ts'
 
 /** Default tolerance for a node clock that runs behind the coordinator's. */
 export const DEFAULT_COMMAND_CLOCK_SKEW_MS = 30_000
@@ -19,6 +19,8 @@ const purgeItems = z.array(z.string().min(1).max(2048)).max(MAX_PURGE_ITEMS)
 export const purgeArgsSchema = z
   .strictObject({
     zone: zoneRefSchema.optional(),
+    /** The zone's immutable id: the node's cache namespace of the zone (see ticket `zoneId`). */
+    zoneId: zoneIdSchema.optional(),
     urls: purgeItems.optional(),
     prefixes: purgeItems.optional(),
     surrogateKeys: z.array(z.string().regex(/^[\x21-\x7e]{1,256}$/)).max(MAX_PURGE_ITEMS).optional(),

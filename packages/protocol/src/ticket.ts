@@ -6,7 +6,7 @@ import type { VerifyKey } from './keys.ts'
 import { nodeIdSchema } from './node-id.ts'
 import { signBytes, verifyBytes } from './signing.ts'
 import { isClientCovered, ticketClientSchema } from './ticket-client.ts'
-import { randomIdSchema, timestampMsSchema, uint64StringSchema, zoneRefSchema } from './wire-scalars.ts'
+import { randomIdSchema, timestampMsSchema, uint64StringSchema, zoneIdSchema, zoneRefSchema } from './wire-scalars.ts'
 
 /** Longest token accepted; a real one is about 400 characters. */
 export const MAX_TICKET_TOKEN_LENGTH = 4096
@@ -54,6 +54,11 @@ export const ticketSchema = z
     nonce: randomIdSchema,
     /** The zone's origin the node fetches misses from; optional, so older tickets still verify. */
     origin: ticketOriginSchema.optional(),
+    /**
+     * The zone's immutable id: the node keys its cache by it (a zone name may be taken
+     * again after a delete, an id never). Optional, so older tickets still verify.
+     */
+    zoneId: zoneIdSchema.optional(),
   })
   .refine((ticket) => ticket.expiresAt > ticket.issuedAt, { message: 'expiresAt must be after issuedAt', path: ['expiresAt'] })
 

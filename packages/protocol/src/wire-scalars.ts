@@ -38,5 +38,12 @@ export const publicKeyStringSchema = z
  */
 export const zoneRefSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/, 'not a zone name')
 
+/**
+ * A zone's immutable id (`zon_` + 20 base32 characters, see `newZoneId`): unlike its name,
+ * never reused after the zone is deleted, so caches, tickets, usage and purges keyed by it
+ * cannot reach a later zone that took the same name.
+ */
+export const zoneIdSchema = z.string().regex(/^zon_[a-z2-7]{20}$/, 'not a zone id')
+
 /** A random id such as a ticket nonce or command id: URL-safe, 16 to 64 characters. */
 export const randomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a random id')

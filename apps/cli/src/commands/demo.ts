@@ -16,7 +16,7 @@ interface DemoFlags {
 
 const MAX_DEMO_NODES = 16
 
-function describeNetwork(network: DemoNetwork, networkFile: string): string {
+function describeNetwork(network: DemoNetwork, networkFile: string, buyerHeaderFile: string): string {
   const zone = network.zones[0]
   const samplePath = network.samplePaths[2] ?? '/'
   return [
@@ -31,7 +31,8 @@ function describeNetwork(network: DemoNetwork, networkFile: string): string {
     `  tokens and URLs: ${networkFile}`,
     '',
     zone === undefined ? '' : `  try: curl -L ${zone.url}${samplePath.replace(/^\//, '')} -o /dev/null -w '%{http_code} %{size_download} bytes from %{url_effective}\\n'`,
-    `       curl -H "Authorization: Bearer $(jq -r .buyer.token ${networkFile})" ${network.coordinatorUrl}/v1/usage`,
+    // `-H @file` (curl 7.55+) reads the header from the file: no jq, and no token in `ps`.
+    `       curl -H @${buyerHeaderFile} ${network.coordinatorUrl}/v1/usage`,
     '',
     'Ctrl-C stops everything.',
     '',
@@ -46,7 +47,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--port <port>', 'base port: coordinator on it, the sample origin on the next, nodes after; 0 picks free ports', '7400')
     .option('--nodes <n>', `edge nodes to start (1-${MAX_DEMO_NODES})`, '3')
     .option('--no-traffic', 'do not run the small traffic generator')
-    .option('--data-dir <dir>', 'where the database and network.json go (default: a fresh temp dir)')
+    .option('--data-dir <dir>', 'where the database and network.json go; run again with the same dir to keep them (default: a fresh temp dir, removed on exit)')
     .option('--log-level <level>', 'log level of the JSON logs on stderr', 'warn')
     .action(async (flags: DemoFlags) => {
       const basePort = Number(flags.port)
@@ -69,8 +70,15 @@ export function registerDemoCommand(program: Command): void {
       const logger = createLogger({ level, destination: 'stderr' })
       const stop = waitForStopSignal()
       const startedAt = Date.now()
-      const demo = await startDemo({ basePort, nodeCount, withTraffic: flags.traffic, dataDir: flags.dataDir, logger })
-      process.stdout.write(describeNetwork(demo.network, demo.networkFile))
+      const demo = await startDemo({
+        basePort,
+        nodeCount,
+        withTraffic: flags.traffic,
+        dataDir: flags.dataDir,
+        logger,
+        onNodeEvent: (event) => process.stdout.write(`${event.message}\n`),
+      })
+      process.stdout.write(describeNetwork(demo.network, demo.networkFile, demo.buyerHeaderFile))
       process.stdout.write(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`)
       const progress = setInterval(() => {
         const traffic = demo.traffic?.stats()

@@ -17,7 +17,9 @@ export function registerNodeCommand(program: Command): void {
     .description('run an edge node: standalone, a caching reverse proxy in front of --origin; or in coordinator mode (--coordinator, --token)')
   for (const setting of [...NODE_SETTINGS, ...COORDINATOR_MODE_SETTINGS]) {
     const valueName = setting.key === 'originUrl' || setting.key === 'coordinatorUrl' || setting.key === 'publicUrl' ? 'url' : 'value'
-    const defaultText = setting.defaultValue === undefined ? ` (env ${setting.env})` : ` (default: ${setting.defaultValue}, env ${setting.env})`
+    // A secret: say where else it may come from, since a flag shows in `ps` (issue #9).
+    const secretText = setting.key === 'operatorToken' ? `; prefer the env variable ${setting.env}: a flag shows in ps` : ''
+    const defaultText = setting.defaultValue === undefined ? ` (env ${setting.env}${secretText})` : ` (default: ${setting.defaultValue}, env ${setting.env})`
     command.addOption(new Option(`${setting.flag} <${valueName}>`, `${setting.meaning}${defaultText}`))
   }
   command.action(async (options: Record<string, unknown>) => {

@@ -3,6 +3,11 @@ export interface DemoApiClient {
   createAccount(name: string, role: 'buyer' | 'operator'): Promise<{ id: string; token: string }>
   credit(accountId: string, amount: string, idempotencyKey: string): Promise<void>
   createZone(buyerToken: string, name: string, origin: string): Promise<void>
+  /** The origin of the buyer's zone `name`, or undefined when the buyer has no such zone. */
+  zoneOrigin(buyerToken: string, name: string): Promise<string | undefined>
+  deleteZone(buyerToken: string, name: string): Promise<void>
+  /** The account id of a token, or undefined when the token is not (or no longer) valid. */
+  whoAmI(token: string): Promise<string | undefined>
   balance(token: string): Promise<string>
 }
 
@@ -40,6 +45,24 @@ export function createDemoApiClient(baseUrl: string, adminToken: string): DemoAp
     },
     async createZone(buyerToken, name, origin) {
       await call(baseUrl, buyerToken, 'POST', '/v1/zones', { name, origin })
+    },
+    async zoneOrigin(buyerToken, name) {
+      const response = await fetch(new URL(`/v1/zones/${name}`, baseUrl), { headers: { authorization: `Bearer ${buyerToken}` } })
+      if (response.status === 404) return undefined
+      const parsed: unknown = await response.json()
+      if (!response.ok) throw new Error(`GET /v1/zones/${name} answered ${response.status}: ${JSON.stringify(parsed)}`)
+      return field(parsed, 'zone', 'origin')
+    },
+    async deleteZone(buyerToken, name) {
+      const response = await fetch(new URL(`/v1/zones/${name}`, baseUrl), { method: 'DELETE', headers: { authorization: `Bearer ${buyerToken}` } })
+      if (!response.ok && response.status !== 404) throw new Error(`DELETE /v1/zones/${name} answered ${response.status}`)
+    },
+    async whoAmI(token) {
+      const response = await fetch(new URL('/v1/me', baseUrl), { headers: { authorization: `Bearer ${token}` } })
+      if (response.status === 401) return undefined
+      const parsed: unknown = await response.json()
+      if (!response.ok) throw new Error(`GET /v1/me answered ${response.status}`)
+      return field(parsed, 'account', 'id')
     },
     async balance(token) {
       return field(await call(baseUrl, token, 'GET', '/v1/balance'), 'formatted')

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
@@ -7,7 +7,7 @@ import { parseConfig, startCoordinator } from '@meson/coordinator'
 import { createDemoApiClient } from './demo-api-client.ts'
 import { startSampleOrigin } from './sample-origin.ts'
 import { startDemoNodes } from './start-demo-nodes.ts'
-import type { DemoNode } from './start-demo-nodes.ts'
+import type { DemoNode, DemoNodeEvent } from './start-demo-nodes.ts'
 import { startTrafficGenerator } from './traffic-generator.ts'
 import type { TrafficGenerator } from './traffic-generator.ts'
 
@@ -21,6 +21,8 @@ export interface DemoOptions {
   /** Where the database and network.json go; a fresh temp dir when undefined. */
   readonly dataDir: string | undefined
   readonly logger: Logger
+  /** A demo node process died, or was restarted; default: a warning in the log. */
+  readonly onNodeEvent?: (event: DemoNodeEvent) => void
 }
 
 /** What `network.json` holds: everything a person or a script needs to use the demo. */
@@ -40,6 +42,10 @@ export interface DemoNetwork {
 export interface RunningDemo {
   readonly network: DemoNetwork
   readonly networkFile: string
+  /** A file holding `Authorization: Bearer <buyer token>` (0600), for `curl -H @<file>`. */
+  readonly buyerHeaderFile: string
+  /** The edge node processes (each restarted when it dies). */
+  readonly nodes: readonly DemoNode[]
   /** The traffic generator, when it runs. */
   readonly traffic: TrafficGenerator | undefined
   close(): Promise<void>
@@ -58,8 +64,14 @@ const DEMO_HEARTBEAT_MS = 1_000
  * redirector. All nodes share 127.0.0.1, so the coordinator allows a shared IP.
  */
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+  // Without --data-dir the directory is ours: removed on exit, tokens and all.
+  const ownsDataDir = options.dataDir === undefined
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'meson-demo-')))
-  await mkdir(dataDir, { recursive: true })
+  // Tokens and keys live here: owner only (0700), also when the directory existed.
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  await chmod(dataDir, 0o700)
+  await mkdir(join(dataDir, 'coordinator'), { recursive: true, mode: 0o700 })
+  const previous = await readPreviousNetwork(join(dataDir, 'network.json'))
   const adminToken = `adm_${randomBytes(24).toString('base64url')}`
   const parsed = parseConfig({
     flags: {
@@ -79,6 +91,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     coordinator = await startCoordinator(parsed.config, { logger: options.logger })
   } catch (error) {
     await origin.close()
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
     throw error
   }
   let nodes: readonly DemoNode[] = []
@@ -88,15 +101,24 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await Promise.allSettled(nodes.map((node) => node.stop()))
     await coordinator.close()
     await origin.close()
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
   }
   try {
     const api = createDemoApiClient(coordinator.url, adminToken)
-    const buyer = await api.createAccount('demo-buyer', 'buyer')
-    const operator = await api.createAccount('demo-operator', 'operator')
+    // A second run on the same data dir reuses the accounts and the zone it made before.
+    const buyer = (await reuseAccount(api, previous?.buyer)) ?? (await api.createAccount('demo-buyer', 'buyer'))
+    const operator = (await reuseAccount(api, previous?.operator)) ?? (await api.createAccount('demo-operator', 'operator'))
     await api.credit(buyer.id, DEMO_CREDIT, `demo-credit-${buyer.id}`)
     const zoneName = 'demo'
-    await api.createZone(buyer.token, zoneName, origin.url)
+    const existingOrigin = await api.zoneOrigin(buyer.token, zoneName)
+    if (existingOrigin !== origin.url) {
+      // The origin moved (free ports): the zone is made again (a new zone id, a clean cache).
+      if (existingOrigin !== undefined) await api.deleteZone(buyer.token, zoneName)
+      await api.createZone(buyer.token, zoneName, origin.url)
+    }
+    for (let index = 1; index <= options.nodeCount; index++) await mkdir(join(dataDir, `node-${String(index)}`), { recursive: true, mode: 0o700 })
     nodes = await startDemoNodes({
+      onEvent: options.onNodeEvent ?? ((event) => options.logger.warn({ node: event.index, kind: event.kind, exit: event.exit }, event.message)),
       count: options.nodeCount,
       coordinatorUrl: coordinator.url,
       operatorToken: operator.token,
@@ -117,12 +139,42 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       samplePaths: SAMPLE_PATHS,
     }
     const networkFile = join(dataDir, 'network.json')
-    // The file holds tokens: readable by its owner only.
+    // The files hold tokens: readable by their owner only (also when they existed before).
     await writeFile(networkFile, `${JSON.stringify(network, null, 2)}\n`, { mode: 0o600 })
+    await chmod(networkFile, 0o600)
+    const buyerHeaderFile = join(dataDir, 'buyer-auth.header')
+    await writeFile(buyerHeaderFile, `Authorization: Bearer ${buyer.token}\n`, { mode: 0o600 })
+    await chmod(buyerHeaderFile, 0o600)
     if (options.withTraffic) traffic = startTrafficGenerator({ zoneUrl, paths: SAMPLE_PATHS, intervalMs: 500 })
-    return { network, networkFile, traffic, close: stopAll }
+    return { network, networkFile, buyerHeaderFile, nodes, traffic, close: stopAll }
   } catch (error) {
     await stopAll()
     throw error
   }
+}
+
+/** The accounts of a previous run's `network.json`, if the file exists and holds them. */
+async function readPreviousNetwork(path: string): Promise<{ readonly buyer?: { id: string; token: string }; readonly operator?: { id: string; token: string } } | undefined> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'))
+  } catch {
+    return undefined
+  }
+  const accountOf = (key: 'buyer' | 'operator'): { id: string; token: string } | undefined => {
+    const value: unknown = typeof parsed === 'object' && parsed !== null ? Reflect.get(parsed, key) : undefined
+    if (typeof value !== 'object' || value === null) return undefined
+    const id: unknown = Reflect.get(value, 'accountId')
+    const token: unknown = Reflect.get(value, 'token')
+    return typeof id === 'string' && typeof token === 'string' ? { id, token } : undefined
+  }
+  const buyer = accountOf('buyer')
+  const operator = accountOf('operator')
+  return { ...(buyer === undefined ? {} : { buyer }), ...(operator === undefined ? {} : { operator }) }
+}
+
+/** A previous run's account if its token still works on this coordinator (same database). */
+async function reuseAccount(api: ReturnType<typeof createDemoApiClient>, account: { id: string; token: string } | undefined): Promise<{ id: string; token: string } | undefined> {
+  if (account === undefined) return undefined
+  return (await api.whoAmI(account.token)) === account.id ? account : undefined
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { guardRequestHandler } from './guard-request-handler.ts'
 
 /** A small origin for the demo network: a page, a stylesheet and two binary objects. */
 export interface SampleOrigin {
@@ -37,14 +38,26 @@ function sampleObjects(): ReadonlyMap<string, SampleObject> {
   ])
 }
 
+/**
+ * The object path of a request target: origin-form as sent, without the query. Never
+ * `new URL(target, base)`: a target like `//x` parses as a scheme-relative URL (host
+ * "x"), and `//` throws, which once took the whole demo down (issue #9).
+ */
+export function objectPathOf(target: string | undefined): string {
+  const text = target ?? '/'
+  const query = text.indexOf('?')
+  return query === -1 ? text : text.slice(0, query)
+}
+
 /** Starts the sample origin on loopback; `port` 0 picks a free port. */
-export async function startSampleOrigin(options: { port: number; host?: string }): Promise<SampleOrigin> {
+export async function startSampleOrigin(options: { port: number; host?: string; onError?: (error: unknown) => void }): Promise<SampleOrigin> {
   const objects = sampleObjects()
   const etags = new Map([...objects].map(([path, object]) => [path, `"${createHash('sha256').update(object.body).digest('hex').slice(0, 16)}"`]))
   let requests = 0
-  const server = createServer((req, res) => {
+  const onError = options.onError ?? ((error: unknown) => process.stderr.write(`sample origin: request failed: ${error instanceof Error ? error.message : String(error)}\n`))
+  const server = createServer(guardRequestHandler((req, res) => {
     requests += 1
-    const path = new URL(req.url ?? '/', 'http://origin').pathname
+    const path = objectPathOf(req.url)
     const object = objects.get(path)
     const etag = etags.get(path)
     if (object === undefined || etag === undefined || (req.method !== 'GET' && req.method !== 'HEAD')) {
@@ -60,6 +73,11 @@ export async function startSampleOrigin(options: { port: number; host?: string }
     }
     res.writeHead(200, { ...headers, 'content-length': object.body.length })
     res.end(req.method === 'HEAD' ? undefined : object.body)
+  }, onError))
+  // Malformed requests never reach the handler: answer 400 and close, as Node does by default.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
+    else socket.destroy()
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -12,12 +12,26 @@ export interface DemoNodesOptions {
   /** First node's port; 0 = free ports for all. */
   readonly firstPort: number
   readonly heartbeatIntervalMs: number
+  /** A node process died on its own, or was started again after that. */
+  readonly onEvent?: (event: DemoNodeEvent) => void
+}
+
+/** What the demo reports about a node process it did not stop itself. */
+export interface DemoNodeEvent {
+  /** 1-based, as printed ("node 2"). */
+  readonly index: number
+  readonly kind: 'died' | 'restarted' | 'gave-up'
+  /** How it ended, e.g. "signal SIGKILL" or "code 1". */
+  readonly exit: string
+  readonly message: string
 }
 
 /** One edge node of the demo, running as its own `meson-net node` process. */
 export interface DemoNode {
   readonly nodeId: string
   readonly url: string
+  /** The pid of the current process (a restart changes it). */
+  pid(): number | undefined
   /** SIGTERM, then the node drains (flushes its usage) and exits; SIGKILL after a grace. */
   stop(): Promise<void>
 }
@@ -25,6 +39,9 @@ export interface DemoNode {
 const BIN = fileURLToPath(new URL('../../bin/meson-net.ts', import.meta.url))
 const REGISTER_TIMEOUT_MS = 30_000
 const STOP_GRACE_MS = 10_000
+/** A node that dies this many times in a row without staying up a minute is left down. */
+const MAX_QUICK_RESTARTS = 5
+const STABLE_AFTER_MS = 60_000
 const LISTENING = /^meson-net node listening on (\S+) \(node (nd_[a-z2-7]+),/m
 const REGISTERED = /^meson-net node registered with /m
 
@@ -34,10 +51,12 @@ type NodeProcess = ChildProcessByStdio<null, Readable, Readable>
  * Starts `count` edge nodes in coordinator mode, each as its own `meson-net node`
  * process (its own event loop, as on an operator's machine: in one process the
  * coordinator's work would count as every node's load), and waits until each is
- * registered. A node that fails stops the others and its output is in the error.
+ * registered. A node that fails stops the others and its output is in the error. A
+ * node that dies later is reported (`onEvent`) and started again on the same port and
+ * data dir (so with the same node id), up to a few quick restarts in a row.
  */
 export async function startDemoNodes(options: DemoNodesOptions): Promise<readonly DemoNode[]> {
-  const started = await Promise.allSettled(Array.from({ length: options.count }, (_, index) => startDemoNode(options, index)))
+  const started = await Promise.allSettled(Array.from({ length: options.count }, (_, index) => startSupervisedNode(options, index)))
   const nodes = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []))
   const failure = started.find((outcome) => outcome.status === 'rejected')
   if (failure !== undefined) {
@@ -47,7 +66,61 @@ export async function startDemoNodes(options: DemoNodesOptions): Promise<readonl
   return nodes
 }
 
-function startDemoNode(options: DemoNodesOptions, index: number): Promise<DemoNode> {
+interface NodeRun {
+  readonly child: NodeProcess
+  readonly url: string
+  readonly nodeId: string
+  readonly exited: Promise<string>
+  stop(): Promise<void>
+}
+
+async function startSupervisedNode(options: DemoNodesOptions, index: number): Promise<DemoNode> {
+  let run = await startNodeProcess(options, index, options.firstPort === 0 ? 0 : options.firstPort + index)
+  // Restarts reuse the first run's port, so the registered URL stays the same.
+  const port = Number(new URL(run.url).port)
+  let isStopping = false
+  const wasStopped = (): boolean => isStopping
+  let quickRestarts = 0
+  const report = (kind: DemoNodeEvent['kind'], exit: string, message: string): void => {
+    options.onEvent?.({ index: index + 1, kind, exit, message })
+  }
+  const supervise = (current: NodeRun): void => {
+    const startedAt = Date.now()
+    void current.exited.then(async (exit) => {
+      if (isStopping) return
+      report('died', exit, `demo node ${String(index + 1)} (${current.nodeId}) exited (${exit}); restarting it`)
+      quickRestarts = Date.now() - startedAt > STABLE_AFTER_MS ? 1 : quickRestarts + 1
+      if (quickRestarts > MAX_QUICK_RESTARTS) {
+        report('gave-up', exit, `demo node ${String(index + 1)} died ${String(MAX_QUICK_RESTARTS)} times in a row; leaving it down`)
+        return
+      }
+      try {
+        run = await startNodeProcess(options, index, port)
+        // stop() may have run while the new process started.
+        if (wasStopped()) {
+          await run.stop()
+          return
+        }
+        report('restarted', exit, `demo node ${String(index + 1)} is back on ${run.url}`)
+        supervise(run)
+      } catch (error) {
+        report('gave-up', exit, `demo node ${String(index + 1)} could not be restarted: ${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)}`)
+      }
+    })
+  }
+  supervise(run)
+  return {
+    nodeId: run.nodeId,
+    url: run.url,
+    pid: () => run.child.pid,
+    stop: async () => {
+      isStopping = true
+      await run.stop()
+    },
+  }
+}
+
+function startNodeProcess(options: DemoNodesOptions, index: number, port: number): Promise<NodeRun> {
   const args = [
     BIN,
     'node',
@@ -56,7 +129,7 @@ function startDemoNode(options: DemoNodesOptions, index: number): Promise<DemoNo
     '--host',
     '127.0.0.1',
     '--port',
-    String(options.firstPort === 0 ? 0 : options.firstPort + index),
+    String(port),
     '--data-dir',
     join(options.dataDir, `node-${index + 1}`),
     '--cache-size',
@@ -79,7 +152,7 @@ function startDemoNode(options: DemoNodesOptions, index: number): Promise<DemoNo
   }
   child.stdout.on('data', keep)
   child.stderr.on('data', keep)
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal === null ? `code ${String(code)}` : `signal ${signal}`)))
 
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return
@@ -89,7 +162,7 @@ function startDemoNode(options: DemoNodesOptions, index: number): Promise<DemoNo
     clearTimeout(timer)
   }
 
-  return new Promise<DemoNode>((resolve, reject) => {
+  return new Promise<NodeRun>((resolve, reject) => {
     const fail = (why: string): void => {
       clearTimeout(deadline)
       child.stdout.off('data', onData)
@@ -102,7 +175,8 @@ function startDemoNode(options: DemoNodesOptions, index: number): Promise<DemoNo
       clearTimeout(deadline)
       child.stdout.off('data', onData)
       child.off('exit', onExit)
-      resolve({ url: listening[1] ?? '', nodeId: listening[2] ?? '', stop })
+      // Keep draining the pipes: a full pipe would block the node's writes.
+      resolve({ child, url: listening[1] ?? '', nodeId: listening[2] ?? '', exited, stop })
     }
     const onExit = (code: number | null): void => fail(`exited with code ${String(code)} before it registered`)
     child.stdout.on('data', onData)

@@ -21,8 +21,8 @@ describe('parseConfig', () => {
       defaultPricePerGiB: 10n ** 16n,
       minNodeVersion: '0.1.0',
       allowSharedIp: false,
-      heartbeatIntervalMs: 30_000,
-      nodeDownAfterMs: 90_000,
+      heartbeatIntervalMs: 5_000,
+      nodeDownAfterMs: 12_000,
       coordinatorKeyFile: '.data/coordinator/coordinator-key.pem',
       operatorSharePercent: 80,
       usageFlushMs: 1_000,
@@ -32,7 +32,30 @@ describe('parseConfig', () => {
       ticketByteBudget: 2n ** 30n,
       originFallbackTimeoutMs: 10_000,
       publicUrl: undefined,
+      minPricePerGiB: 10n ** 15n,
+      maxPricePerGiB: 10n ** 21n,
+      headersTimeoutMs: 10_000,
+      domainVerificationBaseUrl: undefined,
     })
+  })
+
+  it('at default settings marks a silent (kill -9) node down soon enough that it gets no redirects after 15 s', () => {
+    const result = parseConfig({})
+    assert.ok(result.ok)
+    // FleetControl sweeps every min(1 s, downAfter / 3); the redirector's view follows within 250 ms.
+    const sweepMs = Math.max(250, Math.min(1_000, Math.floor(result.config.nodeDownAfterMs / 3)))
+    assert.ok(result.config.nodeDownAfterMs + sweepMs + 250 <= 15_000, `down after ${String(result.config.nodeDownAfterMs)} ms`)
+    assert.ok(result.config.nodeDownAfterMs >= 2 * result.config.heartbeatIntervalMs, 'one late heartbeat does not mark a node down')
+  })
+
+  it('keeps zone prices within network bounds: the default price must lie between them', () => {
+    const result = parseConfig({ flags: { minPricePerGiB: '0.01 MSN', maxPricePerGiB: '5 MSN', defaultPricePerGiB: '1 MSN' } })
+    assert.ok(result.ok)
+    assert.equal(result.config.minPricePerGiB, 10n ** 16n)
+    const below = parseConfig({ flags: { minPricePerGiB: '1 MSN' } })
+    assert.ok(!below.ok)
+    assert.equal(below.error.key, 'defaultPricePerGiB')
+    assert.equal(parseConfig({ flags: { headersTimeoutMs: '999' } }).ok, false)
   })
 
   it('reads the redirector settings, and refuses a byte budget that is not a whole number of bytes or a public URL with credentials', () => {
@@ -51,7 +74,7 @@ describe('parseConfig', () => {
     assert.ok(result.ok)
     assert.equal(result.config.allowSharedIp, true)
     assert.equal(result.config.minNodeVersion, '1.2.0')
-    assert.equal(result.config.nodeDownAfterMs, 3000)
+    assert.equal(result.config.nodeDownAfterMs, 2400)
     const flapping = parseConfig({ flags: { heartbeatIntervalMs: '5000', nodeDownAfterMs: '2000' } })
     assert.ok(!flapping.ok)
     assert.equal(flapping.error.key, 'nodeDownAfterMs')
@@ -94,7 +117,7 @@ describe('parseConfig', () => {
   })
 
   it('keeps an explicit db and parses the price as bigint', () => {
-    const result = parseConfig({ flags: { db: 'postgres://u@h/db', defaultPricePerGiB: '123456789012345678901234' } })
+    const result = parseConfig({ flags: { db: 'postgres://u@h/db', defaultPricePerGiB: '123456789012345678901234', maxPricePerGiB: '10000000000000000000000000' } })
     assert.ok(result.ok)
     assert.equal(result.config.db, 'postgres://u@h/db')
     assert.equal(result.config.defaultPricePerGiB, 123456789012345678901234n)

@@ -33,7 +33,7 @@ export interface CoordinatorConfig {
   readonly allowSharedIp: boolean
   /** How often nodes are told to heartbeat. */
   readonly heartbeatIntervalMs: number
-  /** A node silent this long is marked down; default 3 × heartbeatIntervalMs. */
+  /** A node silent this long is marked down; default 2.4 × heartbeatIntervalMs (12 s). */
   readonly nodeDownAfterMs: number
   /** PKCS#8 PEM of the coordinator's ed25519 key, created 0600 on first start. */
   readonly coordinatorKeyFile: string
@@ -53,6 +53,17 @@ export interface CoordinatorConfig {
   readonly originFallbackTimeoutMs: number
   /** The URL clients reach this coordinator at; its host is never taken for a zone's custom domain. */
   readonly publicUrl: string | undefined
+  /** Lowest price a zone may be created with or set to, base units per GiB (issue #9: no free riding). */
+  readonly minPricePerGiB: bigint
+  /** Highest price a zone may have, base units per GiB. */
+  readonly maxPricePerGiB: bigint
+  /** Time a client has to send a request's headers (slowloris guard), checked about every second. */
+  readonly headersTimeoutMs: number
+  /**
+   * Where custom-domain challenges are fetched: `http://<domain>` by default; a base URL here
+   * (tests: a loopback server) is asked instead, with `Host: <domain>`.
+   */
+  readonly domainVerificationBaseUrl: string | undefined
 }
 
 export type ConfigKey = keyof CoordinatorConfig
@@ -80,10 +91,29 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   ticketByteBudget: { flag: '--ticket-byte-budget', env: 'MESON_TICKET_BYTE_BUDGET' },
   originFallbackTimeoutMs: { flag: '--origin-fallback-timeout-ms', env: 'MESON_ORIGIN_FALLBACK_TIMEOUT_MS' },
   publicUrl: { flag: '--public-url', env: 'MESON_COORDINATOR_PUBLIC_URL' },
+  minPricePerGiB: { flag: '--min-price-per-gib', env: 'MESON_MIN_PRICE_PER_GIB' },
+  maxPricePerGiB: { flag: '--max-price-per-gib', env: 'MESON_MAX_PRICE_PER_GIB' },
+  headersTimeoutMs: { flag: '--headers-timeout-ms', env: 'MESON_HEADERS_TIMEOUT_MS' },
+  domainVerificationBaseUrl: { flag: '--domain-verification-base-url', env: 'MESON_DOMAIN_VERIFICATION_BASE_URL' },
 }
 
 /** 0.01 MSN per GiB. */
 export const DEFAULT_PRICE_PER_GIB = 10n ** 16n
+/** 0.001 MSN per GiB: the default floor of zone prices. */
+export const DEFAULT_MIN_PRICE_PER_GIB = 10n ** 15n
+/** 1000 MSN per GiB: the default ceiling of zone prices. */
+export const DEFAULT_MAX_PRICE_PER_GIB = 10n ** 21n
+
+/** How often nodes are told to heartbeat by default. */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5_000
+
+/**
+ * Silence after which a node is down, by default: two missed heartbeats and a little
+ * more (12 s at the default 5 s), so a killed node stops getting clients within 15 s.
+ */
+export function defaultNodeDownAfterMs(heartbeatIntervalMs: number): number {
+  return Math.ceil(heartbeatIntervalMs * 2.4)
+}
 
 /** Env and flags are text; a JSON file may hold numbers. Accept both for integers. */
 function integerFromText(value: unknown): unknown {
@@ -150,7 +180,9 @@ const configSchema = z
     defaultPricePerGiB: priceSchema.default(DEFAULT_PRICE_PER_GIB),
     minNodeVersion: semverSchema.default('0.1.0'),
     allowSharedIp: booleanSchema.default(false),
-    heartbeatIntervalMs: boundedInteger(1_000, 3_600_000).default(30_000),
+    // 5 s heartbeats and down after 12 s: a killed node leaves the redirector's view within
+    // 15 s (12 s + one sweep ≤ 1 s + the view's refresh), see docs/adr/0010.
+    heartbeatIntervalMs: boundedInteger(1_000, 3_600_000).default(DEFAULT_HEARTBEAT_INTERVAL_MS),
     nodeDownAfterMs: boundedInteger(1_000, 86_400_000).optional(),
     coordinatorKeyFile: z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }).optional(),
     operatorSharePercent: boundedInteger(0, 100).default(80),
@@ -161,20 +193,29 @@ const configSchema = z
     ticketByteBudget: byteCountSchema.default(2n ** 30n),
     originFallbackTimeoutMs: boundedInteger(100, 300_000).default(10_000),
     publicUrl: publicUrlSchema.optional(),
+    minPricePerGiB: priceSchema.default(DEFAULT_MIN_PRICE_PER_GIB),
+    maxPricePerGiB: priceSchema.default(DEFAULT_MAX_PRICE_PER_GIB),
+    headersTimeoutMs: boundedInteger(1_000, 300_000).default(10_000),
+    domainVerificationBaseUrl: publicUrlSchema.optional(),
   })
   .transform(
     (raw): CoordinatorConfig => ({
       ...raw,
       adminToken: raw.adminToken,
       publicUrl: raw.publicUrl,
+      domainVerificationBaseUrl: raw.domainVerificationBaseUrl,
       db: raw.db ?? `sqlite:${join(raw.dataDir, 'coordinator.db')}`,
-      nodeDownAfterMs: raw.nodeDownAfterMs ?? 3 * raw.heartbeatIntervalMs,
+      nodeDownAfterMs: raw.nodeDownAfterMs ?? defaultNodeDownAfterMs(raw.heartbeatIntervalMs),
       coordinatorKeyFile: raw.coordinatorKeyFile ?? join(raw.dataDir, 'coordinator-key.pem'),
     }),
   )
   .refine((config) => config.nodeDownAfterMs > config.heartbeatIntervalMs, {
     error: 'must be longer than heartbeatIntervalMs, or nodes flap down between heartbeats',
     path: ['nodeDownAfterMs'],
+  })
+  .refine((config) => config.minPricePerGiB <= config.defaultPricePerGiB && config.defaultPricePerGiB <= config.maxPricePerGiB, {
+    error: 'must lie between minPricePerGiB and maxPricePerGiB',
+    path: ['defaultPricePerGiB'],
   })
 
 /** What `parseConfig` merges; each source is optional. */

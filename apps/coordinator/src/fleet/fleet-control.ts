@@ -195,7 +195,13 @@ export class FleetControl {
    * Nodes that are down now get nothing: their cache is purged by the expiry of what
    * they hold, and they are not counted as targets.
    */
-  async purge(input: { readonly zoneName: string; readonly accountId: AccountId; readonly args: Omit<PurgeArgs, 'zone'> }): Promise<{ readonly purgeId: string; readonly nodes: number }> {
+  async purge(input: {
+    readonly zoneName: string
+    /** The zone's immutable id: nodes purge the cache namespace tickets with this id filled. */
+    readonly zoneId?: string
+    readonly accountId: AccountId
+    readonly args: Omit<PurgeArgs, 'zone' | 'zoneId'>
+  }): Promise<{ readonly purgeId: string; readonly nodes: number }> {
     const nowMs = this.#dependencies.now()
     const purgeId = randomBase32Id('prg')
     const targets = [...this.registry.list()].filter(isPurgeTarget)
@@ -206,7 +212,7 @@ export class FleetControl {
         nodeId: node.record.id,
         issuedAt: nowMs,
         expiresAt: nowMs + PURGE_COMMAND_TTL_MS,
-        args: { zone: input.zoneName, ...input.args },
+        args: { zone: input.zoneName, ...(input.zoneId === undefined ? {} : { zoneId: input.zoneId }), ...input.args },
       }
       return { nodeId: node.record.id, command }
     })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { GIB } from '@meson/protocol'
 import type { AccountId, ZoneId } from '@meson/protocol'
-import { buildUsageCharges, HOUR_MS } from './build-usage-charges.ts'
+import { buildUsageCharges, HOUR_MS, operatorShareOf } from './build-usage-charges.ts'
 import type { ZoneBilling } from './zone-billing.ts'
 
 const BUYER = 'acc_buyerbuyerbuyerbuyer' as AccountId
@@ -24,7 +24,19 @@ function build(bytesPerLine: readonly bigint[], operatorSharePercent = 80, price
 }
 
 describe('buildUsageCharges', () => {
-  it('charges 3 GiB + 1 byte at 0.05 MSN/GiB exactly, floored, 80 % to the operator', () => {
+  it('never rounds the operator\'s share of a non-zero charge to zero, and never above the charge', () => {
+    for (const [cost, percent] of [[1n, 1], [1n, 80], [99n, 1], [3n, 33], [7n, 100]] as const) {
+      const share = operatorShareOf(cost, percent)
+      assert.ok(share >= 1n && share <= cost, `${String(cost)} at ${String(percent)} %: ${String(share)}`)
+    }
+    assert.equal(operatorShareOf(0n, 80), 0n)
+    assert.equal(operatorShareOf(100n, 0), 0n)
+    // A one-byte batch at the lowest default price (0.001 MSN/GiB) pays the operator.
+    const [charge] = build([1n], 1, 10n ** 15n).charges
+    assert.ok(charge && charge.operatorShare > 0n)
+  })
+
+  it('charges 3 GiB + 1 byte at 0.05 MSN/GiB exactly, floored, 80 % (rounded up) to the operator', () => {
     const [charge] = build([3n * GIB + 1n]).charges
     assert.ok(charge)
     // 3 GiB cost 0.15 MSN; one more byte costs 0.05 MSN / 2^30 = 46566128.73… base units, floored.
@@ -36,8 +48,8 @@ describe('buildUsageCharges', () => {
       memo: `${3n * GIB + 1n} bytes of zone site served by node node-a`,
       entries: [
         { ledgerAccount: `buyer:${BUYER}`, amount: -cost },
-        { ledgerAccount: `operator:${OPERATOR}:pending`, amount: (cost * 80n) / 100n },
-        { ledgerAccount: 'system:protocol-fees', amount: cost - (cost * 80n) / 100n },
+        { ledgerAccount: `operator:${OPERATOR}:pending`, amount: (cost * 80n + 99n) / 100n },
+        { ledgerAccount: 'system:protocol-fees', amount: cost - (cost * 80n + 99n) / 100n },
       ],
     })
   })

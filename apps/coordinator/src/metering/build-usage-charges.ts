@@ -46,8 +46,9 @@ export interface UsageCharge {
  * Prices a batch's accepted bytes: bytes are summed per zone first, then priced once
  * (`costOfBytes` floors, so pricing each line would lose up to one base unit per line;
  * per (batch, zone) the buyer is undercharged by less than one base unit, 10^-18 MSN,
- * and that remainder is not carried). The operator's share is floored too and the
- * protocol's fee is the rest, so the entries sum to exactly zero:
+ * and that remainder is not carried). The operator's share is rounded up (issue #9: a
+ * small charge must never leave the operator nothing) and the protocol's fee is the
+ * rest, so the entries sum to exactly zero:
  * `buyer:<id>` −cost, `operator:<id>:pending` +share, `system:protocol-fees` +fee.
  * One transaction per (batch, zone), id `usage:<batchId>:<zone>`, so a retry is a no-op.
  */
@@ -67,12 +68,20 @@ export function buildUsageCharges(parameters: BuildUsageChargesParameters): { re
     // The judge only accepts lines of known zones; a missing one here is a caller bug.
     if (zone === undefined) throw new RangeError(`no billing data for zone ${zoneName}`)
     const cost = costOfBytes(bytes, zone.pricePerGiB)
-    const operatorShare = (cost * BigInt(operatorSharePercent)) / 100n
+    const operatorShare = operatorShareOf(cost, operatorSharePercent)
     const protocolFee = cost - operatorShare
     charges.push({ zone, bytes, cost, operatorShare, protocolFee, transaction: buildTransaction(parameters, zone, bytes, cost, operatorShare, protocolFee) })
     hourly.push({ zone, hourStart, nodeId: parameters.nodeId, operatorId: parameters.operatorId, bytes, cost })
   }
   return { charges, hourly }
+}
+
+/**
+ * The operator's whole percent of `cost`, rounded up: never 0 for a non-zero cost and a
+ * non-zero percent, never more than the cost. Exported for the tests.
+ */
+export function operatorShareOf(cost: bigint, operatorSharePercent: number): bigint {
+  return (cost * BigInt(operatorSharePercent) + 99n) / 100n
 }
 
 function buildTransaction(

@@ -9,6 +9,8 @@ export interface IssuedTicket {
   readonly nonce: string
   readonly nodeId: string
   readonly zone: string
+  /** The zone's immutable id when the ticket named one: usage counts only while that zone lives. */
+  readonly zoneId?: string
   readonly path: string
   readonly prefix: boolean
   /** The client field (an address, or an IPv4 /24 / IPv6 /48). */
@@ -29,6 +31,7 @@ export function issuedTicketOf(ticket: Ticket): IssuedTicket {
     nonce: ticket.nonce,
     nodeId: ticket.nodeId,
     zone: ticket.zone,
+    ...(ticket.zoneId === undefined ? {} : { zoneId: ticket.zoneId }),
     path: ticket.path,
     prefix: ticket.prefix,
     client: ticket.client,

@@ -12,8 +12,11 @@ export interface JudgeUsageLinesParameters {
   readonly lines: readonly UsageLine[]
   /** The issued tickets the lines refer to, by nonce, with the bytes accepted so far. */
   readonly tickets: ReadonlyMap<string, IssuedTicketState>
-  /** Zones that still exist, by name. */
-  readonly isZoneKnown: (zone: string) => boolean
+  /**
+   * Whether the ticket's zone still exists: by name, and by id when the ticket has one (a
+   * zone deleted and created again under its name by anyone is another zone).
+   */
+  readonly isZoneKnown: (zone: string, zoneId: string | undefined) => boolean
 }
 
 /** Bytes accepted against one ticket in this batch. */
@@ -55,7 +58,7 @@ export function judgeUsageLines(parameters: JudgeUsageLinesParameters): UsageVer
     else if (ticket.nodeId !== parameters.nodeId) reject('wrong-node')
     else if (ticket.zone !== line.zone) reject('wrong-zone')
     else if (parameters.receivedAt > ticket.expiresAt + parameters.graceMs) reject('expired')
-    else if (!parameters.isZoneKnown(ticket.zone)) reject('zone-unknown')
+    else if (!parameters.isZoneKnown(ticket.zone, ticket.zoneId)) reject('zone-unknown')
     else {
       const room = ticket.byteBudget - ticket.acceptedBytes
       const bytes = line.bytes <= room ? line.bytes : room > 0n ? room : 0n

@@ -22,6 +22,7 @@ export function buildZoneDirectory(zones: readonly ZoneWithSettings[], hasBalanc
 /** One zone as a directory entry. */
 export function toZoneEntry(zone: Zone, settings: ZoneSettings, hasBalance: boolean): ZoneEntry {
   return {
+    id: zone.id,
     name: zone.name,
     origin: zone.origin,
     pricePerGiB: zone.pricePerGiB,

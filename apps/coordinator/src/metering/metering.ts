@@ -30,6 +30,8 @@ export interface MeteringOptions {
   /** Issued tickets are persisted this often (and on stop). */
   readonly flushIntervalMs: number
   readonly metrics?: MeteringMetrics
+  /** Whether a zone's custom domain is served (its owner proved control); default: every domain. */
+  readonly isDomainServed?: (zoneId: ZoneId, hostname: string) => boolean
   readonly onError?: (error: unknown, task: string) => void
 }
 
@@ -61,7 +63,14 @@ export class Metering {
         this.zones.rebuild()
       },
     )
-    this.zones = new LiveZoneDirectory(() => options.meteringStore.listZonesWithSettings(), (accountId) => this.balances.hasBalance(accountId))
+    const isDomainServed = options.isDomainServed
+    const loadZones = async (): Promise<Awaited<ReturnType<MeteringStore['listZonesWithSettings']>>> => {
+      const zones = await options.meteringStore.listZonesWithSettings()
+      if (isDomainServed === undefined) return zones
+      // Unproven custom domains stay in the settings (the owner sees them) but never route.
+      return zones.map(({ zone, settings }) => ({ zone, settings: { ...settings, customDomains: settings.customDomains.filter((domain) => isDomainServed(zone.id, domain)) } }))
+    }
+    this.zones = new LiveZoneDirectory(loadZones, (accountId) => this.balances.hasBalance(accountId))
   }
 
   /** Counts batches in these metrics from now on (the registry exists only once the server is built). */

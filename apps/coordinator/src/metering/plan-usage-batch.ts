@@ -29,7 +29,10 @@ export function planUsageBatch(parameters: PlanUsageBatchParameters): UsagePlan 
     graceMs: parameters.graceMs,
     lines: parameters.lines,
     tickets: context.tickets,
-    isZoneKnown: (zone) => context.zones.has(zone),
+    isZoneKnown: (zone, zoneId) => {
+      const current = context.zones.get(zone)
+      return current !== undefined && (zoneId === undefined || current.zoneId === zoneId)
+    },
   })
   const { charges, hourly } = buildUsageCharges({
     batchId: parameters.batchId,

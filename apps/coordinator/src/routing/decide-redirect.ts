@@ -116,6 +116,7 @@ export function decideRedirect(parameters: DecideRedirectParameters): DecideRedi
     byteBudget: parameters.byteBudget,
     nonce,
     origin: zone.origin,
+    ...(zone.id === undefined ? {} : { zoneId: zone.id }),
   })
   const base = node.publicUrl.endsWith('/') ? node.publicUrl.slice(0, -1) : node.publicUrl
   const ticketQuery = `${TICKET_PARAMETER}=${token}`

@@ -4,6 +4,8 @@ import { hostName } from './host-name.ts'
 
 /** What the redirector needs to know about a pull zone, kept in memory. */
 export interface ZoneEntry {
+  /** The zone's immutable id (`zon_…`), signed into tickets as the node's cache namespace. */
+  readonly id?: string
   /** The zone's name as in `/z/<name>/...` (lowercase DNS label). */
   readonly name: string
   /** The buyer's origin base URL, e.g. "https://origin.example.com". */

@@ -1,5 +1,6 @@
 import type { FleetStore } from '../fleet/fleet-store.ts'
 import type { MeteringStore } from '../metering/metering-store.ts'
+import type { DomainVerificationStore } from '../zones/domain-verification-store.ts'
 import type { Store } from './store.ts'
 
 /**
@@ -14,6 +15,8 @@ export interface CoordinatorStores {
   readonly fleet: FleetStore
   /** Issued tickets, usage batches and aggregates, zone settings. */
   readonly metering: MeteringStore
+  /** Custom domains whose owners proved control. */
+  readonly domains: DomainVerificationStore
   /** Closes the database under all three. */
   close(): Promise<void>
 }

@@ -13,3 +13,4 @@ export type { FakeHandler, FakeReply, RecordedRequest } from './fake-coordinator
 export { FakeTimers } from './fake-timers.ts'
 export { fixtureIdentity, fixtureStats, nextEventArguments, nextLinkEvent, recordingLogger } from './link-fixtures.ts'
 export { FIXTURE_ISSUED_AT_MS, FIXTURE_TICKET_LIFETIME_MS, fixtureCoordinator, fixtureNodeId, fixtureTicket, fixtureToken } from './ticket-fixtures.ts'
+export { zoneCacheKey } from '../cdn/zones/zone-cache-key.ts'

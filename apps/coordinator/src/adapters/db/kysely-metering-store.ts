@@ -61,6 +61,7 @@ export class KyselyMeteringStore implements MeteringStore {
         nonce: ticket.nonce,
         node_id: ticket.nodeId,
         zone: ticket.zone,
+        zone_id: ticket.zoneId ?? null,
         path: ticket.path,
         prefix: ticket.prefix ? 1 : 0,
         client: ticket.client,
@@ -161,7 +162,7 @@ export class KyselyMeteringStore implements MeteringStore {
     for (let start = 0; start < nonces.length; start += IN_CHUNK) {
       let select = trx
         .selectFrom('issued_tickets')
-        .select(['nonce', 'node_id', 'zone', 'path', 'prefix', 'client', 'issued_at', 'expires_at'])
+        .select(['nonce', 'node_id', 'zone', 'zone_id', 'path', 'prefix', 'client', 'issued_at', 'expires_at'])
         .select([sql<string>`cast(byte_budget as text)`.as('budget_text'), sql<string>`cast(accepted_bytes as text)`.as('accepted_text')])
         .where('nonce', 'in', nonces.slice(start, start + IN_CHUNK))
       // Two batches naming one ticket must not both read the old total (PostgreSQL's
@@ -172,6 +173,7 @@ export class KyselyMeteringStore implements MeteringStore {
           nonce: row.nonce,
           nodeId: row.node_id,
           zone: row.zone,
+          ...(row.zone_id === null ? {} : { zoneId: row.zone_id }),
           path: row.path,
           prefix: row.prefix === 1,
           client: row.client,

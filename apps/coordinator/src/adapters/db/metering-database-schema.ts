@@ -17,6 +17,8 @@ export type IssuedTicketsTable = {
   nonce: string
   node_id: string
   zone: string
+  /** Migration 0010: the zone's immutable id; null for tickets issued before it. */
+  zone_id: ColumnType<string | null, string | null | undefined, string | null>
   path: string
   prefix: number
   client: string

@@ -7,6 +7,8 @@ import type { DatabaseSchema } from './database-schema.ts'
 import { createInitialMigration } from './migrations/0001-initial.ts'
 import { createFleetMigration } from './migrations/0002-fleet.ts'
 import { createMeteringMigration } from './migrations/0003-metering.ts'
+import { createZoneIdentityMigration } from './migrations/0010-zone-identity.ts'
+import { createDomainVerificationsMigration } from './migrations/0011-domain-verifications.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import type { StoreLogger } from './store-logger.ts'
 
@@ -19,6 +21,8 @@ function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0001-initial': createInitialMigration(dialect),
     '0002-fleet': createFleetMigration(dialect),
     '0003-metering': createMeteringMigration(dialect),
+    '0010-zone-identity': createZoneIdentityMigration(),
+    '0011-domain-verifications': createDomainVerificationsMigration(dialect),
   }
 }
 

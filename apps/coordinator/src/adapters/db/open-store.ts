@@ -3,6 +3,7 @@ import type { CoordinatorStores } from '../../store/coordinator-stores.ts'
 import type { Store } from '../../store/store.ts'
 import { StoreError } from '../../store/store-error.ts'
 import type { DatabaseSchema } from './database-schema.ts'
+import { KyselyDomainVerificationStore } from './kysely-domain-verification-store.ts'
 import { KyselyFleetStore } from './kysely-fleet-store.ts'
 import { KyselyMeteringStore } from './kysely-metering-store.ts'
 import { KyselyStore } from './kysely-store.ts'
@@ -49,6 +50,7 @@ export function createStores(database: OpenedDatabase, options: { readonly now: 
     store,
     fleet: new KyselyFleetStore(database.db, { now: options.now }),
     metering: new KyselyMeteringStore(database.db, { dialect: database.dialect, now: options.now }),
+    domains: new KyselyDomainVerificationStore(database.db),
     close: () => store.close(),
   }
 }

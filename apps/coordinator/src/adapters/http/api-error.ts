@@ -17,6 +17,7 @@ export type ApiErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INTERNAL'
   | 'STORE_UNAVAILABLE'
+  | 'DOMAIN_VERIFICATION_UNAVAILABLE'
   // The fleet (node registration, heartbeats, purges); one list, in fleet/fleet-refusal.ts.
   | FleetRefusalCode
   | 'PAYMENT_REQUIRED'
@@ -28,6 +29,12 @@ export type ApiErrorCode =
   | 'COUNTRY_BLOCKED'
   | 'ORIGIN_UNREACHABLE'
   | 'ORIGIN_TIMEOUT'
+  // Issue #9: tenants and money.
+  | 'PRICE_OUT_OF_RANGE'
+  | 'ORIGIN_NOT_ALLOWED'
+  | 'CUSTOM_DOMAIN_NOT_ALLOWED'
+  | 'CUSTOM_DOMAIN_UNVERIFIED'
+  | 'LOOP_DETECTED'
 
 /** An expected refusal of an API request; its `shortMessage` is safe to show the caller. */
 export class ApiError extends BaseError {

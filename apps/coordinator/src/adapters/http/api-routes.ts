@@ -15,6 +15,7 @@ import { purgeStatusRoute, purgeZoneRoute } from './routes/zones/purge-routes.ts
 import { usageQueryRoute } from './routes/metering/usage-query-route.ts'
 import { usageReportRoute } from './routes/metering/usage-report-route.ts'
 import { zoneSettingsRoute } from './routes/zones/zone-settings-route.ts'
+import { listZoneDomainsRoute, verifyZoneDomainRoute } from './routes/zones/domain-verification-routes.ts'
 import type { Route } from './route-spec.ts'
 
 /** Every route of the coordinator's HTTP API, in the order the OpenAPI document lists them. */
@@ -36,6 +37,8 @@ export const API_ROUTES: readonly Route[] = [
   purgeZoneRoute,
   purgeStatusRoute,
   zoneSettingsRoute,
+  listZoneDomainsRoute,
+  verifyZoneDomainRoute,
   usageReportRoute,
   usageQueryRoute,
   healthRoute,

@@ -16,6 +16,8 @@ import type { HttpMetrics } from './http-metrics.ts'
 import { buildOpenApiDocument } from './openapi-document.ts'
 import type { Route, RouteContext } from './route-spec.ts'
 import { toErrorReply } from './to-error-reply.ts'
+import type { NetworkEndpoints } from '../../zones/network-endpoints.ts'
+import type { DomainVerifier } from '../../zones/domain-verifier.ts'
 
 export interface BuildHttpServerParameters {
   readonly config: CoordinatorConfig
@@ -29,6 +31,10 @@ export interface BuildHttpServerParameters {
   readonly fleet: FleetControl
   /** Metering and billing, for the usage and zone settings routes. */
   readonly metering: Metering
+  /** The coordinator's own names and endpoints, and the nodes' URLs (zone origin and domain checks). */
+  readonly network?: NetworkEndpoints
+  /** Custom-domain ownership proofs. */
+  readonly domainVerifier?: DomainVerifier
   /** Routes outside the JSON API (the redirector), registered on the Fastify instance. */
   readonly registerExtraRoutes?: (app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>) => void
 }
@@ -58,6 +64,9 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
     // lifecycle events and errors. (`logController` is Fastify 5's non-deprecated form.)
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
+    // Slow headers (slowloris): dropped after headersTimeoutMs, checked every second
+    // (Node's default check runs every 30 s, so a 60 s limit held a socket ~63 s).
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
     genReqId: () => randomUUID(),
     // Ids come from us, never from a client header that could forge log correlation.
     requestIdHeader: false,
@@ -79,6 +88,8 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
     openApiDocument: () => (openApiDocument ??= buildOpenApiDocument(routes, { version: parameters.version })),
     fleet: parameters.fleet,
     metering: parameters.metering,
+    ...(parameters.network === undefined ? {} : { network: parameters.network }),
+    ...(parameters.domainVerifier === undefined ? {} : { domainVerifier: parameters.domainVerifier }),
   }
   const authDependencies = { adminSecret, findAccountByTokenHash: (hash: string) => store.findAccountByTokenHash(hash) }
   // A WeakMap instead of decorating FastifyRequest keeps types honest without module augmentation.

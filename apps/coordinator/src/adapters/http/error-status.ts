@@ -16,6 +16,7 @@ export const ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
   STORE_UNAVAILABLE: 503,
+  DOMAIN_VERIFICATION_UNAVAILABLE: 503,
   NODE_REGISTRATION_INVALID: 400,
   NODE_SIGNATURE_INVALID: 401,
   NODE_CLOCK_SKEW: 400,
@@ -37,4 +38,12 @@ export const ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   // The origin fallback: the origin did not answer (RFC 9110 §15.6.3, §15.6.5).
   ORIGIN_UNREACHABLE: 502,
   ORIGIN_TIMEOUT: 504,
+  PRICE_OUT_OF_RANGE: 400,
+  // 422: well-formed, but an origin inside the network would make it fetch from itself.
+  ORIGIN_NOT_ALLOWED: 422,
+  CUSTOM_DOMAIN_NOT_ALLOWED: 422,
+  // 409: the domain's owner has not proved control yet (challenge not found or not matching).
+  CUSTOM_DOMAIN_UNVERIFIED: 409,
+  // 508 Loop Detected (RFC 5842 §7.2): the request already passed through this network.
+  LOOP_DETECTED: 508,
 }

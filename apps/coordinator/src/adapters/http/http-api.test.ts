@@ -108,7 +108,7 @@ function defineApiSuite(backend: TestStoreBackend): void {
 
     before(async () => {
       testStore = await backend.open()
-      const parsed = parseConfig({ flags: { port: '0', adminToken: ADMIN_TOKEN, bodyLimitBytes: String(BODY_LIMIT_BYTES), defaultPricePerGiB: '7' } })
+      const parsed = parseConfig({ flags: { port: '0', adminToken: ADMIN_TOKEN, bodyLimitBytes: String(BODY_LIMIT_BYTES), defaultPricePerGiB: '7', minPricePerGiB: '1', maxPricePerGiB: '1000000000000000000000000000000' } })
       assert.ok(parsed.ok)
       const logger = createLogger({ level: 'trace', destination: logs.stream })
       coordinator = await startCoordinator(parsed.config, { logger, stores: testStore.stores })

@@ -7,6 +7,8 @@ import type { Account, Store } from '../../store/store.ts'
 import type { FleetControl } from '../../fleet/fleet-control.ts'
 import type { Metering } from '../../metering/metering.ts'
 import type { AuthRequirement, Caller } from './caller.ts'
+import type { NetworkEndpoints } from '../../zones/network-endpoints.ts'
+import type { DomainVerifier } from '../../zones/domain-verifier.ts'
 
 /** What every handler may use; built once per server. */
 export interface RouteContext {
@@ -20,6 +22,10 @@ export interface RouteContext {
   readonly fleet: FleetControl
   /** Metering and billing (usage, zone settings, balances); absent when not wired. */
   readonly metering: Metering
+  /** The coordinator's own names and endpoints and the nodes' URLs (issue #9); absent in bare servers. */
+  readonly network?: NetworkEndpoints
+  /** Custom-domain ownership checks (issue #9); absent in bare servers (domains are then served unverified). */
+  readonly domainVerifier?: DomainVerifier
 }
 
 /** A handler's answer; `body` is JSON unless `contentType` says otherwise. */

@@ -37,7 +37,10 @@ export class ZoneContexts {
     return this.#entries.size
   }
 
-  /** The context serving `zone` from `origin` (an absolute http(s) URL, as signed in the ticket). */
+  /**
+   * The context serving `zone` from `origin` (an absolute http(s) URL, as signed in the
+   * ticket). `zone` is the cache namespace: the zone's immutable id when the ticket has one.
+   */
   contextFor(zone: string, origin: string): CacheContext {
     const id = `${zone}\n${origin}`
     const existing = this.#entries.get(id)

@@ -61,7 +61,9 @@ export function handleZoneRequest(serving: ZoneServing, req: IncomingMessage, re
     sendErrorResponse(res, 'ORIGIN_UNREACHABLE', 'The ticket names no origin for this zone.')
     return
   }
-  const context = serving.contexts.contextFor(target.zone, ticket.origin)
+  // Keyed by the zone's immutable id when the ticket has one: a zone deleted and created
+  // again under the same name by someone else never sees the old zone's objects.
+  const context = serving.contexts.contextFor(ticket.zoneId ?? target.zone, ticket.origin)
   countBodyBytes(res, method === 'HEAD', (bytes) => {
     serving.onServed(ticket, bytes)
   })

@@ -33,4 +33,15 @@ describe('zonePurgeSelector', () => {
   it('never reaches into another zone', () => {
     assert.deepEqual(zonePurgeSelector({ zone: 'mine', urls: ['/z/theirs/a.png'] }).urls, ['http://mine.zone.invalid/z/theirs/a.png'])
   })
+
+  it('with a zone id, keys in the id\'s namespace: a later zone of the same name is out of reach', () => {
+    const selector = zonePurgeSelector({ zone: 'x', zoneId: 'zon_aaaaaaaaaaaaaaaaaaaa', urls: ['/a.png', '/z/x/b.png'], prefixes: ['/'] })
+    assert.deepEqual(selector, {
+      urls: ['http://zon_aaaaaaaaaaaaaaaaaaaa.zone.invalid/a.png', 'http://zon_aaaaaaaaaaaaaaaaaaaa.zone.invalid/b.png'],
+      prefixes: ['http://zon_aaaaaaaaaaaaaaaaaaaa.zone.invalid/'],
+      surrogateKeys: [],
+      scopePrefix: 'http://zon_aaaaaaaaaaaaaaaaaaaa.zone.invalid/',
+    })
+    assert.ok(!selector.scopePrefix.startsWith(zoneCacheKey('x', '/')))
+  })
 })

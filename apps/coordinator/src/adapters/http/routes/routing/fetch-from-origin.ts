@@ -80,15 +80,29 @@ export function fetchFromOrigin(parameters: FetchFromOriginParameters, agents: O
     const send = isHttps ? httpsRequest : httpRequest
     const request = send(target, { method: parameters.method, headers, agent: isHttps ? agents.https : agents.http }, (response) => {
       // The socket timeout now guards silence in the body: a stalled origin aborts the stream.
-      settle({ ok: true, status: response.statusCode ?? 502, headers: endToEndHeaders(response.headers), body: response })
+      // The answer is committed only once the body's first bytes (or its end) parse: a
+      // broken chunked body then still gets the client a 502, not a 500 or a cut socket.
+      const ready = (): void => {
+        response.off('readable', ready)
+        response.off('error', broken)
+        settle({ ok: true, status: response.statusCode ?? 502, headers: endToEndHeaders(response.headers), body: response })
+      }
+      const broken = (): void => {
+        response.off('readable', ready)
+        settle({ ok: false, code: 'ORIGIN_UNREACHABLE', message: "the zone's origin sent a malformed response" })
+        request.destroy()
+      }
+      response.on('readable', ready)
+      response.once('error', broken)
     })
     request.setTimeout(parameters.timeoutMs, () => {
       settle({ ok: false, code: 'ORIGIN_TIMEOUT', message: `the zone's origin did not answer within ${String(parameters.timeoutMs)} ms` })
       request.destroy()
     })
     request.on('error', () => {
-      // The error's text names addresses and ports of the origin; the code is enough for the client.
-      settle({ ok: false, code: 'ORIGIN_UNREACHABLE', message: "the zone's origin could not be reached" })
+      // The error's text names addresses and ports of the origin; the code is enough for the
+      // client. A status line that does not parse lands here too (RFC 9110 §15.6.3: 502).
+      settle({ ok: false, code: 'ORIGIN_UNREACHABLE', message: "the zone's origin could not be reached or sent a malformed response" })
     })
     request.end()
   })

@@ -106,6 +106,12 @@ describe('the redirector on real sockets', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'meson-redirect-'))
     origin = createServer((request, response) => {
+      // Doubles as every custom domain's owner: it echoes any ownership challenge token.
+      const challenge = /^\/\.well-known\/meson-challenge\/([A-Za-z0-9_-]+)$/.exec(request.url ?? '')
+      if (challenge !== null) {
+        response.writeHead(200, { 'content-type': 'text/plain' }).end(challenge[1])
+        return
+      }
       originRequests.push(`${request.method ?? ''} ${request.url ?? ''}`)
       response.writeHead(200, { 'content-type': 'image/png', 'content-length': String(ORIGIN_BODY.length), 'cache-control': 'max-age=60', connection: 'keep-alive, x-hop', 'x-hop': 'drop me' })
       response.end(request.method === 'HEAD' ? undefined : ORIGIN_BODY)
@@ -113,7 +119,7 @@ describe('the redirector on real sockets', () => {
     await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve))
     originUrl = `http://127.0.0.1:${String((origin.address() as AddressInfo).port)}`
     const parsed = parseConfig({
-      flags: { port: '0', dataDir: dir, adminToken: ADMIN_TOKEN, heartbeatIntervalMs: '1000', nodeDownAfterMs: String(DOWN_AFTER_MS), allowSharedIp: true, trustProxy: true },
+      flags: { port: '0', dataDir: dir, adminToken: ADMIN_TOKEN, heartbeatIntervalMs: '1000', nodeDownAfterMs: String(DOWN_AFTER_MS), allowSharedIp: true, trustProxy: true, domainVerificationBaseUrl: originUrl },
     })
     assert.ok(parsed.ok)
     // 198.51.100.7 is in France as far as this test's GeoIP knows.
@@ -228,6 +234,8 @@ describe('the redirector on real sockets', () => {
   it('routes a custom domain by Host to its zone, and leaves the coordinator\'s own host alone', async () => {
     const patched = await requestJson('PATCH', `${coordinator.url}/v1/zones/site`, { token: buyerToken, json: { customDomains: ['cdn.example.com'] } })
     assert.equal(patched.status, 200, JSON.stringify(patched.body))
+    const verified = await requestJson('POST', `${coordinator.url}/v1/zones/site/domains/cdn.example.com/verify`, { token: buyerToken })
+    assert.equal(verified.status, 200, JSON.stringify(verified.body))
     const answer = await get(`${coordinator.url}/img/b.png?x=1`, { headers: { host: 'CDN.example.com:8080' } })
     assert.equal(answer.status, 302)
     const location = new URL(String(answer.headers.location))

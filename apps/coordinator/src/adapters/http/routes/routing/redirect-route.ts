@@ -78,6 +78,9 @@ async function answerZoneRequest(request: FastifyRequest, reply: FastifyReply, z
   const queryStart = pathAndQuery.indexOf('?')
   const path = queryStart === -1 ? pathAndQuery : pathAndQuery.slice(0, queryStart)
   const query = queryStart === -1 ? '' : pathAndQuery.slice(queryStart + 1)
+  // A request that already went through this network (the origin fallback or a node adds
+  // `Via: 1.1 meson`) came back through an origin that points at the network: a loop.
+  if (hasPassedThroughMeson(request.headers.via)) return sendError(reply, 'LOOP_DETECTED', "this request already passed through the network: the zone's origin points back at it")
   const zones = dependencies.zones()
   const clientIp = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], dependencies.trustProxy)
   let signed: Ticket | undefined
@@ -151,3 +154,11 @@ function sendError(reply: FastifyReply, code: ApiErrorCode, message: string): Fa
 function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
+
+/** True if a `Via` field (RFC 9110 §7.6.3) names the network's pseudonym `meson` as a recipient. */
+export function hasPassedThroughMeson(via: string | string[] | undefined): boolean {
+  if (via === undefined) return false
+  const entries = (Array.isArray(via) ? via.join(',') : via).split(',')
+  return entries.some((entry) => entry.trim().split(/\s+/)[1]?.toLowerCase() === 'meson')
+}
+

@@ -40,7 +40,7 @@ export const purgeZoneRoute = defineRoute({
       ...(body.prefixes === undefined ? {} : { prefixes: body.prefixes }),
       ...(body.surrogateKeys === undefined ? {} : { surrogateKeys: body.surrogateKeys }),
     }
-    const sent = await context.fleet.purge({ zoneName: zone.name, accountId: account.id, args })
+    const sent = await context.fleet.purge({ zoneName: zone.name, zoneId: zone.id, accountId: account.id, args })
     return { status: 202, body: sent }
   },
 })

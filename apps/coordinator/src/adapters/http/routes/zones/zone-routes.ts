@@ -4,6 +4,8 @@ import { ApiError } from '../../api-error.ts'
 import { originUrlSchema } from '../../../../zones/origin-url.ts'
 import { toZoneJson, zoneJsonSchema } from '../../../../zones/zone-json.ts'
 import { zoneNameSchema } from '../../../../zones/zone-name.ts'
+import { checkZonePrice } from '../../../../zones/check-zone-price.ts'
+import { placeOrigin } from '../../../../zones/network-endpoints.ts'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
 import { toZoneSettingsJson, zoneSettingsJsonSchema } from './zone-settings-route.ts'
 
@@ -19,17 +21,21 @@ export const createZoneRoute = defineRoute({
   body: z.strictObject({ name: zoneNameSchema, origin: originUrlSchema, pricePerGiB: positiveAmountSchema.optional() }),
   responses: {
     201: { description: 'created', schema: z.object({ zone: zoneJsonSchema }) },
+    400: { description: 'PRICE_OUT_OF_RANGE: outside the network\'s minPricePerGiB..maxPricePerGiB' },
     409: { description: 'ZONE_NAME_TAKEN: zone names are unique across the network' },
+    422: { description: "ORIGIN_NOT_ALLOWED: the origin is the coordinator or one of the network's nodes" },
   },
   handle: async ({ body, caller }, context) => {
     const { store, config } = context
     const account = requireAccount(caller)
-    const result = await store.createZone({
-      accountId: account.id,
-      name: body.name,
-      origin: body.origin,
-      pricePerGiB: body.pricePerGiB ?? config.defaultPricePerGiB,
-    })
+    const pricePerGiB = body.pricePerGiB ?? config.defaultPricePerGiB
+    const price = checkZonePrice(pricePerGiB, config)
+    if (!price.ok) throw new ApiError('PRICE_OUT_OF_RANGE', price.message)
+    const placement = context.network === undefined ? 'outside' : placeOrigin(body.origin, context.network)
+    if (placement !== 'outside') {
+      throw new ApiError('ORIGIN_NOT_ALLOWED', `the origin points at ${placement === 'coordinator' ? 'this coordinator' : "one of the network's nodes"}; it would fetch from itself`)
+    }
+    const result = await store.createZone({ accountId: account.id, name: body.name, origin: body.origin, pricePerGiB })
     if (result.status === 'name-taken') throw new ApiError('ZONE_NAME_TAKEN', `the zone name "${body.name}" is taken`)
     await context.metering.zonesChanged()
     return { status: 201, body: { zone: toZoneJson(result.zone) } }
@@ -77,10 +83,16 @@ export const deleteZoneRoute = defineRoute({
   auth: 'buyer',
   params: zoneParams,
   responses: { 204: { description: 'deleted' }, 404: { description: 'ZONE_NOT_FOUND' } },
-  handle: async ({ params, caller }, { store, metering }) => {
-    const deleted = await store.deleteZone(requireAccount(caller).id, params.name)
+  handle: async ({ params, caller }, { store, metering, fleet }) => {
+    const account = requireAccount(caller)
+    const zone = await store.getZoneByName(params.name)
+    if (zone?.accountId !== account.id) throw zoneNotFound(params.name)
+    const deleted = await store.deleteZone(account.id, params.name)
     if (!deleted) throw zoneNotFound(params.name)
     await metering.zonesChanged()
+    // Fleet-wide: every live node drops the zone's whole cache namespace (its id, never
+    // reused), so no disk keeps a deleted zone's objects until they expire.
+    await fleet.purge({ zoneName: zone.name, zoneId: zone.id, accountId: account.id, args: { prefixes: ['/'] } })
     return { status: 204 }
   },
 })

@@ -4,6 +4,8 @@ import { zoneJsonSchema, toZoneJson } from '../../../../zones/zone-json.ts'
 import { zoneNameSchema } from '../../../../zones/zone-name.ts'
 import { zoneSettingsPatchSchema } from '../../../../zones/zone-settings-schema.ts'
 import type { ZoneSettings } from '../../../../metering/metering-store.ts'
+import { checkZonePrice } from '../../../../zones/check-zone-price.ts'
+import { isCoordinatorName } from '../../../../zones/network-endpoints.ts'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
 
 /** A zone's settings as the API shows them. */
@@ -27,12 +29,20 @@ export const zoneSettingsRoute = defineRoute({
   body: zoneSettingsPatchSchema,
   responses: {
     200: { description: 'the zone with its settings', schema: z.object({ zone: zoneJsonSchema, settings: zoneSettingsJsonSchema }) },
-    400: { description: 'INVALID_REQUEST' },
+    400: { description: 'INVALID_REQUEST, PRICE_OUT_OF_RANGE' },
+    422: { description: "CUSTOM_DOMAIN_NOT_ALLOWED: one of the coordinator's own names" },
     404: { description: 'ZONE_NOT_FOUND' },
     409: { description: 'CUSTOM_DOMAIN_TAKEN: custom domains are unique across zones' },
   },
   handle: async ({ params, body, caller }, context) => {
     const account = requireAccount(caller)
+    if (body.pricePerGiB !== undefined) {
+      const price = checkZonePrice(body.pricePerGiB, context.config)
+      if (!price.ok) throw new ApiError('PRICE_OUT_OF_RANGE', price.message)
+    }
+    const network = context.network
+    const ownName = network === undefined ? undefined : body.customDomains?.find((domain) => isCoordinatorName(domain, network))
+    if (ownName !== undefined) throw new ApiError('CUSTOM_DOMAIN_NOT_ALLOWED', `"${ownName}" is a name of this coordinator and can never be a custom domain`)
     const result = await context.metering.updateZoneSettings(account.id, params.name, {
       ...(body.pricePerGiB === undefined ? {} : { pricePerGiB: body.pricePerGiB }),
       ...(body.allowedReferrers === undefined ? {} : { allowedReferrers: body.allowedReferrers }),
