@@ -48,6 +48,9 @@ export async function relayOriginResponse(context: CacheContext, originResponse:
     if (!hasClientBody) {
       res.end()
       res = undefined
+    } else if (writer !== undefined) {
+      // The first chunk may be held back until the commit (below): the head goes now.
+      res.flushHeaders()
     }
   }
   if (res === undefined && writer === undefined) {
@@ -56,16 +59,25 @@ export async function relayOriginResponse(context: CacheContext, originResponse:
   }
   let storedBytes = 0
   let clientBytes = 0
+  // While a fill may still be stored, the latest chunk is held back and released only
+  // after the commit: the client never has the last byte before the object is indexed,
+  // so its next request (a hit, or an unsafe method that invalidates) finds it.
+  let heldChunk: Uint8Array | undefined
   try {
     for await (const chunk of originResponse) {
       if (!(chunk instanceof Uint8Array)) continue
       if (res !== undefined) {
         if (res.destroyed) {
           res = undefined
+          heldChunk = undefined
           if (writer === undefined) break
         } else {
           clientBytes += chunk.length
-          if (!res.write(chunk)) await waitForDrain(res)
+          const previous = heldChunk
+          heldChunk = writer === undefined ? undefined : chunk
+          let isFlowing = previous === undefined || res.write(previous)
+          if (heldChunk === undefined) isFlowing = res.write(chunk) && isFlowing
+          if (!isFlowing) await waitForDrain(res)
         }
       }
       if (writer !== undefined) {
@@ -97,10 +109,12 @@ export async function relayOriginResponse(context: CacheContext, originResponse:
     await writer?.abort()
     return { kind: 'complete', isStored: false }
   }
-  // Commit before the client's response ends, so the client's next request finds the
-  // object (a miss then a hit, deterministically); it costs a miss one fsync.
+  // Commit before the client's last byte (held back above) and the response's end, so
+  // the client's next request finds the object (a miss then a hit, deterministically;
+  // an unsafe method then invalidates it); it costs a miss one fsync.
   const entry = writer === undefined ? undefined : await writer.commit().catch(() => undefined)
-  res?.end()
+  if (res !== undefined && !res.destroyed && heldChunk !== undefined) res.end(heldChunk)
+  else res?.end()
   return { kind: 'complete', isStored: entry !== undefined }
 }
 
