@@ -17,7 +17,7 @@ export type { ClientConditionalOutcome, EvaluateClientConditionalParameters } fr
 export { ageHeaderValue, correctedInitialAgeMs, currentAgeMs, residentTimeMs } from './current-age.ts'
 export { parseEntityTag, parseEntityTagList, strongEtagMatch, weakEtagMatch } from './entity-tag.ts'
 export type { EntityTag } from './entity-tag.ts'
-export { freshenStoredHeaders, isNotModifiedFor, selectResponseToFreshen } from './freshen-stored-headers.ts'
+export { freshenStoredHeaders, isNotModifiedFor, isNotModifiedForOwnRequest, selectResponseToFreshen } from './freshen-stored-headers.ts'
 export { DEFAULT_HEURISTIC_FRACTION, DEFAULT_MAX_HEURISTIC_MS, freshnessLifetimeMs } from './freshness-lifetime.ts'
 export type { FreshnessLifetimeOptions } from './freshness-lifetime.ts'
 export type { HeaderMap } from './header-map.ts'
