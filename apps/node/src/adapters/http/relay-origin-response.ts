@@ -178,13 +178,13 @@ function originFailureMessage(error: unknown): string {
   return error instanceof OriginError ? error.shortMessage : 'The origin sent a malformed response body.'
 }
 
-/** Fields this hop writes itself. */
-const RECOMPUTED_FIELDS: ReadonlySet<string> = new Set(['via', 'cache-status'])
+/** Fields this hop writes itself, and Surrogate-Control, which is for surrogates only (W3C Edge Architecture 1.0). */
+const RECOMPUTED_FIELDS: ReadonlySet<string> = new Set(['via', 'cache-status', 'surrogate-control'])
 /** A client Range's end is held for the commit only when at most this much body follows it. */
 const MAX_HELD_RANGE_REST_BYTES = 1024 * 1024
 
 /** Fields this hop writes itself when it answers a Range from a whole body. */
-const RANGE_RECOMPUTED_FIELDS: ReadonlySet<string> = new Set(['via', 'cache-status', 'content-length', 'content-range'])
+const RANGE_RECOMPUTED_FIELDS: ReadonlySet<string> = new Set(['via', 'cache-status', 'surrogate-control', 'content-length', 'content-range'])
 
 function hasBody(status: number): boolean {
   // RFC 9110 §6.4.1: 1xx, 204 and 304 responses have no content.
