@@ -11,6 +11,7 @@ import { installFastConnections } from './adapters/raw-http/fast-connections.ts'
 import { createRequestCollapser } from './collapsing/request-collapser.ts'
 import type { NodeConfig } from './config.ts'
 import { createOriginClient } from './origin/origin-client.ts'
+import { acquireDataDirLock } from './store/data-dir-lock.ts'
 import { openDiskCacheStore } from './store/disk-cache-store.ts'
 import type { CacheStore } from './store/cache-store.ts'
 import type { StoreLogger } from './store/store-logger.ts'
@@ -42,7 +43,15 @@ const quietLogger: NodeLogger = { info: () => undefined, warn: () => undefined, 
 
 /** Composition root of standalone mode: config → store, origin client, server → listening. */
 export async function startNode(config: NodeConfig, dependencies: StartNodeDependencies = {}): Promise<RunningNode> {
-  const engine = await startCacheEngine({ config, originUrl: config.originUrl, dependencies })
+  // One node process per data directory: a second one refuses to start.
+  const lock = await acquireDataDirLock(config.dataDir)
+  let engine: CacheEngine
+  try {
+    engine = await startCacheEngine({ config, originUrl: config.originUrl, dependencies })
+  } catch (error) {
+    await lock.release()
+    throw error
+  }
   const logger = dependencies.logger ?? quietLogger
   logger.info({ url: engine.url, origin: config.originUrl.origin }, 'edge node listening')
   let stopping: Promise<void> | undefined
@@ -54,6 +63,7 @@ export async function startNode(config: NodeConfig, dependencies: StartNodeDepen
       stopping ??= (async () => {
         await engine.closeServers()
         await engine.closeStorage()
+        await lock.release()
         logger.info({}, 'edge node stopped')
       })()
       return stopping

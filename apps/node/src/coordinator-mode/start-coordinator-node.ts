@@ -1,5 +1,6 @@
 import type { NodeId, Ticket } from '@meson/protocol'
 import { systemClock } from '../adapters/http/cache-context.ts'
+import type { Clock } from '../adapters/http/cache-context.ts'
 import type { CoordinatorNodeConfig } from '../config.ts'
 import { CoordinatorLink } from '../coordinator-link/coordinator-link.ts'
 import type { CoordinatorKeyMismatchError } from '../coordinator-link/coordinator-key-mismatch-error.ts'
@@ -8,6 +9,8 @@ import { loadOrCreateNodeIdentity } from '../identity/node-identity.ts'
 import { startCacheEngine } from '../main.ts'
 import type { NodeLogger, StartNodeDependencies } from '../main.ts'
 import type { CacheStore } from '../store/cache-store.ts'
+import { acquireDataDirLock } from '../store/data-dir-lock.ts'
+import type { DataDirLock } from '../store/data-dir-lock.ts'
 import { CoordinatorKeyHolder } from '../tickets/coordinator-key-holder.ts'
 import { TicketBudgetMeter } from '../tickets/ticket-budget-meter.ts'
 import { TicketVerifier } from '../tickets/ticket-verifier.ts'
@@ -60,6 +63,23 @@ const quietLogger: NodeLogger = { info: () => undefined, warn: () => undefined, 
 export async function startCoordinatorNode(config: CoordinatorNodeConfig, dependencies: StartCoordinatorNodeDependencies = {}): Promise<RunningCoordinatorNode> {
   const clock = dependencies.clock ?? systemClock
   const logger = dependencies.logger ?? quietLogger
+  // One node process per data directory (key, usage journal, cache): a second one refuses to start.
+  const lock = await acquireDataDirLock(config.dataDir)
+  try {
+    return await startLockedCoordinatorNode(config, dependencies, clock, logger, lock)
+  } catch (error) {
+    await lock.release()
+    throw error
+  }
+}
+
+async function startLockedCoordinatorNode(
+  config: CoordinatorNodeConfig,
+  dependencies: StartCoordinatorNodeDependencies,
+  clock: Clock,
+  logger: NodeLogger,
+  lock: DataDirLock,
+): Promise<RunningCoordinatorNode> {
   const identity = await loadOrCreateNodeIdentity(config.dataDir)
   if (identity.created) logger.info({ nodeId: identity.nodeId }, 'created the node key')
   const keyHolder = new CoordinatorKeyHolder(config.pinnedCoordinatorKey)
@@ -175,6 +195,7 @@ export async function startCoordinatorNode(config: CoordinatorNodeConfig, depend
         await link.stop()
         contexts.close()
         await runningEngine.closeStorage()
+        await lock.release()
         logger.info({ pendingUsageBatches: usage.pendingBatches }, 'edge node stopped')
         return { pendingUsageBatches: usage.pendingBatches }
       })()
