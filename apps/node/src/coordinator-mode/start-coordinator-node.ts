@@ -16,6 +16,7 @@ import { TicketBudgetMeter } from '../tickets/ticket-budget-meter.ts'
 import { TicketVerifier } from '../tickets/ticket-verifier.ts'
 import { UsageJournal } from '../usage/usage-journal.ts'
 import { UsageOutbox } from '../usage/usage-outbox.ts'
+import { UsageWal } from '../usage/usage-wal.ts'
 import { httpUsageTransport } from '../usage/usage-transport.ts'
 import { ZoneContexts } from '../zones/zone-contexts.ts'
 import type { ZoneBounceReason, ZoneServing } from '../zones/zone-request-handler.ts'
@@ -87,7 +88,7 @@ async function startLockedCoordinatorNode(
   const budgets = new TicketBudgetMeter()
   const outbox = new UsageOutbox(
     { nodeId: identity.nodeId, privateKey: identity.privateKey, publicKey: identity.publicKey, flushIntervalMs: config.usageFlushIntervalMs },
-    { journal: new UsageJournal(config.dataDir, logger), transport: httpUsageTransport({ coordinatorUrl: config.coordinatorUrl }), clock, logger },
+    { journal: new UsageJournal(config.dataDir, logger), wal: new UsageWal(config.dataDir), transport: httpUsageTransport({ coordinatorUrl: config.coordinatorUrl }), clock, logger },
   )
   await outbox.start()
 
