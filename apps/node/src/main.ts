@@ -1,7 +1,8 @@
 import type { NodeConfig } from './config/config.ts'
 import type { CacheStore } from './cdn/store/cache-store.ts'
+import { acquireDataDirLock } from './cdn/store/data-dir-lock.ts'
 import { quietLogger, startCacheEngine } from './runtime/start-cache-engine.ts'
-import type { StartNodeDependencies } from './runtime/start-cache-engine.ts'
+import type { CacheEngine, StartNodeDependencies } from './runtime/start-cache-engine.ts'
 
 /** A running standalone node. */
 export interface RunningNode {
@@ -16,7 +17,15 @@ export interface RunningNode {
 
 /** Composition root of standalone mode: config → store, origin client, server → listening. */
 export async function startNode(config: NodeConfig, dependencies: StartNodeDependencies = {}): Promise<RunningNode> {
-  const engine = await startCacheEngine({ config, originUrl: config.originUrl, dependencies })
+  // One node process per data directory: a second one refuses to start.
+  const lock = await acquireDataDirLock(config.dataDir)
+  let engine: CacheEngine
+  try {
+    engine = await startCacheEngine({ config, originUrl: config.originUrl, dependencies })
+  } catch (error) {
+    await lock.release()
+    throw error
+  }
   const logger = dependencies.logger ?? quietLogger
   logger.info({ url: engine.url, origin: config.originUrl.origin }, 'edge node listening')
   let stopping: Promise<void> | undefined
@@ -28,6 +37,7 @@ export async function startNode(config: NodeConfig, dependencies: StartNodeDepen
       stopping ??= (async () => {
         await engine.closeServers()
         await engine.closeStorage()
+        await lock.release()
         logger.info({}, 'edge node stopped')
       })()
       return stopping

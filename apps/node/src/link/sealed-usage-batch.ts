@@ -8,6 +8,8 @@ export interface SealedUsageBatch {
   readonly createdAtMs: number
   /** `{ payload, signature }` exactly as journaled and sent. */
   readonly envelope: SignedEnvelope
+  /** The served-bytes log segments below this number are in this batch (see usage-wal.ts). */
+  readonly walUpto?: number
 }
 
 /** Signs `lines` as one usage report (purpose 'usage-report') under a fresh batch id. */

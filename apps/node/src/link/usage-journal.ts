@@ -43,7 +43,10 @@ export class UsageJournal {
     const tempPath = `${path}${TEMP_SUFFIX}`
     const handle = await open(tempPath, 'wx', 0o600)
     try {
-      await handle.writeFile(`${JSON.stringify(batch.envelope)}\n`)
+      // Line 1: the envelope as sent; line 2 (optional): which served-bytes log segments
+      // it covers, journaled in the same atomic rename as the batch itself.
+      const coverage = batch.walUpto === undefined ? '' : `${JSON.stringify({ walUpto: batch.walUpto })}\n`
+      await handle.writeFile(`${JSON.stringify(batch.envelope)}\n${coverage}`)
       await handle.sync()
     } finally {
       await handle.close()
@@ -66,7 +69,8 @@ export class UsageJournal {
         continue
       }
       if (!BATCH_FILE.test(name)) continue
-      const raw = parseJsonOrUndefined(await readFile(join(this.directory, name), 'utf8'))
+      const [envelopeLine = '', coverageLine = ''] = (await readFile(join(this.directory, name), 'utf8')).split('\n')
+      const raw = parseJsonOrUndefined(envelopeLine)
       const envelope = signedEnvelopeSchema.safeParse(raw)
       const opened = openEnvelope('usage-report', usageReportSchema, nodePublicKey, raw)
       if (!envelope.success || !opened.ok) {
@@ -75,7 +79,8 @@ export class UsageJournal {
         continue
       }
       // Resend the envelope exactly as stored: its signature covers that payload.
-      batches.push({ batchId: opened.value.batchId, createdAtMs: opened.value.createdAt, envelope: envelope.data })
+      const walUpto = walUptoOf(parseJsonOrUndefined(coverageLine))
+      batches.push({ batchId: opened.value.batchId, createdAtMs: opened.value.createdAt, envelope: envelope.data, ...(walUpto === undefined ? {} : { walUpto }) })
     }
     return batches
   }
@@ -103,6 +108,12 @@ async function syncDirectory(path: string): Promise<void> {
   } finally {
     await handle.close()
   }
+}
+
+function walUptoOf(value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null || !('walUpto' in value)) return undefined
+  const { walUpto } = value
+  return typeof walUpto === 'number' && Number.isSafeInteger(walUpto) && walUpto >= 0 ? walUpto : undefined
 }
 
 function parseJsonOrUndefined(text: string): unknown {

@@ -11,6 +11,7 @@ import type { SealedUsageBatch } from './sealed-usage-batch.ts'
 import type { UsageJournal } from './usage-journal.ts'
 import { UsageMeter } from '../cdn/usage/usage-meter.ts'
 import type { MeteredTicket } from '../cdn/usage/usage-meter.ts'
+import type { UsageWal } from './usage-wal.ts'
 import type { UsageDelivery, UsageTransport } from './usage-transport.ts'
 
 export const DEFAULT_USAGE_FLUSH_INTERVAL_MS = 10_000
@@ -37,6 +38,11 @@ export interface UsageOutboxOptions {
 
 export interface UsageOutboxDependencies {
   readonly journal: UsageJournal
+  /**
+   * The served-bytes log: each recorded transfer is made durable (group commit) so a
+   * kill -9 loses at most the transfers in flight, not the last flush interval.
+   */
+  readonly wal?: UsageWal
   readonly transport: UsageTransport
   readonly clock?: Clock
   readonly timers?: Timers
@@ -56,6 +62,7 @@ export interface UsageOutboxDependencies {
 export class UsageOutbox extends EventEmitter<UsageOutboxEvents> {
   readonly #options: UsageOutboxOptions
   readonly #journal: UsageJournal
+  readonly #wal: UsageWal | undefined
   readonly #transport: UsageTransport
   readonly #clock: Clock
   readonly #timers: Timers
@@ -77,6 +84,7 @@ export class UsageOutbox extends EventEmitter<UsageOutboxEvents> {
     super()
     this.#options = options
     this.#journal = dependencies.journal
+    this.#wal = dependencies.wal
     this.#transport = dependencies.transport
     this.#clock = dependencies.clock ?? systemClock
     this.#timers = dependencies.timers ?? systemTimers
@@ -100,6 +108,7 @@ export class UsageOutbox extends EventEmitter<UsageOutboxEvents> {
   /** Counts `bytes` served under `ticket`. */
   record(ticket: MeteredTicket, bytes: bigint): void {
     this.#meter.record(ticket, bytes)
+    if (bytes > 0n) this.#wal?.append({ ticket, bytes })
     if (this.#meter.lineCount >= this.#maxLinesPerBatch) void this.sealNow()
   }
 
@@ -110,9 +119,17 @@ export class UsageOutbox extends EventEmitter<UsageOutboxEvents> {
     const pending = await this.#journal.loadPending(this.#options.publicKey)
     if (pending.length > 0) this.#logger.info({ batches: pending.length }, 'resending usage batches left by the previous run')
     this.#queue.unshift(...pending)
+    if (this.#wal !== undefined) {
+      // Transfers the previous run logged but never sealed into a journaled batch.
+      const coveredBelow = Math.max(0, ...pending.map((batch) => batch.walUpto ?? 0))
+      const replayed = await this.#wal.open(coveredBelow)
+      for (const record of replayed) this.#meter.record(record.ticket, record.bytes)
+      if (replayed.length > 0) this.#logger.info({ transfers: replayed.length }, 'recovered served bytes logged by the previous run')
+    }
     this.#mode = 'running'
     this.#scheduleFlush()
     this.#pump()
+    if (this.#meter.lineCount > 0) void this.sealNow()
   }
 
   /** Seals everything metered so far into journaled batches (then sends them). */
@@ -144,6 +161,7 @@ export class UsageOutbox extends EventEmitter<UsageOutboxEvents> {
       await this.#settle(batch, delivery)
     }
     this.#mode = 'stopped'
+    await this.#wal?.close()
     return { pendingBatches: this.#queue.length }
   }
 
@@ -154,29 +172,42 @@ export class UsageOutbox extends EventEmitter<UsageOutboxEvents> {
     this.#cancelTimers()
     await this.#sealing
     await this.#delivering
+    await this.#wal?.close()
     if (!wasStopped && this.#meter.lineCount > 0) {
       this.#logger.warn({ bytes: String(this.#meter.unreportedBytes), tickets: this.#meter.lineCount }, 'stopped with unsealed usage; it is not reported')
     }
   }
 
   async #sealAll(): Promise<void> {
-    while (this.#meter.lineCount > 0) {
-      const lines = this.#meter.takeLines(this.#maxLinesPerBatch)
-      const batch = sealUsageBatch({ batchId: this.#newBatchId(), nodeId: this.#options.nodeId, privateKey: this.#options.privateKey, createdAtMs: this.#clock.nowMs(), lines })
+    if (this.#meter.lineCount === 0) return
+    // All lines at once, with the log rotated in the same turn: the batches below cover
+    // exactly the log segments before `walUpto`, and later transfers go to the next one.
+    const allLines = this.#meter.takeLines(Number.MAX_SAFE_INTEGER)
+    const walUpto = this.#wal?.rotate()
+    for (let start = 0; start < allLines.length; start += this.#maxLinesPerBatch) {
+      const lines = allLines.slice(start, start + this.#maxLinesPerBatch)
+      const sealed = sealUsageBatch({ batchId: this.#newBatchId(), nodeId: this.#options.nodeId, privateKey: this.#options.privateKey, createdAtMs: this.#clock.nowMs(), lines })
+      const batch = walUpto === undefined ? sealed : { ...sealed, walUpto }
       try {
         await this.#journal.append(batch)
       } catch (error) {
-        // Not durable, so not sent: keep the lines in memory and try at the next flush.
-        this.#meter.restore(lines)
+        // Not durable, so not sent: keep the lines in memory and try at the next flush
+        // (their log segments stay until a later batch covers them).
+        this.#meter.restore(allLines.slice(start))
         const reason = error instanceof Error ? error.message : String(error)
         this.#logger.error({ lines: lines.length, reason }, 'could not journal a usage batch; keeping it in memory')
         this.emit('seal-failed', { lines: lines.length, reason })
+        this.#pump()
         return
       }
       this.#queue.push(batch)
       this.emit('sealed', { batchId: batch.batchId, lines: lines.length })
-      this.#pump()
     }
+    // Journaled: the covered log segments go, before the batch can be acknowledged and removed.
+    if (walUpto !== undefined) await this.#wal?.removeBelow(walUpto).catch((error: unknown) => {
+      this.#logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'could not remove sealed served-bytes log segments')
+    })
+    this.#pump()
   }
 
   #scheduleFlush(): void {

@@ -7,6 +7,7 @@ import type { Command } from '@meson/protocol'
 import { zoneCacheKey } from '../cdn/zones/zone-cache-key.ts'
 import { fetchOnce, startCoordinatorNodeHarness } from '../testing/coordinator-node-fixtures.ts'
 import type { CoordinatorNodeHarness } from '../testing/coordinator-node-fixtures.ts'
+import { send } from '../testing/cache-server-fixtures.ts'
 import { NODE_SOFTWARE_VERSION } from './node-software-version.ts'
 
 const LOGO = Buffer.alloc(5000, 'L')
@@ -122,6 +123,20 @@ describe('a node in coordinator mode', () => {
       assert.equal(harness.origin.count(`${path}?a=1`), 0)
     })
   }
+
+  it('binds a ticket to the socket address: a spoofed X-Forwarded-For, X-Real-IP or Forwarded naming the ticket\'s client is bounced', async () => {
+    const path = '/bounce/spoofed-client.png'
+    const spoofed = '203.0.113.9'
+    const url = new URL(zoneUrl(path, `mt=${harness.ticket(path, { client: spoofed })}`))
+    const answer = await send(url.origin, url.pathname + url.search, {
+      headers: { 'x-forwarded-for': spoofed, 'x-real-ip': spoofed, forwarded: `for=${spoofed}`, 'true-client-ip': spoofed },
+    })
+    assert.equal(answer.status, 302)
+    assert.equal(harness.origin.count(path), 0)
+    // The same request without the spoofed ticket client is served: only the binding refused it.
+    const honest = new URL(zoneUrl(path, `mt=${harness.ticket(path)}`))
+    assert.equal((await send(honest.origin, honest.pathname + honest.search, { headers: { 'x-forwarded-for': spoofed } })).status, 200)
+  })
 
   it('answers 404 outside /z/ (there is no default origin) and 405 for other methods on /z/', async () => {
     assert.equal((await fetchOnce(`${harness.node.url}/img/logo.png`)).status, 404)

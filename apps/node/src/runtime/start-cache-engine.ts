@@ -6,6 +6,7 @@ import type { CacheContext, Clock } from '../adapters/http/cache-context.ts'
 import type { ServerMetrics } from '../adapters/http/server-metrics.ts'
 import { createServerMetrics, registerCollectedGauge } from '../adapters/http/server-metrics.ts'
 import type { AdminRoutesContext } from '../adapters/http/admin-routes.ts'
+import { describeUnexpectedError } from '../adapters/http/request-guard.ts'
 import { installFastConnections } from '../adapters/raw-http/fast-connections.ts'
 import { createRequestCollapser } from '../cdn/engine/request-collapser.ts'
 import type { NodeConfig } from '../config/config.ts'
@@ -98,6 +99,8 @@ export async function startCacheEngine(parameters: StartCacheEngineParameters): 
   }
   const admin: AdminRoutesContext = { store, metrics, originUrl: defaultOriginUrl, adminToken: config.adminToken }
   const limits = config
+  // One log line per request a handler failed to answer (it got a 500); never the stack.
+  const onUnexpectedError = (error: unknown): void => logger.error(describeUnexpectedError(error), 'request failed with an internal error')
   const servers: ListeningServer[] = []
   try {
     const servesAdminRoutes = config.adminPort === undefined
@@ -106,12 +109,13 @@ export async function startCacheEngine(parameters: StartCacheEngineParameters): 
       admin,
       limits,
       servesAdminRoutes,
+      onUnexpectedError,
       ...(parameters.route === undefined ? {} : { route: parameters.route }),
     })
     // Standalone only: a `route` (coordinator mode) must see every request first.
-    const fastConnections = config.fastConnections && parameters.route === undefined ? installFastConnections(cacheServer, { context, limits, servesAdminRoutes }) : undefined
+    const fastConnections = config.fastConnections && parameters.route === undefined ? installFastConnections(cacheServer, { context, limits, servesAdminRoutes, onUnexpectedError }) : undefined
     servers.push(await listenServer(cacheServer, config.host, config.port, fastConnections))
-    if (config.adminPort !== undefined) servers.push(await listenServer(createAdminServer(admin, limits), config.host, config.adminPort))
+    if (config.adminPort !== undefined) servers.push(await listenServer(createAdminServer(admin, limits, onUnexpectedError), config.host, config.adminPort))
   } catch (error) {
     await Promise.all(servers.map((server) => server.close(0)))
     origin.close()

@@ -16,6 +16,10 @@ import { UsageOutbox } from '../link/usage-outbox.ts'
 import { httpUsageTransport } from '../link/usage-transport.ts'
 import { ZoneContexts } from '../adapters/http/zone-contexts.ts'
 import type { ZoneBounceReason, ZoneServing } from '../adapters/http/zone-request-handler.ts'
+import type { Clock } from '../adapters/http/cache-context.ts'
+import { acquireDataDirLock } from '../cdn/store/data-dir-lock.ts'
+import type { DataDirLock } from '../cdn/store/data-dir-lock.ts'
+import { UsageWal } from '../link/usage-wal.ts'
 import { createCoordinatorModeRoute } from './coordinator-mode-route.ts'
 import { createNodeCommandHandler } from './node-command-handler.ts'
 import { NODE_SOFTWARE_VERSION } from './node-software-version.ts'
@@ -60,6 +64,23 @@ const quietLogger: NodeLogger = { info: () => undefined, warn: () => undefined, 
 export async function startCoordinatorNode(config: CoordinatorNodeConfig, dependencies: StartCoordinatorNodeDependencies = {}): Promise<RunningCoordinatorNode> {
   const clock = dependencies.clock ?? systemClock
   const logger = dependencies.logger ?? quietLogger
+  // One node process per data directory (key, usage journal, cache): a second one refuses to start.
+  const lock = await acquireDataDirLock(config.dataDir)
+  try {
+    return await startLockedCoordinatorNode(config, dependencies, clock, logger, lock)
+  } catch (error) {
+    await lock.release()
+    throw error
+  }
+}
+
+async function startLockedCoordinatorNode(
+  config: CoordinatorNodeConfig,
+  dependencies: StartCoordinatorNodeDependencies,
+  clock: Clock,
+  logger: NodeLogger,
+  lock: DataDirLock,
+): Promise<RunningCoordinatorNode> {
   const identity = await loadOrCreateNodeIdentity(config.dataDir)
   if (identity.created) logger.info({ nodeId: identity.nodeId }, 'created the node key')
   const keyHolder = new CoordinatorKeyHolder(config.pinnedCoordinatorKey)
@@ -67,7 +88,7 @@ export async function startCoordinatorNode(config: CoordinatorNodeConfig, depend
   const budgets = new TicketBudgetMeter()
   const outbox = new UsageOutbox(
     { nodeId: identity.nodeId, privateKey: identity.privateKey, publicKey: identity.publicKey, flushIntervalMs: config.usageFlushIntervalMs },
-    { journal: new UsageJournal(config.dataDir, logger), transport: httpUsageTransport({ coordinatorUrl: config.coordinatorUrl }), clock, logger },
+    { journal: new UsageJournal(config.dataDir, logger), wal: new UsageWal(config.dataDir), transport: httpUsageTransport({ coordinatorUrl: config.coordinatorUrl }), clock, logger },
   )
   await outbox.start()
 
@@ -175,6 +196,7 @@ export async function startCoordinatorNode(config: CoordinatorNodeConfig, depend
         await link.stop()
         contexts.close()
         await runningEngine.closeStorage()
+        await lock.release()
         logger.info({ pendingUsageBatches: usage.pendingBatches }, 'edge node stopped')
         return { pendingUsageBatches: usage.pendingBatches }
       })()

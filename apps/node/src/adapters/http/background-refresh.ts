@@ -1,31 +1,9 @@
 import type { CacheEntry } from '../../cdn/store/cache-store.ts'
-import { buildValidationHeaders, freshenStoredHeaders, isNotModifiedFor } from '../../cdn/policy/index.ts'
+import { buildValidationHeaders, freshenStoredHeaders, isNotModifiedForOwnRequest } from '../../cdn/policy/index.ts'
 import type { CacheContext } from './cache-context.ts'
 import { toHeaderMap } from './header-fields.ts'
-import { fetchAndRelay, fillRequestHeaders, relayAndMaybeStore } from './origin-fill.ts'
+import { fillRequestHeaders, relayAndMaybeStore } from './origin-fill.ts'
 import type { FillRequest } from './origin-fill.ts'
-import type { RelayOutcome } from './relay-origin-response.ts'
-
-/**
- * Fills the whole object with no client waiting (after a Range miss), as the collapse
- * leader for its key, unless a fill for the key is already running.
- */
-export function startBackgroundFill(context: CacheContext, request: FillRequest): void {
-  if (context.collapser.isInFlight(request.primaryKey)) return
-  const ticket = context.collapser.join(request.primaryKey)
-  if (ticket.role !== 'leader') return
-  const background: FillRequest = { ...request, method: 'GET', res: undefined }
-  void (async () => {
-    let outcome: RelayOutcome | undefined
-    try {
-      outcome = await fetchAndRelay(context, background, 'uri-miss', () => ticket.settle('not-shared'))
-    } catch (error) {
-      context.onBackgroundError(error)
-    } finally {
-      ticket.settle(outcome?.kind === 'complete' && outcome.isStored ? 'stored' : 'failed')
-    }
-  })()
-}
 
 /**
  * stale-while-revalidate (RFC 5861 §3): validates the entry in the background, one
@@ -46,7 +24,7 @@ export function startBackgroundRevalidation(context: CacheContext, request: Fill
       if (status === 304) {
         originResponse.resume()
         const notModifiedHeaders = toHeaderMap(originResponse.headers)
-        if (!isNotModifiedFor(entry.response, notModifiedHeaders)) return
+        if (!isNotModifiedForOwnRequest(entry.response, notModifiedHeaders)) return
         await context.store.updateResponse(entry, { ...entry.response, headers: freshenStoredHeaders(entry.response, notModifiedHeaders), requestTimeMs, responseTimeMs })
         return
       }

@@ -183,12 +183,12 @@ describe('caching reverse proxy (RFC 9111 end to end)', () => {
     assert.equal(origin.count(p), 1)
   })
 
-  it('forwards a Range miss as is and fills the whole object in the background', async () => {
+  it('answers a Range miss from one whole-object request to the origin, and stores the object', async () => {
     const p = path('rangemiss')
     const body = 'abcdefghijklmnopqrstuvwxyz'
     origin.route(p, (req, res) => {
       const match = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '')
-      if (match === null) return res.writeHead(200, { 'cache-control': 'max-age=60' }).end(body)
+      if (match === null) return res.writeHead(200, { 'cache-control': 'max-age=60', 'content-length': String(body.length) }).end(body)
       const start = Number(match[1])
       const end = Number(match[2])
       res.writeHead(206, { 'cache-control': 'max-age=60', 'content-range': `bytes ${start}-${end}/${body.length}` }).end(body.slice(start, end + 1))
@@ -196,10 +196,37 @@ describe('caching reverse proxy (RFC 9111 end to end)', () => {
     const partial = await send(base, p, { headers: { range: 'bytes=3-5' } })
     assert.equal(partial.status, 206)
     assert.equal(partial.body.toString(), 'def')
-    await eventually(async () => (await send(base, p, { headers: { 'cache-control': 'only-if-cached' } })).status === 200)
+    assert.equal(partial.headers['content-range'], `bytes 3-5/${body.length}`)
+    assert.equal(partial.headers['content-length'], '3')
     const hit = await send(base, p, { headers: { range: 'bytes=0-2' } })
     assert.equal(hit.body.toString(), 'abc')
-    assert.equal(origin.count(p), 2)
+    assert.match(String(hit.headers['cache-status']), /; hit/)
+    assert.equal(origin.count(p), 1)
+    assert.equal(origin.lastHeaders.get(p)?.range, undefined)
+  })
+
+  it('answers an unsatisfiable Range miss with 416 and still stores the object (origin asked once)', async () => {
+    const p = path('rangemiss416')
+    text(200, { 'cache-control': 'max-age=60', 'content-length': '4' }, 'abcd')(p)
+    const unsatisfiable = await send(base, p, { headers: { range: 'bytes=10-' } })
+    assert.equal(unsatisfiable.status, 416)
+    assert.equal(unsatisfiable.headers['content-range'], 'bytes */4')
+    assert.equal((await send(base, p)).headers['cache-status'], 'meson; hit; ttl=60')
+    assert.equal(origin.count(p), 1)
+  })
+
+  it('answers a Range miss on a body of unknown length with the whole 200 (RFC 9110 §14.2 "MAY ignore")', async () => {
+    const p = path('rangechunked')
+    origin.route(p, (_req, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=60' })
+      res.write('ab')
+      res.end('cd')
+    })
+    const whole = await send(base, p, { headers: { range: 'bytes=1-2' } })
+    assert.equal(whole.status, 200)
+    assert.equal(whole.body.toString(), 'abcd')
+    assert.equal((await send(base, p, { headers: { range: 'bytes=1-2' } })).body.toString(), 'bc')
+    assert.equal(origin.count(p), 1)
   })
 
   it('answers HEAD from a stored GET, without a body', async () => {

@@ -8,6 +8,8 @@ import type { ClientLimits, ExtraConnections } from './client-limits.ts'
 import { handleCacheableRequest } from './cacheable-request-handler.ts'
 import { sendErrorResponse } from './error-response.ts'
 import { serveFreshMemoryHit } from './fresh-hit-fast-path.ts'
+import { guardRequests } from './request-guard.ts'
+import type { UnexpectedErrorReporter } from './request-guard.ts'
 import { forwardUnsafeRequest } from './unsafe-request-forwarder.ts'
 
 export interface CacheServerParameters {
@@ -21,6 +23,8 @@ export interface CacheServerParameters {
    * identity callback); true means it took the request and answers it itself.
    */
   readonly route?: (req: IncomingMessage, res: ServerResponse) => boolean
+  /** Learns of throws no handler caught (the client got a 500); defaults to `context.onBackgroundError`. */
+  readonly onUnexpectedError?: UnexpectedErrorReporter
 }
 
 /** A listening HTTP server with a bounded, graceful close. */
@@ -34,6 +38,7 @@ export interface ListeningServer {
 /** Creates the node's caching reverse-proxy server on `node:http` (not listening yet). */
 export function createCacheServer(parameters: CacheServerParameters): Server {
   const { context, admin, limits } = parameters
+  const report = parameters.onUnexpectedError ?? context.onBackgroundError
   const server = createServer(
     {
       maxHeaderSize: limits.maxHeaderSizeBytes,
@@ -50,19 +55,14 @@ export function createCacheServer(parameters: CacheServerParameters): Server {
       // cost of a small cache hit. Handlers must not wait for events of such a request.
       optimizeEmptyRequests: true,
     },
-    (req, res) => {
-      // Synchronous up to the fast path: a cache hit costs no promise and no closure.
-      try {
-        routeRequest(req, res)
-      } catch (error) {
-        answerInternalError(res, error)
-      }
-    },
+    // Synchronous up to the fast path: a cache hit costs no promise and no closure.
+    guardRequests((req, res) => routeRequest(req, res), report),
   )
   // Node keeps at most this many header fields and drops the rest silently; one more
   // than the limit lets us tell "too many" apart and answer 431 (RFC 6585 §5).
   server.maxHeadersCount = limits.maxHeaderCount + 1
   server.on('clientError', answerClientError)
+  keepAnsweringHalfClosedClients(server)
 
   function routeRequest(req: IncomingMessage, res: ServerResponse): void {
     if (req.rawHeaders.length / 2 > limits.maxHeaderCount) {
@@ -90,27 +90,49 @@ export function createCacheServer(parameters: CacheServerParameters): Server {
   }
 
   function settle(res: ServerResponse, work: Promise<void>): void {
-    work.catch((error: unknown) => answerInternalError(res, error))
-  }
-
-  function answerInternalError(res: ServerResponse, error: unknown): void {
-    context.onBackgroundError(error)
-    sendErrorResponse(res, 'INTERNAL', 'Internal error.')
+    work.catch((error: unknown) => {
+      report(error)
+      if (!res.writableEnded) sendErrorResponse(res, 'INTERNAL', 'Internal error.')
+    })
   }
   return server
 }
 
 /** Creates the admin-only server for `--admin-port`. */
-export function createAdminServer(admin: AdminRoutesContext, limits: ClientLimits): Server {
+export function createAdminServer(admin: AdminRoutesContext, limits: ClientLimits, onUnexpectedError: UnexpectedErrorReporter = () => undefined): Server {
   const server = createServer(
-    { maxHeaderSize: limits.maxHeaderSizeBytes, headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs },
-    (req, res) => {
-      if (!(req.url ?? '').startsWith(ADMIN_PATH_PREFIX)) return sendErrorResponse(res, 'NOT_FOUND', 'Only /_meson/* is served on the admin port.')
-      handleAdminRequest(admin, req, res).catch(() => sendErrorResponse(res, 'INTERNAL', 'Internal error.'))
+    {
+      maxHeaderSize: limits.maxHeaderSizeBytes,
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
     },
+    guardRequests((req, res) => {
+      if (!(req.url ?? '').startsWith(ADMIN_PATH_PREFIX)) return sendErrorResponse(res, 'NOT_FOUND', 'Only /_meson/* is served on the admin port.')
+      return handleAdminRequest(admin, req, res)
+    }, onUnexpectedError),
   )
   server.on('clientError', answerClientError)
+  keepAnsweringHalfClosedClients(server)
   return server
+}
+
+/**
+ * A client may send its request and then shut its sending side (`shutdown(SHUT_WR)`,
+ * `socket.end()`); it still waits for the answer. node:http by default aborts the
+ * request and ends the socket on that FIN, so an answer still on its way (an origin
+ * fetch) is lost; `httpAllowHalfOpen` makes it finish the response, then close. A
+ * `CONNECT` (no listener: node:http would drop the socket silently) gets a 405.
+ */
+function keepAnsweringHalfClosedClients(server: Server): void {
+  // A real node:http Server field that @types/node does not declare.
+  Reflect.set(server, 'httpAllowHalfOpen', true)
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => undefined)
+    if (socket.writable) socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, PUT, DELETE, OPTIONS\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+    socket.destroySoon()
+  })
 }
 
 /**

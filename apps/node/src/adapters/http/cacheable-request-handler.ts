@@ -4,13 +4,13 @@ import {
   buildValidationHeaders,
   decideStoredUse,
   freshenStoredHeaders,
-  isNotModifiedFor,
+  isNotModifiedForOwnRequest,
   isOnlyIfCached,
   stripHopByHop,
   varyMatches,
 } from '../../cdn/policy/index.ts'
 import type { CacheEntry } from '../../cdn/store/cache-store.ts'
-import { startBackgroundFill, startBackgroundRevalidation } from './background-refresh.ts'
+import { startBackgroundRevalidation } from './background-refresh.ts'
 import type { CacheContext } from './cache-context.ts'
 import { sendErrorResponse } from './error-response.ts'
 import { toHeaderMap } from './header-fields.ts'
@@ -55,12 +55,8 @@ export async function handleCacheableRequest(context: CacheContext, req: Incomin
   if (isOnlyIfCached(headers)) return sendErrorResponse(res, 'NOT_CACHED', 'The response is not in the cache (only-if-cached).')
   context.metrics.misses.inc()
   if (method === 'HEAD') return forwardWithoutStoring(context, request)
-  if (headers.range !== undefined) {
-    // A Range miss never waits for the whole object: the range is fetched as asked
-    // (and not stored), and the whole object is filled in the background.
-    startBackgroundFill(context, request)
-    return forwardWithoutStoring(context, request)
-  }
+  // A Range miss is one origin request for the whole object, collapsed like any miss:
+  // the client gets its range as the bytes arrive while the store gets the whole body.
   return fillCollapsed(context, request, variants.length === 0 ? 'uri-miss' : 'vary-miss')
 }
 
@@ -106,7 +102,7 @@ async function revalidate(context: CacheContext, request: ClientRequest, entry: 
     const notModifiedHeaders = toHeaderMap(originResponse.headers)
     // RFC 9111 §4.3.4: a 304 whose validators name another response freshens nothing;
     // the request is then repeated without conditions (§4.3.3).
-    if (!isNotModifiedFor(entry.response, notModifiedHeaders)) {
+    if (!isNotModifiedForOwnRequest(entry.response, notModifiedHeaders)) {
       await fetchAndRelay(context, request, fwd)
       return
     }
@@ -154,7 +150,7 @@ async function fillCollapsed(context: CacheContext, request: ClientRequest, fwd:
   }
 }
 
-/** Forwards the request as it is (HEAD, Range miss) and relays the answer without storing it. */
+/** Forwards the request as it is (HEAD miss) and relays the answer without storing it. */
 async function forwardWithoutStoring(context: CacheContext, request: ClientRequest): Promise<void> {
   let originResponse: IncomingMessage
   try {

@@ -18,8 +18,14 @@ export interface StoredTiming {
   readonly ttlMs: number
 }
 
-/** Fields written per response: Age (RFC 9111 §5.1), the body's length and range, Via and Cache-Status of this hop. */
-const RECOMPUTED_FIELDS: ReadonlySet<string> = new Set(['age', 'content-length', 'content-range', 'via', 'cache-status'])
+/**
+ * Fields written per response: Age (RFC 9111 §5.1), the body's length, Via and
+ * Cache-Status of this hop. A stored Content-Range is part of the stored response and
+ * kept (RFC 9111 §3.1 lists no such exception); it is replaced only where this hop
+ * answers a Range request itself (`sendStoredEntry`). Surrogate-Control is for
+ * surrogates only and never reaches clients (W3C Edge Architecture 1.0 §2.2).
+ */
+const RECOMPUTED_FIELDS: ReadonlySet<string> = new Set(['age', 'content-length', 'via', 'cache-status', 'surrogate-control'])
 
 /**
  * Everything about answering from one stored entry that does not depend on the request

@@ -95,8 +95,9 @@ describe('hostile clients and failing origins', () => {
       res.write(Buffer.alloc(30000, 'p'), () => setTimeout(() => req.socket.destroy(), 20))
     })
     const cut = await send(node.node.url, '/drop')
-    assert.equal(cut.isAborted, true)
-    assert.ok(cut.body.length < 100000)
+    // Aborted once bytes went out; a clean 502 when the drop came before the first one.
+    assert.ok(cut.isAborted || cut.status === 502)
+    assert.ok(cut.status === 502 || cut.body.length < 100000)
     isBroken = false
     const whole = await send(node.node.url, '/drop')
     assert.equal(whole.isAborted, false)
@@ -104,13 +105,15 @@ describe('hostile clients and failing origins', () => {
     assert.equal(origin.count('/drop'), 2)
   })
 
-  it('aborts the client response when a chunked origin body stalls past the idle timeout', async () => {
+  it('answers 502 when a chunked origin body stalls past the idle timeout before a byte went out', async () => {
     origin.route('/stall', (_req, res) => {
       res.writeHead(200, { 'cache-control': 'max-age=60' })
       res.write('partial')
     })
     const cut = await send(node.node.url, '/stall')
-    assert.equal(cut.isAborted, true)
+    // The one chunk was held back for the commit, so nothing went out: a clean 502.
+    assert.equal(cut.status, 502)
+    assert.equal(cut.headers['cache-status'], undefined)
     assert.equal((await send(node.node.url, '/stall', { headers: { 'cache-control': 'only-if-cached' } })).status, 504)
   })
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { CacheStatusEntry, HeaderMap, StoredResponse } from '../../cdn/policy/index.ts'
-import { evaluateClientConditional, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop } from '../../cdn/policy/index.ts'
+import { evaluateClientConditional, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop, isIfRangeSatisfied, parseRange } from '../../cdn/policy/index.ts'
 import { OriginError } from '../origin/origin-error.ts'
 import type { CacheWriter } from '../../cdn/store/cache-store.ts'
 import type { CacheContext } from './cache-context.ts'
@@ -8,7 +8,7 @@ import { sendErrorResponse } from './error-response.ts'
 import { toHeaderMap } from './header-fields.ts'
 import { buildOriginRequestHeaders } from './origin-request-headers.ts'
 import { relayOriginResponse } from './relay-origin-response.ts'
-import type { RelayOutcome } from './relay-origin-response.ts'
+import type { ClientRange, RelayOutcome } from './relay-origin-response.ts'
 
 /** A GET or HEAD as a fill needs it; `res` is absent for background work. */
 export interface FillRequest {
@@ -96,9 +96,37 @@ export async function relayAndMaybeStore(
       res = undefined
     }
   }
-  const outcome = await relayOriginResponse(context, originResponse, { res, clientStatus, headers, writer, maxObjectSizeBytes: context.maxObjectSizeBytes, fwd })
+  const clientRange = res !== undefined && clientStatus === 200 ? clientRangeOf(request, headers) : undefined
+  const outcome = await relayOriginResponse(context, originResponse, {
+    res,
+    clientStatus,
+    headers,
+    writer,
+    maxObjectSizeBytes: context.maxObjectSizeBytes,
+    fwd,
+    ...(clientRange === undefined ? {} : { clientRange }),
+  })
   if (outcome.kind === 'origin-failed') context.metrics.originErrors.inc()
   return outcome
+}
+
+/**
+ * The client's Range (RFC 9110 §14.2), answered from the whole 200 the fill fetched, so
+ * a Range miss costs the origin one request. Needs the body's length up front (for
+ * `Content-Range` and suffix ranges); without it, or when If-Range fails or the ranges
+ * are several, the client gets the whole 200, which §14.2 allows ("MAY ignore").
+ */
+function clientRangeOf(request: FillRequest, headers: HeaderMap): ClientRange | undefined {
+  const rangeHeader = request.headers.range
+  if (rangeHeader === undefined || request.method !== 'GET') return undefined
+  if (!isIfRangeSatisfied(request.headers['if-range'], headers)) return undefined
+  const lengthText = headers['content-length']
+  if (lengthText === undefined || !/^\d{1,15}$/.test(lengthText.trim())) return undefined
+  const sizeBytes = Number(lengthText.trim())
+  const decision = parseRange(rangeHeader, sizeBytes)
+  if (decision.kind === 'partial') return { kind: 'partial', start: decision.start, end: decision.end, sizeBytes }
+  if (decision.kind === 'unsatisfiable') return { kind: 'unsatisfiable', sizeBytes }
+  return undefined
 }
 
 /** Opens a store write when the response may be stored (RFC 9111 §3) and fits the size limit. */

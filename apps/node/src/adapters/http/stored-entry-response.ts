@@ -79,6 +79,8 @@ export async function sendStoredEntry(
   const rangeHeader = requestHeaders.range
   if (rangeHeader !== undefined && stored.status === 200 && isIfRangeSatisfied(requestHeaders['if-range'], stored.headers)) {
     const parsed = parseRange(rangeHeader, sizeBytes)
+    // This hop answers the range itself: its own Content-Range replaces any stored one.
+    if (parsed.kind !== 'full') removeField(headers, 'content-range')
     if (parsed.kind === 'unsatisfiable') {
       // RFC 9110 §15.5.17: 416 carries `Content-Range: bytes */<length>`.
       headers.push('content-range', formatUnsatisfiedContentRange(sizeBytes))
@@ -110,5 +112,12 @@ export async function sendStoredEntry(
   } catch {
     // The object vanished or the client went away mid-body: the response is cut, never padded.
     res.destroy()
+  }
+}
+
+/** Removes every instance of a (lower-case) field from a flat `[name, value, ...]` list. */
+function removeField(headers: string[], name: string): void {
+  for (let index = headers.length - 2; index >= 0; index -= 2) {
+    if (headers[index] === name) headers.splice(index, 2)
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import type { Socket } from 'node:net'
-import { after, before, describe, it } from 'node:test'
+import { after, before, describe, it, mock } from 'node:test'
 import { createManualClock, eventually, send, startScriptedOrigin, startTestNode } from '../../testing/cache-server-fixtures.ts'
 import type { ScriptedOrigin, TestNode } from '../../testing/cache-server-fixtures.ts'
 
@@ -233,7 +233,7 @@ describe('fast connections', () => {
     assert.match(text, /"status":"ok"/)
   })
 
-  it('stops promptly with idle and half-read fast connections open', async () => {
+  it('stops promptly with idle and half-read fast connections open', { timeout: 30_000 }, async () => {
     const node = await startTestNode(origin.url, { flags: { fastConnections: 'on', keepAliveTimeoutMs: '60000', shutdownGraceMs: '60000' } })
     await send(node.node.url, '/hit')
     const idle = await open(node.node.url)
@@ -245,9 +245,17 @@ describe('fast connections', () => {
     partial.write('GET /hit HTTP/1.1\r\nHost: x\r\n')
     await eventually(() => partial.bytesWritten > 0)
     await new Promise((resolve) => setImmediate(resolve))
-    const stopped = node.stop()
-    partial.write('\r\n')
-    await stopped
-    await Promise.all([idleClosed, partialClosed])
+    // The 60 s grace timer is frozen from here on (mocked setTimeout that only a tick
+    // would fire, and none comes): the stop can only resolve because the connections
+    // were closed, never because the grace ran out.
+    mock.timers.enable({ apis: ['setTimeout'] })
+    try {
+      const stopped = node.stop()
+      partial.write('\r\n')
+      await stopped
+      await Promise.all([idleClosed, partialClosed])
+    } finally {
+      mock.timers.reset()
+    }
   })
 })

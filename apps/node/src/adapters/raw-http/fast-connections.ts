@@ -15,6 +15,8 @@ export interface FastConnectionsParameters {
   readonly limits: ClientLimits
   /** `/_meson/*` is served on this server, so such requests go to node:http. */
   readonly servesAdminRoutes: boolean
+  /** Learns of a throw while a connection's bytes were handled (the client got a 500). */
+  readonly onUnexpectedError?: (error: unknown) => void
 }
 
 /** The fast connections of one server, for its graceful close. */
@@ -76,6 +78,7 @@ export function installFastConnections(server: Server, parameters: FastConnectio
     handOver: (socket) => {
       Reflect.apply(nodeConnectionListener, server, [socket])
     },
+    onUnexpectedError: parameters.onUnexpectedError ?? (() => undefined),
   }
   server.on('connection', (socket: Socket) => {
     connections.add(new FastConnection(shared, socket))
@@ -115,6 +118,7 @@ interface SharedState {
   isClosing: boolean
   readonly connections: Set<FastConnection>
   readonly handOver: (socket: Socket) => void
+  readonly onUnexpectedError: (error: unknown) => void
 }
 
 /** One connection while the fast path owns it. */
@@ -162,14 +166,14 @@ class FastConnection {
 
   readonly #onData = (chunk: Buffer): void => {
     if (this.#pendingBytes === 0) {
-      this.#process(chunk, 0)
+      this.#processGuarded(chunk)
       return
     }
     this.#pending.push(chunk)
     this.#pendingBytes += chunk.length
     // A client sending its head in pieces: look again only when a piece could decide it.
     if (!couldDecide(chunk) && this.#pendingBytes < this.#shared.parseLimits.maxHeadBytes) return
-    this.#process(this.#takePending(), 0)
+    this.#processGuarded(this.#takePending())
   }
 
   readonly #onDrain = (): void => {
@@ -177,7 +181,21 @@ class FastConnection {
     this.#isWaitingForDrain = false
     this.#socket.setTimeout(0)
     this.#socket.resume()
-    this.#process(this.#takePending(), 0)
+    this.#processGuarded(this.#takePending())
+  }
+
+  /**
+   * This path's top-level guard (socket events run outside any request handler, so a
+   * throw here would end the process): a 500 without a stack trace, then close.
+   */
+  #processGuarded(buffer: Buffer): void {
+    try {
+      this.#process(buffer, 0)
+    } catch (error) {
+      this.#shared.onUnexpectedError(error)
+      if (this.#socket.writable) this.#socket.end(INTERNAL_ERROR_RESPONSE)
+      this.#socket.destroySoon()
+    }
   }
 
   readonly #onEnd = (): void => {
@@ -338,6 +356,8 @@ function couldDecide(chunk: Buffer): boolean {
   for (const byte of chunk) if ((byte < 0x20 && byte !== 0x09) || byte > 0x7e) return true
   return false
 }
+
+const INTERNAL_ERROR_RESPONSE = 'HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'
 
 /** Socket errors end in 'close', which forgets the connection; nothing else to do. */
 function ignoreError(): void {}

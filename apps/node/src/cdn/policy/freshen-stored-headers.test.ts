@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { freshenStoredHeaders, isNotModifiedFor, selectResponseToFreshen } from './freshen-stored-headers.ts'
+import { freshenStoredHeaders, isNotModifiedFor, isNotModifiedForOwnRequest, selectResponseToFreshen } from './freshen-stored-headers.ts'
 import type { HeaderMap } from './header-map.ts'
 
 const stored = (headers: HeaderMap, responseTimeMs = 0) => ({ headers, responseTimeMs })
@@ -78,5 +78,29 @@ describe('selectResponseToFreshen (RFC 9111 §4.3.4)', () => {
   it('isNotModifiedFor answers for one stored response', () => {
     assert.equal(isNotModifiedFor(a, { etag: '"a"' }), true)
     assert.equal(isNotModifiedFor(a, { etag: '"b"' }), false)
+  })
+})
+
+describe('Content-MD5 from a 304 (RFC 9111 §3.2)', () => {
+  it('keeps the stored Content-MD5: it is a digest of the stored bytes, which a 304 has none of', () => {
+    const after = freshenStoredHeaders(stored({ 'content-md5': 'stored==', etag: '"a"' }), { 'content-md5': 'other==', etag: '"a"' })
+    assert.equal(after['content-md5'], 'stored==')
+  })
+})
+
+describe('isNotModifiedForOwnRequest (RFC 9111 §4.3.4, one candidate)', () => {
+  const table: readonly (readonly [string, HeaderMap, HeaderMap, boolean])[] = [
+    ['a 304 with no validator freshens the stored response with an ETag', { etag: '"a"' }, {}, true],
+    ['a 304 with no validator freshens the stored response with a Last-Modified', { 'last-modified': 'Tue, 01 Jul 2025 12:00:00 GMT' }, { 'cache-control': 'max-age=9' }, true],
+    ['a 304 with the same strong ETag freshens it', { etag: '"a"' }, { etag: '"a"' }, true],
+    ['a 304 naming another strong ETag does not', { etag: '"a"' }, { etag: '"b"' }, false],
+    ['a 304 naming another Last-Modified does not', { 'last-modified': 'Tue, 01 Jul 2025 12:00:00 GMT' }, { 'last-modified': 'Wed, 02 Jul 2025 12:00:00 GMT' }, false],
+  ]
+  for (const [name, storedHeaders, notModified, expected] of table) {
+    it(name, () => assert.equal(isNotModifiedForOwnRequest(stored(storedHeaders), notModified), expected))
+  }
+  it('differs from isNotModifiedFor only for a 304 without validators', () => {
+    assert.equal(isNotModifiedFor(stored({ etag: '"a"' }), {}), false)
+    assert.equal(isNotModifiedForOwnRequest(stored({ etag: '"a"' }), {}), true)
   })
 })

@@ -10,10 +10,12 @@ import type { StoredResponse } from './stored-response.ts'
  * - content-range: "automatically processed and removed by the recipient";
  * - content-encoding: the stored bytes are encoded as they were received, so the
  *   field describing them is one "the cache's stored response depends upon";
- * - vary: the variant's secondary key was computed from it (same reason).
+ * - vary: the variant's secondary key was computed from it (same reason);
+ * - content-md5: a digest of the stored content, which a 304 has none of; taking it from
+ *   a 304 would pair the stored bytes with another body's digest (same reason).
  * Hop-by-hop fields are removed from the 304 first (§3.1, via §3.2).
  */
-const NOT_UPDATED: ReadonlySet<string> = new Set(['content-length', 'content-range', 'content-encoding', 'vary'])
+const NOT_UPDATED: ReadonlySet<string> = new Set(['content-length', 'content-range', 'content-encoding', 'vary', 'content-md5'])
 
 /**
  * The stored header fields after a 304 (RFC 9111 §4.3.4): "use other header fields
@@ -76,6 +78,19 @@ export function selectResponseToFreshen<T extends Pick<StoredResponse, 'headers'
 /** True when a 304 may freshen this one stored response (see `selectResponseToFreshen`). */
 export function isNotModifiedFor(stored: Pick<StoredResponse, 'headers' | 'responseTimeMs'>, notModifiedHeaders: HeaderMap): boolean {
   return selectResponseToFreshen([stored], notModifiedHeaders).length === 1
+}
+
+/**
+ * True when a 304 answering the node's OWN conditional request freshens the one stored
+ * response that request was built from. RFC 9111 §4.3.4 selects by the 304's
+ * validators; a 304 that carries none still answers the request, whose only candidate
+ * was this stored response (§4.3.1 built the conditions from its validators alone), so
+ * it is selected for update, as shared caches do. A 304 whose validators name another
+ * response freshens nothing (the request is then repeated unconditionally, §4.3.3).
+ */
+export function isNotModifiedForOwnRequest(stored: Pick<StoredResponse, 'headers' | 'responseTimeMs'>, notModifiedHeaders: HeaderMap): boolean {
+  if (!hasValidator(notModifiedHeaders)) return true
+  return isNotModifiedFor(stored, notModifiedHeaders)
 }
 
 function hasValidator(headers: HeaderMap): boolean {

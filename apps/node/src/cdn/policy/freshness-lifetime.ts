@@ -2,6 +2,7 @@ import { deltaSeconds, hasDirective, parseCacheControl } from './cache-control.t
 import { isCacheableByDefault } from './cacheable-by-default.ts'
 import type { HeaderMap } from './header-map.ts'
 import { parseHttpDate } from './http-date.ts'
+import { parseSurrogateControl } from './surrogate-control.ts'
 
 export interface FreshnessLifetimeOptions {
   /**
@@ -29,10 +30,14 @@ export const DEFAULT_MAX_HEURISTIC_MS = 24 * 3600 * 1000
 
 /**
  * Freshness lifetime of a response for a SHARED cache, in ms (RFC 9111 §4.2.1), "the
- * first match wins": s-maxage, max-age, Expires − Date, then the heuristic (§4.2.2).
+ * first match wins": Surrogate-Control max-age (we are a surrogate), s-maxage, max-age, Expires − Date, then the heuristic (§4.2.2).
  * Never negative.
  */
 export function freshnessLifetimeMs(responseHeaders: HeaderMap, options: FreshnessLifetimeOptions = {}): number {
+  // Surrogate-Control max-age, for this surrogate or untargeted, comes before all of
+  // Cache-Control (W3C Edge Architecture 1.0 §2.2; see surrogate-control.ts).
+  const surrogateMaxAge = parseSurrogateControl(responseHeaders['surrogate-control'])?.maxAgeSeconds
+  if (surrogateMaxAge !== undefined) return surrogateMaxAge * 1000
   const cc = parseCacheControl(responseHeaders['cache-control'])
   // §4.2.1: "If the cache is shared and the s-maxage response directive is present, use
   // its value"; then "If the max-age response directive is present, use its value".

@@ -2,6 +2,7 @@ import { hasDirective, parseCacheControl } from './cache-control.ts'
 import { isCacheableByDefault } from './cacheable-by-default.ts'
 import type { HeaderMap } from './header-map.ts'
 import { varyFieldNames } from './secondary-key.ts'
+import { parseSurrogateControl } from './surrogate-control.ts'
 
 /** Why a response is not stored; stable strings, usable as a Cache-Status `detail`. */
 export type NotStorableReason =
@@ -64,6 +65,10 @@ export function isResponseStorable(parameters: IsResponseStorableParameters): Re
   // response to it".
   if (hasDirective(requestCc, 'no-store')) return notStorable('no-store')
   if (hasDirective(responseCc, 'no-store') && !mustUnderstand) return notStorable('no-store')
+  // W3C Edge Architecture 1.0 §2.2: Surrogate-Control `no-store` (or `no-store-remote`:
+  // a CDN node is a remote surrogate) for us, or untargeted.
+  const surrogate = parseSurrogateControl(responseHeaders['surrogate-control'])
+  if (surrogate?.isNoStore === true) return notStorable('no-store')
   // §3: "if the cache is shared: the private response directive is either not present or
   // allows a shared cache to store a modified response". We treat `private="field"` like
   // unqualified private, as §5.2.2.7 notes caches commonly do: the safe reading.
@@ -93,7 +98,11 @@ export function isResponseStorable(parameters: IsResponseStorableParameters): Re
   // "a max-age response directive", "if the cache is shared: an s-maxage response
   // directive", or "a status code that is defined as heuristically cacheable".
   const hasExplicitFreshness =
-    isPublic || hasSMaxAge || hasDirective(responseCc, 'max-age') || responseHeaders['expires'] !== undefined
+    isPublic ||
+    hasSMaxAge ||
+    hasDirective(responseCc, 'max-age') ||
+    responseHeaders['expires'] !== undefined ||
+    surrogate?.maxAgeSeconds !== undefined
   if (!hasExplicitFreshness && !isCacheableByDefault(status)) return notStorable('no-freshness')
   return { storable: true }
 }

@@ -46,6 +46,37 @@ describe('disk cache store recovery on open', () => {
   })
   afterEach(() => cleanup())
 
+  it('reopens a store holding objects over 1 MiB (hashed streamed, not read whole) and serves them intact', async () => {
+    const big = bodyOf('big', 3 * 1024 * 1024 + 17)
+    const small = bodyOf('small', 1000)
+    let store = await open()
+    assert.ok(await storeObject(store, sampleResponse('https://example.com/big'), big, { chunkBytes: 256 * 1024 }))
+    assert.ok(await storeObject(store, sampleResponse('https://example.com/small'), small))
+    await store.close()
+    store = await open()
+    assert.equal(store.stats().discardedOnStart, 0)
+    const [entry] = store.lookup('https://example.com/big')
+    assert.ok(entry)
+    assert.equal(entry.response.sha256, sha256Hex(big))
+    assert.deepEqual(await readAll(store.createReadStream(entry)), big)
+    assert.equal(store.lookup('https://example.com/small').length, 1)
+    await store.close()
+  })
+
+  it('never serves an object over 1 MiB whose body changed on disk while closed', async () => {
+    const big = bodyOf('big-corrupt', 2 * 1024 * 1024)
+    let store = await open()
+    const entry = await storeObject(store, sampleResponse('https://example.com/big'), big)
+    assert.ok(entry)
+    await store.close()
+    await flipByte(resolveCacheLayout(dataDir).bodyPath(entry.id), 1_500_000)
+    store = await open()
+    const [reopened] = store.lookup('https://example.com/big')
+    const served = reopened === undefined ? undefined : await readAll(store.createReadStream(reopened)).catch(() => undefined)
+    assert.ok(served === undefined || served.length < big.length, 'a corrupt body is never served whole')
+    await store.close()
+  })
+
   it('starts empty in a fresh data dir', async () => {
     const store = await open()
     assert.deepEqual(store.stats(), {

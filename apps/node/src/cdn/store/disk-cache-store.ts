@@ -203,6 +203,9 @@ class DiskCacheStore implements CacheStore {
   }
 
   async removeByPrimaryKey(primaryKey: string): Promise<number> {
+    // Objects still being filled for this key are doomed too: a fill that started before
+    // the invalidation must not publish after it (see docs/adr/0009).
+    for (const writer of this.#writers) if (writer.primaryKey === primaryKey) writer.invalidate()
     return this.#removeDurably(this.#index.variants(primaryKey).map((variant) => variant.entry.id))
   }
 
@@ -212,17 +215,12 @@ class DiskCacheStore implements CacheStore {
     const surrogateKeys = new Set(selector.surrogateKeys ?? [])
     const scopePrefix = selector.scopePrefix ?? ''
     const ids: string[] = []
+    for (const writer of this.#writers) {
+      if (matchesPurge(writer.primaryKey, writer.surrogateKeys, { urls, prefixes, surrogateKeys, scopePrefix })) writer.invalidate()
+    }
     // A full scan: purges are rare and the index is in memory, so no extra indexes to keep.
     for (const { entry } of this.#index.values()) {
-      const { primaryKey } = entry.response
-      if (!primaryKey.startsWith(scopePrefix)) continue
-      if (
-        urls.has(primaryKey) ||
-        prefixes.some((prefix) => primaryKey.startsWith(prefix)) ||
-        entry.surrogateKeys.some((key) => surrogateKeys.has(key))
-      ) {
-        ids.push(entry.id)
-      }
+      if (matchesPurge(entry.response.primaryKey, entry.surrogateKeys, { urls, prefixes, surrogateKeys, scopePrefix })) ids.push(entry.id)
     }
     return this.#removeDurably(ids)
   }
@@ -275,6 +273,12 @@ class DiskCacheStore implements CacheStore {
             (path) => rm(path, { force: true }),
           ),
         )
+        return undefined
+      }
+      // Checked after the last await and before indexing, with nothing in between: an
+      // invalidation either marked this object already or will find it in the index.
+      if (staged.isInvalidated()) {
+        this.#track(this.#deleteFiles(staged.id))
         return undefined
       }
       const indexed = toIndexedObject(metadata)
@@ -346,6 +350,22 @@ class DiskCacheStore implements CacheStore {
       .finally(() => this.#background.delete(tracked))
     this.#background.add(tracked)
   }
+}
+
+interface PurgeMatcher {
+  readonly urls: ReadonlySet<string>
+  readonly prefixes: readonly string[]
+  readonly surrogateKeys: ReadonlySet<string>
+  readonly scopePrefix: string
+}
+
+function matchesPurge(primaryKey: string, objectSurrogateKeys: readonly string[], matcher: PurgeMatcher): boolean {
+  if (!primaryKey.startsWith(matcher.scopePrefix)) return false
+  return (
+    matcher.urls.has(primaryKey) ||
+    matcher.prefixes.some((prefix) => primaryKey.startsWith(prefix)) ||
+    objectSurrogateKeys.some((key) => matcher.surrogateKeys.has(key))
+  )
 }
 
 function idLockKey(id: string): string {

@@ -14,6 +14,11 @@ export interface StagedObject {
   readonly surrogateKeys: readonly string[]
   /** The whole body when it is small enough for the memory tier. */
   readonly memoryBody: Buffer | undefined
+  /**
+   * True once an invalidation or purge named this object while it was being written:
+   * it must then never become visible (the unsafe request's answer wins the race).
+   */
+  readonly isInvalidated: () => boolean
 }
 
 /** What a writer needs from its store. */
@@ -55,6 +60,7 @@ export class ObjectWriter implements CacheWriter {
   #handle: Promise<FileHandle> | undefined
   #queue: Promise<void> = Promise.resolve()
   #commitResult: Promise<CacheEntry | undefined> | undefined
+  #isInvalidated = false
 
   constructor(host: ObjectWriterHost, parameters: ObjectWriterParameters) {
     this.#host = host
@@ -65,6 +71,23 @@ export class ObjectWriter implements CacheWriter {
   /** Whether the writer still takes chunks (not committing, given up or aborted). */
   get isOpen(): boolean {
     return this.#state === 'open'
+  }
+
+  /** The primary key the object is written under. */
+  get primaryKey(): string {
+    return this.#parameters.response.primaryKey
+  }
+
+  get surrogateKeys(): readonly string[] {
+    return this.#parameters.surrogateKeys
+  }
+
+  /**
+   * Marks the object as invalidated (RFC 9111 §4.4, or a purge) while it is still being
+   * filled or committed: its commit then gives it up instead of publishing it.
+   */
+  invalidate(): void {
+    this.#isInvalidated = true
   }
 
   write(chunk: Uint8Array): Promise<void> {
@@ -117,6 +140,10 @@ export class ObjectWriter implements CacheWriter {
   async #commit(): Promise<CacheEntry | undefined> {
     await this.#queue
     if (this.#state !== 'open') return undefined
+    if (this.#isInvalidated) {
+      await this.#giveUp('aborted')
+      return undefined
+    }
     this.#state = 'committing'
     try {
       const handle = await this.#openTmp()
@@ -140,6 +167,7 @@ export class ObjectWriter implements CacheWriter {
         response,
         surrogateKeys: this.#parameters.surrogateKeys,
         memoryBody: this.#memoryChunks === undefined ? undefined : Buffer.concat(this.#memoryChunks),
+        isInvalidated: () => this.#isInvalidated,
       })
     } finally {
       this.#memoryChunks = undefined

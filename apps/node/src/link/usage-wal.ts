@@ -1,0 +1,147 @@
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { MeteredTicket } from '../cdn/usage/usage-meter.ts'
+
+/** One completed transfer: bytes served under a ticket. */
+export interface ServedRecord {
+  readonly ticket: MeteredTicket
+  readonly bytes: bigint
+}
+
+const SEGMENT_FILE = /^(\d{16})\.log$/
+
+/**
+ * The served-bytes write-ahead log: `<dataDir>/usage/wal/<seq>.log`, one JSON line per
+ * completed transfer, made durable by group commit: records appended while a write +
+ * fdatasync is under way go together in the next one, so a burst costs one fsync, not
+ * one per transfer. Sealing a usage batch rotates to a new segment; the batch file
+ * records the first segment it does not cover (`walUpto`), so after a crash the
+ * segments a journaled batch covers are skipped and the rest are replayed.
+ */
+export class UsageWal {
+  readonly directory: string
+  #segment = 0
+  #pending: { readonly segment: number; readonly line: string }[] = []
+  #flushing: Promise<void> | undefined
+  #handles = new Map<number, Promise<FileHandle>>()
+  #failures = 0
+
+  constructor(dataDir: string) {
+    this.directory = join(dataDir, 'usage', 'wal')
+  }
+
+  /** Fsync failures so far (records then stay in memory only, as before the WAL). */
+  get failures(): number {
+    return this.#failures
+  }
+
+  /**
+   * Opens the log: returns the records of segments at or above `coveredBelow` (not in
+   * any journaled batch), deletes the covered ones, and starts a fresh segment.
+   */
+  async open(coveredBelow: number): Promise<ServedRecord[]> {
+    await mkdir(this.directory, { recursive: true, mode: 0o700 })
+    const segments = (await readdir(this.directory)).flatMap((name) => {
+      const seq = SEGMENT_FILE.exec(name)?.[1]
+      return seq === undefined ? [] : [Number(seq)]
+    })
+    segments.sort((a, b) => a - b)
+    const records: ServedRecord[] = []
+    for (const seq of segments) {
+      if (seq < coveredBelow) {
+        await rm(this.#pathOf(seq), { force: true })
+        continue
+      }
+      for (const line of (await readFile(this.#pathOf(seq), 'utf8')).split('\n')) {
+        const record = parseRecord(line)
+        // A torn last line (the crash hit mid-write) was never acknowledged durable: skipped.
+        if (record !== undefined) records.push(record)
+      }
+    }
+    this.#segment = Math.max(coveredBelow, (segments.at(-1) ?? -1) + 1)
+    return records
+  }
+
+  /** Logs a completed transfer; durable once the next group commit finishes (see `flushed`). */
+  append(record: ServedRecord): void {
+    this.#pending.push({ segment: this.#segment, line: `${JSON.stringify({ z: record.ticket.zone, n: record.ticket.nonce, b: String(record.bytes) })}\n` })
+    this.#flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#flushAll())
+  }
+
+  /** Resolves once everything appended so far is on disk. */
+  async flushed(): Promise<void> {
+    while (this.#flushing !== undefined) await this.#flushing
+  }
+
+  /** Starts a new segment for later records; returns its number (the segments below it are what the sealed batch covers). */
+  rotate(): number {
+    this.#segment += 1
+    return this.#segment
+  }
+
+  /** Deletes the segments below `seq`, once their pending records are written. */
+  async removeBelow(seq: number): Promise<void> {
+    await this.flushed()
+    for (const [segment, handle] of [...this.#handles]) {
+      if (segment >= seq) continue
+      this.#handles.delete(segment)
+      await (await handle).close().catch(() => undefined)
+    }
+    for (const name of await readdir(this.directory)) {
+      const segment = SEGMENT_FILE.exec(name)?.[1]
+      if (segment !== undefined && Number(segment) < seq) await rm(join(this.directory, name), { force: true })
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flushed()
+    for (const handle of this.#handles.values()) await (await handle).close().catch(() => undefined)
+    this.#handles.clear()
+  }
+
+  async #flushAll(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const group = this.#pending
+      this.#pending = []
+      const bySegment = new Map<number, string[]>()
+      for (const { segment, line } of group) bySegment.set(segment, [...(bySegment.get(segment) ?? []), line])
+      for (const [segment, lines] of bySegment) {
+        try {
+          const handle = await this.#handleOf(segment)
+          await handle.write(lines.join(''))
+          await handle.datasync()
+        } catch {
+          this.#failures += 1
+        }
+      }
+    }
+    this.#flushing = undefined
+  }
+
+  #handleOf(segment: number): Promise<FileHandle> {
+    let handle = this.#handles.get(segment)
+    if (handle === undefined) {
+      handle = open(this.#pathOf(segment), 'a', 0o600)
+      this.#handles.set(segment, handle)
+    }
+    return handle
+  }
+
+  #pathOf(seq: number): string {
+    return join(this.directory, `${String(seq).padStart(16, '0')}.log`)
+  }
+}
+
+function parseRecord(line: string): ServedRecord | undefined {
+  if (line.trim() === '') return undefined
+  try {
+    const value: unknown = JSON.parse(line)
+    if (typeof value !== 'object' || value === null || !('z' in value) || !('n' in value) || !('b' in value)) return undefined
+    const { z, n, b } = value
+    if (typeof z !== 'string' || typeof n !== 'string' || typeof b !== 'string' || !/^\d{1,30}$/.test(b)) return undefined
+    return { ticket: { zone: z, nonce: n }, bytes: BigInt(b) }
+  } catch {
+    return undefined
+  }
+}
