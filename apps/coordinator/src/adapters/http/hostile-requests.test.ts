@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer as createHttpServer, request as httpRequest } from 'node:http'
 import type { Server as HttpServer } from 'node:http'
-import { createServer as createTcpServer } from 'node:net'
+import { connect, createServer as createTcpServer } from 'node:net'
 import type { AddressInfo, Server as TcpServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -110,19 +110,17 @@ describe('the coordinator under hostile requests', () => {
   it('cuts off a client that sends its headers too slowly, after headersTimeoutMs (configurable)', async () => {
     // Half the headers, then silence: the server must close the socket (408) by itself.
     const exchange = await new Promise<string>((resolve) => {
-      const socket = (async () => (await import('node:net')).connect({ host: '127.0.0.1', port }))()
-      void socket.then((connection) => {
-        const chunks: Buffer[] = []
-        connection.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n')
-        connection.on('data', (chunk: Buffer) => chunks.push(chunk))
-        connection.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')))
-        connection.on('error', () => resolve(Buffer.concat(chunks).toString('latin1')))
-        // A bound far above 1 s + the 1 s check: with Node's defaults (60 s + 30 s checks) it would not close.
-        setTimeout(() => {
-          connection.destroy()
-          resolve('still open')
-        }, 15_000).unref()
-      })
+      const connection = connect({ host: '127.0.0.1', port })
+      const chunks: Buffer[] = []
+      connection.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n')
+      connection.on('data', (chunk: Buffer) => chunks.push(chunk))
+      connection.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')))
+      connection.on('error', () => resolve(Buffer.concat(chunks).toString('latin1')))
+      // A bound far above 1 s + the 1 s check: with Node's defaults (60 s + 30 s checks) it would not close.
+      setTimeout(() => {
+        connection.destroy()
+        resolve('still open')
+      }, 15_000).unref()
     })
     assert.notEqual(exchange, 'still open')
     assert.ok(exchange === '' || exchange.startsWith('HTTP/1.1 408'), exchange)

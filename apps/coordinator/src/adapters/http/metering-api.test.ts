@@ -153,8 +153,8 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
       assert.equal(field(answer.body, 'acceptedBytes'), (3n * GIB + 1n).toString())
       const cost = 15n * 10n ** 16n + 46_566_128n
       assert.equal(await balanceOf(`buyer:${buyer.id}`), buyerBefore - cost)
-      assert.equal(await balanceOf(`operator:${operator.id}:pending`), (cost * 80n) / 100n)
-      assert.equal(await balanceOf('system:protocol-fees'), cost - (cost * 80n) / 100n)
+      assert.equal(await balanceOf(`operator:${operator.id}:pending`), (cost * 80n + 99n) / 100n, "the operator's share is rounded up")
+      assert.equal(await balanceOf('system:protocol-fees'), cost - (cost * 80n + 99n) / 100n)
       assert.equal(metering.issuedTickets.lookup(ticket.nonce)?.acceptedBytes, 3n * GIB + 1n)
     })
 
