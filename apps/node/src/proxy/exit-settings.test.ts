@@ -15,14 +15,15 @@ describe('exit settings', () => {
       exitHours: '22-6',
       exitBlockedPorts: '22',
     })
-    assert.equal(parsed.ok, true)
-    const settings = parsed.ok ? parsed.value : undefined
-    assert.deepEqual(settings?.gateway, { host: '127.0.0.1', port: 7402 })
-    assert.deepEqual(settings?.policy.allow, [{ address: '127.0.0.1', port: 8080 }, { address: '::1', port: 9000 }])
-    assert.equal(settings?.policy.monthlyCapBytes, 2n ** 30n)
-    assert.equal(settings?.policy.bandwidthBytesPerSecond, 2 ** 20)
-    assert.deepEqual(settings?.policy.allowedHoursUtc, { fromHour: 22, toHour: 6 })
-    assert.deepEqual(settings?.policy.blockedPorts, [25, 465, 587, 22])
+    assert.ok(parsed.ok)
+    const settings = parsed.value
+    assert.ok(settings !== undefined)
+    assert.deepEqual(settings.gateway, { host: '127.0.0.1', port: 7402 })
+    assert.deepEqual(settings.policy.allow, [{ address: '127.0.0.1', port: 8080 }, { address: '::1', port: 9000 }])
+    assert.equal(settings.policy.monthlyCapBytes, 2n ** 30n)
+    assert.equal(settings.policy.bandwidthBytesPerSecond, 2 ** 20)
+    assert.deepEqual(settings.policy.allowedHoursUtc, { fromHour: 22, toHour: 6 })
+    assert.deepEqual(settings.policy.blockedPorts, [25, 465, 587, 22])
   })
   it('has an empty allow-list by default', () => {
     const parsed = parseExitSettings({ proxyGateway: 'gw.example:7402' })

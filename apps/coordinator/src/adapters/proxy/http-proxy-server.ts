@@ -66,7 +66,7 @@ function countingDuplex(stream: ClientHttp2Stream, meter: MeteredConnection, flu
     if (!duplex.push(chunk)) stream.pause()
   })
   stream.once('end', () => duplex.push(null))
-  stream.once('error', (error) => duplex.destroy(error))
+  stream.once('error', (error: Error) => duplex.destroy(error))
   stream.once('close', () => duplex.destroy())
   return duplex
 }

@@ -34,7 +34,7 @@ export interface ProxyTunnelClientOptions {
 }
 
 async function resolveAll(hostName: string): Promise<readonly string[]> {
-  const answers = await lookup(hostName, { all: true, verbatim: true })
+  const answers = await lookup(hostName, { all: true, order: 'verbatim' })
   return answers.map((answer) => answer.address)
 }
 
