@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { ConfigError } from './config-error.ts'
 import { parseAmountText } from './money/token-amount.ts'
-import { semverSchema } from '@meson/protocol'
+import { parseExitAllowEntry, semverSchema } from '@meson/protocol'
 
 /**
  * The coordinator's configuration: the only module that reads process.env or a config
@@ -53,6 +53,16 @@ export interface CoordinatorConfig {
   readonly originFallbackTimeoutMs: number
   /** The URL clients reach this coordinator at; its host is never taken for a zone's custom domain. */
   readonly publicUrl: string | undefined
+  /** Port of the HTTP proxy (CONNECT and absolute-URI); undefined: no HTTP proxy. */
+  readonly proxyHttpPort: number | undefined
+  /** Port of the SOCKS5 proxy; undefined: no SOCKS5 proxy. */
+  readonly proxySocksPort: number | undefined
+  /** Port exits dial for their tunnel; the gateway runs when an HTTP or SOCKS5 port is set. */
+  readonly proxyTunnelPort: number
+  /** Price of proxy traffic (both directions), token base units per GiB. */
+  readonly proxyPricePerGiB: bigint
+  /** Comma-separated `IP:PORT` the gateway lets through although not public (local tests only). */
+  readonly proxyExitAllow: string
 }
 
 export type ConfigKey = keyof CoordinatorConfig
@@ -80,10 +90,17 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   ticketByteBudget: { flag: '--ticket-byte-budget', env: 'MESON_TICKET_BYTE_BUDGET' },
   originFallbackTimeoutMs: { flag: '--origin-fallback-timeout-ms', env: 'MESON_ORIGIN_FALLBACK_TIMEOUT_MS' },
   publicUrl: { flag: '--public-url', env: 'MESON_COORDINATOR_PUBLIC_URL' },
+  proxyHttpPort: { flag: '--proxy-http-port', env: 'MESON_PROXY_HTTP_PORT' },
+  proxySocksPort: { flag: '--proxy-socks-port', env: 'MESON_PROXY_SOCKS_PORT' },
+  proxyTunnelPort: { flag: '--proxy-tunnel-port', env: 'MESON_PROXY_TUNNEL_PORT' },
+  proxyPricePerGiB: { flag: '--proxy-price-per-gib', env: 'MESON_PROXY_PRICE_PER_GIB' },
+  proxyExitAllow: { flag: '--proxy-exit-allow', env: 'MESON_PROXY_EXIT_ALLOW' },
 }
 
 /** 0.01 MSN per GiB. */
 export const DEFAULT_PRICE_PER_GIB = 10n ** 16n
+/** 1 MSN per GiB of proxy traffic (residential egress is priced far above CDN bytes). */
+export const DEFAULT_PROXY_PRICE_PER_GIB = 10n ** 18n
 
 /** Env and flags are text; a JSON file may hold numbers. Accept both for integers. */
 function integerFromText(value: unknown): unknown {
@@ -161,12 +178,22 @@ const configSchema = z
     ticketByteBudget: byteCountSchema.default(2n ** 30n),
     originFallbackTimeoutMs: boundedInteger(100, 300_000).default(10_000),
     publicUrl: publicUrlSchema.optional(),
+    proxyHttpPort: boundedInteger(0, 65535).optional(),
+    proxySocksPort: boundedInteger(0, 65535).optional(),
+    proxyTunnelPort: boundedInteger(0, 65535).default(7403),
+    proxyPricePerGiB: priceSchema.default(DEFAULT_PROXY_PRICE_PER_GIB),
+    proxyExitAllow: z
+      .string({ error: 'expected IP:PORT entries separated by commas' })
+      .refine((text) => text.split(',').every((item) => item.trim() === '' || parseExitAllowEntry(item.trim()) !== undefined), { error: 'expected IP:PORT entries separated by commas' })
+      .default(''),
   })
   .transform(
     (raw): CoordinatorConfig => ({
       ...raw,
       adminToken: raw.adminToken,
       publicUrl: raw.publicUrl,
+      proxyHttpPort: raw.proxyHttpPort,
+      proxySocksPort: raw.proxySocksPort,
       db: raw.db ?? `sqlite:${join(raw.dataDir, 'coordinator.db')}`,
       nodeDownAfterMs: raw.nodeDownAfterMs ?? 3 * raw.heartbeatIntervalMs,
       coordinatorKeyFile: raw.coordinatorKeyFile ?? join(raw.dataDir, 'coordinator-key.pem'),

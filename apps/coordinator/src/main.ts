@@ -24,6 +24,13 @@ import { FleetViewSource } from './adapters/http/routes/fleet-view-source.ts'
 import { hostName, registerRedirectRoutes } from './adapters/http/routes/redirect-route.ts'
 import { createCountryLookup } from './redirector/country-lookup.ts'
 import type { CountryLookup } from './redirector/country-lookup.ts'
+import { DEFAULT_BLOCKED_EXIT_PORTS, parseExitAllowEntry } from '@meson/protocol'
+import { KyselyProxyStore } from './adapters/db/kysely-proxy-store.ts'
+import { authorizeRegisteredExit } from './adapters/proxy/authorize-registered-exit.ts'
+import { startProxyGateway } from './adapters/proxy/proxy-gateway.ts'
+import type { RunningProxyGateway } from './adapters/proxy/proxy-gateway.ts'
+import type { ProxyAccess } from './proxy/proxy-access.ts'
+import { LOCAL_REGION } from './redirector/fleet-node.ts'
 
 export interface StartCoordinatorOptions {
   /** Defaults to a pino JSON logger on stdout at `config.logLevel`. */
@@ -53,6 +60,8 @@ export interface RunningCoordinator {
   readonly fleet: FleetControl | undefined
   /** Metering and billing: issued tickets, balances, the zone directory (undefined for a fake store). */
   readonly metering: Metering | undefined
+  /** The proxy gateway (undefined unless a proxy port is configured). */
+  readonly proxy: RunningProxyGateway | undefined
   /** Stops accepting requests, waits for in-flight ones, then closes the store it opened. */
   close(): Promise<void>
 }
@@ -83,7 +92,16 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const metering = createMetering(config, store, options, logger)
   const fleet = await startFleet(config, store, options, logger)
   const originAgents = createOriginAgents()
-  const redirector = fleet === undefined || metering === undefined ? undefined : { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)) }
+  const geo = fleet === undefined || metering === undefined ? undefined : (options.geo ?? (await openGeoIpOrLocalOnly(logger)))
+  const redirector = fleet === undefined || metering === undefined || geo === undefined ? undefined : { fleet, metering, geo }
+  let proxy: RunningProxyGateway | undefined
+  try {
+    proxy = await startProxy(config, store, geo, logger)
+  } catch (error) {
+    await fleet?.stop()
+    if (ownsStore) await store.close()
+    throw error
+  }
   const { app, metrics } = buildHttpServer({
     config,
     store,
@@ -92,6 +110,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     version: readVersion(),
     ...(fleet === undefined ? {} : { fleet }),
     ...(metering === undefined ? {} : { metering }),
+    ...(proxy === undefined ? {} : { proxy: proxyAccess(store, proxy) }),
     ...(redirector === undefined ? {} : { registerExtraRoutes: (server) => registerRedirectRoutes(server, redirectDependencies(config, redirector, originAgents, options.now ?? Date.now)) }),
   })
   try {
@@ -102,6 +121,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     await app.listen({ port: config.port, host: config.host })
   } catch (error) {
     await app.close()
+    await proxy?.stop()
     originAgents.destroy()
     await fleet?.stop()
     await metering?.stop()
@@ -119,8 +139,10 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     store,
     fleet,
     metering,
+    proxy,
     close() {
       closing ??= (async () => {
+        await proxy?.stop()
         await app.close()
         originAgents.destroy()
         // After the server: no heartbeat can arrive between the last flush and the store closing.
@@ -178,6 +200,39 @@ function createMetering(config: CoordinatorConfig, store: Store, options: StartC
       logger.warn({ err: error, task }, 'metering task failed; retrying on the next tick')
     },
   })
+}
+
+/** The proxy gateway on its own ports when an HTTP or SOCKS5 proxy port is configured. */
+async function startProxy(config: CoordinatorConfig, store: Store, geo: CountryLookup | undefined, logger: Logger): Promise<RunningProxyGateway | undefined> {
+  const database = databaseOf(store)
+  if (database === undefined || (config.proxyHttpPort === undefined && config.proxySocksPort === undefined)) return undefined
+  const allow = config.proxyExitAllow.split(',').map((item) => parseExitAllowEntry(item.trim())).filter((entry) => entry !== undefined)
+  const countryOf = (address: string): string | undefined => {
+    const country = geo?.lookupCountry(address)?.country
+    return country === undefined || country === LOCAL_REGION ? undefined : country
+  }
+  const gateway = await startProxyGateway({
+    host: config.host,
+    httpPort: config.proxyHttpPort,
+    socksPort: config.proxySocksPort,
+    tunnelPort: config.proxyTunnelPort,
+    policy: { blockedPorts: DEFAULT_BLOCKED_EXIT_PORTS, allow },
+    pricePerGiB: config.proxyPricePerGiB,
+    operatorSharePercent: config.operatorSharePercent,
+    store,
+    proxyStore: new KyselyProxyStore(database.db),
+    authorizeExit: authorizeRegisteredExit(store, countryOf),
+    onError: (error) => logger.warn({ err: error }, 'proxy connection error'),
+    onEvent: (event, nodeId) => logger.info({ nodeId }, event),
+  })
+  logger.info({ http: gateway.httpUrl, socks5: gateway.socks5Url, tunnel: gateway.tunnel }, 'proxy gateway listening')
+  return gateway
+}
+
+function proxyAccess(store: Store, proxy: RunningProxyGateway): ProxyAccess {
+  const database = databaseOf(store)
+  if (database === undefined) throw new Error('the proxy gateway runs only on a database store')
+  return { proxyStore: new KyselyProxyStore(database.db), httpUrl: proxy.httpUrl, socks5Url: proxy.socks5Url }
 }
 
 /** GeoIP from the shipped database; without it, every public address is "unknown" (nodes still serve worldwide). */

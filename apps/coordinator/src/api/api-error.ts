@@ -26,6 +26,7 @@ export type ApiErrorCode =
   | 'USAGE_BATCH_DUPLICATE'
   | 'CUSTOM_DOMAIN_TAKEN'
   | 'METERING_UNAVAILABLE'
+  | 'PROXY_UNAVAILABLE'
   // The redirector (GET /z/<zone>/<path> and custom domains).
   | 'COUNTRY_BLOCKED'
   | 'ORIGIN_UNREACHABLE'

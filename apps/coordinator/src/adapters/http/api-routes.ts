@@ -12,6 +12,7 @@ import { nodeHeartbeatRoute } from './routes/node-heartbeat-route.ts'
 import { listAllNodesRoute, listOwnNodesRoute } from './routes/node-list-routes.ts'
 import { registerNodeRoute } from './routes/node-register-route.ts'
 import { purgeStatusRoute, purgeZoneRoute } from './routes/purge-routes.ts'
+import { proxyCredentialsRoute } from './routes/proxy-credentials-route.ts'
 import { usageQueryRoute } from './routes/usage-query-route.ts'
 import { usageReportRoute } from './routes/usage-report-route.ts'
 import { zoneSettingsRoute } from './routes/zone-settings-route.ts'
@@ -38,6 +39,7 @@ export const API_ROUTES: readonly Route[] = [
   zoneSettingsRoute,
   usageReportRoute,
   usageQueryRoute,
+  proxyCredentialsRoute,
   healthRoute,
   metricsRoute,
   openApiRoute,
