@@ -18,6 +18,11 @@ interface CoordinatorFlags {
   readonly heartbeatIntervalMs?: string
   readonly nodeDownAfterMs?: string
   readonly coordinatorKeyFile?: string
+  readonly proxyHttpPort?: string
+  readonly proxySocksPort?: string
+  readonly proxyTunnelPort?: string
+  readonly proxyPricePerGiB?: string
+  readonly proxyExitAllow?: string
 }
 
 /** Runs the coordinator until SIGINT/SIGTERM; then closes the server, then the store. */
@@ -38,6 +43,11 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
       heartbeatIntervalMs: flags.heartbeatIntervalMs,
       nodeDownAfterMs: flags.nodeDownAfterMs,
       coordinatorKeyFile: flags.coordinatorKeyFile,
+      proxyHttpPort: flags.proxyHttpPort,
+      proxySocksPort: flags.proxySocksPort,
+      proxyTunnelPort: flags.proxyTunnelPort,
+      proxyPricePerGiB: flags.proxyPricePerGiB,
+      proxyExitAllow: flags.proxyExitAllow,
     },
   })
   if (!loaded.ok) {
@@ -50,6 +60,9 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
   const stopSignal = waitForStopSignal()
   const coordinator = await startCoordinator(loaded.config, { logger })
   process.stdout.write(`coordinator listening on ${coordinator.url}\n`)
+  if (coordinator.proxy !== undefined) {
+    process.stdout.write(`proxy gateway: http ${coordinator.proxy.httpUrl ?? 'off'}, socks5 ${coordinator.proxy.socks5Url ?? 'off'}, exit tunnels on ${coordinator.proxy.tunnel.host}:${coordinator.proxy.tunnel.port}\n`)
+  }
   const signal = await stopSignal
   logger.info({ signal }, 'stopping')
   await coordinator.close()
@@ -72,6 +85,11 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--heartbeat-interval-ms <ms>', 'how often nodes heartbeat, at least 1000 (default 30000)')
     .option('--node-down-after-ms <ms>', 'silence after which a node is down (default 3 × heartbeat interval)')
     .option('--coordinator-key-file <path>', 'ed25519 key that signs tickets and commands (default <data-dir>/coordinator-key.pem, created 0600)')
+    .option('--proxy-http-port <port>', 'run the proxy gateway with an HTTP proxy (CONNECT and plain HTTP) on this port')
+    .option('--proxy-socks-port <port>', 'run the proxy gateway with a SOCKS5 proxy on this port')
+    .option('--proxy-tunnel-port <port>', 'port proxy exits dial for their tunnel (default 7403)')
+    .option('--proxy-price-per-gib <amount>', 'price of proxy traffic per GiB, base units or "1 MSN" (default 1 MSN)')
+    .option('--proxy-exit-allow <list>', 'IP:PORT[,IP:PORT] the gateway lets through although not public (local tests only)')
     .action(async (flags: CoordinatorFlags) => {
       await runCoordinator(flags)
     })

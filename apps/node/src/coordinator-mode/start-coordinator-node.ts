@@ -5,6 +5,7 @@ import { CoordinatorLink } from '../coordinator-link/coordinator-link.ts'
 import type { CoordinatorKeyMismatchError } from '../coordinator-link/coordinator-key-mismatch-error.ts'
 import type { CoordinatorRefusedError } from '../coordinator-link/coordinator-refused-error.ts'
 import { loadOrCreateNodeIdentity } from '../identity/node-identity.ts'
+import { ProxyTunnelClient } from '../adapters/proxy/tunnel-client.ts'
 import { startCacheEngine } from '../main.ts'
 import type { NodeLogger, StartNodeDependencies } from '../main.ts'
 import type { CacheStore } from '../store/cache-store.ts'
@@ -120,7 +121,7 @@ export async function startCoordinatorNode(config: CoordinatorNodeConfig, depend
     {
       coordinatorUrl: config.coordinatorUrl,
       identity,
-      node: { publicUrl, version: NODE_SOFTWARE_VERSION, diskQuotaBytes: config.cacheSizeBytes, declaredUplinkMbps: config.declaredUplinkMbps, capabilities: ['cdn'] },
+      node: { publicUrl, version: NODE_SOFTWARE_VERSION, diskQuotaBytes: config.cacheSizeBytes, declaredUplinkMbps: config.declaredUplinkMbps, capabilities: config.proxyExit === undefined ? ['cdn'] : ['cdn', 'proxy'] },
       operatorToken: config.operatorToken,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       ...(config.pinnedCoordinatorKey === undefined ? {} : { pinnedCoordinatorKey: config.pinnedCoordinatorKey }),
@@ -152,6 +153,11 @@ export async function startCoordinatorNode(config: CoordinatorNodeConfig, depend
     (error: unknown) => ({ ok: false, error: error instanceof Error ? error : new Error(String(error)) }),
   )
   logger.info({ url: engine.url, publicUrl, nodeId: identity.nodeId, coordinator: config.coordinatorUrl.origin }, 'edge node listening (coordinator mode)')
+  // A proxy exit dials the gateway once registered: the gateway admits registered nodes only.
+  const proxyExit = config.proxyExit === undefined ? undefined : new ProxyTunnelClient({ gateway: config.proxyExit.gateway, identity, policy: config.proxyExit.policy, onState: (state) => logger.info({ gateway: config.proxyExit?.gateway }, `proxy tunnel ${state}`) })
+  void registered.then((outcome) => {
+    if (outcome.ok && !isDraining) proxyExit?.start()
+  })
 
   let stopping: Promise<{ readonly pendingUsageBatches: number }> | undefined
   const runningEngine = engine
@@ -167,6 +173,7 @@ export async function startCoordinatorNode(config: CoordinatorNodeConfig, depend
     stop() {
       stopping ??= (async () => {
         isDraining = true
+        await proxyExit?.stop()
         const linkDrained = link.drain()
         await runningEngine.closeServers()
         await linkDrained
