@@ -32,6 +32,8 @@ function describeNetwork(network: DemoNetwork, networkFile: string): string {
     '',
     zone === undefined ? '' : `  try: curl -L ${zone.url}${samplePath.replace(/^\//, '')} -o /dev/null -w '%{http_code} %{size_download} bytes from %{url_effective}\\n'`,
     `       curl -H "Authorization: Bearer $(jq -r .buyer.token ${networkFile})" ${network.coordinatorUrl}/v1/usage`,
+    `  proxy: curl -x ${network.proxy.http} --proxy-user "$(jq -r '.proxy.username + ":" + .proxy.password' ${networkFile})" ${network.proxy.target}`,
+    `         curl --socks5-hostname ${network.proxy.socks5.replace(/^socks5h:\/\//, '')} --proxy-user "$(jq -r '.proxy.username + ":" + .proxy.password' ${networkFile})" ${network.proxy.target}`,
     '',
     'Ctrl-C stops everything.',
     '',

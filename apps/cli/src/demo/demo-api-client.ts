@@ -4,6 +4,8 @@ export interface DemoApiClient {
   credit(accountId: string, amount: string, idempotencyKey: string): Promise<void>
   createZone(buyerToken: string, name: string, origin: string): Promise<void>
   balance(token: string): Promise<string>
+  /** Creates (or rotates) the buyer's proxy password. */
+  proxyCredentials(buyerToken: string): Promise<{ username: string; password: string }>
 }
 
 async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
@@ -43,6 +45,10 @@ export function createDemoApiClient(baseUrl: string, adminToken: string): DemoAp
     },
     async balance(token) {
       return field(await call(baseUrl, token, 'GET', '/v1/balance'), 'formatted')
+    },
+    async proxyCredentials(buyerToken) {
+      const answer = await call(baseUrl, buyerToken, 'POST', '/v1/proxy/credentials')
+      return { username: field(answer, 'username'), password: field(answer, 'password') }
     },
   }
 }

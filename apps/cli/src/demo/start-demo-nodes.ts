@@ -12,6 +12,8 @@ export interface DemoNodesOptions {
   /** First node's port; 0 = free ports for all. */
   readonly firstPort: number
   readonly heartbeatIntervalMs: number
+  /** Makes each node a proxy exit: the gateway's tunnel address and the exit allow-list (the demo's own origin). */
+  readonly proxyExit?: { readonly gateway: string; readonly allow: string }
 }
 
 /** One edge node of the demo, running as its own `meson-net node` process. */
@@ -67,6 +69,7 @@ function startDemoNode(options: DemoNodesOptions, index: number): Promise<DemoNo
     String(options.heartbeatIntervalMs),
     '--usage-flush-interval-ms',
     '2000',
+    ...(options.proxyExit === undefined ? [] : ['--proxy-gateway', options.proxyExit.gateway, '--exit-allow', options.proxyExit.allow]),
   ]
   // The token travels in the environment, not argv, so `ps` does not show it.
   const child: NodeProcess = spawn(process.execPath, args, {
