@@ -18,7 +18,7 @@ describe('proxy hostile cases', { skip }, () => {
   let network: ProxyNetwork
   before(async () => {
     network = await startProxyNetwork({
-      exits: [{ country: 'de' }, { country: 'de' }, { country: 'mc', policy: { monthlyCapBytes: 1024n } }, { country: 'ss' }, { country: 'dd' }],
+      exits: [{ country: 'de' }, { country: 'de' }, { country: 'mc', policy: { monthlyCapBytes: 1024n } }, { country: 'ss' }, { country: 'dd' }, { country: 'bw', policy: { bandwidthBytesPerSecond: 128 * 1024 } }],
       flushBytes: 256 * 1024,
       resolve: (name) => Promise.resolve(name === 'target.test' ? ['127.0.0.1'] : name === 'rebind.test' ? ['127.0.0.1'] : []),
     })
@@ -122,6 +122,12 @@ describe('proxy hostile cases', { skip }, () => {
     // 256 MiB were asked for; flow control let through only socket buffers and windows.
     assert.ok(network.bigBytesWritten() < 64 * 1024 * 1024, `${network.bigBytesWritten()} bytes written`)
     stalled.destroy()
+  })
+
+  it('passes bytes intact through an exit with a bandwidth cap', async () => {
+    const result = await curl(['--proxy', http(), '--proxy-user', `${network.username}-country-bw:${network.password}`, target('/file')])
+    assert.equal(result.exitCode, 0, result.stderr)
+    assert.ok(result.stdout.equals(FILE))
   })
 
   it('fails the streams of an exit that drops mid-transfer, at once', async () => {

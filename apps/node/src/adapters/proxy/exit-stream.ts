@@ -5,6 +5,8 @@ import { constants } from 'node:http2'
 import { decideExitSchedule, parseHostPort, resolveExitTarget, TUNNEL_EXIT_ADDRESS_HEADER, TUNNEL_REFUSAL_HEADER } from '@meson/protocol'
 import type { ExitPolicy, ResolveHostName, TunnelRefusal } from '@meson/protocol'
 import type { ExitByteCounter } from '../../proxy/exit-byte-counter.ts'
+import type { TokenBucket } from '../../proxy/token-bucket.ts'
+import { createThrottle } from './throttle.ts'
 
 /** What serving one proxied stream needs. */
 export interface ExitStreamDependencies {
@@ -16,6 +18,8 @@ export interface ExitStreamDependencies {
   readonly counter: ExitByteCounter
   readonly now: () => number
   readonly connectTimeoutMs: number
+  /** The operator's bandwidth cap, one bucket per direction shared by all streams; undefined = unlimited. */
+  readonly buckets?: { readonly up: TokenBucket; readonly down: TokenBucket } | undefined
 }
 
 function refuse(stream: ServerHttp2Stream, status: number, reason: TunnelRefusal): void {
@@ -62,7 +66,13 @@ export async function serveExitStream(stream: ServerHttp2Stream, headers: Incomi
     clearTimeout(timer)
     if (stream.destroyed) return socket.destroy()
     stream.respond({ ':status': 200, [TUNNEL_EXIT_ADDRESS_HEADER]: decision.address })
-    stream.pipe(socket)
-    socket.pipe(stream)
+    const { buckets } = dependencies
+    if (buckets === undefined) {
+      stream.pipe(socket)
+      socket.pipe(stream)
+      return
+    }
+    stream.pipe(createThrottle(buckets.up)).pipe(socket)
+    socket.pipe(createThrottle(buckets.down)).pipe(stream)
   })
 }

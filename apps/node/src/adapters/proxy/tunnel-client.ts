@@ -10,6 +10,7 @@ import { backoffDelayMs } from '../../coordinator-link/backoff-delay.ts'
 import type { BackoffPolicy } from '../../coordinator-link/backoff-delay.ts'
 import type { NodeIdentity } from '../../identity/node-identity.ts'
 import { ExitByteCounter } from '../../proxy/exit-byte-counter.ts'
+import { TokenBucket } from '../../proxy/token-bucket.ts'
 import { serveExitStream } from './exit-stream.ts'
 import type { ExitStreamDependencies } from './exit-stream.ts'
 
@@ -48,6 +49,7 @@ export class ProxyTunnelClient {
   readonly #options: ProxyTunnelClientOptions
   readonly #server: Http2Server
   readonly #counter = new ExitByteCounter()
+  readonly #buckets: { readonly up: TokenBucket; readonly down: TokenBucket } | undefined
   #socket: Socket | undefined
   #timer: NodeJS.Timeout | undefined
   #attempt = 0
@@ -55,6 +57,9 @@ export class ProxyTunnelClient {
 
   constructor(options: ProxyTunnelClientOptions) {
     this.#options = options
+    const rate = options.policy.bandwidthBytesPerSecond
+    const now = options.now ?? Date.now
+    this.#buckets = rate === undefined ? undefined : { up: new TokenBucket(rate, now), down: new TokenBucket(rate, now) }
     this.#server = createServer({
       settings: { maxConcurrentStreams: 10_000, initialWindowSize: STREAM_WINDOW_BYTES },
       maxSessionMemory: 64,
@@ -133,6 +138,7 @@ export class ProxyTunnelClient {
       counter: this.#counter,
       now: this.#options.now ?? Date.now,
       connectTimeoutMs: this.#options.connectTimeoutMs ?? 10_000,
+      buckets: this.#buckets,
     }).catch(() => stream.destroy())
   }
 }
