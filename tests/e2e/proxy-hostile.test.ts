@@ -133,8 +133,9 @@ describe('proxy hostile cases', { skip }, () => {
   it('fails the streams of an exit that drops mid-transfer, at once', async () => {
     const exit = network.exits[4]
     assert.ok(exit !== undefined)
-    const download = curl(['--proxy', http(), '--proxy-user', `${network.username}-country-dd:${network.password}`, '--limit-rate', '1M', '--output', '/dev/null', target('/big')])
-    await waitFor(() => network.dials.includes(exit.nodeId), 'the download to start')
+    const writtenBefore = network.bigBytesWritten()
+    const download = curl(['--fail', '--proxy', http(), '--proxy-user', `${network.username}-country-dd:${network.password}`, '--limit-rate', '1M', '--output', '/dev/null', target('/big')])
+    await waitFor(() => network.dials.includes(exit.nodeId) && network.bigBytesWritten() > writtenBefore + 1024 * 1024, 'the download to be under way')
     await exit.client.stop()
     const result = await download
     assert.notEqual(result.exitCode, 0)
