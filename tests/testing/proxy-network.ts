@@ -72,6 +72,8 @@ export async function startProxyNetwork(options: {
   readonly credit?: bigint
   readonly flushBytes?: number
   readonly resolve?: ResolveHostName
+  /** More loopback ports the gateway and the exits may reach (benchmarks). */
+  readonly extraAllowPorts?: readonly number[]
 }): Promise<ProxyNetwork> {
   let bigWritten = 0
   const target = createHttpServer((request, response) => {
@@ -127,7 +129,7 @@ export async function startProxyNetwork(options: {
   const buyer = await addBuyer(options.credit ?? 10n ** 18n)
 
   const countries = new Map<string, string | undefined>()
-  const allowTarget = [{ address: '127.0.0.1', port: targetPort }]
+  const allowTarget = [targetPort, ...(options.extraAllowPorts ?? [])].map((port) => ({ address: '127.0.0.1', port }))
   let seed = 7
   const gateway = await startProxyGateway({
     host: '127.0.0.1',
