@@ -7,6 +7,8 @@
  */
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
+import { DEFAULT_EXIT_POLICY, generateKeyPair, nodeIdFromPublicKey, rawPublicKeyOf } from '@meson/protocol'
+import { ProxyTunnelClient } from '../../apps/node/src/adapters/proxy/tunnel-client.ts'
 import { after, before, describe, it } from 'node:test'
 import { curl, FILE, PRICE_PER_GIB, rawExchange, startProxyNetwork, waitFor, whyNoCurl } from '../testing/proxy-network.ts'
 import type { ProxyNetwork } from '../testing/proxy-network.ts'
@@ -128,6 +130,38 @@ describe('proxy hostile cases', { skip }, () => {
     const result = await curl(['--proxy', http(), '--proxy-user', `${network.username}-country-bw:${network.password}`, target('/file')])
     assert.equal(result.exitCode, 0, result.stderr)
     assert.ok(result.stdout.equals(FILE))
+  })
+
+  it('refuses a tunnel from a node that is not registered (a forged hello is refused in tunnel-protocol.test.ts)', async () => {
+    const { privateKey } = generateKeyPair()
+    const publicKey = rawPublicKeyOf(privateKey)
+    let disconnects = 0
+    const stranger = new ProxyTunnelClient({
+      gateway: network.gateway.tunnel,
+      identity: { nodeId: nodeIdFromPublicKey(publicKey), publicKey, privateKey },
+      policy: DEFAULT_EXIT_POLICY,
+      backoff: { initialDelayMs: 10_000, maxDelayMs: 10_000, multiplier: 1 },
+      onState: (state) => {
+        if (state === 'disconnected') disconnects += 1
+      },
+    })
+    const sizeBefore = network.gateway.pool.size
+    stranger.start()
+    await waitFor(() => disconnects === 1, 'the gateway to close the unknown tunnel')
+    await stranger.stop()
+    assert.equal(network.gateway.pool.size, sizeBefore)
+    assert.ok(!network.gateway.pool.list().some((exit) => exit.nodeId === nodeIdFromPublicKey(publicKey)))
+  })
+
+  it('an exit whose tunnel drops dials again with backoff and rejoins the pool', async () => {
+    const exit = network.gateway.pool.list().find((candidate) => candidate.country === 'de')
+    assert.ok(exit !== undefined)
+    const sizeBefore = network.gateway.pool.size
+    exit.tunnel.close()
+    await waitFor(() => network.gateway.pool.list().some((candidate) => candidate.nodeId === exit.nodeId && candidate.tunnel !== exit.tunnel), 'the exit to come back')
+    assert.equal(network.gateway.pool.size, sizeBefore)
+    const result = await curl(['--proxy', http(), '--proxy-user', `${network.username}-country-de:${network.password}`, target('/file')])
+    assert.equal(result.exitCode, 0, result.stderr)
   })
 
   it('fails the streams of an exit that drops mid-transfer, at once', async () => {
