@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { generateKeyPair, nodeIdFromPublicKey, publicKeyToString, rawPublicKeyOf } from '@meson/protocol'
 import type { AccountId } from '@meson/protocol'
 import { createLogger, parseConfig, startCoordinator } from '@meson/coordinator'
@@ -40,7 +39,9 @@ describe('proxy through the coordinator', { skip }, () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'meson-proxy-'))
     await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', () => resolve()))
-    targetPort = (target.address() as AddressInfo).port
+    const address = target.address()
+    assert.ok(address !== null && typeof address === 'object')
+    targetPort = address.port
     const parsed = parseConfig({
       flags: { port: '0', dataDir: dir, adminToken: ADMIN_TOKEN, logLevel: 'silent', proxyHttpPort: '0', proxySocksPort: '0', proxyTunnelPort: '0', proxyExitAllow: `127.0.0.1:${targetPort}` },
     })

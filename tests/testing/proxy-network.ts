@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process'
 import { createServer as createHttpServer } from 'node:http'
 import type { Server as HttpServer } from 'node:http'
 import { createServer as createTcpServer } from 'node:net'
-import type { AddressInfo, Server as TcpServer, Socket } from 'node:net'
+import type { Server as TcpServer, Socket } from 'node:net'
 import { connect } from 'node:net'
 import { generateKeyPair, nodeIdFromPublicKey, publicKeyToString, rawPublicKeyOf } from '@meson/protocol'
 import type { AccountId, ExitPolicy, NodeId, ResolveHostName } from '@meson/protocol'
@@ -63,7 +63,13 @@ export interface ProxyNetwork {
 export const FILE = patternBytes(256 * 1024)
 
 function listen(server: HttpServer | TcpServer): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))
+  return new Promise((resolve, reject) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      if (address === null || typeof address === 'string') reject(new Error('not bound to a TCP port'))
+      else resolve(address.port)
+    }),
+  )
 }
 
 /** Starts the network: `exits` exit nodes with the given countries and policies. */
