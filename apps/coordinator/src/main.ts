@@ -28,6 +28,12 @@ import { createChallengeToken, createFetchDomainChallenge } from './adapters/htt
 import { DomainVerifier } from './zones/domain-verifier.ts'
 import { coordinatorEndpointsOf } from './zones/network-endpoints.ts'
 import type { NetworkEndpoints } from './zones/network-endpoints.ts'
+import { DEFAULT_BLOCKED_EXIT_PORTS, parseExitAllowEntry } from '@meson/protocol'
+import { authorizeRegisteredExit } from './adapters/proxy/authorize-registered-exit.ts'
+import { startProxyGateway } from './adapters/proxy/proxy-gateway.ts'
+import type { RunningProxyGateway } from './adapters/proxy/proxy-gateway.ts'
+import type { ProxyAccess } from './proxy/proxy-access.ts'
+import { LOCAL_REGION } from './routing/fleet-node.ts'
 
 export interface StartCoordinatorOptions {
   /** Defaults to a pino JSON logger on stdout at `config.logLevel`. */
@@ -54,6 +60,8 @@ export interface RunningCoordinator {
   readonly fleet: FleetControl
   /** Metering and billing: issued tickets, balances, the zone directory. */
   readonly metering: Metering
+  /** The proxy gateway (undefined unless a proxy port is configured). */
+  readonly proxy: RunningProxyGateway | undefined
   /** Stops accepting requests, waits for in-flight ones, then closes the store it opened. */
   close(): Promise<void>
 }
@@ -98,6 +106,14 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     nodeUrls: () => [...fleet.registry.list()].map((node) => node.record.publicUrl),
   }
   const redirector = { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)), network }
+  let proxy: RunningProxyGateway | undefined
+  try {
+    proxy = await startProxy(config, stores, fleet, redirector.geo, logger)
+  } catch (error) {
+    await fleet.stop()
+    if (ownsStores) await stores.close()
+    throw error
+  }
   const { app, metrics } = buildHttpServer({
     network,
     domainVerifier,
@@ -109,6 +125,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     fleet,
     metering,
     registerExtraRoutes: (server) => registerRedirectRoutes(server, redirectDependencies(config, redirector, originAgents, options.now ?? Date.now)),
+    ...(proxy === undefined ? {} : { proxy: proxyAccess(stores, proxy) }),
   })
   try {
     metering.attachMetrics(registerMeteringMetrics(metrics.registry, metering.rejections))
@@ -116,6 +133,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     await app.listen({ port: config.port, host: config.host })
   } catch (error) {
     await app.close()
+    await proxy?.stop()
     originAgents.destroy()
     await fleet.stop()
     await metering.stop()
@@ -134,8 +152,10 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     store,
     fleet,
     metering,
+    proxy,
     close() {
       closing ??= (async () => {
+        await proxy?.stop()
         await app.close()
         originAgents.destroy()
         // After the server: no heartbeat can arrive between the last flush and the store closing.
@@ -200,6 +220,37 @@ async function createDomainVerifier(config: CoordinatorConfig, stores: Coordinat
   })
   await verifier.start()
   return verifier
+}
+
+/** The proxy gateway on its own ports when an HTTP or SOCKS5 proxy port is configured. */
+async function startProxy(config: CoordinatorConfig, stores: CoordinatorStores, fleet: FleetControl, geo: CountryLookup, logger: Logger): Promise<RunningProxyGateway | undefined> {
+  if (config.proxyHttpPort === undefined && config.proxySocksPort === undefined) return undefined
+  const allow = config.proxyExitAllow.split(',').map((item) => parseExitAllowEntry(item.trim())).filter((entry) => entry !== undefined)
+  const countryOf = (address: string): string | undefined => {
+    const country = geo.lookupCountry(address)?.country
+    return country === undefined || country === LOCAL_REGION ? undefined : country
+  }
+  const gateway = await startProxyGateway({
+    host: config.host,
+    httpPort: config.proxyHttpPort,
+    socksPort: config.proxySocksPort,
+    tunnelPort: config.proxyTunnelPort,
+    policy: { blockedPorts: DEFAULT_BLOCKED_EXIT_PORTS, allow },
+    pricePerGiB: config.proxyPricePerGiB,
+    operatorSharePercent: config.operatorSharePercent,
+    store: stores.store,
+    proxyStore: stores.proxy,
+    // From the fleet's memory: a tunnel handshake never waits on the database.
+    authorizeExit: authorizeRegisteredExit({ getFleetNode: (id) => Promise.resolve(fleet.registry.get(id)?.record) }, countryOf),
+    onError: (error) => logger.warn({ err: error }, 'proxy connection error'),
+    onEvent: (event, nodeId) => logger.info({ nodeId }, event),
+  })
+  logger.info({ http: gateway.httpUrl, socks5: gateway.socks5Url, tunnel: gateway.tunnel }, 'proxy gateway listening')
+  return gateway
+}
+
+function proxyAccess(stores: CoordinatorStores, proxy: RunningProxyGateway): ProxyAccess {
+  return { proxyStore: stores.proxy, httpUrl: proxy.httpUrl, socks5Url: proxy.socks5Url }
 }
 
 /** GeoIP from the shipped database; without it, every public address is "unknown" (nodes still serve worldwide). */

@@ -88,3 +88,35 @@ export {
 } from './signed-command.ts'
 export type { Command, CommandRejection, CommandType, PurgeArgs, VerifyCommandResult } from './signed-command.ts'
 export { DEFAULT_REPLAY_GUARD_CAPACITY, ReplayGuard } from './replay-guard.ts'
+
+export { formatIpAddress, parseIpAddress, parseIpv4, parseIpv6 } from './proxy/ip-address.ts'
+export type { IpAddress } from './proxy/ip-address.ts'
+export { classifyExitAddress } from './proxy/classify-exit-address.ts'
+export type { ExitAddressClass } from './proxy/classify-exit-address.ts'
+export {
+  decideExitAddress,
+  decideExitSchedule,
+  decideResolvedAddresses,
+  DEFAULT_BLOCKED_EXIT_PORTS,
+  DEFAULT_EXIT_POLICY,
+  monthStartUtcMs,
+  parseExitAllowEntry,
+  parseHostPort,
+} from './proxy/exit-policy.ts'
+export type { ExitAllowEntry, ExitDecision, ExitPolicy, ExitRefusal } from './proxy/exit-policy.ts'
+export { isLocalhostName, precheckExitTarget, resolveExitTarget } from './proxy/resolve-exit-target.ts'
+export type { ResolveHostName } from './proxy/resolve-exit-target.ts'
+export { formatProxyUsername, MAX_PROXY_USERNAME_LENGTH, MAX_SESSION_MINUTES, parseProxyUsername } from './proxy/proxy-username.ts'
+export type { ProxyUsername } from './proxy/proxy-username.ts'
+export {
+  parseTunnelRefusal,
+  signTunnelHello,
+  TUNNEL_CHALLENGE_HEADER,
+  TUNNEL_EXIT_ADDRESS_HEADER,
+  TUNNEL_HELLO_PATH,
+  TUNNEL_REFUSAL_HEADER,
+  TUNNEL_REFUSALS,
+  tunnelHelloSchema,
+  verifyTunnelHello,
+} from './proxy/tunnel-protocol.ts'
+export type { TunnelHello, TunnelRefusal } from './proxy/tunnel-protocol.ts'

@@ -24,6 +24,11 @@ interface CoordinatorFlags {
   readonly minPricePerGib?: string
   readonly maxPricePerGib?: string
   readonly domainVerificationBaseUrl?: string
+  readonly proxyHttpPort?: string
+  readonly proxySocksPort?: string
+  readonly proxyTunnelPort?: string
+  readonly proxyPricePerGiB?: string
+  readonly proxyExitAllow?: string
 }
 
 /** Runs the coordinator until SIGINT/SIGTERM; then closes the server, then the store. */
@@ -49,6 +54,11 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
       minPricePerGiB: flags.minPricePerGib,
       maxPricePerGiB: flags.maxPricePerGib,
       domainVerificationBaseUrl: flags.domainVerificationBaseUrl,
+      proxyHttpPort: flags.proxyHttpPort,
+      proxySocksPort: flags.proxySocksPort,
+      proxyTunnelPort: flags.proxyTunnelPort,
+      proxyPricePerGiB: flags.proxyPricePerGiB,
+      proxyExitAllow: flags.proxyExitAllow,
     },
   })
   if (!loaded.ok) {
@@ -72,6 +82,9 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
       '',
     ].join('\n'),
   )
+  if (coordinator.proxy !== undefined) {
+    process.stdout.write(`proxy gateway: http ${coordinator.proxy.httpUrl ?? 'off'}, socks5 ${coordinator.proxy.socks5Url ?? 'off'}, exit tunnels on ${coordinator.proxy.tunnel.host}:${coordinator.proxy.tunnel.port}\n`)
+  }
   const signal = await stopSignal
   logger.info({ signal }, 'stopping')
   await coordinator.close()
@@ -99,6 +112,11 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--max-price-per-gib <amount>', 'highest zone price, e.g. "1000 MSN" (default)')
     .option('--domain-verification-base-url <url>', 'ask this server for custom-domain challenges (with Host: <domain>) instead of http://<domain>')
     .option('--coordinator-key-file <path>', 'ed25519 key that signs tickets and commands (default <data-dir>/coordinator-key.pem, created 0600)')
+    .option('--proxy-http-port <port>', 'run the proxy gateway with an HTTP proxy (CONNECT and plain HTTP) on this port')
+    .option('--proxy-socks-port <port>', 'run the proxy gateway with a SOCKS5 proxy on this port')
+    .option('--proxy-tunnel-port <port>', 'port proxy exits dial for their tunnel (default 7403)')
+    .option('--proxy-price-per-gib <amount>', 'price of proxy traffic per GiB, base units or "1 MSN" (default 1 MSN)')
+    .option('--proxy-exit-allow <list>', 'IP:PORT[,IP:PORT] the gateway lets through although not public (local tests only)')
     .action(async (flags: CoordinatorFlags) => {
       await runCoordinator(flags)
     })

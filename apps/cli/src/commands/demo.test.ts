@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +13,18 @@ interface NetworkFile {
   operator: { accountId: string; token: string }
   zones: { name: string; origin: string; url: string }[]
   nodes: { nodeId: string; url: string }[]
+  proxy: { http: string; socks5: string; username: string; password: string; target: string }
+}
+
+/** The real curl through a proxy; resolves with its exit code and body. */
+function curlVia(args: readonly string[]): Promise<{ code: number | null; body: Buffer }> {
+  return new Promise((resolve) => {
+    const child = spawn('curl', ['--silent', '--max-time', '30', '--noproxy', '', ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
+    const chunks: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
+    child.once('error', () => resolve({ code: -1, body: Buffer.alloc(0) }))
+    child.once('close', (code) => resolve({ code, body: Buffer.concat(chunks) }))
+  })
 }
 
 async function getJson(url: string, token: string): Promise<{ status: number; body: unknown }> {
@@ -67,6 +80,16 @@ describe('meson-net demo (npm start)', () => {
       assert.equal(viaZone.redirected, true, 'served after a redirect to a node')
       assert.ok(network.nodes.some((node) => viaZone.url.startsWith(`${node.url}/z/demo/assets/4k.bin?`)), viaZone.url)
       assert.deepEqual(Buffer.from(await viaZone.arrayBuffer()), Buffer.from(await (await fetch(`${network.originUrl}/assets/4k.bin`)).arrayBuffer()))
+
+      // The proxy lines the demo prints: the demo nodes are exits allowed to reach the demo's own origin.
+      const expected = Buffer.from(await (await fetch(network.proxy.target)).arrayBuffer())
+      const login = `${network.proxy.username}:${network.proxy.password}`
+      const viaHttp = await curlVia(['-x', network.proxy.http, '--proxy-user', login, network.proxy.target])
+      assert.equal(viaHttp.code, 0)
+      assert.deepEqual(viaHttp.body, expected)
+      const viaSocks = await curlVia(['--socks5-hostname', network.proxy.socks5.replace(/^socks5h:\/\//, ''), '--proxy-user', login, network.proxy.target])
+      assert.equal(viaSocks.code, 0)
+      assert.deepEqual(viaSocks.body, expected)
     } finally {
       child.kill('SIGINT')
     }

@@ -16,7 +16,7 @@ interface DemoFlags {
 
 const MAX_DEMO_NODES = 16
 
-function describeNetwork(network: DemoNetwork, networkFile: string, buyerHeaderFile: string): string {
+function describeNetwork(network: DemoNetwork, networkFile: string, buyerHeaderFile: string, proxyConfigFile: string): string {
   const zone = network.zones[0]
   const samplePath = network.samplePaths[2] ?? '/'
   return [
@@ -33,6 +33,9 @@ function describeNetwork(network: DemoNetwork, networkFile: string, buyerHeaderF
     zone === undefined ? '' : `  try: curl -L ${zone.url}${samplePath.replace(/^\//, '')} -o /dev/null -w '%{http_code} %{size_download} bytes from %{url_effective}\\n'`,
     // `-H @file` (curl 7.55+) reads the header from the file: no jq, and no token in `ps`.
     `       curl -H @${buyerHeaderFile} ${network.coordinatorUrl}/v1/usage`,
+    // `-K file` holds the proxy login (0600): no jq, and no password in `ps`.
+    `  proxy: curl -K ${proxyConfigFile} -x ${network.proxy.http} ${network.proxy.target}`,
+    `         curl -K ${proxyConfigFile} --socks5-hostname ${network.proxy.socks5.replace(/^socks5h:\/\//, '')} ${network.proxy.target}`,
     '',
     'Ctrl-C stops everything.',
     '',
@@ -78,7 +81,7 @@ export function registerDemoCommand(program: Command): void {
         logger,
         onNodeEvent: (event) => process.stdout.write(`${event.message}\n`),
       })
-      process.stdout.write(describeNetwork(demo.network, demo.networkFile, demo.buyerHeaderFile))
+      process.stdout.write(describeNetwork(demo.network, demo.networkFile, demo.buyerHeaderFile, demo.proxyConfigFile))
       process.stdout.write(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`)
       const progress = setInterval(() => {
         const traffic = demo.traffic?.stats()

@@ -9,6 +9,8 @@ export interface DemoApiClient {
   /** The account id of a token, or undefined when the token is not (or no longer) valid. */
   whoAmI(token: string): Promise<string | undefined>
   balance(token: string): Promise<string>
+  /** Creates (or rotates) the buyer's proxy password. */
+  proxyCredentials(buyerToken: string): Promise<{ username: string; password: string }>
 }
 
 async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
@@ -66,6 +68,10 @@ export function createDemoApiClient(baseUrl: string, adminToken: string): DemoAp
     },
     async balance(token) {
       return field(await call(baseUrl, token, 'GET', '/v1/balance'), 'formatted')
+    },
+    async proxyCredentials(buyerToken) {
+      const answer = await call(baseUrl, buyerToken, 'POST', '/v1/proxy/credentials')
+      return { username: field(answer, 'username'), password: field(answer, 'password') }
     },
   }
 }

@@ -37,6 +37,8 @@ export interface DemoNetwork {
   readonly nodes: readonly { readonly nodeId: string; readonly url: string }[]
   /** Objects of the sample origin, to fetch through the zone URL. */
   readonly samplePaths: readonly string[]
+  /** The proxy product: proxy URLs, the buyer's proxy login, and the one local URL exits may reach. */
+  readonly proxy: { readonly http: string; readonly socks5: string; readonly username: string; readonly password: string; readonly target: string }
 }
 
 export interface RunningDemo {
@@ -44,6 +46,8 @@ export interface RunningDemo {
   readonly networkFile: string
   /** A file holding `Authorization: Bearer <buyer token>` (0600), for `curl -H @<file>`. */
   readonly buyerHeaderFile: string
+  /** A curl config file (`curl -K`) with the buyer's proxy login, owner-only. */
+  readonly proxyConfigFile: string
   /** The edge node processes (each restarted when it dies). */
   readonly nodes: readonly DemoNode[]
   /** The traffic generator, when it runs. */
@@ -55,6 +59,18 @@ const DEMO_CREDIT = '100 MSN'
 const SAMPLE_PATHS = ['/index.html', '/style.css', '/assets/4k.bin', '/assets/1m.bin'] as const
 /** Heartbeats every second, so nodes show up and go down within seconds in the demo. */
 const DEMO_HEARTBEAT_MS = 1_000
+/** Proxy ports follow the nodes' ports: base + 50 (HTTP), + 51 (SOCKS5), + 52 (exit tunnels). */
+const PROXY_PORT_OFFSET = 50
+const EXITS_TIMEOUT_MS = 30_000
+
+/** Polls `condition` until it holds, or fails with `message` after `timeoutMs`. */
+async function waitUntil(condition: () => boolean, timeoutMs: number, message: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(message)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
 
 /**
  * Starts the local network on loopback: a coordinator (SQLite in the data dir), a
@@ -73,6 +89,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   await mkdir(join(dataDir, 'coordinator'), { recursive: true, mode: 0o700 })
   const previous = await readPreviousNetwork(join(dataDir, 'network.json'))
   const adminToken = `adm_${randomBytes(24).toString('base64url')}`
+  // The origin first: its port is the one address the proxy exits are allowed to reach.
+  const origin = await startSampleOrigin({ port: options.basePort === 0 ? 0 : options.basePort + 1 })
+  const originAllow = `127.0.0.1:${new URL(origin.url).port}`
+  const proxyPort = (offset: number): string => String(options.basePort === 0 ? 0 : options.basePort + offset)
   const parsed = parseConfig({
     flags: {
       port: String(options.basePort),
@@ -82,10 +102,16 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       logLevel: options.logger.level,
       allowSharedIp: 'true',
       heartbeatIntervalMs: String(DEMO_HEARTBEAT_MS),
+      proxyHttpPort: proxyPort(PROXY_PORT_OFFSET),
+      proxySocksPort: proxyPort(PROXY_PORT_OFFSET + 1),
+      proxyTunnelPort: proxyPort(PROXY_PORT_OFFSET + 2),
+      proxyExitAllow: originAllow,
     },
   })
-  if (!parsed.ok) throw parsed.error
-  const origin = await startSampleOrigin({ port: options.basePort === 0 ? 0 : options.basePort + 1 })
+  if (!parsed.ok) {
+    await origin.close()
+    throw parsed.error
+  }
   let coordinator: Awaited<ReturnType<typeof startCoordinator>>
   try {
     coordinator = await startCoordinator(parsed.config, { logger: options.logger })
@@ -94,6 +120,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
     throw error
   }
+  const proxy = coordinator.proxy
   let nodes: readonly DemoNode[] = []
   let traffic: TrafficGenerator | undefined
   const stopAll = async (): Promise<void> => {
@@ -125,7 +152,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       dataDir,
       firstPort: options.basePort === 0 ? 0 : options.basePort + 2,
       heartbeatIntervalMs: DEMO_HEARTBEAT_MS,
+      ...(proxy === undefined ? {} : { proxyExit: { gateway: `${proxy.tunnel.host}:${proxy.tunnel.port}`, allow: originAllow } }),
     })
+    if (proxy === undefined) throw new Error('the coordinator started without its proxy gateway')
+    const gateway = proxy
+    await waitUntil(() => gateway.pool.size >= options.nodeCount, EXITS_TIMEOUT_MS, 'the demo nodes did not connect to the proxy gateway as exits')
+    const proxyLogin = await api.proxyCredentials(buyer.token)
     const zoneUrl = `${coordinator.url}/z/${zoneName}/`
     const network: DemoNetwork = {
       coordinatorUrl: coordinator.url,
@@ -137,6 +169,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       zones: [{ name: zoneName, origin: origin.url, url: zoneUrl }],
       nodes: nodes.map((node) => ({ nodeId: node.nodeId, url: node.url })),
       samplePaths: SAMPLE_PATHS,
+      proxy: { http: gateway.httpUrl ?? '', socks5: gateway.socks5Url ?? '', username: proxyLogin.username, password: proxyLogin.password, target: `${origin.url}/index.html` },
     }
     const networkFile = join(dataDir, 'network.json')
     // The files hold tokens: readable by their owner only (also when they existed before).
@@ -145,8 +178,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const buyerHeaderFile = join(dataDir, 'buyer-auth.header')
     await writeFile(buyerHeaderFile, `Authorization: Bearer ${buyer.token}\n`, { mode: 0o600 })
     await chmod(buyerHeaderFile, 0o600)
+    const proxyConfigFile = join(dataDir, 'proxy.curlrc')
+    await writeFile(proxyConfigFile, `proxy-user = "${network.proxy.username}:${network.proxy.password}"\n`, { mode: 0o600 })
+    await chmod(proxyConfigFile, 0o600)
     if (options.withTraffic) traffic = startTrafficGenerator({ zoneUrl, paths: SAMPLE_PATHS, intervalMs: 500 })
-    return { network, networkFile, buyerHeaderFile, nodes, traffic, close: stopAll }
+    return { network, networkFile, buyerHeaderFile, proxyConfigFile, nodes, traffic, close: stopAll }
   } catch (error) {
     await stopAll()
     throw error

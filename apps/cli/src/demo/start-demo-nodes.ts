@@ -12,6 +12,8 @@ export interface DemoNodesOptions {
   /** First node's port; 0 = free ports for all. */
   readonly firstPort: number
   readonly heartbeatIntervalMs: number
+  /** Makes each node a proxy exit: the gateway's tunnel address and the exit allow-list (the demo's own origin). */
+  readonly proxyExit?: { readonly gateway: string; readonly allow: string }
   /** A node process died on its own, or was started again after that. */
   readonly onEvent?: (event: DemoNodeEvent) => void
 }
@@ -140,6 +142,7 @@ function startNodeProcess(options: DemoNodesOptions, index: number, port: number
     String(options.heartbeatIntervalMs),
     '--usage-flush-interval-ms',
     '2000',
+    ...(options.proxyExit === undefined ? [] : ['--proxy-gateway', options.proxyExit.gateway, '--exit-allow', options.proxyExit.allow]),
   ]
   // The token travels in the environment, not argv, so `ps` does not show it.
   const child: NodeProcess = spawn(process.execPath, args, {

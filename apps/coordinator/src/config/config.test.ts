@@ -36,6 +36,11 @@ describe('parseConfig', () => {
       maxPricePerGiB: 10n ** 21n,
       headersTimeoutMs: 10_000,
       domainVerificationBaseUrl: undefined,
+      proxyHttpPort: undefined,
+      proxySocksPort: undefined,
+      proxyTunnelPort: 7403,
+      proxyPricePerGiB: 10n ** 18n,
+      proxyExitAllow: '',
     })
   })
 
@@ -56,6 +61,16 @@ describe('parseConfig', () => {
     assert.ok(!below.ok)
     assert.equal(below.error.key, 'defaultPricePerGiB')
     assert.equal(parseConfig({ flags: { headersTimeoutMs: '999' } }).ok, false)
+  })
+
+  it('reads the proxy gateway settings and refuses a malformed exit allow-list', () => {
+    const result = parseConfig({ flags: { proxyHttpPort: '7401', proxySocksPort: '7402', proxyExitAllow: '127.0.0.1:8080,[::1]:9000' }, env: { MESON_PROXY_PRICE_PER_GIB: '2 MSN' } })
+    assert.ok(result.ok)
+    assert.equal(result.config.proxyHttpPort, 7401)
+    assert.equal(result.config.proxySocksPort, 7402)
+    assert.equal(result.config.proxyPricePerGiB, 2n * 10n ** 18n)
+    const bad = parseConfig({ flags: { proxyExitAllow: 'localhost:80' } })
+    assert.equal(bad.ok, false)
   })
 
   it('reads the redirector settings, and refuses a byte budget that is not a whole number of bytes or a public URL with credentials', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { ConfigError } from './config-error.ts'
 import { parseAmountText } from '../ledger/token-amount.ts'
-import { semverSchema } from '@meson/protocol'
+import { semverSchema, parseExitAllowEntry } from '@meson/protocol'
 
 /**
  * The coordinator's configuration: the only module that reads process.env or a config
@@ -64,6 +64,16 @@ export interface CoordinatorConfig {
    * (tests: a loopback server) is asked instead, with `Host: <domain>`.
    */
   readonly domainVerificationBaseUrl: string | undefined
+  /** Port of the HTTP proxy (CONNECT and absolute-URI); undefined: no HTTP proxy. */
+  readonly proxyHttpPort: number | undefined
+  /** Port of the SOCKS5 proxy; undefined: no SOCKS5 proxy. */
+  readonly proxySocksPort: number | undefined
+  /** Port exits dial for their tunnel; the gateway runs when an HTTP or SOCKS5 port is set. */
+  readonly proxyTunnelPort: number
+  /** Price of proxy traffic (both directions), token base units per GiB. */
+  readonly proxyPricePerGiB: bigint
+  /** Comma-separated `IP:PORT` the gateway lets through although not public (local tests only). */
+  readonly proxyExitAllow: string
 }
 
 export type ConfigKey = keyof CoordinatorConfig
@@ -95,6 +105,11 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   maxPricePerGiB: { flag: '--max-price-per-gib', env: 'MESON_MAX_PRICE_PER_GIB' },
   headersTimeoutMs: { flag: '--headers-timeout-ms', env: 'MESON_HEADERS_TIMEOUT_MS' },
   domainVerificationBaseUrl: { flag: '--domain-verification-base-url', env: 'MESON_DOMAIN_VERIFICATION_BASE_URL' },
+  proxyHttpPort: { flag: '--proxy-http-port', env: 'MESON_PROXY_HTTP_PORT' },
+  proxySocksPort: { flag: '--proxy-socks-port', env: 'MESON_PROXY_SOCKS_PORT' },
+  proxyTunnelPort: { flag: '--proxy-tunnel-port', env: 'MESON_PROXY_TUNNEL_PORT' },
+  proxyPricePerGiB: { flag: '--proxy-price-per-gib', env: 'MESON_PROXY_PRICE_PER_GIB' },
+  proxyExitAllow: { flag: '--proxy-exit-allow', env: 'MESON_PROXY_EXIT_ALLOW' },
 }
 
 /** 0.01 MSN per GiB. */
@@ -114,6 +129,8 @@ export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5_000
 export function defaultNodeDownAfterMs(heartbeatIntervalMs: number): number {
   return Math.ceil(heartbeatIntervalMs * 2.4)
 }
+/** 1 MSN per GiB of proxy traffic (residential egress is priced far above CDN bytes). */
+export const DEFAULT_PROXY_PRICE_PER_GIB = 10n ** 18n
 
 /** Env and flags are text; a JSON file may hold numbers. Accept both for integers. */
 function integerFromText(value: unknown): unknown {
@@ -197,6 +214,14 @@ const configSchema = z
     maxPricePerGiB: priceSchema.default(DEFAULT_MAX_PRICE_PER_GIB),
     headersTimeoutMs: boundedInteger(1_000, 300_000).default(10_000),
     domainVerificationBaseUrl: publicUrlSchema.optional(),
+    proxyHttpPort: boundedInteger(0, 65535).optional(),
+    proxySocksPort: boundedInteger(0, 65535).optional(),
+    proxyTunnelPort: boundedInteger(0, 65535).default(7403),
+    proxyPricePerGiB: priceSchema.default(DEFAULT_PROXY_PRICE_PER_GIB),
+    proxyExitAllow: z
+      .string({ error: 'expected IP:PORT entries separated by commas' })
+      .refine((text) => text.split(',').every((item) => item.trim() === '' || parseExitAllowEntry(item.trim()) !== undefined), { error: 'expected IP:PORT entries separated by commas' })
+      .default(''),
   })
   .transform(
     (raw): CoordinatorConfig => ({
@@ -204,6 +229,8 @@ const configSchema = z
       adminToken: raw.adminToken,
       publicUrl: raw.publicUrl,
       domainVerificationBaseUrl: raw.domainVerificationBaseUrl,
+      proxyHttpPort: raw.proxyHttpPort,
+      proxySocksPort: raw.proxySocksPort,
       db: raw.db ?? `sqlite:${join(raw.dataDir, 'coordinator.db')}`,
       nodeDownAfterMs: raw.nodeDownAfterMs ?? defaultNodeDownAfterMs(raw.heartbeatIntervalMs),
       coordinatorKeyFile: raw.coordinatorKeyFile ?? join(raw.dataDir, 'coordinator-key.pem'),

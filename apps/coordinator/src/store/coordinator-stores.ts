@@ -1,6 +1,7 @@
 import type { FleetStore } from '../fleet/fleet-store.ts'
 import type { MeteringStore } from '../metering/metering-store.ts'
 import type { DomainVerificationStore } from '../zones/domain-verification-store.ts'
+import type { ProxyStore } from '../proxy/proxy-store.ts'
 import type { Store } from './store.ts'
 
 /**
@@ -17,6 +18,8 @@ export interface CoordinatorStores {
   readonly metering: MeteringStore
   /** Custom domains whose owners proved control. */
   readonly domains: DomainVerificationStore
+  /** Proxy credentials and proxy usage. */
+  readonly proxy: ProxyStore
   /** Closes the database under all three. */
   close(): Promise<void>
 }

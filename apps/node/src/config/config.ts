@@ -1,5 +1,7 @@
 import { BaseError, parseByteSize, publicKeyFromString, publicUrlSchema } from '@meson/protocol'
 import { z } from 'zod'
+import { parseExitSettings } from '../proxy/exit-settings.ts'
+import type { ExitSettings } from '../proxy/exit-settings.ts'
 
 /** The edge node's settings, parsed once at start and deep-frozen. */
 export interface NodeConfig {
@@ -191,10 +193,21 @@ export interface CoordinatorModeConfig {
   readonly usageFlushIntervalMs: number
   /** Production pin of the coordinator's ticket key (raw ed25519, base64url); undefined: trust what it serves. */
   readonly pinnedCoordinatorKey: Uint8Array | undefined
+  /** Proxy exit settings as given (see proxy/exit-settings.ts); parsed into `proxyExit`. */
+  readonly proxyGateway: string | undefined
+  readonly exitAllow: string | undefined
+  readonly exitMonthlyCap: string | undefined
+  readonly exitBandwidth: string | undefined
+  readonly exitHours: string | undefined
+  readonly exitBlockedPorts: string | undefined
 }
 
 /** The whole config of a node in coordinator mode: no single origin (tickets name it). */
-export type CoordinatorNodeConfig = Omit<NodeConfig, 'originUrl'> & CoordinatorModeConfig
+export type CoordinatorNodeConfig = Omit<NodeConfig, 'originUrl'> &
+  CoordinatorModeConfig & {
+    /** This node is a proxy exit when set (`--proxy-gateway`). */
+    readonly proxyExit: ExitSettings | undefined
+  }
 
 /** One coordinator-mode setting (see {@link NodeSetting}). */
 export interface CoordinatorModeSetting extends SettingSource {
@@ -210,6 +223,12 @@ export const COORDINATOR_MODE_SETTINGS: readonly CoordinatorModeSetting[] = [
   { key: 'heartbeatIntervalMs', flag: '--heartbeat-interval-ms', env: 'MESON_NODE_HEARTBEAT_INTERVAL_MS', defaultValue: '30000', meaning: 'time between heartbeats (at least 1000)' },
   { key: 'declaredUplinkMbps', flag: '--uplink-mbps', env: 'MESON_NODE_UPLINK_MBPS', defaultValue: '100', meaning: 'uplink bandwidth declared at registration, Mbit/s' },
   { key: 'usageFlushIntervalMs', flag: '--usage-flush-interval-ms', env: 'MESON_NODE_USAGE_FLUSH_INTERVAL_MS', defaultValue: '10000', meaning: 'usage is sealed, journaled and sent at least this often' },
+  { key: 'proxyGateway', flag: '--proxy-gateway', env: 'MESON_NODE_PROXY_GATEWAY', defaultValue: undefined, meaning: 'host:port of the proxy gateway tunnel: this node becomes a proxy exit' },
+  { key: 'exitAllow', flag: '--exit-allow', env: 'MESON_NODE_EXIT_ALLOW', defaultValue: undefined, meaning: 'proxy exit: IP:PORT[,IP:PORT] reachable although not public (local tests only; empty by default)' },
+  { key: 'exitMonthlyCap', flag: '--exit-monthly-cap', env: 'MESON_NODE_EXIT_MONTHLY_CAP', defaultValue: undefined, meaning: 'proxy exit: bytes per UTC month, e.g. 500GiB' },
+  { key: 'exitBandwidth', flag: '--exit-bandwidth', env: 'MESON_NODE_EXIT_BANDWIDTH', defaultValue: undefined, meaning: 'proxy exit: bytes per second per direction, e.g. 10MiB' },
+  { key: 'exitHours', flag: '--exit-hours', env: 'MESON_NODE_EXIT_HOURS', defaultValue: undefined, meaning: 'proxy exit: UTC hours FROM-TO it serves, e.g. 22-6' },
+  { key: 'exitBlockedPorts', flag: '--exit-blocked-ports', env: 'MESON_NODE_EXIT_BLOCKED_PORTS', defaultValue: undefined, meaning: 'proxy exit: ports refused on top of 25,465,587' },
   { key: 'pinnedCoordinatorKey', flag: '--coordinator-key', env: 'MESON_NODE_COORDINATOR_KEY', defaultValue: undefined, meaning: 'pin the coordinator key (base64url); a different key stops the node' },
 ]
 
@@ -233,6 +252,12 @@ const coordinatorModeSchema = z.object({
   declaredUplinkMbps: z.coerce.number().int().min(1).max(1_000_000),
   usageFlushIntervalMs: durationMs,
   pinnedCoordinatorKey: pinnedKey.optional(),
+  proxyGateway: z.string().optional(),
+  exitAllow: z.string().optional(),
+  exitMonthlyCap: z.string().optional(),
+  exitBandwidth: z.string().optional(),
+  exitHours: z.string().optional(),
+  exitBlockedPorts: z.string().optional(),
 })
 
 /** Which mode the node runs in, with its config. */
@@ -265,6 +290,8 @@ export function loadNodeModeConfig({ flags = {}, env = process.env }: LoadNodeMo
     throw new NodeConfigError('--coordinator (MESON_NODE_COORDINATOR) must not contain credentials')
   }
   Object.freeze(coordinator.coordinatorUrl)
+  const proxyExit = parseExitSettings(coordinator)
+  if (!proxyExit.ok) throw new NodeConfigError(proxyExit.reason)
   const config: CoordinatorNodeConfig = {
     ...base,
     adminPort: base.adminPort,
@@ -272,6 +299,13 @@ export function loadNodeModeConfig({ flags = {}, env = process.env }: LoadNodeMo
     ...coordinator,
     publicUrl: coordinator.publicUrl,
     pinnedCoordinatorKey: coordinator.pinnedCoordinatorKey,
+    proxyGateway: coordinator.proxyGateway,
+    exitAllow: coordinator.exitAllow,
+    exitMonthlyCap: coordinator.exitMonthlyCap,
+    exitBandwidth: coordinator.exitBandwidth,
+    exitHours: coordinator.exitHours,
+    exitBlockedPorts: coordinator.exitBlockedPorts,
+    proxyExit: proxyExit.value,
   }
   return { mode: 'coordinator', config: Object.freeze(config) }
 }

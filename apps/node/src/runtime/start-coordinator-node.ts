@@ -20,6 +20,7 @@ import type { Clock } from '../adapters/http/cache-context.ts'
 import { acquireDataDirLock } from '../cdn/store/data-dir-lock.ts'
 import type { DataDirLock } from '../cdn/store/data-dir-lock.ts'
 import { UsageWal } from '../link/usage-wal.ts'
+import { ProxyTunnelClient } from '../adapters/proxy/tunnel-client.ts'
 import { createCoordinatorModeRoute } from './coordinator-mode-route.ts'
 import { createNodeCommandHandler } from './node-command-handler.ts'
 import { NODE_SOFTWARE_VERSION } from './node-software-version.ts'
@@ -141,7 +142,7 @@ async function startLockedCoordinatorNode(
     {
       coordinatorUrl: config.coordinatorUrl,
       identity,
-      node: { publicUrl, version: NODE_SOFTWARE_VERSION, diskQuotaBytes: config.cacheSizeBytes, declaredUplinkMbps: config.declaredUplinkMbps, capabilities: ['cdn'] },
+      node: { publicUrl, version: NODE_SOFTWARE_VERSION, diskQuotaBytes: config.cacheSizeBytes, declaredUplinkMbps: config.declaredUplinkMbps, capabilities: config.proxyExit === undefined ? ['cdn'] : ['cdn', 'proxy'] },
       operatorToken: config.operatorToken,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       ...(config.pinnedCoordinatorKey === undefined ? {} : { pinnedCoordinatorKey: config.pinnedCoordinatorKey }),
@@ -173,6 +174,11 @@ async function startLockedCoordinatorNode(
     (error: unknown) => ({ ok: false, error: error instanceof Error ? error : new Error(String(error)) }),
   )
   logger.info({ url: engine.url, publicUrl, nodeId: identity.nodeId, coordinator: config.coordinatorUrl.origin }, 'edge node listening (coordinator mode)')
+  // A proxy exit dials the gateway once registered: the gateway admits registered nodes only.
+  const proxyExit = config.proxyExit === undefined ? undefined : new ProxyTunnelClient({ gateway: config.proxyExit.gateway, identity, policy: config.proxyExit.policy, onState: (state) => logger.info({ gateway: config.proxyExit?.gateway }, `proxy tunnel ${state}`) })
+  void registered.then((outcome) => {
+    if (outcome.ok && !isDraining) proxyExit?.start()
+  })
 
   let stopping: Promise<{ readonly pendingUsageBatches: number }> | undefined
   const runningEngine = engine
@@ -188,6 +194,7 @@ async function startLockedCoordinatorNode(
     stop() {
       stopping ??= (async () => {
         isDraining = true
+        await proxyExit?.stop()
         const linkDrained = link.drain()
         await runningEngine.closeServers()
         await linkDrained

@@ -9,6 +9,7 @@ import { createFleetMigration } from './migrations/0002-fleet.ts'
 import { createMeteringMigration } from './migrations/0003-metering.ts'
 import { createZoneIdentityMigration } from './migrations/0010-zone-identity.ts'
 import { createDomainVerificationsMigration } from './migrations/0011-domain-verifications.ts'
+import { createProxyMigration } from './migrations/0020-proxy.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import type { StoreLogger } from './store-logger.ts'
 
@@ -23,6 +24,7 @@ function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0003-metering': createMeteringMigration(dialect),
     '0010-zone-identity': createZoneIdentityMigration(),
     '0011-domain-verifications': createDomainVerificationsMigration(dialect),
+    '0020-proxy': createProxyMigration(dialect),
   }
 }
 

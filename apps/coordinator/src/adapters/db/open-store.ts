@@ -5,6 +5,7 @@ import { StoreError } from '../../store/store-error.ts'
 import type { DatabaseSchema } from './database-schema.ts'
 import { KyselyDomainVerificationStore } from './kysely-domain-verification-store.ts'
 import { KyselyFleetStore } from './kysely-fleet-store.ts'
+import { KyselyProxyStore } from './kysely-proxy-store.ts'
 import { KyselyMeteringStore } from './kysely-metering-store.ts'
 import { KyselyStore } from './kysely-store.ts'
 import { migrateToLatest } from './migrate-to-latest.ts'
@@ -51,6 +52,7 @@ export function createStores(database: OpenedDatabase, options: { readonly now: 
     fleet: new KyselyFleetStore(database.db, { now: options.now }),
     metering: new KyselyMeteringStore(database.db, { dialect: database.dialect, now: options.now }),
     domains: new KyselyDomainVerificationStore(database.db),
+    proxy: new KyselyProxyStore(database.db),
     close: () => store.close(),
   }
 }

@@ -25,6 +25,7 @@ export type ApiErrorCode =
   | 'INVALID_USAGE_REPORT'
   | 'USAGE_BATCH_DUPLICATE'
   | 'CUSTOM_DOMAIN_TAKEN'
+  | 'PROXY_UNAVAILABLE'
   // The redirector (GET /z/<zone>/<path> and custom domains).
   | 'COUNTRY_BLOCKED'
   | 'ORIGIN_UNREACHABLE'

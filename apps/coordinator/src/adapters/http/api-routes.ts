@@ -16,6 +16,7 @@ import { usageQueryRoute } from './routes/metering/usage-query-route.ts'
 import { usageReportRoute } from './routes/metering/usage-report-route.ts'
 import { zoneSettingsRoute } from './routes/zones/zone-settings-route.ts'
 import { listZoneDomainsRoute, verifyZoneDomainRoute } from './routes/zones/domain-verification-routes.ts'
+import { proxyCredentialsRoute } from './routes/proxy-credentials-route.ts'
 import type { Route } from './route-spec.ts'
 
 /** Every route of the coordinator's HTTP API, in the order the OpenAPI document lists them. */
@@ -41,6 +42,7 @@ export const API_ROUTES: readonly Route[] = [
   verifyZoneDomainRoute,
   usageReportRoute,
   usageQueryRoute,
+  proxyCredentialsRoute,
   healthRoute,
   metricsRoute,
   openApiRoute,

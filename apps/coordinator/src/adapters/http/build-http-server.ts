@@ -8,6 +8,7 @@ import type { CoordinatorConfig } from '../../config/config.ts'
 import type { FleetControl } from '../../fleet/fleet-control.ts'
 import type { Store } from '../../store/store.ts'
 import type { Metering } from '../../metering/metering.ts'
+import type { ProxyAccess } from '../../proxy/proxy-access.ts'
 import { API_ROUTES } from './api-routes.ts'
 import { authenticate } from './authenticate.ts'
 import type { Caller } from './caller.ts'
@@ -35,6 +36,8 @@ export interface BuildHttpServerParameters {
   readonly network?: NetworkEndpoints
   /** Custom-domain ownership proofs. */
   readonly domainVerifier?: DomainVerifier
+  /** The proxy product, for the proxy credentials route and proxy usage. */
+  readonly proxy?: ProxyAccess
   /** Routes outside the JSON API (the redirector), registered on the Fastify instance. */
   readonly registerExtraRoutes?: (app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>) => void
 }
@@ -90,6 +93,7 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
     metering: parameters.metering,
     ...(parameters.network === undefined ? {} : { network: parameters.network }),
     ...(parameters.domainVerifier === undefined ? {} : { domainVerifier: parameters.domainVerifier }),
+    ...(parameters.proxy === undefined ? {} : { proxy: parameters.proxy }),
   }
   const authDependencies = { adminSecret, findAccountByTokenHash: (hash: string) => store.findAccountByTokenHash(hash) }
   // A WeakMap instead of decorating FastifyRequest keeps types honest without module augmentation.

@@ -33,6 +33,7 @@ export const ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   // 409: the node treats it as "already applied" and stops resending (its outbox contract).
   USAGE_BATCH_DUPLICATE: 409,
   CUSTOM_DOMAIN_TAKEN: 409,
+  PROXY_UNAVAILABLE: 503,
   // 451: refused for a legal reason, the zone owner's country block (RFC 7725 §3).
   COUNTRY_BLOCKED: 451,
   // The origin fallback: the origin did not answer (RFC 9110 §15.6.3, §15.6.5).

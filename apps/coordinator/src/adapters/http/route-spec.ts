@@ -6,6 +6,7 @@ import { formatZodError } from './format-zod-error.ts'
 import type { Account, Store } from '../../store/store.ts'
 import type { FleetControl } from '../../fleet/fleet-control.ts'
 import type { Metering } from '../../metering/metering.ts'
+import type { ProxyAccess } from '../../proxy/proxy-access.ts'
 import type { AuthRequirement, Caller } from './caller.ts'
 import type { NetworkEndpoints } from '../../zones/network-endpoints.ts'
 import type { DomainVerifier } from '../../zones/domain-verifier.ts'
@@ -26,6 +27,8 @@ export interface RouteContext {
   readonly network?: NetworkEndpoints
   /** Custom-domain ownership checks (issue #9); absent in bare servers (domains are then served unverified). */
   readonly domainVerifier?: DomainVerifier
+  /** The proxy product (credentials, proxy usage); absent when no proxy gateway runs. */
+  readonly proxy?: ProxyAccess
 }
 
 /** A handler's answer; `body` is JSON unless `contentType` says otherwise. */

@@ -6,6 +6,8 @@ import { formatCsv } from '../../../../metering/format-csv.ts'
 import { PERIOD_MS, rollUpUsage } from '../../../../metering/roll-up-usage.ts'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
 import type { RequestHeaders } from '../../route-spec.ts'
+import type { UsageRow } from '../../../../metering/metering-store.ts'
+import type { ProxyUsageLine } from '../../../../proxy/proxy-store.ts'
 
 /** Longest range one query may cover: bounded work per request. */
 const MAX_RANGE_MS = 400 * 86_400_000
@@ -21,16 +23,30 @@ const usageQuerySchema = z.strictObject({
   from: instantSchema.optional(),
   to: instantSchema.optional(),
   format: z.enum(['json', 'csv'], { error: 'expected json or csv' }).optional(),
+  product: z.enum(['cdn', 'proxy'], { error: 'expected cdn or proxy' }).optional(),
 })
 
 const usageRowSchema = z.object({
   periodStart: z.string().meta({ format: 'date-time' }),
+  product: z.enum(['cdn', 'proxy']),
   zone: z.string().optional(),
   nodeId: z.string().optional(),
   bytes: z.string(),
   cost: z.string().optional(),
   costFormatted: z.string().optional(),
 })
+
+/** Proxy usage lines as hourly usage rows (the proxy has no zone; its key for buyers is "proxy"). */
+function proxyUsageRows(lines: readonly ProxyUsageLine[]): UsageRow[] {
+  return lines.map((line) => ({
+    zoneId: '' as UsageRow['zoneId'], // proxy usage belongs to no zone; rollUpUsage keys it by zoneName or nodeId only
+    zoneName: 'proxy',
+    hourStart: line.atMs - (line.atMs % PERIOD_MS.hour),
+    nodeId: line.nodeId,
+    bytes: line.bytesUp + line.bytesDown,
+    cost: line.cost,
+  }))
+}
 
 /** CSV when asked by `?format=csv` or an Accept header naming text/csv (RFC 9110 §12.5.1). */
 function wantsCsv(format: 'json' | 'csv' | undefined, headers: RequestHeaders): boolean {
@@ -69,21 +85,35 @@ export const usageQueryRoute = defineRoute({
       // Operators see nodes, not zones; another buyer's zone answers like a missing one.
       if (!isBuyer || zone === undefined || zone.accountId !== account.id) throw new ApiError('ZONE_NOT_FOUND', `no zone named "${query.zone}" in this account`)
     }
-    const rows = await metering.listUsage({
-      ...(isBuyer ? { accountId: account.id } : { operatorId: account.id }),
-      ...(query.zone === undefined ? {} : { zoneName: query.zone }),
-      fromMs,
-      toMs,
-    })
-    const totals = rollUpUsage(rows, query.granularity, isBuyer ? (row) => row.zoneName : (row) => row.nodeId)
+    const product = query.zone === undefined ? query.product : 'cdn'
+    const cdnRows =
+      product === 'proxy'
+        ? []
+        : await metering.listUsage({
+            ...(isBuyer ? { accountId: account.id } : { operatorId: account.id }),
+            ...(query.zone === undefined ? {} : { zoneName: query.zone }),
+            fromMs,
+            toMs,
+          })
+    const proxyRows = product === 'cdn' || context.proxy === undefined ? [] : proxyUsageRows(await context.proxy.proxyStore.listUsage({ ...(isBuyer ? { accountId: account.id } : { operatorId: account.id }), fromMs, toMs }))
+    const keyOf = isBuyer ? (row: UsageRow) => row.zoneName : (row: UsageRow) => row.nodeId
+    const totals = [
+      ...rollUpUsage(cdnRows, query.granularity, keyOf).map((total) => ({ ...total, product: 'cdn' as const })),
+      ...rollUpUsage(proxyRows, query.granularity, keyOf).map((total) => ({ ...total, product: 'proxy' as const })),
+    ].sort((a, b) => a.periodStart - b.periodStart)
     const json = totals.map((total) => ({
       periodStart: new Date(total.periodStart).toISOString(),
-      ...(isBuyer ? { zone: total.key, bytes: total.bytes.toString(), cost: total.cost.toString(), costFormatted: formatTokenAmount(total.cost) } : { nodeId: total.key, bytes: total.bytes.toString() }),
+      product: total.product,
+      ...(isBuyer
+        ? { ...(total.product === 'cdn' ? { zone: total.key } : {}), bytes: total.bytes.toString(), cost: total.cost.toString(), costFormatted: formatTokenAmount(total.cost) }
+        : { nodeId: total.key, bytes: total.bytes.toString() }),
     }))
     if (wantsCsv(query.format, headers)) {
-      const header = isBuyer ? ['period_start', 'zone', 'bytes', 'cost_base_units'] : ['period_start', 'node_id', 'bytes']
+      const header = isBuyer ? ['period_start', 'zone', 'bytes', 'cost_base_units', 'product'] : ['period_start', 'node_id', 'bytes', 'product']
       const csvRows = totals.map((total) =>
-        isBuyer ? [new Date(total.periodStart).toISOString(), total.key, total.bytes.toString(), total.cost.toString()] : [new Date(total.periodStart).toISOString(), total.key, total.bytes.toString()],
+        isBuyer
+          ? [new Date(total.periodStart).toISOString(), total.product === 'cdn' ? total.key : '', total.bytes.toString(), total.cost.toString(), total.product]
+          : [new Date(total.periodStart).toISOString(), total.key, total.bytes.toString(), total.product],
       )
       return { status: 200, body: formatCsv(header, csvRows), contentType: 'text/csv; charset=utf-8; header=present' }
     }

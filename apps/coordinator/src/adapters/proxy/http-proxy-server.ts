@@ -1,0 +1,206 @@
+import { createServer, request as httpRequest } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { Duplex } from 'node:stream'
+import { parseHostPort } from '@meson/protocol'
+import type { ProxyAuthResult } from '../../proxy/proxy-credentials.ts'
+import type { MeteredConnection } from '../../proxy/proxy-meter.ts'
+import { openProxiedStream } from './open-proxied-stream.ts'
+import type { ProxyFailure, ProxyRouting } from './open-proxied-stream.ts'
+import { httpStatusOf, PROXY_ERROR_HEADER } from './proxy-failure-replies.ts'
+import { relayMetered } from './relay-metered.ts'
+import type { ClientHttp2Stream } from 'node:http2'
+
+export interface HttpProxyServerOptions {
+  readonly host: string
+  readonly port: number
+  readonly routing: ProxyRouting
+  readonly authenticate: (username: string, password: string) => Promise<ProxyAuthResult>
+  readonly flushIntervalMs: number
+  /** Request line + headers, at most (431 above); also bounds a CONNECT line. */
+  readonly maxHeaderSizeBytes: number
+  readonly onError: (error: unknown) => void
+}
+
+/** RFC 9110 §7.6.1 hop-by-hop fields, plus the proxy's own, never forwarded. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
+
+/** RFC 9110 §11.7.1: `Proxy-Authorization: Basic base64(user:pass)`. */
+function readBasicCredentials(headers: IncomingHttpHeaders): { readonly username: string; readonly password: string } | undefined {
+  const value = headers['proxy-authorization']
+  const match = typeof value === 'string' ? /^Basic\s+([A-Za-z0-9+/=]{1,1024})\s*$/i.exec(value) : null
+  if (match === null) return undefined
+  const text = Buffer.from(match[1] ?? '', 'base64').toString('utf8')
+  const colon = text.indexOf(':')
+  return colon <= 0 ? undefined : { username: text.slice(0, colon), password: text.slice(colon + 1) }
+}
+
+const AUTH_REQUIRED = 'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="meson", charset="UTF-8"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
+
+function failureHead(reason: ProxyFailure): string {
+  const status = httpStatusOf(reason)
+  return `HTTP/1.1 ${status} ${status === 402 ? 'Payment Required' : status === 403 ? 'Forbidden' : status === 400 ? 'Bad Request' : 'Bad Gateway'}\r\n${PROXY_ERROR_HEADER}: ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`
+}
+
+/** A Duplex over the tunnel stream that counts bytes both ways (plain-HTTP requests use node:http on it). */
+function countingDuplex(stream: ClientHttp2Stream, meter: MeteredConnection, flush: () => void): Duplex {
+  const duplex = new Duplex({
+    write(chunk: Buffer, _encoding, callback) {
+      if (meter.add('up', chunk.length)) flush()
+      stream.write(chunk, callback)
+    },
+    final(callback) {
+      stream.end(callback)
+    },
+    read() {
+      stream.resume()
+    },
+    destroy(error, callback) {
+      stream.destroy()
+      callback(error)
+    },
+  })
+  stream.on('data', (chunk: Buffer) => {
+    if (meter.add('down', chunk.length)) flush()
+    if (!duplex.push(chunk)) stream.pause()
+  })
+  stream.once('end', () => duplex.push(null))
+  stream.once('error', (error: Error) => duplex.destroy(error))
+  stream.once('close', () => duplex.destroy())
+  return duplex
+}
+
+/**
+ * The HTTP proxy front end: `CONNECT host:port` (RFC 9110 §9.3.6) for TLS tunnels and
+ * absolute-URI requests (RFC 9112 §3.2.2) for plain HTTP; `Proxy-Authorization: Basic`
+ * with the routing username, 407 + `Proxy-Authenticate` when missing or wrong. Refusals
+ * carry a `Meson-Proxy-Error` reason. node:http parses the request head, so an
+ * oversized or malformed head gets its 431/400 before any routing happens.
+ */
+export class HttpProxyServer {
+  readonly #options: HttpProxyServerOptions
+  readonly #server: Server
+
+  constructor(options: HttpProxyServerOptions) {
+    this.#options = options
+    this.#server = createServer({ maxHeaderSize: options.maxHeaderSizeBytes, headersTimeout: 10_000, requestTimeout: 0, keepAliveTimeout: 5_000 })
+    this.#server.on('connect', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+      void this.#connect(request, socket, head).catch((error: unknown) => {
+        options.onError(error)
+        socket.destroy()
+      })
+    })
+    this.#server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      void this.#forward(request, response).catch((error: unknown) => {
+        options.onError(error)
+        response.destroy()
+      })
+    })
+    this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      if (!socket.writable) return socket.destroy()
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)
+    })
+  }
+
+  async start(): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject)
+      this.#server.listen(this.#options.port, this.#options.host, () => resolve())
+    })
+    const address = this.#server.address()
+    if (address === null || typeof address === 'string') throw new Error('the HTTP proxy is not bound to a TCP address')
+    return address
+  }
+
+  async stop(): Promise<void> {
+    this.#server.closeAllConnections()
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
+  }
+
+  async #authenticate(request: IncomingMessage): Promise<ProxyAuthResult | undefined> {
+    const credentials = readBasicCredentials(request.headers)
+    if (credentials === undefined) return undefined
+    return this.#options.authenticate(credentials.username, credentials.password)
+  }
+
+  async #connect(request: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
+    socket.setNoDelay(true)
+    socket.on('error', () => undefined)
+    const auth = await this.#authenticate(request)
+    if (auth?.ok !== true) return void socket.end(AUTH_REQUIRED)
+    const target = parseHostPort(request.url ?? '')
+    if (target === undefined) return void socket.end(failureHead('bad-request'))
+    const opened = await openProxiedStream(auth.route, target.host, target.port, this.#options.routing)
+    if (!opened.ok) return void socket.end(failureHead(opened.reason))
+    if (socket.destroyed) return void opened.stream.destroy()
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+    if (head.length > 0) {
+      opened.meter.add('up', head.length)
+      opened.stream.write(head)
+    }
+    await relayMetered(socket, opened.stream, opened.meter, { flushIntervalMs: this.#options.flushIntervalMs, onError: this.#options.onError })
+  }
+
+  async #forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const auth = await this.#authenticate(request)
+    if (auth?.ok !== true) {
+      response.writeHead(407, { 'Proxy-Authenticate': 'Basic realm="meson", charset="UTF-8"', 'Content-Length': '0', Connection: 'close' })
+      return void response.end()
+    }
+    const url = URL.canParse(request.url ?? '') ? new URL(request.url ?? '') : undefined
+    if (url?.protocol !== 'http:') {
+      response.writeHead(400, { [PROXY_ERROR_HEADER]: 'bad-request', 'Content-Length': '0', Connection: 'close' })
+      return void response.end()
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '')
+    const opened = await openProxiedStream(auth.route, host, Number(url.port === '' ? 80 : url.port), this.#options.routing)
+    if (!opened.ok) {
+      response.writeHead(httpStatusOf(opened.reason), { [PROXY_ERROR_HEADER]: opened.reason, 'Content-Length': '0', Connection: 'close' })
+      return void response.end()
+    }
+    const { meter } = opened
+    const flush = (): void => {
+      meter.flush().then((exhausted) => {
+        if (exhausted) response.destroy()
+      }, this.#options.onError)
+    }
+    const headers: Record<string, string | string[]> = {}
+    for (const [name, value] of Object.entries(request.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value
+    headers['connection'] = 'close'
+    const upstream = httpRequest({
+      method: request.method,
+      path: `${url.pathname}${url.search}`,
+      headers,
+      createConnection: () => countingDuplex(opened.stream, meter, flush),
+    })
+    await new Promise<void>((resolve) => {
+      const finish = (): void => {
+        meter.flush().then(() => resolve(), (error: unknown) => {
+          this.#options.onError(error)
+          resolve()
+        })
+      }
+      upstream.on('response', (upstreamResponse) => {
+        const responseHeaders: Record<string, string | string[]> = {}
+        for (const [name, value] of Object.entries(upstreamResponse.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) responseHeaders[name] = value
+        response.writeHead(upstreamResponse.statusCode ?? 502, responseHeaders)
+        upstreamResponse.pipe(response)
+        upstreamResponse.once('error', () => response.destroy())
+      })
+      upstream.once('error', () => {
+        if (!response.headersSent) {
+          response.writeHead(502, { [PROXY_ERROR_HEADER]: 'connect-failed', 'Content-Length': '0', Connection: 'close' })
+          response.end()
+        } else response.destroy()
+      })
+      response.once('close', () => {
+        upstream.destroy()
+        opened.stream.destroy()
+        finish()
+      })
+      request.pipe(upstream)
+    })
+  }
+}

@@ -1,0 +1,160 @@
+import { createServer } from 'node:net'
+import type { AddressInfo, Server, Socket } from 'node:net'
+import type { ProxyAuthResult } from '../../proxy/proxy-credentials.ts'
+import {
+  buildSocksReply,
+  parseSocksGreeting,
+  parseSocksRequest,
+  parseSocksUserPass,
+  SOCKS_METHOD_NONE_ACCEPTABLE,
+  SOCKS_METHOD_USERNAME_PASSWORD,
+  SOCKS_REPLY,
+} from '../../proxy/socks5-messages.ts'
+import { openProxiedStream } from './open-proxied-stream.ts'
+import type { ProxyRouting } from './open-proxied-stream.ts'
+import { socksReplyOf } from './proxy-failure-replies.ts'
+import { relayMetered } from './relay-metered.ts'
+
+export interface Socks5ServerOptions {
+  readonly host: string
+  readonly port: number
+  readonly routing: ProxyRouting
+  readonly authenticate: (username: string, password: string) => Promise<ProxyAuthResult>
+  readonly flushIntervalMs: number
+  /** The whole handshake must arrive within this. */
+  readonly handshakeTimeoutMs: number
+  readonly onError: (error: unknown) => void
+}
+
+/** Longest handshake message: a request with a 255-byte domain is 262 bytes; RFC 1929 is 513. */
+const MAX_HANDSHAKE_BYTES = 1024
+
+/**
+ * The SOCKS5 front end (RFC 1928) with username/password (RFC 1929), CONNECT only, IPv4,
+ * IPv6 and domain targets; a domain travels to the exit unresolved (socks5h, remote DNS).
+ * Hand-written (ADR 0011): the handshake is three small messages, and routing, billing
+ * and the reply code must be decided between the request and the reply.
+ */
+export class Socks5Server {
+  readonly #options: Socks5ServerOptions
+  readonly #server: Server
+  readonly #sockets = new Set<Socket>()
+
+  constructor(options: Socks5ServerOptions) {
+    this.#options = options
+    this.#server = createServer({ noDelay: true }, (socket) => {
+      this.#sockets.add(socket)
+      socket.once('close', () => this.#sockets.delete(socket))
+      socket.on('error', () => undefined)
+      void this.#serve(socket).catch((error: unknown) => {
+        options.onError(error)
+        socket.destroy()
+      })
+    })
+  }
+
+  async start(): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject)
+      this.#server.listen(this.#options.port, this.#options.host, () => resolve())
+    })
+    const address = this.#server.address()
+    if (address === null || typeof address === 'string') throw new Error('the SOCKS5 server is not bound to a TCP address')
+    return address
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy()
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
+  }
+
+  async #serve(socket: Socket): Promise<void> {
+    const reader = new HandshakeReader(socket, this.#options.handshakeTimeoutMs)
+    try {
+      const greeting = await reader.next(parseSocksGreeting)
+      if (greeting === undefined || greeting === 'bad-address-type') return void socket.destroy()
+      if (!greeting.methods.includes(SOCKS_METHOD_USERNAME_PASSWORD)) return void socket.end(Uint8Array.of(0x05, SOCKS_METHOD_NONE_ACCEPTABLE))
+      socket.write(Uint8Array.of(0x05, SOCKS_METHOD_USERNAME_PASSWORD))
+      const credentials = await reader.next(parseSocksUserPass)
+      if (credentials === undefined || credentials === 'bad-address-type') return void socket.destroy()
+      const auth = await this.#options.authenticate(credentials.username, credentials.password)
+      // RFC 1929 §2: a non-zero status means failure, and the server MUST close the connection.
+      if (!auth.ok) return void socket.end(Uint8Array.of(0x01, 0x01))
+      socket.write(Uint8Array.of(0x01, 0x00))
+      const request = await reader.next(parseSocksRequest)
+      if (request === 'bad-address-type') return void socket.end(buildSocksReply(SOCKS_REPLY.addressTypeNotSupported))
+      if (request === undefined) return void socket.destroy()
+      if (request.command !== 0x01) return void socket.end(buildSocksReply(SOCKS_REPLY.commandNotSupported))
+      const opened = await openProxiedStream(auth.route, request.host, request.port, this.#options.routing)
+      if (!opened.ok) return void socket.end(buildSocksReply(socksReplyOf(opened.reason)))
+      if (socket.destroyed) return void opened.stream.destroy()
+      const early = reader.release()
+      socket.write(buildSocksReply(SOCKS_REPLY.succeeded))
+      if (early.length > 0) {
+        opened.meter.add('up', early.length)
+        opened.stream.write(early)
+      }
+      await relayMetered(socket, opened.stream, opened.meter, { flushIntervalMs: this.#options.flushIntervalMs, onError: this.#options.onError })
+    } finally {
+      reader.dispose()
+    }
+  }
+}
+
+type Parser<T> = (bytes: Uint8Array) => { readonly status: 'incomplete' } | { readonly status: 'invalid'; readonly reason: string } | { readonly status: 'ok'; readonly value: T; readonly consumed: number } | { readonly status: 'bad-address-type' }
+
+/** Buffers handshake bytes and hands whole messages to the parsers; bounded in size and time. */
+class HandshakeReader {
+  readonly #socket: Socket
+  readonly #timer: NodeJS.Timeout
+  #buffer: Buffer = Buffer.alloc(0)
+  #wake: (() => void) | undefined
+  #ended = false
+
+  constructor(socket: Socket, timeoutMs: number) {
+    this.#socket = socket
+    this.#timer = setTimeout(() => socket.destroy(), timeoutMs)
+    socket.on('data', this.#onData)
+    socket.once('close', this.#onEnd)
+    socket.once('end', this.#onEnd)
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    this.#buffer = Buffer.concat([this.#buffer, chunk])
+    if (this.#buffer.length > MAX_HANDSHAKE_BYTES) this.#socket.destroy()
+    this.#wake?.()
+  }
+
+  readonly #onEnd = (): void => {
+    this.#ended = true
+    this.#wake?.()
+  }
+
+  /** The next message, undefined if the peer sent garbage or left; 'bad-address-type' passes through. */
+  async next<T>(parse: Parser<T>): Promise<T | 'bad-address-type' | undefined> {
+    for (;;) {
+      const parsed = parse(this.#buffer)
+      if (parsed.status === 'ok') {
+        this.#buffer = this.#buffer.subarray(parsed.consumed)
+        return parsed.value
+      }
+      if (parsed.status === 'bad-address-type') return 'bad-address-type'
+      if (parsed.status === 'invalid' || this.#ended || this.#socket.destroyed) return undefined
+      await new Promise<void>((resolve) => (this.#wake = resolve))
+      this.#wake = undefined
+    }
+  }
+
+  /** Stops reading for the handshake; returns bytes the client sent ahead of the reply. */
+  release(): Buffer {
+    this.dispose()
+    return this.#buffer
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer)
+    this.#socket.off('data', this.#onData)
+    this.#socket.off('close', this.#onEnd)
+    this.#socket.off('end', this.#onEnd)
+  }
+}

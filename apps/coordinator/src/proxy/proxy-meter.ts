@@ -1,0 +1,158 @@
+import { GIB } from '@meson/protocol'
+import type { AccountId } from '@meson/protocol'
+import { buyerLedgerAccount } from '../ledger/ledger-accounts.ts'
+import type { LedgerTransactionInput, PostTransactionResult } from '../store/store.ts'
+import { buildProxyCharge } from './build-proxy-charge.ts'
+import type { ProxyUsageLine } from './proxy-store.ts'
+
+/** What metering needs: the ledger's one posting path, balances, and the usage table. */
+export interface ProxyMeterPorts {
+  readonly postTransaction: (transaction: LedgerTransactionInput) => Promise<PostTransactionResult>
+  readonly getBalance: (ledgerAccount: string) => Promise<bigint>
+  readonly addUsage: (lines: readonly ProxyUsageLine[]) => Promise<void>
+}
+
+export interface ProxyMeterOptions {
+  readonly ports: ProxyMeterPorts
+  readonly pricePerGiB: bigint
+  readonly operatorSharePercent: number
+  readonly now: () => number
+  /** A connection is charged at least every this many bytes (and on close). */
+  readonly flushBytes: number
+}
+
+/** Who a metered connection bills. */
+export interface MeteredConnectionInfo {
+  readonly connectionId: string
+  readonly accountId: AccountId
+  readonly nodeId: string
+  readonly operatorId: AccountId
+  readonly session: string
+}
+
+/**
+ * Per-GiB billing of proxied connections at the gateway (the side the network trusts).
+ * Each connection counts bytes both ways and is charged in flushes: every `flushBytes`,
+ * on the owner's timer and on close, through the ledger's posting path. A buyer with no
+ * balance is refused before any byte; a connection whose buyer's balance runs out is
+ * reported exhausted, and the caller closes it. Overshoot is bounded by one flush of
+ * bytes per open connection of that buyer.
+ */
+export class ProxyMeter {
+  readonly #options: ProxyMeterOptions
+
+  constructor(options: ProxyMeterOptions) {
+    this.#options = options
+  }
+
+  /** True if the buyer has credit now (read from the ledger, exact). */
+  async hasBalance(accountId: AccountId): Promise<boolean> {
+    return (await this.#options.ports.getBalance(buyerLedgerAccount(accountId))) > 0n
+  }
+
+  /** Starts metering one connection; `balance` is the buyer's balance when it was admitted. */
+  open(info: MeteredConnectionInfo, balance: bigint): MeteredConnection {
+    return new MeteredConnection(info, this.#options, balance)
+  }
+
+  /** Reads the buyer's balance (admission). */
+  balanceOf(accountId: AccountId): Promise<bigint> {
+    return this.#options.ports.getBalance(buyerLedgerAccount(accountId))
+  }
+}
+
+/** One connection's byte counters and charges. */
+export class MeteredConnection {
+  readonly #info: MeteredConnectionInfo
+  readonly #options: ProxyMeterOptions
+  #up = 0n
+  #down = 0n
+  #billedUp = 0n
+  #billedDown = 0n
+  #sequence = 0
+  #balance: bigint
+  /** Bytes the last known balance pays for, beyond what is billed. */
+  #affordableBytes: bigint
+  #chain: Promise<boolean> = Promise.resolve(false)
+  #pendingBytes = 0
+
+  constructor(info: MeteredConnectionInfo, options: ProxyMeterOptions, balance: bigint) {
+    this.#info = info
+    this.#options = options
+    this.#balance = balance
+    this.#affordableBytes = this.#bytesFor(balance)
+  }
+
+  get bytesUp(): bigint {
+    return this.#up
+  }
+
+  get bytesDown(): bigint {
+    return this.#down
+  }
+
+  /**
+   * Counts bytes; returns true when a flush is due (enough bytes, or the unbilled bytes
+   * may already exceed the balance), so the caller calls `flush()`.
+   */
+  add(direction: 'up' | 'down', bytes: number): boolean {
+    if (direction === 'up') this.#up += BigInt(bytes)
+    else this.#down += BigInt(bytes)
+    this.#pendingBytes += bytes
+    return this.#pendingBytes >= this.#options.flushBytes || this.#unbilled() >= this.#affordableBytes
+  }
+
+  /** Charges the unbilled bytes; resolves true when the buyer's balance is exhausted. */
+  flush(): Promise<boolean> {
+    this.#pendingBytes = 0
+    this.#chain = this.#chain.then(() => this.#flushNow())
+    return this.#chain
+  }
+
+  #unbilled(): bigint {
+    return this.#up + this.#down - this.#billedUp - this.#billedDown
+  }
+
+  #bytesFor(balance: bigint): bigint {
+    if (balance <= 0n) return 0n
+    return (balance * GIB) / this.#options.pricePerGiB + 1n
+  }
+
+  async #flushNow(): Promise<boolean> {
+    const up = this.#up
+    const down = this.#down
+    if (up === this.#billedUp && down === this.#billedDown) return this.#balance <= 0n
+    this.#sequence += 1
+    const id = `${this.#info.connectionId}:${this.#sequence}`
+    const charge = buildProxyCharge({
+      id: `proxy:${id}`,
+      accountId: this.#info.accountId,
+      operatorId: this.#info.operatorId,
+      nodeId: this.#info.nodeId,
+      billedBytes: this.#billedUp + this.#billedDown,
+      totalBytes: up + down,
+      pricePerGiB: this.#options.pricePerGiB,
+      operatorSharePercent: this.#options.operatorSharePercent,
+    })
+    const { ports } = this.#options
+    if (charge.transaction !== undefined) await ports.postTransaction(charge.transaction)
+    await ports.addUsage([
+      {
+        id,
+        atMs: this.#options.now(),
+        accountId: this.#info.accountId,
+        nodeId: this.#info.nodeId,
+        operatorId: this.#info.operatorId,
+        session: this.#info.session,
+        bytesUp: up - this.#billedUp,
+        bytesDown: down - this.#billedDown,
+        cost: charge.cost,
+      },
+    ])
+    this.#billedUp = up
+    this.#billedDown = down
+    this.#balance = await ports.getBalance(buyerLedgerAccount(this.#info.accountId))
+    this.#affordableBytes = this.#bytesFor(this.#balance)
+    return this.#balance <= 0n
+  }
+}
