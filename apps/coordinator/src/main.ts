@@ -24,6 +24,8 @@ import { FleetViewSource } from './adapters/http/routes/fleet-view-source.ts'
 import { hostName, registerRedirectRoutes } from './adapters/http/routes/redirect-route.ts'
 import { createCountryLookup } from './redirector/country-lookup.ts'
 import type { CountryLookup } from './redirector/country-lookup.ts'
+import { startChainSettlement } from './adapters/chain/start-chain-settlement.ts'
+import type { ChainSettlement, ChainSettlementOptions } from './adapters/chain/start-chain-settlement.ts'
 
 export interface StartCoordinatorOptions {
   /** Defaults to a pino JSON logger on stdout at `config.logLevel`. */
@@ -43,6 +45,8 @@ export interface StartCoordinatorOptions {
   readonly meteringStore?: MeteringStore
   /** GeoIP for the redirector; by default the database of `@ip-location-db/geo-whois-asn-country-mmdb`. */
   readonly geo?: CountryLookup
+  /** Settle on this chain and watch its vault (absent: no chain; the claim routes answer NO_CHAIN). */
+  readonly chain?: ChainSettlementOptions
 }
 
 export interface RunningCoordinator {
@@ -53,6 +57,8 @@ export interface RunningCoordinator {
   readonly fleet: FleetControl | undefined
   /** Metering and billing: issued tickets, balances, the zone directory (undefined for a fake store). */
   readonly metering: Metering | undefined
+  /** On-chain settlement (call `settlement.settler.settle()` after an epoch closes); undefined without a chain. */
+  readonly settlement: ChainSettlement | undefined
   /** Stops accepting requests, waits for in-flight ones, then closes the store it opened. */
   close(): Promise<void>
 }
@@ -83,6 +89,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const metering = createMetering(config, store, options, logger)
   const fleet = await startFleet(config, store, options, logger)
   const originAgents = createOriginAgents()
+  const settlement = startSettlement(store, options, logger)
   const redirector = fleet === undefined || metering === undefined ? undefined : { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)) }
   const { app, metrics } = buildHttpServer({
     config,
@@ -92,6 +99,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     version: readVersion(),
     ...(fleet === undefined ? {} : { fleet }),
     ...(metering === undefined ? {} : { metering }),
+    ...(settlement === undefined ? {} : { settlement: settlement.service }),
     ...(redirector === undefined ? {} : { registerExtraRoutes: (server) => registerRedirectRoutes(server, redirectDependencies(config, redirector, originAgents, options.now ?? Date.now)) }),
   })
   try {
@@ -105,6 +113,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     originAgents.destroy()
     await fleet?.stop()
     await metering?.stop()
+    await settlement?.stop()
     if (ownsStore) await store.close()
     throw error
   }
@@ -119,6 +128,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     store,
     fleet,
     metering,
+    settlement,
     close() {
       closing ??= (async () => {
         await app.close()
@@ -127,6 +137,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
         await fleet?.stop()
         // Tickets still queued are written before the store closes.
         await metering?.stop()
+        await settlement?.stop()
         if (ownsStore) await store.close()
         logger.info('coordinator stopped')
       })()
@@ -177,6 +188,17 @@ function createMetering(config: CoordinatorConfig, store: Store, options: StartC
     onError: (error, task) => {
       logger.warn({ err: error, task }, 'metering task failed; retrying on the next tick')
     },
+  })
+}
+
+/** Settlement and the deposit watcher on the store's database, when a chain is configured. */
+function startSettlement(store: Store, options: StartCoordinatorOptions, logger: Logger): ChainSettlement | undefined {
+  const database = databaseOf(store)
+  if (options.chain === undefined || database === undefined) return undefined
+  return startChainSettlement(options.chain, {
+    store,
+    db: database.db,
+    onError: (error, task) => logger.warn({ err: error, task }, 'settlement task failed; retrying on the next tick'),
   })
 }
 

@@ -15,6 +15,8 @@ import { purgeStatusRoute, purgeZoneRoute } from './routes/purge-routes.ts'
 import { usageQueryRoute } from './routes/usage-query-route.ts'
 import { usageReportRoute } from './routes/usage-report-route.ts'
 import { zoneSettingsRoute } from './routes/zone-settings-route.ts'
+import { chainRoute } from './routes/settlement/chain-route.ts'
+import { claimRoute } from './routes/settlement/claim-route.ts'
 import type { Route } from './route-spec.ts'
 
 /** Every route of the coordinator's HTTP API, in the order the OpenAPI document lists them. */
@@ -38,6 +40,8 @@ export const API_ROUTES: readonly Route[] = [
   zoneSettingsRoute,
   usageReportRoute,
   usageQueryRoute,
+  claimRoute,
+  chainRoute,
   healthRoute,
   metricsRoute,
   openApiRoute,
