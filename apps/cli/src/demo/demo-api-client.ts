@@ -4,6 +4,7 @@ export interface DemoApiClient {
   credit(accountId: string, amount: string, idempotencyKey: string): Promise<void>
   createZone(buyerToken: string, name: string, origin: string): Promise<void>
   balance(token: string): Promise<string>
+  setPayoutAddress(operatorToken: string, address: string): Promise<void>
 }
 
 async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
@@ -43,6 +44,9 @@ export function createDemoApiClient(baseUrl: string, adminToken: string): DemoAp
     },
     async balance(token) {
       return field(await call(baseUrl, token, 'GET', '/v1/balance'), 'formatted')
+    },
+    async setPayoutAddress(operatorToken, address) {
+      await call(baseUrl, operatorToken, 'PUT', '/v1/me/payout-address', { address })
     },
   }
 }

@@ -6,6 +6,8 @@ import type { Logger } from 'pino'
 import { parseConfig, startCoordinator } from '@meson/coordinator'
 import { createDemoApiClient } from './demo-api-client.ts'
 import { startSampleOrigin } from './sample-origin.ts'
+import { startDemoChain } from './start-demo-chain.ts'
+import type { DemoChain } from './start-demo-chain.ts'
 import { startDemoNodes } from './start-demo-nodes.ts'
 import type { DemoNode } from './start-demo-nodes.ts'
 import { startTrafficGenerator } from './traffic-generator.ts'
@@ -35,6 +37,16 @@ export interface DemoNetwork {
   readonly nodes: readonly { readonly nodeId: string; readonly url: string }[]
   /** Objects of the sample origin, to fetch through the zone URL. */
   readonly samplePaths: readonly string[]
+  /** The local chain the demo settles on (absent when anvil is not installed). */
+  readonly chain?: {
+    readonly rpcUrl: string
+    readonly chainId: number
+    readonly token: string
+    readonly distributor: string
+    readonly vault: string
+    readonly operatorAddress: string
+    readonly operatorKeyFile: string
+  }
 }
 
 export interface RunningDemo {
@@ -49,6 +61,8 @@ const DEMO_CREDIT = '100 MSN'
 const SAMPLE_PATHS = ['/index.html', '/style.css', '/assets/4k.bin', '/assets/1m.bin'] as const
 /** Heartbeats every second, so nodes show up and go down within seconds in the demo. */
 const DEMO_HEARTBEAT_MS = 1_000
+/** The demo's epoch: earnings are settled on chain this often. */
+const DEMO_SETTLE_INTERVAL_MS = 15_000
 
 /**
  * Starts the local network on loopback: a coordinator (SQLite in the data dir), a
@@ -73,12 +87,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     },
   })
   if (!parsed.ok) throw parsed.error
+  const chain = await startDemoChainIfInstalled(dataDir, options.logger)
   const origin = await startSampleOrigin({ port: options.basePort === 0 ? 0 : options.basePort + 1 })
   let coordinator: Awaited<ReturnType<typeof startCoordinator>>
   try {
-    coordinator = await startCoordinator(parsed.config, { logger: options.logger })
+    coordinator = await startCoordinator(parsed.config, { logger: options.logger, ...(chain === undefined ? {} : { chain: chain.settlement }) })
   } catch (error) {
     await origin.close()
+    await chain?.stop()
     throw error
   }
   let nodes: readonly DemoNode[] = []
@@ -88,6 +104,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await Promise.allSettled(nodes.map((node) => node.stop()))
     await coordinator.close()
     await origin.close()
+    await chain?.stop()
   }
   try {
     const api = createDemoApiClient(coordinator.url, adminToken)
@@ -96,6 +113,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await api.credit(buyer.id, DEMO_CREDIT, `demo-credit-${buyer.id}`)
     const zoneName = 'demo'
     await api.createZone(buyer.token, zoneName, origin.url)
+    if (chain !== undefined) await api.setPayoutAddress(operator.token, chain.operatorAddress)
     nodes = await startDemoNodes({
       count: options.nodeCount,
       coordinatorUrl: coordinator.url,
@@ -115,6 +133,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       zones: [{ name: zoneName, origin: origin.url, url: zoneUrl }],
       nodes: nodes.map((node) => ({ nodeId: node.nodeId, url: node.url })),
       samplePaths: SAMPLE_PATHS,
+      ...(chain === undefined
+        ? {}
+        : { chain: { rpcUrl: chain.rpcUrl, chainId: chain.chainId, ...chain.contracts, operatorAddress: chain.operatorAddress, operatorKeyFile: chain.operatorKeyFile } }),
     }
     const networkFile = join(dataDir, 'network.json')
     // The file holds tokens: readable by its owner only.
@@ -124,5 +145,15 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   } catch (error) {
     await stopAll()
     throw error
+  }
+}
+
+/** The demo chain, or undefined (with a warning) when anvil is not installed: the CDN demo runs either way. */
+async function startDemoChainIfInstalled(dataDir: string, logger: Logger): Promise<DemoChain | undefined> {
+  try {
+    return await startDemoChain({ dataDir, settleIntervalMs: DEMO_SETTLE_INTERVAL_MS })
+  } catch (error) {
+    logger.warn({ err: error }, 'no local chain (anvil from @foundry-rs/anvil): the demo runs without on-chain settlement')
+    return undefined
   }
 }

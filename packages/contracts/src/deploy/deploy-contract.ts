@@ -1,3 +1,4 @@
+import { getAddress } from 'viem'
 import type { Abi, Account, Address, Chain, PublicClient, Transport, WalletClient } from 'viem'
 import { ensureArtifacts } from '../compile/ensure-artifacts.ts'
 import { ContractsError } from '../contracts-error.ts'
@@ -30,5 +31,6 @@ export async function deployContract(parameters: DeployContractParameters): Prom
   if (receipt.status !== 'success' || receipt.contractAddress === null || receipt.contractAddress === undefined) {
     throw new ContractsError('DEPLOY_FAILED', `Deploying ${parameters.contract} failed.`, { details: `transaction ${hash}` })
   }
-  return receipt.contractAddress
+  // Receipts carry lowercase addresses; everything we hand out is EIP-55 checksummed.
+  return getAddress(receipt.contractAddress)
 }
