@@ -16,7 +16,7 @@ describe('evmAddressSchema', () => {
   it('refuses mixed case that is not the checksum (one letter flipped)', () => {
     const result = evmAddressSchema.safeParse('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD')
     assert.equal(result.success, false)
-    assert.match(result.error?.issues[0]?.message ?? '', /EIP-55/)
+    assert.match(result.error.issues[0]?.message ?? '', /EIP-55/)
   })
 
   it('refuses what is not 20 bytes of hex', () => {
