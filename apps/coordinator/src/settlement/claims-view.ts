@@ -34,7 +34,12 @@ export class ClaimsView {
     const confirmed = await this.#store.latestConfirmedSettlement()
     if (confirmed === undefined) return undefined
     if (this.#cached?.sequence !== confirmed.sequence) {
-      this.#cached = { sequence: confirmed.sequence, tree: this.#buildTree(confirmed.sequence) }
+      const tree = this.#buildTree(confirmed.sequence)
+      this.#cached = { sequence: confirmed.sequence, tree }
+      // A failed build (e.g. the store was briefly down) is not kept: the next call retries.
+      tree.catch(() => {
+        if (this.#cached?.tree === tree) this.#cached = undefined
+      })
     }
     const tree = await this.#cached.tree
     const leaf = tree.proofFor(address)
