@@ -28,7 +28,7 @@ function fakeDistributor(): Distributor & { roots: Hex[]; sent: number; dropNext
     },
     postRoot: (sequence: number, root: Hex) => {
       fake.sent += 1
-      const txHash = `0x${fake.sent.toString(16).padStart(64, '0')}` as Hex
+      const txHash = `0x${fake.sent.toString(16).padStart(64, '0')}`
       if (fake.dropNext) {
         fake.dropNext = false
         return Promise.resolve(txHash)
@@ -44,7 +44,7 @@ function fakeDistributor(): Distributor & { roots: Hex[]; sent: number; dropNext
   return fake
 }
 
-describe('Settler', async () => {
+describe('Settler', () => {
   const stores: Store[] = []
   after(async () => {
     for (const store of stores) await store.close()
@@ -75,7 +75,6 @@ describe('Settler', async () => {
     assert.equal((await settler(distributor).settle()).status, 'pending')
     assert.equal((await settlements.latestSettlement())?.status, 'sent')
     const finished = await settler(distributor).settle()
-    assert.equal(finished.status, 'settled')
     assert.equal(finished.status === 'settled' ? finished.sequence : 0, 1)
     assert.equal(distributor.roots.length, 1)
   })
