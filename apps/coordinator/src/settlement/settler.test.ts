@@ -28,7 +28,7 @@ function fakeDistributor(): Distributor & { roots: Hex[]; sent: number; dropNext
     },
     postRoot: (sequence: number, root: Hex) => {
       fake.sent += 1
-      const txHash = `0x${fake.sent.toString(16).padStart(64, '0')}`
+      const txHash: Hex = `0x${fake.sent.toString(16).padStart(64, '0')}`
       if (fake.dropNext) {
         fake.dropNext = false
         return Promise.resolve(txHash)
