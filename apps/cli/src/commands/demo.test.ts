@@ -12,6 +12,7 @@ interface NetworkFile {
   operator: { accountId: string; token: string }
   zones: { name: string; origin: string; url: string }[]
   nodes: { nodeId: string; url: string }[]
+  chain?: { rpcUrl: string; chainId: number; token: string; distributor: string; vault: string; operatorAddress: string; operatorKeyFile: string }
 }
 
 async function getJson(url: string, token: string): Promise<{ status: number; body: unknown }> {
@@ -29,6 +30,7 @@ describe('meson-net demo (npm start)', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'meson-demo-test-'))
     dirs.push(dataDir)
     const child = runCli(['demo', '--port', '0', '--nodes', '2', '--no-traffic', '--data-dir', dataDir])
+    const stdout = collect(child.stdout)
     const stderr = collect(child.stderr)
     const exited = waitForExit(child)
     try {
@@ -67,6 +69,13 @@ describe('meson-net demo (npm start)', () => {
       assert.equal(viaZone.redirected, true, 'served after a redirect to a node')
       assert.ok(network.nodes.some((node) => viaZone.url.startsWith(`${node.url}/z/demo/assets/4k.bin?`)), viaZone.url)
       assert.deepEqual(Buffer.from(await viaZone.arrayBuffer()), Buffer.from(await (await fetch(`${network.originUrl}/assets/4k.bin`)).arrayBuffer()))
+      // With anvil installed (it is a dependency), the demo settles on a local chain.
+      if (network.chain !== undefined) {
+        const { chainId, token, distributor, vault } = network.chain
+        assert.deepEqual(await (await fetch(`${network.coordinatorUrl}/v1/chain`)).json(), { chainId, token, distributor, vault })
+        assert.equal((await stat(network.chain.operatorKeyFile)).mode & 0o777, 0o600, 'the operator key file is owner-only')
+        assert.match(stdout(), new RegExp(`meson-net claim --coordinator ${network.coordinatorUrl} --rpc ${network.chain.rpcUrl} --key-file `))
+      }
     } finally {
       child.kill('SIGINT')
     }
