@@ -36,8 +36,13 @@ export class LedgerEarningsSource implements EarningsSource {
       earned.set(operatorId, (earned.get(operatorId) ?? 0n) + amount)
     }
     if (earned.size === 0) return []
-    const accounts = await this.#db.selectFrom('accounts').select(['id', 'payout_address']).where('id', 'in', [...earned.keys()]).execute()
-    const payoutOf = new Map(accounts.map((account) => [account.id, account.payout_address]))
+    const payoutOf = new Map<string, string | null>()
+    const ids = [...earned.keys()]
+    // Chunked: an `IN` list per 500 ids stays under both databases' parameter limits.
+    for (let start = 0; start < ids.length; start += 500) {
+      const accounts = await this.#db.selectFrom('accounts').select(['id', 'payout_address']).where('id', 'in', ids.slice(start, start + 500)).execute()
+      for (const account of accounts) payoutOf.set(account.id, account.payout_address)
+    }
     return [...earned].map(([operatorId, amount]) => {
       const address = payoutOf.get(operatorId) ?? null
       return { operatorId: operatorId as AccountId, payoutAddress: address !== null && isAddress(address, { strict: false }) ? getAddress(address) : null, earned: amount }
