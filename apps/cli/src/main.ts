@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander'
+import { registerClaimCommand } from './commands/claim.ts'
 import { registerCoordinatorCommand } from './commands/coordinator.ts'
+import { registerDepositCommand } from './commands/deposit.ts'
 import { registerDemoCommand } from './commands/demo.ts'
 import { registerNodeCommand } from './commands/node.ts'
 import { registerVersionCommand } from './commands/version.ts'
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerDemoCommand(program)
   registerAccountCommand(program)
   registerZoneCommand(program)
+  registerClaimCommand(program)
+  registerDepositCommand(program)
   return program
 }
 

@@ -34,6 +34,8 @@ import { startProxyGateway } from './adapters/proxy/proxy-gateway.ts'
 import type { RunningProxyGateway } from './adapters/proxy/proxy-gateway.ts'
 import type { ProxyAccess } from './proxy/proxy-access.ts'
 import { LOCAL_REGION } from './routing/fleet-node.ts'
+import { startChainSettlement } from './adapters/chain/start-chain-settlement.ts'
+import type { ChainSettlement, ChainSettlementOptions } from './adapters/chain/start-chain-settlement.ts'
 
 export interface StartCoordinatorOptions {
   /** Defaults to a pino JSON logger on stdout at `config.logLevel`. */
@@ -51,6 +53,8 @@ export interface StartCoordinatorOptions {
   readonly startFleetTimers?: boolean
   /** GeoIP for the redirector; by default the database of `@ip-location-db/geo-whois-asn-country-mmdb`. */
   readonly geo?: CountryLookup
+  /** Settle on this chain and watch its vault (absent: no chain; the claim routes answer NO_CHAIN). */
+  readonly chain?: ChainSettlementOptions
 }
 
 export interface RunningCoordinator {
@@ -62,6 +66,8 @@ export interface RunningCoordinator {
   readonly metering: Metering
   /** The proxy gateway (undefined unless a proxy port is configured). */
   readonly proxy: RunningProxyGateway | undefined
+  /** On-chain settlement (call `settlement.settler.settle()` after an epoch closes); undefined without a chain. */
+  readonly settlement: ChainSettlement | undefined
   /** Stops accepting requests, waits for in-flight ones, then closes the store it opened. */
   close(): Promise<void>
 }
@@ -94,6 +100,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const metering = createMetering(config, stores, options, logger, domainVerifier)
   const fleet = await startFleet(config, stores, options, logger)
   const originAgents = createOriginAgents()
+  const settlement = startSettlement(stores, options, logger)
   // The coordinator's own names and endpoints; the bound port is known after listen.
   let own = coordinatorEndpointsOf({ host: config.host, port: config.port, publicUrl: config.publicUrl, machineName: machineHostname() })
   const network: NetworkEndpoints = {
@@ -126,6 +133,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     metering,
     registerExtraRoutes: (server) => registerRedirectRoutes(server, redirectDependencies(config, redirector, originAgents, options.now ?? Date.now)),
     ...(proxy === undefined ? {} : { proxy: proxyAccess(stores, proxy) }),
+    ...(settlement === undefined ? {} : { settlement: settlement.service }),
   })
   try {
     metering.attachMetrics(registerMeteringMetrics(metrics.registry, metering.rejections))
@@ -137,6 +145,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     originAgents.destroy()
     await fleet.stop()
     await metering.stop()
+    await settlement?.stop()
     if (ownsStores) await stores.close()
     throw error
   }
@@ -153,6 +162,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     fleet,
     metering,
     proxy,
+    settlement,
     close() {
       closing ??= (async () => {
         await proxy?.stop()
@@ -162,6 +172,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
         await fleet.stop()
         // Tickets still queued are written before the store closes.
         await metering.stop()
+        await settlement?.stop()
         if (ownsStores) await stores.close()
         logger.info('coordinator stopped')
       })()
@@ -251,6 +262,17 @@ async function startProxy(config: CoordinatorConfig, stores: CoordinatorStores, 
 
 function proxyAccess(stores: CoordinatorStores, proxy: RunningProxyGateway): ProxyAccess {
   return { proxyStore: stores.proxy, httpUrl: proxy.httpUrl, socks5Url: proxy.socks5Url }
+}
+
+/** Settlement and the deposit watcher on their stores, when a chain is configured. */
+function startSettlement(stores: CoordinatorStores, options: StartCoordinatorOptions, logger: Logger): ChainSettlement | undefined {
+  if (options.chain === undefined) return undefined
+  return startChainSettlement(options.chain, {
+    store: stores.store,
+    settlementStore: stores.settlement,
+    earnings: stores.earnings,
+    onError: (error, task) => logger.warn({ err: error, task }, 'settlement task failed; retrying on the next tick'),
+  })
 }
 
 /** GeoIP from the shipped database; without it, every public address is "unknown" (nodes still serve worldwide). */

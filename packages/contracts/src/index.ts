@@ -1,2 +1,16 @@
-/** The contracts are not written yet; this module marks the workspace's entry point. */
-export const CONTRACTS_STATUS = 'not written yet' as const
+export { mesonTokenAbi } from './abi/meson-token-abi.ts'
+export { cumulativeMerkleDistributorAbi } from './abi/cumulative-merkle-distributor-abi.ts'
+export { depositVaultAbi } from './abi/deposit-vault-abi.ts'
+export { compileContracts, EVM_VERSION } from './compile/compile-contracts.ts'
+export type { CompiledContract, CompileContractsParameters } from './compile/compile-contracts.ts'
+export { ensureArtifacts } from './compile/ensure-artifacts.ts'
+export { deployContract } from './deploy/deploy-contract.ts'
+export type { DeployContractParameters, SigningWalletClient } from './deploy/deploy-contract.ts'
+export { deployNetworkContracts } from './deploy/deploy-network-contracts.ts'
+export type { DeployNetworkContractsParameters, NetworkContracts } from './deploy/deploy-network-contracts.ts'
+export { findAnvilBinary, startAnvil } from './anvil/start-anvil.ts'
+export type { RunningAnvil, StartAnvilParameters } from './anvil/start-anvil.ts'
+export { ANVIL_DEV_KEYS } from './anvil/anvil-dev-keys.ts'
+export { encodeAccountId, decodeAccountId } from './deposit/account-id-bytes.ts'
+export { ContractsError } from './contracts-error.ts'
+export type { ContractsErrorCode } from './contracts-error.ts'

@@ -14,6 +14,7 @@ interface NetworkFile {
   zones: { name: string; origin: string; url: string }[]
   nodes: { nodeId: string; url: string }[]
   proxy: { http: string; socks5: string; username: string; password: string; target: string }
+  chain?: { rpcUrl: string; chainId: number; token: string; distributor: string; vault: string; operatorAddress: string; operatorKeyFile: string }
 }
 
 /** The real curl through a proxy; resolves with its exit code and body. */
@@ -42,6 +43,7 @@ describe('meson-net demo (npm start)', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'meson-demo-test-'))
     dirs.push(dataDir)
     const child = runCli(['demo', '--port', '0', '--nodes', '2', '--no-traffic', '--data-dir', dataDir])
+    const stdout = collect(child.stdout)
     const stderr = collect(child.stderr)
     const exited = waitForExit(child)
     try {
@@ -90,6 +92,13 @@ describe('meson-net demo (npm start)', () => {
       const viaSocks = await curlVia(['--socks5-hostname', network.proxy.socks5.replace(/^socks5h:\/\//, ''), '--proxy-user', login, network.proxy.target])
       assert.equal(viaSocks.code, 0)
       assert.deepEqual(viaSocks.body, expected)
+      // With anvil installed (it is a dependency), the demo settles on a local chain.
+      if (network.chain !== undefined) {
+        const { chainId, token, distributor, vault } = network.chain
+        assert.deepEqual(await (await fetch(`${network.coordinatorUrl}/v1/chain`)).json(), { chainId, token, distributor, vault })
+        assert.equal((await stat(network.chain.operatorKeyFile)).mode & 0o777, 0o600, 'the operator key file is owner-only')
+        assert.match(stdout(), new RegExp(`meson-net claim --coordinator ${network.coordinatorUrl} --rpc ${network.chain.rpcUrl} --key-file `))
+      }
     } finally {
       child.kill('SIGINT')
     }

@@ -11,6 +11,7 @@ export interface DemoApiClient {
   balance(token: string): Promise<string>
   /** Creates (or rotates) the buyer's proxy password. */
   proxyCredentials(buyerToken: string): Promise<{ username: string; password: string }>
+  setPayoutAddress(operatorToken: string, address: string): Promise<void>
 }
 
 async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
@@ -72,6 +73,9 @@ export function createDemoApiClient(baseUrl: string, adminToken: string): DemoAp
     async proxyCredentials(buyerToken) {
       const answer = await call(baseUrl, buyerToken, 'POST', '/v1/proxy/credentials')
       return { username: field(answer, 'username'), password: field(answer, 'password') }
+    },
+    async setPayoutAddress(operatorToken, address) {
+      await call(baseUrl, operatorToken, 'PUT', '/v1/me/payout-address', { address })
     },
   }
 }

@@ -6,6 +6,8 @@ import type { Logger } from 'pino'
 import { parseConfig, startCoordinator } from '@meson/coordinator'
 import { createDemoApiClient } from './demo-api-client.ts'
 import { startSampleOrigin } from './sample-origin.ts'
+import { startDemoChain } from './start-demo-chain.ts'
+import type { DemoChain } from './start-demo-chain.ts'
 import { startDemoNodes } from './start-demo-nodes.ts'
 import type { DemoNode, DemoNodeEvent } from './start-demo-nodes.ts'
 import { startTrafficGenerator } from './traffic-generator.ts'
@@ -39,6 +41,16 @@ export interface DemoNetwork {
   readonly samplePaths: readonly string[]
   /** The proxy product: proxy URLs, the buyer's proxy login, and the one local URL exits may reach. */
   readonly proxy: { readonly http: string; readonly socks5: string; readonly username: string; readonly password: string; readonly target: string }
+  /** The local chain the demo settles on (absent when anvil is not installed). */
+  readonly chain?: {
+    readonly rpcUrl: string
+    readonly chainId: number
+    readonly token: string
+    readonly distributor: string
+    readonly vault: string
+    readonly operatorAddress: string
+    readonly operatorKeyFile: string
+  }
 }
 
 export interface RunningDemo {
@@ -71,6 +83,9 @@ async function waitUntil(condition: () => boolean, timeoutMs: number, message: s
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
+
+/** The demo's epoch: earnings are settled on chain this often. */
+const DEMO_SETTLE_INTERVAL_MS = 15_000
 
 /**
  * Starts the local network on loopback: a coordinator (SQLite in the data dir), a
@@ -112,11 +127,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await origin.close()
     throw parsed.error
   }
+  const chain = await startDemoChainIfInstalled(dataDir, options.logger)
   let coordinator: Awaited<ReturnType<typeof startCoordinator>>
   try {
-    coordinator = await startCoordinator(parsed.config, { logger: options.logger })
+    coordinator = await startCoordinator(parsed.config, { logger: options.logger, ...(chain === undefined ? {} : { chain: chain.settlement }) })
   } catch (error) {
     await origin.close()
+    await chain?.stop()
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
     throw error
   }
@@ -128,6 +145,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await Promise.allSettled(nodes.map((node) => node.stop()))
     await coordinator.close()
     await origin.close()
+    await chain?.stop()
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
   }
   try {
@@ -144,6 +162,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       await api.createZone(buyer.token, zoneName, origin.url)
     }
     for (let index = 1; index <= options.nodeCount; index++) await mkdir(join(dataDir, `node-${String(index)}`), { recursive: true, mode: 0o700 })
+    if (chain !== undefined) await api.setPayoutAddress(operator.token, chain.operatorAddress)
     nodes = await startDemoNodes({
       onEvent: options.onNodeEvent ?? ((event) => options.logger.warn({ node: event.index, kind: event.kind, exit: event.exit }, event.message)),
       count: options.nodeCount,
@@ -170,6 +189,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       nodes: nodes.map((node) => ({ nodeId: node.nodeId, url: node.url })),
       samplePaths: SAMPLE_PATHS,
       proxy: { http: gateway.httpUrl ?? '', socks5: gateway.socks5Url ?? '', username: proxyLogin.username, password: proxyLogin.password, target: `${origin.url}/index.html` },
+      ...(chain === undefined
+        ? {}
+        : { chain: { rpcUrl: chain.rpcUrl, chainId: chain.chainId, ...chain.contracts, operatorAddress: chain.operatorAddress, operatorKeyFile: chain.operatorKeyFile } }),
     }
     const networkFile = join(dataDir, 'network.json')
     // The files hold tokens: readable by their owner only (also when they existed before).
@@ -213,4 +235,14 @@ async function readPreviousNetwork(path: string): Promise<{ readonly buyer?: { i
 async function reuseAccount(api: ReturnType<typeof createDemoApiClient>, account: { id: string; token: string } | undefined): Promise<{ id: string; token: string } | undefined> {
   if (account === undefined) return undefined
   return (await api.whoAmI(account.token)) === account.id ? account : undefined
+}
+
+/** The demo chain, or undefined (with a warning) when anvil is not installed: the CDN demo runs either way. */
+async function startDemoChainIfInstalled(dataDir: string, logger: Logger): Promise<DemoChain | undefined> {
+  try {
+    return await startDemoChain({ dataDir, settleIntervalMs: DEMO_SETTLE_INTERVAL_MS })
+  } catch (error) {
+    logger.warn({ err: error }, 'no local chain (anvil from @foundry-rs/anvil): the demo runs without on-chain settlement')
+    return undefined
+  }
 }

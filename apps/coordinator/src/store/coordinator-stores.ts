@@ -2,6 +2,8 @@ import type { FleetStore } from '../fleet/fleet-store.ts'
 import type { MeteringStore } from '../metering/metering-store.ts'
 import type { DomainVerificationStore } from '../zones/domain-verification-store.ts'
 import type { ProxyStore } from '../proxy/proxy-store.ts'
+import type { EarningsSource } from '../settlement/operator-earnings.ts'
+import type { SettlementStore } from '../settlement/settlement-store.ts'
 import type { Store } from './store.ts'
 
 /**
@@ -20,6 +22,10 @@ export interface CoordinatorStores {
   readonly domains: DomainVerificationStore
   /** Proxy credentials and proxy usage. */
   readonly proxy: ProxyStore
+  /** Settlements posted on chain and the deposit watcher's cursor. */
+  readonly settlement: SettlementStore
+  /** Operators' cumulative earnings, read from the ledger (settlement's input). */
+  readonly earnings: EarningsSource
   /** Closes the database under all three. */
   close(): Promise<void>
 }

@@ -20,3 +20,5 @@ export { generateProxySecret, hashProxySecret } from '../proxy/proxy-credentials
 export type { ProxyStore } from '../proxy/proxy-store.ts'
 export type { Store } from '../store/store.ts'
 export type { CoordinatorStores } from '../store/coordinator-stores.ts'
+export { buildCumulativeMerkleTree } from '../settlement/cumulative-merkle-tree.ts'
+export type { CumulativeEntry } from '../settlement/cumulative-merkle-tree.ts'

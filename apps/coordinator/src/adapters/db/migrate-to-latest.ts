@@ -10,6 +10,7 @@ import { createMeteringMigration } from './migrations/0003-metering.ts'
 import { createZoneIdentityMigration } from './migrations/0010-zone-identity.ts'
 import { createDomainVerificationsMigration } from './migrations/0011-domain-verifications.ts'
 import { createProxyMigration } from './migrations/0020-proxy.ts'
+import { createSettlementMigration } from './migrations/0040-settlement.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import type { StoreLogger } from './store-logger.ts'
 
@@ -25,6 +26,7 @@ function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0010-zone-identity': createZoneIdentityMigration(),
     '0011-domain-verifications': createDomainVerificationsMigration(dialect),
     '0020-proxy': createProxyMigration(dialect),
+    '0040-settlement': createSettlementMigration(dialect),
   }
 }
 

@@ -6,6 +6,8 @@ import type { DatabaseSchema } from './database-schema.ts'
 import { KyselyDomainVerificationStore } from './kysely-domain-verification-store.ts'
 import { KyselyFleetStore } from './kysely-fleet-store.ts'
 import { KyselyProxyStore } from './kysely-proxy-store.ts'
+import { KyselySettlementStore } from './kysely-settlement-store.ts'
+import { LedgerEarningsSource } from './ledger-earnings-source.ts'
 import { KyselyMeteringStore } from './kysely-metering-store.ts'
 import { KyselyStore } from './kysely-store.ts'
 import { migrateToLatest } from './migrate-to-latest.ts'
@@ -53,6 +55,8 @@ export function createStores(database: OpenedDatabase, options: { readonly now: 
     metering: new KyselyMeteringStore(database.db, { dialect: database.dialect, now: options.now }),
     domains: new KyselyDomainVerificationStore(database.db),
     proxy: new KyselyProxyStore(database.db),
+    settlement: new KyselySettlementStore(database.db, { now: options.now }),
+    earnings: new LedgerEarningsSource(database.db),
     close: () => store.close(),
   }
 }

@@ -28,6 +28,9 @@ export type ApiErrorCode =
   | 'PROXY_UNAVAILABLE'
   // The redirector (GET /z/<zone>/<path> and custom domains).
   | 'COUNTRY_BLOCKED'
+  // Settlement (GET /v1/claims/:address, GET /v1/chain).
+  | 'NO_CLAIM'
+  | 'NO_CHAIN'
   | 'ORIGIN_UNREACHABLE'
   | 'ORIGIN_TIMEOUT'
   // Issue #9: tenants and money.

@@ -17,6 +17,8 @@ import { usageReportRoute } from './routes/metering/usage-report-route.ts'
 import { zoneSettingsRoute } from './routes/zones/zone-settings-route.ts'
 import { listZoneDomainsRoute, verifyZoneDomainRoute } from './routes/zones/domain-verification-routes.ts'
 import { proxyCredentialsRoute } from './routes/proxy-credentials-route.ts'
+import { chainRoute } from './routes/settlement/chain-route.ts'
+import { claimRoute } from './routes/settlement/claim-route.ts'
 import type { Route } from './route-spec.ts'
 
 /** Every route of the coordinator's HTTP API, in the order the OpenAPI document lists them. */
@@ -43,6 +45,8 @@ export const API_ROUTES: readonly Route[] = [
   usageReportRoute,
   usageQueryRoute,
   proxyCredentialsRoute,
+  claimRoute,
+  chainRoute,
   healthRoute,
   metricsRoute,
   openApiRoute,

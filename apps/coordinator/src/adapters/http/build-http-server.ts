@@ -9,6 +9,7 @@ import type { FleetControl } from '../../fleet/fleet-control.ts'
 import type { Store } from '../../store/store.ts'
 import type { Metering } from '../../metering/metering.ts'
 import type { ProxyAccess } from '../../proxy/proxy-access.ts'
+import type { SettlementService } from '../../settlement/settlement-service.ts'
 import { API_ROUTES } from './api-routes.ts'
 import { authenticate } from './authenticate.ts'
 import type { Caller } from './caller.ts'
@@ -38,6 +39,8 @@ export interface BuildHttpServerParameters {
   readonly domainVerifier?: DomainVerifier
   /** The proxy product, for the proxy credentials route and proxy usage. */
   readonly proxy?: ProxyAccess
+  /** Settlement, for the claim and chain routes. */
+  readonly settlement?: SettlementService
   /** Routes outside the JSON API (the redirector), registered on the Fastify instance. */
   readonly registerExtraRoutes?: (app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>) => void
 }
@@ -94,6 +97,7 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
     ...(parameters.network === undefined ? {} : { network: parameters.network }),
     ...(parameters.domainVerifier === undefined ? {} : { domainVerifier: parameters.domainVerifier }),
     ...(parameters.proxy === undefined ? {} : { proxy: parameters.proxy }),
+    ...(parameters.settlement === undefined ? {} : { settlement: parameters.settlement }),
   }
   const authDependencies = { adminSecret, findAccountByTokenHash: (hash: string) => store.findAccountByTokenHash(hash) }
   // A WeakMap instead of decorating FastifyRequest keeps types honest without module augmentation.

@@ -36,6 +36,8 @@ export const ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   PROXY_UNAVAILABLE: 503,
   // 451: refused for a legal reason, the zone owner's country block (RFC 7725 §3).
   COUNTRY_BLOCKED: 451,
+  NO_CLAIM: 404,
+  NO_CHAIN: 404,
   // The origin fallback: the origin did not answer (RFC 9110 §15.6.3, §15.6.5).
   ORIGIN_UNREACHABLE: 502,
   ORIGIN_TIMEOUT: 504,

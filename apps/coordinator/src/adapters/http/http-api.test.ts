@@ -130,12 +130,12 @@ function defineApiSuite(backend: TestStoreBackend): void {
     })
 
     it('creates accounts with a one-time msn_ token and shows them on /v1/me', async () => {
-      const created = await record(call('POST', '/v1/accounts', { token: ADMIN_TOKEN, json: { name: 'Payout Op', role: 'operator', payoutAddress: '0xABCDEF0123456789abcdef0123456789ABCDEF01' } }))
+      const created = await record(call('POST', '/v1/accounts', { token: ADMIN_TOKEN, json: { name: 'Payout Op', role: 'operator', payoutAddress: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed' } }))
       assert.equal(created.status, 201)
       const token = text(created.body, 'token')
       issuedTokens.push(token)
       assert.match(token, /^msn_[A-Za-z0-9_-]{43}$/)
-      assert.equal(field(created.body, 'account', 'payoutAddress'), '0xabcdef0123456789abcdef0123456789abcdef01')
+      assert.equal(field(created.body, 'account', 'payoutAddress'), '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed')
       const me = await record(call('GET', '/v1/me', { token }))
       assert.equal(me.status, 200)
       assert.deepEqual(field(me.body, 'account'), field(created.body, 'account'))

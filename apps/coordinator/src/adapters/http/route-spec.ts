@@ -7,6 +7,7 @@ import type { Account, Store } from '../../store/store.ts'
 import type { FleetControl } from '../../fleet/fleet-control.ts'
 import type { Metering } from '../../metering/metering.ts'
 import type { ProxyAccess } from '../../proxy/proxy-access.ts'
+import type { SettlementService } from '../../settlement/settlement-service.ts'
 import type { AuthRequirement, Caller } from './caller.ts'
 import type { NetworkEndpoints } from '../../zones/network-endpoints.ts'
 import type { DomainVerifier } from '../../zones/domain-verifier.ts'
@@ -29,6 +30,8 @@ export interface RouteContext {
   readonly domainVerifier?: DomainVerifier
   /** The proxy product (credentials, proxy usage); absent when no proxy gateway runs. */
   readonly proxy?: ProxyAccess
+  /** Claims and chain addresses; absent when no chain is configured. */
+  readonly settlement?: SettlementService
 }
 
 /** A handler's answer; `body` is JSON unless `contentType` says otherwise. */

@@ -1,0 +1,5 @@
+export { openTestChain } from './open-test-chain.ts'
+export type { TestChain } from './open-test-chain.ts'
+export { expectRevert } from './expect-revert.ts'
+export { measureClaimGas } from './measure-claim-gas.ts'
+export type { ClaimGasComparison } from './measure-claim-gas.ts'
