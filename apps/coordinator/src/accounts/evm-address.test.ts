@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { evmAddressSchema } from '../accounts/evm-address.ts'
+import { evmAddressSchema } from './evm-address.ts'
 
 // Checksummed examples from EIP-55 itself.
 describe('evmAddressSchema', () => {
