@@ -54,6 +54,8 @@ export const ticketSchema = z
     nonce: randomIdSchema,
     /** The zone's origin the node fetches misses from; optional, so older tickets still verify. */
     origin: ticketOriginSchema.optional(),
+    /** An IPFS gateway zone's upstream trustless gateways (#13): present only for `type: "ipfs"` zones. */
+    upstreams: z.array(ticketOriginSchema).min(1).max(4).optional(),
   })
   .refine((ticket) => ticket.expiresAt > ticket.issuedAt, { message: 'expiresAt must be after issuedAt', path: ['expiresAt'] })
 

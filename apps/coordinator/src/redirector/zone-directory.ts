@@ -16,6 +16,10 @@ export interface ZoneEntry {
   readonly blockedCountries?: readonly string[]
   /** Host names mapped to this zone (`https://cdn.example.com/<path>`). */
   readonly customDomains?: readonly string[]
+  /** `ipfs`: an IPFS gateway zone (#13), served from `upstreams`; default `cdn`. */
+  readonly type?: 'cdn' | 'ipfs'
+  /** An ipfs zone's upstream trustless gateways, in the order nodes ask them. */
+  readonly upstreams?: readonly string[]
 }
 
 /**

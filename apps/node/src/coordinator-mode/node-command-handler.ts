@@ -2,7 +2,11 @@ import { BaseError } from '@meson/protocol'
 import type { Command } from '@meson/protocol'
 import type { CommandHandler } from '../coordinator-link/command-inbox.ts'
 import type { LinkLogger } from '../coordinator-link/link-runtime.ts'
+import type { Denylist } from '../gateway/denylist.ts'
 import type { PurgeSelector } from '../store/cache-store.ts'
+
+/** The key of the `config` command that carries the IPFS denylist (bad-bits text). */
+export const IPFS_DENYLIST_CONFIG_KEY = 'ipfsDenylist'
 import { zonePurgeSelector } from '../zones/zone-cache-key.ts'
 
 /** What the node's commands act on. */
@@ -10,6 +14,8 @@ export interface NodeCommandTargets {
   readonly purge: (selector: PurgeSelector) => Promise<number>
   /** Stops taking new work; the coordinator is told by the link's draining heartbeat. */
   readonly startDraining: (reason: string | undefined) => void
+  /** Replaces the IPFS gateway's denylist (bad-bits text); absent when the node runs no gateway. */
+  readonly setIpfsDenylist?: (text: string) => Denylist
   readonly logger: LinkLogger
 }
 
@@ -29,8 +35,16 @@ export function createNodeCommandHandler(targets: NodeCommandTargets): CommandHa
       case 'drain':
         targets.startDraining(command.args.reason)
         return
-      case 'config':
-        throw new BaseError('COMMAND_UNSUPPORTED', 'This node does not take config commands yet.')
+      case 'config': {
+        // The one config the node takes so far: the IPFS denylist (#13), pushed whole.
+        const denylist = command.args[IPFS_DENYLIST_CONFIG_KEY]
+        if (typeof denylist !== 'string' || targets.setIpfsDenylist === undefined || Object.keys(command.args).length !== 1) {
+          throw new BaseError('COMMAND_UNSUPPORTED', 'This node takes only { ipfsDenylist: string } config commands.')
+        }
+        const loaded = targets.setIpfsDenylist(denylist)
+        targets.logger.info({ commandId: command.id, entries: loaded.legacy.size + loaded.modern.size + loaded.multihashes.size, skipped: loaded.skippedLines }, 'IPFS denylist replaced by the coordinator')
+        return
+      }
     }
   }
 }

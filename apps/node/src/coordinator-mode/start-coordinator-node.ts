@@ -16,6 +16,8 @@ import { UsageOutbox } from '../usage/usage-outbox.ts'
 import { httpUsageTransport } from '../usage/usage-transport.ts'
 import { ZoneContexts } from '../zones/zone-contexts.ts'
 import type { ZoneBounceReason, ZoneServing } from '../zones/zone-request-handler.ts'
+import { NodeGateway } from '../adapters/gateway/node-gateway.ts'
+import { parseDenylist } from '../gateway/denylist.ts'
 import { createCoordinatorModeRoute } from './coordinator-mode-route.ts'
 import { createNodeCommandHandler } from './node-command-handler.ts'
 import { NODE_SOFTWARE_VERSION } from './node-software-version.ts'
@@ -27,6 +29,8 @@ export type RegistrationOutcome = { readonly ok: true } | { readonly ok: false; 
 export interface StartCoordinatorNodeDependencies extends StartNodeDependencies {
   /** Observer of requests sent back to the redirector (tests, metrics). */
   readonly onBounce?: (reason: ZoneBounceReason) => void
+  /** The IPFS denylist (bad-bits format) in force at start, as read from `--ipfs-denylist` by the caller. */
+  readonly ipfsDenylistText?: string
 }
 
 /** A running node in coordinator mode. */
@@ -92,6 +96,13 @@ export async function startCoordinatorNode(config: CoordinatorNodeConfig, depend
     })
   })
   const load = createLoadGauge()
+  const gateway = new NodeGateway({
+    store,
+    registry: metrics.registry,
+    nowMs: () => clock.nowMs(),
+    settings: { upstreams: [], upstreamTimeoutMs: config.originTimeoutMs, firstBlockTimeoutMs: config.originTimeoutMs, badUpstreamCooldownMs: 60_000 },
+    ...(dependencies.ipfsDenylistText === undefined ? {} : { denylist: parseDenylist(dependencies.ipfsDenylistText) }),
+  })
   const contexts = new ZoneContexts(engine.context, {
     connectTimeoutMs: config.originConnectTimeoutMs,
     responseTimeoutMs: config.originTimeoutMs,
@@ -112,6 +123,7 @@ export async function startCoordinatorNode(config: CoordinatorNodeConfig, depend
       outbox.record(ticket, bytes)
     },
     onError: engine.context.onBackgroundError,
+    gateway,
     ...(dependencies.onBounce === undefined ? {} : { onBounce: dependencies.onBounce }),
   }
 
@@ -140,6 +152,11 @@ export async function startCoordinatorNode(config: CoordinatorNodeConfig, depend
           logger.info({ reason }, 'draining on the coordinator\'s command')
           // After this handler resolved, so the draining heartbeat carries the drain's ack.
           setImmediate(() => void link.drain())
+        },
+        setIpfsDenylist: (text) => {
+          const denylist = parseDenylist(text)
+          gateway.setDenylist(denylist)
+          return denylist
         },
         logger,
       }),
