@@ -8,6 +8,7 @@ import { createCallNodeBack } from './adapters/node-callback/call-node-back.ts'
 import type { CallNodeBack } from './adapters/node-callback/call-node-back.ts'
 import { FleetControl } from './fleet/fleet-control.ts'
 import { KyselyMeteringStore } from './adapters/db/kysely-metering-store.ts'
+import { KyselyIpfsZoneStore } from './adapters/db/kysely-ipfs-zone-store.ts'
 import { Metering } from './metering/metering.ts'
 import { registerMeteringMetrics } from './metering/metering-metrics.ts'
 import type { MeteringStore } from './store/metering-store.ts'
@@ -173,6 +174,7 @@ function createMetering(config: CoordinatorConfig, store: Store, options: StartC
     operatorSharePercent: config.operatorSharePercent,
     flushIntervalMs: config.usageFlushMs,
     usageGraceMs: config.usageGraceMs,
+    ...(database === undefined ? {} : { ipfsZones: new KyselyIpfsZoneStore(database.db) }),
     ...(options.now === undefined ? {} : { now: options.now }),
     onError: (error, task) => {
       logger.warn({ err: error, task }, 'metering task failed; retrying on the next tick')

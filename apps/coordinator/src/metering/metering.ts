@@ -10,6 +10,9 @@ import type { MeteringMetrics } from './metering-metrics.ts'
 import { RejectionCounters } from './rejection-counters.ts'
 import type { RejectedLinesByReason } from './rejection-counters.ts'
 import { LiveZoneDirectory } from './zone-directory.ts'
+import type { ZoneWithSettings } from './zone-directory.ts'
+import type { IpfsZoneStore } from '../gateway/ipfs-zone-store.ts'
+import { withIpfsUpstreams } from '../gateway/with-ipfs-upstreams.ts'
 
 /** Default: usage is accepted up to 6 h after a ticket expired (see README, metering). */
 export const DEFAULT_USAGE_GRACE_MS = 6 * 3_600_000
@@ -27,6 +30,8 @@ export interface MeteringOptions {
   readonly flushIntervalMs: number
   readonly metrics?: MeteringMetrics
   readonly onError?: (error: unknown, task: string) => void
+  /** Upstreams of IPFS gateway zones (#13); absent: every zone is a pull zone. */
+  readonly ipfsZones?: IpfsZoneStore
 }
 
 /**
@@ -39,6 +44,8 @@ export class Metering {
   readonly balances: BalanceCache
   readonly rejections = new RejectionCounters()
   readonly zones: LiveZoneDirectory
+  /** Where ipfs zones' upstreams are kept (undefined when not wired). */
+  readonly ipfsZones: IpfsZoneStore | undefined
   readonly #options: MeteringOptions
   readonly #now: () => number
   readonly #nodes = new Map<string, { readonly node: MeteredNode; readonly loadedAt: number }>()
@@ -57,7 +64,12 @@ export class Metering {
         this.zones.rebuild()
       },
     )
-    this.zones = new LiveZoneDirectory(() => options.meteringStore.listZonesWithSettings(), (accountId) => this.balances.hasBalance(accountId))
+    this.ipfsZones = options.ipfsZones
+    const loadZones = async (): Promise<readonly ZoneWithSettings[]> => {
+      const [zones, upstreams] = await Promise.all([options.meteringStore.listZonesWithSettings(), options.ipfsZones?.listUpstreams() ?? new Map<string, readonly string[]>()])
+      return withIpfsUpstreams(zones, upstreams)
+    }
+    this.zones = new LiveZoneDirectory(loadZones, (accountId) => this.balances.hasBalance(accountId))
   }
 
   /** Counts batches in these metrics from now on (the registry exists only once the server is built). */

@@ -8,6 +8,8 @@ import type { Zone } from '../store/store.ts'
 export interface ZoneWithSettings {
   readonly zone: Zone
   readonly settings: ZoneSettings
+  /** Set for an IPFS gateway zone (#13): its upstream trustless gateways. */
+  readonly ipfsUpstreams?: readonly string[]
 }
 
 /** A zone entry plus the referrer rule (the redirector's `ZoneEntry` has no field for it yet). */
@@ -22,7 +24,7 @@ export interface MeteredZoneEntry extends ZoneEntry {
  * stored zones and the in-memory balance flags. Pure.
  */
 export function buildZoneDirectory(zones: readonly ZoneWithSettings[], hasBalance: (accountId: AccountId) => boolean): ZoneDirectory {
-  return new ZoneDirectory(zones.map(({ zone, settings }) => toZoneEntry(zone, settings, hasBalance(zone.accountId))))
+  return new ZoneDirectory(zones.map(({ zone, settings, ipfsUpstreams }) => ({ ...toZoneEntry(zone, settings, hasBalance(zone.accountId)), ...(ipfsUpstreams === undefined ? {} : { type: 'ipfs' as const, upstreams: ipfsUpstreams }) })))
 }
 
 /** One zone as a directory entry. */

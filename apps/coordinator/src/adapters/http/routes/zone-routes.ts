@@ -4,6 +4,7 @@ import { ApiError } from '../../../api/api-error.ts'
 import { originUrlSchema } from '../../../api/origin-url.ts'
 import { toZoneJson, zoneJsonSchema } from '../../../api/zone-json.ts'
 import { zoneNameSchema } from '../../../api/zone-name.ts'
+import { ipfsUpstreamsSchema } from '../../../gateway/ipfs-upstreams-schema.ts'
 import { defineRoute, requireAccount } from '../route-spec.ts'
 import { toZoneSettingsJson, zoneSettingsJsonSchema } from './zone-settings-route.ts'
 
@@ -16,7 +17,17 @@ export const createZoneRoute = defineRoute({
   url: '/v1/zones',
   summary: 'Create a pull zone',
   auth: 'buyer',
-  body: z.strictObject({ name: zoneNameSchema, origin: originUrlSchema, pricePerGiB: positiveAmountSchema.optional() }),
+  body: z
+    .strictObject({
+      name: zoneNameSchema,
+      origin: originUrlSchema.optional(),
+      pricePerGiB: positiveAmountSchema.optional(),
+      type: z.enum(['cdn', 'ipfs']).optional(),
+      upstreams: ipfsUpstreamsSchema.optional(),
+    })
+    .refine((body) => (body.type === 'ipfs' ? body.upstreams !== undefined : body.origin !== undefined && body.upstreams === undefined), {
+      error: 'a cdn zone needs an origin (and no upstreams); an ipfs zone needs upstreams',
+    }),
   responses: {
     201: { description: 'created', schema: z.object({ zone: zoneJsonSchema }) },
     409: { description: 'ZONE_NAME_TAKEN: zone names are unique across the network' },
@@ -24,15 +35,19 @@ export const createZoneRoute = defineRoute({
   handle: async ({ body, caller }, context) => {
     const { store, config } = context
     const account = requireAccount(caller)
+    const ipfsZones = context.metering?.ipfsZones
+    if (body.upstreams !== undefined && ipfsZones === undefined) throw new ApiError('INVALID_REQUEST', 'this coordinator does not run ipfs zones')
     const result = await store.createZone({
       accountId: account.id,
       name: body.name,
-      origin: body.origin,
+      // An ipfs zone's origin is its first upstream: the redirector's fallback when no node fits.
+      origin: body.origin ?? body.upstreams?.[0] ?? '',
       pricePerGiB: body.pricePerGiB ?? config.defaultPricePerGiB,
     })
     if (result.status === 'name-taken') throw new ApiError('ZONE_NAME_TAKEN', `the zone name "${body.name}" is taken`)
+    if (body.upstreams !== undefined) await ipfsZones?.setUpstreams(result.zone.id, body.upstreams)
     await context.metering?.zonesChanged()
-    return { status: 201, body: { zone: toZoneJson(result.zone) } }
+    return { status: 201, body: { zone: toZoneJson(result.zone, body.upstreams) } }
   },
 })
 
@@ -43,9 +58,10 @@ export const listZonesRoute = defineRoute({
   summary: "List the caller's zones",
   auth: 'buyer',
   responses: { 200: { description: 'the zones', schema: z.object({ zones: z.array(zoneJsonSchema) }) } },
-  handle: async ({ caller }, { store }) => {
+  handle: async ({ caller }, { store, metering }) => {
     const zones = await store.listZones(requireAccount(caller).id)
-    return { status: 200, body: { zones: zones.map(toZoneJson) } }
+    const upstreams = await metering?.ipfsZones?.listUpstreams()
+    return { status: 200, body: { zones: zones.map((zone) => toZoneJson(zone, upstreams?.get(zone.id))) } }
   },
 })
 
@@ -65,7 +81,8 @@ export const getZoneRoute = defineRoute({
     // Another buyer's zone answers exactly like a missing one: names are not to be probed.
     if (zone === undefined || zone.accountId !== requireAccount(caller).id) throw zoneNotFound(params.name)
     const settings = await metering?.getZoneSettings(zone.id)
-    return { status: 200, body: { zone: toZoneJson(zone), ...(settings === undefined ? {} : { settings: toZoneSettingsJson(settings) }) } }
+    const upstreams = (await metering?.ipfsZones?.listUpstreams())?.get(zone.id)
+    return { status: 200, body: { zone: toZoneJson(zone, upstreams), ...(settings === undefined ? {} : { settings: toZoneSettingsJson(settings) }) } }
   },
 })
 
