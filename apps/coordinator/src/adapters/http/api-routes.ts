@@ -15,6 +15,7 @@ import { purgeStatusRoute, purgeZoneRoute } from './routes/purge-routes.ts'
 import { usageQueryRoute } from './routes/usage-query-route.ts'
 import { usageReportRoute } from './routes/usage-report-route.ts'
 import { zoneSettingsRoute } from './routes/zone-settings-route.ts'
+import { gatewayDenylistRoute } from './routes/gateway-denylist-route.ts'
 import type { Route } from './route-spec.ts'
 
 /** Every route of the coordinator's HTTP API, in the order the OpenAPI document lists them. */
@@ -36,6 +37,7 @@ export const API_ROUTES: readonly Route[] = [
   purgeZoneRoute,
   purgeStatusRoute,
   zoneSettingsRoute,
+  gatewayDenylistRoute,
   usageReportRoute,
   usageQueryRoute,
   healthRoute,
