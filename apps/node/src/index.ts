@@ -9,3 +9,8 @@ export { startCoordinatorNode } from './coordinator-mode/start-coordinator-node.
 export type { RegistrationOutcome, RunningCoordinatorNode, StartCoordinatorNodeDependencies } from './coordinator-mode/start-coordinator-node.ts'
 export { CoordinatorRefusedError } from './coordinator-link/coordinator-refused-error.ts'
 export { CoordinatorKeyMismatchError } from './coordinator-link/coordinator-key-mismatch-error.ts'
+export { MemoryBlockSource } from './gateway/memory-block-source.ts'
+export { importFiles } from './gateway/import-files.ts'
+export type { FileToImport } from './gateway/import-files.ts'
+export { startTrustlessGatewayServer } from './adapters/gateway/trustless-gateway-server.ts'
+export type { TrustlessGatewayServer } from './adapters/gateway/trustless-gateway-server.ts'

@@ -12,6 +12,7 @@ interface NetworkFile {
   operator: { accountId: string; token: string }
   zones: { name: string; origin: string; url: string }[]
   nodes: { nodeId: string; url: string }[]
+  gateway: { zoneUrl: string; rootCid: string; upstreamUrl: string }
 }
 
 async function getJson(url: string, token: string): Promise<{ status: number; body: unknown }> {
@@ -67,6 +68,15 @@ describe('meson-net demo (npm start)', () => {
       assert.equal(viaZone.redirected, true, 'served after a redirect to a node')
       assert.ok(network.nodes.some((node) => viaZone.url.startsWith(`${node.url}/z/demo/assets/4k.bin?`)), viaZone.url)
       assert.deepEqual(Buffer.from(await viaZone.arrayBuffer()), Buffer.from(await (await fetch(`${network.originUrl}/assets/4k.bin`)).arrayBuffer()))
+
+      // The ipfs zone (#13): a file of the directory added at start, through the redirector and a node.
+      const viaGateway = await fetch(`${network.gateway.zoneUrl}ipfs/${network.gateway.rootCid}/hello.txt`)
+      assert.equal(viaGateway.status, 200)
+      assert.equal(viaGateway.redirected, true, 'served after a redirect to a node')
+      assert.equal(await viaGateway.text(), 'hello from IPFS through Meson\n')
+      const car = await fetch(`${network.gateway.zoneUrl}ipfs/${network.gateway.rootCid}?format=car`)
+      assert.equal(car.status, 200)
+      assert.match(car.headers.get('content-type') ?? '', /^application\/vnd\.ipld\.car; version=1/)
     } finally {
       child.kill('SIGINT')
     }

@@ -3,6 +3,8 @@ export interface DemoApiClient {
   createAccount(name: string, role: 'buyer' | 'operator'): Promise<{ id: string; token: string }>
   credit(accountId: string, amount: string, idempotencyKey: string): Promise<void>
   createZone(buyerToken: string, name: string, origin: string): Promise<void>
+  /** An IPFS gateway zone (#13) in front of these upstream trustless gateways. */
+  createIpfsZone(buyerToken: string, name: string, upstreams: readonly string[]): Promise<void>
   balance(token: string): Promise<string>
 }
 
@@ -40,6 +42,9 @@ export function createDemoApiClient(baseUrl: string, adminToken: string): DemoAp
     },
     async createZone(buyerToken, name, origin) {
       await call(baseUrl, buyerToken, 'POST', '/v1/zones', { name, origin })
+    },
+    async createIpfsZone(buyerToken, name, upstreams) {
+      await call(baseUrl, buyerToken, 'POST', '/v1/zones', { name, type: 'ipfs', upstreams })
     },
     async balance(token) {
       return field(await call(baseUrl, token, 'GET', '/v1/balance'), 'formatted')

@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import { parseConfig, startCoordinator } from '@meson/coordinator'
 import { createDemoApiClient } from './demo-api-client.ts'
 import { startSampleOrigin } from './sample-origin.ts'
+import { startDemoGateway } from './start-demo-gateway.ts'
 import { startDemoNodes } from './start-demo-nodes.ts'
 import type { DemoNode } from './start-demo-nodes.ts'
 import { startTrafficGenerator } from './traffic-generator.ts'
@@ -35,6 +36,8 @@ export interface DemoNetwork {
   readonly nodes: readonly { readonly nodeId: string; readonly url: string }[]
   /** Objects of the sample origin, to fetch through the zone URL. */
   readonly samplePaths: readonly string[]
+  /** The IPFS gateway zone (#13): `<zoneUrl>ipfs/<rootCid>/` serves the directory added at start. */
+  readonly gateway: { readonly zoneUrl: string; readonly rootCid: string; readonly upstreamUrl: string }
 }
 
 export interface RunningDemo {
@@ -74,11 +77,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   })
   if (!parsed.ok) throw parsed.error
   const origin = await startSampleOrigin({ port: options.basePort === 0 ? 0 : options.basePort + 1 })
+  // Ports: coordinator, origin, nodes… ; the IPFS upstream takes a free one (it is listed in network.json).
+  const ipfs = await startDemoGateway({ port: 0 })
   let coordinator: Awaited<ReturnType<typeof startCoordinator>>
   try {
     coordinator = await startCoordinator(parsed.config, { logger: options.logger })
   } catch (error) {
     await origin.close()
+    await ipfs.upstream.close()
     throw error
   }
   let nodes: readonly DemoNode[] = []
@@ -88,6 +94,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await Promise.allSettled(nodes.map((node) => node.stop()))
     await coordinator.close()
     await origin.close()
+    await ipfs.upstream.close()
   }
   try {
     const api = createDemoApiClient(coordinator.url, adminToken)
@@ -96,6 +103,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await api.credit(buyer.id, DEMO_CREDIT, `demo-credit-${buyer.id}`)
     const zoneName = 'demo'
     await api.createZone(buyer.token, zoneName, origin.url)
+    const gatewayZoneName = 'ipfs'
+    await api.createIpfsZone(buyer.token, gatewayZoneName, [ipfs.upstream.url])
     nodes = await startDemoNodes({
       count: options.nodeCount,
       coordinatorUrl: coordinator.url,
@@ -115,6 +124,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       zones: [{ name: zoneName, origin: origin.url, url: zoneUrl }],
       nodes: nodes.map((node) => ({ nodeId: node.nodeId, url: node.url })),
       samplePaths: SAMPLE_PATHS,
+      gateway: { zoneUrl: `${coordinator.url}/z/${gatewayZoneName}/`, rootCid: ipfs.rootCid, upstreamUrl: ipfs.upstream.url },
     }
     const networkFile = join(dataDir, 'network.json')
     // The file holds tokens: readable by its owner only.
