@@ -37,6 +37,8 @@ export class VerifiedBlockFetcher implements BlockSource {
   readonly #init: VerifiedBlockFetcherInit
   readonly #health: UpstreamHealth
   readonly #inFlight = new Map<string, Promise<Uint8Array>>()
+  /** Verified blocks whose cache write has not finished yet. */
+  readonly #writing = new Map<string, Uint8Array>()
 
   constructor(init: VerifiedBlockFetcherInit) {
     this.#init = init
@@ -53,12 +55,12 @@ export class VerifiedBlockFetcher implements BlockSource {
     if (!isSupportedCodec(cid.code)) throw new GatewayError('UNSUPPORTED_CODEC', `Codec 0x${cid.code.toString(16)} is not served by this gateway.`)
     // An identity CID carries its block: nothing to fetch or verify (the `bafkqaaa` probe).
     if (cid.multihash.code === IDENTITY) return cid.multihash.digest
-    const cached = await this.#init.cache.get(cid)
+    const key = cid.toString()
+    const cached = this.#writing.get(key) ?? (await this.#init.cache.get(cid))
     if (cached !== undefined) {
       this.#init.observer?.cacheHit()
       return cached
     }
-    const key = cid.toString()
     let pending = this.#inFlight.get(key)
     if (pending === undefined) {
       pending = this.#fetchAndVerify(cid).finally(() => this.#inFlight.delete(key))
@@ -77,7 +79,14 @@ export class VerifiedBlockFetcher implements BlockSource {
       if (answer.kind === 'timeout') timedOut = true
       if (answer.kind !== 'found') continue
       if (answer.bytes.length <= MAX_BLOCK_BYTES && (await isBlockValid(cid, answer.bytes))) {
-        await init.cache.put(cid, answer.bytes)
+        // Stored in the background: the durable write (fsync) need not delay serving a
+        // block already verified. Until it lands, reads are answered from #writing.
+        const key = cid.toString()
+        this.#writing.set(key, answer.bytes)
+        void init.cache
+          .put(cid, answer.bytes)
+          .catch(() => undefined)
+          .finally(() => this.#writing.delete(key))
         init.observer?.fetched(upstream, answer.bytes.length)
         return answer.bytes
       }
