@@ -191,6 +191,8 @@ export interface CoordinatorModeConfig {
   readonly usageFlushIntervalMs: number
   /** Production pin of the coordinator's ticket key (raw ed25519, base64url); undefined: trust what it serves. */
   readonly pinnedCoordinatorKey: Uint8Array | undefined
+  /** IPFS denylist file (bad-bits format) loaded at start (#13); the coordinator can replace it. */
+  readonly ipfsDenylistFile: string | undefined
 }
 
 /** The whole config of a node in coordinator mode: no single origin (tickets name it). */
@@ -210,6 +212,7 @@ export const COORDINATOR_MODE_SETTINGS: readonly CoordinatorModeSetting[] = [
   { key: 'heartbeatIntervalMs', flag: '--heartbeat-interval-ms', env: 'MESON_NODE_HEARTBEAT_INTERVAL_MS', defaultValue: '30000', meaning: 'time between heartbeats (at least 1000)' },
   { key: 'declaredUplinkMbps', flag: '--uplink-mbps', env: 'MESON_NODE_UPLINK_MBPS', defaultValue: '100', meaning: 'uplink bandwidth declared at registration, Mbit/s' },
   { key: 'usageFlushIntervalMs', flag: '--usage-flush-interval-ms', env: 'MESON_NODE_USAGE_FLUSH_INTERVAL_MS', defaultValue: '10000', meaning: 'usage is sealed, journaled and sent at least this often' },
+  { key: 'ipfsDenylistFile', flag: '--ipfs-denylist', env: 'MESON_NODE_IPFS_DENYLIST', defaultValue: undefined, meaning: 'IPFS gateway denylist file (bad-bits format) loaded at start; listed content answers 410' },
   { key: 'pinnedCoordinatorKey', flag: '--coordinator-key', env: 'MESON_NODE_COORDINATOR_KEY', defaultValue: undefined, meaning: 'pin the coordinator key (base64url); a different key stops the node' },
 ]
 
@@ -233,6 +236,7 @@ const coordinatorModeSchema = z.object({
   declaredUplinkMbps: z.coerce.number().int().min(1).max(1_000_000),
   usageFlushIntervalMs: durationMs,
   pinnedCoordinatorKey: pinnedKey.optional(),
+  ipfsDenylistFile: z.string().min(1).max(4096).optional(),
 })
 
 /** Which mode the node runs in, with its config. */
@@ -272,6 +276,7 @@ export function loadNodeModeConfig({ flags = {}, env = process.env }: LoadNodeMo
     ...coordinator,
     publicUrl: coordinator.publicUrl,
     pinnedCoordinatorKey: coordinator.pinnedCoordinatorKey,
+    ipfsDenylistFile: coordinator.ipfsDenylistFile,
   }
   return { mode: 'coordinator', config: Object.freeze(config) }
 }

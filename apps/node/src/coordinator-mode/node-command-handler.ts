@@ -22,7 +22,7 @@ export interface NodeCommandTargets {
 /**
  * Runs the coordinator's verified commands (DESIGN.md §5 purge, §4.6 drain). A purge
  * removes the zone's objects it names and resolves once they are gone, so its ack means
- * "done". `config` is not supported yet: it throws, so it is not acknowledged.
+ * "done". `config` carries only the IPFS denylist so far; anything else throws, so it is not acknowledged.
  */
 export function createNodeCommandHandler(targets: NodeCommandTargets): CommandHandler {
   return async (command: Command) => {
