@@ -15,6 +15,8 @@ export interface FileToImport {
 export interface ImportFilesOptions {
   readonly chunkSizeBytes?: number
   readonly maxChildrenPerNode?: number
+  /** Directories whose entries exceed this many bytes become HAMT shards (importer default 256 KiB). */
+  readonly shardSplitThresholdBytes?: number
 }
 
 /**
@@ -27,7 +29,8 @@ export async function importFiles(blocks: MemoryBlockSource, files: readonly Fil
   const layout = balanced({ maxChildrenPerNode: options.maxChildrenPerNode ?? 174 })
   let root: CID | undefined
   const candidates = files.map((file) => ({ path: file.path, content: file.content }))
-  for await (const entry of importer(candidates, blocks, { cidVersion: 1, rawLeaves: true, wrapWithDirectory: true, chunker, layout })) {
+  const sharding = options.shardSplitThresholdBytes === undefined ? {} : { shardSplitThresholdBytes: options.shardSplitThresholdBytes }
+  for await (const entry of importer(candidates, blocks, { cidVersion: 1, rawLeaves: true, wrapWithDirectory: true, chunker, layout, ...sharding })) {
     root = entry.cid
   }
   if (root === undefined) throw new Error('importer produced nothing: give at least one file')
