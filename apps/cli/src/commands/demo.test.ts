@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +14,7 @@ interface NetworkFile {
   zones: { name: string; origin: string; url: string }[]
   nodes: { nodeId: string; url: string }[]
   gateway: { zoneUrl: string; rootCid: string; upstreamUrl: string }
+  admin: { token: string }
 }
 
 async function getJson(url: string, token: string): Promise<{ status: number; body: unknown }> {
@@ -77,6 +79,22 @@ describe('meson-net demo (npm start)', () => {
       const car = await fetch(`${network.gateway.zoneUrl}ipfs/${network.gateway.rootCid}?format=car`)
       assert.equal(car.status, 200)
       assert.match(car.headers.get('content-type') ?? '', /^application\/vnd\.ipld\.car; version=1/)
+
+      // The denylist (bad-bits format) pushed by the coordinator as a signed command: 410 Gone.
+      const anchor = createHash('sha256').update(`${network.gateway.rootCid}/`).digest('hex')
+      const pushed = await fetch(`${network.coordinatorUrl}/v1/gateway/denylist`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${network.admin.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ denylist: `//${anchor}\n` }),
+      })
+      assert.equal(pushed.status, 202)
+      let status = 0
+      // Commands ride on heartbeats (1 s in the demo): poll until the node serving this root took it.
+      for (let attempt = 0; attempt < 150 && status !== 410; attempt += 1) {
+        status = (await fetch(`${network.gateway.zoneUrl}ipfs/${network.gateway.rootCid}/hello.txt`)).status
+        if (status !== 410) await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+      assert.equal(status, 410)
     } finally {
       child.kill('SIGINT')
     }
