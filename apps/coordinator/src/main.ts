@@ -212,6 +212,7 @@ function createMetering(config: CoordinatorConfig, stores: CoordinatorStores, op
     operatorSharePercent: config.operatorSharePercent,
     flushIntervalMs: config.usageFlushMs,
     usageGraceMs: config.usageGraceMs,
+    ipfsZones: stores.ipfsZones,
     ...(options.now === undefined ? {} : { now: options.now }),
     isDomainServed: (zoneId: string, hostname: string) => domainVerifier.isVerified(zoneId, hostname),
     onError: (error, task) => {

@@ -59,6 +59,8 @@ export const ticketSchema = z
      * again after a delete, an id never). Optional, so older tickets still verify.
      */
     zoneId: zoneIdSchema.optional(),
+    /** An IPFS gateway zone's upstream trustless gateways (#13): present only for `type: "ipfs"` zones. */
+    upstreams: z.array(ticketOriginSchema).min(1).max(4).optional(),
   })
   .refine((ticket) => ticket.expiresAt > ticket.issuedAt, { message: 'expiresAt must be after issuedAt', path: ['expiresAt'] })
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,6 +16,8 @@ interface NetworkFile {
   nodes: { nodeId: string; url: string }[]
   proxy: { http: string; socks5: string; username: string; password: string; target: string }
   chain?: { rpcUrl: string; chainId: number; token: string; distributor: string; vault: string; operatorAddress: string; operatorKeyFile: string }
+  gateway: { zoneUrl: string; rootCid: string; upstreamUrl: string }
+  admin: { token: string }
 }
 
 /** The real curl through a proxy; resolves with its exit code and body. */
@@ -99,6 +102,30 @@ describe('meson-net demo (npm start)', () => {
         assert.equal((await stat(network.chain.operatorKeyFile)).mode & 0o777, 0o600, 'the operator key file is owner-only')
         assert.match(stdout(), new RegExp(`meson-net claim --coordinator ${network.coordinatorUrl} --rpc ${network.chain.rpcUrl} --key-file `))
       }
+      // The ipfs zone (#13): a file of the directory added at start, through the redirector and a node.
+      const viaGateway = await fetch(`${network.gateway.zoneUrl}ipfs/${network.gateway.rootCid}/hello.txt`)
+      assert.equal(viaGateway.status, 200)
+      assert.equal(viaGateway.redirected, true, 'served after a redirect to a node')
+      assert.equal(await viaGateway.text(), 'hello from IPFS through Meson\n')
+      const car = await fetch(`${network.gateway.zoneUrl}ipfs/${network.gateway.rootCid}?format=car`)
+      assert.equal(car.status, 200)
+      assert.match(car.headers.get('content-type') ?? '', /^application\/vnd\.ipld\.car; version=1/)
+
+      // The denylist (bad-bits format) pushed by the coordinator as a signed command: 410 Gone.
+      const anchor = createHash('sha256').update(`${network.gateway.rootCid}/`).digest('hex')
+      const pushed = await fetch(`${network.coordinatorUrl}/v1/gateway/denylist`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${network.admin.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ denylist: `//${anchor}\n` }),
+      })
+      assert.equal(pushed.status, 202)
+      let status = 0
+      // Commands ride on heartbeats (1 s in the demo): poll until the node serving this root took it.
+      for (let attempt = 0; attempt < 150 && status !== 410; attempt += 1) {
+        status = (await fetch(`${network.gateway.zoneUrl}ipfs/${network.gateway.rootCid}/hello.txt`)).status
+        if (status !== 410) await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+      assert.equal(status, 410)
     } finally {
       child.kill('SIGINT')
     }

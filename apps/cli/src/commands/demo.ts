@@ -28,10 +28,13 @@ function describeNetwork(network: DemoNetwork, networkFile: string, buyerHeaderF
     `  buyer         ${network.buyer.accountId}  balance ${network.buyer.balance}`,
     `  operator      ${network.operator.accountId}`,
     zone === undefined ? '' : `  zone          ${zone.name} -> ${zone.origin}\n  zone URL      ${zone.url}`,
+    `  ipfs zone     ${network.gateway.zoneUrl}ipfs/${network.gateway.rootCid}/   (upstream ${network.gateway.upstreamUrl}, every block verified)`,
     `  tokens and URLs: ${networkFile}`,
     network.chain === undefined ? '' : `  chain         ${network.chain.rpcUrl} (id ${network.chain.chainId}), distributor ${network.chain.distributor}, settled every 15 s`,
     network.chain === undefined ? '' : `  claim:  npx meson-net claim --coordinator ${network.coordinatorUrl} --rpc ${network.chain.rpcUrl} --key-file ${network.chain.operatorKeyFile}`,
     '',
+    `  try: curl -L ${network.gateway.zoneUrl}ipfs/${network.gateway.rootCid}/hello.txt`,
+    `       curl -L '${network.gateway.zoneUrl}ipfs/${network.gateway.rootCid}?format=car' -o root.car`,
     zone === undefined ? '' : `  try: curl -L ${zone.url}${samplePath.replace(/^\//, '')} -o /dev/null -w '%{http_code} %{size_download} bytes from %{url_effective}\\n'`,
     // `-H @file` (curl 7.55+) reads the header from the file: no jq, and no token in `ps`.
     `       curl -H @${buyerHeaderFile} ${network.coordinatorUrl}/v1/usage`,

@@ -3,6 +3,7 @@
 import { COORDINATOR_MODE_SETTINGS, loadNodeModeConfig, NODE_SETTINGS, NodeConfigError } from '@meson/node/config'
 import type { CoordinatorModeConfig, CoordinatorNodeConfig, NodeConfig, NodeModeConfig } from '@meson/node/config'
 import type { NodeLogger } from '@meson/node'
+import { readFile } from 'node:fs/promises'
 import { Option } from 'commander'
 import type { Command } from 'commander'
 import { waitForStopSignal } from '../wait-for-stop-signal.ts'
@@ -57,7 +58,9 @@ function flagsFrom(command: Command, options: Record<string, unknown>): Partial<
 async function runCoordinatorModeUntilSignalled(config: CoordinatorNodeConfig): Promise<string | undefined> {
   const logger = stderrLogger()
   const { CoordinatorRefusedError, startCoordinatorNode } = await import('@meson/node')
-  const node = await startCoordinatorNode(config, { logger, collectProcessMetrics: true })
+  // The IPFS denylist file is read here, at the edge; the node parses it (bad-bits format).
+  const ipfsDenylistText = config.ipfsDenylistFile === undefined ? undefined : await readFile(config.ipfsDenylistFile, 'utf8')
+  const node = await startCoordinatorNode(config, { logger, collectProcessMetrics: true, ...(ipfsDenylistText === undefined ? {} : { ipfsDenylistText }) })
   process.stdout.write(`meson-net node listening on ${node.url} (node ${node.nodeId}, coordinator ${config.coordinatorUrl.origin}, public URL ${node.publicUrl})\n`)
   if (node.adminUrl !== node.url) process.stdout.write(`meson-net node admin on ${node.adminUrl}/_meson/\n`)
   const signalled = waitForStopSignal()

@@ -8,6 +8,8 @@ export interface DemoApiClient {
   deleteZone(buyerToken: string, name: string): Promise<void>
   /** The account id of a token, or undefined when the token is not (or no longer) valid. */
   whoAmI(token: string): Promise<string | undefined>
+  /** An IPFS gateway zone (#13) in front of these upstream trustless gateways. */
+  createIpfsZone(buyerToken: string, name: string, upstreams: readonly string[]): Promise<void>
   balance(token: string): Promise<string>
   /** Creates (or rotates) the buyer's proxy password. */
   proxyCredentials(buyerToken: string): Promise<{ username: string; password: string }>
@@ -66,6 +68,9 @@ export function createDemoApiClient(baseUrl: string, adminToken: string): DemoAp
       const parsed: unknown = await response.json()
       if (!response.ok) throw new Error(`GET /v1/me answered ${response.status}`)
       return field(parsed, 'account', 'id')
+    },
+    async createIpfsZone(buyerToken, name, upstreams) {
+      await call(baseUrl, buyerToken, 'POST', '/v1/zones', { name, type: 'ipfs', upstreams })
     },
     async balance(token) {
       return field(await call(baseUrl, token, 'GET', '/v1/balance'), 'formatted')

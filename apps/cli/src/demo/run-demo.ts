@@ -8,6 +8,7 @@ import { createDemoApiClient } from './demo-api-client.ts'
 import { startSampleOrigin } from './sample-origin.ts'
 import { startDemoChain } from './start-demo-chain.ts'
 import type { DemoChain } from './start-demo-chain.ts'
+import { startDemoGateway } from './start-demo-gateway.ts'
 import { startDemoNodes } from './start-demo-nodes.ts'
 import type { DemoNode, DemoNodeEvent } from './start-demo-nodes.ts'
 import { startTrafficGenerator } from './traffic-generator.ts'
@@ -51,6 +52,8 @@ export interface DemoNetwork {
     readonly operatorAddress: string
     readonly operatorKeyFile: string
   }
+  /** The IPFS gateway zone (#13): `<zoneUrl>ipfs/<rootCid>/` serves the directory added at start. */
+  readonly gateway: { readonly zoneUrl: string; readonly rootCid: string; readonly upstreamUrl: string }
 }
 
 export interface RunningDemo {
@@ -128,11 +131,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     throw parsed.error
   }
   const chain = await startDemoChainIfInstalled(dataDir, options.logger)
+  // The IPFS upstream takes a free port (it is listed in network.json).
+  const ipfs = await startDemoGateway({ port: 0 })
   let coordinator: Awaited<ReturnType<typeof startCoordinator>>
   try {
     coordinator = await startCoordinator(parsed.config, { logger: options.logger, ...(chain === undefined ? {} : { chain: chain.settlement }) })
   } catch (error) {
     await origin.close()
+    await ipfs.upstream.close()
     await chain?.stop()
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
     throw error
@@ -145,6 +151,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await Promise.allSettled(nodes.map((node) => node.stop()))
     await coordinator.close()
     await origin.close()
+    await ipfs.upstream.close()
     await chain?.stop()
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
   }
@@ -163,6 +170,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     }
     for (let index = 1; index <= options.nodeCount; index++) await mkdir(join(dataDir, `node-${String(index)}`), { recursive: true, mode: 0o700 })
     if (chain !== undefined) await api.setPayoutAddress(operator.token, chain.operatorAddress)
+    // The ipfs zone's origin is its first upstream; a new port makes the zone again, as above.
+    const gatewayZoneName = 'ipfs'
+    const existingUpstream = await api.zoneOrigin(buyer.token, gatewayZoneName)
+    if (existingUpstream !== ipfs.upstream.url) {
+      if (existingUpstream !== undefined) await api.deleteZone(buyer.token, gatewayZoneName)
+      await api.createIpfsZone(buyer.token, gatewayZoneName, [ipfs.upstream.url])
+    }
     nodes = await startDemoNodes({
       onEvent: options.onNodeEvent ?? ((event) => options.logger.warn({ node: event.index, kind: event.kind, exit: event.exit }, event.message)),
       count: options.nodeCount,
@@ -192,6 +206,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       ...(chain === undefined
         ? {}
         : { chain: { rpcUrl: chain.rpcUrl, chainId: chain.chainId, ...chain.contracts, operatorAddress: chain.operatorAddress, operatorKeyFile: chain.operatorKeyFile } }),
+      gateway: { zoneUrl: `${coordinator.url}/z/${gatewayZoneName}/`, rootCid: ipfs.rootCid, upstreamUrl: ipfs.upstream.url },
     }
     const networkFile = join(dataDir, 'network.json')
     // The files hold tokens: readable by their owner only (also when they existed before).

@@ -190,6 +190,15 @@ export class FleetControl {
     return command.id
   }
 
+  /** Queues a signed `config` command for one node (#13: the IPFS denylist travels this way). */
+  async sendConfig(nodeId: NodeId, args: Record<string, string>, ttlMs = PURGE_COMMAND_TTL_MS): Promise<string> {
+    const nowMs = this.#dependencies.now()
+    const command: Command = { id: newCommandId(), type: 'config', nodeId, issuedAt: nowMs, expiresAt: nowMs + ttlMs, args: { ...args } }
+    await this.#dependencies.fleetStore.saveCommands([toStored(command, nodeId, null)])
+    this.#outbox.add(nodeId, command, signCommand(this.#dependencies.coordinatorKey.privateKey, command))
+    return command.id
+  }
+
   /**
    * Fans a purge out as one signed command per live CDN node (not down, reachable).
    * Nodes that are down now get nothing: their cache is purged by the expiry of what

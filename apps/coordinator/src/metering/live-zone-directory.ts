@@ -8,6 +8,8 @@ import type { Zone } from '../store/store.ts'
 export interface ZoneWithSettings {
   readonly zone: Zone
   readonly settings: ZoneSettings
+  /** Set for an IPFS gateway zone (#13): its upstream trustless gateways. */
+  readonly ipfsUpstreams?: readonly string[]
 }
 
 /**
@@ -16,7 +18,7 @@ export interface ZoneWithSettings {
  * stored zones and the in-memory balance flags. Pure.
  */
 export function buildZoneDirectory(zones: readonly ZoneWithSettings[], hasBalance: (accountId: AccountId) => boolean): ZoneDirectory {
-  return new ZoneDirectory(zones.map(({ zone, settings }) => toZoneEntry(zone, settings, hasBalance(zone.accountId))))
+  return new ZoneDirectory(zones.map(({ zone, settings, ipfsUpstreams }) => ({ ...toZoneEntry(zone, settings, hasBalance(zone.accountId)), ...(ipfsUpstreams === undefined ? {} : { type: 'ipfs' as const, upstreams: ipfsUpstreams }) })))
 }
 
 /** One zone as a directory entry. */

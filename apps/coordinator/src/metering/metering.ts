@@ -11,6 +11,9 @@ import type { MeteringMetrics } from './metering-metrics.ts'
 import { RejectionCounters } from './rejection-counters.ts'
 import type { RejectedLinesByReason } from './rejection-counters.ts'
 import { LiveZoneDirectory } from './live-zone-directory.ts'
+import type { ZoneWithSettings } from './live-zone-directory.ts'
+import type { IpfsZoneStore } from '../gateway/ipfs-zone-store.ts'
+import { withIpfsUpstreams } from '../gateway/with-ipfs-upstreams.ts'
 
 /** Default: usage is accepted up to 6 h after a ticket expired (see README, metering). */
 export const DEFAULT_USAGE_GRACE_MS = 6 * 3_600_000
@@ -33,6 +36,8 @@ export interface MeteringOptions {
   /** Whether a zone's custom domain is served (its owner proved control); default: every domain. */
   readonly isDomainServed?: (zoneId: ZoneId, hostname: string) => boolean
   readonly onError?: (error: unknown, task: string) => void
+  /** Upstreams of IPFS gateway zones (#13); absent: every zone is a pull zone. */
+  readonly ipfsZones?: IpfsZoneStore
 }
 
 /**
@@ -45,6 +50,8 @@ export class Metering {
   readonly balances: BalanceCache
   readonly rejections = new RejectionCounters()
   readonly zones: LiveZoneDirectory
+  /** Where ipfs zones' upstreams are kept (undefined when not wired). */
+  readonly ipfsZones: IpfsZoneStore | undefined
   readonly #options: MeteringOptions
   readonly #now: () => number
   readonly #nodes = new Map<string, { readonly node: MeteredNode; readonly loadedAt: number }>()
@@ -63,12 +70,13 @@ export class Metering {
         this.zones.rebuild()
       },
     )
+    this.ipfsZones = options.ipfsZones
     const isDomainServed = options.isDomainServed
-    const loadZones = async (): Promise<Awaited<ReturnType<MeteringStore['listZonesWithSettings']>>> => {
-      const zones = await options.meteringStore.listZonesWithSettings()
-      if (isDomainServed === undefined) return zones
+    const loadZones = async (): Promise<readonly ZoneWithSettings[]> => {
+      const [zones, upstreams] = await Promise.all([options.meteringStore.listZonesWithSettings(), options.ipfsZones?.listUpstreams() ?? new Map<string, readonly string[]>()])
       // Unproven custom domains stay in the settings (the owner sees them) but never route.
-      return zones.map(({ zone, settings }) => ({ zone, settings: { ...settings, customDomains: settings.customDomains.filter((domain) => isDomainServed(zone.id, domain)) } }))
+      const served = isDomainServed === undefined ? zones : zones.map(({ zone, settings }) => ({ zone, settings: { ...settings, customDomains: settings.customDomains.filter((domain) => isDomainServed(zone.id, domain)) } }))
+      return withIpfsUpstreams(served, upstreams)
     }
     this.zones = new LiveZoneDirectory(loadZones, (accountId) => this.balances.hasBalance(accountId))
   }

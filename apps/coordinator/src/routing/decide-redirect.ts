@@ -1,5 +1,6 @@
 import { clientFieldFor, isPathCovered, newTicketNonce, ticketPathSchema } from '@meson/protocol'
 import type { Ticket } from '@meson/protocol'
+import { ipfsAffinityKey } from '../gateway/ipfs-affinity-key.ts'
 import type { CountryLookup } from './country-lookup.ts'
 import type { FleetView } from './fleet-view.ts'
 import { selectNode } from './select-node.ts'
@@ -91,7 +92,10 @@ export function decideRedirect(parameters: DecideRedirectParameters): DecideRedi
   if (parameters.zones.isCountryBlocked(zone.name, location?.country)) {
     return { kind: 'country-blocked', country: location?.country ?? '' }
   }
-  const objectKey = query === '' ? `${zone.name}\n${path}` : `${zone.name}\n${path}?${query}`
+  // An ipfs zone's affinity is its root CID (#13); a path without one is not servable.
+  const ipfsKey = zone.type === 'ipfs' ? ipfsAffinityKey(path) : undefined
+  if (zone.type === 'ipfs' && ipfsKey === undefined) return { kind: 'invalid-request', reason: 'path' }
+  const objectKey = ipfsKey ?? (query === '' ? `${zone.name}\n${path}` : `${zone.name}\n${path}?${query}`)
   const selection = selectNode({
     fleet: parameters.fleet,
     objectKey,
@@ -117,6 +121,7 @@ export function decideRedirect(parameters: DecideRedirectParameters): DecideRedi
     nonce,
     origin: zone.origin,
     ...(zone.id === undefined ? {} : { zoneId: zone.id }),
+    ...(zone.type === 'ipfs' && zone.upstreams !== undefined ? { upstreams: [...zone.upstreams] } : {}),
   })
   const base = node.publicUrl.endsWith('/') ? node.publicUrl.slice(0, -1) : node.publicUrl
   const ticketQuery = `${TICKET_PARAMETER}=${token}`

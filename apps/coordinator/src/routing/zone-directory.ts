@@ -21,6 +21,10 @@ export interface ZoneEntry {
   readonly customDomains?: readonly string[]
   /** Hosts allowed in `Referer` (empty or absent: any); see `isReferrerAllowed`. */
   readonly allowedReferrers?: readonly string[]
+  /** `ipfs`: an IPFS gateway zone (#13), served from `upstreams`; default `cdn`. */
+  readonly type?: 'cdn' | 'ipfs'
+  /** An ipfs zone's upstream trustless gateways, in the order nodes ask them. */
+  readonly upstreams?: readonly string[]
 }
 
 /**

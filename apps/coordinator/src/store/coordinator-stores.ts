@@ -4,6 +4,7 @@ import type { DomainVerificationStore } from '../zones/domain-verification-store
 import type { ProxyStore } from '../proxy/proxy-store.ts'
 import type { EarningsSource } from '../settlement/operator-earnings.ts'
 import type { SettlementStore } from '../settlement/settlement-store.ts'
+import type { IpfsZoneStore } from '../gateway/ipfs-zone-store.ts'
 import type { Store } from './store.ts'
 
 /**
@@ -26,6 +27,8 @@ export interface CoordinatorStores {
   readonly settlement: SettlementStore
   /** Operators' cumulative earnings, read from the ledger (settlement's input). */
   readonly earnings: EarningsSource
+  /** The upstream gateways of ipfs zones. */
+  readonly ipfsZones: IpfsZoneStore
   /** Closes the database under all three. */
   close(): Promise<void>
 }

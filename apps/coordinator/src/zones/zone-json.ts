@@ -8,16 +8,21 @@ export const zoneJsonSchema = z.object({
   origin: z.string(),
   pricePerGiB: z.string().meta({ description: 'token base units per GiB' }),
   createdAt: z.string().meta({ format: 'date-time' }),
+  type: z.enum(['cdn', 'ipfs']).meta({ description: 'cdn: pull zone; ipfs: IPFS gateway zone' }),
+  upstreams: z.array(z.string()).optional().meta({ description: 'ipfs zones: upstream trustless gateways' }),
 })
 
 export type ZoneJson = z.infer<typeof zoneJsonSchema>
 
-export function toZoneJson(zone: Zone): ZoneJson {
+/** `upstreams` given: an ipfs zone (#13). */
+export function toZoneJson(zone: Zone, upstreams?: readonly string[]): ZoneJson {
   return {
     id: zone.id,
     name: zone.name,
     origin: zone.origin,
     pricePerGiB: zone.pricePerGiB.toString(),
     createdAt: zone.createdAt.toISOString(),
+    type: upstreams === undefined ? 'cdn' : 'ipfs',
+    ...(upstreams === undefined ? {} : { upstreams: [...upstreams] }),
   }
 }

@@ -200,6 +200,8 @@ export interface CoordinatorModeConfig {
   readonly exitBandwidth: string | undefined
   readonly exitHours: string | undefined
   readonly exitBlockedPorts: string | undefined
+  /** IPFS denylist file (bad-bits format) loaded at start (#13); the coordinator can replace it. */
+  readonly ipfsDenylistFile: string | undefined
 }
 
 /** The whole config of a node in coordinator mode: no single origin (tickets name it). */
@@ -229,6 +231,7 @@ export const COORDINATOR_MODE_SETTINGS: readonly CoordinatorModeSetting[] = [
   { key: 'exitBandwidth', flag: '--exit-bandwidth', env: 'MESON_NODE_EXIT_BANDWIDTH', defaultValue: undefined, meaning: 'proxy exit: bytes per second per direction, e.g. 10MiB' },
   { key: 'exitHours', flag: '--exit-hours', env: 'MESON_NODE_EXIT_HOURS', defaultValue: undefined, meaning: 'proxy exit: UTC hours FROM-TO it serves, e.g. 22-6' },
   { key: 'exitBlockedPorts', flag: '--exit-blocked-ports', env: 'MESON_NODE_EXIT_BLOCKED_PORTS', defaultValue: undefined, meaning: 'proxy exit: ports refused on top of 25,465,587' },
+  { key: 'ipfsDenylistFile', flag: '--ipfs-denylist', env: 'MESON_NODE_IPFS_DENYLIST', defaultValue: undefined, meaning: 'IPFS gateway denylist file (bad-bits format) loaded at start; listed content answers 410' },
   { key: 'pinnedCoordinatorKey', flag: '--coordinator-key', env: 'MESON_NODE_COORDINATOR_KEY', defaultValue: undefined, meaning: 'pin the coordinator key (base64url); a different key stops the node' },
 ]
 
@@ -258,6 +261,7 @@ const coordinatorModeSchema = z.object({
   exitBandwidth: z.string().optional(),
   exitHours: z.string().optional(),
   exitBlockedPorts: z.string().optional(),
+  ipfsDenylistFile: z.string().min(1).max(4096).optional(),
 })
 
 /** Which mode the node runs in, with its config. */
@@ -306,6 +310,7 @@ export function loadNodeModeConfig({ flags = {}, env = process.env }: LoadNodeMo
     exitHours: coordinator.exitHours,
     exitBlockedPorts: coordinator.exitBlockedPorts,
     proxyExit: proxyExit.value,
+    ipfsDenylistFile: coordinator.ipfsDenylistFile,
   }
   return { mode: 'coordinator', config: Object.freeze(config) }
 }

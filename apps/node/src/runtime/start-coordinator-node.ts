@@ -21,6 +21,8 @@ import { acquireDataDirLock } from '../cdn/store/data-dir-lock.ts'
 import type { DataDirLock } from '../cdn/store/data-dir-lock.ts'
 import { UsageWal } from '../link/usage-wal.ts'
 import { ProxyTunnelClient } from '../adapters/proxy/tunnel-client.ts'
+import { NodeGateway } from '../adapters/gateway/node-gateway.ts'
+import { parseDenylist } from '../gateway/denylist.ts'
 import { createCoordinatorModeRoute } from './coordinator-mode-route.ts'
 import { createNodeCommandHandler } from './node-command-handler.ts'
 import { NODE_SOFTWARE_VERSION } from './node-software-version.ts'
@@ -32,6 +34,8 @@ export type RegistrationOutcome = { readonly ok: true } | { readonly ok: false; 
 export interface StartCoordinatorNodeDependencies extends StartNodeDependencies {
   /** Observer of requests sent back to the redirector (tests, metrics). */
   readonly onBounce?: (reason: ZoneBounceReason) => void
+  /** The IPFS denylist (bad-bits format) in force at start, as read from `--ipfs-denylist` by the caller. */
+  readonly ipfsDenylistText?: string
 }
 
 /** A running node in coordinator mode. */
@@ -114,6 +118,13 @@ async function startLockedCoordinatorNode(
     })
   })
   const load = createLoadGauge()
+  const gateway = new NodeGateway({
+    store,
+    registry: metrics.registry,
+    nowMs: () => clock.nowMs(),
+    settings: { upstreams: [], upstreamTimeoutMs: config.originTimeoutMs, firstBlockTimeoutMs: config.originTimeoutMs, badUpstreamCooldownMs: 60_000 },
+    ...(dependencies.ipfsDenylistText === undefined ? {} : { denylist: parseDenylist(dependencies.ipfsDenylistText) }),
+  })
   const contexts = new ZoneContexts(engine.context, {
     connectTimeoutMs: config.originConnectTimeoutMs,
     responseTimeoutMs: config.originTimeoutMs,
@@ -134,6 +145,7 @@ async function startLockedCoordinatorNode(
       outbox.record(ticket, bytes)
     },
     onError: engine.context.onBackgroundError,
+    gateway,
     ...(dependencies.onBounce === undefined ? {} : { onBounce: dependencies.onBounce }),
   }
 
@@ -162,6 +174,11 @@ async function startLockedCoordinatorNode(
           logger.info({ reason }, 'draining on the coordinator\'s command')
           // After this handler resolved, so the draining heartbeat carries the drain's ack.
           setImmediate(() => void link.drain())
+        },
+        setIpfsDenylist: (text) => {
+          const denylist = parseDenylist(text)
+          gateway.setDenylist(denylist)
+          return denylist
         },
         logger,
       }),

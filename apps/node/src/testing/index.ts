@@ -15,3 +15,8 @@ export { fixtureIdentity, fixtureStats, nextEventArguments, nextLinkEvent, recor
 export { FIXTURE_ISSUED_AT_MS, FIXTURE_TICKET_LIFETIME_MS, fixtureCoordinator, fixtureNodeId, fixtureTicket, fixtureToken } from './ticket-fixtures.ts'
 export { zoneCacheKey } from '../cdn/zones/zone-cache-key.ts'
 export { ProxyTunnelClient } from '../adapters/proxy/tunnel-client.ts'
+export { NodeGateway } from '../adapters/gateway/node-gateway.ts'
+export { startTrustlessGatewayServer } from '../adapters/gateway/trustless-gateway-server.ts'
+export { importFileBytes } from '../gateway/import-files.ts'
+export { MemoryBlockSource } from '../gateway/memory-block-source.ts'
+export { openDiskCacheStore } from '../cdn/store/disk-cache-store.ts'

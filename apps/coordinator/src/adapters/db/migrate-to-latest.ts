@@ -11,6 +11,7 @@ import { createZoneIdentityMigration } from './migrations/0010-zone-identity.ts'
 import { createDomainVerificationsMigration } from './migrations/0011-domain-verifications.ts'
 import { createProxyMigration } from './migrations/0020-proxy.ts'
 import { createSettlementMigration } from './migrations/0040-settlement.ts'
+import { createIpfsZonesMigration } from './migrations/0050-ipfs-zones.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import type { StoreLogger } from './store-logger.ts'
 
@@ -27,6 +28,7 @@ function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0011-domain-verifications': createDomainVerificationsMigration(dialect),
     '0020-proxy': createProxyMigration(dialect),
     '0040-settlement': createSettlementMigration(dialect),
+    '0050-ipfs-zones': createIpfsZonesMigration(),
   }
 }
 

@@ -5,6 +5,7 @@ import { StoreError } from '../../store/store-error.ts'
 import type { DatabaseSchema } from './database-schema.ts'
 import { KyselyDomainVerificationStore } from './kysely-domain-verification-store.ts'
 import { KyselyFleetStore } from './kysely-fleet-store.ts'
+import { KyselyIpfsZoneStore } from './kysely-ipfs-zone-store.ts'
 import { KyselyProxyStore } from './kysely-proxy-store.ts'
 import { KyselySettlementStore } from './kysely-settlement-store.ts'
 import { LedgerEarningsSource } from './ledger-earnings-source.ts'
@@ -55,6 +56,7 @@ export function createStores(database: OpenedDatabase, options: { readonly now: 
     metering: new KyselyMeteringStore(database.db, { dialect: database.dialect, now: options.now }),
     domains: new KyselyDomainVerificationStore(database.db),
     proxy: new KyselyProxyStore(database.db),
+    ipfsZones: new KyselyIpfsZoneStore(database.db),
     settlement: new KyselySettlementStore(database.db, { now: options.now }),
     earnings: new LedgerEarningsSource(database.db),
     close: () => store.close(),

@@ -19,6 +19,7 @@ import { listZoneDomainsRoute, verifyZoneDomainRoute } from './routes/zones/doma
 import { proxyCredentialsRoute } from './routes/proxy-credentials-route.ts'
 import { chainRoute } from './routes/settlement/chain-route.ts'
 import { claimRoute } from './routes/settlement/claim-route.ts'
+import { gatewayDenylistRoute } from './routes/gateway/gateway-denylist-route.ts'
 import type { Route } from './route-spec.ts'
 
 /** Every route of the coordinator's HTTP API, in the order the OpenAPI document lists them. */
@@ -42,6 +43,7 @@ export const API_ROUTES: readonly Route[] = [
   zoneSettingsRoute,
   listZoneDomainsRoute,
   verifyZoneDomainRoute,
+  gatewayDenylistRoute,
   usageReportRoute,
   usageQueryRoute,
   proxyCredentialsRoute,

@@ -7,6 +7,7 @@ import { serveFreshMemoryHit } from './fresh-hit-fast-path.ts'
 import type { TicketBudgetMeter } from '../../cdn/tickets/ticket-budget-meter.ts'
 import type { TicketCheckRejection, TicketVerifier } from '../../cdn/tickets/ticket-verifier.ts'
 import { countBodyBytes } from './body-byte-counter.ts'
+import type { NodeGateway } from '../gateway/node-gateway.ts'
 import type { ZoneContexts } from './zone-contexts.ts'
 import { zoneObjectTarget } from '../../cdn/zones/zone-request-target.ts'
 import type { ZoneRequestTarget } from '../../cdn/zones/zone-request-target.ts'
@@ -30,6 +31,8 @@ export interface ZoneServing {
   readonly onError: (error: unknown) => void
   /** Optional observer of bounces (tests, metrics). */
   readonly onBounce?: (reason: ZoneBounceReason) => void
+  /** The IPFS gateway, for tickets of `ipfs` zones (they carry `upstreams`); absent: such tickets are refused. */
+  readonly gateway?: NodeGateway
 }
 
 /**
@@ -56,6 +59,13 @@ export function handleZoneRequest(serving: ZoneServing, req: IncomingMessage, re
   if (!checked.ok) return bounce(serving, res, target, checked.reason)
   const { ticket } = checked
   if (serving.budgets.isBudgetExhausted(ticket)) return bounce(serving, res, target, 'budget-exhausted')
+  if (ticket.upstreams !== undefined) {
+    // An IPFS gateway zone (#13): metered like any zone, served from verified blocks.
+    if (serving.gateway === undefined) return sendErrorResponse(res, 'NOT_FOUND', 'This node does not run the IPFS gateway.')
+    countBodyBytes(res, method === 'HEAD', (bytes) => serving.onServed(ticket, bytes))
+    serving.gateway.serve(req, res, zoneObjectTarget(target), ticket.upstreams)
+    return
+  }
   if (ticket.origin === undefined) {
     // A ticket without an origin is a coordinator bug; a bounce would only loop.
     sendErrorResponse(res, 'ORIGIN_UNREACHABLE', 'The ticket names no origin for this zone.')

@@ -7,6 +7,7 @@ import { zoneNameSchema } from '../../../../zones/zone-name.ts'
 import { checkZonePrice } from '../../../../zones/check-zone-price.ts'
 import { placeOrigin } from '../../../../zones/network-endpoints.ts'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
+import { ipfsUpstreamsSchema } from '../../../../gateway/ipfs-upstreams-schema.ts'
 import { toZoneSettingsJson, zoneSettingsJsonSchema } from './zone-settings-route.ts'
 
 const zoneParams = z.strictObject({ name: zoneNameSchema })
@@ -18,7 +19,17 @@ export const createZoneRoute = defineRoute({
   url: '/v1/zones',
   summary: 'Create a pull zone',
   auth: 'buyer',
-  body: z.strictObject({ name: zoneNameSchema, origin: originUrlSchema, pricePerGiB: positiveAmountSchema.optional() }),
+  body: z
+    .strictObject({
+      name: zoneNameSchema,
+      origin: originUrlSchema.optional(),
+      pricePerGiB: positiveAmountSchema.optional(),
+      type: z.enum(['cdn', 'ipfs']).optional(),
+      upstreams: ipfsUpstreamsSchema.optional(),
+    })
+    .refine((body) => (body.type === 'ipfs' ? body.upstreams !== undefined : body.origin !== undefined && body.upstreams === undefined), {
+      error: 'a cdn zone needs an origin (and no upstreams); an ipfs zone needs upstreams',
+    }),
   responses: {
     201: { description: 'created', schema: z.object({ zone: zoneJsonSchema }) },
     400: { description: 'PRICE_OUT_OF_RANGE: outside the network\'s minPricePerGiB..maxPricePerGiB' },
@@ -28,17 +39,25 @@ export const createZoneRoute = defineRoute({
   handle: async ({ body, caller }, context) => {
     const { store, config } = context
     const account = requireAccount(caller)
+    const ipfsZones = context.metering.ipfsZones
+    if (body.upstreams !== undefined && ipfsZones === undefined) throw new ApiError('INVALID_REQUEST', 'this coordinator does not run ipfs zones')
     const pricePerGiB = body.pricePerGiB ?? config.defaultPricePerGiB
     const price = checkZonePrice(pricePerGiB, config)
     if (!price.ok) throw new ApiError('PRICE_OUT_OF_RANGE', price.message)
-    const placement = context.network === undefined ? 'outside' : placeOrigin(body.origin, context.network)
-    if (placement !== 'outside') {
-      throw new ApiError('ORIGIN_NOT_ALLOWED', `the origin points at ${placement === 'coordinator' ? 'this coordinator' : "one of the network's nodes"}; it would fetch from itself`)
+    // An ipfs zone's origin is its first upstream: the redirector's fallback when no node fits.
+    const origin = body.origin ?? body.upstreams?.[0] ?? ''
+    // Neither an origin nor an upstream may point back at the network: it would fetch from itself.
+    for (const target of [origin, ...(body.upstreams ?? [])]) {
+      const placement = context.network === undefined || target === '' ? 'outside' : placeOrigin(target, context.network)
+      if (placement !== 'outside') {
+        throw new ApiError('ORIGIN_NOT_ALLOWED', `the origin points at ${placement === 'coordinator' ? 'this coordinator' : "one of the network's nodes"}; it would fetch from itself`)
+      }
     }
-    const result = await store.createZone({ accountId: account.id, name: body.name, origin: body.origin, pricePerGiB })
+    const result = await store.createZone({ accountId: account.id, name: body.name, origin, pricePerGiB })
     if (result.status === 'name-taken') throw new ApiError('ZONE_NAME_TAKEN', `the zone name "${body.name}" is taken`)
+    if (body.upstreams !== undefined) await ipfsZones?.setUpstreams(result.zone.id, body.upstreams)
     await context.metering.zonesChanged()
-    return { status: 201, body: { zone: toZoneJson(result.zone) } }
+    return { status: 201, body: { zone: toZoneJson(result.zone, body.upstreams) } }
   },
 })
 
@@ -49,9 +68,10 @@ export const listZonesRoute = defineRoute({
   summary: "List the caller's zones",
   auth: 'buyer',
   responses: { 200: { description: 'the zones', schema: z.object({ zones: z.array(zoneJsonSchema) }) } },
-  handle: async ({ caller }, { store }) => {
+  handle: async ({ caller }, { store, metering }) => {
     const zones = await store.listZones(requireAccount(caller).id)
-    return { status: 200, body: { zones: zones.map(toZoneJson) } }
+    const upstreams = await metering.ipfsZones?.listUpstreams()
+    return { status: 200, body: { zones: zones.map((zone) => toZoneJson(zone, upstreams?.get(zone.id))) } }
   },
 })
 
@@ -71,7 +91,8 @@ export const getZoneRoute = defineRoute({
     // Another buyer's zone answers exactly like a missing one: names are not to be probed.
     if (zone === undefined || zone.accountId !== requireAccount(caller).id) throw zoneNotFound(params.name)
     const settings = await metering.getZoneSettings(zone.id)
-    return { status: 200, body: { zone: toZoneJson(zone), settings: toZoneSettingsJson(settings) } }
+    const upstreams = (await metering.ipfsZones?.listUpstreams())?.get(zone.id)
+    return { status: 200, body: { zone: toZoneJson(zone, upstreams), settings: toZoneSettingsJson(settings) } }
   },
 })
 

@@ -1,0 +1,91 @@
+import type { CID } from 'multiformats/cid'
+import type { CarOptions, GatewayRequest } from './gateway-request.ts'
+
+/** `Cache-Control` of immutable `/ipfs/` answers (path gateway spec: one year-ish, immutable). */
+export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=29030400, immutable'
+
+/** What the response headers depend on beyond the request. */
+export interface ResponseIdentity {
+  /** `X-Ipfs-Path`: the content path as requested (request-target without the query). */
+  readonly contentPath: string
+  /** `X-Ipfs-Roots`: CIDs along the path, root first. */
+  readonly roots: readonly CID[]
+}
+
+/**
+ * Headers common to every successful `/ipfs/` answer: the spec's immutable caching,
+ * `X-Ipfs-Path`, `X-Ipfs-Roots`, and `Vary: Accept` because one URL has several
+ * representations.
+ */
+function commonHeaders(identity: ResponseIdentity): string[] {
+  return [
+    'cache-control', IMMUTABLE_CACHE_CONTROL,
+    'x-ipfs-path', identity.contentPath,
+    'x-ipfs-roots', identity.roots.map((cid) => cid.toString()).join(','),
+    'vary', 'Accept',
+  ]
+}
+
+/**
+ * Headers of a `application/vnd.ipld.raw` answer (trustless gateway spec, "Block
+ * Responses"): the block is an attachment named `<cid>.bin`, never rendered, and its
+ * Etag is the CID with the `.raw` suffix so it differs from the deserialized one.
+ */
+export function rawResponseHeaders(request: GatewayRequest, target: CID, identity: ResponseIdentity, sizeBytes: number): string[] {
+  return [
+    'content-type', 'application/vnd.ipld.raw',
+    'content-length', String(sizeBytes),
+    'x-content-type-options', 'nosniff',
+    'etag', `"${target.toString()}.raw"`,
+    'content-disposition', contentDisposition('attachment', request.filename ?? `${target.toString()}.bin`),
+    'accept-ranges', 'none',
+    ...commonHeaders(identity),
+  ]
+}
+
+/**
+ * Headers of a CARv1 answer (trustless gateway spec, "CAR Responses"; IPIP-412):
+ * `Content-Type` states version, order and dups so a client knows what it got; the Etag
+ * covers every parameter that changes the bytes (path, scope, entity-bytes, dups).
+ */
+export function carResponseHeaders(request: GatewayRequest, identity: ResponseIdentity): string[] {
+  const car = request.car
+  return [
+    'content-type', `application/vnd.ipld.car; version=1; order=dfs; dups=${car.duplicates ? 'y' : 'n'}`,
+    'x-content-type-options', 'nosniff',
+    'etag', `"${request.cid.toString()}.car.${carVariantTag(identity.contentPath, car)}"`,
+    'content-disposition', contentDisposition('attachment', request.filename ?? `${request.cid.toString()}.car`),
+    'accept-ranges', 'none',
+    ...commonHeaders(identity),
+  ]
+}
+
+/** Headers of a deserialized file (or listing): the type, the CID as Etag, ranges allowed. */
+export function deserializedResponseHeaders(request: GatewayRequest, target: CID, identity: ResponseIdentity, contentType: string, name: string | undefined): string[] {
+  const headers = ['content-type', contentType, 'etag', `"${target.toString()}"`, 'accept-ranges', 'bytes', ...commonHeaders(identity)]
+  const filename = request.filename ?? name
+  if (request.download || request.filename !== undefined) headers.push('content-disposition', contentDisposition(request.download ? 'attachment' : 'inline', filename ?? target.toString()))
+  return headers
+}
+
+/**
+ * `Content-Disposition` with an ASCII fallback `filename` and, for other names, the
+ * UTF-8 `filename*` form (RFC 6266 §4.3, RFC 8187).
+ */
+export function contentDisposition(kind: 'attachment' | 'inline', filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_')
+  if (ascii === filename) return `${kind}; filename="${ascii}"`
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`
+}
+
+/** A short, stable tag of the CAR parameters (FNV-1a, hex): the Etag changes when the bytes would. */
+function carVariantTag(contentPath: string, car: CarOptions): string {
+  const bytes = car.entityBytes === undefined ? '' : `${car.entityBytes.from}:${car.entityBytes.to}`
+  const text = `${contentPath}|${car.scope}|${bytes}|${car.duplicates ? 'y' : 'n'}`
+  let hash = 0x811c9dc5
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return hash.toString(16).padStart(8, '0')
+}

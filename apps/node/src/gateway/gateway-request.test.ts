@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { resolveEntityBytes } from './car-blocks.ts'
+import { parseEntityBytes, parseGatewayRequest } from './gateway-request.ts'
+
+const CID_V1 = 'bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba'
+const CID_V0 = 'QmbWqxBEKC3P8tqsKc98xmWNzrzDtRLMiMPL8wBuTGsMnR'
+
+describe('parseGatewayRequest (trustless gateway spec: request)', () => {
+  const table: readonly { readonly target: string; readonly accept?: string; readonly expect: string }[] = [
+    { target: `/ipfs/${CID_V1}?format=raw`, expect: 'raw' },
+    { target: `/ipfs/${CID_V1}?format=car`, expect: 'car' },
+    { target: `/ipfs/${CID_V1}`, accept: 'application/vnd.ipld.raw', expect: 'raw' },
+    { target: `/ipfs/${CID_V1}`, accept: 'application/vnd.ipld.car', expect: 'car' },
+    { target: `/ipfs/${CID_V1}`, accept: 'application/vnd.ipld.car; version=1; order=dfs; dups=n', expect: 'car' },
+    { target: `/ipfs/${CID_V1}`, accept: 'application/vnd.ipld.car;version=2, application/vnd.ipld.raw', expect: 'raw' },
+    { target: `/ipfs/${CID_V1}`, accept: 'text/html,application/xhtml+xml,*/*;q=0.8', expect: 'deserialized' },
+    { target: `/ipfs/${CID_V1}`, expect: 'deserialized' },
+    { target: `/ipfs/${CID_V0}/a/b%20c.txt`, expect: 'deserialized' },
+    // ?format= wins over Accept (path gateway spec).
+    { target: `/ipfs/${CID_V1}?format=raw`, accept: 'application/vnd.ipld.car', expect: 'raw' },
+    { target: `/ipfs/${CID_V1}`, accept: 'application/vnd.ipld.car; version=2', expect: 'NOT_ACCEPTABLE' },
+    { target: `/ipfs/${CID_V1}`, accept: 'application/vnd.ipld.car; order=weird', expect: 'NOT_ACCEPTABLE' },
+    { target: `/ipfs/${CID_V1}`, accept: 'application/vnd.ipld.dag-json', expect: 'NOT_ACCEPTABLE' },
+    { target: `/ipfs/${CID_V1}?format=tar`, expect: 'BAD_GATEWAY_REQUEST' },
+    { target: '/ipfs/not-a-cid', expect: 'BAD_CID' },
+    { target: '/ipfs/', expect: 'BAD_CID' },
+    { target: `/ipfs/${CID_V1}/../etc`, expect: 'BAD_PATH' },
+    { target: `/ipfs/${CID_V1}/a%2Fb`, expect: 'BAD_PATH' },
+    { target: `/ipfs/${CID_V1}/%E0%A4%A`, expect: 'BAD_PATH' },
+    { target: `/ipfs/${CID_V1}?format=car&dag-scope=tree`, expect: 'BAD_GATEWAY_REQUEST' },
+    { target: `/ipfs/${CID_V1}?format=car&entity-bytes=10:5`, expect: 'BAD_GATEWAY_REQUEST' },
+    { target: `/ipfs/${CID_V1}?format=car&entity-bytes=x:5`, expect: 'BAD_GATEWAY_REQUEST' },
+  ]
+  for (const row of table) {
+    it(`${row.target} Accept: ${row.accept ?? '(none)'} → ${row.expect}`, () => {
+      const parsed = parseGatewayRequest(row.target, row.accept)
+      assert.equal(parsed.ok ? parsed.value.format : parsed.reason.code, row.expect)
+    })
+  }
+
+  it('reads dag-scope, entity-bytes and dups, and decodes path segments', () => {
+    const parsed = parseGatewayRequest(`/ipfs/${CID_V0}/dir/b%20c.txt?format=car&dag-scope=entity&entity-bytes=-100:*`, 'application/vnd.ipld.car; dups=y')
+    assert.ok(parsed.ok)
+    assert.deepEqual(parsed.value.segments, ['dir', 'b c.txt'])
+    assert.deepEqual(parsed.value.car, { scope: 'entity', entityBytes: { from: -100, to: '*' }, duplicates: false })
+    const dups = parseGatewayRequest(`/ipfs/${CID_V1}`, 'application/vnd.ipld.car; dups=y')
+    assert.ok(dups.ok)
+    assert.equal(dups.value.car.duplicates, true)
+    assert.equal(dups.value.car.scope, 'all')
+  })
+})
+
+describe('entity-bytes (IPIP-402)', () => {
+  it('parses from:to, negative offsets and *', () => {
+    assert.deepEqual(parseEntityBytes('0:99'), { from: 0, to: 99 })
+    assert.deepEqual(parseEntityBytes('-10:*'), { from: -10, to: '*' })
+    assert.deepEqual(parseEntityBytes('5:-1'), { from: 5, to: -1 })
+    assert.equal(parseEntityBytes('5'), undefined)
+    assert.equal(parseEntityBytes('1:2:3'), undefined)
+  })
+
+  it('resolves against the file size, clamping the end and refusing ranges past it', () => {
+    assert.deepEqual(resolveEntityBytes({ from: 0, to: 99 }, 50n), { start: 0n, end: 49n })
+    assert.deepEqual(resolveEntityBytes({ from: -10, to: '*' }, 50n), { start: 40n, end: 49n })
+    assert.deepEqual(resolveEntityBytes({ from: 5, to: -2 }, 50n), { start: 5n, end: 48n })
+    assert.deepEqual(resolveEntityBytes({ from: 5, to: -1 }, 50n), { start: 5n, end: 49n })
+    assert.equal(resolveEntityBytes({ from: 60, to: '*' }, 50n), undefined)
+  })
+})

@@ -1,0 +1,183 @@
+import { fail, ok } from '@meson/protocol'
+import type { Result } from '@meson/protocol'
+import { CID } from 'multiformats/cid'
+import type { GatewayErrorCode } from './gateway-error.ts'
+
+/** What the response carries: one block, a CAR of blocks, or the deserialized UnixFS/IPLD value. */
+export type ResponseFormat = 'raw' | 'car' | 'deserialized'
+
+/** `dag-scope` of a CAR request (IPIP-402): the block, the entity (whole file/dir), or the whole DAG. */
+export type DagScope = 'block' | 'entity' | 'all'
+
+/** `entity-bytes=from:to` (IPIP-402): `to` is inclusive, negative offsets count from the end. */
+export interface EntityBytes {
+  readonly from: number
+  /** Inclusive end, or '*' for "to the end". */
+  readonly to: number | '*'
+}
+
+/** The CAR options of a request (trustless gateway spec §"CAR Responses"). */
+export interface CarOptions {
+  readonly scope: DagScope
+  readonly entityBytes: EntityBytes | undefined
+  /** `dups=y`: repeat blocks every time the walk meets them (else each block once). */
+  readonly duplicates: boolean
+}
+
+/** A parsed `/ipfs/<cid>[/<path>]` request. */
+export interface GatewayRequest {
+  readonly cid: CID
+  /** Path segments after the CID, percent-decoded, never empty, '.' or '..'. */
+  readonly segments: readonly string[]
+  readonly format: ResponseFormat
+  readonly car: CarOptions
+  /** `?filename=` (for Content-Disposition), if given. */
+  readonly filename: string | undefined
+  /** `?download=true`: Content-Disposition attachment for deserialized responses. */
+  readonly download: boolean
+}
+
+export interface GatewayRequestRejection {
+  readonly code: Extract<GatewayErrorCode, 'BAD_CID' | 'BAD_PATH' | 'BAD_GATEWAY_REQUEST' | 'NOT_ACCEPTABLE'>
+  readonly message: string
+}
+
+/** Path prefix of the gateway. */
+export const IPFS_PATH_PREFIX = '/ipfs/'
+
+const RAW_TYPE = 'application/vnd.ipld.raw'
+const CAR_TYPE = 'application/vnd.ipld.car'
+const MAX_SEGMENTS = 64
+
+/**
+ * Parses a gateway request from its request-target (`/ipfs/<cid>/<path>?<query>`) and
+ * `Accept` field. `?format=` wins over `Accept` (path gateway spec: "format" query
+ * parameter); an Accept that asks only for `application/vnd.ipld.*` types this gateway
+ * does not produce is 406, anything else (browsers: text/html, * / *) is deserialized.
+ */
+export function parseGatewayRequest(target: string, accept: string | undefined): Result<GatewayRequest, GatewayRequestRejection> {
+  if (!target.startsWith(IPFS_PATH_PREFIX)) return reject('BAD_PATH', 'Gateway paths are /ipfs/<cid>[/<path>].')
+  const queryAt = target.indexOf('?')
+  const path = queryAt === -1 ? target : target.slice(0, queryAt)
+  const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1))
+  const parts = path.slice(IPFS_PATH_PREFIX.length).split('/')
+  const cidText = parts[0] ?? ''
+  const cid = parseCid(cidText)
+  if (cid === undefined) return reject('BAD_CID', `"${cidText.slice(0, 100)}" is not a valid CID.`)
+  const segments: string[] = []
+  for (const part of parts.slice(1)) {
+    if (part === '') continue
+    let segment: string
+    try {
+      segment = decodeURIComponent(part)
+    } catch {
+      return reject('BAD_PATH', 'The path is not valid percent-encoding.')
+    }
+    if (segment === '.' || segment === '..' || segment.includes('/') || segment.includes('\0')) return reject('BAD_PATH', 'Path segments may not be ".", ".." or contain "/" or NUL.')
+    segments.push(segment)
+  }
+  if (segments.length > MAX_SEGMENTS) return reject('BAD_PATH', `At most ${MAX_SEGMENTS} path segments.`)
+  const negotiated = negotiateFormat(query.get('format'), accept)
+  if (!negotiated.ok) return negotiated
+  const car = parseCarOptions(query, negotiated.value.carParameters)
+  if (!car.ok) return car
+  return ok({
+    cid,
+    segments,
+    format: negotiated.value.format,
+    car: car.value,
+    filename: query.get('filename') ?? undefined,
+    download: query.get('download') === 'true',
+  })
+}
+
+/** Parses a CID in any multibase (CIDv0 is bare base58btc); undefined when it is not one. */
+export function parseCid(text: string): CID | undefined {
+  if (text.length === 0 || text.length > 512) return undefined
+  try {
+    return CID.parse(text)
+  } catch {
+    // Base36 (k...) and other bases CID.parse does not guess are not accepted here.
+    return undefined
+  }
+}
+
+interface Negotiated {
+  readonly format: ResponseFormat
+  readonly carParameters: ReadonlyMap<string, string>
+}
+
+function negotiateFormat(format: string | null, accept: string | undefined): Result<Negotiated, GatewayRequestRejection> {
+  const none = new Map<string, string>()
+  if (format !== null) {
+    if (format === 'raw') return ok({ format: 'raw', carParameters: none })
+    if (format === 'car') return ok({ format: 'car', carParameters: none })
+    return reject('BAD_GATEWAY_REQUEST', `format=${format.slice(0, 40)} is not served here (raw, car, or none for deserialized).`)
+  }
+  if (accept === undefined || accept.trim() === '') return ok({ format: 'deserialized', carParameters: none })
+  let askedForIpld = false
+  for (const item of accept.split(',')) {
+    const [typeText = '', ...parameterTexts] = item.split(';')
+    const type = typeText.trim().toLowerCase()
+    const parameters = new Map<string, string>()
+    for (const text of parameterTexts) {
+      const at = text.indexOf('=')
+      if (at === -1) continue
+      parameters.set(text.slice(0, at).trim().toLowerCase(), text.slice(at + 1).trim().replace(/^"|"$/g, '').toLowerCase())
+    }
+    if (parameters.get('q') === '0') continue
+    if (type === RAW_TYPE) return ok({ format: 'raw', carParameters: none })
+    if (type === CAR_TYPE) {
+      askedForIpld = true
+      if (isCarVariantServed(parameters)) return ok({ format: 'car', carParameters: parameters })
+      continue
+    }
+    if (type.startsWith('application/vnd.ipld.')) {
+      askedForIpld = true
+      continue
+    }
+    return ok({ format: 'deserialized', carParameters: none })
+  }
+  if (askedForIpld) return reject('NOT_ACCEPTABLE', `This gateway answers ${RAW_TYPE} and ${CAR_TYPE}; version=1, order=dfs|unk, dups=y|n.`)
+  return ok({ format: 'deserialized', carParameters: none })
+}
+
+/** CARv1 only; we write DFS order, which also satisfies order=unk. */
+function isCarVariantServed(parameters: ReadonlyMap<string, string>): boolean {
+  const version = parameters.get('version')
+  const order = parameters.get('order')
+  const dups = parameters.get('dups')
+  return (version === undefined || version === '1') && (order === undefined || order === 'dfs' || order === 'unk') && (dups === undefined || dups === 'y' || dups === 'n')
+}
+
+function parseCarOptions(query: URLSearchParams, parameters: ReadonlyMap<string, string>): Result<CarOptions, GatewayRequestRejection> {
+  const scopeText = query.get('dag-scope') ?? 'all'
+  if (scopeText !== 'block' && scopeText !== 'entity' && scopeText !== 'all') return reject('BAD_GATEWAY_REQUEST', 'dag-scope is block, entity or all.')
+  const bytesText = query.get('entity-bytes')
+  let entityBytes: EntityBytes | undefined
+  if (bytesText !== null) {
+    const parsed = parseEntityBytes(bytesText)
+    if (parsed === undefined) return reject('BAD_GATEWAY_REQUEST', 'entity-bytes is from:to with integers (to may be *), from <= to when both have the same sign.')
+    entityBytes = parsed
+  }
+  const dupsText = query.get('car-dups') ?? parameters.get('dups') ?? 'n'
+  return ok({ scope: scopeText, entityBytes, duplicates: dupsText === 'y' })
+}
+
+const INTEGER = /^-?\d{1,16}$/
+
+/** Parses `from:to` (IPIP-402); undefined when malformed or empty by construction. */
+export function parseEntityBytes(text: string): EntityBytes | undefined {
+  const [fromText = '', toText = '', ...rest] = text.split(':')
+  if (rest.length > 0 || !INTEGER.test(fromText)) return undefined
+  const from = Number(fromText)
+  if (toText === '*') return { from, to: '*' }
+  if (!INTEGER.test(toText)) return undefined
+  const to = Number(toText)
+  if (Math.sign(from) === Math.sign(to) && from > to) return undefined
+  return { from, to }
+}
+
+function reject(code: GatewayRequestRejection['code'], message: string): { readonly ok: false; readonly reason: GatewayRequestRejection } {
+  return fail({ code, message })
+}
