@@ -1,0 +1,117 @@
+import type { AccountId } from '@meson/protocol'
+import { operatorHeldLedgerAccount, operatorPendingLedgerAccount, SYSTEM_EMISSION } from '../ledger/ledger-accounts.ts'
+import type { LedgerEntryInput, LedgerTransactionInput } from '../store/store.ts'
+import { applySybilRules } from './apply-sybil-rules.ts'
+import type { NodeScore } from './node-score.ts'
+import type { ScoreConfig } from './score-config.ts'
+import { scoreNode } from './score-node.ts'
+import type { NodeEpochInput } from './score-node.ts'
+import { splitByWeight } from './split-by-weight.ts'
+
+export interface EpochWindow {
+  /** `<startMs>` as decimal text: epochs are aligned, so the start names one. */
+  readonly id: string
+  readonly startMs: number
+  readonly endMs: number
+}
+
+/** One operator's earnings of one epoch by source; `held` amounts moved to `operator:<id>:held`. */
+export interface OperatorPayout {
+  readonly operatorId: AccountId
+  readonly source: 'usage' | 'emission'
+  readonly amount: bigint
+  readonly heldReason: string | null
+}
+
+export interface EpochClosePlan {
+  readonly epoch: EpochWindow
+  /** The schedule's emission for the epoch; `emitted` of it was distributed (0 when no node scored). */
+  readonly emission: bigint
+  readonly emitted: bigint
+  /** Buyers' payments credited to operators during the epoch (by metering), held or not. */
+  readonly usagePaid: bigint
+  readonly nodesRewarded: number
+  readonly scores: readonly NodeScore[]
+  readonly payouts: readonly OperatorPayout[]
+  /** Ledger transactions to post through the ledger writer, each with an epoch-scoped id. */
+  readonly transactions: readonly LedgerTransactionInput[]
+}
+
+export interface PlanEpochCloseParameters {
+  readonly epoch: EpochWindow
+  readonly emission: bigint
+  readonly nodes: readonly NodeEpochInput[]
+  /** Usage earnings credited to each operator's pending account during the epoch. */
+  readonly usageEarnings: ReadonlyMap<AccountId, bigint>
+  readonly config: ScoreConfig
+}
+
+/**
+ * Closes an epoch on paper: scores every node, applies the anti-Sybil rules, splits the
+ * emission by weight (exactly, largest remainder) and holds the usage earnings of
+ * operators with a node caught cheating. Pure and deterministic: the same inputs give
+ * the same transactions with the same ids, which is what makes the close idempotent.
+ */
+export function planEpochClose(parameters: PlanEpochCloseParameters): EpochClosePlan {
+  const { epoch, config } = parameters
+  const epochHours = (epoch.endMs - epoch.startMs) / 3_600_000
+  const ordered = [...parameters.nodes].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0))
+  const scores = applySybilRules(
+    ordered.map((node) => ({ ...scoreNode(node, epochHours, config), registeredAtMs: node.registeredAtMs })),
+    config.weightScale,
+  )
+  const { shares } = splitByWeight(parameters.emission, scores.map((score) => score.weight))
+
+  const emissionByOperator = new Map<AccountId, bigint>()
+  let emitted = 0n
+  let nodesRewarded = 0
+  scores.forEach((score, index) => {
+    const share = shares[index] ?? 0n
+    if (share === 0n) return
+    nodesRewarded += 1
+    emitted += share
+    emissionByOperator.set(score.operatorId, (emissionByOperator.get(score.operatorId) ?? 0n) + share)
+  })
+  const heldReasons = new Map<AccountId, string>()
+  for (const score of scores) {
+    const cheat = score.penalties.find((penalty) => penalty.kind === 'content-probe-failed' || penalty.kind === 'usage-implausible')
+    if (cheat !== undefined && !heldReasons.has(score.operatorId)) heldReasons.set(score.operatorId, `node ${score.nodeId}: ${cheat.reason}`)
+  }
+
+  const payouts: OperatorPayout[] = []
+  const transactions: LedgerTransactionInput[] = []
+  const emissionEntries: LedgerEntryInput[] = []
+  for (const operatorId of [...emissionByOperator.keys()].sort()) {
+    const amount = emissionByOperator.get(operatorId) ?? 0n
+    payouts.push({ operatorId, source: 'emission', amount, heldReason: null })
+    emissionEntries.push({ ledgerAccount: operatorPendingLedgerAccount(operatorId), amount })
+  }
+  if (emitted > 0n) {
+    transactions.push({
+      id: `epoch:${epoch.id}:emission`,
+      kind: 'epoch-emission',
+      memo: `emission of epoch ${epoch.id} split by score among ${nodesRewarded} nodes`,
+      entries: [{ ledgerAccount: SYSTEM_EMISSION, amount: -emitted }, ...emissionEntries],
+    })
+  }
+  let usagePaid = 0n
+  for (const operatorId of [...parameters.usageEarnings.keys()].sort()) {
+    const amount = parameters.usageEarnings.get(operatorId) ?? 0n
+    if (amount <= 0n) continue
+    usagePaid += amount
+    const heldReason = heldReasons.get(operatorId) ?? null
+    payouts.push({ operatorId, source: 'usage', amount, heldReason })
+    if (heldReason !== null) {
+      transactions.push({
+        id: `epoch:${epoch.id}:hold:${operatorId}`,
+        kind: 'epoch-hold',
+        memo: `usage earnings of epoch ${epoch.id} held: ${heldReason}`,
+        entries: [
+          { ledgerAccount: operatorPendingLedgerAccount(operatorId), amount: -amount },
+          { ledgerAccount: operatorHeldLedgerAccount(operatorId), amount },
+        ],
+      })
+    }
+  }
+  return { epoch, emission: parameters.emission, emitted, usagePaid, nodesRewarded, scores, payouts, transactions }
+}
