@@ -1,6 +1,6 @@
 import type { AccountId } from '@meson/protocol'
-import { operatorHeldLedgerAccount, operatorPendingLedgerAccount, SYSTEM_EMISSION } from '../ledger/ledger-accounts.ts'
-import type { LedgerEntryInput, LedgerTransactionInput } from '../store/store.ts'
+import type { LedgerTransactionInput } from '../store/store.ts'
+import { buildEpochTransactions } from './build-epoch-transactions.ts'
 import { applySybilRules } from './apply-sybil-rules.ts'
 import type { NodeScore } from './node-score.ts'
 import type { ScoreConfig } from './score-config.ts'
@@ -79,39 +79,13 @@ export function planEpochClose(parameters: PlanEpochCloseParameters): EpochClose
   }
 
   const payouts: OperatorPayout[] = []
-  const transactions: LedgerTransactionInput[] = []
-  const emissionEntries: LedgerEntryInput[] = []
-  for (const operatorId of [...emissionByOperator.keys()].sort()) {
-    const amount = emissionByOperator.get(operatorId) ?? 0n
-    payouts.push({ operatorId, source: 'emission', amount, heldReason: null })
-    emissionEntries.push({ ledgerAccount: operatorPendingLedgerAccount(operatorId), amount })
-  }
-  if (emitted > 0n) {
-    transactions.push({
-      id: `epoch:${epoch.id}:emission`,
-      kind: 'epoch-emission',
-      memo: `emission of epoch ${epoch.id} split by score among ${nodesRewarded} nodes`,
-      entries: [{ ledgerAccount: SYSTEM_EMISSION, amount: -emitted }, ...emissionEntries],
-    })
-  }
+  for (const [operatorId, amount] of emissionByOperator) payouts.push({ operatorId, source: 'emission', amount, heldReason: null })
   let usagePaid = 0n
-  for (const operatorId of [...parameters.usageEarnings.keys()].sort()) {
-    const amount = parameters.usageEarnings.get(operatorId) ?? 0n
+  for (const [operatorId, amount] of parameters.usageEarnings) {
     if (amount <= 0n) continue
     usagePaid += amount
-    const heldReason = heldReasons.get(operatorId) ?? null
-    payouts.push({ operatorId, source: 'usage', amount, heldReason })
-    if (heldReason !== null) {
-      transactions.push({
-        id: `epoch:${epoch.id}:hold:${operatorId}`,
-        kind: 'epoch-hold',
-        memo: `usage earnings of epoch ${epoch.id} held: ${heldReason}`,
-        entries: [
-          { ledgerAccount: operatorPendingLedgerAccount(operatorId), amount: -amount },
-          { ledgerAccount: operatorHeldLedgerAccount(operatorId), amount },
-        ],
-      })
-    }
+    payouts.push({ operatorId, source: 'usage', amount, heldReason: heldReasons.get(operatorId) ?? null })
   }
+  const transactions = buildEpochTransactions(epoch.id, payouts)
   return { epoch, emission: parameters.emission, emitted, usagePaid, nodesRewarded, scores, payouts, transactions }
 }

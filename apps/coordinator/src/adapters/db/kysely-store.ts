@@ -21,6 +21,9 @@ import { toAccount, toLedgerEntry, toNodeRecord, toZone } from './map-rows.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import { isStorableMoney } from './storable-money.ts'
 
+/** Ledger entry rows per INSERT (4 parameters each). */
+const ENTRIES_PER_INSERT = 5000
+
 /**
  * The `Store` over kysely, one code path for SQLite and PostgreSQL. Every value
  * reaches SQL as a bound parameter (kysely never splices values into the text).
@@ -186,17 +189,21 @@ export class KyselyStore implements Store {
         .returning('id')
         .executeTakeFirst()
       if (claimed === undefined) return { status: 'duplicate' }
-      await trx
-        .insertInto('ledger_entries')
-        .values(
-          tx.entries.map((entry) => ({
-            transaction_id: tx.id,
-            ledger_account: entry.ledgerAccount,
-            amount: entry.amount.toString(),
-            created_at: createdAt,
-          })),
-        )
-        .execute()
+      // In slices: an epoch's emission has one entry per operator, which may be more
+      // rows than one statement can bind (SQLite: 32 766 parameters, PostgreSQL: 65 535).
+      for (let start = 0; start < tx.entries.length; start += ENTRIES_PER_INSERT) {
+        await trx
+          .insertInto('ledger_entries')
+          .values(
+            tx.entries.slice(start, start + ENTRIES_PER_INSERT).map((entry) => ({
+              transaction_id: tx.id,
+              ledger_account: entry.ledgerAccount,
+              amount: entry.amount.toString(),
+              created_at: createdAt,
+            })),
+          )
+          .execute()
+      }
       return { status: 'applied' }
     })
   }

@@ -7,6 +7,7 @@ import type { DatabaseSchema } from './database-schema.ts'
 import { createInitialMigration } from './migrations/0001-initial.ts'
 import { createFleetMigration } from './migrations/0002-fleet.ts'
 import { createMeteringMigration } from './migrations/0003-metering.ts'
+import { createRewardsMigration } from './migrations/0030-rewards.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import type { StoreLogger } from './store-logger.ts'
 
@@ -19,6 +20,7 @@ function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0001-initial': createInitialMigration(dialect),
     '0002-fleet': createFleetMigration(dialect),
     '0003-metering': createMeteringMigration(dialect),
+    '0030-rewards': createRewardsMigration(dialect),
   }
 }
 
