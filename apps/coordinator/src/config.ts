@@ -53,6 +53,18 @@ export interface CoordinatorConfig {
   readonly originFallbackTimeoutMs: number
   /** The URL clients reach this coordinator at; its host is never taken for a zone's custom domain. */
   readonly publicUrl: string | undefined
+  /** Length of a rewards epoch (scores, emission, earnings); the demo uses seconds. */
+  readonly epochLengthMs: number
+  /** How long after an epoch ends it is closed, so usage in flight at its end still counts. */
+  readonly epochCloseDelayMs: number
+  /** Token emission per hour in the first year, base units (split by score each epoch). */
+  readonly emissionPerHour: bigint
+  /** Each year after genesis, the emission rate is this percent of the year before. */
+  readonly emissionYearlyPercent: number
+  /** When emission starts and its years are counted from, ms since the Unix epoch. */
+  readonly emissionGenesisMs: number
+  /** Measured bandwidth above this earns no more score (Meson v3: 1 500 Mb/s). */
+  readonly scoreBandwidthCapMbps: number
 }
 
 export type ConfigKey = keyof CoordinatorConfig
@@ -80,10 +92,19 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   ticketByteBudget: { flag: '--ticket-byte-budget', env: 'MESON_TICKET_BYTE_BUDGET' },
   originFallbackTimeoutMs: { flag: '--origin-fallback-timeout-ms', env: 'MESON_ORIGIN_FALLBACK_TIMEOUT_MS' },
   publicUrl: { flag: '--public-url', env: 'MESON_COORDINATOR_PUBLIC_URL' },
+  epochLengthMs: { flag: '--epoch-length-ms', env: 'MESON_EPOCH_LENGTH_MS' },
+  epochCloseDelayMs: { flag: '--epoch-close-delay-ms', env: 'MESON_EPOCH_CLOSE_DELAY_MS' },
+  emissionPerHour: { flag: '--emission-per-hour', env: 'MESON_EMISSION_PER_HOUR' },
+  emissionYearlyPercent: { flag: '--emission-yearly-percent', env: 'MESON_EMISSION_YEARLY_PERCENT' },
+  emissionGenesisMs: { flag: '--emission-genesis-ms', env: 'MESON_EMISSION_GENESIS_MS' },
+  scoreBandwidthCapMbps: { flag: '--score-bandwidth-cap-mbps', env: 'MESON_SCORE_BANDWIDTH_CAP_MBPS' },
 }
 
 /** 0.01 MSN per GiB. */
 export const DEFAULT_PRICE_PER_GIB = 10n ** 16n
+
+/** 1 000 MSN per hour in the first year (Meson's daily pool was of this order). */
+export const DEFAULT_EMISSION_PER_HOUR = 1000n * 10n ** 18n
 
 /** Env and flags are text; a JSON file may hold numbers. Accept both for integers. */
 function integerFromText(value: unknown): unknown {
@@ -97,6 +118,13 @@ function boundedInteger(min: number, max: number) {
 
 const priceSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expected base units ("10000000000000000") or a token amount ("0.01 MSN")' }).transform((value, ctx) => {
   const parsed = parseAmountText(String(value).trim(), { minimum: 1n })
+  if (parsed.ok) return parsed.value
+  ctx.addIssue({ code: 'custom', message: parsed.reason })
+  return z.NEVER
+})
+
+const emissionSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expected base units or a token amount ("1000 MSN")' }).transform((value, ctx) => {
+  const parsed = parseAmountText(String(value).trim(), { minimum: 0n })
   if (parsed.ok) return parsed.value
   ctx.addIssue({ code: 'custom', message: parsed.reason })
   return z.NEVER
@@ -161,6 +189,12 @@ const configSchema = z
     ticketByteBudget: byteCountSchema.default(2n ** 30n),
     originFallbackTimeoutMs: boundedInteger(100, 300_000).default(10_000),
     publicUrl: publicUrlSchema.optional(),
+    epochLengthMs: boundedInteger(1_000, 7 * 86_400_000).default(3_600_000),
+    epochCloseDelayMs: boundedInteger(0, 3_600_000).default(60_000),
+    emissionPerHour: emissionSchema.default(DEFAULT_EMISSION_PER_HOUR),
+    emissionYearlyPercent: boundedInteger(0, 100).default(80),
+    emissionGenesisMs: boundedInteger(0, 8_640_000_000_000).default(Date.UTC(2026, 0, 1)),
+    scoreBandwidthCapMbps: boundedInteger(1, 1_000_000).default(1_500),
   })
   .transform(
     (raw): CoordinatorConfig => ({

@@ -23,6 +23,9 @@ import type { OriginAgents } from './adapters/http/routes/fetch-from-origin.ts'
 import { FleetViewSource } from './adapters/http/routes/fleet-view-source.ts'
 import { hostName, registerRedirectRoutes } from './adapters/http/routes/redirect-route.ts'
 import { createCountryLookup } from './redirector/country-lookup.ts'
+import { KyselyRewardsStore } from './adapters/db/kysely-rewards-store.ts'
+import { Rewards } from './rewards/rewards.ts'
+import { DEFAULT_SCORE_CONFIG } from './rewards/score-config.ts'
 import type { CountryLookup } from './redirector/country-lookup.ts'
 
 export interface StartCoordinatorOptions {
@@ -43,6 +46,8 @@ export interface StartCoordinatorOptions {
   readonly meteringStore?: MeteringStore
   /** GeoIP for the redirector; by default the database of `@ip-location-db/geo-whois-asn-country-mmdb`. */
   readonly geo?: CountryLookup
+  /** Off in tests that close epochs themselves; defaults to `startFleetTimers`. */
+  readonly startRewardsTimer?: boolean
 }
 
 export interface RunningCoordinator {
@@ -53,6 +58,8 @@ export interface RunningCoordinator {
   readonly fleet: FleetControl | undefined
   /** Metering and billing: issued tickets, balances, the zone directory (undefined for a fake store). */
   readonly metering: Metering | undefined
+  /** Epoch close and the rewards queries (undefined for a fake store). */
+  readonly rewards: Rewards | undefined
   /** Stops accepting requests, waits for in-flight ones, then closes the store it opened. */
   close(): Promise<void>
 }
@@ -82,6 +89,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const store = options.store ?? (await openStore({ url: config.db, logger }))
   const metering = createMetering(config, store, options, logger)
   const fleet = await startFleet(config, store, options, logger)
+  const rewards = createRewards(config, store, { ...(options.now === undefined ? {} : { now: options.now }), onError: (error) => logger.warn({ err: error }, 'epoch close failed; retrying on the next tick') })
   const originAgents = createOriginAgents()
   const redirector = fleet === undefined || metering === undefined ? undefined : { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)) }
   const { app, metrics } = buildHttpServer({
@@ -92,6 +100,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     version: readVersion(),
     ...(fleet === undefined ? {} : { fleet }),
     ...(metering === undefined ? {} : { metering }),
+    ...(rewards === undefined ? {} : { rewards }),
     ...(redirector === undefined ? {} : { registerExtraRoutes: (server) => registerRedirectRoutes(server, redirectDependencies(config, redirector, originAgents, options.now ?? Date.now)) }),
   })
   try {
@@ -100,9 +109,11 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
       await metering.start()
     }
     await app.listen({ port: config.port, host: config.host })
+    if (options.startRewardsTimer ?? options.startFleetTimers ?? true) rewards?.start()
   } catch (error) {
     await app.close()
     originAgents.destroy()
+    await rewards?.stop()
     await fleet?.stop()
     await metering?.stop()
     if (ownsStore) await store.close()
@@ -119,10 +130,12 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     store,
     fleet,
     metering,
+    rewards,
     close() {
       closing ??= (async () => {
         await app.close()
         originAgents.destroy()
+        await rewards?.stop()
         // After the server: no heartbeat can arrive between the last flush and the store closing.
         await fleet?.stop()
         // Tickets still queued are written before the store closes.
@@ -177,6 +190,37 @@ function createMetering(config: CoordinatorConfig, store: Store, options: StartC
     onError: (error, task) => {
       logger.warn({ err: error, task }, 'metering task failed; retrying on the next tick')
     },
+  })
+}
+
+/**
+ * Rewards on the store's database, from the configuration: the fleet's nodes, the
+ * store's ledger writer, the emission schedule and score curves. Not started.
+ * Undefined for a store not opened by `openStore` (a fake).
+ */
+function createRewards(
+  config: CoordinatorConfig,
+  store: Store,
+  options: { readonly now?: () => number; readonly onError?: (error: unknown) => void },
+): Rewards | undefined {
+  const database = databaseOf(store)
+  if (database === undefined) return undefined
+  const fleetStore = new KyselyFleetStore(database.db)
+  return new Rewards({
+    rewardsStore: new KyselyRewardsStore(database.db, { dialect: database.dialect }),
+    listNodes: () => fleetStore.listFleetNodes(),
+    postTransaction: (tx) => store.postTransaction(tx),
+    emissionSchedule: {
+      genesisMs: config.emissionGenesisMs,
+      perHourInitial: config.emissionPerHour,
+      yearlyDecayNumerator: BigInt(config.emissionYearlyPercent),
+      yearlyDecayDenominator: 100n,
+    },
+    scoreConfig: { ...DEFAULT_SCORE_CONFIG, bandwidthCapMbps: config.scoreBandwidthCapMbps },
+    epochLengthMs: config.epochLengthMs,
+    closeDelayMs: config.epochCloseDelayMs,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.onError === undefined ? {} : { onError: options.onError }),
   })
 }
 

@@ -30,6 +30,9 @@ export type ApiErrorCode =
   | 'COUNTRY_BLOCKED'
   | 'ORIGIN_UNREACHABLE'
   | 'ORIGIN_TIMEOUT'
+  // Rewards (epochs, earnings, node scores).
+  | 'REWARDS_UNAVAILABLE'
+  | 'SCORE_NOT_FOUND'
 
 /** An expected refusal of an API request; its `shortMessage` is safe to show the caller. */
 export class ApiError extends BaseError {

@@ -15,6 +15,9 @@ import { purgeStatusRoute, purgeZoneRoute } from './routes/purge-routes.ts'
 import { usageQueryRoute } from './routes/usage-query-route.ts'
 import { usageReportRoute } from './routes/usage-report-route.ts'
 import { zoneSettingsRoute } from './routes/zone-settings-route.ts'
+import { earningsRoute } from './routes/rewards/earnings-route.ts'
+import { epochsRoute } from './routes/rewards/epochs-route.ts'
+import { nodeScoreRoute } from './routes/rewards/node-score-route.ts'
 import type { Route } from './route-spec.ts'
 
 /** Every route of the coordinator's HTTP API, in the order the OpenAPI document lists them. */
@@ -38,6 +41,9 @@ export const API_ROUTES: readonly Route[] = [
   zoneSettingsRoute,
   usageReportRoute,
   usageQueryRoute,
+  epochsRoute,
+  earningsRoute,
+  nodeScoreRoute,
   healthRoute,
   metricsRoute,
   openApiRoute,

@@ -8,6 +8,7 @@ import type { CoordinatorConfig } from '../../config.ts'
 import type { FleetControl } from '../../fleet/fleet-control.ts'
 import type { Store } from '../../store/store.ts'
 import type { Metering } from '../../metering/metering.ts'
+import type { Rewards } from '../../rewards/rewards.ts'
 import { API_ROUTES } from './api-routes.ts'
 import { authenticate } from './authenticate.ts'
 import type { Caller } from './caller.ts'
@@ -29,6 +30,8 @@ export interface BuildHttpServerParameters {
   readonly fleet?: FleetControl
   /** Metering and billing, for the usage and zone settings routes. */
   readonly metering?: Metering
+  /** Rewards, for the epoch, earnings and node score routes. */
+  readonly rewards?: Rewards
   /** Routes outside the JSON API (the redirector), registered on the Fastify instance. */
   readonly registerExtraRoutes?: (app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>) => void
 }
@@ -79,6 +82,7 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
     openApiDocument: () => (openApiDocument ??= buildOpenApiDocument(routes, { version: parameters.version })),
     ...(parameters.fleet === undefined ? {} : { fleet: parameters.fleet }),
     ...(parameters.metering === undefined ? {} : { metering: parameters.metering }),
+    ...(parameters.rewards === undefined ? {} : { rewards: parameters.rewards }),
   }
   const authDependencies = { adminSecret, findAccountByTokenHash: (hash: string) => store.findAccountByTokenHash(hash) }
   // A WeakMap instead of decorating FastifyRequest keeps types honest without module augmentation.

@@ -39,4 +39,6 @@ export const ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   // The origin fallback: the origin did not answer (RFC 9110 §15.6.3, §15.6.5).
   ORIGIN_UNREACHABLE: 502,
   ORIGIN_TIMEOUT: 504,
+  REWARDS_UNAVAILABLE: 503,
+  SCORE_NOT_FOUND: 404,
 }
