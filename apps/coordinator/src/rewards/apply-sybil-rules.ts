@@ -1,4 +1,4 @@
-import type { NodeScore, Penalty } from './node-score.ts'
+import type { NodeScore } from './node-score.ts'
 import { ipGroupsOf } from './ip-groups.ts'
 
 /**
@@ -6,46 +6,65 @@ import { ipGroupsOf } from './ip-groups.ts'
  * earlier registration, then the smaller id), and the rewarded nodes of one /24 split
  * one share (each weight divided by how many there are). Turns scores into integer
  * weights (`round(score × weightScale / n)`) and records each cut as a penalty. Pure.
+ * `registeredAtMs[i]` belongs to `scored[i]`.
  */
-export function applySybilRules(
-  scored: readonly (Omit<NodeScore, 'weight'> & { readonly registeredAtMs: number })[],
-  weightScale: number,
-): NodeScore[] {
-  const groupsOf = scored.map((node) => ipGroupsOf(node.publicIp))
-  const byAddress = new Map<string, number>()
-  const winnerOf = (index: number): boolean => byAddress.get(groupsOf[index]?.addressKey ?? '') === index
-  scored.forEach((node, index) => {
-    const key = groupsOf[index]?.addressKey ?? node.publicIp
-    const current = byAddress.get(key)
-    const best = current === undefined ? undefined : scored[current]
-    if (best === undefined || isBetter(node, best)) byAddress.set(key, index)
-  })
+export function applySybilRules(scored: readonly Omit<NodeScore, 'weight'>[], registeredAtMs: readonly number[], weightScale: number): NodeScore[] {
+  const addressKeys: string[] = new Array<string>(scored.length)
+  const subnetKeys: string[] = new Array<string>(scored.length)
+  const bestByAddress = new Map<string, number>()
+  for (let index = 0; index < scored.length; index += 1) {
+    const node = scored[index]
+    if (node === undefined) continue
+    const groups = ipGroupsOf(node.publicIp)
+    addressKeys[index] = groups.addressKey
+    subnetKeys[index] = groups.subnetKey
+    const current = bestByAddress.get(groups.addressKey)
+    if (current === undefined || isBetter(scored, registeredAtMs, index, current)) bestByAddress.set(groups.addressKey, index)
+  }
   const subnetCounts = new Map<string, number>()
-  scored.forEach((node, index) => {
-    if (node.score > 0 && winnerOf(index)) {
-      const key = groupsOf[index]?.subnetKey ?? node.publicIp
-      subnetCounts.set(key, (subnetCounts.get(key) ?? 0) + 1)
-    }
-  })
-  return scored.map((node, index) => {
-    const penalties: Penalty[] = [...node.penalties]
-    const groups = groupsOf[index] ?? ipGroupsOf(node.publicIp)
+  for (const index of bestByAddress.values()) {
+    const key = subnetKeys[index]
+    if ((scored[index]?.score ?? 0) > 0 && key !== undefined) subnetCounts.set(key, (subnetCounts.get(key) ?? 0) + 1)
+  }
+  const result: NodeScore[] = new Array<NodeScore>(scored.length)
+  for (let index = 0; index < scored.length; index += 1) {
+    const node = scored[index]
+    if (node === undefined) continue
+    const addressKey = addressKeys[index] ?? node.publicIp
+    const winner = bestByAddress.get(addressKey)
+    let penalties = node.penalties
     let weight = 0n
-    if (!winnerOf(index)) {
-      const winner = scored[byAddress.get(groups.addressKey) ?? index]
-      penalties.push({ kind: 'same-ip', reason: `node ${winner?.nodeId ?? '?'} is the one rewarded node of public IP ${groups.addressKey}` })
+    if (winner !== index) {
+      penalties = [...penalties, { kind: 'same-ip', reason: `node ${scored[winner ?? index]?.nodeId ?? '?'} is the one rewarded node of public IP ${addressKey}` }]
     } else if (node.score > 0) {
-      const sharing = subnetCounts.get(groups.subnetKey) ?? 1
-      if (sharing > 1) penalties.push({ kind: 'shared-subnet', reason: `${sharing} rewarded nodes share ${groups.subnetKey} and split one share` })
+      const subnetKey = subnetKeys[index] ?? addressKey
+      const sharing = subnetCounts.get(subnetKey) ?? 1
+      if (sharing > 1) penalties = [...penalties, { kind: 'shared-subnet', reason: `${sharing} rewarded nodes share ${subnetKey} and split one share` }]
       weight = BigInt(Math.round((node.score * weightScale) / sharing))
     }
-    const { registeredAtMs: _registeredAtMs, ...rest } = node
-    return { ...rest, weight, penalties }
-  })
+    result[index] = {
+      nodeId: node.nodeId,
+      operatorId: node.operatorId,
+      publicIp: node.publicIp,
+      score: node.score,
+      weight,
+      credit: node.credit,
+      measuredMbps: node.measuredMbps,
+      factors: node.factors,
+      evidence: node.evidence,
+      penalties,
+    }
+  }
+  return result
 }
 
-function isBetter(a: { score: number; registeredAtMs: number; nodeId: string }, b: { score: number; registeredAtMs: number; nodeId: string }): boolean {
-  if (a.score !== b.score) return a.score > b.score
-  if (a.registeredAtMs !== b.registeredAtMs) return a.registeredAtMs < b.registeredAtMs
-  return a.nodeId < b.nodeId
+function isBetter(scored: readonly Omit<NodeScore, 'weight'>[], registeredAtMs: readonly number[], a: number, b: number): boolean {
+  const left = scored[a]
+  const right = scored[b]
+  if (left === undefined || right === undefined) return false
+  if (left.score !== right.score) return left.score > right.score
+  const leftAt = registeredAtMs[a] ?? 0
+  const rightAt = registeredAtMs[b] ?? 0
+  if (leftAt !== rightAt) return leftAt < rightAt
+  return left.nodeId < right.nodeId
 }

@@ -24,12 +24,36 @@ export interface ScoreFactors {
   readonly correctness: ScoreFactor
 }
 
-/** A node's score for one epoch, as stored and explained by `GET /v1/nodes/:id/score`. */
+/** The four factor values of a score. */
+export interface FactorValues {
+  readonly bandwidth: number
+  readonly storage: number
+  readonly credit: number
+  readonly correctness: number
+}
+
+/** The measurements a score was computed from (stored flat, explained on read). */
+export interface ScoreEvidence {
+  readonly isOnline: boolean
+  readonly speedProbes: number
+  readonly offeredDiskBytes: bigint
+  readonly verifiedDiskBytes: bigint | null
+  readonly previousCredit: number | null
+  readonly epochHours: number
+  readonly contentProbesPassed: number
+  readonly contentProbesFailed: number
+  readonly isUsageHeld: boolean
+}
+
+/**
+ * A node's score for one epoch, as stored. Flat on purpose: an epoch of a million nodes
+ * keeps a million of these in memory; `explainNodeScore` builds the prose on demand.
+ */
 export interface NodeScore {
   readonly nodeId: string
   readonly operatorId: AccountId
   readonly publicIp: string
-  /** Product of the factors, before the anti-Sybil rules. */
+  /** Product of the factors (0 when offline), before the anti-Sybil rules. */
   readonly score: number
   /** Integer weight in the emission split, after the anti-Sybil rules (0 = earns no emission). */
   readonly weight: bigint
@@ -37,6 +61,7 @@ export interface NodeScore {
   readonly credit: number
   /** Throughput carried into the next epoch when no new speed probe arrives. */
   readonly measuredMbps: number | null
-  readonly factors: ScoreFactors
+  readonly factors: FactorValues
+  readonly evidence: ScoreEvidence
   readonly penalties: readonly Penalty[]
 }

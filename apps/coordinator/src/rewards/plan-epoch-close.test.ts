@@ -57,7 +57,7 @@ describe('planEpochClose', () => {
     const score = plan.scores.find((entry) => entry.nodeId === 'x')
     assert.ok(score !== undefined)
     assert.equal(score.weight, 0n)
-    assert.equal(score.factors.correctness.value, 0)
+    assert.equal(score.factors.correctness, 0)
     assert.match(score.penalties[0]?.reason ?? '', /SHA-256/)
     assert.equal(plan.payouts.find((payout) => payout.operatorId === 'op-x' && payout.source === 'emission'), undefined)
     const held = plan.transactions.find((tx) => tx.id === 'epoch:0:hold:op-x')

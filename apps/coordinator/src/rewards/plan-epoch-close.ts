@@ -57,7 +57,8 @@ export function planEpochClose(parameters: PlanEpochCloseParameters): EpochClose
   const epochHours = (epoch.endMs - epoch.startMs) / 3_600_000
   const ordered = [...parameters.nodes].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0))
   const scores = applySybilRules(
-    ordered.map((node) => ({ ...scoreNode(node, epochHours, config), registeredAtMs: node.registeredAtMs })),
+    ordered.map((node) => scoreNode(node, epochHours, config)),
+    ordered.map((node) => node.registeredAtMs),
     config.weightScale,
   )
   const { shares } = splitByWeight(parameters.emission, scores.map((score) => score.weight))

@@ -69,7 +69,7 @@ export function runRewardsStoreContract(name: string, open: OpenRewardsStores): 
     it('explains the cheat\'s and the twin\'s zero with the reason', async () => {
       const cheat = await pair.rewardsStore.getNodeScore('node-cheat')
       assert.equal(cheat?.epochId, SCENARIO_EPOCH.id)
-      assert.equal(cheat.factors.correctness.value, 0)
+      assert.equal(cheat.factors.correctness, 0)
       assert.match(cheat.penalties.map((penalty) => penalty.reason).join(' '), /SHA-256/)
       const twin = await pair.rewardsStore.getNodeScore('node-twin', SCENARIO_EPOCH.id)
       assert.equal(twin?.weight, 0n)

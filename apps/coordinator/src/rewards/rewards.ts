@@ -45,6 +45,11 @@ export class Rewards {
     this.#now = init.now ?? Date.now
   }
 
+  /** The curves scores are computed (and explained) with. */
+  get scoreConfig(): ScoreConfig {
+    return this.#init.scoreConfig
+  }
+
   get epochLengthMs(): number {
     return this.#init.epochLengthMs
   }

@@ -1,7 +1,7 @@
 import type { AccountId } from '@meson/protocol'
 import type { NodeScore, Penalty } from './node-score.ts'
 import type { ScoreConfig } from './score-config.ts'
-import { computeBandwidthFactor, computeNextCredit, computeStorageFactor, nextStorageStep } from './score-factors.ts'
+import { computeBandwidthFactor, computeNextCredit, computeStorageFactor } from './score-factors.ts'
 
 /** What the coordinator knows of one node for one epoch. */
 export interface NodeEpochInput {
@@ -26,15 +26,17 @@ export interface NodeEpochInput {
   readonly usageHoldReason: string | null
 }
 
+const OFFLINE: Penalty = Object.freeze({ kind: 'offline', reason: 'the node did not heartbeat or answer reachability probes through the epoch' })
+
 /**
- * Scores one node for one epoch: bandwidth × storage × credit × correctness, each
- * factor with the measurements behind it and what would raise it. Pure. The
+ * Scores one node for one epoch: bandwidth × storage × credit × correctness (× 0 when
+ * offline), with the evidence behind each factor and every penalty's reason. Pure. The
  * anti-Sybil rules (one node per IP, a /24 shares) are applied after, over the fleet.
  */
 export function scoreNode(input: NodeEpochInput, epochHours: number, config: ScoreConfig): Omit<NodeScore, 'weight'> {
   const penalties: Penalty[] = []
   const bandwidth = computeBandwidthFactor(input.measuredMbps, config)
-  const storageBytes = input.verifiedDiskBytes === null ? input.offeredDiskBytes : minBigint(input.offeredDiskBytes, input.verifiedDiskBytes)
+  const storageBytes = input.verifiedDiskBytes !== null && input.verifiedDiskBytes < input.offeredDiskBytes ? input.verifiedDiskBytes : input.offeredDiskBytes
   const storage = computeStorageFactor(storageBytes, config)
   const isHealthy = input.isOnline && input.contentProbeFailures.length === 0
   const credit = computeNextCredit(input.previousCredit, isHealthy, epochHours, config)
@@ -47,48 +49,26 @@ export function scoreNode(input: NodeEpochInput, epochHours: number, config: Sco
     correctness = 0
     penalties.push({ kind: 'usage-implausible', reason: input.usageHoldReason })
   }
-  const online = input.isOnline ? 1 : 0
-  if (!input.isOnline) penalties.push({ kind: 'offline', reason: 'the node did not heartbeat or answer reachability probes through the epoch' })
-
-  const nextStep = nextStorageStep(storageBytes, config)
+  if (!input.isOnline) penalties.push(OFFLINE)
   return {
     nodeId: input.nodeId,
     operatorId: input.operatorId,
     publicIp: input.publicIp,
-    score: bandwidth * storage * credit * correctness * online,
+    score: input.isOnline ? bandwidth * storage * credit * correctness : 0,
     credit,
     measuredMbps: input.measuredMbps,
-    penalties,
-    factors: {
-      bandwidth: {
-        value: bandwidth,
-        measurements: { measuredMbps: input.measuredMbps, capMbps: config.bandwidthCapMbps, speedProbes: input.speedProbes },
-        howToRaise:
-          input.measuredMbps === null
-            ? 'No speed probe has measured this node yet: keep it online and reachable at its public URL.'
-            : bandwidth >= 1
-              ? 'At the cap: more bandwidth does not raise this factor.'
-              : `Raise the uplink: the factor grows linearly up to ${config.bandwidthCapMbps} Mb/s measured.`,
-      },
-      storage: {
-        value: storage,
-        measurements: { offeredBytes: input.offeredDiskBytes.toString(), verifiedBytes: input.verifiedDiskBytes?.toString() ?? null, scoredBytes: storageBytes.toString() },
-        howToRaise: nextStep === undefined ? 'At the top of the curve: more disk does not raise this factor.' : `Offer at least ${nextStep} bytes of disk (the next point on the curve).`,
-      },
-      credit: {
-        value: credit,
-        measurements: { previousCredit: input.previousCredit, isHealthy, epochHours },
-        howToRaise: credit >= 1 ? 'At the maximum: stay online and healthy to keep it.' : 'Stay online and pass every probe: credit grows each healthy hour and falls while the node is down.',
-      },
-      correctness: {
-        value: correctness,
-        measurements: { contentProbesPassed: input.contentProbesPassed, contentProbesFailed: input.contentProbeFailures.length, usageHeld: input.usageHoldReason !== null },
-        howToRaise: correctness === 1 ? 'Nothing to do: every probe passed and usage was plausible.' : 'Serve the origin\'s exact bytes and report only what was served; correctness is back to 1 the next epoch that passes.',
-      },
+    factors: { bandwidth, storage, credit, correctness },
+    evidence: {
+      isOnline: input.isOnline,
+      speedProbes: input.speedProbes,
+      offeredDiskBytes: input.offeredDiskBytes,
+      verifiedDiskBytes: input.verifiedDiskBytes,
+      previousCredit: input.previousCredit,
+      epochHours,
+      contentProbesPassed: input.contentProbesPassed,
+      contentProbesFailed: input.contentProbeFailures.length,
+      isUsageHeld: input.usageHoldReason !== null,
     },
+    penalties,
   }
-}
-
-function minBigint(a: bigint, b: bigint): bigint {
-  return a < b ? a : b
 }

@@ -1,7 +1,7 @@
 import type { AccountId } from '@meson/protocol'
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
-import type { NodeScore, Penalty, ScoreFactors } from '../../rewards/node-score.ts'
+import type { NodeScore, Penalty } from '../../rewards/node-score.ts'
 import type { EpochClosePlan, OperatorPayout } from '../../rewards/plan-epoch-close.ts'
 import type { ProbeKind, ProbeResult } from '../../rewards/probe-result.ts'
 import type { EarningsRow, EpochEvidence, EpochSummary, RewardsStore } from '../../rewards/rewards-store.ts'
@@ -10,7 +10,7 @@ import type { RewardsDatabaseSchema } from './rewards-database-schema.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 
 type Schema = DatabaseSchema & RewardsDatabaseSchema
-/** Rows per multi-row INSERT: 13 columns × 1 500 stays under SQLite's 32 766 bound parameters. */
+/** Rows per multi-row INSERT: 21 columns × 1 500 stays under SQLite's 32 766 bound parameters. */
 const ROWS_PER_INSERT = 1500
 
 /**
@@ -58,11 +58,19 @@ export class KyselyRewardsStore implements RewardsStore {
           weight: score.weight.toString(),
           credit: score.credit,
           measured_mbps: score.measuredMbps,
-          bandwidth: score.factors.bandwidth.value,
-          storage: score.factors.storage.value,
-          correctness: score.factors.correctness.value,
-          factors: JSON.stringify(score.factors),
-          penalties: JSON.stringify(score.penalties),
+          bandwidth: score.factors.bandwidth,
+          storage: score.factors.storage,
+          correctness: score.factors.correctness,
+          is_online: score.evidence.isOnline ? 1 : 0,
+          speed_probes: score.evidence.speedProbes,
+          offered_disk_bytes: score.evidence.offeredDiskBytes.toString(),
+          verified_disk_bytes: score.evidence.verifiedDiskBytes?.toString() ?? null,
+          previous_credit: score.evidence.previousCredit,
+          epoch_hours: score.evidence.epochHours,
+          content_passed: score.evidence.contentProbesPassed,
+          content_failed: score.evidence.contentProbesFailed,
+          usage_held: score.evidence.isUsageHeld ? 1 : 0,
+          penalties: score.penalties.length === 0 ? '[]' : JSON.stringify(score.penalties),
         }))
         await trx.insertInto('epoch_node_scores').values(rows).execute()
       }
@@ -134,8 +142,19 @@ export class KyselyRewardsStore implements RewardsStore {
       weight: BigInt(row.weight),
       credit: row.credit,
       measuredMbps: row.measured_mbps,
-      // Only this class writes these columns, from the typed plan.
-      factors: JSON.parse(row.factors) as ScoreFactors,
+      factors: { bandwidth: row.bandwidth, storage: row.storage, credit: row.credit, correctness: row.correctness },
+      evidence: {
+        isOnline: row.is_online === 1,
+        speedProbes: row.speed_probes,
+        offeredDiskBytes: BigInt(row.offered_disk_bytes),
+        verifiedDiskBytes: row.verified_disk_bytes === null ? null : BigInt(row.verified_disk_bytes),
+        previousCredit: row.previous_credit,
+        epochHours: row.epoch_hours,
+        contentProbesPassed: row.content_passed,
+        contentProbesFailed: row.content_failed,
+        isUsageHeld: row.usage_held === 1,
+      },
+      // Only this class writes the column, from the typed plan.
       penalties: JSON.parse(row.penalties) as Penalty[],
     }
   }

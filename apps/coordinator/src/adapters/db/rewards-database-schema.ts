@@ -30,7 +30,15 @@ export type EpochNodeScoresTable = {
   bandwidth: number
   storage: number
   correctness: number
-  factors: string
+  is_online: number
+  speed_probes: number
+  offered_disk_bytes: string
+  verified_disk_bytes: string | null
+  previous_credit: number | null
+  epoch_hours: number
+  content_passed: number
+  content_failed: number
+  usage_held: number
   penalties: string
 }
 

@@ -42,8 +42,16 @@ export function createRewardsMigration(dialect: SqlDialect): Migration {
         .addColumn('bandwidth', real, (column) => column.notNull())
         .addColumn('storage', real, (column) => column.notNull())
         .addColumn('correctness', real, (column) => column.notNull())
-        // The factors' measurements and what would raise them, and the penalties, as JSON.
-        .addColumn('factors', 'text', (column) => column.notNull())
+        // The evidence the factors came from, flat (explained on read), and the penalties as JSON.
+        .addColumn('is_online', 'integer', (column) => column.notNull())
+        .addColumn('speed_probes', 'integer', (column) => column.notNull())
+        .addColumn('offered_disk_bytes', 'text', (column) => column.notNull())
+        .addColumn('verified_disk_bytes', 'text')
+        .addColumn('previous_credit', real)
+        .addColumn('epoch_hours', real, (column) => column.notNull())
+        .addColumn('content_passed', 'integer', (column) => column.notNull())
+        .addColumn('content_failed', 'integer', (column) => column.notNull())
+        .addColumn('usage_held', 'integer', (column) => column.notNull())
         .addColumn('penalties', 'text', (column) => column.notNull())
         .addPrimaryKeyConstraint('epoch_node_scores_pk', ['epoch_id', 'node_id'])
         .execute()

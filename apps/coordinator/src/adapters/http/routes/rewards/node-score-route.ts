@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { ApiError } from '../../../../api/api-error.ts'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
 import { requireRewards } from './require-rewards.ts'
+import { explainNodeScore } from '../../../../rewards/explain-node-score.ts'
 
 const factorJsonSchema = z.object({
   value: z.number(),
@@ -43,7 +44,7 @@ export const nodeScoreRoute = defineRoute({
     const penalties = await rewards.listNodePenalties(params.id, 50)
     return {
       status: 200,
-      body: { nodeId: score.nodeId, epochId: score.epochId, score: score.score, weight: score.weight.toString(), factors: score.factors, penalties },
+      body: { nodeId: score.nodeId, epochId: score.epochId, score: score.score, weight: score.weight.toString(), factors: explainNodeScore(score, rewards.scoreConfig), penalties },
     }
   },
 })

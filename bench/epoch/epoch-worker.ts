@@ -1,0 +1,54 @@
+// One benchmark step in its own process, so its peak memory is its own:
+//   seed  <url> <schema|-> <nodes>   stores the epoch's probe results (not timed)
+//   close <url> <schema|-> <nodes>   closes the epoch, prints {"ms","maxRssBytes",...}
+//   floor <url> <schema|-> <nodes>   the peer: bulk INSERTs of the same row counts, nothing else
+import { performance } from 'node:perf_hooks'
+import { sql } from 'kysely'
+import { KyselyRewardsStore } from '../../apps/coordinator/src/adapters/db/kysely-rewards-store.ts'
+import { databaseOf, openStore } from '../../apps/coordinator/src/adapters/db/open-store.ts'
+import { closeEpoch } from '../../apps/coordinator/src/rewards/close-epoch.ts'
+import { DEFAULT_SCORE_CONFIG } from '../../apps/coordinator/src/rewards/score-config.ts'
+import { BENCH_EPOCH, simulatedNodes, simulatedProbes } from './simulated-epoch.ts'
+
+const [step, url, schemaArg, countText] = process.argv.slice(2)
+if (step === undefined || url === undefined || schemaArg === undefined || countText === undefined) throw new Error('usage: epoch-worker.ts seed|close|floor <url> <schema|-> <nodes>')
+const count = Number(countText)
+const store = await openStore({ url, ...(schemaArg === '-' ? {} : { schema: schemaArg }), now: () => new Date(BENCH_EPOCH.endMs + 60_000) })
+const database = databaseOf(store)
+if (database === undefined) throw new Error('no database')
+const rewardsStore = new KyselyRewardsStore(database.db, { dialect: database.dialect })
+const nodes = simulatedNodes(count)
+
+if (step === 'seed') {
+  for (let from = 0; from < count; from += 50_000) await rewardsStore.saveProbeResults(simulatedProbes(nodes, from, Math.min(count, from + 50_000)))
+  if (database.dialect === 'postgres') await sql`analyze`.execute(database.db)
+  process.stdout.write('{}\n')
+} else if (step === 'close') {
+  const started = performance.now()
+  const result = await closeEpoch(BENCH_EPOCH, {
+    rewardsStore,
+    listNodes: () => Promise.resolve(nodes),
+    postTransaction: (tx) => store.postTransaction(tx),
+    emissionSchedule: { genesisMs: 0, perHourInitial: 1000n * 10n ** 18n, yearlyDecayNumerator: 100n, yearlyDecayDenominator: 100n },
+    scoreConfig: DEFAULT_SCORE_CONFIG,
+    now: () => BENCH_EPOCH.endMs + 60_000,
+  })
+  const ms = performance.now() - started
+  const epoch = await rewardsStore.getEpoch(BENCH_EPOCH.id)
+  process.stdout.write(`${JSON.stringify({ ms, maxRssBytes: process.resourceUsage().maxRSS * 1024, status: result.status, nodesRewarded: epoch?.nodesRewarded, emitted: epoch?.emitted.toString() })}\n`)
+} else {
+  // The peer: the same number of score rows and ledger entries, written by plain
+  // multi-row INSERTs into a scratch table, with no reading, scoring or splitting.
+  await sql`create table bench_floor (a text not null, b text not null, c text not null, d text not null)`.execute(database.db)
+  const started = performance.now()
+  await database.db.transaction().execute(async (trx) => {
+    for (let from = 0; from < count * 2; from += 5000) {
+      const rows = []
+      for (let index = from; index < Math.min(count * 2, from + 5000); index += 1) rows.push(sql`(${`row-${index}`}, ${'operator:x:pending'}, ${String(index * 1000)}, ${'{}'})`)
+      await sql`insert into bench_floor (a, b, c, d) values ${sql.join(rows)}`.execute(trx)
+    }
+  })
+  const ms = performance.now() - started
+  process.stdout.write(`${JSON.stringify({ ms, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`)
+}
+await store.close()
