@@ -1,5 +1,5 @@
 import type { EpochWindow } from './plan-epoch-close.ts'
-import type { ProbeResult } from './probe-result.ts'
+import type { ProbeEvidence } from './probe-result.ts'
 import type { RewardableNode } from './rewardable-node.ts'
 import type { EpochEvidence } from './rewards-store.ts'
 import type { NodeEpochInput } from './score-node.ts'
@@ -12,7 +12,7 @@ import type { NodeEpochInput } from './score-node.ts'
  * - Correctness: every failed content probe and failed usage check is listed with its reason.
  */
 export function buildNodeEpochInputs(nodes: readonly RewardableNode[], evidence: EpochEvidence, epoch: EpochWindow): NodeEpochInput[] {
-  const probesByNode = new Map<string, ProbeResult[]>()
+  const probesByNode = new Map<string, ProbeEvidence[]>()
   for (const probe of evidence.probes) {
     const list = probesByNode.get(probe.nodeId)
     if (list === undefined) probesByNode.set(probe.nodeId, [probe])
@@ -21,12 +21,12 @@ export function buildNodeEpochInputs(nodes: readonly RewardableNode[], evidence:
   const inputs: NodeEpochInput[] = []
   for (const node of nodes) {
     if (node.registeredAt.getTime() >= epoch.endMs) continue
-    const probes = probesByNode.get(node.id) ?? []
+    const probes = probesByNode.get(node.id) ?? NO_PROBES
     let reachablePass = 0
     let reachableFail = 0
     let contentPassed = 0
-    const contentFailures: string[] = []
-    const speeds: number[] = []
+    let contentFailures: string[] | undefined
+    let speeds: number[] | undefined
     let usageHoldReason: string | null = null
     for (const probe of probes) {
       if (probe.kind === 'reachability') {
@@ -34,10 +34,9 @@ export function buildNodeEpochInputs(nodes: readonly RewardableNode[], evidence:
         else reachableFail += 1
       } else if (probe.kind === 'content') {
         if (probe.outcome === 'pass') contentPassed += 1
-        else contentFailures.push(`content probe ${probe.id}: ${probe.reason}`)
+        else (contentFailures ??= []).push(`content probe ${probe.id}: ${probe.reason}`)
       } else if (probe.kind === 'speed') {
-        const mbps = probe.measurements['mbps']
-        if (probe.outcome === 'pass' && typeof mbps === 'number' && Number.isFinite(mbps)) speeds.push(mbps)
+        if (probe.outcome === 'pass' && probe.mbps !== null && Number.isFinite(probe.mbps)) (speeds ??= []).push(probe.mbps)
       } else if (probe.outcome === 'fail') {
         usageHoldReason ??= probe.reason
       }
@@ -50,18 +49,21 @@ export function buildNodeEpochInputs(nodes: readonly RewardableNode[], evidence:
       publicIp: node.publicIp,
       registeredAtMs: node.registeredAt.getTime(),
       isOnline: heartbeat !== undefined && heartbeat >= epoch.startMs && reachableFail <= reachablePass,
-      measuredMbps: speeds.length > 0 ? median(speeds) : (previous?.measuredMbps ?? null),
-      speedProbes: speeds.length,
+      measuredMbps: speeds === undefined ? (previous?.measuredMbps ?? null) : median(speeds),
+      speedProbes: speeds?.length ?? 0,
       offeredDiskBytes: node.diskQuotaBytes,
       verifiedDiskBytes: null,
       previousCredit: previous?.credit ?? null,
       contentProbesPassed: contentPassed,
-      contentProbeFailures: contentFailures,
+      contentProbeFailures: contentFailures ?? NO_FAILURES,
       usageHoldReason,
     })
   }
   return inputs
 }
+
+const NO_PROBES: readonly ProbeEvidence[] = Object.freeze([])
+const NO_FAILURES: readonly string[] = Object.freeze([])
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)

@@ -7,6 +7,17 @@ import type { Measurements } from './node-score.ts'
  */
 export type ProbeKind = 'content' | 'speed' | 'reachability' | 'usage'
 
+/** What an epoch close reads of a probe result: no measurements but the throughput. */
+export interface ProbeEvidence {
+  readonly id: string
+  readonly nodeId: string
+  readonly kind: ProbeKind
+  readonly outcome: 'pass' | 'fail'
+  readonly reason: string
+  /** `measurements.mbps` of a speed probe, else null. */
+  readonly mbps: number | null
+}
+
 export interface ProbeResult {
   readonly id: string
   readonly nodeId: string

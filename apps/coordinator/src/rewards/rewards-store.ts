@@ -1,7 +1,7 @@
 import type { AccountId } from '@meson/protocol'
 import type { NodeScore } from './node-score.ts'
 import type { EpochClosePlan, OperatorPayout } from './plan-epoch-close.ts'
-import type { ProbeResult } from './probe-result.ts'
+import type { ProbeEvidence, ProbeResult } from './probe-result.ts'
 
 /**
  * The rewards port: closed epochs, node scores, operator payouts and probe results.
@@ -30,7 +30,7 @@ export interface EarningsRow extends OperatorPayout {
 /** What the store knows of the fleet's probes and scores for closing an epoch. */
 export interface EpochEvidence {
   /** Probe results of the epoch window. */
-  readonly probes: readonly ProbeResult[]
+  readonly probes: readonly ProbeEvidence[]
   /** Each node's last score before the epoch (credit and throughput carry over). */
   readonly previous: ReadonlyMap<string, { readonly credit: number; readonly measuredMbps: number | null }>
   /** Usage earnings each operator was credited (ledger kind `usage`) during the window. */

@@ -14,22 +14,34 @@ export function splitByWeight(total: bigint, weights: readonly bigint[]): { read
   }
   const shares = new Array<bigint>(weights.length).fill(0n)
   if (sum === 0n || total === 0n) return { shares, undistributed: sum === 0n ? total : 0n }
-  const remainders: { index: number; remainder: bigint }[] = []
+  // Remainders are ranked by their fraction of `sum` as a double: picking the units'
+  // receivers needs only an order, and the shares stay exact whatever it is (ties and
+  // near-ties go to the lower index, deterministically).
+  const fractions = new Float64Array(weights.length)
+  const candidates: number[] = []
   let given = 0n
+  const sumAsNumber = Number(sum)
   for (let index = 0; index < weights.length; index += 1) {
-    const product = total * (weights[index] ?? 0n)
+    const weight = weights[index] ?? 0n
+    if (weight === 0n) continue
+    const product = total * weight
     const share = product / sum
     shares[index] = share
     given += share
-    const remainder = product % sum
-    if (remainder > 0n) remainders.push({ index, remainder })
+    const remainder = product - share * sum
+    if (remainder > 0n) {
+      fractions[index] = Number(remainder) / sumAsNumber
+      candidates.push(index)
+    }
   }
-  let left = total - given
-  remainders.sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1))
-  for (const { index } of remainders) {
-    if (left === 0n) break
-    shares[index] = (shares[index] ?? 0n) + 1n
-    left -= 1n
+  let left = Number(total - given)
+  if (left > 0) {
+    candidates.sort((a, b) => (fractions[b] ?? 0) - (fractions[a] ?? 0) || a - b)
+    for (const index of candidates) {
+      if (left === 0) break
+      shares[index] = (shares[index] ?? 0n) + 1n
+      left -= 1
+    }
   }
   return { shares, undistributed: 0n }
 }
