@@ -65,6 +65,8 @@ export interface CoordinatorConfig {
   readonly emissionGenesisMs: number
   /** Measured bandwidth above this earns no more score (Meson v3: 1 500 Mb/s). */
   readonly scoreBandwidthCapMbps: number
+  /** Anti-Sybil: one rewarded node per public IP, a /24 shares one share (off only for local demos). */
+  readonly rewardsOneNodePerIp: boolean
 }
 
 export type ConfigKey = keyof CoordinatorConfig
@@ -98,6 +100,7 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   emissionYearlyPercent: { flag: '--emission-yearly-percent', env: 'MESON_EMISSION_YEARLY_PERCENT' },
   emissionGenesisMs: { flag: '--emission-genesis-ms', env: 'MESON_EMISSION_GENESIS_MS' },
   scoreBandwidthCapMbps: { flag: '--score-bandwidth-cap-mbps', env: 'MESON_SCORE_BANDWIDTH_CAP_MBPS' },
+  rewardsOneNodePerIp: { flag: '--rewards-one-node-per-ip', env: 'MESON_REWARDS_ONE_NODE_PER_IP' },
 }
 
 /** 0.01 MSN per GiB. */
@@ -195,6 +198,7 @@ const configSchema = z
     emissionYearlyPercent: boundedInteger(0, 100).default(80),
     emissionGenesisMs: boundedInteger(0, 8_640_000_000_000).default(Date.UTC(2026, 0, 1)),
     scoreBandwidthCapMbps: boundedInteger(1, 1_000_000).default(1_500),
+    rewardsOneNodePerIp: booleanSchema.default(true),
   })
   .transform(
     (raw): CoordinatorConfig => ({

@@ -216,7 +216,7 @@ function createRewards(
       yearlyDecayNumerator: BigInt(config.emissionYearlyPercent),
       yearlyDecayDenominator: 100n,
     },
-    scoreConfig: { ...DEFAULT_SCORE_CONFIG, bandwidthCapMbps: config.scoreBandwidthCapMbps },
+    scoreConfig: { ...DEFAULT_SCORE_CONFIG, bandwidthCapMbps: config.scoreBandwidthCapMbps, isOneNodePerIp: config.rewardsOneNodePerIp },
     epochLengthMs: config.epochLengthMs,
     closeDelayMs: config.epochCloseDelayMs,
     ...(options.now === undefined ? {} : { now: options.now }),

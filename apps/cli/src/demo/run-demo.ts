@@ -70,6 +70,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       logLevel: options.logger.level,
       allowSharedIp: 'true',
       heartbeatIntervalMs: String(DEMO_HEARTBEAT_MS),
+      // Rewards: 10-second epochs; every demo node shares 127.0.0.1, so the one-node-per-IP rule is off.
+      epochLengthMs: '10000',
+      epochCloseDelayMs: '1000',
+      rewardsOneNodePerIp: 'false',
     },
   })
   if (!parsed.ok) throw parsed.error

@@ -8,14 +8,15 @@ import { ipGroupsOf } from './ip-groups.ts'
  * weights (`round(score × weightScale / n)`) and records each cut as a penalty. Pure.
  * `registeredAtMs[i]` belongs to `scored[i]`.
  */
-export function applySybilRules(scored: readonly Omit<NodeScore, 'weight'>[], registeredAtMs: readonly number[], weightScale: number): NodeScore[] {
+export function applySybilRules(scored: readonly Omit<NodeScore, 'weight'>[], registeredAtMs: readonly number[], weightScale: number, isOneNodePerIp = true): NodeScore[] {
   const addressKeys: string[] = new Array<string>(scored.length)
   const subnetKeys: string[] = new Array<string>(scored.length)
   const bestByAddress = new Map<string, number>()
   for (let index = 0; index < scored.length; index += 1) {
     const node = scored[index]
     if (node === undefined) continue
-    const groups = ipGroupsOf(node.publicIp)
+    // With the rule off, every node is its own address and subnet.
+    const groups = isOneNodePerIp ? ipGroupsOf(node.publicIp) : { addressKey: node.nodeId, subnetKey: node.nodeId }
     addressKeys[index] = groups.addressKey
     subnetKeys[index] = groups.subnetKey
     const current = bestByAddress.get(groups.addressKey)

@@ -82,6 +82,17 @@ describe('planEpochClose', () => {
     assert.deepEqual(plan.payouts.map((payout) => [payout.operatorId, payout.amount]), [['op-a', 1000n]])
   })
 
+  it('rewards every node of one IP when the rule is off (local demos only)', () => {
+    const plan = planEpochClose({
+      epoch,
+      emission: 1000n,
+      nodes: [node('a', { publicIp: '127.0.0.1' }), node('b', { publicIp: '127.0.0.1' })],
+      usageEarnings: new Map(),
+      config: { ...DEFAULT_SCORE_CONFIG, isOneNodePerIp: false },
+    })
+    assert.deepEqual(plan.payouts.map((payout) => [payout.operatorId, payout.amount]), [['op-a', 500n], ['op-b', 500n]])
+  })
+
   it('lets nodes of one /24 split one share', () => {
     const plan = planEpochClose({
       epoch,

@@ -60,6 +60,7 @@ export function planEpochClose(parameters: PlanEpochCloseParameters): EpochClose
     ordered.map((node) => scoreNode(node, epochHours, config)),
     ordered.map((node) => node.registeredAtMs),
     config.weightScale,
+    config.isOneNodePerIp,
   )
   const { shares } = splitByWeight(parameters.emission, scores.map((score) => score.weight))
 
