@@ -32,6 +32,13 @@ describe('parseConfig', () => {
       ticketByteBudget: 2n ** 30n,
       originFallbackTimeoutMs: 10_000,
       publicUrl: undefined,
+      epochLengthMs: 3_600_000,
+      epochCloseDelayMs: 60_000,
+      emissionPerHour: 1000n * 10n ** 18n,
+      emissionYearlyPercent: 80,
+      emissionGenesisMs: Date.UTC(2026, 0, 1),
+      scoreBandwidthCapMbps: 1_500,
+      rewardsOneNodePerIp: true,
     })
   })
 
