@@ -18,6 +18,7 @@ import { zoneSettingsRoute } from './routes/zone-settings-route.ts'
 import { earningsRoute } from './routes/rewards/earnings-route.ts'
 import { epochsRoute } from './routes/rewards/epochs-route.ts'
 import { nodeScoreRoute } from './routes/rewards/node-score-route.ts'
+import { probeOriginRoute } from './routes/probes/probe-origin-route.ts'
 import type { Route } from './route-spec.ts'
 
 /** Every route of the coordinator's HTTP API, in the order the OpenAPI document lists them. */
@@ -44,6 +45,7 @@ export const API_ROUTES: readonly Route[] = [
   epochsRoute,
   earningsRoute,
   nodeScoreRoute,
+  probeOriginRoute,
   healthRoute,
   metricsRoute,
   openApiRoute,

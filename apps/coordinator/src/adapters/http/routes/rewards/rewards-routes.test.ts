@@ -14,6 +14,7 @@ import { KyselyRewardsStore } from '../../../db/kysely-rewards-store.ts'
 import { databaseOf } from '../../../db/open-store.ts'
 import { createLogger } from '../../../log/create-logger.ts'
 import { readJsonField as field } from '../../read-json-field.ts'
+import { probeOriginBody } from '../../../../probes/probe-origin-body.ts'
 
 const ADMIN_TOKEN = 'admin-test-token-0123456789abcdef'
 
@@ -111,6 +112,14 @@ describe('rewards API: GET /v1/epochs, /v1/earnings, /v1/nodes/:id/score', () =>
     const answer = await call('/v1/epochs?limit=0')
     assert.equal(answer.status, 400)
     assert.equal(field(answer.body, 'error', 'code'), 'INVALID_REQUEST')
+  })
+
+  it('serves probe-origin objects derived from the token, and refuses a bad token', async () => {
+    const token = 'A'.repeat(24)
+    const response = await fetch(`${coordinator.url}/v1/probe-origin/${token}/1000`)
+    assert.equal(response.status, 200)
+    assert.deepEqual(new Uint8Array(await response.arrayBuffer()), probeOriginBody(token, 1000))
+    assert.equal((await call('/v1/probe-origin/short/10')).status, 400)
   })
 
   it('documents the three routes in the OpenAPI document', async () => {
