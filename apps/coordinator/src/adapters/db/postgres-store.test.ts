@@ -53,7 +53,7 @@ if (unreachable !== undefined && isCi) {
       const second = await openStore({ url, schema, logger })
       try {
         assert.deepEqual(await second.getAccount(account.id), account)
-        assert.deepEqual(applied, ['0001-initial', '0002-fleet', '0003-metering'].map((migration) => JSON.stringify({ migration })))
+        assert.deepEqual(applied, ['0001-initial', '0002-fleet', '0003-metering', '0030-rewards'].map((migration) => JSON.stringify({ migration })))
       } finally {
         await second.close()
       }

@@ -58,7 +58,7 @@ describe('SQLite store files', () => {
     const logger = { info: (fields: object) => applied.push(JSON.stringify(fields)), error: () => undefined }
     await (await openStore({ url: path, logger })).close()
     await (await openStore({ url: path, logger })).close()
-    assert.deepEqual(applied, ['0001-initial', '0002-fleet', '0003-metering'].map((migration) => JSON.stringify({ migration })))
+    assert.deepEqual(applied, ['0001-initial', '0002-fleet', '0003-metering', '0030-rewards'].map((migration) => JSON.stringify({ migration })))
   })
 
   it('lets three coordinator processes migrate a fresh file at once', async () => {
