@@ -51,6 +51,7 @@ export function buildNodeEpochInputs(nodes: readonly RewardableNode[], evidence:
       isOnline: heartbeat !== undefined && heartbeat >= epoch.startMs && reachableFail <= reachablePass,
       measuredMbps: speeds === undefined ? (previous?.measuredMbps ?? null) : median(speeds),
       speedProbes: speeds?.length ?? 0,
+      declaredMbps: node.declaredUplinkMbps ?? null,
       offeredDiskBytes: node.diskQuotaBytes,
       verifiedDiskBytes: null,
       previousCredit: previous?.credit ?? null,

@@ -10,10 +10,10 @@ export function explainNodeScore(score: Pick<NodeScore, 'factors' | 'evidence' |
   return {
     bandwidth: {
       value: factors.bandwidth,
-      measurements: { measuredMbps: score.measuredMbps, capMbps: config.bandwidthCapMbps, speedProbes: evidence.speedProbes },
+      measurements: { measuredMbps: score.measuredMbps, declaredMbps: evidence.declaredMbps, capMbps: config.bandwidthCapMbps, speedProbes: evidence.speedProbes },
       howToRaise:
         score.measuredMbps === null
-          ? 'No speed probe has measured this node yet: keep it online and reachable at its public URL.'
+          ? `No speed probe has measured this node yet, so ${config.unmeasuredBandwidthDiscount * 100} % of its declared uplink counts: keep it online and reachable so the hunters can measure it.`
           : factors.bandwidth >= 1
             ? 'At the cap: more bandwidth does not raise this factor.'
             : `Raise the uplink: the factor grows linearly up to ${config.bandwidthCapMbps} Mb/s measured.`,

@@ -36,6 +36,8 @@ export interface FactorValues {
 export interface ScoreEvidence {
   readonly isOnline: boolean
   readonly speedProbes: number
+  /** The declared uplink that stood in for a measurement (discounted), or null. */
+  readonly declaredMbps: number | null
   readonly offeredDiskBytes: bigint
   readonly verifiedDiskBytes: bigint | null
   readonly previousCredit: number | null

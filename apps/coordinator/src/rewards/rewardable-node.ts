@@ -8,4 +8,6 @@ export interface RewardableNode {
   readonly diskQuotaBytes: bigint
   readonly registeredAt: Date
   readonly lastHeartbeatAt: Date | null
+  /** Uplink the operator declared at registration (counted, discounted, until a speed probe measures the node). */
+  readonly declaredUplinkMbps?: number
 }

@@ -38,11 +38,14 @@ export class Rewards {
   #timer: ReturnType<typeof setTimeout> | undefined
   #closing: Promise<void> | undefined
   #stopped = true
+  /** On a database with no epoch yet, the first epoch closed is the first that starts after this. */
+  readonly #createdAtMs: number
 
   constructor(init: RewardsInit) {
     if (!Number.isSafeInteger(init.epochLengthMs) || init.epochLengthMs < 1000) throw new RangeError('epochLengthMs must be an integer >= 1000')
     this.#init = init
     this.#now = init.now ?? Date.now
+    this.#createdAtMs = this.#now()
   }
 
   /** The curves scores are computed (and explained) with. */
@@ -72,7 +75,8 @@ export class Rewards {
     const { epochLengthMs, closeDelayMs } = this.#init
     const now = this.#now()
     const latest = await this.#init.rewardsStore.latestEpoch()
-    const firstStart = latest === undefined ? epochContaining(now - closeDelayMs, epochLengthMs).startMs - epochLengthMs : latest.closedAtMs === null ? latest.startMs : latest.endMs
+    // A fresh network starts with the first whole epoch it saw, not one it joined half-way.
+    const firstStart = latest === undefined ? epochContaining(this.#createdAtMs, epochLengthMs).endMs : latest.closedAtMs === null ? latest.startMs : latest.endMs
     const results: { epochId: string; result: CloseEpochResult }[] = []
     for (const epoch of endedEpochs(firstStart, now - closeDelayMs, epochLengthMs, CATCH_UP_EPOCHS)) {
       const result = await closeEpoch(epoch, { ...this.#init, now: this.#now })

@@ -16,6 +16,8 @@ export interface ScoreConfig {
   readonly creditGainPerHour: number
   /** Credit lost per hour down (default: ten times faster than it grows). */
   readonly creditLossPerHour: number
+  /** A node no speed probe has measured yet counts this fraction of its declared uplink. */
+  readonly unmeasuredBandwidthDiscount: number
   /** Anti-Sybil: one rewarded node per public IP and one share per /24 (off only for local demos). */
   readonly isOneNodePerIp: boolean
   /** Weight resolution: a score in [0, 1] becomes round(score × this) integer weight. */
@@ -34,6 +36,7 @@ export const DEFAULT_SCORE_CONFIG: ScoreConfig = Object.freeze({
   creditInitial: 0.4,
   creditGainPerHour: 0.6 / (30 * 24),
   creditLossPerHour: 0.6 / (3 * 24),
+  unmeasuredBandwidthDiscount: 0.5,
   isOneNodePerIp: true,
   weightScale: 1_000_000_000,
 })

@@ -14,6 +14,8 @@ export interface NodeEpochInput {
   /** Median throughput of the epoch's speed probes, else the last known, else null. */
   readonly measuredMbps: number | null
   readonly speedProbes: number
+  /** Declared uplink, used (discounted) only while nothing was measured. */
+  readonly declaredMbps?: number | null
   /** Disk the node offers (registration), and the part probes verified, if any were. */
   readonly offeredDiskBytes: bigint
   readonly verifiedDiskBytes: bigint | null
@@ -35,7 +37,8 @@ const OFFLINE: Penalty = Object.freeze({ kind: 'offline', reason: 'the node did 
  */
 export function scoreNode(input: NodeEpochInput, epochHours: number, config: ScoreConfig): Omit<NodeScore, 'weight'> {
   const penalties: Penalty[] = []
-  const bandwidth = computeBandwidthFactor(input.measuredMbps, config)
+  const declared = input.measuredMbps === null && input.declaredMbps !== undefined && input.declaredMbps !== null ? input.declaredMbps * config.unmeasuredBandwidthDiscount : null
+  const bandwidth = computeBandwidthFactor(input.measuredMbps ?? declared, config)
   const storageBytes = input.verifiedDiskBytes !== null && input.verifiedDiskBytes < input.offeredDiskBytes ? input.verifiedDiskBytes : input.offeredDiskBytes
   const storage = computeStorageFactor(storageBytes, config)
   const isHealthy = input.isOnline && input.contentProbeFailures.length === 0
@@ -61,6 +64,7 @@ export function scoreNode(input: NodeEpochInput, epochHours: number, config: Sco
     evidence: {
       isOnline: input.isOnline,
       speedProbes: input.speedProbes,
+      declaredMbps: input.measuredMbps === null ? (input.declaredMbps ?? null) : null,
       offeredDiskBytes: input.offeredDiskBytes,
       verifiedDiskBytes: input.verifiedDiskBytes,
       previousCredit: input.previousCredit,

@@ -17,11 +17,11 @@ const SCORE_ROWS_PER_STATEMENT = 20_000
 /** The score columns in the order `#insertScores` writes them, with their PostgreSQL types. */
 const SCORE_COLUMNS = [
   'node_id', 'operator_id', 'public_ip', 'score', 'weight', 'credit', 'measured_mbps', 'bandwidth', 'storage', 'correctness', 'is_online',
-  'speed_probes', 'offered_disk_bytes', 'verified_disk_bytes', 'previous_credit', 'epoch_hours', 'content_passed', 'content_failed', 'usage_held', 'penalties',
+  'speed_probes', 'declared_mbps', 'offered_disk_bytes', 'verified_disk_bytes', 'previous_credit', 'epoch_hours', 'content_passed', 'content_failed', 'usage_held', 'penalties',
 ] as const
 const SCORE_COLUMN_TYPES = [
   'text', 'text', 'text', 'float8', 'numeric', 'float8', 'float8', 'float8', 'float8', 'float8', 'integer',
-  'integer', 'text', 'text', 'float8', 'float8', 'integer', 'integer', 'integer', 'text',
+  'integer', 'float8', 'text', 'text', 'float8', 'float8', 'integer', 'integer', 'integer', 'text',
 ] as const
 
 /**
@@ -96,6 +96,7 @@ export class KyselyRewardsStore implements RewardsStore {
         score.factors.correctness,
         score.evidence.isOnline ? 1 : 0,
         score.evidence.speedProbes,
+        score.evidence.declaredMbps,
         score.evidence.offeredDiskBytes.toString(),
         score.evidence.verifiedDiskBytes?.toString() ?? null,
         score.evidence.previousCredit,
@@ -174,6 +175,7 @@ export class KyselyRewardsStore implements RewardsStore {
       evidence: {
         isOnline: row.is_online === 1,
         speedProbes: row.speed_probes,
+        declaredMbps: row.declared_mbps,
         offeredDiskBytes: BigInt(row.offered_disk_bytes),
         verifiedDiskBytes: row.verified_disk_bytes === null ? null : BigInt(row.verified_disk_bytes),
         previousCredit: row.previous_credit,

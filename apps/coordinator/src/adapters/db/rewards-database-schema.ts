@@ -32,6 +32,7 @@ export type EpochNodeScoresTable = {
   correctness: number
   is_online: number
   speed_probes: number
+  declared_mbps: number | null
   offered_disk_bytes: string
   verified_disk_bytes: string | null
   previous_credit: number | null

@@ -45,6 +45,7 @@ export function createRewardsMigration(dialect: SqlDialect): Migration {
         // The evidence the factors came from, flat (explained on read), and the penalties as JSON.
         .addColumn('is_online', 'integer', (column) => column.notNull())
         .addColumn('speed_probes', 'integer', (column) => column.notNull())
+        .addColumn('declared_mbps', real)
         .addColumn('offered_disk_bytes', 'text', (column) => column.notNull())
         .addColumn('verified_disk_bytes', 'text')
         .addColumn('previous_credit', real)
