@@ -110,7 +110,7 @@ export class KyselyRewardsStore implements RewardsStore {
     const columns = sql.raw(SCORE_COLUMNS.join(', '))
     if (this.#dialect === 'postgres') {
       const casts = sql.raw(SCORE_COLUMN_TYPES.map((type, index) => `(e->>${index})::${type}`).join(', '))
-      await sql`insert into epoch_node_scores (epoch_id, ${columns}) select ${epochId}, ${casts} from json_array_elements(${json}::json) as e`.execute(trx)
+      await sql`insert into epoch_node_scores (epoch_id, ${columns}) select ${epochId}, ${casts} from jsonb_array_elements(${json}::jsonb) as e`.execute(trx)
       return
     }
     const values = sql.raw(SCORE_COLUMNS.map((_column, index) => `value->>${index}`).join(', '))
