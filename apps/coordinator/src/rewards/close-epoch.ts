@@ -41,7 +41,7 @@ export async function closeEpoch(epoch: EpochWindow, components: CloseEpochCompo
   const { rewardsStore } = components
   if (components.now() < epoch.endMs) return { status: 'not-ended' }
   const existing = await rewardsStore.getEpoch(epoch.id)
-  if (existing?.closedAtMs !== null && existing !== undefined) return { status: 'already-closed' }
+  if (existing !== undefined && existing.closedAtMs !== null) return { status: 'already-closed' }
   let claimed = false
   if (existing === undefined) {
     const [nodes, evidence] = await Promise.all([components.listNodes(), rewardsStore.loadEpochEvidence(epoch.startMs, epoch.endMs)])
