@@ -1,6 +1,6 @@
 import type { AccountId } from '@meson/protocol'
 import { sql } from 'kysely'
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { NodeScore, Penalty } from '../../rewards/node-score.ts'
 import type { EpochClosePlan, OperatorPayout } from '../../rewards/plan-epoch-close.ts'
 import type { ProbeKind, ProbeResult } from '../../rewards/probe-result.ts'
@@ -8,22 +8,11 @@ import type { EarningsRow, EpochEvidence, EpochSummary, RewardsStore } from '../
 import type { DatabaseSchema } from './database-schema.ts'
 import type { RewardsDatabaseSchema } from './rewards-database-schema.ts'
 import type { SqlDialect } from './sql-dialect.ts'
+import { insertEpochScores, SCORE_ROWS_PER_STATEMENT, toNodeScore } from './epoch-score-rows.ts'
 
 type Schema = DatabaseSchema & RewardsDatabaseSchema
 /** Rows per multi-row INSERT: 7 columns × 1 500 stays under SQLite's 32 766 bound parameters. */
 const ROWS_PER_INSERT = 1500
-/** Score rows per JSON-expanding INSERT. */
-const SCORE_ROWS_PER_STATEMENT = 20_000
-/** The score columns in the order `#insertScores` writes them, with their PostgreSQL types. */
-const SCORE_COLUMNS = [
-  'node_id', 'operator_id', 'public_ip', 'score', 'weight', 'credit', 'measured_mbps', 'bandwidth', 'storage', 'correctness', 'is_online',
-  'speed_probes', 'declared_mbps', 'offered_disk_bytes', 'verified_disk_bytes', 'previous_credit', 'epoch_hours', 'content_passed', 'content_failed', 'usage_held', 'penalties',
-] as const
-const SCORE_COLUMN_TYPES = [
-  'text', 'text', 'text', 'float8', 'numeric', 'float8', 'float8', 'float8', 'float8', 'float8', 'integer',
-  'integer', 'float8', 'text', 'text', 'float8', 'float8', 'integer', 'integer', 'integer', 'text',
-] as const
-
 /**
  * The `RewardsStore` over kysely, on the main store's database. It reads the ledger
  * (usage credited in a window) but never writes it: epoch transactions go through the
@@ -60,7 +49,7 @@ export class KyselyRewardsStore implements RewardsStore {
         .executeTakeFirst()
       if (claimed === undefined) return 'taken'
       for (let start = 0; start < plan.scores.length; start += SCORE_ROWS_PER_STATEMENT) {
-        await this.#insertScores(trx, plan.epoch.id, plan.scores.slice(start, start + SCORE_ROWS_PER_STATEMENT))
+        await insertEpochScores(trx, this.#dialect, plan.epoch.id, plan.scores.slice(start, start + SCORE_ROWS_PER_STATEMENT))
       }
       for (let start = 0; start < plan.payouts.length; start += ROWS_PER_INSERT) {
         const rows = plan.payouts.slice(start, start + ROWS_PER_INSERT).map((payout) => ({
@@ -74,47 +63,6 @@ export class KyselyRewardsStore implements RewardsStore {
       }
       return 'claimed'
     })
-  }
-
-  /**
-   * Score rows travel as one JSON array per statement, expanded by the database
-   * (`json_each` / `json_array_elements`): a million rows in a few dozen statements,
-   * instead of a statement per 1 500 rows prepared and bound one parameter at a time.
-   */
-  async #insertScores(trx: Transaction<Schema>, epochId: string, scores: readonly NodeScore[]): Promise<void> {
-    const json = JSON.stringify(
-      scores.map((score) => [
-        score.nodeId,
-        score.operatorId,
-        score.publicIp,
-        score.score,
-        score.weight.toString(),
-        score.credit,
-        score.measuredMbps,
-        score.factors.bandwidth,
-        score.factors.storage,
-        score.factors.correctness,
-        score.evidence.isOnline ? 1 : 0,
-        score.evidence.speedProbes,
-        score.evidence.declaredMbps,
-        score.evidence.offeredDiskBytes.toString(),
-        score.evidence.verifiedDiskBytes?.toString() ?? null,
-        score.evidence.previousCredit,
-        score.evidence.epochHours,
-        score.evidence.contentProbesPassed,
-        score.evidence.contentProbesFailed,
-        score.evidence.isUsageHeld ? 1 : 0,
-        score.penalties.length === 0 ? '[]' : JSON.stringify(score.penalties),
-      ]),
-    )
-    const columns = sql.raw(SCORE_COLUMNS.join(', '))
-    if (this.#dialect === 'postgres') {
-      const casts = sql.raw(SCORE_COLUMN_TYPES.map((type, index) => `(e->>${index})::${type}`).join(', '))
-      await sql`insert into epoch_node_scores (epoch_id, ${columns}) select ${epochId}, ${casts} from jsonb_array_elements(${json}::jsonb) as e`.execute(trx)
-      return
-    }
-    const values = sql.raw(SCORE_COLUMNS.map((_column, index) => `value->>${index}`).join(', '))
-    await sql`insert into epoch_node_scores (epoch_id, ${columns}) select ${epochId}, ${values} from json_each(${json})`.execute(trx)
   }
 
   async markEpochClosed(epochId: string, closedAtMs: number): Promise<void> {
@@ -161,32 +109,7 @@ export class KyselyRewardsStore implements RewardsStore {
       .where('epoch_node_scores.node_id', '=', nodeId)
     if (epochId !== undefined) query = query.where('epoch_node_scores.epoch_id', '=', epochId)
     const row = await query.orderBy('epochs.start_ms', 'desc').limit(1).executeTakeFirst()
-    if (row === undefined) return undefined
-    return {
-      epochId: row.epoch_id,
-      nodeId: row.node_id,
-      operatorId: row.operator_id as AccountId,
-      publicIp: row.public_ip,
-      score: row.score,
-      weight: BigInt(row.weight),
-      credit: row.credit,
-      measuredMbps: row.measured_mbps,
-      factors: { bandwidth: row.bandwidth, storage: row.storage, credit: row.credit, correctness: row.correctness },
-      evidence: {
-        isOnline: row.is_online === 1,
-        speedProbes: row.speed_probes,
-        declaredMbps: row.declared_mbps,
-        offeredDiskBytes: BigInt(row.offered_disk_bytes),
-        verifiedDiskBytes: row.verified_disk_bytes === null ? null : BigInt(row.verified_disk_bytes),
-        previousCredit: row.previous_credit,
-        epochHours: row.epoch_hours,
-        contentProbesPassed: row.content_passed,
-        contentProbesFailed: row.content_failed,
-        isUsageHeld: row.usage_held === 1,
-      },
-      // Only this class writes the column, from the typed plan.
-      penalties: JSON.parse(row.penalties) as Penalty[],
-    }
+    return row === undefined ? undefined : toNodeScore(row)
   }
 
   async listNodePenalties(nodeId: string, limit: number): Promise<readonly { readonly epochId: string; readonly kind: string; readonly reason: string }[]> {
