@@ -15,6 +15,8 @@ const WORKER = fileURLToPath(new URL('./epoch-worker.ts', import.meta.url))
 const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url))
 const SIZES = (process.env['SIZES'] ?? '10000,100000,1000000').split(',').map(Number)
 const BACKENDS = (process.env['BACKENDS'] ?? 'sqlite,postgres').split(',')
+/** V8 heap limit of each step, MiB (a lower one makes the garbage collector work harder and RSS smaller). */
+const HEAP_MB = process.env['HEAP_MB'] ?? '4096'
 
 interface StepResult {
   readonly ms: number
@@ -24,7 +26,7 @@ interface StepResult {
 }
 
 async function step(name: string, url: string, schema: string, count: number): Promise<StepResult> {
-  const { stdout } = await run(process.execPath, ['--max-old-space-size=4096', WORKER, name, url, schema, String(count)], { maxBuffer: 1 << 20 })
+  const { stdout } = await run(process.execPath, [`--max-old-space-size=${HEAP_MB}`, WORKER, name, url, schema, String(count)], { maxBuffer: 1 << 20 })
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as StepResult
 }
 

@@ -42,18 +42,7 @@ export async function closeEpoch(epoch: EpochWindow, components: CloseEpochCompo
   if (components.now() < epoch.endMs) return { status: 'not-ended' }
   const existing = await rewardsStore.getEpoch(epoch.id)
   if (existing !== undefined && existing.closedAtMs !== null) return { status: 'already-closed' }
-  let claimed = false
-  if (existing === undefined) {
-    const [nodes, evidence] = await Promise.all([components.listNodes(), rewardsStore.loadEpochEvidence(epoch.startMs, epoch.endMs)])
-    const plan = planEpochClose({
-      epoch,
-      emission: emissionForEpoch(components.emissionSchedule, epoch.startMs, epoch.endMs),
-      nodes: buildNodeEpochInputs(nodes, evidence, epoch),
-      usageEarnings: evidence.usageEarnings,
-      config: components.scoreConfig,
-    })
-    claimed = (await rewardsStore.claimEpoch(plan, components.now())) === 'claimed'
-  }
+  const claimed = existing === undefined ? await planAndClaim(epoch, components) : false
   const transactions = buildEpochTransactions(epoch.id, await rewardsStore.listEpochPayouts(epoch.id))
   let posted = 0
   for (const transaction of transactions) {
@@ -62,4 +51,20 @@ export async function closeEpoch(epoch: EpochWindow, components: CloseEpochCompo
   }
   await rewardsStore.markEpochClosed(epoch.id, components.now())
   return { status: 'closed', claimed, posted }
+}
+
+/**
+ * Steps 1: plans the epoch and stores the plan. Its own function so that the fleet, the
+ * evidence and the plan (a million nodes' worth) can be collected before posting.
+ */
+async function planAndClaim(epoch: EpochWindow, components: CloseEpochComponents): Promise<boolean> {
+  const [nodes, evidence] = await Promise.all([components.listNodes(), components.rewardsStore.loadEpochEvidence(epoch.startMs, epoch.endMs)])
+  const plan = planEpochClose({
+    epoch,
+    emission: emissionForEpoch(components.emissionSchedule, epoch.startMs, epoch.endMs),
+    nodes: buildNodeEpochInputs(nodes, evidence, epoch),
+    usageEarnings: evidence.usageEarnings,
+    config: components.scoreConfig,
+  })
+  return (await components.rewardsStore.claimEpoch(plan, components.now())) === 'claimed'
 }
