@@ -36,6 +36,8 @@ import type { ProxyAccess } from './proxy/proxy-access.ts'
 import { LOCAL_REGION } from './routing/fleet-node.ts'
 import { startChainSettlement } from './adapters/chain/start-chain-settlement.ts'
 import type { ChainSettlement, ChainSettlementOptions } from './adapters/chain/start-chain-settlement.ts'
+import { Rewards } from './rewards/rewards.ts'
+import { DEFAULT_SCORE_CONFIG } from './rewards/score-config.ts'
 
 export interface StartCoordinatorOptions {
   /** Defaults to a pino JSON logger on stdout at `config.logLevel`. */
@@ -55,6 +57,8 @@ export interface StartCoordinatorOptions {
   readonly geo?: CountryLookup
   /** Settle on this chain and watch its vault (absent: no chain; the claim routes answer NO_CHAIN). */
   readonly chain?: ChainSettlementOptions
+  /** Off in tests that close epochs themselves; defaults to `startFleetTimers`. */
+  readonly startRewardsTimer?: boolean
 }
 
 export interface RunningCoordinator {
@@ -68,6 +72,8 @@ export interface RunningCoordinator {
   readonly proxy: RunningProxyGateway | undefined
   /** On-chain settlement (call `settlement.settler.settle()` after an epoch closes); undefined without a chain. */
   readonly settlement: ChainSettlement | undefined
+  /** Epoch close and the rewards queries. */
+  readonly rewards: Rewards
   /** Stops accepting requests, waits for in-flight ones, then closes the store it opened. */
   close(): Promise<void>
 }
@@ -99,6 +105,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const domainVerifier = await createDomainVerifier(config, stores)
   const metering = createMetering(config, stores, options, logger, domainVerifier)
   const fleet = await startFleet(config, stores, options, logger)
+  const rewards = createRewards(config, stores, { ...(options.now === undefined ? {} : { now: options.now }), onError: (error) => logger.warn({ err: error }, 'epoch close failed; retrying on the next tick') })
   const originAgents = createOriginAgents()
   const settlement = startSettlement(stores, options, logger)
   // The coordinator's own names and endpoints; the bound port is known after listen.
@@ -134,15 +141,18 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     registerExtraRoutes: (server) => registerRedirectRoutes(server, redirectDependencies(config, redirector, originAgents, options.now ?? Date.now)),
     ...(proxy === undefined ? {} : { proxy: proxyAccess(stores, proxy) }),
     ...(settlement === undefined ? {} : { settlement: settlement.service }),
+    rewards,
   })
   try {
     metering.attachMetrics(registerMeteringMetrics(metrics.registry, metering.rejections))
     await metering.start()
     await app.listen({ port: config.port, host: config.host })
+    if (options.startRewardsTimer ?? options.startFleetTimers ?? true) rewards.start()
   } catch (error) {
     await app.close()
     await proxy?.stop()
     originAgents.destroy()
+    await rewards.stop()
     await fleet.stop()
     await metering.stop()
     await settlement?.stop()
@@ -163,11 +173,13 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     metering,
     proxy,
     settlement,
+    rewards,
     close() {
       closing ??= (async () => {
         await proxy?.stop()
         await app.close()
         originAgents.destroy()
+        await rewards.stop()
         // After the server: no heartbeat can arrive between the last flush and the store closing.
         await fleet.stop()
         // Tickets still queued are written before the store closes.
@@ -273,6 +285,33 @@ function startSettlement(stores: CoordinatorStores, options: StartCoordinatorOpt
     settlementStore: stores.settlement,
     earnings: stores.earnings,
     onError: (error, task) => logger.warn({ err: error, task }, 'settlement task failed; retrying on the next tick'),
+  })
+}
+
+/**
+ * Rewards from the configuration: the fleet's nodes, the one ledger writer, the emission
+ * schedule and score curves. Not started.
+ */
+function createRewards(
+  config: CoordinatorConfig,
+  stores: CoordinatorStores,
+  options: { readonly now?: () => number; readonly onError?: (error: unknown) => void },
+): Rewards {
+  return new Rewards({
+    rewardsStore: stores.rewards,
+    listNodes: () => stores.fleet.listFleetNodes(),
+    postTransaction: (tx) => stores.store.postTransaction(tx),
+    emissionSchedule: {
+      genesisMs: config.emissionGenesisMs,
+      perHourInitial: config.emissionPerHour,
+      yearlyDecayNumerator: BigInt(config.emissionYearlyPercent),
+      yearlyDecayDenominator: 100n,
+    },
+    scoreConfig: { ...DEFAULT_SCORE_CONFIG, bandwidthCapMbps: config.scoreBandwidthCapMbps, isOneNodePerIp: config.rewardsOneNodePerIp },
+    epochLengthMs: config.epochLengthMs,
+    closeDelayMs: config.epochCloseDelayMs,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.onError === undefined ? {} : { onError: options.onError }),
   })
 }
 

@@ -124,6 +124,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       proxySocksPort: proxyPort(PROXY_PORT_OFFSET + 1),
       proxyTunnelPort: proxyPort(PROXY_PORT_OFFSET + 2),
       proxyExitAllow: originAllow,
+      // Rewards: 10-second epochs; every demo node shares 127.0.0.1, so the one-node-per-IP rule is off.
+      epochLengthMs: '10000',
+      epochCloseDelayMs: '1000',
+      rewardsOneNodePerIp: 'false',
     },
   })
   if (!parsed.ok) {

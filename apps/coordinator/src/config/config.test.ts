@@ -41,6 +41,13 @@ describe('parseConfig', () => {
       proxyTunnelPort: 7403,
       proxyPricePerGiB: 10n ** 18n,
       proxyExitAllow: '',
+      epochLengthMs: 3_600_000,
+      epochCloseDelayMs: 60_000,
+      emissionPerHour: 1000n * 10n ** 18n,
+      emissionYearlyPercent: 80,
+      emissionGenesisMs: Date.UTC(2026, 0, 1),
+      scoreBandwidthCapMbps: 1_500,
+      rewardsOneNodePerIp: true,
     })
   })
 

@@ -74,6 +74,20 @@ export interface CoordinatorConfig {
   readonly proxyPricePerGiB: bigint
   /** Comma-separated `IP:PORT` the gateway lets through although not public (local tests only). */
   readonly proxyExitAllow: string
+  /** Length of a rewards epoch (scores, emission, earnings); the demo uses seconds. */
+  readonly epochLengthMs: number
+  /** How long after an epoch ends it is closed, so usage in flight at its end still counts. */
+  readonly epochCloseDelayMs: number
+  /** Token emission per hour in the first year, base units (split by score each epoch). */
+  readonly emissionPerHour: bigint
+  /** Each year after genesis, the emission rate is this percent of the year before. */
+  readonly emissionYearlyPercent: number
+  /** When emission starts and its years are counted from, ms since the Unix epoch. */
+  readonly emissionGenesisMs: number
+  /** Measured bandwidth above this earns no more score (Meson v3: 1 500 Mb/s). */
+  readonly scoreBandwidthCapMbps: number
+  /** Anti-Sybil: one rewarded node per public IP, a /24 shares one share (off only for local demos). */
+  readonly rewardsOneNodePerIp: boolean
 }
 
 export type ConfigKey = keyof CoordinatorConfig
@@ -110,6 +124,13 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   proxyTunnelPort: { flag: '--proxy-tunnel-port', env: 'MESON_PROXY_TUNNEL_PORT' },
   proxyPricePerGiB: { flag: '--proxy-price-per-gib', env: 'MESON_PROXY_PRICE_PER_GIB' },
   proxyExitAllow: { flag: '--proxy-exit-allow', env: 'MESON_PROXY_EXIT_ALLOW' },
+  epochLengthMs: { flag: '--epoch-length-ms', env: 'MESON_EPOCH_LENGTH_MS' },
+  epochCloseDelayMs: { flag: '--epoch-close-delay-ms', env: 'MESON_EPOCH_CLOSE_DELAY_MS' },
+  emissionPerHour: { flag: '--emission-per-hour', env: 'MESON_EMISSION_PER_HOUR' },
+  emissionYearlyPercent: { flag: '--emission-yearly-percent', env: 'MESON_EMISSION_YEARLY_PERCENT' },
+  emissionGenesisMs: { flag: '--emission-genesis-ms', env: 'MESON_EMISSION_GENESIS_MS' },
+  scoreBandwidthCapMbps: { flag: '--score-bandwidth-cap-mbps', env: 'MESON_SCORE_BANDWIDTH_CAP_MBPS' },
+  rewardsOneNodePerIp: { flag: '--rewards-one-node-per-ip', env: 'MESON_REWARDS_ONE_NODE_PER_IP' },
 }
 
 /** 0.01 MSN per GiB. */
@@ -132,6 +153,9 @@ export function defaultNodeDownAfterMs(heartbeatIntervalMs: number): number {
 /** 1 MSN per GiB of proxy traffic (residential egress is priced far above CDN bytes). */
 export const DEFAULT_PROXY_PRICE_PER_GIB = 10n ** 18n
 
+/** 1 000 MSN per hour in the first year (Meson's daily pool was of this order). */
+export const DEFAULT_EMISSION_PER_HOUR = 1000n * 10n ** 18n
+
 /** Env and flags are text; a JSON file may hold numbers. Accept both for integers. */
 function integerFromText(value: unknown): unknown {
   return typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value) ? Number(value) : value
@@ -144,6 +168,13 @@ function boundedInteger(min: number, max: number) {
 
 const priceSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expected base units ("10000000000000000") or a token amount ("0.01 MSN")' }).transform((value, ctx) => {
   const parsed = parseAmountText(String(value).trim(), { minimum: 1n })
+  if (parsed.ok) return parsed.value
+  ctx.addIssue({ code: 'custom', message: parsed.reason })
+  return z.NEVER
+})
+
+const emissionSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expected base units or a token amount ("1000 MSN")' }).transform((value, ctx) => {
+  const parsed = parseAmountText(String(value).trim(), { minimum: 0n })
   if (parsed.ok) return parsed.value
   ctx.addIssue({ code: 'custom', message: parsed.reason })
   return z.NEVER
@@ -222,6 +253,13 @@ const configSchema = z
       .string({ error: 'expected IP:PORT entries separated by commas' })
       .refine((text) => text.split(',').every((item) => item.trim() === '' || parseExitAllowEntry(item.trim()) !== undefined), { error: 'expected IP:PORT entries separated by commas' })
       .default(''),
+    epochLengthMs: boundedInteger(1_000, 7 * 86_400_000).default(3_600_000),
+    epochCloseDelayMs: boundedInteger(0, 3_600_000).default(60_000),
+    emissionPerHour: emissionSchema.default(DEFAULT_EMISSION_PER_HOUR),
+    emissionYearlyPercent: boundedInteger(0, 100).default(80),
+    emissionGenesisMs: boundedInteger(0, 8_640_000_000_000).default(Date.UTC(2026, 0, 1)),
+    scoreBandwidthCapMbps: boundedInteger(1, 1_000_000).default(1_500),
+    rewardsOneNodePerIp: booleanSchema.default(true),
   })
   .transform(
     (raw): CoordinatorConfig => ({

@@ -16,3 +16,11 @@ export function operatorPendingLedgerAccount(accountId: AccountId): LedgerAccoun
 
 /** The protocol's share of buyer payments (what is left after the operator's share). */
 export const SYSTEM_PROTOCOL_FEES: LedgerAccount = 'system:protocol-fees'
+
+/** Source of newly emitted tokens (its balance goes negative by what was emitted). */
+export const SYSTEM_EMISSION: LedgerAccount = 'system:emission'
+
+/** An operator's usage earnings held back for an epoch (implausible usage, failed probe). */
+export function operatorHeldLedgerAccount(accountId: AccountId): LedgerAccount {
+  return `operator:${accountId}:held`
+}

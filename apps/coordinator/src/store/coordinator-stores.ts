@@ -5,6 +5,7 @@ import type { ProxyStore } from '../proxy/proxy-store.ts'
 import type { EarningsSource } from '../settlement/operator-earnings.ts'
 import type { SettlementStore } from '../settlement/settlement-store.ts'
 import type { IpfsZoneStore } from '../gateway/ipfs-zone-store.ts'
+import type { RewardsStore } from '../rewards/rewards-store.ts'
 import type { Store } from './store.ts'
 
 /**
@@ -29,6 +30,8 @@ export interface CoordinatorStores {
   readonly earnings: EarningsSource
   /** The upstream gateways of ipfs zones. */
   readonly ipfsZones: IpfsZoneStore
+  /** Epochs, scores, probe results and payouts. */
+  readonly rewards: RewardsStore
   /** Closes the database under all three. */
   close(): Promise<void>
 }

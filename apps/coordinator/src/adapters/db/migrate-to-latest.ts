@@ -12,6 +12,7 @@ import { createDomainVerificationsMigration } from './migrations/0011-domain-ver
 import { createProxyMigration } from './migrations/0020-proxy.ts'
 import { createSettlementMigration } from './migrations/0040-settlement.ts'
 import { createIpfsZonesMigration } from './migrations/0050-ipfs-zones.ts'
+import { createRewardsMigration } from './migrations/0030-rewards.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import type { StoreLogger } from './store-logger.ts'
 
@@ -27,6 +28,7 @@ function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0010-zone-identity': createZoneIdentityMigration(),
     '0011-domain-verifications': createDomainVerificationsMigration(dialect),
     '0020-proxy': createProxyMigration(dialect),
+    '0030-rewards': createRewardsMigration(dialect),
     '0040-settlement': createSettlementMigration(dialect),
     '0050-ipfs-zones': createIpfsZonesMigration(),
   }

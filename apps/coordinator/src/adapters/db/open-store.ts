@@ -7,6 +7,7 @@ import { KyselyDomainVerificationStore } from './kysely-domain-verification-stor
 import { KyselyFleetStore } from './kysely-fleet-store.ts'
 import { KyselyIpfsZoneStore } from './kysely-ipfs-zone-store.ts'
 import { KyselyProxyStore } from './kysely-proxy-store.ts'
+import { KyselyRewardsStore } from './kysely-rewards-store.ts'
 import { KyselySettlementStore } from './kysely-settlement-store.ts'
 import { LedgerEarningsSource } from './ledger-earnings-source.ts'
 import { KyselyMeteringStore } from './kysely-metering-store.ts'
@@ -56,6 +57,7 @@ export function createStores(database: OpenedDatabase, options: { readonly now: 
     metering: new KyselyMeteringStore(database.db, { dialect: database.dialect, now: options.now }),
     domains: new KyselyDomainVerificationStore(database.db),
     proxy: new KyselyProxyStore(database.db),
+    rewards: new KyselyRewardsStore(database.db, { dialect: database.dialect }),
     ipfsZones: new KyselyIpfsZoneStore(database.db),
     settlement: new KyselySettlementStore(database.db, { now: options.now }),
     earnings: new LedgerEarningsSource(database.db),

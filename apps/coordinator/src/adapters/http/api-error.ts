@@ -39,6 +39,9 @@ export type ApiErrorCode =
   | 'CUSTOM_DOMAIN_NOT_ALLOWED'
   | 'CUSTOM_DOMAIN_UNVERIFIED'
   | 'LOOP_DETECTED'
+  // Rewards (epochs, earnings, node scores).
+  | 'REWARDS_UNAVAILABLE'
+  | 'SCORE_NOT_FOUND'
 
 /** An expected refusal of an API request; its `shortMessage` is safe to show the caller. */
 export class ApiError extends BaseError {

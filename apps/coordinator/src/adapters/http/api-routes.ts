@@ -20,6 +20,10 @@ import { proxyCredentialsRoute } from './routes/proxy-credentials-route.ts'
 import { chainRoute } from './routes/settlement/chain-route.ts'
 import { claimRoute } from './routes/settlement/claim-route.ts'
 import { gatewayDenylistRoute } from './routes/gateway/gateway-denylist-route.ts'
+import { earningsRoute } from './routes/rewards/earnings-route.ts'
+import { epochsRoute } from './routes/rewards/epochs-route.ts'
+import { nodeScoreRoute } from './routes/rewards/node-score-route.ts'
+import { probeOriginRoute } from './routes/probes/probe-origin-route.ts'
 import type { Route } from './route-spec.ts'
 
 /** Every route of the coordinator's HTTP API, in the order the OpenAPI document lists them. */
@@ -49,6 +53,10 @@ export const API_ROUTES: readonly Route[] = [
   proxyCredentialsRoute,
   claimRoute,
   chainRoute,
+  epochsRoute,
+  earningsRoute,
+  nodeScoreRoute,
+  probeOriginRoute,
   healthRoute,
   metricsRoute,
   openApiRoute,

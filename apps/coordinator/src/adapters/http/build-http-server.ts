@@ -10,6 +10,7 @@ import type { Store } from '../../store/store.ts'
 import type { Metering } from '../../metering/metering.ts'
 import type { ProxyAccess } from '../../proxy/proxy-access.ts'
 import type { SettlementService } from '../../settlement/settlement-service.ts'
+import type { Rewards } from '../../rewards/rewards.ts'
 import { API_ROUTES } from './api-routes.ts'
 import { authenticate } from './authenticate.ts'
 import type { Caller } from './caller.ts'
@@ -41,6 +42,8 @@ export interface BuildHttpServerParameters {
   readonly proxy?: ProxyAccess
   /** Settlement, for the claim and chain routes. */
   readonly settlement?: SettlementService
+  /** Rewards, for the epoch, earnings and node score routes. */
+  readonly rewards?: Rewards
   /** Routes outside the JSON API (the redirector), registered on the Fastify instance. */
   readonly registerExtraRoutes?: (app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>) => void
 }
@@ -98,6 +101,7 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
     ...(parameters.domainVerifier === undefined ? {} : { domainVerifier: parameters.domainVerifier }),
     ...(parameters.proxy === undefined ? {} : { proxy: parameters.proxy }),
     ...(parameters.settlement === undefined ? {} : { settlement: parameters.settlement }),
+    ...(parameters.rewards === undefined ? {} : { rewards: parameters.rewards }),
   }
   const authDependencies = { adminSecret, findAccountByTokenHash: (hash: string) => store.findAccountByTokenHash(hash) }
   // A WeakMap instead of decorating FastifyRequest keeps types honest without module augmentation.

@@ -49,4 +49,6 @@ export const ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   CUSTOM_DOMAIN_UNVERIFIED: 409,
   // 508 Loop Detected (RFC 5842 §7.2): the request already passed through this network.
   LOOP_DETECTED: 508,
+  REWARDS_UNAVAILABLE: 503,
+  SCORE_NOT_FOUND: 404,
 }

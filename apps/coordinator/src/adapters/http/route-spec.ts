@@ -8,6 +8,7 @@ import type { FleetControl } from '../../fleet/fleet-control.ts'
 import type { Metering } from '../../metering/metering.ts'
 import type { ProxyAccess } from '../../proxy/proxy-access.ts'
 import type { SettlementService } from '../../settlement/settlement-service.ts'
+import type { Rewards } from '../../rewards/rewards.ts'
 import type { AuthRequirement, Caller } from './caller.ts'
 import type { NetworkEndpoints } from '../../zones/network-endpoints.ts'
 import type { DomainVerifier } from '../../zones/domain-verifier.ts'
@@ -32,6 +33,8 @@ export interface RouteContext {
   readonly proxy?: ProxyAccess
   /** Claims and chain addresses; absent when no chain is configured. */
   readonly settlement?: SettlementService
+  /** Epochs, earnings and node scores; absent when not wired. */
+  readonly rewards?: Rewards
 }
 
 /** A handler's answer; `body` is JSON unless `contentType` says otherwise. */

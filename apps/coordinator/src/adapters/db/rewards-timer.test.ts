@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { AccountId } from '@meson/protocol'
+import { Rewards } from '../../rewards/rewards.ts'
+import { DEFAULT_SCORE_CONFIG } from '../../rewards/score-config.ts'
+import { openRewardsTestStores } from '../../testing/open-rewards-test-stores.ts'
+
+describe('Rewards.closeDueEpochs', () => {
+  it('starts a fresh network with the first whole epoch, closes each ended epoch once, and pays a node measured by nothing from its declared uplink', async () => {
+    const clock = { ms: 5_000 }
+    const pair = await openRewardsTestStores({ url: 'sqlite::memory:', now: () => new Date(clock.ms) })
+    try {
+      const rewards = new Rewards({
+        rewardsStore: pair.rewardsStore,
+        listNodes: () =>
+          Promise.resolve([
+            { id: 'n1', operatorId: 'op-1' as AccountId, publicIp: '203.0.113.5', diskQuotaBytes: 10n ** 11n, registeredAt: new Date(0), lastHeartbeatAt: new Date(clock.ms), declaredUplinkMbps: 300 },
+          ]),
+        postTransaction: (tx) => pair.store.postTransaction(tx),
+        emissionSchedule: { genesisMs: 0, perHourInitial: 3_600_000n, yearlyDecayNumerator: 1n, yearlyDecayDenominator: 1n },
+        scoreConfig: DEFAULT_SCORE_CONFIG,
+        epochLengthMs: 10_000,
+        closeDelayMs: 1_000,
+        now: () => clock.ms,
+      })
+      clock.ms = 15_000
+      assert.deepEqual(await rewards.closeDueEpochs(), [], 'the epoch the coordinator started in is not closed')
+      clock.ms = 21_500
+      const closed = await rewards.closeDueEpochs()
+      assert.deepEqual(closed.map((entry) => [entry.epochId, entry.result.status]), [['10000', 'closed']])
+      assert.deepEqual(await rewards.closeDueEpochs(), [])
+      assert.equal(await pair.store.getBalance('operator:op-1:pending'), 10_000n, 'one node: the whole emission of 10 s at 1 unit/ms')
+      const score = await rewards.getNodeScore('n1')
+      assert.equal(score?.evidence.declaredMbps, 300)
+      assert.equal(score.factors.bandwidth, 150 / 1500)
+    } finally {
+      await pair.store.close()
+    }
+  })
+})

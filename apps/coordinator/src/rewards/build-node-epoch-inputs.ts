@@ -1,0 +1,73 @@
+import type { EpochWindow } from './plan-epoch-close.ts'
+import type { ProbeEvidence } from './probe-result.ts'
+import type { RewardableNode } from './rewardable-node.ts'
+import type { EpochEvidence } from './rewards-store.ts'
+import type { NodeEpochInput } from './score-node.ts'
+
+/**
+ * Turns the fleet and the epoch's evidence into each node's score input. Pure.
+ * - Nodes registered after the epoch ended are left out.
+ * - Online: a heartbeat at or after the epoch start, and no more failed than passed reachability probes.
+ * - Bandwidth: the median `mbps` of the epoch's passed speed probes, else the last known.
+ * - Correctness: every failed content probe and failed usage check is listed with its reason.
+ */
+export function buildNodeEpochInputs(nodes: readonly RewardableNode[], evidence: EpochEvidence, epoch: EpochWindow): NodeEpochInput[] {
+  const probesByNode = new Map<string, ProbeEvidence[]>()
+  for (const probe of evidence.probes) {
+    const list = probesByNode.get(probe.nodeId)
+    if (list === undefined) probesByNode.set(probe.nodeId, [probe])
+    else list.push(probe)
+  }
+  const inputs: NodeEpochInput[] = []
+  for (const node of nodes) {
+    if (node.registeredAt.getTime() >= epoch.endMs) continue
+    const probes = probesByNode.get(node.id) ?? NO_PROBES
+    let reachablePass = 0
+    let reachableFail = 0
+    let contentPassed = 0
+    let contentFailures: string[] | undefined
+    let speeds: number[] | undefined
+    let usageHoldReason: string | null = null
+    for (const probe of probes) {
+      if (probe.kind === 'reachability') {
+        if (probe.outcome === 'pass') reachablePass += 1
+        else reachableFail += 1
+      } else if (probe.kind === 'content') {
+        if (probe.outcome === 'pass') contentPassed += 1
+        else (contentFailures ??= []).push(`content probe ${probe.id}: ${probe.reason}`)
+      } else if (probe.kind === 'speed') {
+        if (probe.outcome === 'pass' && probe.mbps !== null && Number.isFinite(probe.mbps)) (speeds ??= []).push(probe.mbps)
+      } else if (probe.outcome === 'fail') {
+        usageHoldReason ??= probe.reason
+      }
+    }
+    const previous = evidence.previous.get(node.id)
+    const heartbeat = node.lastHeartbeatAt?.getTime()
+    inputs.push({
+      nodeId: node.id,
+      operatorId: node.operatorId,
+      publicIp: node.publicIp,
+      registeredAtMs: node.registeredAt.getTime(),
+      isOnline: heartbeat !== undefined && heartbeat >= epoch.startMs && reachableFail <= reachablePass,
+      measuredMbps: speeds === undefined ? (previous?.measuredMbps ?? null) : median(speeds),
+      speedProbes: speeds?.length ?? 0,
+      declaredMbps: node.declaredUplinkMbps ?? null,
+      offeredDiskBytes: node.diskQuotaBytes,
+      verifiedDiskBytes: null,
+      previousCredit: previous?.credit ?? null,
+      contentProbesPassed: contentPassed,
+      contentProbeFailures: contentFailures ?? NO_FAILURES,
+      usageHoldReason,
+    })
+  }
+  return inputs
+}
+
+const NO_PROBES: readonly ProbeEvidence[] = Object.freeze([])
+const NO_FAILURES: readonly string[] = Object.freeze([])
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+}

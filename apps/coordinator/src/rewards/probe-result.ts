@@ -1,0 +1,30 @@
+import type { Measurements } from './node-score.ts'
+
+/**
+ * What the hunters learn about a node, one row per probe: content (bytes compared by
+ * SHA-256 with the origin's), speed (TTFB, throughput), reachability, and usage
+ * (plausibility of the node's usage reports, judged by the coordinator).
+ */
+export type ProbeKind = 'content' | 'speed' | 'reachability' | 'usage'
+
+/** What an epoch close reads of a probe result: no measurements but the throughput. */
+export interface ProbeEvidence {
+  readonly id: string
+  readonly nodeId: string
+  readonly kind: ProbeKind
+  readonly outcome: 'pass' | 'fail'
+  readonly reason: string
+  /** `measurements.mbps` of a speed probe, else null. */
+  readonly mbps: number | null
+}
+
+export interface ProbeResult {
+  readonly id: string
+  readonly nodeId: string
+  readonly kind: ProbeKind
+  readonly atMs: number
+  readonly outcome: 'pass' | 'fail'
+  readonly measurements: Measurements
+  /** Why it passed or failed, in a sentence an operator can act on. */
+  readonly reason: string
+}
