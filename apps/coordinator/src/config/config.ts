@@ -126,7 +126,8 @@ const publicUrlSchema = z.string({ error: 'expected an http(s) URL' }).refine((t
 const DB_URL = /^(sqlite:|file:|postgres:\/\/|postgresql:\/\/)/i
 const ANY_SCHEME = /^[a-z][a-z0-9+.-]*:/i
 
-const configSchema = z
+/** The settings before defaults that depend on others are filled in (see `configSchema`). */
+const configShape = z
   .strictObject({
     port: boundedInteger(0, 65535).default(7400),
     host: z.string({ error: 'expected a host name or IP address' }).regex(/^[^\s/]{1,253}$/, { error: 'expected a host name or IP address' }).default('127.0.0.1'),
@@ -162,6 +163,8 @@ const configSchema = z
     originFallbackTimeoutMs: boundedInteger(100, 300_000).default(10_000),
     publicUrl: publicUrlSchema.optional(),
   })
+
+const configSchema = configShape
   .transform(
     (raw): CoordinatorConfig => ({
       ...raw,
@@ -176,6 +179,14 @@ const configSchema = z
     error: 'must be longer than heartbeatIntervalMs, or nodes flap down between heartbeats',
     path: ['nodeDownAfterMs'],
   })
+
+/**
+ * The schema's default of each key (absent where the default depends on another key,
+ * e.g. `db` on `dataDir`), for help texts generated from the schema.
+ */
+export function configDefaults(): Readonly<Partial<Record<ConfigKey, unknown>>> {
+  return configShape.parse({})
+}
 
 /** What `parseConfig` merges; each source is optional. */
 export interface ConfigSources {
