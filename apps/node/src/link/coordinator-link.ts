@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { z } from 'zod'
-import { BaseError, publicKeyFromString, publicKeyStringSchema, publicKeyToString, registrationSchema, signEnvelope } from '@meson/protocol'
+import { BaseError, NODE_API_ERROR_CODES, publicKeyFromString, publicKeyStringSchema, publicKeyToString, registrationSchema, signEnvelope } from '@meson/protocol'
 import type { Command, NodeCapability, NodeId, Registration, ReplayGuard } from '@meson/protocol'
 import type { NodeIdentity } from '../identity/node-identity.ts'
 import type { CoordinatorKeyHolder } from '../cdn/tickets/coordinator-key-holder.ts'
@@ -265,7 +265,7 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
     if (!isSuccess(reply.status)) {
       const error = coordinatorErrorOf(reply.body)
       this.#phase = 'register'
-      if (reply.status === 404 && error?.code === 'NODE_UNKNOWN') {
+      if (reply.status === 404 && error?.code === NODE_API_ERROR_CODES.nodeUnknown) {
         this.#logger.info({}, 'the coordinator no longer knows this node; registering again')
         this.#setState('registering')
         await this.#register()

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { encodeBase64Url } from '@meson/protocol'
-import { identityUrlFor, isIdentityProofValid } from '../../fleet/identity-proof.ts'
+import { encodeBase64Url, identityUrlFor, isIdentityProofValid } from '@meson/protocol'
 import type { CallNodeBack } from '../../fleet/node-callback.ts'
 
 /** Default time for the whole callback, connect to last byte. */
