@@ -1,6 +1,7 @@
 import type { NodeConfig } from './config/config.ts'
 import type { CacheStore } from './cdn/store/cache-store.ts'
-import { quietLogger, startCacheEngine } from './runtime/start-cache-engine.ts'
+import { silentLogger } from './cdn/engine/logger.ts'
+import { startCacheEngine } from './runtime/start-cache-engine.ts'
 import type { StartNodeDependencies } from './runtime/start-cache-engine.ts'
 
 /** A running standalone node. */
@@ -17,7 +18,7 @@ export interface RunningNode {
 /** Composition root of standalone mode: config → store, origin client, server → listening. */
 export async function startNode(config: NodeConfig, dependencies: StartNodeDependencies = {}): Promise<RunningNode> {
   const engine = await startCacheEngine({ config, originUrl: config.originUrl, dependencies })
-  const logger = dependencies.logger ?? quietLogger
+  const logger = dependencies.logger ?? silentLogger
   logger.info({ url: engine.url, origin: config.originUrl.origin }, 'edge node listening')
   let stopping: Promise<void> | undefined
   return {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { ConfigError } from './config-error.ts'
-import { parseAmountText } from '../ledger/token-amount.ts'
+import { parseBaseUnitsOrTokens } from '../ledger/token-amount.ts'
 import { semverSchema } from '@meson/protocol'
 
 /**
@@ -96,7 +96,7 @@ function boundedInteger(min: number, max: number) {
 }
 
 const priceSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expected base units ("10000000000000000") or a token amount ("0.01 MSN")' }).transform((value, ctx) => {
-  const parsed = parseAmountText(String(value).trim(), { minimum: 1n })
+  const parsed = parseBaseUnitsOrTokens(String(value).trim(), { minimum: 1n })
   if (parsed.ok) return parsed.value
   ctx.addIssue({ code: 'custom', message: parsed.reason })
   return z.NEVER

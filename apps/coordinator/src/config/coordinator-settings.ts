@@ -63,3 +63,4 @@ function defaultTextOf(value: unknown): string | undefined {
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return value.toString()
   return undefined
 }
+export { LOG_LEVELS } from './config.ts'

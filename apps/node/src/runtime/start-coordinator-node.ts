@@ -6,7 +6,7 @@ import type { CoordinatorKeyMismatchError } from '../link/coordinator-key-mismat
 import type { CoordinatorRefusedError } from '../link/coordinator-refused-error.ts'
 import { loadOrCreateNodeIdentity } from '../identity/node-identity.ts'
 import { startCacheEngine } from './start-cache-engine.ts'
-import type { NodeLogger, StartNodeDependencies } from './start-cache-engine.ts'
+import type { StartNodeDependencies } from './start-cache-engine.ts'
 import type { CacheStore } from '../cdn/store/cache-store.ts'
 import { CoordinatorKeyHolder } from '../cdn/tickets/coordinator-key-holder.ts'
 import { TicketBudgetMeter } from '../cdn/tickets/ticket-budget-meter.ts'
@@ -20,6 +20,7 @@ import { createCoordinatorModeRoute } from './coordinator-mode-route.ts'
 import { createNodeCommandHandler } from './node-command-handler.ts'
 import { NODE_SOFTWARE_VERSION } from './node-software-version.ts'
 import { collectNodeStats, createLoadGauge } from './node-stats.ts'
+import { silentLogger } from '../cdn/engine/logger.ts'
 
 /** How the first registration ended: registered, or refused (or stopped) with a reason. */
 export type RegistrationOutcome = { readonly ok: true } | { readonly ok: false; readonly error: CoordinatorRefusedError | CoordinatorKeyMismatchError | Error }
@@ -49,8 +50,6 @@ export interface RunningCoordinatorNode {
   stop(): Promise<{ readonly pendingUsageBatches: number }>
 }
 
-const quietLogger: NodeLogger = { info: () => undefined, warn: () => undefined, error: () => undefined }
-
 /**
  * Composition root of coordinator mode (DESIGN.md §3–5, §8): identity → usage outbox →
  * the cache engine with the zone routes → the coordinator link (registration, heartbeats,
@@ -59,7 +58,7 @@ const quietLogger: NodeLogger = { info: () => undefined, warn: () => undefined, 
  */
 export async function startCoordinatorNode(config: CoordinatorNodeConfig, dependencies: StartCoordinatorNodeDependencies = {}): Promise<RunningCoordinatorNode> {
   const clock = dependencies.clock ?? systemClock
-  const logger = dependencies.logger ?? quietLogger
+  const logger = dependencies.logger ?? silentLogger
   const identity = await loadOrCreateNodeIdentity(config.dataDir)
   if (identity.created) logger.info({ nodeId: identity.nodeId }, 'created the node key')
   const keyHolder = new CoordinatorKeyHolder(config.pinnedCoordinatorKey)
