@@ -8,6 +8,9 @@ import type { CallNodeBack } from './fleet/node-callback.ts'
 import { FleetControl } from './fleet/fleet-control.ts'
 import { Metering } from './metering/metering.ts'
 import { registerMeteringMetrics } from './metering/metering-metrics.ts'
+import { RejectionCounters } from './metering/rejection-counters.ts'
+import { createHttpMetrics } from './adapters/http/http-metrics.ts'
+import type { HttpMetrics } from './adapters/http/http-metrics.ts'
 import { ensureAdminTokenFile } from './adapters/disk/admin-token-file.ts'
 import { buildHttpServer } from './adapters/http/build-http-server.ts'
 import { createLogger } from './adapters/log/create-logger.ts'
@@ -77,11 +80,13 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const ownsStores = options.stores === undefined
   const stores = options.stores ?? (await openStores({ url: config.db, logger }))
   const { store } = stores
-  const metering = createMetering(config, stores, options, logger)
+  const metrics = createHttpMetrics()
+  const metering = createMetering(config, stores, metrics, options, logger)
   const fleet = await startFleet(config, stores, options, logger)
   const originAgents = createOriginAgents()
   const redirector = { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)) }
-  const { app, metrics } = buildHttpServer({
+  const { app } = buildHttpServer({
+    metrics,
     config,
     store,
     adminSecret: createAdminSecret(adminToken),
@@ -92,7 +97,6 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     registerExtraRoutes: (server) => registerRedirectRoutes(server, redirectDependencies(config, redirector, originAgents, options.now ?? Date.now)),
   })
   try {
-    metering.attachMetrics(registerMeteringMetrics(metrics.registry, metering.rejections))
     await metering.start()
     await app.listen({ port: config.port, host: config.host })
   } catch (error) {
@@ -146,15 +150,18 @@ async function startFleet(config: CoordinatorConfig, stores: CoordinatorStores, 
     },
     now: options.now ?? Date.now,
     onBackgroundError: (error) => logger.warn({ err: error }, 'fleet store write failed; retrying'),
+    runTimers: options.startFleetTimers ?? true,
   })
-  await fleet.load()
-  if (options.startFleetTimers ?? true) fleet.startTimers()
+  await fleet.start()
   return fleet
 }
 
 /** Metering on its store, reading nodes from the fleet's; not started yet. */
-function createMetering(config: CoordinatorConfig, stores: CoordinatorStores, options: StartCoordinatorOptions, logger: Logger): Metering {
+function createMetering(config: CoordinatorConfig, stores: CoordinatorStores, metrics: HttpMetrics, options: StartCoordinatorOptions, logger: Logger): Metering {
+  const rejections = new RejectionCounters()
   return new Metering({
+    rejections,
+    metrics: registerMeteringMetrics(metrics.registry, rejections),
     store: stores.store,
     meteringStore: stores.metering,
     nodes: stores.fleet,
