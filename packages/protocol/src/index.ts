@@ -91,3 +91,4 @@ export { identityProofSchema, identityUrlFor, IDENTITY_PATH, isIdentityProofVali
 export type { IdentityProof } from './identity-proof.ts'
 export { NODE_API_ERROR_CODES, NODE_API_PATHS } from './node-api.ts'
 export type { NodeApiEndpoint } from './node-api.ts'
+export { readBoundedText } from './read-bounded-text.ts'
