@@ -8,6 +8,9 @@ import type { CallNodeBack } from './fleet/node-callback.ts'
 import { FleetControl } from './fleet/fleet-control.ts'
 import { Metering } from './metering/metering.ts'
 import { registerMeteringMetrics } from './metering/metering-metrics.ts'
+import { RejectionCounters } from './metering/rejection-counters.ts'
+import { createHttpMetrics } from './adapters/http/http-metrics.ts'
+import type { HttpMetrics } from './adapters/http/http-metrics.ts'
 import { ensureAdminTokenFile } from './adapters/disk/admin-token-file.ts'
 import { buildHttpServer } from './adapters/http/build-http-server.ts'
 import { createLogger } from './adapters/log/create-logger.ts'
@@ -102,8 +105,9 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const ownsStores = options.stores === undefined
   const stores = options.stores ?? (await openStores({ url: config.db, logger }))
   const { store } = stores
+  const metrics = createHttpMetrics()
   const domainVerifier = await createDomainVerifier(config, stores)
-  const metering = createMetering(config, stores, options, logger, domainVerifier)
+  const metering = createMetering(config, stores, metrics, options, logger, domainVerifier)
   const fleet = await startFleet(config, stores, options, logger)
   const rewards = createRewards(config, stores, { ...(options.now === undefined ? {} : { now: options.now }), onError: (error) => logger.warn({ err: error }, 'epoch close failed; retrying on the next tick') })
   const originAgents = createOriginAgents()
@@ -128,7 +132,8 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     if (ownsStores) await stores.close()
     throw error
   }
-  const { app, metrics } = buildHttpServer({
+  const { app } = buildHttpServer({
+    metrics,
     network,
     domainVerifier,
     config,
@@ -144,7 +149,6 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     rewards,
   })
   try {
-    metering.attachMetrics(registerMeteringMetrics(metrics.registry, metering.rejections))
     await metering.start()
     await app.listen({ port: config.port, host: config.host })
     if (options.startRewardsTimer ?? options.startFleetTimers ?? true) rewards.start()
@@ -209,15 +213,18 @@ async function startFleet(config: CoordinatorConfig, stores: CoordinatorStores, 
     },
     now: options.now ?? Date.now,
     onBackgroundError: (error) => logger.warn({ err: error }, 'fleet store write failed; retrying'),
+    runTimers: options.startFleetTimers ?? true,
   })
-  await fleet.load()
-  if (options.startFleetTimers ?? true) fleet.startTimers()
+  await fleet.start()
   return fleet
 }
 
 /** Metering on its store, reading nodes from the fleet's; not started yet. */
-function createMetering(config: CoordinatorConfig, stores: CoordinatorStores, options: StartCoordinatorOptions, logger: Logger, domainVerifier: DomainVerifier): Metering {
+function createMetering(config: CoordinatorConfig, stores: CoordinatorStores, metrics: HttpMetrics, options: StartCoordinatorOptions, logger: Logger, domainVerifier: DomainVerifier): Metering {
+  const rejections = new RejectionCounters()
   return new Metering({
+    rejections,
+    metrics: registerMeteringMetrics(metrics.registry, rejections),
     store: stores.store,
     meteringStore: stores.metering,
     nodes: stores.fleet,

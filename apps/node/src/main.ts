@@ -1,8 +1,9 @@
 import type { NodeConfig } from './config/config.ts'
 import type { CacheStore } from './cdn/store/cache-store.ts'
 import { acquireDataDirLock } from './cdn/store/data-dir-lock.ts'
-import { quietLogger, startCacheEngine } from './runtime/start-cache-engine.ts'
+import { startCacheEngine } from './runtime/start-cache-engine.ts'
 import type { CacheEngine, StartNodeDependencies } from './runtime/start-cache-engine.ts'
+import { silentLogger } from './cdn/engine/logger.ts'
 
 /** A running standalone node. */
 export interface RunningNode {
@@ -26,7 +27,7 @@ export async function startNode(config: NodeConfig, dependencies: StartNodeDepen
     await lock.release()
     throw error
   }
-  const logger = dependencies.logger ?? quietLogger
+  const logger = dependencies.logger ?? silentLogger
   logger.info({ url: engine.url, origin: config.originUrl.origin }, 'edge node listening')
   let stopping: Promise<void> | undefined
   return {

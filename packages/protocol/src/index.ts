@@ -88,6 +88,11 @@ export {
 } from './signed-command.ts'
 export type { Command, CommandRejection, CommandType, PurgeArgs, VerifyCommandResult } from './signed-command.ts'
 export { DEFAULT_REPLAY_GUARD_CAPACITY, ReplayGuard } from './replay-guard.ts'
+export { identityProofSchema, identityUrlFor, IDENTITY_PATH, isIdentityProofValid, parseIdentityChallenge, signIdentityProof } from './identity-proof.ts'
+export type { IdentityProof } from './identity-proof.ts'
+export { NODE_API_ERROR_CODES, NODE_API_PATHS } from './node-api.ts'
+export type { NodeApiEndpoint } from './node-api.ts'
+export { readBoundedText } from './read-bounded-text.ts'
 
 export { formatIpAddress, parseIpAddress, parseIpv4, parseIpv6 } from './proxy/ip-address.ts'
 export type { IpAddress } from './proxy/ip-address.ts'

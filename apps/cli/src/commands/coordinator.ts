@@ -1,4 +1,7 @@
-import { CommanderError } from 'commander'
+// Only the settings are loaded to build the options; the coordinator itself is imported
+// when the command runs, so `meson-net --help` and the other commands don't pay for it.
+import { coordinatorSettings } from '@meson/coordinator/config'
+import { CommanderError, Option } from 'commander'
 import type { Command } from 'commander'
 import { join } from 'node:path'
 import { waitForStopSignal } from '../wait-for-stop-signal.ts'
@@ -6,61 +9,11 @@ import { waitForStopSignal } from '../wait-for-stop-signal.ts'
 /** Exit code for a configuration a person must fix (as sysexits' EX_USAGE family does). */
 export const EXIT_BAD_CONFIG = 2
 
-interface CoordinatorFlags {
-  readonly port?: string
-  readonly host?: string
-  readonly db?: string
-  readonly dataDir?: string
-  readonly adminToken?: string
-  readonly config?: string
-  readonly logLevel?: string
-  readonly minNodeVersion?: string
-  readonly allowSharedIp?: boolean
-  readonly heartbeatIntervalMs?: string
-  readonly nodeDownAfterMs?: string
-  readonly coordinatorKeyFile?: string
-  readonly publicUrl?: string
-  readonly headersTimeoutMs?: string
-  readonly minPricePerGib?: string
-  readonly maxPricePerGib?: string
-  readonly domainVerificationBaseUrl?: string
-  readonly proxyHttpPort?: string
-  readonly proxySocksPort?: string
-  readonly proxyTunnelPort?: string
-  readonly proxyPricePerGiB?: string
-  readonly proxyExitAllow?: string
-}
-
 /** Runs the coordinator until SIGINT/SIGTERM; then closes the server, then the store. */
-async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
+async function runCoordinator(configPath: string | undefined, flags: Readonly<Record<string, unknown>>): Promise<void> {
   // Imported when the command runs, so the other commands don't load the coordinator.
   const { createLogger, loadConfig, startCoordinator } = await import('@meson/coordinator')
-  const loaded = loadConfig({
-    configPath: flags.config,
-    flags: {
-      port: flags.port,
-      host: flags.host,
-      db: flags.db,
-      dataDir: flags.dataDir,
-      adminToken: flags.adminToken,
-      logLevel: flags.logLevel,
-      minNodeVersion: flags.minNodeVersion,
-      allowSharedIp: flags.allowSharedIp,
-      heartbeatIntervalMs: flags.heartbeatIntervalMs,
-      nodeDownAfterMs: flags.nodeDownAfterMs,
-      coordinatorKeyFile: flags.coordinatorKeyFile,
-      publicUrl: flags.publicUrl,
-      headersTimeoutMs: flags.headersTimeoutMs,
-      minPricePerGiB: flags.minPricePerGib,
-      maxPricePerGiB: flags.maxPricePerGib,
-      domainVerificationBaseUrl: flags.domainVerificationBaseUrl,
-      proxyHttpPort: flags.proxyHttpPort,
-      proxySocksPort: flags.proxySocksPort,
-      proxyTunnelPort: flags.proxyTunnelPort,
-      proxyPricePerGiB: flags.proxyPricePerGiB,
-      proxyExitAllow: flags.proxyExitAllow,
-    },
-  })
+  const loaded = loadConfig({ configPath, flags })
   if (!loaded.ok) {
     process.stderr.write(`meson-net: ${loaded.error.message}\n`)
     // CommanderError carries the exit code through runCli without printing again.
@@ -90,34 +43,26 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
   await coordinator.close()
 }
 
-/** `meson-net coordinator`: runs the control plane (HTTP API) in the foreground. */
+/**
+ * `meson-net coordinator`: runs the control plane (HTTP API) in the foreground. Its
+ * options are generated from the coordinator's config schema (every key is a flag).
+ */
 export function registerCoordinatorCommand(program: Command): void {
-  program
-    .command('coordinator')
-    .description('run the coordinator (control plane)')
-    .option('--port <port>', 'TCP port of the HTTP API; 0 picks a free one (default 7400)')
-    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
-    .option('--db <url>', 'sqlite:<path>, sqlite::memory:, postgres://... (default sqlite:<data-dir>/coordinator.db)')
-    .option('--data-dir <dir>', 'directory for the database and the admin token file (default ./.data/coordinator)')
-    .option('--admin-token <token>', 'admin API token, at least 16 characters; prefer MESON_ADMIN_TOKEN or the config file (a flag shows in ps). Default: generated into <data-dir>/admin-token (0600)')
-    .option('--config <path>', 'JSON config file (flags and MESON_* variables take precedence)')
-    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
-    .option('--min-node-version <semver>', 'refuse nodes below this version (default 0.1.0)')
-    .option('--allow-shared-ip', 'let several nodes register from one IP (local testing, the demo)')
-    .option('--heartbeat-interval-ms <ms>', 'how often nodes heartbeat, at least 1000 (default 5000)')
-    .option('--node-down-after-ms <ms>', 'silence after which a node is down and gets no redirects (default 2.4 × heartbeat interval: 12000)')
-    .option('--public-url <url>', 'the URL clients reach this coordinator at (its host is never a custom domain)')
-    .option('--headers-timeout-ms <ms>', 'time a client has to send request headers (default 10000)')
-    .option('--min-price-per-gib <amount>', 'lowest zone price, e.g. "0.001 MSN" (default)')
-    .option('--max-price-per-gib <amount>', 'highest zone price, e.g. "1000 MSN" (default)')
-    .option('--domain-verification-base-url <url>', 'ask this server for custom-domain challenges (with Host: <domain>) instead of http://<domain>')
-    .option('--coordinator-key-file <path>', 'ed25519 key that signs tickets and commands (default <data-dir>/coordinator-key.pem, created 0600)')
-    .option('--proxy-http-port <port>', 'run the proxy gateway with an HTTP proxy (CONNECT and plain HTTP) on this port')
-    .option('--proxy-socks-port <port>', 'run the proxy gateway with a SOCKS5 proxy on this port')
-    .option('--proxy-tunnel-port <port>', 'port proxy exits dial for their tunnel (default 7403)')
-    .option('--proxy-price-per-gib <amount>', 'price of proxy traffic per GiB, base units or "1 MSN" (default 1 MSN)')
-    .option('--proxy-exit-allow <list>', 'IP:PORT[,IP:PORT] the gateway lets through although not public (local tests only)')
-    .action(async (flags: CoordinatorFlags) => {
-      await runCoordinator(flags)
-    })
+  const command = program.command('coordinator').description('run the coordinator (control plane)')
+  const settings = coordinatorSettings()
+  for (const setting of settings) {
+    const defaultText = setting.defaultText === undefined ? ` (env ${setting.env})` : ` (default: ${setting.defaultText}, env ${setting.env})`
+    command.addOption(new Option(setting.isSwitch ? setting.flag : `${setting.flag} <value>`, `${setting.meaning}${defaultText}`))
+  }
+  command.option('--config <path>', 'JSON config file (flags and MESON_* variables take precedence)')
+  command.action(async (options: Record<string, unknown>) => {
+    const flags: Record<string, unknown> = {}
+    for (const setting of settings) {
+      const option = command.options.find((candidate) => candidate.long === setting.flag)
+      const value = option === undefined ? undefined : options[option.attributeName()]
+      if (value !== undefined) flags[setting.key] = value
+    }
+    const configPath = options['config']
+    await runCoordinator(typeof configPath === 'string' ? configPath : undefined, flags)
+  })
 }

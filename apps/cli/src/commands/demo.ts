@@ -1,10 +1,9 @@
 import type { Command } from 'commander'
 import { CommanderError } from 'commander'
+import { LOG_LEVELS } from '@meson/coordinator/config'
 import { formatByteSize } from '@meson/protocol'
 import type { DemoNetwork } from '../demo/run-demo.ts'
 import { waitForStopSignal } from '../wait-for-stop-signal.ts'
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 interface DemoFlags {
   readonly port: string

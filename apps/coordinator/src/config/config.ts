@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { ConfigError } from './config-error.ts'
-import { parseAmountText } from '../ledger/token-amount.ts'
+import { parseBaseUnitsOrTokens } from '../ledger/token-amount.ts'
 import { semverSchema, parseExitAllowEntry } from '@meson/protocol'
 
 /**
@@ -167,14 +167,14 @@ function boundedInteger(min: number, max: number) {
 }
 
 const priceSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expected base units ("10000000000000000") or a token amount ("0.01 MSN")' }).transform((value, ctx) => {
-  const parsed = parseAmountText(String(value).trim(), { minimum: 1n })
+  const parsed = parseBaseUnitsOrTokens(String(value).trim(), { minimum: 1n })
   if (parsed.ok) return parsed.value
   ctx.addIssue({ code: 'custom', message: parsed.reason })
   return z.NEVER
 })
 
 const emissionSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expected base units or a token amount ("1000 MSN")' }).transform((value, ctx) => {
-  const parsed = parseAmountText(String(value).trim(), { minimum: 0n })
+  const parsed = parseBaseUnitsOrTokens(String(value).trim(), { minimum: 0n })
   if (parsed.ok) return parsed.value
   ctx.addIssue({ code: 'custom', message: parsed.reason })
   return z.NEVER
@@ -204,7 +204,8 @@ const publicUrlSchema = z.string({ error: 'expected an http(s) URL' }).refine((t
 const DB_URL = /^(sqlite:|file:|postgres:\/\/|postgresql:\/\/)/i
 const ANY_SCHEME = /^[a-z][a-z0-9+.-]*:/i
 
-const configSchema = z
+/** The settings before defaults that depend on others are filled in (see `configSchema`). */
+const configShape = z
   .strictObject({
     port: boundedInteger(0, 65535).default(7400),
     host: z.string({ error: 'expected a host name or IP address' }).regex(/^[^\s/]{1,253}$/, { error: 'expected a host name or IP address' }).default('127.0.0.1'),
@@ -261,6 +262,8 @@ const configSchema = z
     scoreBandwidthCapMbps: boundedInteger(1, 1_000_000).default(1_500),
     rewardsOneNodePerIp: booleanSchema.default(true),
   })
+
+const configSchema = configShape
   .transform(
     (raw): CoordinatorConfig => ({
       ...raw,
@@ -282,6 +285,14 @@ const configSchema = z
     error: 'must lie between minPricePerGiB and maxPricePerGiB',
     path: ['defaultPricePerGiB'],
   })
+
+/**
+ * The schema's default of each key (absent where the default depends on another key,
+ * e.g. `db` on `dataDir`), for help texts generated from the schema.
+ */
+export function configDefaults(): Readonly<Partial<Record<ConfigKey, unknown>>> {
+  return configShape.parse({})
+}
 
 /** What `parseConfig` merges; each source is optional. */
 export interface ConfigSources {

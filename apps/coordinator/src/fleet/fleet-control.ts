@@ -41,6 +41,10 @@ export interface FleetControlDependencies {
   readonly now: () => number
   /** Called when a background write fails (it is retried on the next flush). */
   readonly onBackgroundError?: (error: unknown) => void
+  /** Run the sweep and the batched writes on timers (default); tests drive `sweep()`/`flush()` themselves. */
+  readonly runTimers?: boolean
+  /** How often buffered writes go to the store. */
+  readonly flushIntervalMs?: number
 }
 
 /**
@@ -78,8 +82,13 @@ export class FleetControl {
     return this.#dependencies.settings
   }
 
-  /** Loads nodes and pending commands from the store. */
-  async load(): Promise<void> {
+  /** Loads nodes and pending commands from the store, then starts the timers (unless `runTimers` is false). */
+  async start(): Promise<void> {
+    await this.#load()
+    if (this.#dependencies.runTimers ?? true) this.#startTimers()
+  }
+
+  async #load(): Promise<void> {
     const { fleetStore, now } = this.#dependencies
     this.registry.load(await fleetStore.listFleetNodes(), now())
     for (const stored of await fleetStore.listPendingCommands(now())) {
@@ -89,12 +98,12 @@ export class FleetControl {
   }
 
   /** Starts the sweep (nodes down after silence) and the batched store writes. */
-  startTimers(options: { readonly flushIntervalMs?: number } = {}): void {
+  #startTimers(): void {
     const sweepMs = Math.max(250, Math.min(1_000, Math.floor(this.settings.nodeDownAfterMs / 3)))
     const sweep = setInterval(() => this.sweep(), sweepMs)
     const flush = setInterval(() => {
       this.flush().catch((error: unknown) => this.#dependencies.onBackgroundError?.(error))
-    }, options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS)
+    }, this.#dependencies.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS)
     sweep.unref()
     flush.unref()
     this.#timers = [sweep, flush]

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { parseAmountText } from './token-amount.ts'
+import { parseBaseUnitsOrTokens } from './token-amount.ts'
 
 /**
  * A positive token amount, sent as a string — base units ("50000000000000000") or with
@@ -9,7 +9,7 @@ import { parseAmountText } from './token-amount.ts'
 export const positiveAmountSchema = z
   .string({ error: 'expected a string of base units, e.g. "1000000000000000000" (not a JSON number)' })
   .transform((text, ctx) => {
-    const parsed = parseAmountText(text, { minimum: 1n })
+    const parsed = parseBaseUnitsOrTokens(text, { minimum: 1n })
     if (parsed.ok) return parsed.value
     ctx.addIssue({ code: 'custom', message: parsed.reason })
     return z.NEVER

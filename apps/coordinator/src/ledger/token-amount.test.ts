@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { MAX_ACCEPTED_AMOUNT, parseAmountText } from './token-amount.ts'
+import { MAX_ACCEPTED_AMOUNT, parseBaseUnitsOrTokens } from './token-amount.ts'
 
-describe('parseAmountText', () => {
+describe('parseBaseUnitsOrTokens', () => {
   const accepted: readonly [string, bigint][] = [
     ['1', 1n],
     ['50000000000000000', 50000000000000000n],
@@ -14,7 +14,7 @@ describe('parseAmountText', () => {
   ]
   for (const [text, expected] of accepted) {
     it(`reads "${text}" as ${expected} base units`, () => {
-      assert.deepEqual(parseAmountText(text, { minimum: 1n }), { ok: true, value: expected })
+      assert.deepEqual(parseBaseUnitsOrTokens(text, { minimum: 1n }), { ok: true, value: expected })
     })
   }
 
@@ -34,13 +34,13 @@ describe('parseAmountText', () => {
   ]
   for (const [text, reason] of refused) {
     it(`refuses "${text.slice(0, 30)}" when an amount must be positive`, () => {
-      const result = parseAmountText(text, { minimum: 1n })
+      const result = parseBaseUnitsOrTokens(text, { minimum: 1n })
       assert.ok(!result.ok)
       assert.match(result.reason, reason)
     })
   }
 
   it('accepts zero when the minimum is zero', () => {
-    assert.deepEqual(parseAmountText('0'), { ok: true, value: 0n })
+    assert.deepEqual(parseBaseUnitsOrTokens('0'), { ok: true, value: 0n })
   })
 })

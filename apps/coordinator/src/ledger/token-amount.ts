@@ -19,7 +19,7 @@ const WITH_SYMBOL = /^[0-9.]+ ?MSN$/
 const FORMAT_HINT = 'expected base units as a decimal string ("50000000000000000") or a token amount ("0.05 MSN")'
 
 /** Parses a base-unit or "x MSN" amount; `minimum` (inclusive) defaults to 0. */
-export function parseAmountText(text: string, options: { minimum?: bigint } = {}): Result<bigint> {
+export function parseBaseUnitsOrTokens(text: string, options: { minimum?: bigint } = {}): Result<bigint> {
   const minimum = options.minimum ?? 0n
   // The length check keeps a megabyte of digits away from BigInt().
   if (text.length > 60) return { ok: false, reason: `expected at most ${MAX_ACCEPTED_AMOUNT} base units` }

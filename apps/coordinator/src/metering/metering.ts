@@ -32,6 +32,8 @@ export interface MeteringOptions {
   readonly operatorSharePercent: number
   /** Issued tickets are persisted this often (and on stop). */
   readonly flushIntervalMs: number
+  /** Rejected-line counters; pass them when `metrics` reads them too. */
+  readonly rejections?: RejectionCounters
   readonly metrics?: MeteringMetrics
   /** Whether a zone's custom domain is served (its owner proved control); default: every domain. */
   readonly isDomainServed?: (zoneId: ZoneId, hostname: string) => boolean
@@ -48,14 +50,14 @@ export interface MeteringOptions {
 export class Metering {
   readonly issuedTickets: IssuedTickets
   readonly balances: BalanceCache
-  readonly rejections = new RejectionCounters()
+  readonly rejections: RejectionCounters
   readonly zones: LiveZoneDirectory
   /** Where ipfs zones' upstreams are kept (undefined when not wired). */
   readonly ipfsZones: IpfsZoneStore | undefined
   readonly #options: MeteringOptions
   readonly #now: () => number
   readonly #nodes = new Map<string, { readonly node: MeteredNode; readonly loadedAt: number }>()
-  #metrics: MeteringMetrics | undefined
+  readonly #metrics: MeteringMetrics | undefined
   #timer: NodeJS.Timeout | undefined
   #lastDbPruneAt = 0
 
@@ -63,6 +65,7 @@ export class Metering {
     this.#options = options
     this.#now = options.now ?? Date.now
     this.#metrics = options.metrics
+    this.rejections = options.rejections ?? new RejectionCounters()
     this.issuedTickets = new IssuedTickets({ sink: options.meteringStore })
     this.balances = new BalanceCache(
       (accountId) => options.store.getBalance(buyerLedgerAccount(accountId)),
@@ -79,11 +82,6 @@ export class Metering {
       return withIpfsUpstreams(served, upstreams)
     }
     this.zones = new LiveZoneDirectory(loadZones, (accountId) => this.balances.hasBalance(accountId))
-  }
-
-  /** Counts batches in these metrics from now on (the registry exists only once the server is built). */
-  attachMetrics(metrics: MeteringMetrics): void {
-    this.#metrics = metrics
   }
 
   /** Loads zones, buyers' balances and rejection counters; starts the flush timer. */

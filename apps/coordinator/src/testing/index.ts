@@ -5,6 +5,7 @@
 export { findTestStoreBackends } from './test-store-backends.ts'
 export type { TestStore, TestStoreBackend } from './test-store-backends.ts'
 export { IS_CI, TEST_PG_URL, dropTestSchemas, whyPostgresUnreachable } from './postgres-test-support.ts'
+export { onPostgres } from './on-postgres.ts'
 export { openFleetTestStores } from './open-fleet-test-stores.ts'
 export { FakeNode, requestJson } from './node-fake.ts'
 export type { JsonAnswer } from './node-fake.ts'

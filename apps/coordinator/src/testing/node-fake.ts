@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { generateKeyPair, nodeIdFromPublicKey, publicKeyToString, signEnvelope, signPayload } from '@meson/protocol'
+import { generateKeyPair, IDENTITY_PATH, nodeIdFromPublicKey, publicKeyToString, signEnvelope, signIdentityProof } from '@meson/protocol'
 import type { HeartbeatWire, KeyPair, NodeId, RegistrationWire } from '@meson/protocol'
 
 /**
@@ -23,13 +23,13 @@ export class FakeNode {
     this.#server = createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://node')
       const challenge = url.searchParams.get('challenge')
-      if (url.pathname !== '/_meson/identity' || challenge === null || this.mode === 'error') {
+      if (url.pathname !== IDENTITY_PATH || challenge === null || this.mode === 'error') {
         response.writeHead(500).end()
         return
       }
       const signer = this.mode === 'ok' ? this.key.privateKey : generateKeyPair().privateKey
-      const signature = signPayload(signer, { challenge, nodeId: this.nodeId }, 'registration')
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ nodeId: this.nodeId, signature }))
+      // The node's own half of the identity proof (@meson/protocol), so the fake cannot drift from it.
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(signIdentityProof(signer, this.nodeId, challenge)))
     })
   }
 

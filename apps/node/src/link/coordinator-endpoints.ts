@@ -1,15 +1,13 @@
+import { NODE_API_PATHS } from '@meson/protocol'
+import type { NodeApiEndpoint } from '@meson/protocol'
+
 /**
  * The coordinator's endpoints for nodes, relative to its base URL (README.md in this
  * folder describes bodies and status codes).
  */
-export const COORDINATOR_ENDPOINTS = {
-  coordinatorKey: '/v1/coordinator-key',
-  register: '/v1/nodes/register',
-  heartbeat: '/v1/nodes/heartbeat',
-  usage: '/v1/nodes/usage',
-} as const
+export const COORDINATOR_ENDPOINTS = NODE_API_PATHS
 
-export type CoordinatorEndpoint = keyof typeof COORDINATOR_ENDPOINTS
+export type CoordinatorEndpoint = NodeApiEndpoint
 
 /** The absolute URL of `endpoint` under `baseUrl` (which may carry a path prefix). */
 export function coordinatorEndpointUrl(baseUrl: URL, endpoint: CoordinatorEndpoint): URL {

@@ -1,3 +1,4 @@
+import { readBoundedText } from '@meson/protocol'
 import { z } from 'zod'
 import type { FetchFunction } from './link-runtime.ts'
 
@@ -47,7 +48,7 @@ export async function requestCoordinator(fetchFunction: FetchFunction, request: 
   if (request.body !== undefined) init.body = JSON.stringify(request.body)
   try {
     const response = await fetchFunction(request.url, init)
-    const text = await readBoundedText(response)
+    const text = await readBoundedText(response, MAX_COORDINATOR_RESPONSE_BYTES)
     if (text === undefined) return { kind: 'unreachable', reason: `response body above ${MAX_COORDINATOR_RESPONSE_BYTES} bytes` }
     return { kind: 'response', status: response.status, body: parseJsonOrUndefined(text) }
   } catch (error) {
@@ -64,21 +65,6 @@ export function coordinatorErrorOf(body: unknown): CoordinatorErrorBody | undefi
 /** True for statuses worth retrying: timeouts, rate limits and server-side failures. */
 export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500
-}
-
-async function readBoundedText(response: Response): Promise<string | undefined> {
-  if (response.body === null) return ''
-  const chunks: Uint8Array[] = []
-  let totalBytes = 0
-  for await (const chunk of response.body) {
-    totalBytes += chunk.byteLength
-    if (totalBytes > MAX_COORDINATOR_RESPONSE_BYTES) {
-      await response.body.cancel()
-      return undefined
-    }
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }
 
 function parseJsonOrUndefined(text: string): unknown {

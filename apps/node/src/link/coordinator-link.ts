@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { z } from 'zod'
-import { BaseError, publicKeyFromString, publicKeyStringSchema, publicKeyToString, registrationSchema, signEnvelope } from '@meson/protocol'
+import { BaseError, NODE_API_ERROR_CODES, publicKeyFromString, publicKeyStringSchema, publicKeyToString, registrationSchema, signEnvelope } from '@meson/protocol'
 import type { Command, NodeCapability, NodeId, Registration, ReplayGuard } from '@meson/protocol'
 import type { NodeIdentity } from '../identity/node-identity.ts'
 import type { CoordinatorKeyHolder } from '../cdn/tickets/coordinator-key-holder.ts'
@@ -14,8 +14,9 @@ import type { CoordinatorReply } from './coordinator-http.ts'
 import { CoordinatorKeyMismatchError } from './coordinator-key-mismatch-error.ts'
 import { CoordinatorRefusedError } from './coordinator-refused-error.ts'
 import { buildHeartbeatBody, heartbeatAnswerSchema } from './heartbeat-exchange.ts'
-import type { NodeStats, NodeStatus } from './heartbeat-exchange.ts'
-import { silentLinkLogger, systemClock, systemTimers } from './link-runtime.ts'
+import type { NodeStats, HeartbeatStatus } from './heartbeat-exchange.ts'
+import { systemClock, systemTimers } from './link-runtime.ts'
+import { silentLogger } from '../cdn/engine/logger.ts'
 import type { Clock, FetchFunction, LinkLogger, RandomSource, TimerHandle, Timers } from './link-runtime.ts'
 
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 30_000
@@ -29,7 +30,7 @@ export type LinkStep = 'coordinator-key' | 'register' | 'heartbeat'
 export interface CoordinatorLinkEvents {
   state: [state: CoordinatorLinkState]
   registered: [info: { readonly nodeId: NodeId }]
-  heartbeat: [info: { readonly seq: number; readonly status: NodeStatus; readonly acks: readonly string[] }]
+  heartbeat: [info: { readonly seq: number; readonly status: HeartbeatStatus; readonly acks: readonly string[] }]
   'connection-failed': [info: { readonly step: LinkStep; readonly reason: string; readonly attempt: number; readonly retryInMs: number }]
   refused: [error: CoordinatorRefusedError | CoordinatorKeyMismatchError]
   'coordinator-key': [info: { readonly generation: number; readonly changed: boolean }]
@@ -114,7 +115,7 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
     this.#clock = dependencies.clock ?? systemClock
     this.#timers = dependencies.timers ?? systemTimers
     this.#random = dependencies.random ?? Math.random
-    this.#logger = dependencies.logger ?? silentLinkLogger
+    this.#logger = dependencies.logger ?? silentLogger
     this.#inbox = new CommandInbox({
       handler: dependencies.commandHandler,
       ...(dependencies.replayGuard === undefined ? {} : { replayGuard: dependencies.replayGuard }),
@@ -265,7 +266,7 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
     if (!isSuccess(reply.status)) {
       const error = coordinatorErrorOf(reply.body)
       this.#phase = 'register'
-      if (reply.status === 404 && error?.code === 'NODE_UNKNOWN') {
+      if (reply.status === 404 && error?.code === NODE_API_ERROR_CODES.nodeUnknown) {
         this.#logger.info({}, 'the coordinator no longer knows this node; registering again')
         this.#setState('registering')
         await this.#register()
@@ -283,7 +284,7 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
     this.#schedule(this.#heartbeatIntervalMs)
   }
 
-  async #sendHeartbeat(status: NodeStatus): Promise<{ reply: CoordinatorReply; acks: string[]; seq: number }> {
+  async #sendHeartbeat(status: HeartbeatStatus): Promise<{ reply: CoordinatorReply; acks: string[]; seq: number }> {
     const stats = await this.#statsProvider()
     this.#seq += 1
     const seq = this.#seq

@@ -4,7 +4,7 @@ import { signEnvelope } from '@meson/protocol'
 import type { CacheStats, Heartbeat, NodeId, SignedEnvelope } from '@meson/protocol'
 
 /** Whether the node takes new work; `draining` in the last heartbeat before it stops. */
-export type NodeStatus = 'active' | 'draining'
+export type HeartbeatStatus = 'active' | 'draining'
 
 /** What the node reports about itself each heartbeat (DESIGN.md §4.5). */
 export interface NodeStats {
@@ -21,7 +21,7 @@ export interface NodeStats {
 /** Body of `POST /v1/nodes/heartbeat`. */
 export interface HeartbeatBody {
   readonly heartbeat: SignedEnvelope
-  readonly status: NodeStatus
+  readonly status: HeartbeatStatus
   readonly acks: readonly string[]
 }
 
@@ -42,7 +42,7 @@ export function buildHeartbeatBody(parameters: {
   readonly seq: number
   readonly nowMs: number
   readonly stats: NodeStats
-  readonly status: NodeStatus
+  readonly status: HeartbeatStatus
   readonly acks: readonly string[]
 }): HeartbeatBody {
   const { stats } = parameters

@@ -1,12 +1,11 @@
+import type { Logger } from '../cdn/engine/logger.ts'
+
 /**
  * The collaborators the coordinator link and the usage outbox take instead of reaching
  * for globals, so tests drive time with a fake and production passes the real ones.
  */
 
-/** A source of the local time in ms since the epoch. */
-export interface Clock {
-  nowMs(): number
-}
+export type { Clock } from '../cdn/engine/clock.ts'
 
 /** An opaque handle of a scheduled callback. */
 export type TimerHandle = object | number
@@ -17,12 +16,8 @@ export interface Timers {
   clearTimeout(handle: TimerHandle): void
 }
 
-/** The slice of a pino logger these modules use; a recording fake in tests. */
-export interface LinkLogger {
-  info(fields: Record<string, unknown>, message: string): void
-  warn(fields: Record<string, unknown>, message: string): void
-  error(fields: Record<string, unknown>, message: string): void
-}
+/** The link logs through the node's logger. */
+export type LinkLogger = Logger
 
 /** `fetch` as the link uses it (the global one, or a fake). */
 export type FetchFunction = (url: URL, init: RequestInit) => Promise<Response>
@@ -30,7 +25,7 @@ export type FetchFunction = (url: URL, init: RequestInit) => Promise<Response>
 /** Uniform random number in [0, 1), for jitter. */
 export type RandomSource = () => number
 
-export const systemClock: Clock = { nowMs: () => Date.now() }
+export { systemClock } from '../cdn/engine/clock.ts'
 
 export const systemTimers: Timers = {
   setTimeout: (callback, delayMs) => {
@@ -44,5 +39,3 @@ export const systemTimers: Timers = {
     clearTimeout(handle as NodeJS.Timeout)
   },
 }
-
-export const silentLinkLogger: LinkLogger = { info: () => undefined, warn: () => undefined, error: () => undefined }

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { generateKeyPair, openEnvelope, usageReportSchema } from '@meson/protocol'
+import { generateKeyPair, NODE_API_ERROR_CODES, openEnvelope, usageReportSchema } from '@meson/protocol'
 import { COORDINATOR_ENDPOINTS } from './coordinator-endpoints.ts'
 import { errorReply, FakeCoordinator } from '../testing/fake-coordinator.ts'
 import { FakeTimers } from '../testing/fake-timers.ts'
@@ -148,7 +148,7 @@ describe('UsageOutbox', () => {
 
   it('counts a 409 (duplicate batch) as acknowledged', async () => {
     const setup = await setUp()
-    setup.fake.override(COORDINATOR_ENDPOINTS.usage, () => errorReply(409, 'DUPLICATE_BATCH', 'already applied'))
+    setup.fake.override(COORDINATOR_ENDPOINTS.usage, () => errorReply(409, NODE_API_ERROR_CODES.usageBatchDuplicate, 'already applied'))
     const outbox = newOutbox(setup)
     await outbox.start()
     outbox.record(ticketA, 1n)

@@ -4,7 +4,8 @@ import { MAX_USAGE_LINES, newUsageBatchId } from '@meson/protocol'
 import type { NodeId, VerifyKey } from '@meson/protocol'
 import { backoffDelayMs, DEFAULT_BACKOFF_POLICY } from './backoff-delay.ts'
 import type { BackoffPolicy } from './backoff-delay.ts'
-import { silentLinkLogger, systemClock, systemTimers } from './link-runtime.ts'
+import { systemClock, systemTimers } from './link-runtime.ts'
+import { silentLogger } from '../cdn/engine/logger.ts'
 import type { Clock, LinkLogger, RandomSource, TimerHandle, Timers } from './link-runtime.ts'
 import { sealUsageBatch } from './sealed-usage-batch.ts'
 import type { SealedUsageBatch } from './sealed-usage-batch.ts'
@@ -89,7 +90,7 @@ export class UsageOutbox extends EventEmitter<UsageOutboxEvents> {
     this.#clock = dependencies.clock ?? systemClock
     this.#timers = dependencies.timers ?? systemTimers
     this.#random = dependencies.random ?? Math.random
-    this.#logger = dependencies.logger ?? silentLinkLogger
+    this.#logger = dependencies.logger ?? silentLogger
     this.#newBatchId = dependencies.newBatchId ?? newUsageBatchId
     this.#flushIntervalMs = options.flushIntervalMs ?? DEFAULT_USAGE_FLUSH_INTERVAL_MS
     this.#maxLinesPerBatch = Math.min(options.maxLinesPerBatch ?? MAX_USAGE_LINES, MAX_USAGE_LINES)

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { IDENTITY_PATH, parseIdentityChallenge, signIdentityProof } from '@meson/protocol'
 import { sendErrorResponse } from '../adapters/http/error-response.ts'
 import type { NodeIdentity } from '../identity/node-identity.ts'
 import { handleZoneRequest } from '../adapters/http/zone-request-handler.ts'
 import type { ZoneServing } from '../adapters/http/zone-request-handler.ts'
 import { parseZoneRequestTarget, ZONE_PATH_PREFIX } from '../cdn/zones/zone-request-target.ts'
-import { IDENTITY_CALLBACK_PATH, parseIdentityChallenge, signIdentityProof } from '../identity/identity-proof.ts'
 
 const ADMIN_PREFIX = '/_meson/'
 
@@ -28,7 +28,7 @@ export function createCoordinatorModeRoute(parameters: {
       else handleZoneRequest(serving, req, res, target)
       return true
     }
-    if (url === IDENTITY_CALLBACK_PATH || url.startsWith(`${IDENTITY_CALLBACK_PATH}?`)) {
+    if (url === IDENTITY_PATH || url.startsWith(`${IDENTITY_PATH}?`)) {
       answerIdentityCallback(parameters.identity, req, res, url)
       return true
     }
@@ -38,7 +38,7 @@ export function createCoordinatorModeRoute(parameters: {
   }
 }
 
-/** `GET /_meson/identity?challenge=<c>` → `{ nodeId, signature }` (see identity-proof.ts). */
+/** `GET /_meson/identity?challenge=<c>` → `{ nodeId, signature }` (see @meson/protocol's identity-proof.ts). */
 function answerIdentityCallback(identity: NodeIdentity, req: IncomingMessage, res: ServerResponse, url: string): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     sendErrorResponse(res, 'METHOD_NOT_ALLOWED', 'The identity callback is GET only.', ['allow', 'GET, HEAD'])
@@ -49,7 +49,7 @@ function answerIdentityCallback(identity: NodeIdentity, req: IncomingMessage, re
     sendErrorResponse(res, 'BAD_REQUEST', 'Give exactly one challenge of 16 to 256 base64url characters.')
     return
   }
-  const body = JSON.stringify(signIdentityProof(identity, challenge))
+  const body = JSON.stringify(signIdentityProof(identity.privateKey, identity.nodeId, challenge))
   res.writeHead(200, ['content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(body)), 'cache-control', 'no-store'])
   res.end(req.method === 'HEAD' ? undefined : body)
 }

@@ -13,12 +13,11 @@ import type { NodeConfig } from '../config/config.ts'
 import { createOriginClient } from '../adapters/origin/origin-client.ts'
 import { openDiskCacheStore } from '../cdn/store/disk-cache-store.ts'
 import type { CacheStore } from '../cdn/store/cache-store.ts'
-import type { StoreLogger } from '../cdn/store/store-logger.ts'
+import { silentLogger } from '../cdn/engine/logger.ts'
+import type { Logger } from '../cdn/engine/logger.ts'
 
 /** The slice of a pino logger the node uses; lifecycle events only, never per request. */
-export interface NodeLogger extends StoreLogger {
-  error(fields: Record<string, unknown>, message: string): void
-}
+export type NodeLogger = Logger
 
 export interface StartNodeDependencies {
   readonly clock?: Clock
@@ -27,8 +26,6 @@ export interface StartNodeDependencies {
   readonly collectProcessMetrics?: boolean
 }
 
-/** The logger when the caller passes none: says nothing. */
-export const quietLogger: NodeLogger = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
 /** What {@link startCacheEngine} needs: every setting but the origin, which is optional. */
 export interface StartCacheEngineParameters {
@@ -60,7 +57,7 @@ export interface CacheEngine {
 export async function startCacheEngine(parameters: StartCacheEngineParameters): Promise<CacheEngine> {
   const { config, originUrl, dependencies } = parameters
   const clock = dependencies.clock ?? systemClock
-  const logger = dependencies.logger ?? quietLogger
+  const logger = dependencies.logger ?? silentLogger
   const maxObjectSizeBytes = Number(config.maxObjectSizeBytes)
   const store = await openDiskCacheStore({
     dataDir: config.dataDir,

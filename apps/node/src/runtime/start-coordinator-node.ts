@@ -27,6 +27,7 @@ import { createCoordinatorModeRoute } from './coordinator-mode-route.ts'
 import { createNodeCommandHandler } from './node-command-handler.ts'
 import { NODE_SOFTWARE_VERSION } from './node-software-version.ts'
 import { collectNodeStats, createLoadGauge } from './node-stats.ts'
+import { silentLogger } from '../cdn/engine/logger.ts'
 
 /** How the first registration ended: registered, or refused (or stopped) with a reason. */
 export type RegistrationOutcome = { readonly ok: true } | { readonly ok: false; readonly error: CoordinatorRefusedError | CoordinatorKeyMismatchError | Error }
@@ -58,8 +59,6 @@ export interface RunningCoordinatorNode {
   stop(): Promise<{ readonly pendingUsageBatches: number }>
 }
 
-const quietLogger: NodeLogger = { info: () => undefined, warn: () => undefined, error: () => undefined }
-
 /**
  * Composition root of coordinator mode (DESIGN.md §3–5, §8): identity → usage outbox →
  * the cache engine with the zone routes → the coordinator link (registration, heartbeats,
@@ -68,7 +67,7 @@ const quietLogger: NodeLogger = { info: () => undefined, warn: () => undefined, 
  */
 export async function startCoordinatorNode(config: CoordinatorNodeConfig, dependencies: StartCoordinatorNodeDependencies = {}): Promise<RunningCoordinatorNode> {
   const clock = dependencies.clock ?? systemClock
-  const logger = dependencies.logger ?? quietLogger
+  const logger = dependencies.logger ?? silentLogger
   // One node process per data directory (key, usage journal, cache): a second one refuses to start.
   const lock = await acquireDataDirLock(config.dataDir)
   try {

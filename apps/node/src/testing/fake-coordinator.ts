@@ -6,6 +6,7 @@ import { z } from 'zod'
 import {
   generateKeyPair,
   heartbeatSchema,
+  NODE_API_ERROR_CODES,
   openEnvelope,
   publicKeyFromString,
   publicKeyToString,
@@ -169,7 +170,7 @@ export class FakeCoordinator {
   #usage(body: unknown): FakeReply {
     const opened = openEnvelope('usage-report', usageReportSchema, (payload) => this.#publicKeysByNode.get(payload.nodeId), body)
     if (!opened.ok) return opened.reason === 'unknown-signer' ? errorReply(404, 'NODE_UNKNOWN', 'register first') : errorReply(400, 'INVALID_USAGE_REPORT', opened.reason)
-    if (this.usageBatches.has(opened.value.batchId)) return errorReply(409, 'DUPLICATE_BATCH', 'batch already applied')
+    if (this.usageBatches.has(opened.value.batchId)) return errorReply(409, NODE_API_ERROR_CODES.usageBatchDuplicate, 'batch already applied')
     this.usageBatches.set(opened.value.batchId, opened.value)
     return { status: 200, body: { accepted: opened.value.lines.length } }
   }

@@ -1,29 +1,8 @@
-import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
-import { after, describe, it } from 'node:test'
 import { runFleetStoreContract } from '../../fleet/fleet-store.contract.ts'
+import { onPostgres } from '../../testing/on-postgres.ts'
 import { openFleetTestStores } from '../../testing/open-fleet-test-stores.ts'
-import { dropTestSchemas, IS_CI, TEST_PG_URL, whyPostgresUnreachable } from '../../testing/postgres-test-support.ts'
 
 /* The FleetStore contract on a real PostgreSQL, one schema per store, dropped at the end. */
-
-const runId = randomBytes(4).toString('hex')
-const schemas: string[] = []
-const unreachable = await whyPostgresUnreachable()
-
-if (unreachable !== undefined && IS_CI) {
-  it('reaches PostgreSQL (required in CI)', () => {
-    assert.fail(`PostgreSQL at MESON_TEST_PG_URL is unreachable: ${unreachable}`)
-  })
-} else if (unreachable !== undefined) {
-  describe('PostgreSQL fleet store', { skip: `PostgreSQL unreachable (${unreachable}); set MESON_TEST_PG_URL to run these tests` }, () => {
-    it('runs the FleetStore contract')
-  })
-} else {
-  after(() => dropTestSchemas(schemas))
-  runFleetStoreContract('PostgreSQL', () => {
-    const schema = `meson_fleet_test_${runId}_${schemas.length + 1}`
-    schemas.push(schema)
-    return openFleetTestStores({ url: TEST_PG_URL, schema })
-  })
-}
+await onPostgres('fleet store', (url, nextSchema) => {
+  runFleetStoreContract('PostgreSQL', () => openFleetTestStores({ url, schema: nextSchema() }))
+})

@@ -44,6 +44,8 @@ export interface BuildHttpServerParameters {
   readonly settlement?: SettlementService
   /** Rewards, for the epoch, earnings and node score routes. */
   readonly rewards?: Rewards
+  /** The metrics registry `/metrics` renders; other capabilities register theirs in it first. */
+  readonly metrics?: HttpMetrics
   /** Routes outside the JSON API (the redirector), registered on the Fastify instance. */
   readonly registerExtraRoutes?: (app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>) => void
 }
@@ -66,7 +68,7 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
 export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServer {
   const { config, store, adminSecret, logger } = parameters
   const routes = parameters.routes ?? API_ROUTES
-  const metrics = createHttpMetrics()
+  const metrics = parameters.metrics ?? createHttpMetrics()
   const app = Fastify({
     loggerInstance: logger,
     // Per-request logging is off by design (STYLE.md): metrics count requests; logs hold

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { encodeBase64Url } from '@meson/protocol'
-import { identityUrlFor, isIdentityProofValid } from '../../fleet/identity-proof.ts'
+import { encodeBase64Url, identityUrlFor, isIdentityProofValid, readBoundedText } from '@meson/protocol'
 import type { CallNodeBack } from '../../fleet/node-callback.ts'
 
 /** Default time for the whole callback, connect to last byte. */
@@ -30,7 +29,7 @@ export function createCallNodeBack(options: { readonly timeoutMs?: number; reado
         await response.body?.cancel()
         return { ok: false, reason: `${url.origin}${url.pathname} answered HTTP ${response.status}` }
       }
-      const body = await readBounded(response)
+      const body = await readBoundedText(response, MAX_PROOF_BYTES)
       if (body === undefined) return { ok: false, reason: 'the identity answer is too large' }
       text = body
     } catch (error) {
@@ -45,21 +44,6 @@ export function createCallNodeBack(options: { readonly timeoutMs?: number; reado
     if (!isIdentityProofValid(proof, { nodeId, challenge, publicKey })) return { ok: false, reason: 'the identity answer is not signed by this node\'s key' }
     return { ok: true }
   }
-}
-
-async function readBounded(response: Response): Promise<string | undefined> {
-  if (response.body === null) return ''
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for await (const chunk of response.body) {
-    total += chunk.byteLength
-    if (total > MAX_PROOF_BYTES) {
-      await response.body.cancel()
-      return undefined
-    }
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }
 
 function describe(error: unknown): string {

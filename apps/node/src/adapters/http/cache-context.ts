@@ -1,15 +1,11 @@
+import type { Clock } from '../../cdn/engine/clock.ts'
 import type { RequestCollapser } from '../../cdn/engine/request-collapser.ts'
 import type { OriginClient } from '../origin/origin-client.ts'
 import type { CacheStore } from '../../cdn/store/cache-store.ts'
 import type { ServerMetrics } from './server-metrics.ts'
 
-/** A source of the local time in ms; tests pass a fixed or stepped one. */
-export interface Clock {
-  nowMs(): number
-}
-
-/** The system clock. */
-export const systemClock: Clock = { nowMs: () => Date.now() }
+export type { Clock } from '../../cdn/engine/clock.ts'
+export { systemClock } from '../../cdn/engine/clock.ts'
 
 /** What the caching request handlers share: collaborators and limits, built once. */
 export interface CacheContext {

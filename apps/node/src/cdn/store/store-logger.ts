@@ -4,8 +4,4 @@ export interface StoreLogger {
   info(fields: Record<string, unknown>, message: string): void
 }
 
-/** A logger that drops everything. */
-export const silentLogger: StoreLogger = {
-  warn: () => undefined,
-  info: () => undefined,
-}
+export { silentLogger } from '../engine/logger.ts'

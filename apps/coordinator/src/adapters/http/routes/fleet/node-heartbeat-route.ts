@@ -1,3 +1,4 @@
+import { NODE_API_PATHS } from '@meson/protocol'
 import { z } from 'zod'
 import { defineRoute } from '../../route-spec.ts'
 import { toApiError } from './node-fleet-access.ts'
@@ -5,7 +6,7 @@ import { toApiError } from './node-fleet-access.ts'
 /** `POST /v1/nodes/heartbeat` (signed by the node, no token): answers the node's pending commands. */
 export const nodeHeartbeatRoute = defineRoute({
   method: 'POST',
-  url: '/v1/nodes/heartbeat',
+  url: NODE_API_PATHS.heartbeat,
   summary: 'A node heartbeat; the answer carries signed commands',
   auth: 'none',
   body: z.unknown(),

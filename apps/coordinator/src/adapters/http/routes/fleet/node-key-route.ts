@@ -1,10 +1,11 @@
+import { NODE_API_PATHS } from '@meson/protocol'
 import { z } from 'zod'
 import { defineRoute } from '../../route-spec.ts'
 
 /** `GET /v1/coordinator-key`: the key that signs tickets and commands. */
 export const coordinatorKeyRoute = defineRoute({
   method: 'GET',
-  url: '/v1/coordinator-key',
+  url: NODE_API_PATHS.coordinatorKey,
   summary: "The coordinator's ed25519 public key (base64url, raw 32 bytes)",
   auth: 'none',
   responses: { 200: { description: 'the key', schema: z.object({ publicKey: z.string() }) } },

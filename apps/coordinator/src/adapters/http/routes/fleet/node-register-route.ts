@@ -1,3 +1,4 @@
+import { NODE_API_PATHS } from '@meson/protocol'
 import { z } from 'zod'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
 import { toApiError } from './node-fleet-access.ts'
@@ -5,7 +6,7 @@ import { toApiError } from './node-fleet-access.ts'
 /** `POST /v1/nodes/register` (operator): a node's signed registration; see README.md "Node endpoints". */
 export const registerNodeRoute = defineRoute({
   method: 'POST',
-  url: '/v1/nodes/register',
+  url: NODE_API_PATHS.register,
   summary: 'Register a node (signed envelope, purpose "registration")',
   auth: 'operator',
   // The fleet opens the envelope itself: its failures have their own codes.

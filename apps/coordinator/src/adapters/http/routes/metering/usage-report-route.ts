@@ -1,3 +1,4 @@
+import { NODE_API_PATHS } from '@meson/protocol'
 import { z } from 'zod'
 import { ApiError } from '../../api-error.ts'
 import { defineRoute } from '../../route-spec.ts'
@@ -15,7 +16,7 @@ const usageAnswerSchema = z.object({
  */
 export const usageReportRoute = defineRoute({
   method: 'POST',
-  url: '/v1/nodes/usage',
+  url: NODE_API_PATHS.usage,
   summary: 'Report usage (a signed usage-report envelope; idempotent by batchId)',
   auth: 'none',
   body: z.unknown(),

@@ -1,0 +1,82 @@
+import { CONFIG_KEYS, configDefaults } from './config.ts'
+import type { ConfigKey } from './config.ts'
+
+/** One setting as the CLI offers it: generated from `CONFIG_KEYS` and the config schema. */
+export interface CoordinatorSetting {
+  readonly key: ConfigKey
+  /** e.g. `--data-dir`. */
+  readonly flag: string
+  readonly env: string
+  /** One line for `--help`. */
+  readonly meaning: string
+  /** A switch (`--trust-proxy`) rather than `--flag <value>`: the schema's default is a boolean. */
+  readonly isSwitch: boolean
+  /** The schema's default as text, or undefined when it depends on another setting. */
+  readonly defaultText: string | undefined
+}
+
+/** What each key means, for `--help` (the README's config table says more). */
+const MEANINGS: Partial<Record<ConfigKey, string>> = {
+  port: 'TCP port of the HTTP API; 0 picks a free one',
+  host: 'address to listen on',
+  dataDir: 'directory for the database, the admin token and the coordinator key',
+  db: 'sqlite:<path>, sqlite::memory:, postgres://... (default sqlite:<data-dir>/coordinator.db)',
+  adminToken: 'admin API token, at least 16 characters (default: generated into <data-dir>/admin-token)',
+  logLevel: 'fatal, error, warn, info, debug, trace or silent',
+  bodyLimitBytes: 'largest request body the API reads',
+  defaultPricePerGiB: 'price of a zone created without one: base units or "0.05 MSN"',
+  minNodeVersion: 'refuse nodes below this version',
+  allowSharedIp: 'let several nodes register from one IP (local testing, the demo)',
+  heartbeatIntervalMs: 'how often nodes heartbeat, at least 1000',
+  nodeDownAfterMs: 'silence after which a node is down (default 3 × heartbeat interval)',
+  coordinatorKeyFile: 'ed25519 key that signs tickets and commands (default <data-dir>/coordinator-key.pem, created 0600)',
+  operatorSharePercent: "whole percent of each usage charge credited to the node's operator",
+  usageFlushMs: 'how often issued tickets are written to the database',
+  usageGraceMs: "how long after a ticket's expiry its usage is accepted",
+  trustProxy: 'take the client address from the last X-Forwarded-For entry (only behind your own proxy)',
+  ticketTtlMs: 'lifetime of a ticket the redirector signs',
+  ticketByteBudget: 'bytes a node may serve on one ticket',
+  originFallbackTimeoutMs: "origin fallback: time for the origin's headers and each silence in its body",
+  publicUrl: 'URL clients reach this coordinator at (its host is never a custom domain)',
+  minPricePerGiB: 'lowest zone price, base units or "0.001 MSN"',
+  maxPricePerGiB: 'highest zone price, base units or "1000 MSN"',
+  headersTimeoutMs: 'time a client has to send its request headers',
+  domainVerificationBaseUrl: 'ask this server for custom-domain challenges (with Host: <domain>) instead of http://<domain>',
+  proxyHttpPort: 'run the proxy gateway with an HTTP proxy (CONNECT and plain HTTP) on this port',
+  proxySocksPort: 'run the proxy gateway with a SOCKS5 proxy on this port',
+  proxyTunnelPort: 'port proxy exits dial for their tunnel',
+  proxyPricePerGiB: 'price of proxy traffic per GiB, base units or "1 MSN"',
+  proxyExitAllow: 'IP:PORT[,IP:PORT] the gateway lets through although not public (local tests only)',
+  epochLengthMs: 'length of a rewards epoch',
+  epochCloseDelayMs: 'how long after its end an epoch is closed',
+  emissionPerHour: 'token emission per hour in the first year, base units or "1000 MSN"',
+  emissionYearlyPercent: "each year's emission rate as a percent of the year before",
+  emissionGenesisMs: 'when emission starts, ms since the Unix epoch',
+  scoreBandwidthCapMbps: 'measured bandwidth above this earns no more score',
+  rewardsOneNodePerIp: 'one rewarded node per public IP, a /24 shares one share',
+}
+
+/** Every configuration key as a CLI setting, in `CONFIG_KEYS` order. */
+export function coordinatorSettings(): readonly CoordinatorSetting[] {
+  const defaults = configDefaults()
+  return Object.entries(CONFIG_KEYS).map(([name, names]) => {
+    const key = name as ConfigKey // Object.entries widens the keys of CONFIG_KEYS to string.
+    const value = defaults[key]
+    return {
+      key,
+      flag: names.flag,
+      env: names.env,
+      meaning: MEANINGS[key] ?? key,
+      isSwitch: typeof value === 'boolean',
+      defaultText: defaultTextOf(value),
+    }
+  })
+}
+
+/** A schema default as help text; every default is a primitive (undefined: none of its own). */
+function defaultTextOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return value.toString()
+  return undefined
+}
+export { LOG_LEVELS } from './config.ts'
