@@ -18,8 +18,9 @@ describe('planMultipartByteranges (RFC 9110 §14.6)', () => {
 
   it('coalesces overlapping or adjacent ranges ("MAY coalesce any of the ranges that overlap")', () => {
     const plan = planMultipartByteranges([{ start: 0, end: 4 }, { start: 3, end: 6 }, { start: 8, end: 9 }], 10, undefined, 'B')
-    assert.deepEqual(plan?.parts.map((part) => [part.start, part.end]), [[0, 6], [8, 9]])
-    assert.equal(plan?.parts[0]?.head, '--B\r\nContent-Range: bytes 0-6/10\r\n\r\n')
+    assert.ok(plan)
+    assert.deepEqual(plan.parts.map((part) => [part.start, part.end]), [[0, 6], [8, 9]])
+    assert.equal(plan.parts[0]?.head, '--B\r\nContent-Range: bytes 0-6/10\r\n\r\n')
   })
 
   it('leaves a single range after coalescing to a plain 206', () => {
