@@ -20,3 +20,4 @@ export { startTrustlessGatewayServer } from '../adapters/gateway/trustless-gatew
 export { importFileBytes } from '../gateway/import-files.ts'
 export { MemoryBlockSource } from '../gateway/memory-block-source.ts'
 export { openDiskCacheStore } from '../cdn/store/disk-cache-store.ts'
+export type { CacheStore } from '../cdn/store/cache-store.ts'

@@ -9,7 +9,11 @@ import {
   formatUnsatisfiedContentRange,
   isIfRangeSatisfied,
   parseRange,
+  parseRangeSet,
+  planMultipartByteranges,
 } from '../../cdn/policy/index.ts'
+import type { MultipartPlan } from '../../cdn/policy/index.ts'
+import { randomBytes } from 'node:crypto'
 import type { ByteRange, CacheEntry } from '../../cdn/store/cache-store.ts'
 import type { CacheContext } from './cache-context.ts'
 import { responseTemplateOf, timingAt } from './entry-response-template.ts'
@@ -93,6 +97,9 @@ export async function sendStoredEntry(
       status = 206
       headers.push('content-range', formatContentRange(range.start, range.end, sizeBytes))
     }
+    const set = parsed.kind === 'full' ? parseRangeSet(rangeHeader, sizeBytes) : undefined
+    const plan = set?.kind === 'ranges' && set.specCount > 1 ? planMultipartByteranges(set.ranges, sizeBytes, stored.headers['content-type'], randomBytes(12).toString('hex')) : undefined
+    if (plan !== undefined) return sendMultipart(context, req, res, entry, headers, plan)
   }
   const bodyBytes = range === undefined ? sizeBytes : range.end - range.start + 1
   headers.push('content-length', String(bodyBytes))
@@ -119,5 +126,35 @@ export async function sendStoredEntry(
 function removeField(headers: string[], name: string): void {
   for (let index = headers.length - 2; index >= 0; index -= 2) {
     if (headers[index] === name) headers.splice(index, 2)
+  }
+}
+
+/** A 206 `multipart/byteranges` (RFC 9110 §14.6): each part's head, then its bytes, then the close delimiter. */
+async function sendMultipart(context: CacheContext, req: IncomingMessage, res: ServerResponse, entry: CacheEntry, headers: string[], plan: MultipartPlan): Promise<void> {
+  removeField(headers, 'content-range')
+  removeField(headers, 'content-type')
+  headers.push('content-type', plan.contentType, 'content-length', String(plan.contentLength))
+  res.writeHead(206, headers)
+  if (req.method === 'HEAD') {
+    res.end()
+    return
+  }
+  context.metrics.bytesServed.inc(plan.contentLength)
+  const memoryBody = context.store.readFromMemory(entry)
+  if (memoryBody !== undefined) {
+    const pieces: Uint8Array[] = []
+    for (const part of plan.parts) pieces.push(Buffer.from(part.head), memoryBody.subarray(part.start, part.end + 1))
+    pieces.push(Buffer.from(plan.tail))
+    res.end(Buffer.concat(pieces))
+    return
+  }
+  try {
+    for (const part of plan.parts) {
+      res.write(part.head)
+      await pipeline(context.store.createReadStream(entry, { start: part.start, end: part.end }), res, { end: false })
+    }
+    res.end(plan.tail)
+  } catch {
+    res.destroy()
   }
 }

@@ -84,4 +84,26 @@ describe('stored header fields and 304 freshening, end to end (RFC 9111 §3.1, �
     assert.equal(partial.headers['content-range'], 'bytes 1-2/5')
     assert.equal(partial.body.toString(), 'bc')
   })
+
+  for (const [name, sizeBytes] of [['from memory', 26], ['from disk', 3 * 1024 * 1024]] as const) {
+    it(`RFC 9110 §14.6: answers a multi-range request on a stored object with multipart/byteranges (${name})`, async () => {
+      const p = path('multipart')
+      const body = Buffer.alloc(sizeBytes)
+      for (let index = 0; index < sizeBytes; index += 1) body[index] = 97 + (index % 26)
+      origin.route(p, (_req, res) => res.writeHead(200, { 'cache-control': 'max-age=60', 'content-type': 'text/plain', 'content-length': String(sizeBytes) }).end(body))
+      await send(node.node.url, p)
+      const answer = await send(node.node.url, p, { headers: { range: 'bytes=0-1, 5-6' } })
+      assert.equal(answer.status, 206)
+      const boundary = /^multipart\/byteranges; boundary=([0-9a-f]+)$/.exec(String(answer.headers['content-type']))?.[1]
+      assert.ok(boundary)
+      assert.equal(answer.headers['content-range'], undefined)
+      assert.equal(Number(answer.headers['content-length']), answer.body.length)
+      assert.equal(
+        answer.body.toString('latin1'),
+        `--${boundary}\r\nContent-Type: text/plain\r\nContent-Range: bytes 0-1/${sizeBytes}\r\n\r\nab` +
+          `\r\n--${boundary}\r\nContent-Type: text/plain\r\nContent-Range: bytes 5-6/${sizeBytes}\r\n\r\nfg\r\n--${boundary}--\r\n`,
+      )
+      assert.equal(origin.count(p), 1)
+    })
+  }
 })

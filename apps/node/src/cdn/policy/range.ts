@@ -12,8 +12,8 @@ export type RangeDecision =
 /** More range-specs than this is a broken client or an attack (RFC 9110 §14.2); ignore Range. */
 const MAX_RANGE_SPECS = 64
 
-const FULL: RangeDecision = { kind: 'full' }
-const UNSATISFIABLE: RangeDecision = { kind: 'unsatisfiable' }
+const FULL = { kind: 'full' } as const
+const UNSATISFIABLE = { kind: 'unsatisfiable' } as const
 
 /**
  * Decides a Range header for a GET of a representation of `sizeBytes` (RFC 9110 §14.2;
@@ -41,6 +41,21 @@ const UNSATISFIABLE: RangeDecision = { kind: 'unsatisfiable' }
  *   range-spec is unsatisfiable.
  */
 export function parseRange(rangeHeader: string | undefined, sizeBytes: number): RangeDecision {
+  const set = parseRangeSet(rangeHeader, sizeBytes)
+  if (set.kind !== 'ranges') return set.kind === 'full' ? FULL : UNSATISFIABLE
+  const only = set.ranges[0]
+  if (set.specCount > 1 || sizeBytes === 0 || only === undefined) return FULL
+  return { kind: 'partial', start: only.start, end: only.end }
+}
+
+/** The satisfiable ranges of a Range header, in request order (see `parseRange` for the rules). */
+export type RangeSet =
+  | { readonly kind: 'full' }
+  | { readonly kind: 'unsatisfiable' }
+  | { readonly kind: 'ranges'; readonly specCount: number; readonly ranges: readonly { readonly start: number; readonly end: number }[] }
+
+/** Parses a Range header into its satisfiable ranges (RFC 9110 §14.1.2, §14.2). */
+export function parseRangeSet(rangeHeader: string | undefined, sizeBytes: number): RangeSet {
   if (rangeHeader === undefined) return FULL
   const specifier = /^\s*([!#$%&'*+\-.^_`|~0-9a-z]+)=(.*)$/is.exec(rangeHeader)
   const unit = specifier?.[1]
@@ -70,11 +85,8 @@ export function parseRange(rangeHeader: string | undefined, sizeBytes: number): 
     if (last !== undefined && last < first) return FULL
     if (first < size) satisfiable.push({ start: first, end: last === undefined || last >= size ? size - 1n : last })
   }
-  const only = satisfiable[0]
-  if (only === undefined) return UNSATISFIABLE
-  if (specs.length > 1) return FULL
-  if (sizeBytes === 0) return FULL
-  return { kind: 'partial', start: Number(only.start), end: Number(only.end) }
+  if (satisfiable.length === 0) return UNSATISFIABLE
+  return { kind: 'ranges', specCount: specs.length, ranges: satisfiable.map((range) => ({ start: Number(range.start), end: Number(range.end) })) }
 }
 
 /** `Content-Range` of a 206 (RFC 9110 §14.4): "bytes first-last/complete-length". */

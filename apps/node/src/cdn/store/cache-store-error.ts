@@ -6,6 +6,7 @@ export type CacheStoreErrorCode =
   | 'CACHE_RANGE_INVALID'
   | 'CACHE_OBJECT_GONE'
   | 'CACHE_BODY_TRUNCATED'
+  | 'CACHE_OBJECT_CORRUPT'
 
 /** An error of the disk cache store; callers match on `code`. */
 export class CacheStoreError extends BaseError {

@@ -31,13 +31,25 @@ describe('disk cache store quota, size limits and memory tier', () => {
     return entry
   }
 
+  /** Bytes one test object's metadata file adds to the quota (keys of one character). */
+  let metaBytes = 0
+
   beforeEach(async () => {
     ;({ dataDir, cleanup } = await makeDataDir())
+    const probe = await open({})
+    await put(probe, 'p', 100)
+    metaBytes = probe.stats().storedBytes - 100
+    await probe.remove(probe.lookup('p')[0] ?? assert.fail('probe stored'))
+    await probe.close()
   })
   afterEach(() => cleanup())
 
+  it('counts metadata files toward the quota', () => {
+    assert.ok(metaBytes > 0)
+  })
+
   it('evicts the least recently used objects first when a commit exceeds the quota', async () => {
-    const store = await open({ maxBytes: 300 })
+    const store = await open({ maxBytes: 300 + 3 * metaBytes })
     await put(store, 'a', 100)
     await put(store, 'b', 100)
     await put(store, 'c', 100)
@@ -49,7 +61,7 @@ describe('disk cache store quota, size limits and memory tier', () => {
     )
     assert.deepEqual(store.stats(), {
       objects: 2,
-      storedBytes: 250,
+      storedBytes: 250 + 2 * metaBytes,
       memoryObjects: 0,
       memoryBytes: 0,
       evictions: 2,
@@ -72,7 +84,7 @@ describe('disk cache store quota, size limits and memory tier', () => {
   })
 
   it('gives up an object larger than the whole quota instead of emptying the cache', async () => {
-    const store = await open({ maxBytes: 1000, maxObjectBytes: 10_000 })
+    const store = await open({ maxBytes: 1000 + metaBytes, maxObjectBytes: 10_000 })
     await put(store, 'keep', 600)
     assert.equal(await storeObject(store, sampleResponse('huge'), bodyOf('huge', 1001)), undefined)
     assert.equal(store.lookup('keep').length, 1)
@@ -185,10 +197,10 @@ describe('disk cache store quota, size limits and memory tier', () => {
   })
 
   it('evicts down to a smaller quota on reopen, oldest commits first', async () => {
-    const store = await open({ maxBytes: 1000 })
+    const store = await open({ maxBytes: 1000 + 4 * metaBytes })
     for (const key of ['a', 'b', 'c', 'd']) await put(store, key, 200)
     await store.close()
-    const smaller = await open({ maxBytes: 450 })
+    const smaller = await open({ maxBytes: 450 + 2 * metaBytes })
     assert.deepEqual(
       ['a', 'b', 'c', 'd'].map((key) => smaller.lookup(key).length),
       [0, 0, 1, 1],

@@ -32,8 +32,9 @@ function recordingLogger(): StoreLogger & { warnings: string[] } {
 describe('disk cache store recovery on open', () => {
   let dataDir = ''
   let cleanup: () => Promise<void> = () => Promise.resolve()
-  const open = (logger?: StoreLogger): Promise<CacheStore> =>
+  const open = (logger?: StoreLogger, verifyBodiesOnOpen = false): Promise<CacheStore> =>
     openDiskCacheStore({
+      verifyBodiesOnOpen,
       dataDir,
       maxBytes: 64 * 1024 * 1024,
       memoryMaxBytes: 0,
@@ -60,6 +61,26 @@ describe('disk cache store recovery on open', () => {
     assert.equal(entry.response.sha256, sha256Hex(big))
     assert.deepEqual(await readAll(store.createReadStream(entry)), big)
     assert.equal(store.lookup('https://example.com/small').length, 1)
+    await store.close()
+  })
+
+  it('serves at once on open and removes a corrupt body in the background, unread (verifyBodiesOnOpen off)', async () => {
+    let store = await open()
+    const intact = await storeObject(store, sampleResponse('https://example.com/intact'), bodyOf('intact', 40_000))
+    const corrupt = await storeObject(store, sampleResponse('https://example.com/corrupt'), bodyOf('corrupt', 40_000))
+    assert.ok(intact && corrupt)
+    await store.close()
+    await flipByte(resolveCacheLayout(dataDir).bodyPath(corrupt.id), 100)
+    const logger = recordingLogger()
+    store = await open(logger)
+    // Indexed at once (size checked, hash not yet): both are found right after opening.
+    assert.equal(store.stats().objects, 2)
+    for (let turn = 0; turn < 1000 && store.stats().objects > 1; turn += 1) await new Promise((resolve) => setTimeout(resolve, 5))
+    assert.deepEqual(store.lookup('https://example.com/corrupt'), [])
+    assert.ok(logger.warnings.some((line) => line.includes('body sha256 mismatch')))
+    const [kept] = store.lookup('https://example.com/intact')
+    assert.ok(kept)
+    assert.deepEqual(await readAll(store.createReadStream(kept)), bodyOf('intact', 40_000))
     await store.close()
   })
 
@@ -110,7 +131,7 @@ describe('disk cache store recovery on open', () => {
     await unlink(layout.metaPath(idOf('noMeta')))
 
     const logger = recordingLogger()
-    const reopened = await open(logger)
+    const reopened = await open(logger, true)
     assert.equal(reopened.stats().discardedOnStart, 7)
     assert.equal(reopened.stats().objects, 2)
     for (const name of ['intact1', 'intact2']) {

@@ -1,4 +1,5 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import type { StoredResponse } from '../policy/stored-response.ts'
@@ -23,6 +24,7 @@ import type { ObjectMetadata } from './object-metadata.ts'
 import { encodeObjectMetadata } from './object-metadata.ts'
 import type { ObjectWriterHost, StagedObject } from './object-writer.ts'
 import { ObjectWriter } from './object-writer.ts'
+import { hashFile } from './hash-file.ts'
 import { scanCacheDir } from './scan-cache-dir.ts'
 import type { OpenDiskCacheStoreParameters, StoreLimits } from './store-limits.ts'
 import { parseStoreLimits } from './store-limits.ts'
@@ -41,7 +43,8 @@ export async function openDiskCacheStore(parameters: OpenDiskCacheStoreParameter
   const logger = parameters.logger ?? silentLogger
   const layout = resolveCacheLayout(parameters.dataDir)
   await mkdir(layout.rootDir, { recursive: true })
-  const scan = await scanCacheDir(layout, logger)
+  const verifyBodiesOnOpen = parameters.verifyBodiesOnOpen ?? false
+  const scan = await scanCacheDir(layout, logger, { verifyBodies: verifyBodiesOnOpen })
   await Promise.all(allShardNames().map((name) => mkdir(join(layout.rootDir, name), { recursive: true })))
   await fsyncDirectory(layout.rootDir)
   const store = new DiskCacheStore({
@@ -51,7 +54,7 @@ export async function openDiskCacheStore(parameters: OpenDiskCacheStoreParameter
     clock: parameters.clock ?? Date.now,
     discardedOnStart: scan.discarded,
   })
-  await store.load(scan.objects)
+  await store.load(scan.objects, scan.metadataBytes, !verifyBodiesOnOpen)
   return store
 }
 
@@ -77,6 +80,10 @@ class DiskCacheStore implements CacheStore {
   /** Body files being opened, per object id: removal waits for them (see #deleteFiles). */
   readonly #opening = new Map<string, Set<Promise<unknown>>>()
   readonly #writerHost: ObjectWriterHost
+  /** Objects found on open whose body has not been hashed yet: verified in the background and on first read. */
+  readonly #unverified = new Set<string>()
+  readonly #verifying = new Map<string, Promise<boolean>>()
+  #isClosing = false
   #evictions = 0
   #closing: Promise<void> | undefined
 
@@ -97,15 +104,54 @@ class DiskCacheStore implements CacheStore {
   }
 
   /** Indexes the objects found on disk, oldest first, so the LRU order starts as commit order. */
-  async load(objects: readonly ObjectMetadata[]): Promise<void> {
+  async load(objects: readonly ObjectMetadata[], metadataBytes: ReadonlyMap<string, number>, isUnverified: boolean): Promise<void> {
     const ordered = [...objects].sort((a, b) => a.storedAtMs - b.storedAtMs || a.id.localeCompare(b.id))
     for (const metadata of ordered) {
-      const replaced = this.#index.add(toIndexedObject(metadata))
+      if (isUnverified) this.#unverified.add(metadata.id)
+      const replaced = this.#index.add(toIndexedObject(metadata, metadataBytes.get(metadata.id)))
       // Two objects for one key: a crash hit between a replacing commit and the removal
       // of the object it replaced. The later commit wins, as it did before the crash.
       if (replaced !== undefined) await this.#deleteFiles(replaced.entry.id)
     }
     this.#evictOverQuota()
+    if (this.#unverified.size > 0) this.#track(this.#verifyInBackground())
+  }
+
+  /** Hashes the unverified bodies one at a time (serving goes on meanwhile); stops at close. */
+  async #verifyInBackground(): Promise<void> {
+    for (const id of [...this.#unverified]) {
+      if (this.#isClosing) return
+      await this.#verify(id)
+    }
+  }
+
+  /**
+   * True when the body matches its recorded SHA-256 (at once for a verified object);
+   * a body that does not is removed, so it is never served.
+   */
+  #verify(id: string): Promise<boolean> {
+    if (!this.#unverified.has(id)) return Promise.resolve(this.#index.get(id) !== undefined)
+    let verifying = this.#verifying.get(id)
+    if (verifying === undefined) {
+      verifying = this.#hashAndSettle(id).finally(() => this.#verifying.delete(id))
+      this.#verifying.set(id, verifying)
+    }
+    return verifying
+  }
+
+  async #hashAndSettle(id: string): Promise<boolean> {
+    const indexed = this.#index.get(id)
+    if (indexed === undefined) {
+      this.#unverified.delete(id)
+      return false
+    }
+    const { sizeBytes, sha256 } = indexed.entry.response
+    const digest = await hashFile(this.#layout.bodyPath(id), sizeBytes).catch(() => undefined)
+    this.#unverified.delete(id)
+    if (digest !== undefined && digest.sizeBytes === sizeBytes && digest.sha256 === sha256) return true
+    this.#logger.warn({ objectId: id, reason: digest === undefined ? 'unreadable' : 'body sha256 mismatch' }, 'corrupt cache object discarded')
+    await this.#removeDurably([id])
+    return false
   }
 
   lookup(primaryKey: string): readonly CacheEntry[] {
@@ -130,8 +176,19 @@ class DiskCacheStore implements CacheStore {
     }
     const body = this.#memory.get(id)
     if (body !== undefined) return Readable.from(end < start ? [] : [body.subarray(start, end + 1)], { objectMode: false })
-    const opening = open(this.#layout.bodyPath(id), 'r')
-    this.#pin(id, opening)
+    // An object not verified yet is hashed first (once); a body that fails is never opened.
+    // Only the open(2) itself is pinned: a removal (of a corrupt body too) waits for it.
+    const openBody = (): Promise<FileHandle> => {
+      const handle = open(this.#layout.bodyPath(id), 'r')
+      this.#pin(id, handle)
+      return handle
+    }
+    const opening = this.#unverified.has(id)
+      ? this.#verify(id).then((isIntact) => {
+          if (!isIntact) throw new CacheStoreError('CACHE_OBJECT_CORRUPT', 'The cached body does not match its SHA-256; it was removed.')
+          return openBody()
+        })
+      : openBody()
     const isWholeSmallBody = start === 0 && end === sizeBytes - 1 && this.#memory.accepts(sizeBytes)
     return new BodyReadStream({
       opening,
@@ -242,6 +299,7 @@ class DiskCacheStore implements CacheStore {
   }
 
   async #close(): Promise<void> {
+    this.#isClosing = true
     // Writers still taking chunks are aborted; commits already under way are finished.
     await Promise.all([...this.#writers].map((writer) => (writer.isOpen ? writer.abort() : writer.commit())))
     while (this.#background.size > 0) await Promise.allSettled([...this.#background])
@@ -260,8 +318,14 @@ class DiskCacheStore implements CacheStore {
         response: staged.response,
       }
       const tmpMetaPath = this.#layout.tmpMetaPath(staged.id, 'commit')
+      const encoded = encodeObjectMetadata(metadata)
+      // Body and metadata together must fit the quota, or committing would evict everything.
+      if (staged.response.sizeBytes + encoded.byteLength > this.#limits.maxBytes) {
+        await rm(staged.tmpBodyPath, { force: true })
+        return undefined
+      }
       try {
-        await writeFileDurably(tmpMetaPath, encodeObjectMetadata(metadata))
+        await writeFileDurably(tmpMetaPath, encoded)
         // Body first, metadata last: the metadata file appearing is the commit point.
         await rename(staged.tmpBodyPath, this.#layout.bodyPath(staged.id))
         await rename(tmpMetaPath, this.#layout.metaPath(staged.id))
@@ -281,7 +345,7 @@ class DiskCacheStore implements CacheStore {
         this.#track(this.#deleteFiles(staged.id))
         return undefined
       }
-      const indexed = toIndexedObject(metadata)
+      const indexed = toIndexedObject(metadata, encoded.byteLength)
       const replaced = this.#index.add(indexed)
       if (replaced !== undefined) {
         this.#memory.delete(replaced.entry.id)
@@ -372,10 +436,11 @@ function idLockKey(id: string): string {
   return `id:${id}`
 }
 
-function toIndexedObject(metadata: ObjectMetadata): IndexedObject {
+/** An object as the index holds it; its size for the quota is its body plus its metadata file. */
+function toIndexedObject(metadata: ObjectMetadata, metadataBytes: number = encodeObjectMetadata(metadata).byteLength): IndexedObject {
   return {
     entry: { id: metadata.id, response: metadata.response, surrogateKeys: metadata.surrogateKeys },
-    sizeBytes: metadata.response.sizeBytes,
+    sizeBytes: metadata.response.sizeBytes + metadataBytes,
     storedAtMs: metadata.storedAtMs,
   }
 }

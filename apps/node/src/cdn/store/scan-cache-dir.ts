@@ -8,8 +8,10 @@ import { MAX_METADATA_BYTES, METADATA_HEADER_BYTES, decodeObjectMetadata } from 
 import type { StoreLogger } from './store-logger.ts'
 
 export interface ScanCacheDirResult {
-  /** Every object whose metadata parses and whose body has the recorded size and SHA-256. */
+  /** Every object whose metadata parses and whose body has the recorded size (and SHA-256, when verified). */
   readonly objects: readonly ObjectMetadata[]
+  /** Size of each object's metadata file, which counts toward the quota too. */
+  readonly metadataBytes: ReadonlyMap<string, number>
   /** Objects (or stray files) deleted because they were torn, corrupt or foreign. */
   readonly discarded: number
 }
@@ -23,14 +25,15 @@ interface ObjectFiles {
   hasMeta: boolean
 }
 
-type Verdict = { readonly ok: true; readonly metadata: ObjectMetadata } | { readonly ok: false; readonly reason: string }
+type Verdict = { readonly ok: true; readonly metadata: ObjectMetadata; readonly metadataBytes: number } | { readonly ok: false; readonly reason: string }
 
 /**
  * Rebuilds what the cache holds from its directory: empties `tmp/` (writes that never
- * committed), deletes anything that is not a well-formed object, and verifies every
- * object's body against the size and SHA-256 in its metadata, streaming.
+ * committed), deletes anything that is not a well-formed object, and checks every
+ * object's body against the size in its metadata and, with `verifyBodies`, its SHA-256
+ * (streaming); otherwise the store verifies bodies after it opened.
  */
-export async function scanCacheDir(layout: CacheLayout, logger: StoreLogger): Promise<ScanCacheDirResult> {
+export async function scanCacheDir(layout: CacheLayout, logger: StoreLogger, options: { readonly verifyBodies: boolean } = { verifyBodies: true }): Promise<ScanCacheDirResult> {
   await mkdir(layout.tmpDir, { recursive: true })
   for (const name of await readdir(layout.tmpDir)) await rm(join(layout.tmpDir, name), { recursive: true, force: true })
 
@@ -64,15 +67,17 @@ export async function scanCacheDir(layout: CacheLayout, logger: StoreLogger): Pr
   }
 
   const objects: ObjectMetadata[] = []
+  const metadataBytes = new Map<string, number>()
   const pending = [...groups.entries()]
   const verifyNext = async (): Promise<void> => {
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
       const [id, files] = next
-      const verdict = await verifyObject(layout, id, files).catch(
+      const verdict = await verifyObject(layout, id, files, options.verifyBodies).catch(
         (error: unknown): Verdict => ({ ok: false, reason: `unreadable: ${String(error)}` }),
       )
       if (verdict.ok) {
         objects.push(verdict.metadata)
+        metadataBytes.set(id, verdict.metadataBytes)
         continue
       }
       logger.warn({ objectId: id, reason: verdict.reason }, 'torn or corrupt cache object discarded')
@@ -82,10 +87,10 @@ export async function scanCacheDir(layout: CacheLayout, logger: StoreLogger): Pr
     }
   }
   await Promise.all(Array.from({ length: VERIFY_CONCURRENCY }, verifyNext))
-  return { objects, discarded }
+  return { objects, metadataBytes, discarded }
 }
 
-async function verifyObject(layout: CacheLayout, id: string, files: ObjectFiles): Promise<Verdict> {
+async function verifyObject(layout: CacheLayout, id: string, files: ObjectFiles, verifyBody: boolean): Promise<Verdict> {
   // The metadata file is the commit point: a body without one never committed.
   if (!files.hasMeta) return { ok: false, reason: 'body without metadata' }
   if (!files.hasBody) return { ok: false, reason: 'metadata without body' }
@@ -99,8 +104,9 @@ async function verifyObject(layout: CacheLayout, id: string, files: ObjectFiles)
   const bodyPath = layout.bodyPath(id)
   // A size check first spares hashing a body that is already known to be torn.
   if ((await lstat(bodyPath)).size !== metadata.response.sizeBytes) return { ok: false, reason: 'body size mismatch' }
+  if (!verifyBody) return { ok: true, metadata, metadataBytes: metaStat.size }
   const digest = await hashFile(bodyPath, metadata.response.sizeBytes)
   if (digest.sizeBytes !== metadata.response.sizeBytes) return { ok: false, reason: 'body size mismatch' }
   if (digest.sha256 !== metadata.response.sha256) return { ok: false, reason: 'body sha256 mismatch' }
-  return { ok: true, metadata }
+  return { ok: true, metadata, metadataBytes: metaStat.size }
 }
