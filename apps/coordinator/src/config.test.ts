@@ -32,6 +32,7 @@ describe('parseConfig', () => {
       ticketByteBudget: 2n ** 30n,
       originFallbackTimeoutMs: 10_000,
       publicUrl: undefined,
+      dashboardDir: undefined,
     })
   })
 

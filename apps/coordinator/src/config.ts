@@ -53,6 +53,8 @@ export interface CoordinatorConfig {
   readonly originFallbackTimeoutMs: number
   /** The URL clients reach this coordinator at; its host is never taken for a zone's custom domain. */
   readonly publicUrl: string | undefined
+  /** Folder of the built dashboard (index.html + assets), served at `/`; no dashboard when undefined. */
+  readonly dashboardDir: string | undefined
 }
 
 export type ConfigKey = keyof CoordinatorConfig
@@ -80,6 +82,7 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   ticketByteBudget: { flag: '--ticket-byte-budget', env: 'MESON_TICKET_BYTE_BUDGET' },
   originFallbackTimeoutMs: { flag: '--origin-fallback-timeout-ms', env: 'MESON_ORIGIN_FALLBACK_TIMEOUT_MS' },
   publicUrl: { flag: '--public-url', env: 'MESON_COORDINATOR_PUBLIC_URL' },
+  dashboardDir: { flag: '--dashboard-dir', env: 'MESON_DASHBOARD_DIR' },
 }
 
 /** 0.01 MSN per GiB. */
@@ -161,12 +164,14 @@ const configSchema = z
     ticketByteBudget: byteCountSchema.default(2n ** 30n),
     originFallbackTimeoutMs: boundedInteger(100, 300_000).default(10_000),
     publicUrl: publicUrlSchema.optional(),
+    dashboardDir: z.string({ error: 'expected a directory path' }).min(1, { error: 'expected a directory path' }).optional(),
   })
   .transform(
     (raw): CoordinatorConfig => ({
       ...raw,
       adminToken: raw.adminToken,
       publicUrl: raw.publicUrl,
+      dashboardDir: raw.dashboardDir,
       db: raw.db ?? `sqlite:${join(raw.dataDir, 'coordinator.db')}`,
       nodeDownAfterMs: raw.nodeDownAfterMs ?? 3 * raw.heartbeatIntervalMs,
       coordinatorKeyFile: raw.coordinatorKeyFile ?? join(raw.dataDir, 'coordinator-key.pem'),

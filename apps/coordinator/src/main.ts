@@ -83,7 +83,8 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const metering = createMetering(config, store, options, logger)
   const fleet = await startFleet(config, store, options, logger)
   const originAgents = createOriginAgents()
-  const redirector = fleet === undefined || metering === undefined ? undefined : { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)) }
+  const geo = fleet === undefined ? undefined : (options.geo ?? (await openGeoIpOrLocalOnly(logger)))
+  const redirector = fleet === undefined || metering === undefined || geo === undefined ? undefined : { fleet, metering, geo }
   const { app, metrics } = buildHttpServer({
     config,
     store,
@@ -92,6 +93,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     version: readVersion(),
     ...(fleet === undefined ? {} : { fleet }),
     ...(metering === undefined ? {} : { metering }),
+    ...(geo === undefined ? {} : { geo }),
     ...(redirector === undefined ? {} : { registerExtraRoutes: (server) => registerRedirectRoutes(server, redirectDependencies(config, redirector, originAgents, options.now ?? Date.now)) }),
   })
   try {

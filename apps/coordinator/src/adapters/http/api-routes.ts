@@ -1,6 +1,7 @@
 import { adminCreditsRoute } from './routes/admin-credits-route.ts'
 import { balanceRoute } from './routes/balance-route.ts'
 import { createAccountRoute } from './routes/create-account-route.ts'
+import { explorerRoute } from './routes/explorer/explorer-route.ts'
 import { healthRoute } from './routes/health-route.ts'
 import { meRoute } from './routes/me-route.ts'
 import { metricsRoute } from './routes/metrics-route.ts'
@@ -38,6 +39,7 @@ export const API_ROUTES: readonly Route[] = [
   zoneSettingsRoute,
   usageReportRoute,
   usageQueryRoute,
+  explorerRoute,
   healthRoute,
   metricsRoute,
   openApiRoute,

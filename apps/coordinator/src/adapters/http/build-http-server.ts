@@ -16,6 +16,8 @@ import type { HttpMetrics } from './http-metrics.ts'
 import { buildOpenApiDocument } from './openapi-document.ts'
 import type { Route, RouteContext } from './route-spec.ts'
 import { toErrorReply } from './to-error-reply.ts'
+import { isDashboardPage, registerDashboard, sendDashboardPage } from './dashboard/serve-dashboard.ts'
+import type { CountryLookup } from '../../redirector/country-lookup.ts'
 
 export interface BuildHttpServerParameters {
   readonly config: CoordinatorConfig
@@ -29,6 +31,8 @@ export interface BuildHttpServerParameters {
   readonly fleet?: FleetControl
   /** Metering and billing, for the usage and zone settings routes. */
   readonly metering?: Metering
+  /** GeoIP, for the explorer's nodes by country. */
+  readonly geo?: CountryLookup
   /** Routes outside the JSON API (the redirector), registered on the Fastify instance. */
   readonly registerExtraRoutes?: (app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>) => void
 }
@@ -79,13 +83,17 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
     openApiDocument: () => (openApiDocument ??= buildOpenApiDocument(routes, { version: parameters.version })),
     ...(parameters.fleet === undefined ? {} : { fleet: parameters.fleet }),
     ...(parameters.metering === undefined ? {} : { metering: parameters.metering }),
+    ...(parameters.geo === undefined ? {} : { geo: parameters.geo }),
   }
   const authDependencies = { adminSecret, findAccountByTokenHash: (hash: string) => store.findAccountByTokenHash(hash) }
   // A WeakMap instead of decorating FastifyRequest keeps types honest without module augmentation.
   const callers = new WeakMap<FastifyRequest, Caller>()
 
   app.setErrorHandler(sendError)
+  const { dashboardDir } = config
   app.setNotFoundHandler((request, reply) => {
+    // Client-side routes of the dashboard (a reload on /zones) get its index.html.
+    if (dashboardDir !== undefined && isDashboardPage(request)) return sendDashboardPage(reply)
     const path = request.url.split('?')[0] ?? ''
     const error = new ApiError('NOT_FOUND', `no route ${request.method} ${path.slice(0, 200)}`)
     return reply.status(404).type('application/json; charset=utf-8').send({ error: { code: error.code, message: error.shortMessage } })
@@ -113,5 +121,6 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
     })
   }
   parameters.registerExtraRoutes?.(app)
+  if (dashboardDir !== undefined) registerDashboard(app, dashboardDir)
   return { app, metrics }
 }

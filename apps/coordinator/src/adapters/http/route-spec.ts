@@ -6,6 +6,7 @@ import { formatZodError } from '../../api/format-zod-error.ts'
 import type { Account, Store } from '../../store/store.ts'
 import type { FleetControl } from '../../fleet/fleet-control.ts'
 import type { Metering } from '../../metering/metering.ts'
+import type { CountryLookup } from '../../redirector/country-lookup.ts'
 import type { AuthRequirement, Caller } from './caller.ts'
 
 /** What every handler may use; built once per server. */
@@ -20,6 +21,8 @@ export interface RouteContext {
   readonly fleet?: FleetControl
   /** Metering and billing (usage, zone settings, balances); absent when not wired. */
   readonly metering?: Metering
+  /** GeoIP, for the explorer's nodes by country; absent when not wired. */
+  readonly geo?: CountryLookup
 }
 
 /** A handler's answer; `body` is JSON unless `contentType` says otherwise. */
