@@ -1,0 +1,48 @@
+import type { UsageRowJson } from '../api/api-types.ts'
+
+export interface UsageSeries {
+  /** Period starts, seconds since the epoch, ascending. */
+  readonly times: number[]
+  /** One line per zone and product ("demo · cdn"), values aligned with `times`. */
+  readonly series: { readonly label: string; readonly values: (number | null)[] }[]
+}
+
+/**
+ * Usage rows → aligned chart series of `measure` (bytes or requests) per zone and
+ * product. Rows without the measure are skipped; a period without a row is null.
+ */
+export function buildUsageSeries(rows: readonly UsageRowJson[], measure: (row: UsageRowJson) => number | undefined): UsageSeries {
+  const times = [...new Set(rows.map((row) => Date.parse(row.periodStart) / 1000))].sort((a, b) => a - b)
+  const index = new Map(times.map((time, position) => [time, position]))
+  const lines = new Map<string, (number | null)[]>()
+  for (const row of rows) {
+    const value = measure(row)
+    if (value === undefined) continue
+    const label = `${row.zone ?? row.nodeId ?? 'all'} · ${row.product ?? 'cdn'}`
+    let values = lines.get(label)
+    if (values === undefined) {
+      values = times.map(() => null)
+      lines.set(label, values)
+    }
+    const position = index.get(Date.parse(row.periodStart) / 1000)
+    if (position !== undefined) values[position] = (values[position] ?? 0) + value
+  }
+  return { times, series: [...lines.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([label, values]) => ({ label, values })) }
+}
+
+/** Sums a decimal-string field over rows, exactly. */
+export function sumField(rows: readonly UsageRowJson[], field: (row: UsageRowJson) => string | undefined): bigint {
+  let total = 0n
+  for (const row of rows) {
+    const value = field(row)
+    if (value !== undefined && /^[0-9]+$/.test(value)) total += BigInt(value)
+  }
+  return total
+}
+
+/** Bytes per client country, when the coordinator reports it (most first). */
+export function bytesByCountry(rows: readonly UsageRowJson[]): { country: string; bytes: bigint }[] {
+  const totals = new Map<string, bigint>()
+  for (const row of rows) if (row.country !== undefined) totals.set(row.country, (totals.get(row.country) ?? 0n) + BigInt(row.bytes))
+  return [...totals.entries()].map(([country, bytes]) => ({ country, bytes })).sort((a, b) => (b.bytes > a.bytes ? 1 : b.bytes < a.bytes ? -1 : 0))
+}
