@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { parseConfig, startCoordinator } from '@meson/coordinator'
+import type { StartCoordinatorOptions } from '@meson/coordinator'
+import { ensureDashboardBuilt } from '@meson/dashboard'
 import { createDemoApiClient } from './demo-api-client.ts'
 import { startSampleOrigin } from './sample-origin.ts'
 import { startDemoNodes } from './start-demo-nodes.ts'
@@ -21,11 +23,15 @@ export interface DemoOptions {
   /** Where the database and network.json go; a fresh temp dir when undefined. */
   readonly dataDir: string | undefined
   readonly logger: Logger
+  /** GeoIP for the coordinator (tests place loopback nodes on the explorer's map); default the shipped database. */
+  readonly geo?: StartCoordinatorOptions['geo']
 }
 
 /** What `network.json` holds: everything a person or a script needs to use the demo. */
 export interface DemoNetwork {
   readonly coordinatorUrl: string
+  /** The dashboard (buyer, operator and explorer views), served by the coordinator. */
+  readonly dashboardUrl: string
   readonly originUrl: string
   readonly dataDir: string
   readonly admin: { readonly token: string }
@@ -61,6 +67,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'meson-demo-')))
   await mkdir(dataDir, { recursive: true })
   const adminToken = `adm_${randomBytes(24).toString('base64url')}`
+  // Built by the root `prestart`; built here when missing (a fresh clone running the CLI directly).
+  const dashboardDir = await ensureDashboardBuilt()
   const parsed = parseConfig({
     flags: {
       port: String(options.basePort),
@@ -70,13 +78,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       logLevel: options.logger.level,
       allowSharedIp: 'true',
       heartbeatIntervalMs: String(DEMO_HEARTBEAT_MS),
+      dashboardDir,
     },
   })
   if (!parsed.ok) throw parsed.error
   const origin = await startSampleOrigin({ port: options.basePort === 0 ? 0 : options.basePort + 1 })
   let coordinator: Awaited<ReturnType<typeof startCoordinator>>
   try {
-    coordinator = await startCoordinator(parsed.config, { logger: options.logger })
+    coordinator = await startCoordinator(parsed.config, { logger: options.logger, ...(options.geo === undefined ? {} : { geo: options.geo }) })
   } catch (error) {
     await origin.close()
     throw error
@@ -107,6 +116,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const zoneUrl = `${coordinator.url}/z/${zoneName}/`
     const network: DemoNetwork = {
       coordinatorUrl: coordinator.url,
+      dashboardUrl: `${coordinator.url}/`,
       originUrl: origin.url,
       dataDir,
       admin: { token: adminToken },

@@ -22,16 +22,17 @@ export function PurgePanel({ api, zoneName }: { readonly api: ApiClient; readonl
     if (purge === undefined) return
     // Aborted when the panel closes or another purge starts: the loop then stops.
     const stopped = new AbortController()
+    const isStopped = (): boolean => stopped.signal.aborted
     const follow = async (): Promise<void> => {
-      while (!stopped.signal.aborted) {
+      while (!isStopped()) {
         try {
           const next = await api.purgeStatus(purge.id, PURGE_WAIT_MS)
-          if (stopped.signal.aborted) return
+          if (isStopped()) return
           setStatus(next)
           setFailure(undefined)
           if (next.status === 'complete') return
         } catch (error) {
-          if (stopped.signal.aborted) return
+          if (isStopped()) return
           setFailure(error)
           await new Promise((resolve) => setTimeout(resolve, PURGE_WAIT_MS))
         }
