@@ -2,6 +2,7 @@ import { adminCreditsRoute } from './routes/admin-credits-route.ts'
 import { balanceRoute } from './routes/balance-route.ts'
 import { createAccountRoute } from './routes/create-account-route.ts'
 import { explorerRoute } from './routes/explorer/explorer-route.ts'
+import { ledgerRoute } from './routes/ledger/ledger-route.ts'
 import { healthRoute } from './routes/health-route.ts'
 import { meRoute } from './routes/me-route.ts'
 import { metricsRoute } from './routes/metrics-route.ts'
@@ -28,6 +29,7 @@ export const API_ROUTES: readonly Route[] = [
   getZoneRoute,
   deleteZoneRoute,
   balanceRoute,
+  ledgerRoute,
   adminCreditsRoute,
   coordinatorKeyRoute,
   registerNodeRoute,

@@ -69,10 +69,12 @@ export interface BalanceJson {
 }
 
 export interface LedgerEntryJson {
+  readonly transactionId: string
   readonly at: string
   readonly kind: string
+  /** Signed base units: + credits the account, - debits it. */
   readonly amount: string
-  readonly memo?: string
+  readonly memo: string | null
 }
 
 export interface NodeJson {

@@ -29,7 +29,7 @@ export const ENDPOINTS = {
   balance: { method: 'GET', path: '/v1/balance', reads: ['balance', 'formatted'] },
   nodes: { method: 'GET', path: '/v1/nodes', reads: ['nodes'] },
   explorer: { method: 'GET', path: '/v1/explorer', reads: ['nodes', 'countries', 'unlocatedNodes', 'servedBytes', 'observedAt'] },
-  ledger: { method: 'GET', path: '/v1/ledger', reads: ['entries'], pendingIssue: 14 },
+  ledger: { method: 'GET', path: '/v1/ledger', reads: ['entries'] },
   proxyCredentials: { method: 'POST', path: '/v1/proxy/credentials', reads: ['username', 'password', 'http', 'socks5'], pendingIssue: 10 },
   epochs: { method: 'GET', path: '/v1/epochs', reads: ['epochs'], pendingIssue: 11 },
   earnings: { method: 'GET', path: '/v1/earnings', reads: ['earnings', 'total'], pendingIssue: 11 },

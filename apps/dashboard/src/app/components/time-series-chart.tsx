@@ -33,10 +33,11 @@ function formatTime(seconds: number): string {
 export function TimeSeriesChart(props: TimeSeriesChartProps) {
   const holder = useRef<HTMLDivElement>(null)
   const { title, times, series, formatValue, height = 220 } = props
+  const isEmpty = times.length === 0 || series.length === 0
 
   useEffect(() => {
     const element = holder.current
-    if (element === null || times.length === 0) return
+    if (element === null || isEmpty) return
     const ink = getComputedStyle(element).color
     const grid = getComputedStyle(element).getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.2)'
     const options: uPlot.Options = {
@@ -68,13 +69,13 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
       observer.disconnect()
       chart.destroy()
     }
-  }, [times, series, formatValue, height])
+  }, [times, series, formatValue, height, isEmpty])
 
   return (
     <figure class="chart" aria-label={title}>
       <figcaption>{title}</figcaption>
-      {times.length === 0 ? <p class="empty">No data in this period yet.</p> : <div ref={holder} class="chart-canvas" role="img" aria-label={`${title}: chart, the same numbers are in the table below`} />}
-      {times.length === 0 ? null : (
+      {isEmpty ? <p class="empty">No data in this period yet.</p> : <div ref={holder} class="chart-canvas" role="img" aria-label={`${title}: chart, the same numbers are in the table below`} />}
+      {isEmpty ? null : (
         <details>
           <summary>Data table</summary>
           <table>

@@ -20,6 +20,14 @@ describe('buildUsageSeries', () => {
     ])
   })
 
+  it('puts every period of the query on the axis, with 0 where a line had no usage', () => {
+    const hour = 3_600_000
+    const from = Date.parse('2026-01-01T00:30:00Z')
+    const { times, series } = buildUsageSeries(rows.slice(0, 1), (row) => Number(row.bytes), { fromMs: from, toMs: from + 3 * hour, periodMs: hour })
+    assert.deepEqual(times.map((time) => new Date(time * 1000).toISOString().slice(11, 13)), ['00', '01', '02', '03'])
+    assert.deepEqual(series, [{ label: 'b · cdn', values: [0, 10, 0, 0] }])
+  })
+
   it('leaves out rows without the measure (requests on a coordinator that does not count them)', () => {
     assert.deepEqual(buildUsageSeries(rows, () => undefined).series, [])
   })

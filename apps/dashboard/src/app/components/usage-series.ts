@@ -7,12 +7,30 @@ export interface UsageSeries {
   readonly series: { readonly label: string; readonly values: (number | null)[] }[]
 }
 
+/** The periods of a query: every period start from `fromMs` (rounded down) to before `toMs`. */
+export interface PeriodGrid {
+  readonly fromMs: number
+  readonly toMs: number
+  readonly periodMs: number
+}
+
+/** Most periods drawn: a grid finer than this falls back to the rows' own periods. */
+const MAX_GRID_PERIODS = 1_000
+
 /**
  * Usage rows → aligned chart series of `measure` (bytes or requests) per zone and
- * product. Rows without the measure are skipped; a period without a row is null.
+ * product. Rows without the measure are skipped. With a `grid`, every period of the
+ * query is on the time axis and a period without usage is 0 (the API lists only periods
+ * with usage); without one, a period missing for a line is null.
  */
-export function buildUsageSeries(rows: readonly UsageRowJson[], measure: (row: UsageRowJson) => number | undefined): UsageSeries {
-  const times = [...new Set(rows.map((row) => Date.parse(row.periodStart) / 1000))].sort((a, b) => a - b)
+export function buildUsageSeries(rows: readonly UsageRowJson[], measure: (row: UsageRowJson) => number | undefined, grid?: PeriodGrid): UsageSeries {
+  const rowTimes = rows.map((row) => Date.parse(row.periodStart) / 1000)
+  const gridTimes: number[] = []
+  if (grid !== undefined && grid.periodMs > 0 && (grid.toMs - grid.fromMs) / grid.periodMs <= MAX_GRID_PERIODS) {
+    for (let startMs = grid.fromMs - (grid.fromMs % grid.periodMs); startMs < grid.toMs; startMs += grid.periodMs) gridTimes.push(startMs / 1000)
+  }
+  const emptyValue = gridTimes.length > 0 ? 0 : null
+  const times = [...new Set([...gridTimes, ...rowTimes])].sort((a, b) => a - b)
   const index = new Map(times.map((time, position) => [time, position]))
   const lines = new Map<string, (number | null)[]>()
   for (const row of rows) {
@@ -21,7 +39,7 @@ export function buildUsageSeries(rows: readonly UsageRowJson[], measure: (row: U
     const label = `${row.zone ?? row.nodeId ?? 'all'} · ${row.product ?? 'cdn'}`
     let values = lines.get(label)
     if (values === undefined) {
-      values = times.map(() => null)
+      values = times.map(() => emptyValue)
       lines.set(label, values)
     }
     const position = index.get(Date.parse(row.periodStart) / 1000)

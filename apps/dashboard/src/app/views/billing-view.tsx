@@ -26,7 +26,7 @@ export function BillingView({ api, account }: { readonly api: ApiClient; readonl
         {ledger.data === undefined ? null : ledger.data.entries.length === 0 ? (
           <p>No entries yet.</p>
         ) : (
-          <table>
+          <table aria-label="Ledger entries">
             <thead>
               <tr>
                 <th scope="col">When (UTC)</th>
@@ -36,8 +36,8 @@ export function BillingView({ api, account }: { readonly api: ApiClient; readonl
               </tr>
             </thead>
             <tbody>
-              {ledger.data.entries.map((entry, index) => (
-                <tr key={index}>
+              {ledger.data.entries.map((entry) => (
+                <tr key={`${entry.transactionId}-${entry.amount}`}>
                   <td>{entry.at.slice(0, 16).replace('T', ' ')}</td>
                   <td>{entry.kind}</td>
                   <td>{formatToken(entry.amount)}</td>

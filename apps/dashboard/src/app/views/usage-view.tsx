@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks'
+import { useMemo, useState } from 'preact/hooks'
 import type { ApiClient } from '../api/api-client.ts'
 import { countryName } from '../components/country-names.ts'
 import { Notice } from '../components/notice.tsx'
@@ -28,8 +28,15 @@ export function UsageView({ api }: { readonly api: ApiClient }) {
     `${zone}|${range}`,
   )
   const rows = usage.data?.rows ?? []
-  const bytes = buildUsageSeries(rows, (row) => Number(row.bytes))
-  const requests = buildUsageSeries(rows, (row) => (row.requests === undefined ? undefined : Number(row.requests)))
+  // Rebuilt only when an answer arrives, so the charts are not redrawn on every render.
+  const { bytes, requests } = useMemo(() => {
+    const grid = usage.data === undefined ? undefined : { fromMs: Date.parse(usage.data.from), toMs: Date.parse(usage.data.to), periodMs: granularity === 'hour' ? 3_600_000 : 86_400_000 }
+    const answered = usage.data?.rows ?? []
+    return {
+      bytes: buildUsageSeries(answered, (row) => Number(row.bytes), grid),
+      requests: buildUsageSeries(answered, (row) => (row.requests === undefined ? undefined : Number(row.requests)), grid),
+    }
+  }, [usage.data, granularity])
   const countries = bytesByCountry(rows)
   const hasRequests = rows.some((row) => row.requests !== undefined)
 
