@@ -56,6 +56,7 @@ describe('the dashboard in Chromium', { skip: skipReason ?? false, timeout: 240_
       assert.match((await page.locator('svg.world-map').getAttribute('aria-label')) ?? '', /Germany: 2 nodes/)
       assert.match(await page.getByRole('heading', { name: 'Recent epochs' }).locator('..').innerText(), /Not available on this coordinator yet|Epoch|No epoch/)
       await page.screenshot({ path: join(ARTIFACTS_DIR, 'explorer.png'), fullPage: true })
+      await page.screenshot({ path: join(ARTIFACTS_DIR, 'explorer-top.png'), clip: { x: 0, y: 0, width: 1200, height: 720 } })
     } finally {
       await page.close()
     }
@@ -120,6 +121,46 @@ describe('the dashboard in Chromium', { skip: skipReason ?? false, timeout: 240_
 
       await page.getByRole('link', { name: 'Earnings' }).click()
       await page.locator('table[aria-label="Earnings per epoch"], [data-failure="not-available"], .stats').first().waitFor()
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('explains a score factor by factor and says what to do about each penalty (answers in the #11 shape)', async () => {
+    const page = await openPage()
+    try {
+      const nodeId = demo.network.nodes[0]?.nodeId ?? ''
+      const factor = (value: number, howToRaise: string): unknown => ({ value, measurements: 12, howToRaise })
+      // Until #11 is merged this coordinator has no score or earnings: answer in the agreed shape.
+      await page.route('**/v1/nodes/*/score', (route) =>
+        route.fulfill({
+          json: {
+            nodeId,
+            epochId: 7,
+            score: 0.62,
+            factors: { bandwidth: factor(0.9, 'declare your real uplink'), storage: factor(0.5, 'offer more disk'), credit: factor(0.8, 'stay online'), correctness: factor(0.4, 'serve what the origin serves') },
+            penalties: [{ kind: 'probe-failed', reason: 'no answer to 3 of 12 probes', epochId: 7 }],
+          },
+        }),
+      )
+      await page.route('**/v1/earnings', (route) =>
+        route.fulfill({ json: { earnings: [{ epochId: 7, source: 'usage', amount: '1500000000000000000' }, { epochId: 7, source: 'emission', amount: '250000000000000000' }], total: '1750000000000000000' } }),
+      )
+      await signIn(page, demo.network.operator.token)
+      await page.locator(`tr[data-node="${nodeId}"]`).getByRole('button', { name: 'Score' }).click()
+      const factors = page.locator('table[aria-label="Score factors"]')
+      await factors.waitFor()
+      const text = await factors.innerText()
+      for (const expected of [/Bandwidth\s+90\.0 %\s+12\s+declare your real uplink/, /Correctness\s+40\.0 %/]) assert.match(text, expected)
+      const penalties = await page.locator('ul.penalties').innerText()
+      assert.match(penalties, /probe-failed \(epoch 7\): no answer to 3 of 12 probes/)
+      assert.match(penalties, /What to do: .*public port/)
+      await page.screenshot({ path: join(ARTIFACTS_DIR, 'operator-score.png'), fullPage: true })
+
+      await page.getByRole('link', { name: 'Earnings' }).click()
+      const earnings = page.locator('table[aria-label="Earnings per epoch"]')
+      await earnings.waitFor()
+      assert.match(await earnings.innerText(), /7\s+1\.50 MSN\s+0\.25 MSN\s+1\.75 MSN/)
     } finally {
       await page.close()
     }
