@@ -49,14 +49,22 @@ describe('the dashboard in Chromium', { skip: skipReason ?? false, timeout: 240_
   }
 
   it('shows the network on the explorer without a token: both nodes on the map, in Germany', async () => {
-    const page = await openPage('/')
+    const page = await browser.newPage()
+    const problems: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text())
+    })
+    page.on('pageerror', (error) => problems.push(error.message))
     try {
+      await page.goto(demo.network.dashboardUrl)
       await page.locator('svg.world-map[data-located-nodes="2"]').waitFor()
       assert.equal(await page.locator('[data-marker-country="DE"] text').textContent(), '2')
       assert.match((await page.locator('svg.world-map').getAttribute('aria-label')) ?? '', /Germany: 2 nodes/)
       assert.match(await page.getByRole('heading', { name: 'Recent epochs' }).locator('..').innerText(), /Not available on this coordinator yet|Epoch|No epoch/)
       await page.screenshot({ path: join(ARTIFACTS_DIR, 'explorer.png'), fullPage: true })
       await page.screenshot({ path: join(ARTIFACTS_DIR, 'explorer-top.png'), clip: { x: 0, y: 0, width: 1200, height: 720 } })
+      // Nothing the page does is refused by its content security policy, nor fails otherwise.
+      assert.deepEqual(problems, [])
     } finally {
       await page.close()
     }
@@ -87,6 +95,13 @@ describe('the dashboard in Chromium', { skip: skipReason ?? false, timeout: 240_
       assert.match(await card.locator('.purge-progress').innerText(), /Purge complete: 2 of 2 nodes acknowledged/)
       await page.screenshot({ path: join(ARTIFACTS_DIR, 'buyer-zones.png'), fullPage: true })
 
+      await card.getByRole('button', { name: 'Settings' }).click()
+      await card.getByLabel('Blocked countries (ISO codes, e.g. "KP, IR")').fill('kp, ir')
+      await card.getByRole('button', { name: 'Save settings' }).click()
+      await card.getByText('Settings saved.').waitFor()
+      const saved = await fetch(`${demo.network.coordinatorUrl}/v1/zones/e2e-zone`, { headers: { authorization: `Bearer ${demo.network.buyer.token}` } })
+      assert.match(await saved.text(), /"blockedCountries":\["IR","KP"\]/)
+
       await page.getByRole('link', { name: 'Balance' }).click()
       // The demo credit of 100 MSN is the buyer's first ledger entry.
       await page.locator('table[aria-label="Ledger entries"] td', { hasText: '100 MSN' }).first().waitFor()
@@ -100,6 +115,18 @@ describe('the dashboard in Chromium', { skip: skipReason ?? false, timeout: 240_
       assert.match(table, /e2e-zone · cdn/, table)
       assert.match(await page.locator('dl[aria-label="Usage totals"]').innerText(), /Bytes delivered\s+[0-9.]+ KiB/)
       await page.screenshot({ path: join(ARTIFACTS_DIR, 'buyer-usage.png'), fullPage: true })
+
+      // A zone made only to be deleted: two steps, then it is gone from the list and the API.
+      await page.getByRole('link', { name: 'Zones' }).click()
+      await page.getByLabel('Name', { exact: true }).fill('e2e-doomed')
+      await page.getByLabel('Origin URL').fill(demo.network.originUrl)
+      await page.getByRole('button', { name: 'Create zone' }).click()
+      const doomed = page.locator('article[data-zone="e2e-doomed"]')
+      await doomed.getByRole('button', { name: 'Delete' }).click()
+      await doomed.getByRole('button', { name: 'Delete e2e-doomed for good' }).click()
+      await doomed.waitFor({ state: 'detached' })
+      const gone = await fetch(`${demo.network.coordinatorUrl}/v1/zones/e2e-doomed`, { headers: { authorization: `Bearer ${demo.network.buyer.token}` } })
+      assert.equal(gone.status, 404)
     } finally {
       await page.close()
     }
@@ -218,7 +245,7 @@ describe('the dashboard in Chromium', { skip: skipReason ?? false, timeout: 240_
     }
   })
 
-  it('is usable at phone width: the explorer fits without sideways scrolling', async () => {
+  it('is usable at phone width (no sideways scrolling) and follows dark and light mode', async () => {
     const page = await browser.newPage()
     try {
       await page.setViewportSize({ width: 390, height: 844 })
@@ -227,6 +254,14 @@ describe('the dashboard in Chromium', { skip: skipReason ?? false, timeout: 240_
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
       assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`)
       await page.screenshot({ path: join(ARTIFACTS_DIR, 'explorer-phone.png'), fullPage: true })
+      // Dark and light follow the system setting.
+      const background = (): Promise<string> => page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+      await page.emulateMedia({ colorScheme: 'light' })
+      const light = await background()
+      await page.emulateMedia({ colorScheme: 'dark' })
+      const dark = await background()
+      assert.notEqual(light, dark)
+      await page.screenshot({ path: join(ARTIFACTS_DIR, 'explorer-phone-dark.png'), fullPage: true })
     } finally {
       await page.close()
     }

@@ -11,14 +11,18 @@ export function ZoneSettingsForm({ api, zone, onSaved }: { readonly api: ApiClie
   const [domains, setDomains] = useState('')
   const [failure, setFailure] = useState<unknown>(undefined)
   const [saved, setSaved] = useState(false)
+  // The fields stay disabled until the current settings arrived, so nothing typed is overwritten.
+  const [isLoaded, setIsLoaded] = useState(false)
 
   useEffect(() => {
     api.getZone(zone.name).then(
       ({ settings }) => {
-        if (settings === undefined) return
-        setReferrers(settings.allowedReferrers.join('\n'))
-        setCountries(settings.blockedCountries.join(', '))
-        setDomains(settings.customDomains.join('\n'))
+        if (settings !== undefined) {
+          setReferrers(settings.allowedReferrers.join('\n'))
+          setCountries(settings.blockedCountries.join(', '))
+          setDomains(settings.customDomains.join('\n'))
+        }
+        setIsLoaded(true)
       },
       (error: unknown) => setFailure(error),
     )
@@ -39,14 +43,16 @@ export function ZoneSettingsForm({ api, zone, onSaved }: { readonly api: ApiClie
 
   const id = `settings-${zone.name}`
   return (
-    <form class="form-grid" onSubmit={(event) => void submit(event)} aria-label={`Settings of zone ${zone.name}`}>
-      <label for={`${id}-referrers`}>Allowed referrers (one per line; empty allows all)</label>
-      <textarea id={`${id}-referrers`} rows={2} value={referrers} onInput={(event) => setReferrers(event.currentTarget.value)} />
-      <label for={`${id}-countries`}>Blocked countries (ISO codes, e.g. "KP, IR")</label>
-      <input id={`${id}-countries`} value={countries} onInput={(event) => setCountries(event.currentTarget.value)} />
-      <label for={`${id}-domains`}>Custom domains (one per line)</label>
-      <textarea id={`${id}-domains`} rows={2} value={domains} onInput={(event) => setDomains(event.currentTarget.value)} />
-      <button type="submit">Save settings</button>
+    <form class="form-grid" onSubmit={(event) => void submit(event)} aria-label={`Settings of zone ${zone.name}`} aria-busy={!isLoaded}>
+      <fieldset disabled={!isLoaded} class="plain">
+        <label for={`${id}-referrers`}>Allowed referrers (one per line; empty allows all)</label>
+        <textarea id={`${id}-referrers`} rows={2} value={referrers} onInput={(event) => setReferrers(event.currentTarget.value)} />
+        <label for={`${id}-countries`}>Blocked countries (ISO codes, e.g. "KP, IR")</label>
+        <input id={`${id}-countries`} value={countries} onInput={(event) => setCountries(event.currentTarget.value)} />
+        <label for={`${id}-domains`}>Custom domains (one per line)</label>
+        <textarea id={`${id}-domains`} rows={2} value={domains} onInput={(event) => setDomains(event.currentTarget.value)} />
+        <button type="submit">Save settings</button>
+      </fieldset>
       {saved ? (
         <p class="notice notice-ok" role="status">
           Settings saved.
