@@ -76,6 +76,9 @@ export function App({ fetch, storage }: AppProps) {
 
   return (
     <div class="shell">
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
       <header class="top">
         <a class="brand" href="/explorer" onClick={(event) => (event.preventDefault(), navigate('/explorer'))}>
           Meson Network
@@ -109,7 +112,9 @@ export function App({ fetch, storage }: AppProps) {
           )}
         </div>
       </header>
-      <main id="main">{page}</main>
+      <main id="main" tabIndex={-1}>
+        {page}
+      </main>
     </div>
   )
 }
