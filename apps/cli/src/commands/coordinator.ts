@@ -18,6 +18,9 @@ interface CoordinatorFlags {
   readonly heartbeatIntervalMs?: string
   readonly nodeDownAfterMs?: string
   readonly coordinatorKeyFile?: string
+  readonly dashboardDir?: string
+  /** false with --no-dashboard. */
+  readonly dashboard: boolean
 }
 
 /** Runs the coordinator until SIGINT/SIGTERM; then closes the server, then the store. */
@@ -38,6 +41,7 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
       heartbeatIntervalMs: flags.heartbeatIntervalMs,
       nodeDownAfterMs: flags.nodeDownAfterMs,
       coordinatorKeyFile: flags.coordinatorKeyFile,
+      dashboardDir: flags.dashboardDir,
     },
   })
   if (!loaded.ok) {
@@ -48,7 +52,14 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
   // Logs go to stderr: stdout carries the one line a script waits for (the URL).
   const logger = createLogger({ level: loaded.config.logLevel, destination: 'stderr' })
   const stopSignal = waitForStopSignal()
-  const coordinator = await startCoordinator(loaded.config, { logger })
+  // The CLI composes: without a configured folder the coordinator serves @meson/dashboard's
+  // build (built now on a fresh clone), unless --no-dashboard.
+  let config = loaded.config
+  if (config.dashboardDir === undefined && flags.dashboard) {
+    const { ensureDashboardBuilt } = await import('@meson/dashboard')
+    config = { ...config, dashboardDir: await ensureDashboardBuilt() }
+  }
+  const coordinator = await startCoordinator(config, { logger })
   process.stdout.write(`coordinator listening on ${coordinator.url}\n`)
   const signal = await stopSignal
   logger.info({ signal }, 'stopping')
@@ -72,6 +83,8 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--heartbeat-interval-ms <ms>', 'how often nodes heartbeat, at least 1000 (default 30000)')
     .option('--node-down-after-ms <ms>', 'silence after which a node is down (default 3 × heartbeat interval)')
     .option('--coordinator-key-file <path>', 'ed25519 key that signs tickets and commands (default <data-dir>/coordinator-key.pem, created 0600)')
+    .option('--dashboard-dir <dir>', "built dashboard to serve at / (default: @meson/dashboard's dist, built if missing)")
+    .option('--no-dashboard', 'serve no dashboard at /')
     .action(async (flags: CoordinatorFlags) => {
       await runCoordinator(flags)
     })
