@@ -90,7 +90,7 @@ describe('the dashboard in Chromium', { skip: skipReason ?? false, timeout: 240_
 
       await card.getByRole('button', { name: 'Purge' }).click()
       await card.getByLabel('One per line, e.g. /index.html').fill('/assets/4k.bin')
-      await card.getByRole('button', { name: 'Purge', exact: true }).last().click()
+      await card.getByRole('button', { name: 'Purge now' }).click()
       await card.locator('[data-purge-status="complete"]').waitFor({ timeout: 30_000 })
       assert.match(await card.locator('.purge-progress').innerText(), /Purge complete: 2 of 2 nodes acknowledged/)
       await page.screenshot({ path: join(ARTIFACTS_DIR, 'buyer-zones.png'), fullPage: true })

@@ -17,6 +17,8 @@ export interface TimeSeriesChartProps {
   /** Formats a value with its unit, for the axis, the legend and the data table. */
   readonly formatValue: (value: number) => string
   readonly height?: number
+  /** What to say while there is nothing to draw; default "No data in this period yet." */
+  readonly emptyText?: string
 }
 
 /** Colours that read on both light and dark backgrounds. */
@@ -32,7 +34,7 @@ function formatTime(seconds: number): string {
  */
 export function TimeSeriesChart(props: TimeSeriesChartProps) {
   const holder = useRef<HTMLDivElement>(null)
-  const { title, times, series, formatValue, height = 220 } = props
+  const { title, times, series, formatValue, height = 220, emptyText = 'No data in this period yet.' } = props
   const isEmpty = times.length === 0 || series.length === 0
 
   useEffect(() => {
@@ -74,7 +76,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   return (
     <figure class="chart" aria-label={title}>
       <figcaption>{title}</figcaption>
-      {isEmpty ? <p class="empty">No data in this period yet.</p> : <div ref={holder} class="chart-canvas" role="img" aria-label={`${title}: chart, the same numbers are in the table below`} />}
+      {isEmpty ? <p class="empty">{emptyText}</p> : <div ref={holder} class="chart-canvas" role="img" aria-label={`${title}: chart, the same numbers are in the table below`} />}
       {isEmpty ? null : (
         <details>
           <summary>Data table</summary>

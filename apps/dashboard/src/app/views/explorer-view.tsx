@@ -54,7 +54,7 @@ export function ExplorerView({ api }: { readonly api: ApiClient }) {
             )}
             <CountryTable data={explorer.data} />
           </div>
-          <TimeSeriesChart title="Traffic rate (all nodes)" times={rates.map((point) => point.atSeconds)} series={[{ label: 'bytes/s', values: rates.map((point) => point.bytesPerSecond) }]} formatValue={formatByteRate} height={160} />
+          <TimeSeriesChart title="Traffic rate (all nodes)" times={rates.map((point) => point.atSeconds)} series={[{ label: 'bytes/s', values: rates.map((point) => point.bytesPerSecond) }]} formatValue={formatByteRate} height={160} emptyText="Measuring: the rate shows after the next reading." />
         </>
       )}
       <div class="panel">

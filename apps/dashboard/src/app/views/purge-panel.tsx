@@ -67,7 +67,7 @@ export function PurgePanel({ api, zoneName }: { readonly api: ApiClient; readonl
       </select>
       <label for={`${id}-items`}>One per line, e.g. /index.html</label>
       <textarea id={`${id}-items`} rows={3} value={paths} onInput={(event) => setPaths(event.currentTarget.value)} required />
-      <button type="submit">Purge</button>
+      <button type="submit">Purge now</button>
       {purge === undefined ? null : (
         <div class="purge-progress" role="status" aria-live="polite" data-purge-status={status?.status ?? 'sent'}>
           <label for={`${id}-progress`}>
