@@ -193,6 +193,53 @@ describe('the dashboard in Chromium', { skip: skipReason ?? false, timeout: 240_
     }
   })
 
+  it('turns proxy credentials into curl lines and a CID into a gateway URL (answers in the #10 shape)', async () => {
+    const page = await openPage()
+    try {
+      await page.route('**/v1/proxy/credentials', (route) =>
+        route.fulfill({ status: 201, json: { username: 'buyer-1', password: 'pa55-once', http: 'http://127.0.0.1:7600', socks5: 'socks5://127.0.0.1:7601' } }),
+      )
+      await signIn(page, demo.network.buyer.token)
+      await page.getByRole('link', { name: 'Proxy' }).click()
+      await page.getByRole('button', { name: 'Issue proxy credentials' }).click()
+      assert.equal(await page.getByLabel('curl through the HTTP proxy', { exact: true }).textContent(), 'curl --proxy http://buyer-1:pa55-once@127.0.0.1:7600 https://example.com/')
+      assert.equal(await page.getByLabel('curl through the SOCKS5 proxy', { exact: true }).textContent(), 'curl --proxy socks5h://buyer-1:pa55-once@127.0.0.1:7601 https://example.com/')
+
+      await page.getByRole('link', { name: 'Gateway' }).click()
+      await page.getByLabel('CID', { exact: true }).fill('not-a-cid')
+      await page.getByRole('button', { name: 'Look up' }).click()
+      assert.match(await page.getByRole('alert').innerText(), /That is not a CID/)
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('shows the operator what is claimable and a claim command to copy (answers in the #12 shape)', async () => {
+    const page = await openPage()
+    try {
+      const address = '0x00000000000000000000000000000000000000aa'
+      await page.route('**/v1/claims/*', (route) =>
+        route.fulfill({
+          json: { address, cumulativeAmount: '3000000000000000000', claimed: '1000000000000000000', root: `0x${'11'.repeat(32)}`, proof: [`0x${'22'.repeat(32)}`], distributor: '0x00000000000000000000000000000000000000d1', chainId: 31337 },
+        }),
+      )
+      await signIn(page, demo.network.operator.token)
+      await page.getByRole('link', { name: 'Claims' }).click()
+      // The demo operator has no payout address yet: the page asks for one first.
+      await page.getByRole('textbox', { name: 'Payout address' }).fill(address)
+      await page.getByRole('button', { name: 'Save' }).click()
+      const claim = page.locator('dl[aria-label="Claim"]')
+      await claim.waitFor()
+      assert.match(await claim.innerText(), /Claimable now\s+2 MSN/)
+      assert.equal(
+        await page.getByLabel('claim command', { exact: true }).textContent(),
+        `cast send 0x00000000000000000000000000000000000000d1 "claim(address,uint256,bytes32[])" ${address} 3000000000000000000 "[0x${'22'.repeat(32)}]" --chain 31337 --rpc-url "$MESON_RPC_URL" --interactive`,
+      )
+    } finally {
+      await page.close()
+    }
+  })
+
   it('says a bad token was not accepted, and stays on the sign-in page', async () => {
     const page = await openPage()
     try {
@@ -212,7 +259,7 @@ describe('the dashboard in Chromium', { skip: skipReason ?? false, timeout: 240_
       await signIn(page, demo.network.buyer.token)
       await page.getByRole('heading', { name: 'Zones' }).waitFor()
       // The token stops being accepted (expired or revoked) while the page is open.
-      await page.route('**/v1/**', (route) => route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ error: { code: 'UNAUTHENTICATED', message: 'unknown token' } }) }))
+      await page.route('**/v1/balance', (route) => route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ error: { code: 'UNAUTHENTICATED', message: 'unknown token' } }) }))
       await page.getByRole('link', { name: 'Balance' }).click()
       const alert = page.locator('[data-failure="session-ended"]')
       await alert.waitFor()
