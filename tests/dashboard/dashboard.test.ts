@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test'
 import type { BrowserContext, Page } from 'playwright-core'
 import { startDemo } from '../../apps/cli/src/demo/run-demo.ts'
 import type { RunningDemo } from '../../apps/cli/src/demo/run-demo.ts'
-import { createLogger } from '../../apps/coordinator/src/adapters/log/create-logger.ts'
-import { ensureDashboardBuilt } from '../../apps/dashboard/src/index.ts'
+import { createLogger } from '@meson/coordinator'
+import { ensureDashboardBuilt } from '@meson/dashboard'
 import { ARTIFACTS_DIR, launchChromium, whyNoChromium } from './chromium-launch.ts'
 
 const skipReason = await whyNoChromium()
