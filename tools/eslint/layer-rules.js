@@ -25,7 +25,7 @@ function otherApps(app) {
   const others = APPS.filter((name) => name !== app)
   return [
     { regex: `^(\\.\\./)+(${others.join('|')})/`, message: 'Apps do not import each other by path; the CLI composes them through their public entry points.' },
-    { regex: '^@meson/(cli|dashboard)(/|$)', message: 'Only the CLI composes apps.' },
+    { regex: app === 'cli' ? '^@meson/cli(/|$)' : '^@meson/(cli|dashboard)(/|$)', message: 'Only the CLI composes apps.' },
     ...(app === 'cli' ? [] : [{ regex: `^@meson/(${others.filter((name) => name !== 'cli' && name !== 'dashboard').join('|')})(/|$)`, message: 'Apps do not import each other; shared wire types belong in @meson/protocol.' }]),
   ]
 }

@@ -147,6 +147,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     ...(proxy === undefined ? {} : { proxy: proxyAccess(stores, proxy) }),
     ...(settlement === undefined ? {} : { settlement: settlement.service }),
     rewards,
+    geo: redirector.geo,
   })
   try {
     await metering.start()

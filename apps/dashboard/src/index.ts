@@ -1,2 +1,3 @@
-/** The dashboard is not built yet; this module marks the workspace's entry point. */
-export const DASHBOARD_STATUS = 'not built yet' as const
+export { dashboardDistDir, dashboardRootDir } from './dashboard-paths.ts'
+export { buildDashboard, ensureDashboardBuilt, isDashboardBuilt } from './build-dashboard.ts'
+export type { BuildDashboardOptions } from './build-dashboard.ts'

@@ -10,7 +10,7 @@ import { waitForStopSignal } from '../wait-for-stop-signal.ts'
 export const EXIT_BAD_CONFIG = 2
 
 /** Runs the coordinator until SIGINT/SIGTERM; then closes the server, then the store. */
-async function runCoordinator(configPath: string | undefined, flags: Readonly<Record<string, unknown>>): Promise<void> {
+async function runCoordinator(configPath: string | undefined, flags: Readonly<Record<string, unknown>>, servesDashboard: boolean): Promise<void> {
   // Imported when the command runs, so the other commands don't load the coordinator.
   const { createLogger, loadConfig, startCoordinator } = await import('@meson/coordinator')
   const loaded = loadConfig({ configPath, flags })
@@ -22,7 +22,14 @@ async function runCoordinator(configPath: string | undefined, flags: Readonly<Re
   // Logs go to stderr: stdout carries the one line a script waits for (the URL).
   const logger = createLogger({ level: loaded.config.logLevel, destination: 'stderr' })
   const stopSignal = waitForStopSignal()
-  const coordinator = await startCoordinator(loaded.config, { logger })
+  // The CLI composes: without a configured folder the coordinator serves @meson/dashboard's
+  // build (built now on a fresh clone), unless --no-dashboard.
+  let config = loaded.config
+  if (config.dashboardDir === undefined && servesDashboard) {
+    const { ensureDashboardBuilt } = await import('@meson/dashboard')
+    config = { ...config, dashboardDir: await ensureDashboardBuilt() }
+  }
+  const coordinator = await startCoordinator(config, { logger })
   process.stdout.write(`coordinator listening on ${coordinator.url}\n`)
   // A standalone coordinator starts empty: say how to make the first accounts and zones.
   const tokenSource = loaded.config.adminToken === undefined ? `--admin-token-file ${join(loaded.config.dataDir, 'admin-token')}` : '(with MESON_ADMIN_TOKEN set)'
@@ -55,6 +62,7 @@ export function registerCoordinatorCommand(program: Command): void {
     command.addOption(new Option(setting.isSwitch ? setting.flag : `${setting.flag} <value>`, `${setting.meaning}${defaultText}`))
   }
   command.option('--config <path>', 'JSON config file (flags and MESON_* variables take precedence)')
+  command.option('--no-dashboard', "serve no dashboard at / (default: @meson/dashboard's build, built if missing)")
   command.action(async (options: Record<string, unknown>) => {
     const flags: Record<string, unknown> = {}
     for (const setting of settings) {
@@ -63,6 +71,6 @@ export function registerCoordinatorCommand(program: Command): void {
       if (value !== undefined) flags[setting.key] = value
     }
     const configPath = options['config']
-    await runCoordinator(typeof configPath === 'string' ? configPath : undefined, flags)
+    await runCoordinator(typeof configPath === 'string' ? configPath : undefined, flags, options['dashboard'] !== false)
   })
 }

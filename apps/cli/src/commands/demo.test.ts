@@ -9,6 +9,7 @@ import { collect, runCli, waitForExit, waitForLine } from '../testing/cli-proces
 
 interface NetworkFile {
   coordinatorUrl: string
+  dashboardUrl: string
   originUrl: string
   buyer: { accountId: string; token: string; balance: string }
   operator: { accountId: string; token: string }
@@ -50,7 +51,7 @@ describe('meson-net demo (npm start)', () => {
     const stderr = collect(child.stderr)
     const exited = waitForExit(child)
     try {
-      await waitForLine(child, /Ctrl-C stops everything/)
+      const printed = await waitForLine(child, /Ctrl-C stops everything/)
       const networkFile = join(dataDir, 'network.json')
       assert.equal((await stat(networkFile)).mode & 0o777, 0o600, 'network.json holds tokens: owner-only')
       const network = JSON.parse(await readFile(networkFile, 'utf8')) as NetworkFile
@@ -63,6 +64,15 @@ describe('meson-net demo (npm start)', () => {
       assert.equal(zones.status, 200)
       assert.match(JSON.stringify(zones.body), /"name":"demo"/)
       assert.equal(network.zones[0]?.origin, network.originUrl)
+
+      const dashboard = await fetch(network.dashboardUrl, { headers: { accept: 'text/html' } })
+      assert.equal(dashboard.status, 200)
+      assert.match(await dashboard.text(), /<div id="app">/)
+      assert.equal(network.dashboardUrl, `${network.coordinatorUrl}/`)
+      // npm start prints where the dashboard is and the tokens to sign in with.
+      assert.ok(printed.input.includes(`dashboard     ${network.dashboardUrl}`), printed.input)
+      assert.ok(printed.input.includes(`sign in as the buyer:    ${network.buyer.token}`), printed.input)
+      assert.ok(printed.input.includes(`sign in as the operator: ${network.operator.token}`), printed.input)
 
       const origin = await fetch(`${network.originUrl}/assets/4k.bin`)
       assert.equal(origin.status, 200)

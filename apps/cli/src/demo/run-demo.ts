@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { parseConfig, startCoordinator } from '@meson/coordinator'
+import type { StartCoordinatorOptions } from '@meson/coordinator'
+import { ensureDashboardBuilt } from '@meson/dashboard'
 import { createDemoApiClient } from './demo-api-client.ts'
 import { startSampleOrigin } from './sample-origin.ts'
 import { startDemoChain } from './start-demo-chain.ts'
@@ -26,11 +28,15 @@ export interface DemoOptions {
   readonly logger: Logger
   /** A demo node process died, or was restarted; default: a warning in the log. */
   readonly onNodeEvent?: (event: DemoNodeEvent) => void
+  /** GeoIP for the coordinator (tests place loopback nodes on the explorer's map); default the shipped database. */
+  readonly geo?: StartCoordinatorOptions['geo']
 }
 
 /** What `network.json` holds: everything a person or a script needs to use the demo. */
 export interface DemoNetwork {
   readonly coordinatorUrl: string
+  /** The dashboard (buyer, operator and explorer views), served by the coordinator. */
+  readonly dashboardUrl: string
   readonly originUrl: string
   readonly dataDir: string
   readonly admin: { readonly token: string }
@@ -107,6 +113,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   await mkdir(join(dataDir, 'coordinator'), { recursive: true, mode: 0o700 })
   const previous = await readPreviousNetwork(join(dataDir, 'network.json'))
   const adminToken = `adm_${randomBytes(24).toString('base64url')}`
+  // Built by the root `prestart`; built here when missing (a fresh clone running the CLI directly).
+  const dashboardDir = await ensureDashboardBuilt()
   // The origin first: its port is the one address the proxy exits are allowed to reach.
   const origin = await startSampleOrigin({ port: options.basePort === 0 ? 0 : options.basePort + 1 })
   const originAllow = `127.0.0.1:${new URL(origin.url).port}`
@@ -128,6 +136,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       epochLengthMs: '10000',
       epochCloseDelayMs: '1000',
       rewardsOneNodePerIp: 'false',
+      dashboardDir,
     },
   })
   if (!parsed.ok) {
@@ -139,7 +148,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const ipfs = await startDemoGateway({ port: 0 })
   let coordinator: Awaited<ReturnType<typeof startCoordinator>>
   try {
-    coordinator = await startCoordinator(parsed.config, { logger: options.logger, ...(chain === undefined ? {} : { chain: chain.settlement }) })
+    coordinator = await startCoordinator(parsed.config, { logger: options.logger, ...(chain === undefined ? {} : { chain: chain.settlement }), ...(options.geo === undefined ? {} : { geo: options.geo }) })
   } catch (error) {
     await origin.close()
     await ipfs.upstream.close()
@@ -198,6 +207,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const zoneUrl = `${coordinator.url}/z/${zoneName}/`
     const network: DemoNetwork = {
       coordinatorUrl: coordinator.url,
+      dashboardUrl: `${coordinator.url}/`,
       originUrl: origin.url,
       dataDir,
       admin: { token: adminToken },

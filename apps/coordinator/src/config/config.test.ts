@@ -48,6 +48,7 @@ describe('parseConfig', () => {
       emissionGenesisMs: Date.UTC(2026, 0, 1),
       scoreBandwidthCapMbps: 1_500,
       rewardsOneNodePerIp: true,
+      dashboardDir: undefined,
     })
   })
 

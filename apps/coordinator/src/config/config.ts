@@ -88,6 +88,8 @@ export interface CoordinatorConfig {
   readonly scoreBandwidthCapMbps: number
   /** Anti-Sybil: one rewarded node per public IP, a /24 shares one share (off only for local demos). */
   readonly rewardsOneNodePerIp: boolean
+  /** Folder of the built dashboard (index.html + assets), served at `/`; no dashboard when undefined. */
+  readonly dashboardDir: string | undefined
 }
 
 export type ConfigKey = keyof CoordinatorConfig
@@ -131,6 +133,7 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   emissionGenesisMs: { flag: '--emission-genesis-ms', env: 'MESON_EMISSION_GENESIS_MS' },
   scoreBandwidthCapMbps: { flag: '--score-bandwidth-cap-mbps', env: 'MESON_SCORE_BANDWIDTH_CAP_MBPS' },
   rewardsOneNodePerIp: { flag: '--rewards-one-node-per-ip', env: 'MESON_REWARDS_ONE_NODE_PER_IP' },
+  dashboardDir: { flag: '--dashboard-dir', env: 'MESON_DASHBOARD_DIR' },
 }
 
 /** 0.01 MSN per GiB. */
@@ -261,6 +264,7 @@ const configShape = z
     emissionGenesisMs: boundedInteger(0, 8_640_000_000_000).default(Date.UTC(2026, 0, 1)),
     scoreBandwidthCapMbps: boundedInteger(1, 1_000_000).default(1_500),
     rewardsOneNodePerIp: booleanSchema.default(true),
+    dashboardDir: z.string({ error: 'expected a directory path' }).min(1, { error: 'expected a directory path' }).optional(),
   })
 
 const configSchema = configShape
@@ -272,6 +276,7 @@ const configSchema = configShape
       domainVerificationBaseUrl: raw.domainVerificationBaseUrl,
       proxyHttpPort: raw.proxyHttpPort,
       proxySocksPort: raw.proxySocksPort,
+      dashboardDir: raw.dashboardDir,
       db: raw.db ?? `sqlite:${join(raw.dataDir, 'coordinator.db')}`,
       nodeDownAfterMs: raw.nodeDownAfterMs ?? defaultNodeDownAfterMs(raw.heartbeatIntervalMs),
       coordinatorKeyFile: raw.coordinatorKeyFile ?? join(raw.dataDir, 'coordinator-key.pem'),

@@ -54,6 +54,7 @@ const MEANINGS: Partial<Record<ConfigKey, string>> = {
   emissionGenesisMs: 'when emission starts, ms since the Unix epoch',
   scoreBandwidthCapMbps: 'measured bandwidth above this earns no more score',
   rewardsOneNodePerIp: 'one rewarded node per public IP, a /24 shares one share',
+  dashboardDir: "built dashboard to serve at / (meson-net coordinator defaults to @meson/dashboard's build)",
 }
 
 /** Every configuration key as a CLI setting, in `CONFIG_KEYS` order. */

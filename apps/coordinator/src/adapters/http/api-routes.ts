@@ -24,6 +24,8 @@ import { earningsRoute } from './routes/rewards/earnings-route.ts'
 import { epochsRoute } from './routes/rewards/epochs-route.ts'
 import { nodeScoreRoute } from './routes/rewards/node-score-route.ts'
 import { probeOriginRoute } from './routes/probes/probe-origin-route.ts'
+import { explorerRoute } from './routes/explorer/explorer-route.ts'
+import { ledgerRoute } from './routes/ledger/ledger-route.ts'
 import type { Route } from './route-spec.ts'
 
 /** Every route of the coordinator's HTTP API, in the order the OpenAPI document lists them. */
@@ -36,6 +38,7 @@ export const API_ROUTES: readonly Route[] = [
   getZoneRoute,
   deleteZoneRoute,
   balanceRoute,
+  ledgerRoute,
   adminCreditsRoute,
   coordinatorKeyRoute,
   registerNodeRoute,
@@ -57,6 +60,7 @@ export const API_ROUTES: readonly Route[] = [
   earningsRoute,
   nodeScoreRoute,
   probeOriginRoute,
+  explorerRoute,
   healthRoute,
   metricsRoute,
   openApiRoute,

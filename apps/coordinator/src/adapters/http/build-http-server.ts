@@ -21,6 +21,8 @@ import type { Route, RouteContext } from './route-spec.ts'
 import { toErrorReply } from './to-error-reply.ts'
 import type { NetworkEndpoints } from '../../zones/network-endpoints.ts'
 import type { DomainVerifier } from '../../zones/domain-verifier.ts'
+import { isDashboardPage, registerDashboard, sendDashboardPage } from './dashboard/serve-dashboard.ts'
+import type { CountryLookup } from '../../routing/country-lookup.ts'
 
 export interface BuildHttpServerParameters {
   readonly config: CoordinatorConfig
@@ -46,6 +48,8 @@ export interface BuildHttpServerParameters {
   readonly rewards?: Rewards
   /** The metrics registry `/metrics` renders; other capabilities register theirs in it first. */
   readonly metrics?: HttpMetrics
+  /** GeoIP, for the explorer's nodes by country. */
+  readonly geo?: CountryLookup
   /** Routes outside the JSON API (the redirector), registered on the Fastify instance. */
   readonly registerExtraRoutes?: (app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>) => void
 }
@@ -104,13 +108,17 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
     ...(parameters.proxy === undefined ? {} : { proxy: parameters.proxy }),
     ...(parameters.settlement === undefined ? {} : { settlement: parameters.settlement }),
     ...(parameters.rewards === undefined ? {} : { rewards: parameters.rewards }),
+    ...(parameters.geo === undefined ? {} : { geo: parameters.geo }),
   }
   const authDependencies = { adminSecret, findAccountByTokenHash: (hash: string) => store.findAccountByTokenHash(hash) }
   // A WeakMap instead of decorating FastifyRequest keeps types honest without module augmentation.
   const callers = new WeakMap<FastifyRequest, Caller>()
 
   app.setErrorHandler(sendError)
+  const { dashboardDir } = config
   app.setNotFoundHandler((request, reply) => {
+    // Client-side routes of the dashboard (a reload on /zones) get its index.html.
+    if (dashboardDir !== undefined && isDashboardPage(request)) return sendDashboardPage(reply)
     const path = request.url.split('?')[0] ?? ''
     const error = new ApiError('NOT_FOUND', `no route ${request.method} ${path.slice(0, 200)}`)
     return reply.status(404).type('application/json; charset=utf-8').send({ error: { code: error.code, message: error.shortMessage } })
@@ -138,5 +146,6 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
     })
   }
   parameters.registerExtraRoutes?.(app)
+  if (dashboardDir !== undefined) registerDashboard(app, dashboardDir)
   return { app, metrics }
 }

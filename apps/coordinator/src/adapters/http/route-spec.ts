@@ -9,6 +9,7 @@ import type { Metering } from '../../metering/metering.ts'
 import type { ProxyAccess } from '../../proxy/proxy-access.ts'
 import type { SettlementService } from '../../settlement/settlement-service.ts'
 import type { Rewards } from '../../rewards/rewards.ts'
+import type { CountryLookup } from '../../routing/country-lookup.ts'
 import type { AuthRequirement, Caller } from './caller.ts'
 import type { NetworkEndpoints } from '../../zones/network-endpoints.ts'
 import type { DomainVerifier } from '../../zones/domain-verifier.ts'
@@ -35,6 +36,8 @@ export interface RouteContext {
   readonly settlement?: SettlementService
   /** Epochs, earnings and node scores; absent when not wired. */
   readonly rewards?: Rewards
+  /** GeoIP, for the explorer's nodes by country; absent when not wired. */
+  readonly geo?: CountryLookup
 }
 
 /** A handler's answer; `body` is JSON unless `contentType` says otherwise. */
