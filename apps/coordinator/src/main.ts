@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import { openStores } from './adapters/db/open-store.ts'
 import { ensureCoordinatorKeyFile } from './adapters/disk/coordinator-key-file.ts'
+import { ensureTicketMasterKeyFile } from './adapters/disk/ticket-master-key-file.ts'
+import { CoordinatorTicketKeys } from './tickets/coordinator-ticket-keys.ts'
 import { createCallNodeBack } from './adapters/node-callback/call-node-back.ts'
 import type { CallNodeBack } from './fleet/node-callback.ts'
 import { FleetControl } from './fleet/fleet-control.ts'
@@ -52,7 +54,7 @@ export interface RunningCoordinator {
   readonly url: string
   readonly store: Store
   readonly fleet: FleetControl
-  /** Metering and billing: issued tickets, balances, the zone directory. */
+  /** Metering and billing: usage, balances, the zone directory. */
   readonly metering: Metering
   /** Stops accepting requests, waits for in-flight ones, then closes the store it opened. */
   close(): Promise<void>
@@ -83,8 +85,12 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const stores = options.stores ?? (await openStores({ url: config.db, logger }))
   const { store } = stores
   const domainVerifier = await createDomainVerifier(config, stores)
-  const metering = createMetering(config, stores, options, logger, domainVerifier)
-  const fleet = await startFleet(config, stores, options, logger)
+  const ticketKeyFile = await ensureTicketMasterKeyFile(config.ticketKeyFile)
+  // The path, never the secrets.
+  if (ticketKeyFile.created) logger.info({ ticketKeyFile: ticketKeyFile.path }, 'created the ticket master key file')
+  const ticketKeys = new CoordinatorTicketKeys(ticketKeyFile.keys)
+  const metering = createMetering(config, stores, { ...options, ticketKeys }, logger, domainVerifier)
+  const fleet = await startFleet(config, stores, { ...options, ticketKeys }, logger)
   const originAgents = createOriginAgents()
   // The coordinator's own names and endpoints; the bound port is known after listen.
   let own = coordinatorEndpointsOf({ host: config.host, port: config.port, publicUrl: config.publicUrl, machineName: machineHostname() })
@@ -140,7 +146,6 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
         originAgents.destroy()
         // After the server: no heartbeat can arrive between the last flush and the store closing.
         await fleet.stop()
-        // Tickets still queued are written before the store closes.
         await metering.stop()
         if (ownsStores) await stores.close()
         logger.info('coordinator stopped')
@@ -151,12 +156,13 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
 }
 
 /** The coordinator key and the fleet on its store, loaded, with its timers. */
-async function startFleet(config: CoordinatorConfig, stores: CoordinatorStores, options: StartCoordinatorOptions, logger: Logger): Promise<FleetControl> {
+async function startFleet(config: CoordinatorConfig, stores: CoordinatorStores, options: StartCoordinatorOptions & { readonly ticketKeys: CoordinatorTicketKeys }, logger: Logger): Promise<FleetControl> {
   const keyFile = await ensureCoordinatorKeyFile(config.coordinatorKeyFile)
   if (keyFile.created) logger.info({ coordinatorKeyFile: keyFile.path }, 'created the coordinator key')
   const fleet = new FleetControl({
     fleetStore: stores.fleet,
     coordinatorKey: keyFile.key,
+    ticketKeys: options.ticketKeys,
     callNodeBack: options.callNodeBack ?? createCallNodeBack(),
     settings: {
       minNodeVersion: config.minNodeVersion,
@@ -173,7 +179,13 @@ async function startFleet(config: CoordinatorConfig, stores: CoordinatorStores, 
 }
 
 /** Metering on its store, reading nodes from the fleet's; not started yet. */
-function createMetering(config: CoordinatorConfig, stores: CoordinatorStores, options: StartCoordinatorOptions, logger: Logger, domainVerifier: DomainVerifier): Metering {
+function createMetering(
+  config: CoordinatorConfig,
+  stores: CoordinatorStores,
+  options: StartCoordinatorOptions & { readonly ticketKeys: CoordinatorTicketKeys },
+  logger: Logger,
+  domainVerifier: DomainVerifier,
+): Metering {
   return new Metering({
     store: stores.store,
     meteringStore: stores.metering,
@@ -181,6 +193,7 @@ function createMetering(config: CoordinatorConfig, stores: CoordinatorStores, op
     operatorSharePercent: config.operatorSharePercent,
     flushIntervalMs: config.usageFlushMs,
     usageGraceMs: config.usageGraceMs,
+    coordinatorKeyFor: (kid) => options.ticketKeys.coordinatorKeyFor(kid),
     ...(options.now === undefined ? {} : { now: options.now }),
     isDomainServed: (zoneId: string, hostname: string) => domainVerifier.isVerified(zoneId, hostname),
     onError: (error, task) => {
@@ -212,7 +225,7 @@ async function openGeoIpOrLocalOnly(logger: Logger): Promise<CountryLookup> {
   }
 }
 
-/** The redirector's wiring: the fleet's view and signer, metering's zones and ticket record. */
+/** The redirector's wiring: the fleet's view and ticket issuer, metering's zones. */
 function redirectDependencies(
   config: CoordinatorConfig,
   redirector: { readonly fleet: FleetControl; readonly metering: Metering; readonly geo: CountryLookup; readonly network: NetworkEndpoints },
@@ -228,10 +241,7 @@ function redirectDependencies(
     fleetView: () => fleetViews.current(),
     zones: () => metering.zones.current(),
     geo,
-    signTicket: (ticket) => fleet.signTicket(ticket),
-    recordTicket: (ticket) => {
-      metering.issuedTickets.record(ticket)
-    },
+    signTicket: (claims) => fleet.signTicket(claims),
     now,
     ticketTtlMs: config.ticketTtlMs,
     ticketByteBudget: config.ticketByteBudget,

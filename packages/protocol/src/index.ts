@@ -81,13 +81,14 @@ export {
   deriveCoordinatorTicketKey,
   deriveNodeTicketKey,
   nodeTicketKeySchema,
+  nodeTicketKeysSchema,
   nodeTicketKeyWire,
   TICKET_KEY_BYTES,
   TicketKeyRing,
   ticketKeyIdSchema,
   ticketKeyTextSchema,
 } from './ticket-keys.ts'
-export type { NodeTicketKeyWire } from './ticket-keys.ts'
+export type { NodeTicketKeys, NodeTicketKeyWire } from './ticket-keys.ts'
 export { openEnvelope, signedEnvelopeSchema, signEnvelope } from './signed-envelope.ts'
 export type { EnvelopeKey, EnvelopeRejection, OpenEnvelopeResult, SignedEnvelope } from './signed-envelope.ts'
 export {

@@ -46,6 +46,17 @@ export function deriveCoordinatorTicketKey(master: Uint8Array, kid: string): Uin
 export const nodeTicketKeySchema = z.strictObject({ kid: ticketKeyIdSchema, key: ticketKeyTextSchema })
 export type NodeTicketKeyWire = z.output<typeof nodeTicketKeySchema>
 
+/**
+ * What the coordinator delivers to a node (signed, purpose 'ticket-keys', in the
+ * registration answer): the node's keys of every live generation. The node checks the
+ * signature with the coordinator key and that `nodeId` is its own.
+ */
+export const nodeTicketKeysSchema = z.strictObject({
+  nodeId: z.string().max(128),
+  keys: z.array(nodeTicketKeySchema).min(1).max(16),
+})
+export type NodeTicketKeys = z.output<typeof nodeTicketKeysSchema>
+
 /** Encodes a node key for delivery. */
 export function nodeTicketKeyWire(kid: string, key: Uint8Array): NodeTicketKeyWire {
   return { kid, key: encodeBase64Url(key) }
