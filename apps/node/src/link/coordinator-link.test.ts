@@ -62,7 +62,7 @@ describe('CoordinatorLink', () => {
     assert.deepEqual(ticketKeys.current?.ring.kids, ['k1', 'k2'])
     // The delivered key is the one the coordinator tags this node's tickets with.
     const expected = fake.ticketTagKeys(identity.nodeId, 'k2').nodeKey.export()
-    assert.deepEqual(ticketKeys.current?.ring.get('k2')?.export(), expected)
+    assert.deepEqual(ticketKeys.current.ring.get('k2')?.export(), expected)
     await link.stop()
     await fake.stop()
   })
