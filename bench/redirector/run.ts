@@ -193,7 +193,7 @@ function formatReport(rows: readonly InProcessRow[], runs: readonly HttpRun[] | 
     `redirector benchmark (Node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')})`,
     '',
     '(a) in process, one thread: decisions per second (time per decision)',
-    `${'nodes'.padStart(7)}  ${'fleet build'.padStart(11)}  ${'snapshot'.padStart(9)}  ${'selectNode only'.padEnd(25)}  ${'decideRedirect unsigned'.padEnd(25)}  decideRedirect + ed25519 ticket`,
+    `${'nodes'.padStart(7)}  ${'fleet build'.padStart(11)}  ${'snapshot'.padStart(9)}  ${'selectNode only'.padEnd(25)}  ${'decideRedirect unsigned'.padEnd(25)}  decideRedirect + MAC ticket`,
     ...rows.map(
       (row) =>
         `${String(row.nodes).padStart(7)}  ${`${row.fleetBuildMs.toFixed(1)} ms`.padStart(11)}  ${`${row.snapshotMs.toFixed(1)} ms`.padStart(9)}  ${formatRate(row.selectOnly)}  ${formatRate(row.decideUnsigned)}  ${formatRate(row.decideSigned)}`,

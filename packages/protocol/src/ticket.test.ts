@@ -6,7 +6,7 @@ import { canonicalJson } from './canonical-json.ts'
 import { generateKeyPair } from './keys.ts'
 import { nodeIdFromPublicKey } from './node-id.ts'
 import { deriveCoordinatorTicketKey, deriveNodeTicketKey, TicketKeyRing } from './ticket-keys.ts'
-import { encodeTicket, isPathCovered, openBillableTicket, ticketSchema, verifyTicket } from './ticket.ts'
+import { encodeTicket, isPathCovered, openBillableTicket, ticketJson, ticketSchema, verifyTicket } from './ticket.ts'
 import type { Ticket, TicketRequest } from './ticket.ts'
 
 const master = randomBytes(32)
@@ -50,6 +50,12 @@ function signedToken(json: string): string {
 }
 
 describe('encodeTicket', () => {
+  it('writes exactly the canonical JSON of the ticket, with and without optional fields', () => {
+    for (const value of [ticket, { ...ticket, origin: 'https://o.example/a"b', zoneId: 'zon_abcdefghijklmnopqrst' }, { ...ticket, path: '/caf\u00e9/\u2028' }]) {
+      assert.equal(ticketJson(value), canonicalJson(value))
+    }
+  })
+
   it('writes base64url(canonical JSON) "." nodeTag "." coordTag, URL-safe', () => {
     const [payload, nodeTag, coordTag, ...rest] = token.split('.')
     assert.equal(rest.length, 0)
