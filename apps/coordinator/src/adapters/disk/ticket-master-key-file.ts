@@ -66,7 +66,7 @@ export async function ensureTicketMasterKeyFile(path: string): Promise<TicketMas
   const existing = await readKeys(path)
   if (existing !== undefined) return { keys: existing, path, created: false }
   await mkdir(dirname(path), { recursive: true, mode: 0o700 })
-  const fresh: TicketMasterKey = { kid: 'k1', secret: randomBytes(32), activeFrom: 0 }
+  const fresh: TicketMasterKey = { kid: 'k1', secret: new Uint8Array(randomBytes(32)), activeFrom: 0 }
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`
   const body = `${JSON.stringify({ keys: [{ kid: fresh.kid, secret: encodeBase64Url(fresh.secret), activeFrom: 0 }] }, null, 2)}\n`
   await writeFile(temp, body, { mode: 0o600, flag: 'wx' })
