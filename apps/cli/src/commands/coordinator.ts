@@ -19,6 +19,7 @@ interface CoordinatorFlags {
   readonly heartbeatIntervalMs?: string
   readonly nodeDownAfterMs?: string
   readonly coordinatorKeyFile?: string
+  readonly ticketKeyFile?: string
   readonly publicUrl?: string
   readonly headersTimeoutMs?: string
   readonly minPricePerGib?: string
@@ -44,6 +45,7 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
       heartbeatIntervalMs: flags.heartbeatIntervalMs,
       nodeDownAfterMs: flags.nodeDownAfterMs,
       coordinatorKeyFile: flags.coordinatorKeyFile,
+      ticketKeyFile: flags.ticketKeyFile,
       publicUrl: flags.publicUrl,
       headersTimeoutMs: flags.headersTimeoutMs,
       minPricePerGiB: flags.minPricePerGib,
@@ -98,7 +100,8 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--min-price-per-gib <amount>', 'lowest zone price, e.g. "0.001 MSN" (default)')
     .option('--max-price-per-gib <amount>', 'highest zone price, e.g. "1000 MSN" (default)')
     .option('--domain-verification-base-url <url>', 'ask this server for custom-domain challenges (with Host: <domain>) instead of http://<domain>')
-    .option('--coordinator-key-file <path>', 'ed25519 key that signs tickets and commands (default <data-dir>/coordinator-key.pem, created 0600)')
+    .option('--coordinator-key-file <path>', 'ed25519 key that signs commands and delivered ticket keys (default <data-dir>/coordinator-key.pem, created 0600)')
+    .option('--ticket-key-file <path>', 'ticket master secrets, the same file on every replica (default <data-dir>/ticket-keys.json, created 0600; ADR 0016)')
     .action(async (flags: CoordinatorFlags) => {
       await runCoordinator(flags)
     })
