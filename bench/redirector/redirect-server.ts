@@ -6,10 +6,11 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parseArgs } from 'node:util'
-import { encodeTicket, generateKeyPair } from '@meson/protocol'
+import { randomBytes } from 'node:crypto'
 import type { AccountId } from '@meson/protocol'
 import { openGeoIpLookup } from '@meson/coordinator'
 import { decideRedirect, ZoneDirectory } from '@meson/coordinator/routing'
+import { CoordinatorTicketKeys, issueTicket } from '@meson/coordinator/tickets'
 import type { DecideRedirectResult } from '@meson/coordinator/routing'
 import { buildSimulatedFleet } from './simulated-fleet.ts'
 
@@ -34,7 +35,8 @@ if (!Number.isInteger(port) || port <= 0 || !Number.isInteger(nodeCount) || node
   process.exit(2)
 }
 
-const coordinatorKey = generateKeyPair().privateKey
+/** Stateless MAC tickets (ADR 0016) under a fresh master secret. */
+const ticketKeys = new CoordinatorTicketKeys([{ kid: 'k1', secret: randomBytes(32), activeFrom: 0 }])
 const geo = await openGeoIpLookup()
 // Local nodes: the bench client is on loopback, so it is a 'local' client (the demo network).
 const fleet = buildSimulatedFleet({ nodeCount, placement: 'local', publicUrl: 'http://127.0.0.1:1' })
@@ -67,7 +69,7 @@ function answer(request: IncomingMessage, response: ServerResponse): void {
     geo,
     ticketTtlMs: TICKET_TTL_MS,
     byteBudget: BYTE_BUDGET,
-    sign: values.unsigned ? () => 'unsigned' : (ticket) => encodeTicket(coordinatorKey, ticket),
+    sign: values.unsigned ? () => 'unsigned' : (claims) => issueTicket(ticketKeys, claims),
   })
   if (result.kind === 'redirect') response.writeHead(302, { location: result.location, 'content-length': '0' }).end()
   else response.writeHead(STATUS_OF[result.kind], { 'content-length': '0' }).end()

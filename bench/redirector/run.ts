@@ -7,10 +7,13 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
-import { BaseError, encodeTicket, generateKeyPair, isErrorWithCode } from '@meson/protocol'
+import { randomBytes } from 'node:crypto'
+import { BaseError, isErrorWithCode } from '@meson/protocol'
 import type { AccountId } from '@meson/protocol'
 import { openGeoIpLookup } from '@meson/coordinator'
 import { decideRedirect, selectNode, ZoneDirectory } from '@meson/coordinator/routing'
+import { CoordinatorTicketKeys, issueTicket } from '@meson/coordinator/tickets'
+import type { TicketClaims } from '@meson/coordinator/tickets'
 import type { CountryLookup } from '@meson/coordinator/routing'
 // Generic harness parts shared with the edge-vs-nginx benchmark.
 import { BenchError } from '../edge-vs-nginx/bench-error.ts'
@@ -61,7 +64,8 @@ interface InProcessRow {
 }
 
 function measureInProcess(geo: CountryLookup): InProcessRow[] {
-  const coordinatorKey = generateKeyPair().privateKey
+  /** Stateless MAC tickets (ADR 0016) under a fresh master secret. */
+const ticketKeys = new CoordinatorTicketKeys([{ kid: 'k1', secret: randomBytes(32), activeFrom: 0 }])
   const clients = simulatedClientIps(4096)
   const paths = Array.from({ length: 8192 }, (_, index) => `/obj/${index}.bin`)
   const zones = new ZoneDirectory([
@@ -85,7 +89,7 @@ function measureInProcess(geo: CountryLookup): InProcessRow[] {
       const location = locations[index & mask]
       return selectNode({ fleet: view, objectKey: `bench\n${paths[index & 8191] ?? '/'}`, clientCountry: location?.country, clientContinent: location?.continent })
     }, settings.decisionMs)
-    const decide = (index: number, sign: (ticket: Parameters<typeof encodeTicket>[1]) => string): unknown =>
+    const decide = (index: number, sign: (claims: TicketClaims) => string): unknown =>
       decideRedirect({
         zone: 'bench',
         path: paths[index & 8191] ?? '/',
@@ -99,7 +103,7 @@ function measureInProcess(geo: CountryLookup): InProcessRow[] {
         sign,
       })
     const decideUnsigned = measureDecisions((index) => decide(index, () => 'unsigned'), settings.decisionMs)
-    const decideSigned = measureDecisions((index) => decide(index, (ticket) => encodeTicket(coordinatorKey, ticket)), settings.decisionMs, 2000)
+    const decideSigned = measureDecisions((index) => decide(index, (claims) => issueTicket(ticketKeys, claims)), settings.decisionMs, 2000)
     rows.push({ nodes, fleetBuildMs, snapshotMs, selectOnly, decideUnsigned, decideSigned })
     log(`in process, ${nodes} nodes: measured`)
   }
@@ -189,7 +193,7 @@ function formatReport(rows: readonly InProcessRow[], runs: readonly HttpRun[] | 
     `redirector benchmark (Node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')})`,
     '',
     '(a) in process, one thread: decisions per second (time per decision)',
-    `${'nodes'.padStart(7)}  ${'fleet build'.padStart(11)}  ${'snapshot'.padStart(9)}  ${'selectNode only'.padEnd(25)}  ${'decideRedirect unsigned'.padEnd(25)}  decideRedirect + ed25519 ticket`,
+    `${'nodes'.padStart(7)}  ${'fleet build'.padStart(11)}  ${'snapshot'.padStart(9)}  ${'selectNode only'.padEnd(25)}  ${'decideRedirect unsigned'.padEnd(25)}  decideRedirect + MAC ticket`,
     ...rows.map(
       (row) =>
         `${String(row.nodes).padStart(7)}  ${`${row.fleetBuildMs.toFixed(1)} ms`.padStart(11)}  ${`${row.snapshotMs.toFixed(1)} ms`.padStart(9)}  ${formatRate(row.selectOnly)}  ${formatRate(row.decideUnsigned)}  ${formatRate(row.decideSigned)}`,

@@ -8,7 +8,7 @@
  *   ticket, a replayed usage batch, a buyer out of credit.
  */
 import assert from 'node:assert/strict'
-import { createPrivateKey } from 'node:crypto'
+import { createPrivateKey, createSecretKey, randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer, request as httpRequest } from 'node:http'
 import type { IncomingHttpHeaders, Server } from 'node:http'
@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { costOfBytes, encodeTicket, generateKeyPair, newUsageBatchId, signEnvelope } from '@meson/protocol'
+import { costOfBytes, encodeTicket, newUsageBatchId, signEnvelope } from '@meson/protocol'
 import type { AccountId } from '@meson/protocol'
 import { createLogger, parseConfig, startCoordinator } from '@meson/coordinator'
 import type { RunningCoordinator } from '@meson/coordinator'
@@ -111,7 +111,7 @@ for (const backend of backends) {
     }
 
     /** A usage report signed with a node's own key (read from its data dir), as its outbox would send it. */
-    async function signedUsage(nodeIndex: number, lines: readonly { ticketId: string; bytes: bigint }[]): Promise<unknown> {
+    async function signedUsage(nodeIndex: number, lines: readonly { ticketId: string; bytes: bigint; token?: string }[]): Promise<unknown> {
       const node = nodes[nodeIndex]
       const nodeDir = nodeDirs[nodeIndex]
       assert.ok(node && nodeDir !== undefined)
@@ -120,19 +120,19 @@ for (const backend of backends) {
         batchId: newUsageBatchId(),
         nodeId: node.nodeId,
         createdAt: Date.now(),
-        lines: lines.map((line) => ({ ticketId: line.ticketId, zone: 'e2e', bytes: String(line.bytes) })),
+        lines: lines.map((line) => ({ ticketId: line.ticketId, zone: 'e2e', bytes: String(line.bytes), ticket: line.token ?? 'bm90LWEtdGlja2V0.AAAA.AAAA' })),
       })
     }
 
     /** A fresh ticket from the redirector, not used: its nonce and the node it names. */
-    async function issueTicket(path: string): Promise<{ nonce: string; nodeIndex: number }> {
+    async function issueTicket(path: string): Promise<{ nonce: string; nodeIndex: number; token: string }> {
       const redirect = await fetchRaw(zoneUrl(path))
       assert.equal(redirect.status, 302)
       const location = new URL(String(redirect.headers.location))
       const nodeIndex = nodes.findIndex((node) => location.href.startsWith(`${node.url}/`))
       const token = location.searchParams.get('mt') ?? ''
       const payload: unknown = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8'))
-      return { nonce: String(field(payload, 'nonce')), nodeIndex }
+      return { nonce: String(field(payload, 'nonce')), nodeIndex, token }
     }
 
     before(async () => {
@@ -225,8 +225,9 @@ for (const backend of backends) {
       const node = nodes[0]
       assert.ok(node)
       const before = originHits.get('/forged.bin') ?? 0
-      const forgedTicket = encodeTicket(generateKeyPair().privateKey, {
-        v: 1, zone: 'e2e', path: '/forged.bin', prefix: false, nodeId: node.nodeId, client: '127.0.0.1',
+      // Tagged under a master secret the network never had.
+      const forgedTicket = encodeTicket({ nodeKey: createSecretKey(randomBytes(32)), coordinatorKey: createSecretKey(randomBytes(32)) }, {
+        v: 2, kid: 'k1', zone: 'e2e', path: '/forged.bin', prefix: false, nodeId: node.nodeId, client: '127.0.0.1',
         issuedAt: Date.now(), expiresAt: Date.now() + 60_000, byteBudget: 2n ** 30n, nonce: 'forgedforgedforgedfo', origin: originUrl,
       })
       const answer = await fetchRaw(`${node.url}/z/e2e/forged.bin?mt=${forgedTicket}`)
@@ -238,7 +239,7 @@ for (const backend of backends) {
 
     it('applies a usage batch once: the replay gets 409 USAGE_BATCH_DUPLICATE and charges nothing', async () => {
       const ticket = await issueTicket('/replay.bin')
-      const report = await signedUsage(ticket.nodeIndex, [{ ticketId: ticket.nonce, bytes: 1000n }])
+      const report = await signedUsage(ticket.nodeIndex, [{ ticketId: ticket.nonce, bytes: 1000n, token: ticket.token }])
       const balanceBefore = await buyerBalance()
       const first = await api('POST', `${coordinator.url}/v1/nodes/usage`, { json: report })
       assert.equal(first.status, 200, JSON.stringify(first.body))
@@ -259,7 +260,7 @@ for (const backend of backends) {
         const entries = field(listed.body, 'nodes')
         assert.ok(Array.isArray(entries))
         const mine: unknown = entries.find((entry: unknown) => field(entry, 'nodeId') === nodeId)
-        return Number(field(mine, 'rejectedUsageLines', 'unknown-ticket'))
+        return Number(field(mine, 'rejectedUsageLines', 'forged-ticket'))
       }
       const before = await rejectedOf()
       const balanceBefore = await buyerBalance()
@@ -267,7 +268,7 @@ for (const backend of backends) {
       const answer = await api('POST', `${coordinator.url}/v1/nodes/usage`, { json: report })
       assert.equal(answer.status, 200, JSON.stringify(answer.body))
       assert.equal(field(answer.body, 'acceptedBytes'), '0')
-      assert.equal(await buyerBalance(), balanceBefore, 'nothing charged for an unknown ticket')
+      assert.equal(await buyerBalance(), balanceBefore, 'nothing charged for a ticket no coordinator tagged')
       assert.equal(await rejectedOf(), before + 1)
     })
 
@@ -286,7 +287,7 @@ for (const backend of backends) {
     it('answers 402 once the buyer\'s credit is spent, and redirects again after a top-up', async () => {
       // A node reports a ticket's whole byte budget (1 GiB, about 1.07 MSN at this price): more than the credit left.
       const ticket = await issueTicket('/big.bin')
-      const report = await signedUsage(ticket.nodeIndex, [{ ticketId: ticket.nonce, bytes: 2n ** 30n }])
+      const report = await signedUsage(ticket.nodeIndex, [{ ticketId: ticket.nonce, bytes: 2n ** 30n, token: ticket.token }])
       const applied = await api('POST', `${coordinator.url}/v1/nodes/usage`, { json: report })
       assert.equal(applied.status, 200, JSON.stringify(applied.body))
       assert.ok((await buyerBalance()) < 0n, 'charged even below zero: the bytes were served')

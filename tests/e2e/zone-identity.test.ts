@@ -50,14 +50,14 @@ describe('a zone name reused after a delete is a new zone', () => {
     return { id, token: String(field(created.body, 'token')) }
   }
 
-  async function throughCdn(path: string): Promise<{ body: string; ticketNonce: string; zoneId: string }> {
+  async function throughCdn(path: string): Promise<{ body: string; ticketNonce: string; token: string; zoneId: string }> {
     const redirect = await until(() => fetchRaw(`${coordinator.url}/z/x${path}`), (answer) => answer.status === 302, 'a redirect to the node')
     const location = new URL(String(redirect.headers.location))
     const token = location.searchParams.get('mt') ?? ''
     const ticket: unknown = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8'))
     const answer = await fetchRaw(location.href)
     assert.equal(answer.status, 200)
-    return { body: answer.body.toString('utf8'), ticketNonce: String(field(ticket, 'nonce')), zoneId: String(field(ticket, 'zoneId')) }
+    return { body: answer.body.toString('utf8'), ticketNonce: String(field(ticket, 'nonce')), token, zoneId: String(field(ticket, 'zoneId')) }
   }
 
   before(async () => {
@@ -109,7 +109,7 @@ describe('a zone name reused after a delete is a new zone', () => {
     // The node reports usage on A's ticket after the name went to B: B pays nothing.
     const balanceOfB = await coordinator.store.getBalance(`buyer:${buyers.b.id}`)
     const key = createPrivateKey(await readFile(join(dir, 'node', 'node-key.pem'), 'utf8'))
-    const report = signEnvelope('usage-report', key, { batchId: newUsageBatchId(), nodeId: node.nodeId, createdAt: Date.now(), lines: [{ ticketId: unusedTicketOfA, zone: 'x', bytes: '1000000' }] })
+    const report = signEnvelope('usage-report', key, { batchId: newUsageBatchId(), nodeId: node.nodeId, createdAt: Date.now(), lines: [{ ticketId: unusedTicketOfA, zone: 'x', bytes: '1000000', ticket: first.token }] })
     const applied = await api('POST', `${coordinator.url}/v1/nodes/usage`, { json: report })
     assert.equal(applied.status, 200, JSON.stringify(applied.body))
     assert.equal(field(applied.body, 'acceptedBytes'), '0')

@@ -48,7 +48,7 @@ const NO_SOURCE_PATHS = [
 
 /** Folders of pure rules: no I/O, no adapters. */
 const PURE_FOLDERS = {
-  coordinator: ['accounts', 'zones', 'fleet', 'routing', 'metering', 'ledger', 'store'],
+  coordinator: ['accounts', 'zones', 'fleet', 'routing', 'metering', 'ledger', 'store', 'tickets'],
   node: ['cdn/policy', 'cdn/engine', 'cdn/zones', 'cdn/tickets', 'cdn/purge', 'cdn/usage'],
 }
 

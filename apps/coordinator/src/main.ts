@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import { openStores } from './adapters/db/open-store.ts'
 import { ensureCoordinatorKeyFile } from './adapters/disk/coordinator-key-file.ts'
+import { ensureTicketMasterKeyFile } from './adapters/disk/ticket-master-key-file.ts'
+import { CoordinatorTicketKeys } from './tickets/coordinator-ticket-keys.ts'
 import { createCallNodeBack } from './adapters/node-callback/call-node-back.ts'
 import type { CallNodeBack } from './fleet/node-callback.ts'
 import { FleetControl } from './fleet/fleet-control.ts'
@@ -69,7 +71,7 @@ export interface RunningCoordinator {
   readonly url: string
   readonly store: Store
   readonly fleet: FleetControl
-  /** Metering and billing: issued tickets, balances, the zone directory. */
+  /** Metering and billing: usage, balances, the zone directory. */
   readonly metering: Metering
   /** The proxy gateway (undefined unless a proxy port is configured). */
   readonly proxy: RunningProxyGateway | undefined
@@ -107,8 +109,12 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const { store } = stores
   const metrics = createHttpMetrics()
   const domainVerifier = await createDomainVerifier(config, stores)
-  const metering = createMetering(config, stores, metrics, options, logger, domainVerifier)
-  const fleet = await startFleet(config, stores, options, logger)
+  const ticketKeyFile = await ensureTicketMasterKeyFile(config.ticketKeyFile)
+  // The path, never the secrets.
+  if (ticketKeyFile.created) logger.info({ ticketKeyFile: ticketKeyFile.path }, 'created the ticket master key file')
+  const ticketKeys = new CoordinatorTicketKeys(ticketKeyFile.keys)
+  const metering = createMetering(config, stores, metrics, { ...options, ticketKeys }, logger, domainVerifier)
+  const fleet = await startFleet(config, stores, { ...options, ticketKeys }, logger)
   const rewards = createRewards(config, stores, { ...(options.now === undefined ? {} : { now: options.now }), onError: (error) => logger.warn({ err: error }, 'epoch close failed; retrying on the next tick') })
   const originAgents = createOriginAgents()
   const settlement = startSettlement(stores, options, logger)
@@ -187,7 +193,6 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
         await rewards.stop()
         // After the server: no heartbeat can arrive between the last flush and the store closing.
         await fleet.stop()
-        // Tickets still queued are written before the store closes.
         await metering.stop()
         await settlement?.stop()
         if (ownsStores) await stores.close()
@@ -199,12 +204,13 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
 }
 
 /** The coordinator key and the fleet on its store, loaded, with its timers. */
-async function startFleet(config: CoordinatorConfig, stores: CoordinatorStores, options: StartCoordinatorOptions, logger: Logger): Promise<FleetControl> {
+async function startFleet(config: CoordinatorConfig, stores: CoordinatorStores, options: StartCoordinatorOptions & { readonly ticketKeys: CoordinatorTicketKeys }, logger: Logger): Promise<FleetControl> {
   const keyFile = await ensureCoordinatorKeyFile(config.coordinatorKeyFile)
   if (keyFile.created) logger.info({ coordinatorKeyFile: keyFile.path }, 'created the coordinator key')
   const fleet = new FleetControl({
     fleetStore: stores.fleet,
     coordinatorKey: keyFile.key,
+    ticketKeys: options.ticketKeys,
     callNodeBack: options.callNodeBack ?? createCallNodeBack(),
     settings: {
       minNodeVersion: config.minNodeVersion,
@@ -221,7 +227,14 @@ async function startFleet(config: CoordinatorConfig, stores: CoordinatorStores, 
 }
 
 /** Metering on its store, reading nodes from the fleet's; not started yet. */
-function createMetering(config: CoordinatorConfig, stores: CoordinatorStores, metrics: HttpMetrics, options: StartCoordinatorOptions, logger: Logger, domainVerifier: DomainVerifier): Metering {
+function createMetering(
+  config: CoordinatorConfig,
+  stores: CoordinatorStores,
+  metrics: HttpMetrics,
+  options: StartCoordinatorOptions & { readonly ticketKeys: CoordinatorTicketKeys },
+  logger: Logger,
+  domainVerifier: DomainVerifier,
+): Metering {
   const rejections = new RejectionCounters()
   return new Metering({
     rejections,
@@ -233,6 +246,7 @@ function createMetering(config: CoordinatorConfig, stores: CoordinatorStores, me
     flushIntervalMs: config.usageFlushMs,
     usageGraceMs: config.usageGraceMs,
     ipfsZones: stores.ipfsZones,
+    coordinatorKeyFor: (kid) => options.ticketKeys.coordinatorKeyFor(kid),
     ...(options.now === undefined ? {} : { now: options.now }),
     isDomainServed: (zoneId: string, hostname: string) => domainVerifier.isVerified(zoneId, hostname),
     onError: (error, task) => {
@@ -333,7 +347,7 @@ async function openGeoIpOrLocalOnly(logger: Logger): Promise<CountryLookup> {
   }
 }
 
-/** The redirector's wiring: the fleet's view and signer, metering's zones and ticket record. */
+/** The redirector's wiring: the fleet's view and ticket issuer, metering's zones. */
 function redirectDependencies(
   config: CoordinatorConfig,
   redirector: { readonly fleet: FleetControl; readonly metering: Metering; readonly geo: CountryLookup; readonly network: NetworkEndpoints },
@@ -349,10 +363,7 @@ function redirectDependencies(
     fleetView: () => fleetViews.current(),
     zones: () => metering.zones.current(),
     geo,
-    signTicket: (ticket) => fleet.signTicket(ticket),
-    recordTicket: (ticket) => {
-      metering.issuedTickets.record(ticket)
-    },
+    signTicket: (claims) => fleet.signTicket(claims),
     now,
     ticketTtlMs: config.ticketTtlMs,
     ticketByteBudget: config.ticketByteBudget,

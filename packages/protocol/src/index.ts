@@ -69,12 +69,26 @@ export {
   encodeTicket,
   isPathCovered,
   MAX_TICKET_TOKEN_LENGTH,
+  openBillableTicket,
+  TICKET_TAG_BYTES,
   ticketOriginSchema,
   ticketPathSchema,
   ticketSchema,
   verifyTicket,
 } from './ticket.ts'
-export type { Ticket, TicketRejection, TicketRequest, TicketWire, VerifyTicketResult } from './ticket.ts'
+export type { OpenBillableTicketResult, Ticket, TicketKeyLookup, TicketRejection, TicketRequest, TicketTagKeys, TicketWire, VerifyTicketResult } from './ticket.ts'
+export {
+  deriveCoordinatorTicketKey,
+  deriveNodeTicketKey,
+  nodeTicketKeySchema,
+  nodeTicketKeysSchema,
+  nodeTicketKeyWire,
+  TICKET_KEY_BYTES,
+  TicketKeyRing,
+  ticketKeyIdSchema,
+  ticketKeyTextSchema,
+} from './ticket-keys.ts'
+export type { NodeTicketKeys, NodeTicketKeyWire } from './ticket-keys.ts'
 export { openEnvelope, signedEnvelopeSchema, signEnvelope } from './signed-envelope.ts'
 export type { EnvelopeKey, EnvelopeRejection, OpenEnvelopeResult, SignedEnvelope } from './signed-envelope.ts'
 export {

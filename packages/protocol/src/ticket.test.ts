@@ -1,20 +1,31 @@
 import assert from 'node:assert/strict'
+import { createHmac, createSecretKey, randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { encodeBase64Url } from './base64url.ts'
 import { canonicalJson } from './canonical-json.ts'
-import { generateKeyPair, publicKeyObjectFrom } from './keys.ts'
+import { generateKeyPair } from './keys.ts'
 import { nodeIdFromPublicKey } from './node-id.ts'
-import { signBytes } from './signing.ts'
-import { encodeTicket, isPathCovered, ticketSchema, verifyTicket } from './ticket.ts'
+import { deriveCoordinatorTicketKey, deriveNodeTicketKey, TicketKeyRing } from './ticket-keys.ts'
+import { encodeTicket, isPathCovered, openBillableTicket, ticketJson, ticketSchema, verifyTicket } from './ticket.ts'
 import type { Ticket, TicketRequest } from './ticket.ts'
 
-const coordinator = generateKeyPair()
-const impostor = generateKeyPair()
+const master = randomBytes(32)
+const impostorMaster = randomBytes(32)
 const nodeId = nodeIdFromPublicKey(generateKeyPair().publicKey)
 const otherNodeId = nodeIdFromPublicKey(generateKeyPair().publicKey)
+const nodeKey = deriveNodeTicketKey(master, 'k1', nodeId)
+const coordinatorKey = deriveCoordinatorTicketKey(master, 'k1')
+const keys = { nodeKey: createSecretKey(nodeKey), coordinatorKey: createSecretKey(coordinatorKey) }
+/** What the node holds: its own key for k1. */
+const nodeRing = new TicketKeyRing([{ kid: 'k1', key: nodeKey }])
+const nodeKeys = (kid: string) => nodeRing.get(kid)
+/** What coordinators hold and nodes never do. */
+const coordinatorRing = new TicketKeyRing([{ kid: 'k1', key: coordinatorKey }])
+const coordinatorKeys = (kid: string) => coordinatorRing.get(kid)
 const issuedAt = 1_700_000_000_000
 const ticket: Ticket = ticketSchema.parse({
-  v: 1,
+  v: 2,
+  kid: 'k1',
   zone: 'my-site',
   path: '/img/logo.png',
   prefix: false,
@@ -26,50 +37,59 @@ const ticket: Ticket = ticketSchema.parse({
   nonce: 'tn_abcdefghijklmnopqrst',
 })
 const request: TicketRequest = { now: issuedAt + 1000, nodeId, zone: 'my-site', path: '/img/logo.png', clientIp: '203.0.113.9' }
-const token = encodeTicket(coordinator.privateKey, ticket)
+const token = encodeTicket(keys, ticket)
 
-/** Signs arbitrary JSON text as a ticket would be, to forge well-signed malformed tokens. */
+function mac(key: Uint8Array, bytes: Uint8Array): string {
+  return encodeBase64Url(createHmac('sha256', key).update(bytes).digest().subarray(0, 16))
+}
+
+/** Tags arbitrary JSON text as a ticket would be, to forge well-tagged malformed tokens. */
 function signedToken(json: string): string {
   const bytes = Buffer.from(json, 'utf8')
-  return `${encodeBase64Url(bytes)}.${signBytes(coordinator.privateKey, bytes, 'ticket')}`
+  return `${encodeBase64Url(bytes)}.${mac(nodeKey, bytes)}.${mac(coordinatorKey, bytes)}`
 }
 
 describe('encodeTicket', () => {
-  it('writes base64url(canonical JSON) "." base64url(signature), URL-safe', () => {
-    const [payload, signature, ...rest] = token.split('.')
+  it('writes exactly the canonical JSON of the ticket, with and without optional fields', () => {
+    for (const value of [ticket, { ...ticket, origin: 'https://o.example/a"b', zoneId: 'zon_abcdefghijklmnopqrst' }, { ...ticket, path: '/caf\u00e9/\u2028' }]) {
+      assert.equal(ticketJson(value), canonicalJson(value))
+    }
+  })
+
+  it('writes base64url(canonical JSON) "." nodeTag "." coordTag, URL-safe', () => {
+    const [payload, nodeTag, coordTag, ...rest] = token.split('.')
     assert.equal(rest.length, 0)
     assert.equal(Buffer.from(payload ?? '', 'base64url').toString(), canonicalJson(ticket))
-    assert.equal(Buffer.from(signature ?? '', 'base64url').length, 64)
+    assert.equal(Buffer.from(nodeTag ?? '', 'base64url').length, 16)
+    assert.equal(Buffer.from(coordTag ?? '', 'base64url').length, 16)
+    assert.notEqual(nodeTag, coordTag)
     assert.equal(encodeURIComponent(token), token)
   })
 })
 
 describe('verifyTicket', () => {
   it('accepts a valid ticket and returns it parsed', () => {
-    assert.deepEqual(verifyTicket(token, coordinator.publicKey, request), { ok: true, ticket })
+    assert.deepEqual(verifyTicket(token, nodeKeys, request), { ok: true, ticket })
   })
 
-  it('accepts with a prepared public KeyObject', () => {
-    const key = publicKeyObjectFrom(coordinator.publicKey)
-    assert.ok(key.ok)
-    assert.equal(verifyTicket(token, key.value, request).ok, true)
-  })
-
-  const [payloadPart = '', signaturePart = ''] = token.split('.')
-  const otherTicketToken = encodeTicket(coordinator.privateKey, { ...ticket, nonce: 'tn_zzzzzzzzzzzzzzzzzzzz' })
+  const [payloadPart = '', signaturePart = '', coordPart = ''] = token.split('.')
+  const otherTicketToken = encodeTicket(keys, { ...ticket, nonce: 'tn_zzzzzzzzzzzzzzzzzzzz' })
   const otherSignature = otherTicketToken.split('.')[1] ?? ''
   const json = canonicalJson(ticket)
   const malformed: [string, string][] = [
     ['an empty token', ''],
     ['no dot', payloadPart],
-    ['two dots', `${token}.x`],
-    ['a truncated payload', `${payloadPart.slice(0, -3)}.${signaturePart}`],
-    ['a payload with a non-alphabet character', `${payloadPart.slice(0, -1)}*.${signaturePart}`],
-    ['standard-base64 padding', `${payloadPart}==.${signaturePart}`],
-    ['a payload that is not JSON', signedToken('{"v":1,')],
-    ['a payload that is not UTF-8', `${encodeBase64Url(Uint8Array.from([0xff, 0xfe]))}.${signaturePart}`],
-    ['a signed payload with an extra key', signedToken(canonicalJson({ ...ticket, admin: true }))],
-    ['a signed payload of version 2', signedToken(canonicalJson({ ...ticket, v: 2 }))],
+    ['one dot (the old ed25519 shape)', `${payloadPart}.${signaturePart}`],
+    ['three dots', `${token}.x`],
+    ['a truncated payload', `${payloadPart.slice(0, -3)}.${signaturePart}.${coordPart}`],
+    ['a payload with a non-alphabet character', `${payloadPart.slice(0, -1)}*.${signaturePart}.${coordPart}`],
+    ['standard-base64 padding', `${payloadPart}==.${signaturePart}.${coordPart}`],
+    ['a tag with a non-alphabet character', `${payloadPart}.${signaturePart.slice(0, -1)}*.${coordPart}`],
+    ['a payload that is not JSON', signedToken('{"v":2,')],
+    ['a payload that is not UTF-8', `${encodeBase64Url(Uint8Array.from([0xff, 0xfe]))}.${signaturePart}.${coordPart}`],
+    ['a tagged payload with an extra key', signedToken(canonicalJson({ ...ticket, admin: true }))],
+    ['a tagged payload of version 1', signedToken(canonicalJson({ ...ticket, v: 1 }))],
+    ['a tagged payload without a key id', signedToken(canonicalJson({ ...ticket, kid: undefined }))],
     ['a signed payload with a numeric byte budget', signedToken(json.replace('"byteBudget":"1073741824"', '"byteBudget":1073741824'))],
     ['a signed payload with a huge byte budget', signedToken(json.replace('"1073741824"', `"${'9'.repeat(40)}"`))],
     ['a signed payload with a negative byte budget', signedToken(json.replace('"1073741824"', '"-1"'))],
@@ -77,26 +97,27 @@ describe('verifyTicket', () => {
     ['a signed payload with a relative path', signedToken(canonicalJson({ ...ticket, path: 'img/logo.png' }))],
     ['a signed payload with a /16 client', signedToken(canonicalJson({ ...ticket, client: '203.0.0.0/16' }))],
     ['a signed JSON array', signedToken('[]')],
-    ['a token over 4096 characters', `${'A'.repeat(4096)}.${signaturePart}`],
+    ['a token over 4096 characters', `${'A'.repeat(4096)}.${signaturePart}.${coordPart}`],
   ]
   for (const [name, bad] of malformed) {
     it(`rejects ${name} as malformed`, () => {
-      assert.deepEqual(verifyTicket(bad, coordinator.publicKey, request), { ok: false, reason: 'malformed' })
+      assert.deepEqual(verifyTicket(bad, nodeKeys, request), { ok: false, reason: 'malformed' })
+      assert.deepEqual(openBillableTicket(bad, coordinatorKeys), { ok: false, reason: 'malformed' })
     })
   }
 
   const badSignatures: [string, string][] = [
-    ['a missing signature', `${payloadPart}.`],
-    ['a truncated signature', `${payloadPart}.${signaturePart.slice(0, -4)}`],
-    ['a swapped signature (from another ticket)', `${payloadPart}.${otherSignature}`],
-    ['a signature from another key', encodeTicket(impostor.privateKey, ticket)],
-    ['a signature for another purpose', `${payloadPart}.${signBytes(coordinator.privateKey, Buffer.from(json), 'command')}`],
-    ['a payload re-serialized with other key order', `${encodeBase64Url(Buffer.from(JSON.stringify({ ...ticket, byteBudget: '1073741824' })))}.${signaturePart}`],
-    ['a tampered payload with the original signature', `${encodeBase64Url(Buffer.from(canonicalJson({ ...ticket, byteBudget: 10n ** 15n })))}.${signaturePart}`],
+    ['a missing tag', `${payloadPart}..${coordPart}`],
+    ['a truncated tag', `${payloadPart}.${signaturePart.slice(0, -2)}.${coordPart}`],
+    ['a swapped tag (from another ticket)', `${payloadPart}.${otherSignature}.${coordPart}`],
+    ['a tag from another master secret', encodeTicket({ nodeKey: createSecretKey(deriveNodeTicketKey(impostorMaster, 'k1', nodeId)), coordinatorKey: keys.coordinatorKey }, ticket)],
+    ['the coordinator tag in the node tag place', `${payloadPart}.${coordPart}.${coordPart}`],
+    ['a payload re-serialized with other key order', `${encodeBase64Url(Buffer.from(JSON.stringify({ ...ticket, byteBudget: '1073741824' })))}.${signaturePart}.${coordPart}`],
+    ['a tampered payload with the original tags', `${encodeBase64Url(Buffer.from(canonicalJson({ ...ticket, byteBudget: 10n ** 15n })))}.${signaturePart}.${coordPart}`],
   ]
   for (const [name, bad] of badSignatures) {
     it(`rejects ${name} as bad-signature`, () => {
-      assert.deepEqual(verifyTicket(bad, coordinator.publicKey, request), { ok: false, reason: 'bad-signature' })
+      assert.deepEqual(verifyTicket(bad, nodeKeys, request), { ok: false, reason: 'bad-signature' })
     })
   }
 
@@ -118,7 +139,7 @@ describe('verifyTicket', () => {
   ]
   for (const [name, change, reason] of mismatches) {
     it(`rejects a request ${name} as ${reason}`, () => {
-      assert.deepEqual(verifyTicket(token, coordinator.publicKey, { ...request, ...change }), { ok: false, reason })
+      assert.deepEqual(verifyTicket(token, nodeKeys, { ...request, ...change }), { ok: false, reason })
     })
   }
 
@@ -130,26 +151,75 @@ describe('verifyTicket', () => {
   ]
   for (const [name, change] of stillValid) {
     it(`accepts a request ${name}`, () => {
-      assert.equal(verifyTicket(token, coordinator.publicKey, { ...request, ...change }).ok, true)
+      assert.equal(verifyTicket(token, nodeKeys, { ...request, ...change }).ok, true)
     })
   }
 
   it('never throws on non-string input', () => {
-    assert.deepEqual(verifyTicket(42 as unknown as string, coordinator.publicKey, request), { ok: false, reason: 'malformed' })
-    assert.deepEqual(verifyTicket(token, new Uint8Array(3), request), { ok: false, reason: 'bad-signature' })
+    assert.deepEqual(verifyTicket(42 as unknown as string, nodeKeys, request), { ok: false, reason: 'malformed' })
+    assert.deepEqual(verifyTicket(token, () => undefined, request), { ok: false, reason: 'unknown-key' })
   })
 
   it('checks a prefix ticket against paths under it', () => {
-    const prefixToken = encodeTicket(coordinator.privateKey, { ...ticket, path: '/img', prefix: true })
-    assert.equal(verifyTicket(prefixToken, coordinator.publicKey, { ...request, path: '/img/a/b.png' }).ok, true)
-    assert.deepEqual(verifyTicket(prefixToken, coordinator.publicKey, { ...request, path: '/imgs/a.png' }), { ok: false, reason: 'wrong-path' })
+    const prefixToken = encodeTicket(keys, { ...ticket, path: '/img', prefix: true })
+    assert.equal(verifyTicket(prefixToken, nodeKeys, { ...request, path: '/img/a/b.png' }).ok, true)
+    assert.deepEqual(verifyTicket(prefixToken, nodeKeys, { ...request, path: '/imgs/a.png' }), { ok: false, reason: 'wrong-path' })
+  })
+
+  it('never verifies a ticket for node A on node B, even with the node id in the request forged', () => {
+    const ringOfB = new TicketKeyRing([{ kid: 'k1', key: deriveNodeTicketKey(master, 'k1', otherNodeId) }])
+    assert.deepEqual(verifyTicket(token, (kid) => ringOfB.get(kid), { ...request, nodeId: otherNodeId }), { ok: false, reason: 'bad-signature' })
+    assert.deepEqual(verifyTicket(token, (kid) => ringOfB.get(kid), request), { ok: false, reason: 'bad-signature' })
+  })
+
+  it('refuses a ticket whose key id the node does not hold as unknown-key', () => {
+    const k2 = encodeTicket({ nodeKey: createSecretKey(deriveNodeTicketKey(master, 'k2', nodeId)), coordinatorKey: keys.coordinatorKey }, { ...ticket, kid: 'k2' })
+    assert.deepEqual(verifyTicket(k2, nodeKeys, request), { ok: false, reason: 'unknown-key' })
+  })
+})
+
+describe('openBillableTicket', () => {
+  it('opens a coordinator-issued ticket with the coordinators key alone (no record of the redirect)', () => {
+    assert.deepEqual(openBillableTicket(token, coordinatorKeys), { ok: true, ticket })
+  })
+
+  it('refuses a ticket a node minted with its own node key: it cannot make the coord tag', () => {
+    const minted = { ...ticket, nonce: 'tn_mintedmintedminted1', byteBudget: 10n ** 15n }
+    const json = Buffer.from(canonicalJson(minted))
+    // The node knows its node key, so its node tag is right; the coord tag it can only guess.
+    const forged = `${encodeBase64Url(json)}.${mac(nodeKey, json)}.${mac(nodeKey, json)}`
+    assert.equal(verifyTicket(forged, nodeKeys, request).ok, true)
+    assert.deepEqual(openBillableTicket(forged, coordinatorKeys), { ok: false, reason: 'bad-signature' })
+  })
+
+  it('refuses a ticket whose key id no coordinator holds any more as unknown-key', () => {
+    assert.deepEqual(openBillableTicket(token, () => undefined), { ok: false, reason: 'unknown-key' })
+  })
+})
+
+describe('key rotation', () => {
+  it('a node holding the old and the new key accepts tickets of both during the overlap', () => {
+    const newNodeKey = deriveNodeTicketKey(master, 'k2', nodeId)
+    const overlap = new TicketKeyRing([
+      { kid: 'k1', key: nodeKey },
+      { kid: 'k2', key: newNodeKey },
+    ])
+    const newToken = encodeTicket({ nodeKey: createSecretKey(newNodeKey), coordinatorKey: createSecretKey(deriveCoordinatorTicketKey(master, 'k2')) }, { ...ticket, kid: 'k2' })
+    assert.equal(verifyTicket(token, (kid) => overlap.get(kid), request).ok, true)
+    assert.equal(verifyTicket(newToken, (kid) => overlap.get(kid), request).ok, true)
+  })
+
+  it('derives different keys per node, per key id and per role', () => {
+    const all = [nodeKey, deriveNodeTicketKey(master, 'k2', nodeId), deriveNodeTicketKey(master, 'k1', otherNodeId), coordinatorKey, deriveCoordinatorTicketKey(master, 'k2')]
+    assert.equal(new Set(all.map((key) => Buffer.from(key).toString('hex'))).size, all.length)
+    assert.deepEqual(deriveNodeTicketKey(master, 'k1', nodeId), nodeKey)
   })
 })
 
 describe('ticket origin', () => {
   it('carries the zone origin signed with the ticket, and stays optional', () => {
     const withOrigin = { ...ticket, origin: 'https://origin.example.com/static' }
-    const verified = verifyTicket(encodeTicket(coordinator.privateKey, withOrigin), coordinator.publicKey, request)
+    const verified = verifyTicket(encodeTicket(keys, withOrigin), nodeKeys, request)
     assert.deepEqual(verified, { ok: true, ticket: withOrigin })
     assert.equal('origin' in ticket, false)
   })

@@ -5,22 +5,27 @@ import { newTicketNonce, newUsageBatchId } from './ids.ts'
 import { MAX_USAGE_LINES, usageReportSchema } from './usage-report.ts'
 import type { UsageReportWire } from './usage-report.ts'
 
-const line = { ticketId: 'tn_abcdefghijklmnopqrst', zone: 'my-site', bytes: '1048576' }
+const line = { ticketId: 'tn_abcdefghijklmnopqrst', zone: 'my-site', bytes: '1048576', ticket: 'e30.AAAA.AAAA' }
 const valid: UsageReportWire = {
   batchId: 'ub_abcdefghijklmnopqrst',
   nodeId: 'nd_eh7ddx5bksrgcytl7bkai36se4nxx3kl',
   createdAt: 1_700_000_000_000,
-  lines: [line, { ticketId: '0f8e4a52-6f0d-4d5e-9d7c-1f2e3d4c5b6a', zone: 'zon_abcdefghijklmnopqrst', bytes: '1' }],
+  lines: [line, { ticketId: '0f8e4a52-6f0d-4d5e-9d7c-1f2e3d4c5b6a', zone: 'zon_abcdefghijklmnopqrst', bytes: '1', ticket: 'e30.AAAA.AAAA' }],
 }
 
-function linesOf(count: number): { ticketId: string; zone: string; bytes: string }[] {
-  return Array.from({ length: count }, (_, index) => ({ ticketId: `tn_${String(index).padStart(20, '0')}`, zone: 'z', bytes: '1' }))
+function linesOf(count: number): { ticketId: string; zone: string; bytes: string; ticket: string }[] {
+  return Array.from({ length: count }, (_, index) => ({ ticketId: `tn_${String(index).padStart(20, '0')}`, zone: 'z', bytes: '1', ticket: 't' }))
 }
 
 describe('usageReportSchema', () => {
   it('accepts a valid report and parses bytes to bigint', () => {
     const parsed = usageReportSchema.parse(valid)
     assert.equal(parsed.lines[0]?.bytes, 1048576n)
+  })
+
+  it('refuses a line without its ticket (the coordinator re-checks every line from it)', () => {
+    const { ticket: _dropped, ...bare } = line
+    assert.equal(usageReportSchema.safeParse({ ...valid, lines: [bare] }).success, false)
   })
 
   it('accepts a UUID batch id and the generated ids', () => {

@@ -1,8 +1,12 @@
 import { z } from 'zod'
 import { nodeIdSchema } from './node-id.ts'
+import { MAX_TICKET_TOKEN_LENGTH } from './ticket.ts'
 import { positiveUint64StringSchema, randomIdSchema, timestampMsSchema, zoneRefSchema } from './wire-scalars.ts'
 
-/** Most lines one report may carry; a node with more sends several batches. */
+/**
+ * Most lines one report may carry; a node with more sends several batches. Each line
+ * carries its ticket (~350 bytes), so a full report stays under ~4 MB.
+ */
 export const MAX_USAGE_LINES = 10_000
 
 /** A batch id: `ub_` + 20 base32 characters, or a UUID. */
@@ -14,6 +18,11 @@ export const usageLineSchema = z.strictObject({
   ticketId: randomIdSchema,
   zone: zoneRefSchema,
   bytes: positiveUint64StringSchema,
+  /**
+   * The ticket token itself (ADR 0016): its fields and its `coord` tag let any
+   * coordinator replica re-check the line with no record of the redirect.
+   */
+  ticket: z.string().min(1).max(MAX_TICKET_TOKEN_LENGTH),
 })
 
 /**

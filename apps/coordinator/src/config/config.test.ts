@@ -24,6 +24,7 @@ describe('parseConfig', () => {
       heartbeatIntervalMs: 5_000,
       nodeDownAfterMs: 12_000,
       coordinatorKeyFile: '.data/coordinator/coordinator-key.pem',
+      ticketKeyFile: '.data/coordinator/ticket-keys.json',
       operatorSharePercent: 80,
       usageFlushMs: 1_000,
       usageGraceMs: 6 * 3_600_000,

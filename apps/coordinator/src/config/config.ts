@@ -37,6 +37,8 @@ export interface CoordinatorConfig {
   readonly nodeDownAfterMs: number
   /** PKCS#8 PEM of the coordinator's ed25519 key, created 0600 on first start. */
   readonly coordinatorKeyFile: string
+  /** JSON of the ticket master secrets (ADR 0016), created 0600 on first start; every replica reads the same. */
+  readonly ticketKeyFile: string
   /** Whole percent of each usage charge credited to the node's operator; the rest is the protocol's fee. */
   readonly operatorSharePercent: number
   /** How often issued tickets are written to the database in one batch. */
@@ -109,6 +111,7 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   heartbeatIntervalMs: { flag: '--heartbeat-interval-ms', env: 'MESON_HEARTBEAT_INTERVAL_MS' },
   nodeDownAfterMs: { flag: '--node-down-after-ms', env: 'MESON_NODE_DOWN_AFTER_MS' },
   coordinatorKeyFile: { flag: '--coordinator-key-file', env: 'MESON_COORDINATOR_KEY_FILE' },
+  ticketKeyFile: { flag: '--ticket-key-file', env: 'MESON_TICKET_KEY_FILE' },
   operatorSharePercent: { flag: '--operator-share-percent', env: 'MESON_OPERATOR_SHARE_PERCENT' },
   usageFlushMs: { flag: '--usage-flush-ms', env: 'MESON_USAGE_FLUSH_MS' },
   usageGraceMs: { flag: '--usage-grace-ms', env: 'MESON_USAGE_GRACE_MS' },
@@ -237,6 +240,7 @@ const configShape = z
     heartbeatIntervalMs: boundedInteger(1_000, 3_600_000).default(DEFAULT_HEARTBEAT_INTERVAL_MS),
     nodeDownAfterMs: boundedInteger(1_000, 86_400_000).optional(),
     coordinatorKeyFile: z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }).optional(),
+    ticketKeyFile: z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }).optional(),
     operatorSharePercent: boundedInteger(0, 100).default(80),
     usageFlushMs: boundedInteger(10, 60_000).default(1_000),
     usageGraceMs: boundedInteger(0, 7 * 86_400_000).default(6 * 3_600_000),
@@ -280,6 +284,7 @@ const configSchema = configShape
       db: raw.db ?? `sqlite:${join(raw.dataDir, 'coordinator.db')}`,
       nodeDownAfterMs: raw.nodeDownAfterMs ?? defaultNodeDownAfterMs(raw.heartbeatIntervalMs),
       coordinatorKeyFile: raw.coordinatorKeyFile ?? join(raw.dataDir, 'coordinator-key.pem'),
+      ticketKeyFile: raw.ticketKeyFile ?? join(raw.dataDir, 'ticket-keys.json'),
     }),
   )
   .refine((config) => config.nodeDownAfterMs > config.heartbeatIntervalMs, {

@@ -37,6 +37,7 @@ const MEANINGS: Partial<Record<ConfigKey, string>> = {
   ticketTtlMs: 'lifetime of a ticket the redirector signs',
   ticketByteBudget: 'bytes a node may serve on one ticket',
   originFallbackTimeoutMs: "origin fallback: time for the origin's headers and each silence in its body",
+  ticketKeyFile: 'ticket master secrets, the same file on every replica (created 0600; ADR 0016)',
   publicUrl: 'URL clients reach this coordinator at (its host is never a custom domain)',
   minPricePerGiB: 'lowest zone price, base units or "0.001 MSN"',
   maxPricePerGiB: 'highest zone price, base units or "1000 MSN"',

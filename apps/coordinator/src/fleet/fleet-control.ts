@@ -1,5 +1,8 @@
-import { canonicalJson, commandSchema, encodeTicket, heartbeatSchema, newCommandId, openEnvelope, publicKeyToString, randomBase32Id, signCommand } from '@meson/protocol'
-import type { AccountId, Command, KeyPair, NodeId, PurgeArgs, SignedEnvelope, Ticket } from '@meson/protocol'
+import { canonicalJson, commandSchema, heartbeatSchema, newCommandId, openEnvelope, publicKeyToString, randomBase32Id, signCommand } from '@meson/protocol'
+import type { AccountId, Command, KeyPair, NodeId, PurgeArgs, SignedEnvelope } from '@meson/protocol'
+import type { CoordinatorTicketKeys } from '../tickets/coordinator-ticket-keys.ts'
+import { issueTicket } from '../tickets/issue-ticket.ts'
+import type { TicketClaims } from '../tickets/issue-ticket.ts'
 import { z } from 'zod'
 import type { CallNodeBack } from './node-callback.ts'
 import type { FleetStore, StoredCommand } from './fleet-store.ts'
@@ -35,6 +38,8 @@ export interface FleetSettings {
 export interface FleetControlDependencies {
   readonly fleetStore: FleetStore
   readonly coordinatorKey: KeyPair
+  /** The ticket key hierarchy (ADR 0016): issuing, and node keys delivered at registration. */
+  readonly ticketKeys: CoordinatorTicketKeys
   readonly callNodeBack: CallNodeBack
   readonly settings: FleetSettings
   /** Current time, ms since the epoch; tests pass a fixed clock. */
@@ -71,11 +76,11 @@ export class FleetControl {
   }
 
   /**
-   * Encodes and signs a ticket with the coordinator key (the redirector's signer). The
-   * key itself stays private to the fleet: callers get a signature, never the key.
+   * Encodes and tags a ticket (the redirector's issuer, ADR 0016). The keys stay private
+   * to the fleet: callers get a token, never a key.
    */
-  signTicket(ticket: Ticket): string {
-    return encodeTicket(this.#dependencies.coordinatorKey.privateKey, ticket)
+  signTicket(claims: TicketClaims): string {
+    return issueTicket(this.#dependencies.ticketKeys, claims)
   }
 
   get settings(): FleetSettings {
@@ -141,7 +146,14 @@ export class FleetControl {
 
   /** `POST /v1/nodes/register`. */
   async register(input: Omit<RegisterNodeInput, 'nowMs'>): Promise<{ readonly ok: true; readonly answer: Record<string, unknown> } | FleetRefusal> {
-    const dependencies = { ...this.settings, registry: this.registry, fleetStore: this.#dependencies.fleetStore, callNodeBack: this.#dependencies.callNodeBack, coordinatorKey: this.#dependencies.coordinatorKey }
+    const dependencies = {
+      ...this.settings,
+      registry: this.registry,
+      fleetStore: this.#dependencies.fleetStore,
+      callNodeBack: this.#dependencies.callNodeBack,
+      coordinatorKey: this.#dependencies.coordinatorKey,
+      ticketKeys: this.#dependencies.ticketKeys,
+    }
     const registered = await registerNode({ ...input, nowMs: this.#dependencies.now() }, dependencies)
     if (!registered.ok) return registered
     return { ok: true, answer: registrationAnswer(registered, dependencies) }

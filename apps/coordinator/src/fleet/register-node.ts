@@ -1,4 +1,4 @@
-import { openEnvelope, publicKeyFromString, publicKeyToString, registrationSchema } from '@meson/protocol'
+import { openEnvelope, publicKeyFromString, publicKeyToString, registrationSchema, signEnvelope } from '@meson/protocol'
 import type { AccountId, KeyPair, Registration } from '@meson/protocol'
 import type { CallNodeBack } from './node-callback.ts'
 import type { FleetNodeRecord, FleetStore } from './fleet-store.ts'
@@ -6,6 +6,7 @@ import { isVersionAtLeast } from './compare-versions.ts'
 import type { FleetRefusal } from './fleet-refusal.ts'
 import { refuse } from './fleet-refusal.ts'
 import type { FleetRegistry } from './fleet-registry.ts'
+import type { CoordinatorTicketKeys } from '../tickets/coordinator-ticket-keys.ts'
 
 /** How far a signed registration or heartbeat timestamp may be from the coordinator's clock. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000
@@ -97,8 +98,14 @@ export async function registerNode(input: RegisterNodeInput, dependencies: Regis
 }
 
 /** The JSON answer of a successful registration (the contract in README.md). */
-export function registrationAnswer(registered: RegisteredNode, dependencies: Pick<RegisterNodeDependencies, 'heartbeatIntervalMs' | 'coordinatorKey'>): Record<string, unknown> {
+export function registrationAnswer(
+  registered: RegisteredNode,
+  dependencies: Pick<RegisterNodeDependencies, 'heartbeatIntervalMs' | 'coordinatorKey'> & { readonly ticketKeys: CoordinatorTicketKeys },
+): Record<string, unknown> {
   return {
+    // The node's ticket keys (ADR 0016), signed by the coordinator key the node fetched;
+    // secret: the answer travels on the same channel as the operator's bearer token.
+    ticketKeys: signEnvelope('ticket-keys', dependencies.coordinatorKey.privateKey, { nodeId: registered.node.id, keys: dependencies.ticketKeys.nodeKeysFor(registered.node.id) }),
     nodeId: registered.node.id,
     status: registered.node.status,
     heartbeatIntervalMs: dependencies.heartbeatIntervalMs,

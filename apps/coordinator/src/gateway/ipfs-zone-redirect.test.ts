@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { encodeTicket, generateKeyPair } from '@meson/protocol'
-import type { AccountId, Ticket } from '@meson/protocol'
+import type { AccountId } from '@meson/protocol'
 import { createStaticCountryLookup } from '../routing/country-lookup.ts'
 import { decideRedirect } from '../routing/decide-redirect.ts'
 import type { DecideRedirectResult } from '../routing/decide-redirect.ts'
 import { buildFleetView } from '../routing/fleet-view.ts'
 import { testNode } from '../testing/test-fleet.ts'
+import { testTicketKeys } from '../testing/test-ticket-keys.ts'
+import { issueTicket } from '../tickets/issue-ticket.ts'
+import type { TicketClaims } from '../tickets/issue-ticket.ts'
 import { ZoneDirectory } from '../routing/zone-directory.ts'
 import type { ZoneEntry } from '../routing/zone-directory.ts'
 
-const coordinator = generateKeyPair()
+const ticketKeys = testTicketKeys()
 const ROOT_V0 = 'QmbWqxBEKC3P8tqsKc98xmWNzrzDtRLMiMPL8wBuTGsMnR'
 const nodes = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => testNode(name, { publicUrl: `http://127.0.0.${name.charCodeAt(0) - 96}:8080` }))
 const gateway: ZoneEntry = {
@@ -24,7 +26,7 @@ const gateway: ZoneEntry = {
 }
 const zones = new ZoneDirectory([gateway, { ...gateway, name: 'gw2' }])
 
-function decide(zone: string, path: string, signed: Ticket[] = []): DecideRedirectResult {
+function decide(zone: string, path: string, signed: TicketClaims[] = []): DecideRedirectResult {
   return decideRedirect({
     zone,
     path,
@@ -38,7 +40,7 @@ function decide(zone: string, path: string, signed: Ticket[] = []): DecideRedire
     replicas: 1,
     sign: (ticket) => {
       signed.push(ticket)
-      return encodeTicket(coordinator.privateKey, ticket)
+      return issueTicket(ticketKeys, ticket)
     },
   })
 }
@@ -57,7 +59,7 @@ describe('redirector: ipfs gateway zones (#13)', () => {
   })
 
   it('puts the zone upstreams in the ticket, and refuses paths that are not /ipfs/<cid>', () => {
-    const signed: Ticket[] = []
+    const signed: TicketClaims[] = []
     decide('gw', `/ipfs/${ROOT_V0}/x`, signed)
     assert.deepEqual(signed[0]?.upstreams, ['https://up-1.example', 'https://up-2.example'])
     assert.deepEqual(decide('gw', '/images/x.png'), { kind: 'invalid-request', reason: 'path' })

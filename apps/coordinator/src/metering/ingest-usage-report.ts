@@ -1,9 +1,9 @@
 import { openEnvelope, publicKeyFromString, signedEnvelopeSchema, usageReportSchema } from '@meson/protocol'
-import type { AccountId, VerifyKey } from '@meson/protocol'
+import type { AccountId, TicketKeyLookup, VerifyKey } from '@meson/protocol'
 import type { MeteringStore } from './metering-store.ts'
 import type { UsageCharge } from './build-usage-charges.ts'
-import type { IssuedTickets } from './issued-tickets.ts'
 import { planUsageBatch } from './plan-usage-batch.ts'
+import { screenUsageLines } from './screen-usage-lines.ts'
 import type { UsagePlan } from './plan-usage-batch.ts'
 import type { UsageRejection } from './usage-rejection.ts'
 
@@ -15,7 +15,8 @@ export interface MeteredNode {
 
 export interface IngestUsageDependencies {
   readonly meteringStore: MeteringStore
-  readonly issuedTickets: IssuedTickets
+  /** The coordinators' ticket key of a key id (ADR 0016): usage is re-checked from the ticket. */
+  readonly coordinatorKeyFor: TicketKeyLookup
   /** The registered node (its key from registration), or undefined if unknown. */
   readonly findNode: (nodeId: string) => Promise<MeteredNode | undefined>
   readonly now: () => number
@@ -45,8 +46,9 @@ export type IngestUsageResult =
 
 /**
  * `POST /v1/nodes/usage` as a use case: verifies the signed report with the key the
- * node registered, then applies it once (idempotent by batch id) in one transaction
- * with its charges. Tickets issued moments ago are flushed first so they can be found.
+ * node registered, re-checks each line's ticket statelessly (its coordinator tag), then
+ * applies it once (idempotent by batch id) in one transaction with its charges. Any
+ * replica can do this: nothing of the redirect is remembered anywhere.
  */
 export async function ingestUsageReport(body: unknown, dependencies: IngestUsageDependencies): Promise<IngestUsageResult> {
   // The key depends on the claimed nodeId, which needs an async lookup: read the claim
@@ -64,13 +66,14 @@ export async function ingestUsageReport(body: unknown, dependencies: IngestUsage
   if (!opened.ok) return opened.reason === 'bad-signature' ? { kind: 'bad-signature' } : { kind: 'invalid', reason: 'malformed' }
   const report = opened.value
 
-  await dependencies.issuedTickets.flush()
   const receivedAt = dependencies.now()
+  const screened = screenUsageLines({ nodeId: report.nodeId, receivedAt, graceMs: dependencies.usageGraceMs, lines: report.lines, coordinatorKeyFor: dependencies.coordinatorKeyFor })
   const result = await dependencies.meteringStore.applyUsageBatch({
     batchId: report.batchId,
     nodeId: report.nodeId,
     receivedAt,
-    lines: report.lines,
+    lines: screened.lines,
+    billableTickets: screened.billableTickets,
     plan: (context) =>
       planUsageBatch({
         batchId: report.batchId,
@@ -79,13 +82,13 @@ export async function ingestUsageReport(body: unknown, dependencies: IngestUsage
         operatorSharePercent: dependencies.operatorSharePercent,
         receivedAt,
         graceMs: dependencies.usageGraceMs,
-        lines: report.lines,
+        lines: screened.lines,
+        screenedOut: screened.rejected,
         context,
       }),
   })
   if (result.status === 'duplicate') return { kind: 'duplicate', batchId: report.batchId }
   const { plan } = result
-  for (const update of plan.ticketUpdates) dependencies.issuedTickets.noteAccepted(update.nonce, update.acceptedBytes)
   await dependencies.onApplied?.(report.nodeId, plan)
   return { kind: 'applied', batchId: report.batchId, acceptedLines: plan.acceptedLines, acceptedBytes: plan.acceptedBytes, rejected: plan.rejections, charges: plan.charges }
 }

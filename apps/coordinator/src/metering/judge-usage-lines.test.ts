@@ -17,12 +17,12 @@ const ticket: IssuedTicketState = {
   acceptedBytes: 0n,
 }
 
-function judge(lines: { ticketId: string; zone: string; bytes: bigint }[], overrides: Partial<IssuedTicketState> = {}, receivedAt = 2_000) {
+function judge(bare: { ticketId: string; zone: string; bytes: bigint }[], overrides: Partial<IssuedTicketState> = {}, receivedAt = 2_000) {
   return judgeUsageLines({
     nodeId: NODE,
     receivedAt,
     graceMs: 10_000,
-    lines,
+    lines: bare.map((line) => ({ ...line, ticket: 't' })),
     tickets: new Map([[ticket.nonce, { ...ticket, ...overrides }]]),
     isZoneKnown: (zone) => zone === 'site',
   })

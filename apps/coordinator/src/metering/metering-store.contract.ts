@@ -38,14 +38,15 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
   describe(`MeteringStore contract: ${label}`, () => {
     it('loads the tickets and zone a batch names, applies the plan once, and answers a replay as duplicate', () =>
       withZone(async ({ metering, store }, zone, operatorId) => {
-        await metering.saveIssuedTickets([ticket('n1'), ticket('n1', { byteBudget: 1n })])
         const input = {
           batchId: 'batch-1',
           nodeId: NODE,
           receivedAt: 2 * HOUR,
-          lines: [{ ticketId: 'n1', zone: 'site', bytes: 2n ** 55n }],
+          lines: [{ ticketId: 'n1', zone: 'site', bytes: 2n ** 55n, ticket: 't' }],
+          // A billable ticket is stored with its batch, once per nonce (ADR 0016).
+          billableTickets: [ticket('n1'), ticket('n1', { byteBudget: 1n })],
           plan: (context: Parameters<Parameters<typeof metering.applyUsageBatch>[0]['plan']>[0]): UsageBatchPlan => {
-            assert.equal(context.tickets.get('n1')?.byteBudget, 2n ** 60n, 'a nonce saved twice keeps the first ticket')
+            assert.equal(context.tickets.get('n1')?.byteBudget, 2n ** 60n, 'a nonce stored twice keeps the first ticket')
             assert.equal(context.tickets.get('n1')?.acceptedBytes, 0n)
             assert.deepEqual(context.zones.get('site'), { zoneId: zone.id, name: 'site', accountId: zone.accountId, pricePerGiB: 10n ** 18n })
             const billing = context.zones.get('site')
@@ -80,6 +81,7 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
             nodeId: NODE,
             receivedAt: HOUR,
             lines: [],
+            billableTickets: [],
             plan: () => ({ ...EMPTY_PLAN, hourly: [{ zone: billing, hourStart: HOUR, nodeId: NODE, operatorId, bytes: 2n ** 53n + 1n, cost: 3n }] }),
           })
         }
@@ -92,17 +94,18 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
     it('rolls the whole batch back when a ledger transaction is refused, so the batch id can come again', () =>
       withZone(async ({ metering, store }, zone) => {
         const unbalanced: UsageBatchPlan = { ...EMPTY_PLAN, transactions: [{ id: 'usage:x', kind: 'usage', entries: [{ ledgerAccount: `buyer:${zone.accountId}`, amount: -1n }, { ledgerAccount: 'system:revenue', amount: 2n }] }] }
-        await assert.rejects(metering.applyUsageBatch({ batchId: 'bx', nodeId: NODE, receivedAt: 0, lines: [], plan: () => unbalanced }), { code: 'LEDGER_UNBALANCED' })
+        await assert.rejects(metering.applyUsageBatch({ batchId: 'bx', nodeId: NODE, receivedAt: 0, lines: [], billableTickets: [], plan: () => unbalanced }), { code: 'LEDGER_UNBALANCED' })
         assert.equal(await store.getBalance('system:revenue'), 0n)
-        const retried = await metering.applyUsageBatch({ batchId: 'bx', nodeId: NODE, receivedAt: 0, lines: [], plan: () => EMPTY_PLAN })
+        const retried = await metering.applyUsageBatch({ batchId: 'bx', nodeId: NODE, receivedAt: 0, lines: [], billableTickets: [], plan: () => EMPTY_PLAN })
         assert.equal(retried.status, 'applied')
       }))
 
     it('prunes tickets that expired before a time and keeps the others', () =>
       withZone(async ({ metering }) => {
-        await metering.saveIssuedTickets([ticket('old', { expiresAt: 5 }), ticket('new', { expiresAt: 50 })])
+        await metering.applyUsageBatch({ batchId: 'store', nodeId: NODE, receivedAt: 0, lines: [], billableTickets: [ticket('old', { expiresAt: 5 }), ticket('new', { expiresAt: 50 })], plan: () => EMPTY_PLAN })
         assert.equal(await metering.pruneIssuedTickets(10), 1)
-        const seen = await metering.applyUsageBatch({ batchId: 'probe', nodeId: NODE, receivedAt: 0, lines: [{ ticketId: 'old', zone: 'site', bytes: 1n }, { ticketId: 'new', zone: 'site', bytes: 1n }], plan: (context) => {
+        const lines = [{ ticketId: 'old', zone: 'site', bytes: 1n, ticket: 't' }, { ticketId: 'new', zone: 'site', bytes: 1n, ticket: 't' }]
+        const seen = await metering.applyUsageBatch({ batchId: 'probe', nodeId: NODE, receivedAt: 0, lines, billableTickets: [], plan: (context) => {
           assert.deepEqual([...context.tickets.keys()], ['new'])
           return EMPTY_PLAN
         } })

@@ -6,7 +6,7 @@ import type { ZoneBilling } from './zone-billing.ts'
 import type { LedgerTransactionInput, Zone } from '../store/store.ts'
 
 /**
- * The metering port: issued tickets, usage batches, usage aggregates, rejection counters
+ * The metering port: billed tickets (ADR 0016), usage batches, usage aggregates, rejection counters
  * and zone settings. One kysely implementation over SQLite and PostgreSQL shares the
  * main store's database (the ledger), so a batch and its charges commit together; the
  * compliance suite `metering-store.contract.ts` runs against both.
@@ -36,6 +36,12 @@ export interface ApplyUsageBatchInput<P extends UsageBatchPlan> {
   readonly nodeId: string
   readonly receivedAt: number
   readonly lines: readonly UsageLine[]
+  /**
+   * The tickets of the lines that passed every stateless check (their coordinator tag,
+   * node, zone, expiry): stored if new, inside the transaction, so their budget and
+   * once-only checks see every earlier batch (ADR 0016). Nothing is stored at issue time.
+   */
+  readonly billableTickets: readonly IssuedTicket[]
   /** Called once inside the transaction; must be pure (it may run again on a retry). */
   readonly plan: (context: UsageBatchContext) => P
 }
@@ -93,8 +99,6 @@ export type UpdateZoneSettingsResult =
   | { readonly status: 'domain-taken'; readonly hostname: string }
 
 export interface MeteringStore {
-  /** Inserts issued tickets; a nonce stored before is left alone. */
-  saveIssuedTickets(tickets: readonly IssuedTicket[]): Promise<void>
   /** Deletes tickets that expired before `expiredBefore` (ms); returns how many. */
   pruneIssuedTickets(expiredBefore: number): Promise<number>
   /**

@@ -1,4 +1,4 @@
-import type { AccountId, NodeId, ZoneId } from '@meson/protocol'
+import type { AccountId, NodeId, TicketKeyLookup, ZoneId } from '@meson/protocol'
 import { buyerLedgerAccount } from '../ledger/ledger-accounts.ts'
 import type { MeteringStore, UpdateZoneSettingsResult, UsageQuery, UsageRow, ZoneSettings, ZoneSettingsPatch } from './metering-store.ts'
 import type { Store } from '../store/store.ts'
@@ -6,7 +6,6 @@ import type { FleetStore } from '../fleet/fleet-store.ts'
 import { BalanceCache } from './balance-cache.ts'
 import { ingestUsageReport } from './ingest-usage-report.ts'
 import type { IngestUsageResult, MeteredNode } from './ingest-usage-report.ts'
-import { IssuedTickets } from './issued-tickets.ts'
 import type { MeteringMetrics } from './metering-metrics.ts'
 import { RejectionCounters } from './rejection-counters.ts'
 import type { RejectedLinesByReason } from './rejection-counters.ts'
@@ -30,10 +29,12 @@ export interface MeteringOptions {
   readonly usageGraceMs?: number
   /** Whole percent of each usage charge credited to the node's operator. */
   readonly operatorSharePercent: number
-  /** Issued tickets are persisted this often (and on stop). */
+  /** How often housekeeping runs (billed tickets past expiry + grace are pruned hourly). */
   readonly flushIntervalMs: number
   /** Rejected-line counters; pass them when `metrics` reads them too. */
   readonly rejections?: RejectionCounters
+  /** The coordinators' ticket key of a key id: each usage line's ticket is re-checked with it (ADR 0016). */
+  readonly coordinatorKeyFor: TicketKeyLookup
   readonly metrics?: MeteringMetrics
   /** Whether a zone's custom domain is served (its owner proved control); default: every domain. */
   readonly isDomainServed?: (zoneId: ZoneId, hostname: string) => boolean
@@ -43,12 +44,11 @@ export interface MeteringOptions {
 }
 
 /**
- * Metering and billing, composed: the issued-ticket registry, usage ingestion, the
- * buyers' balance cache, rejection counters and the live zone directory. Startable:
- * `start` loads state and starts the flush timer, `stop` stops it and flushes.
+ * Metering and billing, composed: usage ingestion (stateless ticket checks, ADR 0016),
+ * the buyers' balance cache, rejection counters and the live zone directory. Startable:
+ * `start` loads state and starts the housekeeping timer, `stop` stops it.
  */
 export class Metering {
-  readonly issuedTickets: IssuedTickets
   readonly balances: BalanceCache
   readonly rejections: RejectionCounters
   readonly zones: LiveZoneDirectory
@@ -66,7 +66,6 @@ export class Metering {
     this.#now = options.now ?? Date.now
     this.#metrics = options.metrics
     this.rejections = options.rejections ?? new RejectionCounters()
-    this.issuedTickets = new IssuedTickets({ sink: options.meteringStore })
     this.balances = new BalanceCache(
       (accountId) => options.store.getBalance(buyerLedgerAccount(accountId)),
       () => {
@@ -96,11 +95,11 @@ export class Metering {
     this.#timer.unref()
   }
 
-  /** Stops the timer and persists the tickets still queued. */
-  async stop(): Promise<void> {
+  /** Stops the timer. */
+  stop(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer)
     this.#timer = undefined
-    await this.issuedTickets.flush()
+    return Promise.resolve()
   }
 
   /** False when the buyer's credit is used up (the redirector answers 402). */
@@ -148,7 +147,7 @@ export class Metering {
   async ingestUsage(body: unknown): Promise<IngestUsageResult> {
     const result = await ingestUsageReport(body, {
       meteringStore: this.#options.meteringStore,
-      issuedTickets: this.issuedTickets,
+      coordinatorKeyFor: this.#options.coordinatorKeyFor,
       findNode: (nodeId) => this.#findNode(nodeId),
       now: this.#now,
       usageGraceMs: this.#options.usageGraceMs ?? DEFAULT_USAGE_GRACE_MS,
@@ -178,15 +177,13 @@ export class Metering {
     const now = this.#now()
     const graceMs = this.#options.usageGraceMs ?? DEFAULT_USAGE_GRACE_MS
     try {
-      await this.issuedTickets.flush()
-      this.issuedTickets.prune(now)
       // Rows past expiry + grace can never be accepted again; prune them hourly.
       if (now - this.#lastDbPruneAt >= 3_600_000) {
         this.#lastDbPruneAt = now
         await this.#options.meteringStore.pruneIssuedTickets(now - graceMs)
       }
     } catch (error) {
-      this.#options.onError?.(error, 'flush issued tickets')
+      this.#options.onError?.(error, 'prune billed tickets')
     }
   }
 }

@@ -2,6 +2,7 @@ import type { AccountId, UsageLine } from '@meson/protocol'
 import type { UsageBatchContext, UsageBatchPlan } from './metering-store.ts'
 import { buildUsageCharges } from './build-usage-charges.ts'
 import type { UsageCharge } from './build-usage-charges.ts'
+import type { UsageRejection } from './usage-rejection.ts'
 import { judgeUsageLines } from './judge-usage-lines.ts'
 
 export interface PlanUsageBatchParameters {
@@ -12,6 +13,8 @@ export interface PlanUsageBatchParameters {
   readonly receivedAt: number
   readonly graceMs: number
   readonly lines: readonly UsageLine[]
+  /** Lines already refused by the stateless screen (counted with the others). */
+  readonly screenedOut?: readonly UsageRejection[]
   readonly context: UsageBatchContext
 }
 
@@ -49,7 +52,7 @@ export function planUsageBatch(parameters: PlanUsageBatchParameters): UsagePlan 
     ticketUpdates: verdict.accepted.map((usage) => ({ nonce: usage.ticketId, acceptedBytes: usage.totalAcceptedBytes })),
     transactions: charges.flatMap((charge) => (charge.transaction === undefined ? [] : [charge.transaction])),
     hourly,
-    rejections: verdict.rejected,
+    rejections: [...(parameters.screenedOut ?? []), ...verdict.rejected],
     acceptedLines: verdict.accepted.length,
     acceptedBytes,
     charges,

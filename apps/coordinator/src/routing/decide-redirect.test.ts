@@ -1,17 +1,20 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { encodeTicket, generateKeyPair, verifyTicket } from '@meson/protocol'
-import type { AccountId, Ticket } from '@meson/protocol'
+import { verifyTicket } from '@meson/protocol'
+import type { AccountId } from '@meson/protocol'
 import { createStaticCountryLookup } from './country-lookup.ts'
 import { decideRedirect } from './decide-redirect.ts'
 import type { DecideRedirectParameters, DecideRedirectResult } from './decide-redirect.ts'
 import type { FleetNode } from './fleet-node.ts'
 import { buildFleetView } from './fleet-view.ts'
 import { testNode } from '../testing/test-fleet.ts'
+import { nodeKeyLookup, testTicketKeys } from '../testing/test-ticket-keys.ts'
+import { issueTicket } from '../tickets/issue-ticket.ts'
+import type { TicketClaims } from '../tickets/issue-ticket.ts'
 import { ZoneDirectory } from './zone-directory.ts'
 import type { ZoneEntry } from './zone-directory.ts'
 
-const coordinator = generateKeyPair()
+const ticketKeys = testTicketKeys()
 const NOW = 1_700_000_000_000
 const GERMAN_CLIENT = '198.51.100.7'
 const NORTH_KOREAN_CLIENT = '198.51.100.66'
@@ -30,7 +33,7 @@ const zone: ZoneEntry = {
   blockedCountries: ['KP'],
 }
 const zones = new ZoneDirectory([zone, { ...zone, name: 'broke', hasBalance: false }])
-const signed: Ticket[] = []
+const signed: TicketClaims[] = []
 
 function decide(overrides: Partial<DecideRedirectParameters> = {}, nodes: readonly FleetNode[] = [berlin, lan]): DecideRedirectResult {
   return decideRedirect({
@@ -45,7 +48,7 @@ function decide(overrides: Partial<DecideRedirectParameters> = {}, nodes: readon
     byteBudget: 1n << 30n,
     sign: (ticket) => {
       signed.push(ticket)
-      return encodeTicket(coordinator.privateKey, ticket)
+      return issueTicket(ticketKeys, ticket)
     },
     newNonce: () => 'tn_abcdefghijklmnopqrst',
     ...overrides,
@@ -65,7 +68,7 @@ describe('decideRedirect: redirects', () => {
     const url = new URL(result.location)
     assert.equal(`${url.origin}${url.pathname}`, 'http://203.0.113.10:8080/z/my-site/img/logo.png')
     const token = url.searchParams.get('mt') ?? ''
-    const verdict = verifyTicket(token, coordinator.publicKey, {
+    const verdict = verifyTicket(token, nodeKeyLookup(ticketKeys, berlin.nodeId), {
       now: NOW + 1000,
       nodeId: berlin.nodeId,
       zone: 'my-site',
@@ -74,7 +77,8 @@ describe('decideRedirect: redirects', () => {
     })
     assert.ok(verdict.ok, verdict.ok ? '' : verdict.reason)
     assert.deepEqual(verdict.ticket, {
-      v: 1,
+      v: 2,
+      kid: 'k1',
       zone: 'my-site',
       path: '/img/logo.png',
       prefix: false,
@@ -108,7 +112,7 @@ describe('decideRedirect: redirects', () => {
 
   it('keeps the query, drops an old ticket from it, and puts the new ticket last', () => {
     const result = redirectOf(decide({ query: 'w=100&mt=stale.token&h=50&mt' }))
-    assert.match(result.location, /\/z\/my-site\/img\/logo\.png\?w=100&h=50&mt=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+    assert.match(result.location, /\/z\/my-site\/img\/logo\.png\?w=100&h=50&mt=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
   })
 
   it('uses the query as part of the object key (two variants may land on different nodes)', () => {

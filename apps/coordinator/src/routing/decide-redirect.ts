@@ -35,8 +35,8 @@ export interface DecideRedirectParameters {
   readonly ticketTtlMs: number
   /** Bytes the node may serve on this ticket. */
   readonly byteBudget: bigint
-  /** Encodes and signs a ticket (the real one: `encodeTicket(coordinatorKey, ticket)`). */
-  readonly sign: (ticket: Ticket) => string
+  /** Encodes and tags a ticket (the real one: tickets/ `issueTicket(keys, claims)`, ADR 0016). */
+  readonly sign: (claims: Omit<Ticket, 'v' | 'kid'>) => string
   /** Top-ranked nodes per object (see selectNode); default 2. */
   readonly replicas?: number
   /** Ticket bound to the client's address (default) or its /24 (IPv4) or /48 (IPv6). */
@@ -109,7 +109,6 @@ export function decideRedirect(parameters: DecideRedirectParameters): DecideRedi
   const nonce = (parameters.newNonce ?? newTicketNonce)()
   const expiresAt = now + parameters.ticketTtlMs
   const token = parameters.sign({
-    v: 1,
     zone: zone.name,
     path,
     prefix: false,

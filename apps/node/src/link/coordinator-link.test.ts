@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
-import { commandSchema, generateKeyPair, newCommandId, publicKeyToString, signCommand } from '@meson/protocol'
+import { commandSchema, generateKeyPair, newCommandId, publicKeyToString, signCommand, signEnvelope } from '@meson/protocol'
 import type { Command } from '@meson/protocol'
 import { CoordinatorKeyHolder } from '../cdn/tickets/coordinator-key-holder.ts'
+import { NodeTicketKeyHolder } from '../cdn/tickets/node-ticket-key-holder.ts'
 import { COORDINATOR_ENDPOINTS } from './coordinator-endpoints.ts'
 import { CoordinatorLink } from './coordinator-link.ts'
 import type { CoordinatorLinkOptions } from './coordinator-link.ts'
@@ -22,6 +23,7 @@ async function setUp(options: Partial<CoordinatorLinkOptions> = {}) {
   fakes.push(fake)
   const timers = new FakeTimers()
   const keyHolder = new CoordinatorKeyHolder()
+  const ticketKeys = new NodeTicketKeyHolder()
   const identity = fixtureIdentity()
   const handled: Command[] = []
   const logger = recordingLogger()
@@ -34,6 +36,7 @@ async function setUp(options: Partial<CoordinatorLinkOptions> = {}) {
     },
     {
       keyHolder,
+      ticketKeys,
       statsProvider: () => fixtureStats,
       commandHandler: (command) => {
         handled.push(command)
@@ -44,7 +47,7 @@ async function setUp(options: Partial<CoordinatorLinkOptions> = {}) {
       logger,
     },
   )
-  return { fake, timers, keyHolder, identity, handled, logger, link }
+  return { fake, timers, keyHolder, ticketKeys, identity, handled, logger, link }
 }
 
 function purgeCommand(nodeId: string, nowMs: number, overrides: { readonly issuedAt?: number; readonly expiresAt?: number } = {}): Command {
@@ -52,6 +55,36 @@ function purgeCommand(nodeId: string, nowMs: number, overrides: { readonly issue
 }
 
 describe('CoordinatorLink', () => {
+  it('installs the node ticket keys from the registration answer, signed by the coordinator for this node', async () => {
+    const { fake, ticketKeys, identity, link } = await setUp()
+    fake.ticketKids = ['k1', 'k2']
+    await link.start()
+    assert.deepEqual(ticketKeys.current?.ring.kids, ['k1', 'k2'])
+    // The delivered key is the one the coordinator tags this node's tickets with.
+    const expected = fake.ticketTagKeys(identity.nodeId, 'k2').nodeKey.export()
+    assert.deepEqual(ticketKeys.current.ring.get('k2')?.export(), expected)
+    await link.stop()
+    await fake.stop()
+  })
+
+  it('does not finish registering on ticket keys signed by another key', async () => {
+    const { fake, ticketKeys, timers, link } = await setUp()
+    const impostor = generateKeyPair()
+    fake.override(COORDINATOR_ENDPOINTS.register, (request) => {
+      const payload = typeof request.body === 'object' && request.body !== null && 'payload' in request.body ? request.body.payload : undefined
+      const nodeId = typeof payload === 'object' && payload !== null && 'nodeId' in payload && typeof payload.nodeId === 'string' ? payload.nodeId : ''
+      return { status: 200, body: { nodeId, ticketKeys: signEnvelope('ticket-keys', impostor.privateKey, { nodeId, keys: [{ kid: 'k1', key: 'A'.repeat(43) }] }) } }
+    })
+    const failed = nextLinkEvent(link, 'connection-failed')
+    void link.start().catch(() => undefined)
+    assert.equal((await failed)[0].step, 'register')
+    assert.notEqual(link.state, 'registered')
+    assert.equal(ticketKeys.current, undefined)
+    assert.ok(timers.pendingDelaysMs().length > 0, 'it retries later')
+    await link.stop()
+    await fake.stop()
+  })
+
   it('registers, heartbeats on the clock, backs off while the coordinator is down, and re-registers when it is back', async () => {
     const { fake, timers, keyHolder, identity, link } = await setUp()
     await link.start()
@@ -91,6 +124,7 @@ describe('CoordinatorLink', () => {
     // The coordinator comes back without its memory, and with a rotated key.
     const rotated = generateKeyPair()
     fake.override(COORDINATOR_ENDPOINTS.coordinatorKey, () => ({ status: 200, body: { publicKey: publicKeyToString(rotated.publicKey) } }))
+    fake.ticketKeysSigner = rotated.privateKey
     await fake.restart()
     const registered = nextLinkEvent(link, 'registered')
     timers.advanceToNext()
@@ -211,6 +245,7 @@ describe('CoordinatorLink', () => {
       },
       {
         keyHolder: new CoordinatorKeyHolder(),
+        ticketKeys: new NodeTicketKeyHolder(),
         statsProvider: () => fixtureStats,
         commandHandler: () => {
           throw new Error('disk on fire')

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events'
 import { z } from 'zod'
-import { BaseError, NODE_API_ERROR_CODES, publicKeyFromString, publicKeyStringSchema, publicKeyToString, registrationSchema, signEnvelope } from '@meson/protocol'
+import { BaseError, NODE_API_ERROR_CODES, publicKeyFromString, publicKeyStringSchema, publicKeyToString, registrationSchema, signEnvelope, decodeBase64Url, nodeTicketKeysSchema, openEnvelope } from '@meson/protocol'
 import type { Command, NodeCapability, NodeId, Registration, ReplayGuard } from '@meson/protocol'
 import type { NodeIdentity } from '../identity/node-identity.ts'
 import type { CoordinatorKeyHolder } from '../cdn/tickets/coordinator-key-holder.ts'
+import type { NodeTicketKeyHolder } from '../cdn/tickets/node-ticket-key-holder.ts'
 import { backoffDelayMs, DEFAULT_BACKOFF_POLICY } from './backoff-delay.ts'
 import type { BackoffPolicy } from './backoff-delay.ts'
 import { CommandInbox } from './command-inbox.ts'
@@ -63,6 +64,8 @@ export interface CoordinatorLinkOptions {
 export interface CoordinatorLinkDependencies {
   /** Shared with the TicketVerifier; the link installs the fetched key in it. */
   readonly keyHolder: CoordinatorKeyHolder
+  /** Shared with the TicketVerifier; the link installs the node's ticket keys from each registration (ADR 0016). */
+  readonly ticketKeys: NodeTicketKeyHolder
   readonly statsProvider: () => NodeStats | Promise<NodeStats>
   readonly commandHandler: CommandHandler
   readonly fetch?: FetchFunction
@@ -84,6 +87,7 @@ const coordinatorKeyAnswerSchema = z.object({ publicKey: publicKeyStringSchema }
 export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
   readonly #options: CoordinatorLinkOptions
   readonly #keyHolder: CoordinatorKeyHolder
+  readonly #ticketKeys: NodeTicketKeyHolder
   readonly #statsProvider: () => NodeStats | Promise<NodeStats>
   readonly #fetch: FetchFunction
   readonly #clock: Clock
@@ -110,6 +114,7 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
     this.#options = options
     this.#heartbeatIntervalMs = heartbeatIntervalMs
     this.#keyHolder = dependencies.keyHolder
+    this.#ticketKeys = dependencies.ticketKeys
     this.#statsProvider = dependencies.statsProvider
     this.#fetch = dependencies.fetch ?? ((url, init) => fetch(url, init))
     this.#clock = dependencies.clock ?? systemClock
@@ -220,6 +225,10 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
       this.#refuse(new CoordinatorRefusedError(reply.status, error?.code ?? `HTTP_${reply.status}`, error?.message ?? 'no reason given'))
       return
     }
+    if (!this.#installTicketKeys(reply.body)) {
+      this.#retryLater('register', 'the registration answer carries no ticket keys signed by the coordinator for this node')
+      return
+    }
     this.#attempt = 0
     this.#phase = 'heartbeat'
     this.#setState('registered')
@@ -228,6 +237,23 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
     this.#startWaiter?.resolve(undefined)
     this.#startWaiter = undefined
     this.#schedule(this.#heartbeatIntervalMs)
+  }
+
+  /**
+   * Installs the node's ticket keys from a registration answer: a 'ticket-keys' envelope
+   * signed by the coordinator key just fetched, for this node id. False if absent or
+   * invalid (the keys in use stay). The keys are secret: never logged.
+   */
+  #installTicketKeys(body: unknown): boolean {
+    const key = this.#keyHolder.current?.key
+    const field = typeof body === 'object' && body !== null && 'ticketKeys' in body ? body.ticketKeys : undefined
+    if (key === undefined || field === undefined) return false
+    const opened = openEnvelope('ticket-keys', nodeTicketKeysSchema, key, field)
+    if (!opened.ok || opened.value.nodeId !== this.#options.identity.nodeId) return false
+    const keys = opened.value.keys.map((wire) => ({ kid: wire.kid, key: decodeBase64Url(wire.key) ?? new Uint8Array() }))
+    const changed = this.#ticketKeys.replace(keys)
+    if (changed) this.#logger.info({ kids: keys.map((entry) => entry.kid) }, 'installed the ticket keys from the coordinator')
+    return true
   }
 
   /** Installs the fetched coordinator key; false if the step ended (retry or refusal). */

@@ -22,9 +22,9 @@ after(async () => {
 })
 let counter = 0
 
-const ticketA = { nonce: 'tn_aaaaaaaaaaaaaaaaaaaa', zone: 'my-site' }
-const ticketB = { nonce: 'tn_bbbbbbbbbbbbbbbbbbbb', zone: 'my-site' }
-const ticketC = { nonce: 'tn_cccccccccccccccccccc', zone: 'other-site' }
+const ticketA = { nonce: 'tn_aaaaaaaaaaaaaaaaaaaa', zone: 'my-site', token: 'token-a' }
+const ticketB = { nonce: 'tn_bbbbbbbbbbbbbbbbbbbb', zone: 'my-site', token: 'token-b' }
+const ticketC = { nonce: 'tn_cccccccccccccccccccc', zone: 'other-site', token: 'token-c' }
 
 interface Setup {
   readonly fake: FakeCoordinator
@@ -90,8 +90,8 @@ describe('UsageOutbox', () => {
     assert.ok(opened.ok)
     assert.equal(opened.value.nodeId, setup.identity.nodeId)
     assert.deepEqual(opened.value.lines, [
-      { ticketId: ticketA.nonce, zone: 'my-site', bytes: 120n },
-      { ticketId: ticketB.nonce, zone: 'my-site', bytes: 7n },
+      { ticketId: ticketA.nonce, zone: 'my-site', bytes: 120n, ticket: 'token-a' },
+      { ticketId: ticketB.nonce, zone: 'my-site', bytes: 7n, ticket: 'token-b' },
     ])
     assert.equal(openEnvelope('usage-report', usageReportSchema, generateKeyPair().publicKey, stored).ok, false)
     // What was sent is what was journaled.

@@ -13,7 +13,7 @@ describe('the served-bytes write-ahead log', () => {
   })
   afterEach(() => cleanup())
 
-  const ticket = (nonce: string) => ({ zone: 'z', nonce })
+  const ticket = (nonce: string) => ({ zone: 'z', nonce, token: `token-${nonce}` })
 
   it('makes appended transfers durable in one group commit and gives them back on the next open', async () => {
     const wal = new UsageWal(dataDir)

@@ -65,7 +65,7 @@ export class UsageWal {
 
   /** Logs a completed transfer; durable once the next group commit finishes (see `flushed`). */
   append(record: ServedRecord): void {
-    this.#pending.push({ segment: this.#segment, line: `${JSON.stringify({ z: record.ticket.zone, n: record.ticket.nonce, b: String(record.bytes) })}\n` })
+    this.#pending.push({ segment: this.#segment, line: `${JSON.stringify({ z: record.ticket.zone, n: record.ticket.nonce, t: record.ticket.token, b: String(record.bytes) })}\n` })
     this.#flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#flushAll())
   }
 
@@ -137,10 +137,11 @@ function parseRecord(line: string): ServedRecord | undefined {
   if (line.trim() === '') return undefined
   try {
     const value: unknown = JSON.parse(line)
-    if (typeof value !== 'object' || value === null || !('z' in value) || !('n' in value) || !('b' in value)) return undefined
-    const { z, n, b } = value
-    if (typeof z !== 'string' || typeof n !== 'string' || typeof b !== 'string' || !/^\d{1,30}$/.test(b)) return undefined
-    return { ticket: { zone: z, nonce: n }, bytes: BigInt(b) }
+    // A record without its token (written before ADR 0016) could never bill: skipped.
+    if (typeof value !== 'object' || value === null || !('z' in value) || !('n' in value) || !('b' in value) || !('t' in value)) return undefined
+    const { z, n, b, t } = value
+    if (typeof z !== 'string' || typeof n !== 'string' || typeof t !== 'string' || typeof b !== 'string' || !/^\d{1,30}$/.test(b)) return undefined
+    return { ticket: { zone: z, nonce: n, token: t }, bytes: BigInt(b) }
   } catch {
     return undefined
   }

@@ -79,7 +79,8 @@ describe('meson-net node --coordinator (as a process)', () => {
     await node.waitFor(/registered with/)
     const nowMs = Date.now()
     const ticket = ticketSchema.parse({
-      v: 1,
+      v: 2,
+      kid: 'k1',
       zone: 'my-site',
       path: '/file.bin',
       prefix: false,
@@ -91,7 +92,7 @@ describe('meson-net node --coordinator (as a process)', () => {
       nonce: newTicketNonce(),
       origin: origin.url,
     })
-    const answer = await fetchOnce(`${url}/z/my-site/file.bin?mt=${encodeTicket(fake.key.privateKey, ticket)}`)
+    const answer = await fetchOnce(`${url}/z/my-site/file.bin?mt=${encodeTicket(fake.ticketTagKeys(nodeId), ticket)}`)
     assert.deepEqual(answer.body, BODY)
     assert.equal(fake.usageBatches.size, 0)
     node.child.kill('SIGTERM')

@@ -1,3 +1,4 @@
+import { createSecretKey, randomBytes } from 'node:crypto'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
@@ -102,9 +103,10 @@ describe('a node in coordinator mode', () => {
   const otherNode = nodeIdFromPublicKey(generateKeyPair().publicKey)
   const bounced: [string, (path: string) => string][] = [
     ['a missing ticket', () => ''],
-    ['a forged ticket', (path) => `mt=${harness.ticket(path, {}, generateKeyPair().privateKey)}`],
+    ['a forged ticket', (path) => `mt=${harness.ticket(path, {}, { nodeKey: createSecretKey(randomBytes(32)), coordinatorKey: createSecretKey(randomBytes(32)) })}`],
     ['an expired ticket', (path) => `mt=${harness.ticket(path, { issuedAt: Date.now() - 600_000, expiresAt: Date.now() - 1 })}`],
     ['a ticket for another node', (path) => `mt=${harness.ticket(path, { nodeId: otherNode })}`],
+    ["a ticket for another node, tagged with that node's own key", (path) => `mt=${harness.ticket(path, { nodeId: otherNode }, harness.fake.ticketTagKeys(otherNode))}`],
     ['a ticket for another path', (path) => `mt=${harness.ticket(`${path}.other`)}`],
     ['a ticket for another zone', (path) => `mt=${harness.ticket(path, { zone: 'other-site' })}`],
     ['a ticket for another client', (path) => `mt=${harness.ticket(path, { client: '203.0.113.9' })}`],

@@ -9,6 +9,7 @@ import { startCacheEngine } from './start-cache-engine.ts'
 import type { NodeLogger, StartNodeDependencies } from './start-cache-engine.ts'
 import type { CacheStore } from '../cdn/store/cache-store.ts'
 import { CoordinatorKeyHolder } from '../cdn/tickets/coordinator-key-holder.ts'
+import { NodeTicketKeyHolder } from '../cdn/tickets/node-ticket-key-holder.ts'
 import { TicketBudgetMeter } from '../cdn/tickets/ticket-budget-meter.ts'
 import { TicketVerifier } from '../cdn/tickets/ticket-verifier.ts'
 import { UsageJournal } from '../link/usage-journal.ts'
@@ -88,7 +89,8 @@ async function startLockedCoordinatorNode(
   const identity = await loadOrCreateNodeIdentity(config.dataDir)
   if (identity.created) logger.info({ nodeId: identity.nodeId }, 'created the node key')
   const keyHolder = new CoordinatorKeyHolder(config.pinnedCoordinatorKey)
-  const verifier = new TicketVerifier({ keyHolder, nodeId: identity.nodeId })
+  const ticketKeys = new NodeTicketKeyHolder()
+  const verifier = new TicketVerifier({ keyHolder: ticketKeys, nodeId: identity.nodeId })
   const budgets = new TicketBudgetMeter()
   const outbox = new UsageOutbox(
     { nodeId: identity.nodeId, privateKey: identity.privateKey, publicKey: identity.publicKey, flushIntervalMs: config.usageFlushIntervalMs },
@@ -137,11 +139,11 @@ async function startLockedCoordinatorNode(
     clock,
     coordinatorUrl: config.coordinatorUrl,
     isDraining: () => isDraining,
-    onServed: (ticket: Ticket, bytes: bigint) => {
+    onServed: (ticket: Ticket, token: string, bytes: bigint) => {
       servedBytes += bytes
       budgets.recordServed(ticket, bytes)
       budgets.forgetExpired(clock.nowMs())
-      outbox.record(ticket, bytes)
+      outbox.record({ nonce: ticket.nonce, zone: ticket.zone, token }, bytes)
     },
     onError: engine.context.onBackgroundError,
     gateway,
@@ -160,6 +162,7 @@ async function startLockedCoordinatorNode(
     },
     {
       keyHolder,
+      ticketKeys,
       statsProvider: () =>
         collectNodeStats({ dataDir: config.dataDir, store, hits: () => metrics.hits.value, misses: () => metrics.misses.value, servedBytes: () => servedBytes, inflight: () => inflight, load }),
       commandHandler: createNodeCommandHandler({

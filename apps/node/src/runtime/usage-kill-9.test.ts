@@ -95,10 +95,10 @@ describe('usage survives kill -9 of a node under load', () => {
     const ticketFor = (path: string) => {
       const nowMs = Date.now()
       const ticket = ticketSchema.parse({
-        v: 1, zone: 'my-site', path, prefix: false, nodeId, client: '127.0.0.1', issuedAt: nowMs - 1000, expiresAt: nowMs + 600_000,
+        v: 2, kid: 'k1', zone: 'my-site', path, prefix: false, nodeId, client: '127.0.0.1', issuedAt: nowMs - 1000, expiresAt: nowMs + 600_000,
         byteBudget: '10000000', nonce: newTicketNonce(), origin: origin.url,
       })
-      return { nonce: ticket.nonce, url: `${url}/z/my-site${path}?mt=${encodeTicket(fake.key.privateKey, ticket)}` }
+      return { nonce: ticket.nonce, url: `${url}/z/my-site${path}?mt=${encodeTicket(fake.ticketTagKeys(nodeId), ticket)}` }
     }
     // Load: COMPLETED transfers, eight at a time, then IN_FLIGHT ones stalled mid-body.
     const received = new Map<string, number>()

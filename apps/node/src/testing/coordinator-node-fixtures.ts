@@ -4,8 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { encodeTicket, newTicketNonce, ticketSchema } from '@meson/protocol'
-import type { KeyObject } from 'node:crypto'
-import type { TicketWire } from '@meson/protocol'
+import type { TicketTagKeys, TicketWire } from '@meson/protocol'
 import { startScriptedOrigin } from './cache-server-fixtures.ts'
 import type { ScriptedOrigin } from './cache-server-fixtures.ts'
 import { loadNodeModeConfig } from '../config/config.ts'
@@ -22,8 +21,8 @@ export interface CoordinatorNodeHarness {
   readonly node: RunningCoordinatorNode
   readonly dataDir: string
   readonly bounces: ZoneBounceReason[]
-  /** A signed `mt` token for `path` of zone `my-site`, for this node and 127.0.0.1, with overrides. */
-  ticket(path: string, overrides?: Partial<TicketWire>, signer?: KeyObject): string
+  /** A tagged `mt` token for `path` of zone `my-site`, for this node and 127.0.0.1, with overrides (and other tag keys). */
+  ticket(path: string, overrides?: Partial<TicketWire>, keys?: TicketTagKeys): string
   close(): Promise<void>
 }
 
@@ -48,12 +47,13 @@ export async function startCoordinatorNodeHarness(
     node,
     dataDir,
     bounces,
-    ticket: (path, overrides = {}, signer = fake.key.privateKey) => {
+    ticket: (path, overrides = {}, keys = fake.ticketTagKeys(node.nodeId)) => {
       const nowMs = Date.now()
       return encodeTicket(
-        signer,
+        keys,
         ticketSchema.parse({
-          v: 1,
+          v: 2,
+          kid: 'k1',
           zone: 'my-site',
           path,
           prefix: false,

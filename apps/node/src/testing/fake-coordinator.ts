@@ -1,10 +1,16 @@
+import { createSecretKey, randomBytes } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { z } from 'zod'
 import {
+  deriveCoordinatorTicketKey,
+  deriveNodeTicketKey,
   generateKeyPair,
+  nodeTicketKeyWire,
+  signEnvelope,
   heartbeatSchema,
   NODE_API_ERROR_CODES,
   openEnvelope,
@@ -13,7 +19,7 @@ import {
   registrationSchema,
   usageReportSchema,
 } from '@meson/protocol'
-import type { Heartbeat, KeyPair, Registration, SignedEnvelope, UsageReport } from '@meson/protocol'
+import type { Heartbeat, KeyPair, Registration, SignedEnvelope, TicketTagKeys, UsageReport } from '@meson/protocol'
 import { COORDINATOR_ENDPOINTS } from '../link/coordinator-endpoints.ts'
 
 /** A request the fake received. */
@@ -42,6 +48,11 @@ const heartbeatBodySchema = z.object({ heartbeat: z.unknown(), status: z.string(
  */
 export class FakeCoordinator {
   readonly key: KeyPair
+  /** The ticket master secret (ADR 0016) and the key generations delivered to nodes. */
+  readonly ticketMaster: Uint8Array = randomBytes(32)
+  ticketKids: readonly string[] = ['k1']
+  /** Signs the delivered ticket keys; a test that rotates the coordinator key sets the new one. */
+  ticketKeysSigner: KeyObject | undefined
   readonly requests: RecordedRequest[] = []
   readonly registrations: Registration[] = []
   readonly heartbeats: { readonly heartbeat: Heartbeat; readonly status: string; readonly acks: readonly string[] }[] = []
@@ -63,6 +74,14 @@ export class FakeCoordinator {
     const fake = new FakeCoordinator(key)
     await fake.#listen()
     return fake
+  }
+
+  /** The keys a real coordinator would tag a ticket for `nodeId` with, under `kid`. */
+  ticketTagKeys(nodeId: string, kid = this.ticketKids[0] ?? 'k1'): TicketTagKeys {
+    return {
+      nodeKey: createSecretKey(deriveNodeTicketKey(this.ticketMaster, kid, nodeId)),
+      coordinatorKey: createSecretKey(deriveCoordinatorTicketKey(this.ticketMaster, kid)),
+    }
   }
 
   get url(): URL {
@@ -155,7 +174,9 @@ export class FakeCoordinator {
     if (!opened.ok) return errorReply(400, 'INVALID_REGISTRATION', opened.reason)
     this.registrations.push(opened.value)
     this.#publicKeysByNode.set(opened.value.nodeId, publicKeyFromStringOrThrow(opened.value.publicKey))
-    return { status: 200, body: { nodeId: opened.value.nodeId } }
+    const nodeId = opened.value.nodeId
+    const keys = this.ticketKids.map((kid) => nodeTicketKeyWire(kid, deriveNodeTicketKey(this.ticketMaster, kid, nodeId)))
+    return { status: 200, body: { nodeId, ticketKeys: signEnvelope('ticket-keys', this.ticketKeysSigner ?? this.key.privateKey, { nodeId, keys }) } }
   }
 
   #heartbeat(body: unknown): FakeReply {

@@ -1,17 +1,28 @@
-import type { KeyObject } from 'node:crypto'
-import { encodeTicket, generateKeyPair, nodeIdFromPublicKey, ticketSchema } from '@meson/protocol'
-import type { Ticket, TicketWire } from '@meson/protocol'
+import { createSecretKey, randomBytes } from 'node:crypto'
+import { deriveCoordinatorTicketKey, deriveNodeTicketKey, encodeTicket, generateKeyPair, nodeIdFromPublicKey, ticketSchema } from '@meson/protocol'
+import type { Ticket, TicketTagKeys, TicketWire } from '@meson/protocol'
 
-/** Test fixture: a coordinator key pair and a node id that tickets are issued to. */
-export const fixtureCoordinator = generateKeyPair()
+/** Test fixture: a ticket master secret (ADR 0016) and a node id that tickets are issued to. */
+export const fixtureTicketMaster = randomBytes(32)
 export const fixtureNodeId = nodeIdFromPublicKey(generateKeyPair().publicKey)
 export const FIXTURE_ISSUED_AT_MS = 1_700_000_000_000
 export const FIXTURE_TICKET_LIFETIME_MS = 10 * 60_000
 
+/** The node key of `nodeId` for generation `kid` under `master` (what a node is delivered). */
+export function fixtureNodeKey(nodeId: string = fixtureNodeId, kid = 'k1', master: Uint8Array = fixtureTicketMaster): Uint8Array {
+  return deriveNodeTicketKey(master, kid, nodeId)
+}
+
+/** The keys a coordinator tags a ticket for `nodeId` with. */
+export function fixtureTagKeys(nodeId: string = fixtureNodeId, kid = 'k1', master: Uint8Array = fixtureTicketMaster): TicketTagKeys {
+  return { nodeKey: createSecretKey(fixtureNodeKey(nodeId, kid, master)), coordinatorKey: createSecretKey(deriveCoordinatorTicketKey(master, kid)) }
+}
+
 /** Test fixture: a ticket for `/img/logo.png` of zone `my-site`, with overrides. */
 export function fixtureTicket(overrides: Partial<TicketWire> = {}): Ticket {
   return ticketSchema.parse({
-    v: 1,
+    v: 2,
+    kid: 'k1',
     zone: 'my-site',
     path: '/img/logo.png',
     prefix: false,
@@ -25,7 +36,7 @@ export function fixtureTicket(overrides: Partial<TicketWire> = {}): Ticket {
   })
 }
 
-/** Test fixture: a signed token for {@link fixtureTicket}. */
-export function fixtureToken(overrides: Partial<TicketWire> = {}, signer: KeyObject = fixtureCoordinator.privateKey): string {
-  return encodeTicket(signer, fixtureTicket(overrides))
+/** Test fixture: a tagged token for {@link fixtureTicket}. */
+export function fixtureToken(overrides: Partial<TicketWire> = {}, keys: TicketTagKeys = fixtureTagKeys()): string {
+  return encodeTicket(keys, fixtureTicket(overrides))
 }

@@ -55,28 +55,6 @@ export class KyselyMeteringStore implements MeteringStore {
     this.#beforeUsageCommit = options.beforeUsageCommit
   }
 
-  async saveIssuedTickets(tickets: readonly IssuedTicket[]): Promise<void> {
-    for (let start = 0; start < tickets.length; start += IN_CHUNK / 10) {
-      const rows = tickets.slice(start, start + IN_CHUNK / 10).map((ticket) => ({
-        nonce: ticket.nonce,
-        node_id: ticket.nodeId,
-        zone: ticket.zone,
-        zone_id: ticket.zoneId ?? null,
-        path: ticket.path,
-        prefix: ticket.prefix ? 1 : 0,
-        client: ticket.client,
-        issued_at: ticket.issuedAt,
-        expires_at: ticket.expiresAt,
-        byte_budget: ticket.byteBudget.toString(),
-      }))
-      await this.#db
-        .insertInto('issued_tickets')
-        .values(rows)
-        .onConflict((conflict) => conflict.column('nonce').doNothing())
-        .execute()
-    }
-  }
-
   async pruneIssuedTickets(expiredBefore: number): Promise<number> {
     const result = await this.#db.deleteFrom('issued_tickets').where('expires_at', '<', expiredBefore).executeTakeFirst()
     return Number(result.numDeletedRows)
@@ -94,6 +72,7 @@ export class KyselyMeteringStore implements MeteringStore {
         .executeTakeFirst()
       if (claimed === undefined) return { status: 'duplicate' }
 
+      await this.#insertTickets(trx, input.billableTickets)
       const tickets = await this.#loadTickets(trx, input.lines.map((line) => line.ticketId))
       const zones = await this.#loadZones(trx, [...new Set([...tickets.values()].map((ticket) => ticket.zone))])
       const plan = input.plan({ tickets, zones })
@@ -155,6 +134,35 @@ export class KyselyMeteringStore implements MeteringStore {
 
   listZonesWithSettings(): Promise<readonly { readonly zone: Zone; readonly settings: ZoneSettings }[]> {
     return listZonesWithSettings(this.#db)
+  }
+
+  /**
+   * Stores the billable tickets of a batch, inside its transaction, before they are
+   * locked and read: a nonce stored before is left alone. A row exists only for a ticket
+   * some node reported usage on (ADR 0016), never per redirect; the unique nonce is what
+   * makes a ticket bill once, across batches and replicas (a racing insert of the same
+   * nonce waits on the primary key, then reads the winner's row).
+   */
+  async #insertTickets(trx: Transaction<Schema>, tickets: readonly IssuedTicket[]): Promise<void> {
+    for (let start = 0; start < tickets.length; start += IN_CHUNK / 10) {
+      const rows = tickets.slice(start, start + IN_CHUNK / 10).map((ticket) => ({
+        nonce: ticket.nonce,
+        node_id: ticket.nodeId,
+        zone: ticket.zone,
+        zone_id: ticket.zoneId ?? null,
+        path: ticket.path,
+        prefix: ticket.prefix ? 1 : 0,
+        client: ticket.client,
+        issued_at: ticket.issuedAt,
+        expires_at: ticket.expiresAt,
+        byte_budget: ticket.byteBudget.toString(),
+      }))
+      await trx
+        .insertInto('issued_tickets')
+        .values(rows)
+        .onConflict((conflict) => conflict.column('nonce').doNothing())
+        .execute()
+    }
   }
 
   async #loadTickets(trx: Transaction<Schema>, nonces: readonly string[]): Promise<Map<string, IssuedTicketState>> {

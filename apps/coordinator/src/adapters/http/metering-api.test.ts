@@ -3,8 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { generateKeyPair, GIB, newTicketNonce, newUsageBatchId, nodeIdFromPublicKey, publicKeyToString, signEnvelope } from '@meson/protocol'
-import type { AccountId, KeyPair, NodeId, Ticket } from '@meson/protocol'
+import { sql } from 'kysely'
+import { encodeTicket, generateKeyPair, GIB, newTicketNonce, newUsageBatchId, nodeIdFromPublicKey, publicKeyToString, signEnvelope } from '@meson/protocol'
+import type { AccountId, KeyPair, NodeId } from '@meson/protocol'
+import { ensureTicketMasterKeyFile } from '../disk/ticket-master-key-file.ts'
+import { CoordinatorTicketKeys } from '../../tickets/coordinator-ticket-keys.ts'
+import type { TicketClaims } from '../../tickets/issue-ticket.ts'
 import { parseConfig } from '../../config/config.ts'
 import { startCoordinator } from '../../main.ts'
 import type { RunningCoordinator } from '../../main.ts'
@@ -27,6 +31,9 @@ interface Answer {
   readonly text: string
   readonly contentType: string
 }
+
+/** A ticket as the redirector issued it, with its token. */
+type TestTicket = TicketClaims & { readonly token: string }
 
 interface TestNode {
   readonly keys: KeyPair
@@ -74,9 +81,8 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
       return { keys, id }
     }
 
-    function issue(node: TestNode, options: { zone?: string; byteBudget?: bigint } = {}): Ticket {
-      const ticket: Ticket = {
-        v: 1,
+    function claimsFor(node: TestNode, options: { zone?: string; byteBudget?: bigint } = {}): TicketClaims {
+      return {
         zone: options.zone ?? 'site',
         path: '/video.mp4',
         prefix: false,
@@ -87,11 +93,15 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
         byteBudget: options.byteBudget ?? 10n * GIB,
         nonce: newTicketNonce(),
       }
-      metering.issuedTickets.record(ticket)
-      return ticket
     }
 
-    function report(node: TestNode, lines: readonly { ticket: Ticket | string; bytes: bigint; zone?: string }[], options: { batchId?: string; signer?: KeyPair } = {}) {
+    /** Issues through the real issuer (nothing is recorded anywhere, ADR 0016). */
+    function issue(node: TestNode, options: { zone?: string; byteBudget?: bigint } = {}, by: RunningCoordinator = coordinator): TestTicket {
+      const claims = claimsFor(node, options)
+      return { ...claims, token: by.fleet.signTicket(claims) }
+    }
+
+    function report(node: TestNode, lines: readonly { ticket: TestTicket | string; bytes: bigint; zone?: string }[], options: { batchId?: string; signer?: KeyPair } = {}) {
       return signEnvelope('usage-report', (options.signer ?? node.keys).privateKey, {
         batchId: options.batchId ?? newUsageBatchId(),
         nodeId: node.id,
@@ -100,6 +110,7 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
           ticketId: typeof line.ticket === 'string' ? line.ticket : line.ticket.nonce,
           zone: line.zone ?? (typeof line.ticket === 'string' ? 'site' : line.ticket.zone),
           bytes: line.bytes.toString(),
+          ticket: typeof line.ticket === 'string' ? 'bm90LWEtdGlja2V0.AAAA.AAAA' : line.ticket.token,
         })),
       })
     }
@@ -155,7 +166,6 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
       assert.equal(await balanceOf(`buyer:${buyer.id}`), buyerBefore - cost)
       assert.equal(await balanceOf(`operator:${operator.id}:pending`), (cost * 80n + 99n) / 100n, "the operator's share is rounded up")
       assert.equal(await balanceOf('system:protocol-fees'), cost - (cost * 80n + 99n) / 100n)
-      assert.equal(metering.issuedTickets.lookup(ticket.nonce)?.acceptedBytes, 3n * GIB + 1n)
     })
 
     it('answers a batch id seen before with 409 and charges nothing more', async () => {
@@ -203,9 +213,9 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
       )
       assert.equal(answer.status, 200, answer.text)
       assert.equal(field(answer.body, 'accepted'), 0)
-      assert.deepEqual(rejectedReasons(answer), ['unknown-ticket', 'wrong-node', 'wrong-zone'])
+      assert.deepEqual(rejectedReasons(answer), ['forged-ticket', 'wrong-node', 'wrong-zone'])
       const after = metering.rejectedLinesOf(nodeA.id)
-      assert.equal(after['unknown-ticket'], before['unknown-ticket'] + 1)
+      assert.equal(after['forged-ticket'], before['forged-ticket'] + 1)
       assert.equal(after['wrong-node'], before['wrong-node'] + 1)
       assert.equal(after['wrong-zone'], before['wrong-zone'] + 1)
       const metrics = await call('GET', '/metrics')
@@ -240,7 +250,7 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
       const stranger = { keys: generateKeyPair(), id: nodeIdFromPublicKey(generateKeyPair().publicKey) }
       assert.equal((await postUsage(report(stranger, [{ ticket, bytes: 1n }]))).status, 404)
       const tampered = report(nodeA, [{ ticket, bytes: 1n }])
-      const bigger = { ...tampered, payload: { ...(tampered.payload as object), lines: [{ ticketId: ticket.nonce, zone: 'site', bytes: String(GIB) }] } }
+      const bigger = { ...tampered, payload: { ...(tampered.payload as object), lines: [{ ticketId: ticket.nonce, zone: 'site', bytes: String(GIB), ticket: ticket.token }] } }
       assert.equal((await postUsage(bigger)).status, 401)
       for (const body of [{}, { payload: {}, signature: 'x' }, [1, 2], { payload: { batchId: 'x' }, signature: '' }]) {
         const answer = await postUsage(body)
@@ -319,20 +329,63 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
       assert.equal(metering.zones.current().findByName('poor')?.hasBalance, true)
     })
 
-    it('still checks usage of tickets issued before a restart (they are persisted)', async () => {
-      const ticket = issue(nodeA)
-      await metering.stop()
-      const state = await new KyselyMeteringStore(testStore.database.db, { dialect: testStore.database.dialect, now: () => new Date(nowMs) }).applyUsageBatch({
-        batchId: newUsageBatchId(),
-        nodeId: nodeA.id,
-        receivedAt: nowMs,
-        lines: [{ ticketId: ticket.nonce, zone: 'site', bytes: 5n }],
-        plan: (context) => {
-          assert.equal(context.tickets.get(ticket.nonce)?.byteBudget, 10n * GIB)
-          return { ticketUpdates: [], transactions: [], hourly: [], rejections: [], acceptedLines: 0, acceptedBytes: 0n }
-        },
-      })
-      assert.equal(state.status, 'applied')
+    it('a node that mints its own ticket (it knows its node key) earns and bills nothing, and the rejection is counted', async () => {
+      // Node A holds its node key (delivered at registration) and can make a node tag the
+      // node itself accepts; the coordinator tag it can only fake.
+      const masters = await ensureTicketMasterKeyFile(join(dataDir, 'ticket-keys.json'))
+      const { kid, keys } = new CoordinatorTicketKeys(masters.keys).tagKeysFor(nodeA.id, nowMs)
+      const claims = claimsFor(nodeA, { byteBudget: 100n * GIB })
+      const minted: TestTicket = { ...claims, token: encodeTicket({ nodeKey: keys.nodeKey, coordinatorKey: keys.nodeKey }, { v: 2, kid, ...claims }) }
+      const buyerBefore = await balanceOf(`buyer:${buyer.id}`)
+      const operatorBefore = await balanceOf(`operator:${operator.id}:pending`)
+      const before = metering.rejectedLinesOf(nodeA.id)
+      const answer = await postUsage(report(nodeA, [{ ticket: minted, bytes: 50n * GIB }]))
+      assert.equal(answer.status, 200, answer.text)
+      assert.equal(field(answer.body, 'accepted'), 0)
+      assert.deepEqual(rejectedReasons(answer), ['forged-ticket'])
+      assert.equal(await balanceOf(`buyer:${buyer.id}`), buyerBefore)
+      assert.equal(await balanceOf(`operator:${operator.id}:pending`), operatorBefore)
+      assert.equal(metering.rejectedLinesOf(nodeA.id)['forged-ticket'], before['forged-ticket'] + 1)
+      const metrics = await call('GET', '/metrics')
+      assert.match(metrics.text, /meson_usage_rejected_lines\{reason="forged-ticket"\} [1-9]/)
+    })
+
+    it('a second coordinator that never issued the ticket checks its usage, and a replay to either bills once', async (t) => {
+      if (backend.name !== 'PostgreSQL') {
+        t.skip('two coordinators share one PostgreSQL database; this backend runs the single-coordinator cases')
+        return
+      }
+      const parsed = parseConfig({ flags: { port: '0', adminToken: ADMIN_TOKEN, dataDir, usageGraceMs: String(GRACE_MS), usageFlushMs: '60000' } })
+      assert.ok(parsed.ok)
+      // Same database and same ticket key file; no memory shared with the first coordinator.
+      const second = await startCoordinator(parsed.config, { stores: testStore.stores, now: () => nowMs, startFleetTimers: false, logger: createLogger({ level: 'silent' }) })
+      try {
+        const ticket = issue(nodeA, { byteBudget: 1_000n }, coordinator)
+        const atSecond = await fetch(`${second.url}/v1/nodes/usage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report(nodeA, [{ ticket, bytes: 600n }])) })
+        const body: unknown = await atSecond.json()
+        assert.equal(atSecond.status, 200, JSON.stringify(body))
+        assert.equal(field(body, 'accepted'), 1)
+        assert.equal(field(body, 'acceptedBytes'), '600')
+        // The same ticket again, at the first coordinator: only the budget's rest counts.
+        const atFirst = await postUsage(report(nodeA, [{ ticket, bytes: 600n }]))
+        assert.equal(field(atFirst.body, 'acceptedBytes'), '400')
+        assert.deepEqual(rejectedReasons(atFirst), ['over-budget'])
+      } finally {
+        await second.close()
+      }
+    })
+
+    it('stores a row only for a ticket that bills, never per redirect', async () => {
+      const count = async (): Promise<number> => {
+        const result = await sql<{ n: string | number }>`select count(*) as n from issued_tickets`.execute(testStore.database.db)
+        return Number(result.rows[0]?.n)
+      }
+      const before = await count()
+      for (let index = 0; index < 5; index += 1) issue(nodeA)
+      assert.equal(await count(), before, 'issuing wrote nothing')
+      const billed = issue(nodeA)
+      assert.equal((await postUsage(report(nodeA, [{ ticket: billed, bytes: 10n }]))).status, 200)
+      assert.equal(await count(), before + 1)
     })
   })
 }

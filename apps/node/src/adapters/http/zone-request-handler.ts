@@ -26,7 +26,8 @@ export interface ZoneServing {
   /** True once the node stopped taking new work (drain command, SIGTERM). */
   readonly isDraining: () => boolean
   /** Body bytes sent under `ticket` by one response, when it closed. */
-  readonly onServed: (ticket: Ticket, bytes: bigint) => void
+  /** Bytes served under a ticket; `token` travels in the usage line (ADR 0016). */
+  readonly onServed: (ticket: Ticket, token: string, bytes: bigint) => void
   /** Errors of a request past the point where the cache engine answers. */
   readonly onError: (error: unknown) => void
   /** Optional observer of bounces (tests, metrics). */
@@ -58,11 +59,12 @@ export function handleZoneRequest(serving: ZoneServing, req: IncomingMessage, re
   })
   if (!checked.ok) return bounce(serving, res, target, checked.reason)
   const { ticket } = checked
+  const token = target.ticket
   if (serving.budgets.isBudgetExhausted(ticket)) return bounce(serving, res, target, 'budget-exhausted')
   if (ticket.upstreams !== undefined) {
     // An IPFS gateway zone (#13): metered like any zone, served from verified blocks.
     if (serving.gateway === undefined) return sendErrorResponse(res, 'NOT_FOUND', 'This node does not run the IPFS gateway.')
-    countBodyBytes(res, method === 'HEAD', (bytes) => serving.onServed(ticket, bytes))
+    countBodyBytes(res, method === 'HEAD', (bytes) => serving.onServed(ticket, token, bytes))
     serving.gateway.serve(req, res, zoneObjectTarget(target), ticket.upstreams)
     return
   }
@@ -75,7 +77,7 @@ export function handleZoneRequest(serving: ZoneServing, req: IncomingMessage, re
   // again under the same name by someone else never sees the old zone's objects.
   const context = serving.contexts.contextFor(ticket.zoneId ?? target.zone, ticket.origin)
   countBodyBytes(res, method === 'HEAD', (bytes) => {
-    serving.onServed(ticket, bytes)
+    serving.onServed(ticket, token, bytes)
   })
   // The engine reads the target from the request: from here on it is the object's own.
   const objectTarget = zoneObjectTarget(target)

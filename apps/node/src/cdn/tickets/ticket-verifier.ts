@@ -1,6 +1,6 @@
 import { DEFAULT_TICKET_CLOCK_SKEW_MS, isClientCovered, isPathCovered, verifyTicket } from '@meson/protocol'
 import type { Ticket, TicketRejection } from '@meson/protocol'
-import type { CoordinatorKeyHolder } from './coordinator-key-holder.ts'
+import type { NodeTicketKeyHolder } from './node-ticket-key-holder.ts'
 import { VerifiedTicketCache } from './verified-ticket-cache.ts'
 
 /** The request a ticket must cover (the node id is the verifier's own). */
@@ -13,7 +13,7 @@ export interface TicketCheckRequest {
   readonly clientIp: string
 }
 
-/** Why a ticket was refused: protocol's reasons, or no coordinator key known yet. */
+/** Why a ticket was refused: protocol's reasons, or no ticket keys delivered yet. */
 export type TicketCheckRejection = TicketRejection | 'no-coordinator-key'
 
 export type TicketCheckResult =
@@ -21,7 +21,8 @@ export type TicketCheckResult =
   | { readonly ok: false; readonly reason: TicketCheckRejection }
 
 export interface TicketVerifierOptions {
-  readonly keyHolder: CoordinatorKeyHolder
+  /** This node's ticket keys (delivered at registration). */
+  readonly keyHolder: NodeTicketKeyHolder
   readonly nodeId: string
   /** Most verified tokens kept in memory. */
   readonly cacheSize?: number
@@ -29,14 +30,14 @@ export interface TicketVerifierOptions {
 }
 
 /**
- * Checks `?mt=` tickets (DESIGN.md §5) with protocol's `verifyTicket`, caching tokens
- * whose signature verified so that a hot object pays the ed25519 check once. Only the
- * signature is cached: every hit re-checks expiry, node, zone, path and client against
+ * Checks `?mt=` tickets (DESIGN.md §5, ADR 0016) with protocol's `verifyTicket` and this
+ * node's own ticket keys, caching tokens whose tag verified so that a hot object pays
+ * the JSON parse and HMAC once. Only the tag is cached: every hit re-checks expiry, node, zone, path and client against
  * the request, because one token is reused for many requests (and by whoever copied
- * it). Tokens verified under a key that has since been replaced are verified again.
+ * it). Tokens verified under keys that have since been replaced are verified again.
  */
 export class TicketVerifier {
-  readonly #keyHolder: CoordinatorKeyHolder
+  readonly #keyHolder: NodeTicketKeyHolder
   readonly #nodeId: string
   readonly #clockSkewMs: number
   readonly #cache: VerifiedTicketCache
@@ -63,7 +64,8 @@ export class TicketVerifier {
       if (rejection === 'expired') this.#cache.delete(token)
       return rejection === undefined ? { ok: true, ticket: entry.ticket, cached: true } : { ok: false, reason: rejection }
     }
-    const result = verifyTicket(token, current.key, {
+    const ring = current.ring
+    const result = verifyTicket(token, (kid) => ring.get(kid), {
       now: request.nowMs,
       nodeId: this.#nodeId,
       zone: request.zone,

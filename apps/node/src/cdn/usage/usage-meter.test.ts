@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { UsageMeter } from './usage-meter.ts'
 
-const a = { nonce: 'tn_aaaaaaaaaaaaaaaaaaaa', zone: 'my-site' }
-const b = { nonce: 'tn_bbbbbbbbbbbbbbbbbbbb', zone: 'other-site' }
+const a = { nonce: 'tn_aaaaaaaaaaaaaaaaaaaa', zone: 'my-site', token: 'token-a' }
+const b = { nonce: 'tn_bbbbbbbbbbbbbbbbbbbb', zone: 'other-site', token: 'token-b' }
 
 describe('UsageMeter', () => {
   it('sums bytes per ticket into one line each', () => {
@@ -15,8 +15,8 @@ describe('UsageMeter', () => {
     assert.equal(meter.lineCount, 2)
     assert.equal(meter.unreportedBytes, 128n)
     assert.deepEqual(meter.takeLines(10), [
-      { ticketId: a.nonce, zone: 'my-site', bytes: 123n },
-      { ticketId: b.nonce, zone: 'other-site', bytes: 5n },
+      { ticketId: a.nonce, zone: 'my-site', bytes: 123n, ticket: 'token-a' },
+      { ticketId: b.nonce, zone: 'other-site', bytes: 5n, ticket: 'token-b' },
     ])
     assert.equal(meter.lineCount, 0)
   })
@@ -25,7 +25,7 @@ describe('UsageMeter', () => {
     const meter = new UsageMeter()
     meter.record(a, 1n)
     meter.record(b, 2n)
-    assert.deepEqual(meter.takeLines(1), [{ ticketId: a.nonce, zone: 'my-site', bytes: 1n }])
+    assert.deepEqual(meter.takeLines(1), [{ ticketId: a.nonce, zone: 'my-site', bytes: 1n, ticket: 'token-a' }])
     assert.equal(meter.lineCount, 1)
   })
 
@@ -35,7 +35,7 @@ describe('UsageMeter', () => {
     const lines = meter.takeLines(10)
     meter.record(a, 1n)
     meter.restore(lines)
-    assert.deepEqual(meter.takeLines(10), [{ ticketId: a.nonce, zone: 'my-site', bytes: 11n }])
+    assert.deepEqual(meter.takeLines(10), [{ ticketId: a.nonce, zone: 'my-site', bytes: 11n, ticket: 'token-a' }])
   })
 
   it('ignores zero and refuses negative byte counts', () => {

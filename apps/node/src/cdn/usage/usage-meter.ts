@@ -1,8 +1,11 @@
 import { BaseError } from '@meson/protocol'
 import type { Ticket, UsageLine } from '@meson/protocol'
 
-/** The ticket fields a usage line needs. */
-export type MeteredTicket = Pick<Ticket, 'nonce' | 'zone'>
+/**
+ * The ticket fields a usage line needs, and the token itself: the coordinator re-checks
+ * each line from it (ADR 0016), so it never needs a record of the redirect.
+ */
+export type MeteredTicket = Pick<Ticket, 'nonce' | 'zone'> & { readonly token: string }
 
 /**
  * Bytes served per ticket since the last batch was sealed, in memory (DESIGN.md §8).
@@ -10,7 +13,7 @@ export type MeteredTicket = Pick<Ticket, 'nonce' | 'zone'>
  * usage report requires. Pure: no clock, no I/O.
  */
 export class UsageMeter {
-  readonly #lines = new Map<string, { readonly zone: string; bytes: bigint }>()
+  readonly #lines = new Map<string, { readonly zone: string; readonly token: string; bytes: bigint }>()
 
   /** Tickets with unreported bytes. */
   get lineCount(): number {
@@ -29,7 +32,7 @@ export class UsageMeter {
     if (bytes < 0n) throw new BaseError('INVALID_BYTE_COUNT', 'Served bytes cannot be negative.')
     if (bytes === 0n) return
     const line = this.#lines.get(ticket.nonce)
-    if (line === undefined) this.#lines.set(ticket.nonce, { zone: ticket.zone, bytes })
+    if (line === undefined) this.#lines.set(ticket.nonce, { zone: ticket.zone, token: ticket.token, bytes })
     else line.bytes += bytes
   }
 
@@ -38,7 +41,7 @@ export class UsageMeter {
     const taken: UsageLine[] = []
     for (const [ticketId, line] of this.#lines) {
       if (taken.length >= maxLines) break
-      taken.push({ ticketId, zone: line.zone, bytes: line.bytes })
+      taken.push({ ticketId, zone: line.zone, bytes: line.bytes, ticket: line.token })
       this.#lines.delete(ticketId)
     }
     return taken
@@ -46,6 +49,6 @@ export class UsageMeter {
 
   /** Puts lines back (a batch that could not be journaled), adding to what accrued since. */
   restore(lines: readonly UsageLine[]): void {
-    for (const line of lines) this.record({ nonce: line.ticketId, zone: line.zone }, line.bytes)
+    for (const line of lines) this.record({ nonce: line.ticketId, zone: line.zone, token: line.ticket }, line.bytes)
   }
 }

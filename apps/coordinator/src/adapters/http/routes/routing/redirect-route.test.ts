@@ -7,6 +7,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { publicKeyFromString, verifyTicket } from '@meson/protocol'
+import type { TicketKeyLookup } from '@meson/protocol'
+import { ensureTicketMasterKeyFile } from '../../../disk/ticket-master-key-file.ts'
+import { CoordinatorTicketKeys } from '../../../../tickets/coordinator-ticket-keys.ts'
+import { nodeKeyLookup } from '../../../../testing/test-ticket-keys.ts'
 import { parseConfig } from '../../../../config/config.ts'
 import { startCoordinator } from '../../../../main.ts'
 import type { RunningCoordinator } from '../../../../main.ts'
@@ -69,6 +73,8 @@ describe('the redirector on real sockets', () => {
   let buyerToken = ''
   let buyerId = ''
   let coordinatorKey: ReturnType<typeof publicKeyFromString>
+  /** The node keys a node receives at registration (from the coordinator's ticket key file). */
+  let nodeKeys: (nodeId: string) => TicketKeyLookup
   const nodes: FakeNode[] = []
 
   const zoneUrl = (zone: string, pathAndQuery: string): string => `${coordinator.url}/z/${zone}${pathAndQuery}`
@@ -127,6 +133,8 @@ describe('the redirector on real sockets', () => {
     coordinator = await startCoordinator(parsed.config, { logger: createLogger({ level: 'silent' }), now: () => clock.nowMs, startFleetTimers: false, geo })
     const key = await requestJson('GET', `${coordinator.url}/v1/coordinator-key`)
     coordinatorKey = publicKeyFromString(String(field(key.body, 'publicKey')))
+    const ticketKeys = new CoordinatorTicketKeys((await ensureTicketMasterKeyFile(join(dir, 'ticket-keys.json'))).keys)
+    nodeKeys = (nodeId) => nodeKeyLookup(ticketKeys, nodeId)
     operatorToken = String(field((await requestJson('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'op', role: 'operator' } })).body, 'token'))
     ;({ token: buyerToken, id: buyerId } = await createBuyer('buyer'))
     await credit(buyerId, '1 MSN')
@@ -164,13 +172,12 @@ describe('the redirector on real sockets', () => {
     assert.equal(location.pathname, '/z/site/img/a.png')
     assert.equal(location.searchParams.get('v'), '2')
     assert.ok(coordinatorKey.ok)
-    const verified = verifyTicket(location.searchParams.get('mt') ?? '', coordinatorKey.value, { now: clock.nowMs, nodeId: node.nodeId, zone: 'site', path: '/img/a.png', clientIp: '127.0.0.1' })
+    const verified = verifyTicket(location.searchParams.get('mt') ?? '', nodeKeys(node.nodeId), { now: clock.nowMs, nodeId: node.nodeId, zone: 'site', path: '/img/a.png', clientIp: '127.0.0.1' })
     assert.ok(verified.ok, verified.ok ? '' : verified.reason)
     assert.equal(verified.ticket.origin, originUrl)
     assert.equal(verified.ticket.byteBudget, 2n ** 30n)
     assert.equal(verified.ticket.expiresAt - verified.ticket.issuedAt, 5 * 60_000)
-    assert.ok(coordinator.metering.issuedTickets.lookup(verified.ticket.nonce), 'the ticket is recorded for metering')
-    const otherClient = verifyTicket(location.searchParams.get('mt') ?? '', coordinatorKey.value, { now: clock.nowMs, nodeId: node.nodeId, zone: 'site', path: '/img/a.png', clientIp: '127.0.0.2' })
+    const otherClient = verifyTicket(location.searchParams.get('mt') ?? '', nodeKeys(node.nodeId), { now: clock.nowMs, nodeId: node.nodeId, zone: 'site', path: '/img/a.png', clientIp: '127.0.0.2' })
     assert.equal(otherClient.ok, false)
   })
 
@@ -180,7 +187,7 @@ describe('the redirector on real sockets', () => {
     const token = new URL(String(answer.headers.location)).searchParams.get('mt') ?? ''
     const node = nodeOf(answer)
     assert.ok(node && coordinatorKey.ok)
-    assert.ok(verifyTicket(token, coordinatorKey.value, { now: clock.nowMs, nodeId: node.nodeId, zone: 'site', path: '/xff.png', clientIp: '10.1.2.3' }).ok)
+    assert.ok(verifyTicket(token, nodeKeys(node.nodeId), { now: clock.nowMs, nodeId: node.nodeId, zone: 'site', path: '/xff.png', clientIp: '10.1.2.3' }).ok)
   })
 
   it('never chooses a node that is down or draining, and falls back to the origin when none is left', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
 import type { Logger } from 'pino'
-import type { Ticket } from '@meson/protocol'
+import type { TicketClaims } from '../../../../tickets/issue-ticket.ts'
 import type { ApiErrorCode } from '../../api-error.ts'
 import type { CountryLookup } from '../../../../routing/country-lookup.ts'
 import { decideRedirect, withoutTicket } from '../../../../routing/decide-redirect.ts'
@@ -22,10 +22,11 @@ export interface RedirectRouteDependencies {
   /** The zone snapshot (`metering.zones.current()`). */
   readonly zones: () => ZoneDirectory
   readonly geo: CountryLookup
-  /** Encodes and signs a ticket with the coordinator key. */
-  readonly signTicket: (ticket: Ticket) => string
-  /** Remembers a ticket just issued, for metering (`metering.issuedTickets.record`). */
-  readonly recordTicket: (ticket: Ticket) => void
+  /**
+   * Encodes and tags a ticket (tickets/ `issueTicket`, ADR 0016). Nothing is recorded per
+   * redirect: usage is checked later from the ticket the node reports.
+   */
+  readonly signTicket: (claims: TicketClaims) => string
   /** Ms since the epoch. */
   readonly now: () => number
   readonly ticketTtlMs: number
@@ -83,7 +84,6 @@ async function answerZoneRequest(request: FastifyRequest, reply: FastifyReply, z
   if (hasPassedThroughMeson(request.headers.via)) return sendError(reply, 'LOOP_DETECTED', "this request already passed through the network: the zone's origin points back at it")
   const zones = dependencies.zones()
   const clientIp = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], dependencies.trustProxy)
-  let signed: Ticket | undefined
   const decision = decideRedirect({
     zone: zoneName,
     path,
@@ -96,14 +96,10 @@ async function answerZoneRequest(request: FastifyRequest, reply: FastifyReply, z
     geo: dependencies.geo,
     ticketTtlMs: dependencies.ticketTtlMs,
     byteBudget: dependencies.ticketByteBudget,
-    sign: (ticket) => {
-      signed = ticket
-      return dependencies.signTicket(ticket)
-    },
+    sign: dependencies.signTicket,
   })
   switch (decision.kind) {
     case 'redirect':
-      if (signed !== undefined) dependencies.recordTicket(signed)
       // no-store: a cached 302 would hand one ticket (bound to one client) to others.
       return reply.code(302).header('location', decision.location).header('cache-control', 'no-store').send()
     case 'zone-unknown':

@@ -1,0 +1,83 @@
+import { createSecretKey } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
+import { deriveCoordinatorTicketKey, deriveNodeTicketKey, nodeTicketKeyWire } from '@meson/protocol'
+import type { NodeTicketKeyWire, TicketTagKeys } from '@meson/protocol'
+
+/** One generation of the ticket master secret (ADR 0016). */
+export interface TicketMasterKey {
+  /** Carried in every ticket tagged with this generation. */
+  readonly kid: string
+  /** At least 32 random bytes; never leaves the coordinators. */
+  readonly secret: Uint8Array
+  /** From when the coordinator issues with this generation, ms since the epoch. */
+  readonly activeFrom: number
+}
+
+/** Node keys cached per generation before the oldest are dropped (a fleet's worth). */
+const DEFAULT_NODE_KEY_CACHE = 200_000
+
+/**
+ * The coordinator's ticket keys: every master generation it knows (issuing with the
+ * newest active one, verifying with all), the coordinator key of each, and the per-node
+ * keys derived on first use and cached, so issuing a ticket costs two HMACs and no HKDF.
+ *
+ * Rotation with an overlap: add a generation with `activeFrom` in the future; nodes
+ * receive it with their keys at registration and on heartbeats before it is used, and
+ * tickets of the old generation stay valid (on nodes, and for billing) until the old
+ * generation is removed after ticket TTL + usage grace. Pure: the clock is passed in.
+ */
+export class CoordinatorTicketKeys {
+  readonly #generations: readonly { readonly master: TicketMasterKey; readonly coordinatorKey: KeyObject }[]
+  readonly #nodeKeys = new Map<string, KeyObject>()
+  readonly #cacheSize: number
+
+  constructor(masters: readonly TicketMasterKey[], cacheSize = DEFAULT_NODE_KEY_CACHE) {
+    if (masters.length === 0) throw new RangeError('at least one ticket master key is needed')
+    if (new Set(masters.map((master) => master.kid)).size !== masters.length) throw new RangeError('ticket master key ids must be unique')
+    // Newest activation first, so the active generation is the first one already active.
+    this.#generations = [...masters]
+      .sort((a, b) => b.activeFrom - a.activeFrom)
+      .map((master) => ({ master, coordinatorKey: createSecretKey(deriveCoordinatorTicketKey(master.secret, master.kid)) }))
+    this.#cacheSize = cacheSize
+  }
+
+  /** The generation tickets are issued with at `nowMs` (the oldest if none is active yet). */
+  activeKid(nowMs: number): string {
+    const active = this.#generations.find((generation) => generation.master.activeFrom <= nowMs) ?? this.#generations.at(-1)
+    if (active === undefined) throw new RangeError('no ticket master key')
+    return active.master.kid
+  }
+
+  /** The keys to tag a ticket for `nodeId` with, under the active generation. */
+  tagKeysFor(nodeId: string, nowMs: number): { readonly kid: string; readonly keys: TicketTagKeys } {
+    const kid = this.activeKid(nowMs)
+    const coordinatorKey = this.coordinatorKeyFor(kid)
+    if (coordinatorKey === undefined) throw new RangeError('active ticket key vanished')
+    return { kid, keys: { nodeKey: this.#nodeKey(kid, nodeId), coordinatorKey } }
+  }
+
+  /** The coordinators' key of `kid`, if that generation is still known. */
+  coordinatorKeyFor(kid: string): KeyObject | undefined {
+    return this.#generations.find((generation) => generation.master.kid === kid)?.coordinatorKey
+  }
+
+  /** Every generation's key of `nodeId`, for delivery over the signed channel (never logged). */
+  nodeKeysFor(nodeId: string): NodeTicketKeyWire[] {
+    return this.#generations.map(({ master }) => nodeTicketKeyWire(master.kid, deriveNodeTicketKey(master.secret, master.kid, nodeId)))
+  }
+
+  #nodeKey(kid: string, nodeId: string): KeyObject {
+    const cacheKey = `${kid}\u0000${nodeId}`
+    const cached = this.#nodeKeys.get(cacheKey)
+    if (cached !== undefined) return cached
+    const master = this.#generations.find((generation) => generation.master.kid === kid)?.master
+    if (master === undefined) throw new RangeError(`unknown ticket key id ${kid}`)
+    const key = createSecretKey(deriveNodeTicketKey(master.secret, kid, nodeId))
+    if (this.#nodeKeys.size >= this.#cacheSize) {
+      const oldest = this.#nodeKeys.keys().next()
+      if (oldest.done !== true) this.#nodeKeys.delete(oldest.value)
+    }
+    this.#nodeKeys.set(cacheKey, key)
+    return key
+  }
+}
