@@ -75,7 +75,7 @@ for (const [name, start] of SIDES) {
         batchId: newUsageBatchId(),
         nodeId: strangerId,
         createdAt: Date.now(),
-        lines: [{ ticketId: 'tn_abcdefghijklmnopqrst', zone: 'site', bytes: '1' }],
+        lines: [{ ticketId: 'tn_abcdefghijklmnopqrst', zone: 'site', bytes: '1', ticket: 'not-a-ticket-the-node-is-unknown-first' }],
       })
       assert.deepEqual(await post(side.url, NODE_API_PATHS.usage, report), { status: 404, code: NODE_API_ERROR_CODES.nodeUnknown })
     })

@@ -50,8 +50,15 @@ function signedToken(json: string): string {
 }
 
 describe('encodeTicket', () => {
+  it('carries the upstreams of an ipfs zone: a token without them would send the node to the plain CDN path', () => {
+    const withUpstreams = { ...ticket, upstreams: ['https://up-1.example'] }
+    const parsed: unknown = JSON.parse(Buffer.from(encodeTicket(keys, withUpstreams).split('.')[0] ?? '', 'base64url').toString('utf8'))
+    assert.ok(typeof parsed === 'object' && parsed !== null && 'upstreams' in parsed)
+    assert.deepEqual(parsed.upstreams, ['https://up-1.example'])
+  })
+
   it('writes exactly the canonical JSON of the ticket, with and without optional fields', () => {
-    for (const value of [ticket, { ...ticket, origin: 'https://o.example/a"b', zoneId: 'zon_abcdefghijklmnopqrst' }, { ...ticket, path: '/caf\u00e9/\u2028' }]) {
+    for (const value of [ticket, { ...ticket, origin: 'https://o.example/a"b', zoneId: 'zon_abcdefghijklmnopqrst' }, { ...ticket, path: '/caf\u00e9/\u2028' }, { ...ticket, upstreams: ['https://up-1.example', 'https://up-2.example'] }]) {
       assert.equal(ticketJson(value), canonicalJson(value))
     }
   })

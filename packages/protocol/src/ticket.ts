@@ -114,6 +114,7 @@ export function ticketJson(ticket: Ticket): string {
     origin: ticket.origin,
     path: ticket.path,
     prefix: ticket.prefix,
+    upstreams: ticket.upstreams,
     v: ticket.v,
     zone: ticket.zone,
     zoneId: ticket.zoneId,

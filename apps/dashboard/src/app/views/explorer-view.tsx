@@ -63,6 +63,8 @@ export function ExplorerView({ api }: { readonly api: ApiClient }) {
         {epochs.data === undefined ? null : epochs.data.epochs.length === 0 ? (
           <p>No epoch has closed yet.</p>
         ) : (
+          // Scrolls inside its panel on a phone instead of widening the page.
+          <div class="table-scroll">
           <table>
             <thead>
               <tr>
@@ -85,6 +87,7 @@ export function ExplorerView({ api }: { readonly api: ApiClient }) {
               ))}
             </tbody>
           </table>
+          </div>
         )}
       </div>
     </section>
