@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -9,6 +9,18 @@ describe('ensureDashboardBuilt', () => {
   const dirs: string[] = []
   after(async () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('takes a bundle older than its sources for stale, and a newer one for built', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'meson-dashboard-stale-'))
+    dirs.push(outDir)
+    await mkdir(outDir, { recursive: true })
+    await writeFile(join(outDir, 'index.html'), '<!doctype html>')
+    await utimes(join(outDir, 'index.html'), new Date(0), new Date(0))
+    assert.equal(await isDashboardBuilt(outDir), false, 'a 1970 bundle predates every source file')
+    const future = new Date(Date.now() + 86_400_000)
+    await utimes(join(outDir, 'index.html'), future, future)
+    assert.equal(await isDashboardBuilt(outDir), true)
   })
 
   it('builds index.html and hashed assets on a fresh machine, also when two callers race', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { access, rename, rm } from 'node:fs/promises'
+import { readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { dashboardDistDir, dashboardRootDir } from './dashboard-paths.ts'
 
@@ -39,16 +39,31 @@ export async function buildDashboard(options: BuildDashboardOptions = {}): Promi
 
 /** Whether `dir` holds a built dashboard (its index.html). */
 export async function isDashboardBuilt(dir: string = dashboardDistDir): Promise<boolean> {
+  let builtAtMs: number
   try {
-    await access(join(dir, 'index.html'))
-    return true
+    builtAtMs = (await stat(join(dir, 'index.html'))).mtimeMs
   } catch {
     return false
   }
+  // A bundle older than its sources is stale (a pulled change, an edited view): it would
+  // serve yesterday's dashboard while the tests and the demo look at today's code.
+  return builtAtMs >= (await newestSourceMtimeMs())
+}
+
+/** The newest modification time among the dashboard's sources (index.html and src/app). */
+async function newestSourceMtimeMs(): Promise<number> {
+  let newest = (await stat(join(dashboardRootDir, 'index.html'))).mtimeMs
+  const entries = await readdir(join(dashboardRootDir, 'src', 'app'), { recursive: true, withFileTypes: true })
+  for (const entry of entries) {
+    if (!entry.isFile()) continue
+    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs)
+  }
+  return newest
 }
 
 /**
- * Builds the dashboard when `outDir` has none yet (a fresh clone); returns the out dir.
+ * Builds the dashboard when `outDir` has none yet (a fresh clone) or an older one than its
+ * sources; returns the out dir.
  * Safe when several processes do it at once (tests run in parallel): each builds into
  * its own temp folder and renames it into place; a loser of the race drops its copy.
  */
@@ -58,7 +73,11 @@ export async function ensureDashboardBuilt(options: BuildDashboardOptions = {}):
   const tempDir = siblingTempDir(outDir)
   await runVite(tempDir, options.logLevel)
   try {
+    // A stale bundle moves aside first (rename does not replace a non-empty folder).
+    const staleDir = siblingTempDir(outDir)
+    await rename(outDir, staleDir).catch(() => undefined)
     await rename(tempDir, outDir)
+    await rm(staleDir, { recursive: true, force: true })
   } catch (error) {
     await rm(tempDir, { recursive: true, force: true })
     if (!(await isDashboardBuilt(outDir))) throw error
