@@ -49,6 +49,9 @@ describe('parseConfig', () => {
       emissionGenesisMs: Date.UTC(2026, 0, 1),
       scoreBandwidthCapMbps: 1_500,
       rewardsOneNodePerIp: true,
+      probesEnabled: false,
+      probeIntervalMs: 600_000,
+      probeClientIp: '127.0.0.1',
       dashboardDir: undefined,
     })
   })
