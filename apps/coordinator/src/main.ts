@@ -195,7 +195,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     probes,
     close() {
       closing ??= (async () => {
-        probes?.stop()
+        await probes?.stop()
         await proxy?.stop()
         await app.close()
         originAgents.destroy()
