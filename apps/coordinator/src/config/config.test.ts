@@ -65,6 +65,17 @@ describe('parseConfig', () => {
     assert.ok(result.config.nodeDownAfterMs >= 2 * result.config.heartbeatIntervalMs, 'one late heartbeat does not mark a node down')
   })
 
+  it('refuses live probes from a public coordinator while probe tickets would be bound to loopback', () => {
+    const publicProbes = { probesEnabled: 'true', publicUrl: 'https://cdn.meson.example' }
+    const refused = parseConfig({ flags: publicProbes })
+    assert.ok(!refused.ok)
+    assert.equal(refused.error.key, 'probeClientIp')
+    assert.equal(parseConfig({ flags: { ...publicProbes, probeClientIp: '203.0.113.7' } }).ok, true)
+    assert.equal(parseConfig({ flags: { probesEnabled: 'true', publicUrl: 'http://127.0.0.1:7400' } }).ok, true)
+    assert.equal(parseConfig({ flags: { probesEnabled: 'true' } }).ok, true)
+    assert.equal(parseConfig({ flags: { probeClientIp: 'coordinator' } }).ok, false)
+  })
+
   it('keeps zone prices within network bounds: the default price must lie between them', () => {
     const result = parseConfig({ flags: { minPricePerGiB: '0.01 MSN', maxPricePerGiB: '5 MSN', defaultPricePerGiB: '1 MSN' } })
     assert.ok(result.ok)

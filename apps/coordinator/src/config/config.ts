@@ -304,6 +304,12 @@ const configSchema = configShape
     error: 'must be longer than heartbeatIntervalMs, or nodes flap down between heartbeats',
     path: ['nodeDownAfterMs'],
   })
+  // Probe tickets are bound to probeClientIp: a public coordinator probing with the
+  // loopback default would fail every probe and zero every node's correctness.
+  .refine((config) => !config.probesEnabled || config.publicUrl === undefined || isLoopbackHost(new URL(config.publicUrl).hostname) || !isLoopbackHost(config.probeClientIp), {
+    error: 'set it to the address nodes see the coordinator\'s probes come from (probe tickets are bound to it)',
+    path: ['probeClientIp'],
+  })
   .refine((config) => config.minPricePerGiB <= config.defaultPricePerGiB && config.defaultPricePerGiB <= config.maxPricePerGiB, {
     error: 'must lie between minPricePerGiB and maxPricePerGiB',
     path: ['defaultPricePerGiB'],
@@ -406,3 +412,10 @@ export function loadConfig(input: LoadConfigInput): ParseConfigResult {
   const flags = Object.fromEntries(Object.entries(input.flags ?? {}).filter(([, value]) => value !== undefined))
   return parseConfig({ flags, env: input.env ?? process.env, ...(file === undefined ? {} : { file }) })
 }
+
+/** True for localhost and loopback addresses (127.0.0.0/8, ::1), as URL hostnames or bare. */
+function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1')
+  return bare === 'localhost' || bare === '::1' || (isIP(bare) === 4 && bare.startsWith('127.'))
+}
+
