@@ -43,6 +43,8 @@ import { startChainSettlement } from './adapters/chain/start-chain-settlement.ts
 import type { ChainSettlement, ChainSettlementOptions } from './adapters/chain/start-chain-settlement.ts'
 import { Rewards } from './rewards/rewards.ts'
 import { DEFAULT_SCORE_CONFIG } from './rewards/score-config.ts'
+import { createLiveProbes } from './adapters/probes/create-live-probes.ts'
+import type { Hunters } from './probes/hunters.ts'
 
 export interface StartCoordinatorOptions {
   /** Defaults to a pino JSON logger on stdout at `config.logLevel`. */
@@ -64,6 +66,8 @@ export interface StartCoordinatorOptions {
   readonly chain?: ChainSettlementOptions
   /** Off in tests that close epochs themselves; defaults to `startFleetTimers`. */
   readonly startRewardsTimer?: boolean
+  /** Sizes of the probe objects (tests keep them small); `DEFAULT_PROBE_SETTINGS` otherwise. */
+  readonly probeObjectBytes?: { readonly contentMaxBytes: number; readonly speedBytes: number }
 }
 
 export interface RunningCoordinator {
@@ -79,6 +83,8 @@ export interface RunningCoordinator {
   readonly settlement: ChainSettlement | undefined
   /** Epoch close and the rewards queries. */
   readonly rewards: Rewards
+  /** The hunters probing live nodes (undefined unless `probesEnabled`). */
+  readonly probes: Hunters | undefined
   /** Stops accepting requests, waits for in-flight ones, then closes the store it opened. */
   close(): Promise<void>
 }
@@ -174,6 +180,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   if (address === null || typeof address === 'string') throw new Error('the HTTP server is not bound to a TCP address')
   const url = formatUrl(address)
   own = coordinatorEndpointsOf({ host: config.host, port: address.port, publicUrl: config.publicUrl, machineName: machineHostname() })
+  const probes = config.probesEnabled ? startLiveProbes(config, config.publicUrl ?? url, stores, fleet, options, logger) : undefined
   logger.info({ url, store: store.dialect }, 'coordinator listening')
 
   let closing: Promise<void> | undefined
@@ -185,8 +192,10 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     proxy,
     settlement,
     rewards,
+    probes,
     close() {
       closing ??= (async () => {
+        await probes?.stop()
         await proxy?.stop()
         await app.close()
         originAgents.destroy()
@@ -297,6 +306,24 @@ async function startProxy(config: CoordinatorConfig, stores: CoordinatorStores, 
 
 function proxyAccess(stores: CoordinatorStores, proxy: RunningProxyGateway): ProxyAccess {
   return { proxyStore: stores.proxy, httpUrl: proxy.httpUrl, socks5Url: proxy.socks5Url }
+}
+
+/** The hunters against every active node, through the system probe zone, started. */
+function startLiveProbes(config: CoordinatorConfig, coordinatorUrl: string, stores: CoordinatorStores, fleet: FleetControl, options: StartCoordinatorOptions, logger: Logger): Hunters {
+  const hunters = createLiveProbes({
+    coordinatorUrl,
+    clientIp: config.probeClientIp,
+    listNodes: () => [...fleet.registry.list()].filter((node) => node.status === 'active').map((node) => ({ id: node.record.id, publicUrl: node.record.publicUrl })),
+    signTicket: (claims) => fleet.signTicket(claims),
+    saveResults: (results) => stores.rewards.saveProbeResults(results),
+    intervalMs: config.probeIntervalMs,
+    capMbps: config.scoreBandwidthCapMbps,
+    ...(options.probeObjectBytes === undefined ? {} : { settings: options.probeObjectBytes }),
+    onError: (error) => logger.warn({ err: error }, 'probe round failed; retrying on the next round'),
+  })
+  hunters.start()
+  logger.info({ intervalMs: config.probeIntervalMs }, 'probing live nodes')
+  return hunters
 }
 
 /** Settlement and the deposit watcher on their stores, when a chain is configured. */

@@ -135,6 +135,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       // Rewards: 10-second epochs; every demo node shares 127.0.0.1, so the one-node-per-IP rule is off.
       epochLengthMs: '10000',
       epochCloseDelayMs: '1000',
+      // Live probes every ~3 s, so a demo node's score shows measured speed and correctness.
+      probesEnabled: 'true',
+      probeIntervalMs: '3000',
       rewardsOneNodePerIp: 'false',
       dashboardDir,
     },

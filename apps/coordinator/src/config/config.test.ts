@@ -49,6 +49,9 @@ describe('parseConfig', () => {
       emissionGenesisMs: Date.UTC(2026, 0, 1),
       scoreBandwidthCapMbps: 1_500,
       rewardsOneNodePerIp: true,
+      probesEnabled: false,
+      probeIntervalMs: 600_000,
+      probeClientIp: '127.0.0.1',
       dashboardDir: undefined,
     })
   })
@@ -60,6 +63,17 @@ describe('parseConfig', () => {
     const sweepMs = Math.max(250, Math.min(1_000, Math.floor(result.config.nodeDownAfterMs / 3)))
     assert.ok(result.config.nodeDownAfterMs + sweepMs + 250 <= 15_000, `down after ${String(result.config.nodeDownAfterMs)} ms`)
     assert.ok(result.config.nodeDownAfterMs >= 2 * result.config.heartbeatIntervalMs, 'one late heartbeat does not mark a node down')
+  })
+
+  it('refuses live probes from a public coordinator while probe tickets would be bound to loopback', () => {
+    const publicProbes = { probesEnabled: 'true', publicUrl: 'https://cdn.meson.example' }
+    const refused = parseConfig({ flags: publicProbes })
+    assert.ok(!refused.ok)
+    assert.equal(refused.error.key, 'probeClientIp')
+    assert.equal(parseConfig({ flags: { ...publicProbes, probeClientIp: '203.0.113.7' } }).ok, true)
+    assert.equal(parseConfig({ flags: { probesEnabled: 'true', publicUrl: 'http://127.0.0.1:7400' } }).ok, true)
+    assert.equal(parseConfig({ flags: { probesEnabled: 'true' } }).ok, true)
+    assert.equal(parseConfig({ flags: { probeClientIp: 'coordinator' } }).ok, false)
   })
 
   it('keeps zone prices within network bounds: the default price must lie between them', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { isIP } from 'node:net'
 import { z } from 'zod'
 import { ConfigError } from './config-error.ts'
 import { parseBaseUnitsOrTokens } from '../ledger/token-amount.ts'
@@ -90,6 +91,12 @@ export interface CoordinatorConfig {
   readonly scoreBandwidthCapMbps: number
   /** Anti-Sybil: one rewarded node per public IP, a /24 shares one share (off only for local demos). */
   readonly rewardsOneNodePerIp: boolean
+  /** Run the hunters: probe every live node through the system probe zone (off by default; the demo turns it on). */
+  readonly probesEnabled: boolean
+  /** Mean time between two probe rounds of one node; each wait is jittered to 50–150 % of it. */
+  readonly probeIntervalMs: number
+  /** The address nodes see the coordinator's probes come from: probe tickets are bound to it. */
+  readonly probeClientIp: string
   /** Folder of the built dashboard (index.html + assets), served at `/`; no dashboard when undefined. */
   readonly dashboardDir: string | undefined
 }
@@ -136,6 +143,9 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   emissionGenesisMs: { flag: '--emission-genesis-ms', env: 'MESON_EMISSION_GENESIS_MS' },
   scoreBandwidthCapMbps: { flag: '--score-bandwidth-cap-mbps', env: 'MESON_SCORE_BANDWIDTH_CAP_MBPS' },
   rewardsOneNodePerIp: { flag: '--rewards-one-node-per-ip', env: 'MESON_REWARDS_ONE_NODE_PER_IP' },
+  probesEnabled: { flag: '--probes-enabled', env: 'MESON_PROBES_ENABLED' },
+  probeIntervalMs: { flag: '--probe-interval-ms', env: 'MESON_PROBE_INTERVAL_MS' },
+  probeClientIp: { flag: '--probe-client-ip', env: 'MESON_PROBE_CLIENT_IP' },
   dashboardDir: { flag: '--dashboard-dir', env: 'MESON_DASHBOARD_DIR' },
 }
 
@@ -268,6 +278,9 @@ const configShape = z
     emissionGenesisMs: boundedInteger(0, 8_640_000_000_000).default(Date.UTC(2026, 0, 1)),
     scoreBandwidthCapMbps: boundedInteger(1, 1_000_000).default(1_500),
     rewardsOneNodePerIp: booleanSchema.default(true),
+    probesEnabled: booleanSchema.default(false),
+    probeIntervalMs: boundedInteger(200, 86_400_000).default(600_000),
+    probeClientIp: z.string({ error: 'expected an IP address' }).refine((text) => isIP(text) !== 0, { error: 'expected an IP address' }).default('127.0.0.1'),
     dashboardDir: z.string({ error: 'expected a directory path' }).min(1, { error: 'expected a directory path' }).optional(),
   })
 
@@ -290,6 +303,12 @@ const configSchema = configShape
   .refine((config) => config.nodeDownAfterMs > config.heartbeatIntervalMs, {
     error: 'must be longer than heartbeatIntervalMs, or nodes flap down between heartbeats',
     path: ['nodeDownAfterMs'],
+  })
+  // Probe tickets are bound to probeClientIp: a public coordinator probing with the
+  // loopback default would fail every probe and zero every node's correctness.
+  .refine((config) => !config.probesEnabled || config.publicUrl === undefined || isLoopbackHost(new URL(config.publicUrl).hostname) || !isLoopbackHost(config.probeClientIp), {
+    error: 'set it to the address nodes see the coordinator\'s probes come from (probe tickets are bound to it)',
+    path: ['probeClientIp'],
   })
   .refine((config) => config.minPricePerGiB <= config.defaultPricePerGiB && config.defaultPricePerGiB <= config.maxPricePerGiB, {
     error: 'must lie between minPricePerGiB and maxPricePerGiB',
@@ -393,3 +412,10 @@ export function loadConfig(input: LoadConfigInput): ParseConfigResult {
   const flags = Object.fromEntries(Object.entries(input.flags ?? {}).filter(([, value]) => value !== undefined))
   return parseConfig({ flags, env: input.env ?? process.env, ...(file === undefined ? {} : { file }) })
 }
+
+/** True for localhost and loopback addresses (127.0.0.0/8, ::1), as URL hostnames or bare. */
+function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1')
+  return bare === 'localhost' || bare === '::1' || (isIP(bare) === 4 && bare.startsWith('127.'))
+}
+

@@ -1,5 +1,6 @@
 import { openBillableTicket } from '@meson/protocol'
 import type { TicketKeyLookup, UsageLine } from '@meson/protocol'
+import { PROBE_ZONE } from '../probes/probe-zone.ts'
 import { issuedTicketOf } from './issued-ticket.ts'
 import type { IssuedTicket } from './issued-ticket.ts'
 import type { UsageRejection } from './usage-rejection.ts'
@@ -29,7 +30,8 @@ export interface ScreenedUsage {
  * the redirect. A ticket a node minted itself (its node tag right, its coord tag a
  * guess), or one whose nonce differs from the line's, is `forged-ticket`; a key
  * generation no longer held is `unknown-ticket`; another node's ticket, or one past
- * expiry + grace, is refused before anything is stored. Pure.
+ * expiry + grace, is refused before anything is stored. Lines of the system probe
+ * zone are dropped: the coordinator's own probes bill nobody. Pure.
  */
 export function screenUsageLines(parameters: ScreenUsageLinesParameters): ScreenedUsage {
   const lines: UsageLine[] = []
@@ -42,6 +44,9 @@ export function screenUsageLines(parameters: ScreenUsageLinesParameters): Screen
     const opened = openBillableTicket(line.ticket, parameters.coordinatorKeyFor)
     if (!opened.ok) reject(opened.reason === 'unknown-key' ? 'unknown-ticket' : 'forged-ticket')
     else if (opened.ticket.nonce !== line.ticketId) reject('forged-ticket')
+    // A probe's ticket (only a coordinator can tag one): the node fetched for the hunters,
+    // not for a buyer, so the line bills nobody, credits nobody, and is no rejection.
+    else if (opened.ticket.zone === PROBE_ZONE) continue
     else if (opened.ticket.zone !== line.zone) reject('wrong-zone')
     else if (opened.ticket.nodeId !== parameters.nodeId) reject('wrong-node')
     else if (parameters.receivedAt > opened.ticket.expiresAt + parameters.graceMs) reject('expired')

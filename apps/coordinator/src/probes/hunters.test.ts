@@ -100,3 +100,44 @@ describe('hunters against honest and cheating nodes (real sockets on 127.0.0.1)'
     assert.match(caught.penalties[0]?.reason ?? '', /wrong bytes/)
   })
 })
+
+describe('Hunters.stop', () => {
+  it('waits for the round in flight, so its results are stored before the store closes, and schedules no more', async () => {
+    let release: () => void = () => undefined
+    const released = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let called: () => void = () => undefined
+    const firstProbe = new Promise<void>((resolve) => {
+      called = resolve
+    })
+    let probesSent = 0
+    const saved: ProbeResult[] = []
+    const hunters = new Hunters({
+      listNodes: () => Promise.resolve([{ id: 'node-a', publicUrl: 'http://127.0.0.1:9' }]),
+      runProbe: async () => {
+        probesSent += 1
+        called()
+        await released
+        return { ok: false, error: 'ECONNREFUSED', elapsedMs: 1 }
+      },
+      saveResults: (results) => {
+        saved.push(...results)
+        return Promise.resolve()
+      },
+      sha256: sha256Hex,
+      settings: { intervalMs: 1, contentMaxBytes: 16, speedBytes: 16 },
+      capMbps: 1500,
+      random: seededRandom(9),
+      now: () => 1000,
+    })
+    hunters.start()
+    await firstProbe
+    const stopped = hunters.stop()
+    assert.equal(saved.length, 0)
+    release()
+    await stopped
+    assert.equal(saved.length, 3, 'the whole round was stored')
+    assert.equal(probesSent, 3, 'no round started after stop')
+  })
+})

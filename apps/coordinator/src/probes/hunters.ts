@@ -32,6 +32,7 @@ export interface HuntersInit {
 export class Hunters {
   readonly #init: HuntersInit
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>()
+  readonly #inFlight = new Set<Promise<unknown>>()
   #running = false
   #refresh: ReturnType<typeof setInterval> | undefined
 
@@ -50,11 +51,13 @@ export class Hunters {
     this.#refresh.unref()
   }
 
-  stop(): void {
+  /** Stops scheduling, then waits for the rounds in flight (their results are stored before the store closes). */
+  async stop(): Promise<void> {
     this.#running = false
     if (this.#refresh !== undefined) clearInterval(this.#refresh)
     for (const timer of this.#timers.values()) clearTimeout(timer)
     this.#timers.clear()
+    await Promise.allSettled([...this.#inFlight])
   }
 
   /** Runs one round against one node now and stores its results; returns them. */
@@ -83,12 +86,14 @@ export class Hunters {
   #schedule(node: ProbeTarget): void {
     if (!this.#running) return
     const timer = setTimeout(() => {
-      this.probeNode(node)
+      const round = this.probeNode(node)
         .catch((error: unknown) => this.#init.onError?.(error))
         .finally(() => {
+          this.#inFlight.delete(round)
           this.#timers.delete(node.id)
           this.#schedule(node)
         })
+      this.#inFlight.add(round)
     }, nextProbeDelayMs(this.#init.settings, this.#init.random))
     timer.unref()
     this.#timers.set(node.id, timer)

@@ -1,0 +1,70 @@
+import { randomInt } from 'node:crypto'
+import { newTicketNonce, parseNodeId } from '@meson/protocol'
+import type { ProbeResult } from '../../rewards/probe-result.ts'
+import { Hunters } from '../../probes/hunters.ts'
+import type { ProbeTarget } from '../../probes/hunters.ts'
+import { DEFAULT_PROBE_SETTINGS } from '../../probes/plan-probes.ts'
+import type { PlannedProbe, ProbeSettings } from '../../probes/plan-probes.ts'
+import { probeRequestUrl, probeTicketClaims } from '../../probes/probe-zone.ts'
+import type { TicketClaims } from '../../tickets/issue-ticket.ts'
+import { createHttpProbeRunner, sha256Hex } from './http-probe-runner.ts'
+
+export interface LiveProbesOptions {
+  /** The coordinator's URL as nodes reach it (its probe origin is under it). */
+  readonly coordinatorUrl: string
+  /** The address nodes see the probes come from (probe tickets are bound to it). */
+  readonly clientIp: string
+  /** Nodes to probe now (the live ones); read again every interval. */
+  readonly listNodes: () => readonly ProbeTarget[]
+  readonly signTicket: (claims: TicketClaims) => string
+  readonly saveResults: (results: readonly ProbeResult[]) => Promise<void>
+  readonly intervalMs: number
+  readonly capMbps: number
+  /** Sizes of the probe objects; the defaults of `DEFAULT_PROBE_SETTINGS` otherwise. */
+  readonly settings?: Partial<Omit<ProbeSettings, 'intervalMs'>>
+  readonly ticketTtlMs?: number
+  readonly timeoutMs?: number
+  readonly random?: () => number
+  readonly now?: () => number
+  readonly onError?: (error: unknown) => void
+}
+
+/**
+ * The hunters wired to real nodes: each content and speed probe gets a fresh ticket of
+ * the system probe zone, tagged for the probed node, whose origin is the coordinator's
+ * own probe origin; the node must fetch the fresh random object from there, and what it
+ * returns is hashed and compared. Not started: call `start()` / `stop()`.
+ */
+export function createLiveProbes(options: LiveProbesOptions): Hunters {
+  const now = options.now ?? Date.now
+  const settings: ProbeSettings = { ...DEFAULT_PROBE_SETTINGS, ...options.settings, intervalMs: options.intervalMs }
+  const timeoutMs = options.timeoutMs ?? 30_000
+  const probeUrl = (probe: PlannedProbe, node: ProbeTarget): string => {
+    if (probe.kind === 'reachability') return `${node.publicUrl.replace(/\/$/, '')}/`
+    const nodeId = parseNodeId(node.id)
+    const claims = nodeId.ok
+      ? probeTicketClaims(probe, { nodeId: nodeId.value, coordinatorUrl: options.coordinatorUrl, clientIp: options.clientIp, nowMs: now(), ttlMs: options.ticketTtlMs ?? timeoutMs * 2, nonce: newTicketNonce() })
+      : undefined
+    // Without a ticket the node refuses the request: the probe fails with that reason.
+    return probeRequestUrl(node.publicUrl, probe, claims === undefined ? 'no-ticket' : options.signTicket(claims))
+  }
+  return new Hunters({
+    listNodes: () => Promise.resolve(options.listNodes()),
+    runProbe: createHttpProbeRunner({ probeUrl, timeoutMs, maxBodyBytes: Math.max(settings.speedBytes, settings.contentMaxBytes) + 1 }),
+    saveResults: options.saveResults,
+    sha256: sha256Hex,
+    settings,
+    capMbps: options.capMbps,
+    random: options.random ?? cryptoRandom,
+    now,
+    ...(options.onError === undefined ? {} : { onError: options.onError }),
+  })
+}
+
+/**
+ * A uniform number in [0, 1) from the CSPRNG: probe tokens and timings must not be
+ * predictable from earlier ones a node has seen (Math.random's state can be recovered).
+ */
+function cryptoRandom(): number {
+  return randomInt(2 ** 48 - 1) / 2 ** 48
+}
