@@ -55,6 +55,14 @@ const MEANINGS: Partial<Record<ConfigKey, string>> = {
   emissionGenesisMs: 'when emission starts, ms since the Unix epoch',
   scoreBandwidthCapMbps: 'measured bandwidth above this earns no more score',
   rewardsOneNodePerIp: 'one rewarded node per public IP, a /24 shares one share',
+  chainRpcUrl: 'JSON-RPC URL of the chain to settle on (with chainId, the three addresses and settlerKeyFile; none: no chain)',
+  chainId: 'chain id the RPC must serve',
+  tokenAddress: 'the network token contract (EIP-55 or all lowercase)',
+  distributorAddress: 'the cumulative Merkle distributor roots are posted to',
+  vaultAddress: 'the deposit vault whose events credit buyers',
+  settlerKeyFile: 'file (mode 0600) holding the private key with SETTLER_ROLE; never the key itself',
+  chainConfirmations: 'blocks a root or a deposit must be under before it counts',
+  chainFromBlock: "the contracts' deployment block, where event searches start",
   dashboardDir: "built dashboard to serve at / (meson-net coordinator defaults to @meson/dashboard's build)",
 }
 
