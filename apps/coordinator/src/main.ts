@@ -104,6 +104,8 @@ function formatUrl(address: AddressInfo): string {
 /** Composition root: admin token → store → HTTP server → listen. Nothing runs at import. */
 export async function startCoordinator(config: CoordinatorConfig, options: StartCoordinatorOptions = {}): Promise<RunningCoordinator> {
   const logger = options.logger ?? createLogger({ level: config.logLevel })
+  // Before anything starts: a bad settler key file stops start-up with nothing to undo.
+  const chain = options.chain ?? (await chainOptionsOf(config))
   let adminToken = config.adminToken
   if (adminToken === undefined) {
     const file = await ensureAdminTokenFile(config.dataDir)
@@ -112,8 +114,6 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     logger.warn({ adminTokenFile: file.path, created: file.created }, 'no admin token configured; using the one in the admin token file')
   }
 
-  // Before anything starts: a bad settler key file stops start-up with nothing to undo.
-  const chain = options.chain ?? (await chainOptionsOf(config))
   const ownsStores = options.stores === undefined
   const stores = options.stores ?? (await openStores({ url: config.db, logger }))
   const { store } = stores
