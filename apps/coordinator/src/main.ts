@@ -42,6 +42,9 @@ import { LOCAL_REGION } from './routing/fleet-node.ts'
 import { startChainSettlement } from './adapters/chain/start-chain-settlement.ts'
 import type { ChainSettlement, ChainSettlementOptions } from './adapters/chain/start-chain-settlement.ts'
 import { Rewards } from './rewards/rewards.ts'
+import type { CloseEpochResult } from './rewards/close-epoch.ts'
+import { SettlementTrigger } from './settlement/settlement-trigger.ts'
+import { readSettlerKeyFile } from './adapters/disk/settler-key-file.ts'
 import { DEFAULT_SCORE_CONFIG } from './rewards/score-config.ts'
 import { createLiveProbes } from './adapters/probes/create-live-probes.ts'
 import type { Hunters } from './probes/hunters.ts'
@@ -62,7 +65,10 @@ export interface StartCoordinatorOptions {
   readonly startFleetTimers?: boolean
   /** GeoIP for the redirector; by default the database of `@ip-location-db/geo-whois-asn-country-mmdb`. */
   readonly geo?: CountryLookup
-  /** Settle on this chain and watch its vault (absent: no chain; the claim routes answer NO_CHAIN). */
+  /**
+   * Settle on this chain and watch its vault, instead of the chain the config's `chain*`
+   * keys name (absent and no chain keys: no chain; the claim routes answer NO_CHAIN).
+   */
   readonly chain?: ChainSettlementOptions
   /** Off in tests that close epochs themselves; defaults to `startFleetTimers`. */
   readonly startRewardsTimer?: boolean
@@ -79,8 +85,10 @@ export interface RunningCoordinator {
   readonly metering: Metering
   /** The proxy gateway (undefined unless a proxy port is configured). */
   readonly proxy: RunningProxyGateway | undefined
-  /** On-chain settlement (call `settlement.settler.settle()` after an epoch closes); undefined without a chain. */
+  /** On-chain settlement, run after every epoch close (and retried until it succeeds); undefined without a chain. */
   readonly settlement: ChainSettlement | undefined
+  /** What runs settlement after each epoch close; undefined without a chain. */
+  readonly settlementTrigger: SettlementTrigger | undefined
   /** Epoch close and the rewards queries. */
   readonly rewards: Rewards
   /** The hunters probing live nodes (undefined unless `probesEnabled`). */
@@ -102,6 +110,8 @@ function formatUrl(address: AddressInfo): string {
 /** Composition root: admin token → store → HTTP server → listen. Nothing runs at import. */
 export async function startCoordinator(config: CoordinatorConfig, options: StartCoordinatorOptions = {}): Promise<RunningCoordinator> {
   const logger = options.logger ?? createLogger({ level: config.logLevel })
+  // Before anything starts: a bad settler key file stops start-up with nothing to undo.
+  const chain = options.chain ?? (await chainOptionsOf(config))
   let adminToken = config.adminToken
   if (adminToken === undefined) {
     const file = await ensureAdminTokenFile(config.dataDir)
@@ -121,9 +131,17 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const ticketKeys = new CoordinatorTicketKeys(ticketKeyFile.keys)
   const metering = createMetering(config, stores, metrics, { ...options, ticketKeys }, logger, domainVerifier)
   const fleet = await startFleet(config, stores, { ...options, ticketKeys }, logger)
-  const rewards = createRewards(config, stores, { ...(options.now === undefined ? {} : { now: options.now }), onError: (error) => logger.warn({ err: error }, 'epoch close failed; retrying on the next tick') })
+  const settlement = startSettlement(chain, stores, logger)
+  const settlementTrigger = settlement === undefined ? undefined : createSettlementTrigger(settlement, logger)
+  const rewards = createRewards(config, stores, {
+    ...(options.now === undefined ? {} : { now: options.now }),
+    onError: (error) => logger.warn({ err: error }, 'epoch close failed; retrying on the next tick'),
+    // Each epoch this replica closes is settled on chain (idempotent: an unchanged tree posts nothing).
+    onClosed: (epochId: string, result: CloseEpochResult) => {
+      if (result.status === 'closed') settlementTrigger?.request()
+    },
+  })
   const originAgents = createOriginAgents()
-  const settlement = startSettlement(stores, options, logger)
   // The coordinator's own names and endpoints; the bound port is known after listen.
   let own = coordinatorEndpointsOf({ host: config.host, port: config.port, publicUrl: config.publicUrl, machineName: machineHostname() })
   const network: NetworkEndpoints = {
@@ -164,12 +182,17 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   try {
     await metering.start()
     await app.listen({ port: config.port, host: config.host })
-    if (options.startRewardsTimer ?? options.startFleetTimers ?? true) rewards.start()
+    if (options.startRewardsTimer ?? options.startFleetTimers ?? true) {
+      rewards.start()
+      // Finishes a settlement a crash left between sending and recording, without waiting for an epoch.
+      settlementTrigger?.request()
+    }
   } catch (error) {
     await app.close()
     await proxy?.stop()
     originAgents.destroy()
     await rewards.stop()
+    await settlementTrigger?.stop()
     await fleet.stop()
     await metering.stop()
     await settlement?.stop()
@@ -191,6 +214,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     metering,
     proxy,
     settlement,
+    settlementTrigger,
     rewards,
     probes,
     close() {
@@ -200,6 +224,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
         await app.close()
         originAgents.destroy()
         await rewards.stop()
+        await settlementTrigger?.stop()
         // After the server: no heartbeat can arrive between the last flush and the store closing.
         await fleet.stop()
         await metering.stop()
@@ -326,14 +351,47 @@ function startLiveProbes(config: CoordinatorConfig, coordinatorUrl: string, stor
   return hunters
 }
 
-/** Settlement and the deposit watcher on their stores, when a chain is configured. */
-function startSettlement(stores: CoordinatorStores, options: StartCoordinatorOptions, logger: Logger): ChainSettlement | undefined {
-  if (options.chain === undefined) return undefined
-  return startChainSettlement(options.chain, {
+/** Wait before a failed settlement (or a root not mined yet) is tried again. */
+const SETTLE_RETRY_MS = 5_000
+
+/** Settlement and the deposit watcher on their stores, when a chain is configured (by the options or the config). */
+function startSettlement(chain: ChainSettlementOptions | undefined, stores: CoordinatorStores, logger: Logger): ChainSettlement | undefined {
+  if (chain === undefined) return undefined
+  // The addresses and chain id, never the RPC URL (it may carry an API key) nor the key.
+  logger.info({ chainId: chain.chainId, distributor: chain.distributor, vault: chain.vault }, 'settling on chain')
+  return startChainSettlement(chain, {
     store: stores.store,
     settlementStore: stores.settlement,
     earnings: stores.earnings,
     onError: (error, task) => logger.warn({ err: error, task }, 'settlement task failed; retrying on the next tick'),
+  })
+}
+
+/** The chain settings of the config (all set, the schema checks), with the settler key read from its file. */
+async function chainOptionsOf(config: CoordinatorConfig): Promise<ChainSettlementOptions | undefined> {
+  const { chainRpcUrl, chainId, tokenAddress, distributorAddress, vaultAddress, settlerKeyFile } = config
+  if (chainRpcUrl === undefined || chainId === undefined || tokenAddress === undefined || distributorAddress === undefined || vaultAddress === undefined || settlerKeyFile === undefined) return undefined
+  return {
+    rpcUrl: chainRpcUrl,
+    chainId,
+    token: tokenAddress,
+    distributor: distributorAddress,
+    vault: vaultAddress,
+    settlerKey: await readSettlerKeyFile(settlerKeyFile),
+    confirmations: config.chainConfirmations,
+    fromBlock: BigInt(config.chainFromBlock),
+  }
+}
+
+/** Runs settlement when an epoch closes; failures are logged and retried. */
+function createSettlementTrigger(settlement: ChainSettlement, logger: Logger): SettlementTrigger {
+  return new SettlementTrigger({
+    settle: () => settlement.settler.settle(),
+    retryDelayMs: SETTLE_RETRY_MS,
+    onError: (error) => logger.warn({ err: error, retryInMs: SETTLE_RETRY_MS }, 'settlement failed; retrying'),
+    onSettled: (outcome) => {
+      if (outcome.status === 'settled') logger.info({ sequence: outcome.sequence, root: outcome.root, txHash: outcome.txHash }, 'root posted and confirmed')
+    },
   })
 }
 
@@ -344,7 +402,7 @@ function startSettlement(stores: CoordinatorStores, options: StartCoordinatorOpt
 function createRewards(
   config: CoordinatorConfig,
   stores: CoordinatorStores,
-  options: { readonly now?: () => number; readonly onError?: (error: unknown) => void },
+  options: { readonly now?: () => number; readonly onError?: (error: unknown) => void; readonly onClosed?: (epochId: string, result: CloseEpochResult) => void },
 ): Rewards {
   return new Rewards({
     rewardsStore: stores.rewards,
@@ -361,6 +419,7 @@ function createRewards(
     closeDelayMs: config.epochCloseDelayMs,
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
+    ...(options.onClosed === undefined ? {} : { onClosed: options.onClosed }),
   })
 }
 

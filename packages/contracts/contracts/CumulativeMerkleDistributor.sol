@@ -54,7 +54,10 @@ contract CumulativeMerkleDistributor is AccessControl {
         if (!MerkleProof.verifyCalldata(proof, merkleRoot, leaf)) revert InvalidProof();
         uint256 already = claimed[account];
         if (cumulativeAmount <= already) revert NothingToClaim();
-        amount = cumulativeAmount - already;
+        // Cannot underflow: checked just above.
+        unchecked {
+            amount = cumulativeAmount - already;
+        }
         claimed[account] = cumulativeAmount;
         emit Claimed(account, amount, cumulativeAmount);
         token.safeTransfer(account, amount);

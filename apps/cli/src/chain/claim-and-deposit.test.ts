@@ -10,7 +10,7 @@ import { parseUnits } from 'viem'
 import { collect, runCli, waitForExit } from '../testing/cli-process.ts'
 import { runDeposit } from './run-deposit.ts'
 
-test('end to end on anvil: earnings settle, the operator claims them with meson-net claim, a deposit credits the buyer once', async (t) => {
+test('end to end on anvil: each epoch close posts a root, the operator claims them with meson-net claim, a deposit credits the buyer once', async (t) => {
   const chain = await openTestChain(t)
   if (chain === undefined) return
   const { publicClient, wallets, anvil } = chain
@@ -25,10 +25,14 @@ test('end to end on anvil: earnings settle, the operator claims them with meson-
 
   const dir = await mkdtemp(join(tmpdir(), 'meson-claim-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
-  const parsed = parseConfig({ flags: { port: '0', adminToken: 'a'.repeat(32), dataDir: dir, db: `sqlite:${join(dir, 'db.sqlite')}` } })
+  const epochMs = 1_000
+  const startMs = 1_800_000_000_000 // an epoch boundary
+  let nowMs = startMs
+  const parsed = parseConfig({ flags: { port: '0', adminToken: 'a'.repeat(32), dataDir: dir, db: `sqlite:${join(dir, 'db.sqlite')}`, epochLengthMs: String(epochMs), epochCloseDelayMs: '0' } })
   assert.ok(parsed.ok)
   const coordinator = await startCoordinator(parsed.config, {
     startFleetTimers: false,
+    now: () => nowMs,
     logger: createLogger({ level: 'silent' }),
     chain: { rpcUrl: anvil.rpcUrl, chainId: anvil.chainId, ...contracts, settlerKey: ANVIL_DEV_KEYS[1], depositPollMs: 100 },
   })
@@ -38,7 +42,11 @@ test('end to end on anvil: earnings settle, the operator claims them with meson-
   const earned = [parseUnits('0.3', 18) + 1n, parseUnits('1.25', 18), 17n]
   for (const [epoch, amount] of earned.entries()) {
     await store.postTransaction({ id: `epoch-${epoch}`, kind: 'test-usage', entries: [{ ledgerAccount: 'system:test', amount: -amount }, { ledgerAccount: `operator:${operator.id}:pending`, amount }] })
-    assert.equal((await coordinator.settlement?.settler.settle())?.status, 'settled', `epoch ${epoch} settles`)
+    // The epoch ends and closes; its close runs settlement (no explicit settle() call).
+    nowMs = startMs + (epoch + 2) * epochMs
+    assert.deepEqual((await coordinator.rewards.closeDueEpochs()).map((closed) => closed.result.status), ['closed'])
+    await coordinator.settlementTrigger?.running
+    assert.equal(await coordinator.settlement?.settler.settle().then((outcome) => outcome.status), 'unchanged', `epoch ${epoch}'s close already settled`)
   }
   const keyFile = join(dir, 'operator.key')
   await writeFile(keyFile, `${ANVIL_DEV_KEYS[2]}\n`, { mode: 0o600 })

@@ -29,7 +29,14 @@ async function runCoordinator(configPath: string | undefined, flags: Readonly<Re
     const { ensureDashboardBuilt } = await import('@meson/dashboard')
     config = { ...config, dashboardDir: await ensureDashboardBuilt() }
   }
-  const coordinator = await startCoordinator(config, { logger })
+  const coordinator = await startCoordinator(config, { logger }).catch((error: unknown) => {
+    // A setting that only start-up can check (the settler key file's mode) is still a bad config.
+    if (error instanceof Error && 'code' in error && error.code === 'CONFIG_INVALID') {
+      process.stderr.write(`meson-net: ${error.message}\n`)
+      throw new CommanderError(EXIT_BAD_CONFIG, 'CONFIG_INVALID', error.message)
+    }
+    throw error
+  })
   process.stdout.write(`coordinator listening on ${coordinator.url}\n`)
   // A standalone coordinator starts empty: say how to make the first accounts and zones.
   const tokenSource = loaded.config.adminToken === undefined ? `--admin-token-file ${join(loaded.config.dataDir, 'admin-token')}` : '(with MESON_ADMIN_TOKEN set)'

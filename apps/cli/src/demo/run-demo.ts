@@ -93,9 +93,6 @@ async function waitUntil(condition: () => boolean, timeoutMs: number, message: s
   }
 }
 
-/** The demo's epoch: earnings are settled on chain this often. */
-const DEMO_SETTLE_INTERVAL_MS = 15_000
-
 /**
  * Starts the local network on loopback: a coordinator (SQLite in the data dir), a
  * sample origin, a demo buyer (credited), an operator and a zone — created through the
@@ -272,7 +269,7 @@ async function reuseAccount(api: ReturnType<typeof createDemoApiClient>, account
 /** The demo chain, or undefined (with a warning) when anvil is not installed: the CDN demo runs either way. */
 async function startDemoChainIfInstalled(dataDir: string, logger: Logger): Promise<DemoChain | undefined> {
   try {
-    return await startDemoChain({ dataDir, settleIntervalMs: DEMO_SETTLE_INTERVAL_MS })
+    return await startDemoChain({ dataDir })
   } catch (error) {
     logger.warn({ err: error }, 'no local chain (anvil from @foundry-rs/anvil): the demo runs without on-chain settlement')
     return undefined

@@ -29,7 +29,7 @@ const DEMO_DISTRIBUTOR_FUNDS = parseUnits('1000000', 18)
  * demo operator's payout wallet — funds the distributor, and writes the operator key to
  * a 0600 file for `meson-net claim`. Development keys only: this chain is local.
  */
-export async function startDemoChain(options: { readonly dataDir: string; readonly settleIntervalMs: number }): Promise<DemoChain> {
+export async function startDemoChain(options: { readonly dataDir: string }): Promise<DemoChain> {
   const anvil = await startAnvil()
   try {
     const chain = defineChain({ id: anvil.chainId, name: 'anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } })
@@ -48,7 +48,7 @@ export async function startDemoChain(options: { readonly dataDir: string; readon
       contracts,
       operatorAddress: privateKeyToAccount(ANVIL_DEV_KEYS[2]).address,
       operatorKeyFile,
-      settlement: { rpcUrl: anvil.rpcUrl, chainId: anvil.chainId, ...contracts, settlerKey: ANVIL_DEV_KEYS[1], settleIntervalMs: options.settleIntervalMs, depositPollMs: 1_000 },
+      settlement: { rpcUrl: anvil.rpcUrl, chainId: anvil.chainId, ...contracts, settlerKey: ANVIL_DEV_KEYS[1], depositPollMs: 1_000 },
       stop: () => anvil.stop(),
     }
   } catch (error) {

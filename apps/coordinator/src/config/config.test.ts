@@ -53,7 +53,37 @@ describe('parseConfig', () => {
       probeIntervalMs: 600_000,
       probeClientIp: '127.0.0.1',
       dashboardDir: undefined,
+      chainRpcUrl: undefined,
+      chainId: undefined,
+      tokenAddress: undefined,
+      distributorAddress: undefined,
+      vaultAddress: undefined,
+      settlerKeyFile: undefined,
+      chainConfirmations: 1,
+      chainFromBlock: 0,
     })
+  })
+
+  it('reads the chain settings, checksums lowercase addresses, and refuses a wrong EIP-55 checksum or a partial chain', () => {
+    const checksummed = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
+    const chain = { chainRpcUrl: 'http://127.0.0.1:8545', chainId: '31337', tokenAddress: checksummed.toLowerCase(), distributorAddress: checksummed, vaultAddress: checksummed, settlerKeyFile: '/etc/meson/settler.key' }
+    const result = parseConfig({ flags: chain, env: { MESON_CHAIN_CONFIRMATIONS: '3', MESON_CHAIN_FROM_BLOCK: '123' } })
+    assert.ok(result.ok, result.ok ? '' : result.error.message)
+    assert.equal(result.config.chainId, 31337)
+    assert.equal(result.config.tokenAddress, checksummed, 'lowercase is normalized to EIP-55')
+    assert.equal(result.config.chainConfirmations, 3)
+    assert.equal(result.config.chainFromBlock, 123)
+    const flipped = checksummed.replace('F', 'f')
+    const badChecksum = parseConfig({ flags: { ...chain, vaultAddress: flipped } })
+    assert.ok(!badChecksum.ok)
+    assert.match(badChecksum.error.message, /^config: vaultAddress: the EIP-55 checksum does not match/)
+    const { settlerKeyFile: _omitted, ...withoutKey } = chain
+    const partial = parseConfig({ flags: withoutKey })
+    assert.ok(!partial.ok)
+    assert.match(partial.error.message, /^config: settlerKeyFile: required when any chain setting is given/)
+    const notHttp = parseConfig({ flags: { ...chain, chainRpcUrl: 'ws://127.0.0.1:8545' } })
+    assert.ok(!notHttp.ok)
+    assert.equal(notHttp.error.key, 'chainRpcUrl')
   })
 
   it('at default settings marks a silent (kill -9) node down soon enough that it gets no redirects after 15 s', () => {

@@ -5,6 +5,8 @@ import { z } from 'zod'
 import { ConfigError } from './config-error.ts'
 import { parseBaseUnitsOrTokens } from '../ledger/token-amount.ts'
 import { semverSchema, parseExitAllowEntry } from '@meson/protocol'
+import type { Address } from 'viem'
+import { chainRpcUrlSchema, contractAddressSchema, missingChainKey } from './chain-settings-schema.ts'
 
 /**
  * The coordinator's configuration: the only module that reads process.env or a config
@@ -99,6 +101,19 @@ export interface CoordinatorConfig {
   readonly probeClientIp: string
   /** Folder of the built dashboard (index.html + assets), served at `/`; no dashboard when undefined. */
   readonly dashboardDir: string | undefined
+  /** JSON-RPC URL of the chain to settle on; the chain keys are all set or none (no chain). */
+  readonly chainRpcUrl: string | undefined
+  readonly chainId: number | undefined
+  /** The deployed contracts (EIP-55 checksummed). */
+  readonly tokenAddress: Address | undefined
+  readonly distributorAddress: Address | undefined
+  readonly vaultAddress: Address | undefined
+  /** File (mode 0600) holding the private key with the distributor's SETTLER_ROLE; never the key itself. */
+  readonly settlerKeyFile: string | undefined
+  /** Blocks a root or a deposit must be under before it counts. */
+  readonly chainConfirmations: number
+  /** The contracts' deployment block, where event searches start. */
+  readonly chainFromBlock: number
 }
 
 export type ConfigKey = keyof CoordinatorConfig
@@ -147,6 +162,14 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   probeIntervalMs: { flag: '--probe-interval-ms', env: 'MESON_PROBE_INTERVAL_MS' },
   probeClientIp: { flag: '--probe-client-ip', env: 'MESON_PROBE_CLIENT_IP' },
   dashboardDir: { flag: '--dashboard-dir', env: 'MESON_DASHBOARD_DIR' },
+  chainRpcUrl: { flag: '--chain-rpc-url', env: 'MESON_CHAIN_RPC_URL' },
+  chainId: { flag: '--chain-id', env: 'MESON_CHAIN_ID' },
+  tokenAddress: { flag: '--token-address', env: 'MESON_TOKEN_ADDRESS' },
+  distributorAddress: { flag: '--distributor-address', env: 'MESON_DISTRIBUTOR_ADDRESS' },
+  vaultAddress: { flag: '--vault-address', env: 'MESON_VAULT_ADDRESS' },
+  settlerKeyFile: { flag: '--settler-key-file', env: 'MESON_SETTLER_KEY_FILE' },
+  chainConfirmations: { flag: '--chain-confirmations', env: 'MESON_CHAIN_CONFIRMATIONS' },
+  chainFromBlock: { flag: '--chain-from-block', env: 'MESON_CHAIN_FROM_BLOCK' },
 }
 
 /** 0.01 MSN per GiB. */
@@ -282,6 +305,14 @@ const configShape = z
     probeIntervalMs: boundedInteger(200, 86_400_000).default(600_000),
     probeClientIp: z.string({ error: 'expected an IP address' }).refine((text) => isIP(text) !== 0, { error: 'expected an IP address' }).default('127.0.0.1'),
     dashboardDir: z.string({ error: 'expected a directory path' }).min(1, { error: 'expected a directory path' }).optional(),
+    chainRpcUrl: chainRpcUrlSchema.optional(),
+    chainId: boundedInteger(1, 2 ** 32 - 1).optional(),
+    tokenAddress: contractAddressSchema.optional(),
+    distributorAddress: contractAddressSchema.optional(),
+    vaultAddress: contractAddressSchema.optional(),
+    settlerKeyFile: z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }).optional(),
+    chainConfirmations: boundedInteger(1, 1_000).default(1),
+    chainFromBlock: boundedInteger(0, Number.MAX_SAFE_INTEGER).default(0),
   })
 
 const configSchema = configShape
@@ -294,6 +325,12 @@ const configSchema = configShape
       proxyHttpPort: raw.proxyHttpPort,
       proxySocksPort: raw.proxySocksPort,
       dashboardDir: raw.dashboardDir,
+      chainRpcUrl: raw.chainRpcUrl,
+      chainId: raw.chainId,
+      tokenAddress: raw.tokenAddress,
+      distributorAddress: raw.distributorAddress,
+      vaultAddress: raw.vaultAddress,
+      settlerKeyFile: raw.settlerKeyFile,
       db: raw.db ?? `sqlite:${join(raw.dataDir, 'coordinator.db')}`,
       nodeDownAfterMs: raw.nodeDownAfterMs ?? defaultNodeDownAfterMs(raw.heartbeatIntervalMs),
       coordinatorKeyFile: raw.coordinatorKeyFile ?? join(raw.dataDir, 'coordinator-key.pem'),
@@ -309,6 +346,10 @@ const configSchema = configShape
   .refine((config) => !config.probesEnabled || config.publicUrl === undefined || isLoopbackHost(new URL(config.publicUrl).hostname) || !isLoopbackHost(config.probeClientIp), {
     error: 'set it to the address nodes see the coordinator\'s probes come from (probe tickets are bound to it)',
     path: ['probeClientIp'],
+  })
+  .superRefine((config, ctx) => {
+    const missing = missingChainKey(config)
+    if (missing !== undefined) ctx.addIssue({ code: 'custom', message: 'required when any chain setting is given (chainRpcUrl, chainId, tokenAddress, distributorAddress, vaultAddress, settlerKeyFile)', path: [missing] })
   })
   .refine((config) => config.minPricePerGiB <= config.defaultPricePerGiB && config.defaultPricePerGiB <= config.maxPricePerGiB, {
     error: 'must lie between minPricePerGiB and maxPricePerGiB',

@@ -58,6 +58,14 @@ const MEANINGS: Partial<Record<ConfigKey, string>> = {
   probesEnabled: 'probe every live node (content, speed, reachability) through the system probe zone',
   probeIntervalMs: 'mean time between two probe rounds of one node (jittered 50-150 %)',
   probeClientIp: 'the address nodes see probes come from (probe tickets are bound to it)',
+  chainRpcUrl: 'JSON-RPC URL of the chain to settle on (with chainId, the three addresses and settlerKeyFile; none: no chain)',
+  chainId: 'chain id the RPC must serve',
+  tokenAddress: 'the network token contract (EIP-55 or all lowercase)',
+  distributorAddress: 'the cumulative Merkle distributor roots are posted to',
+  vaultAddress: 'the deposit vault whose events credit buyers',
+  settlerKeyFile: 'file (mode 0600) holding the private key with SETTLER_ROLE; never the key itself',
+  chainConfirmations: 'blocks a root or a deposit must be under before it counts',
+  chainFromBlock: "the contracts' deployment block, where event searches start",
   dashboardDir: "built dashboard to serve at / (meson-net coordinator defaults to @meson/dashboard's build)",
 }
 
