@@ -1,8 +1,7 @@
 import type { CacheEntry } from '../../cdn/store/cache-store.ts'
 import { buildValidationHeaders, freshenStoredHeaders, isNotModifiedForOwnRequest } from '../../cdn/policy/index.ts'
 import type { CacheContext } from './cache-context.ts'
-import { toHeaderMap } from './header-fields.ts'
-import { fillRequestHeaders, relayAndMaybeStore } from './origin-fill.ts'
+import { fillRequestHeaders, originHeaderMap, relayAndMaybeStore } from './origin-fill.ts'
 import type { FillRequest } from './origin-fill.ts'
 
 /**
@@ -23,7 +22,7 @@ export function startBackgroundRevalidation(context: CacheContext, request: Fill
       const status = originResponse.statusCode ?? 502
       if (status === 304) {
         originResponse.resume()
-        const notModifiedHeaders = toHeaderMap(originResponse.headers)
+        const notModifiedHeaders = originHeaderMap(context, originResponse)
         if (!isNotModifiedForOwnRequest(entry.response, notModifiedHeaders)) return
         await context.store.updateResponse(entry, { ...entry.response, headers: freshenStoredHeaders(entry.response, notModifiedHeaders), requestTimeMs, responseTimeMs })
         return

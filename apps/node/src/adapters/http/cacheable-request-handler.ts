@@ -14,7 +14,7 @@ import { startBackgroundRevalidation } from './background-refresh.ts'
 import type { CacheContext } from './cache-context.ts'
 import { sendErrorResponse } from './error-response.ts'
 import { toHeaderMap } from './header-fields.ts'
-import { fetchAndRelay, fillRequestHeaders, relayAndMaybeStore, sendOriginError } from './origin-fill.ts'
+import { fetchAndRelay, fillRequestHeaders, originHeaderMap, relayAndMaybeStore, sendOriginError } from './origin-fill.ts'
 import type { FillRequest } from './origin-fill.ts'
 import { primaryKeyForPath } from './origin-cache-key.ts'
 import { buildOriginRequestHeaders } from './origin-request-headers.ts'
@@ -99,7 +99,7 @@ async function revalidate(context: CacheContext, request: ClientRequest, entry: 
   const status = originResponse.statusCode ?? 502
   if (status === 304) {
     originResponse.resume()
-    const notModifiedHeaders = toHeaderMap(originResponse.headers)
+    const notModifiedHeaders = originHeaderMap(context, originResponse)
     // RFC 9111 §4.3.4: a 304 whose validators name another response freshens nothing;
     // the request is then repeated without conditions (§4.3.3).
     if (!isNotModifiedForOwnRequest(entry.response, notModifiedHeaders)) {

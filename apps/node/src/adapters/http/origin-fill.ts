@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { CacheStatusEntry, HeaderMap, StoredResponse } from '../../cdn/policy/index.ts'
-import { evaluateClientConditional, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop, isIfRangeSatisfied, parseRange } from '../../cdn/policy/index.ts'
+import { evaluateClientConditional, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop, isIfRangeSatisfied, parseRange, resolveSurrogateControl } from '../../cdn/policy/index.ts'
 import { OriginError } from '../origin/origin-error.ts'
 import type { CacheWriter } from '../../cdn/store/cache-store.ts'
 import type { CacheContext } from './cache-context.ts'
@@ -83,7 +83,7 @@ export async function relayAndMaybeStore(
   onNotShareable?: () => void,
 ): Promise<RelayOutcome> {
   const status = originResponse.statusCode ?? 502
-  const headers = stripHopByHop(toHeaderMap(originResponse.headers))
+  const headers = originHeaderMap(context, originResponse)
   const writer = beginStoreWrite(context, request, status, headers, times)
   if (writer === undefined) onNotShareable?.()
   let res = request.res
@@ -155,6 +155,11 @@ function surrogateKeysOf(headers: HeaderMap): readonly string[] {
   const tags = headers['cache-tag']
   if (surrogate === undefined && tags === undefined) return []
   return `${surrogate ?? ''} ${(tags ?? '').replaceAll(',', ' ')}`.split(/\s+/).filter((key) => key !== '')
+}
+
+/** The origin response's end-to-end fields, with Surrogate-Control resolved for this node (surrogate-control.ts). */
+export function originHeaderMap(context: CacheContext, originResponse: IncomingMessage): HeaderMap {
+  return resolveSurrogateControl(stripHopByHop(toHeaderMap(originResponse.headers)), context.surrogateTarget)
 }
 
 /** Answers an origin failure: 502 or 504 by its code (error-response.ts). */
