@@ -14,6 +14,7 @@ export function startBackgroundRevalidation(context: CacheContext, request: Fill
   context.backgroundFills.add(key)
   const background: FillRequest = { ...request, method: 'GET', res: undefined }
   void (async () => {
+    const reservation = context.store.reserveFill(request.primaryKey)
     try {
       context.metrics.revalidations.inc()
       const requestTimeMs = context.clock.nowMs()
@@ -33,11 +34,12 @@ export function startBackgroundRevalidation(context: CacheContext, request: Fill
         context.metrics.originErrors.inc()
         return
       }
-      await relayAndMaybeStore(context, background, originResponse, { requestTimeMs, responseTimeMs }, 'stale')
+      await relayAndMaybeStore(context, background, originResponse, { requestTimeMs, responseTimeMs, reservation }, 'stale')
     } catch (error) {
       context.metrics.originErrors.inc()
       context.onBackgroundError(error)
     } finally {
+      reservation.release()
       context.backgroundFills.delete(key)
     }
   })()

@@ -9,7 +9,7 @@ import {
   stripHopByHop,
   varyMatches,
 } from '../../cdn/policy/index.ts'
-import type { CacheEntry } from '../../cdn/store/cache-store.ts'
+import type { CacheEntry, FillReservation } from '../../cdn/store/cache-store.ts'
 import { startBackgroundRevalidation } from './background-refresh.ts'
 import type { CacheContext } from './cache-context.ts'
 import { sendErrorResponse } from './error-response.ts'
@@ -85,6 +85,15 @@ async function serveEntry(context: CacheContext, request: ClientRequest, entry: 
 /** Validates a stale entry with the origin (RFC 9111 §4.3) and serves the outcome. */
 async function revalidate(context: CacheContext, request: ClientRequest, entry: CacheEntry, fwd: 'request' | 'stale', mayServeStaleOnError: boolean): Promise<void> {
   context.metrics.revalidations.inc()
+  const reservation = context.store.reserveFill(request.primaryKey)
+  try {
+    await revalidateReserved(context, request, entry, fwd, mayServeStaleOnError, reservation)
+  } finally {
+    reservation.release()
+  }
+}
+
+async function revalidateReserved(context: CacheContext, request: ClientRequest, entry: CacheEntry, fwd: 'request' | 'stale', mayServeStaleOnError: boolean, reservation: FillReservation): Promise<void> {
   const requestTimeMs = context.clock.nowMs()
   let originResponse: IncomingMessage
   try {
@@ -116,7 +125,7 @@ async function revalidate(context: CacheContext, request: ClientRequest, entry: 
     context.metrics.originErrors.inc()
     return serveStale(context, request, entry)
   }
-  await relayAndMaybeStore(context, request, originResponse, { requestTimeMs, responseTimeMs }, fwd)
+  await relayAndMaybeStore(context, request, originResponse, { requestTimeMs, responseTimeMs, reservation }, fwd)
 }
 
 function serveStale(context: CacheContext, request: ClientRequest, entry: CacheEntry): Promise<void> {

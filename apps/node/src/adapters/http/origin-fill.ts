@@ -2,7 +2,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { CacheStatusEntry, HeaderMap, StoredResponse } from '../../cdn/policy/index.ts'
 import { evaluateClientConditional, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop, isIfRangeSatisfied, parseRange, resolveSurrogateControl } from '../../cdn/policy/index.ts'
 import { OriginError } from '../origin/origin-error.ts'
-import type { CacheWriter } from '../../cdn/store/cache-store.ts'
+import type { CacheWriter, FillReservation } from '../../cdn/store/cache-store.ts'
 import type { CacheContext } from './cache-context.ts'
 import { sendErrorResponse } from './error-response.ts'
 import { toHeaderMap } from './header-fields.ts'
@@ -22,10 +22,12 @@ export interface FillRequest {
   readonly res: ServerResponse | undefined
 }
 
-/** When an origin exchange happened, for the Age calculation (RFC 9111 §4.2.3). */
+/** When an origin exchange happened, for the Age calculation (RFC 9111 §4.2.3), and the fill it may store. */
 export interface ExchangeTimes {
   readonly requestTimeMs: number
   readonly responseTimeMs: number
+  /** Taken before the origin request went out: an invalidation since then keeps the answer out of the store. */
+  readonly reservation?: FillReservation
 }
 
 /** Request fields that make the origin's answer depend on the client's own state; a fill sends none of them. */
@@ -56,16 +58,21 @@ export async function fetchAndRelay(
   onNotShareable?: () => void,
 ): Promise<RelayOutcome | undefined> {
   const requestTimeMs = context.clock.nowMs()
-  let originResponse: IncomingMessage
+  const reservation = context.store.reserveFill(request.primaryKey)
   try {
-    originResponse = await context.origin.request({ method: 'GET', path: request.path, headers: fillRequestHeaders(context, request, undefined) })
-  } catch (error) {
-    context.metrics.originErrors.inc()
-    onNotShareable?.()
-    if (request.res !== undefined) sendOriginError(request.res, error)
-    return undefined
+    let originResponse: IncomingMessage
+    try {
+      originResponse = await context.origin.request({ method: 'GET', path: request.path, headers: fillRequestHeaders(context, request, undefined) })
+    } catch (error) {
+      context.metrics.originErrors.inc()
+      onNotShareable?.()
+      if (request.res !== undefined) sendOriginError(request.res, error)
+      return undefined
+    }
+    return await relayAndMaybeStore(context, request, originResponse, { requestTimeMs, responseTimeMs: context.clock.nowMs(), reservation }, fwd, onNotShareable)
+  } finally {
+    reservation.release()
   }
-  return relayAndMaybeStore(context, request, originResponse, { requestTimeMs, responseTimeMs: context.clock.nowMs() }, fwd, onNotShareable)
 }
 
 /**
@@ -146,7 +153,7 @@ function beginStoreWrite(context: CacheContext, request: FillRequest, status: nu
     requestTimeMs: times.requestTimeMs,
     responseTimeMs: times.responseTimeMs,
   }
-  return context.store.beginWrite(response, surrogateKeysOf(headers))
+  return context.store.beginWrite(response, surrogateKeysOf(headers), times.reservation)
 }
 
 /** Surrogate keys for purges, from `Surrogate-Key` (space-separated) and `Cache-Tag` (comma-separated). */
