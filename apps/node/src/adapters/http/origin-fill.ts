@@ -76,6 +76,30 @@ export async function fetchAndRelay(
 }
 
 /**
+ * A Range miss sent on as it is (`decideRangeMiss`): the origin's 206 is relayed and
+ * stored as a part (RFC 9111 §3.4); a 200 (the origin ignored Range) is stored whole
+ * while the client gets its range cut from it, as a whole fill does. Not collapsed:
+ * concurrent misses for other ranges would not be answered by this one's part.
+ */
+export async function fetchRangeAndRelay(context: CacheContext, request: FillRequest, rangeHeader: string): Promise<RelayOutcome | undefined> {
+  const requestTimeMs = context.clock.nowMs()
+  const reservation = context.store.reserveFill(request.primaryKey)
+  try {
+    let originResponse: IncomingMessage
+    try {
+      originResponse = await context.origin.request({ method: 'GET', path: request.path, headers: { ...fillRequestHeaders(context, request, undefined), range: rangeHeader } })
+    } catch (error) {
+      context.metrics.originErrors.inc()
+      if (request.res !== undefined) sendOriginError(request.res, error)
+      return undefined
+    }
+    return await relayAndMaybeStore(context, request, originResponse, { requestTimeMs, responseTimeMs: context.clock.nowMs(), reservation }, 'uri-miss')
+  } finally {
+    reservation.release()
+  }
+}
+
+/**
  * Relays a full (unconditional) origin response to the client, if any, and into the
  * store when it may be stored. The client's own conditionals (RFC 9110 §13.2.2) are
  * answered from the fresh response's header fields: a 304 or 412 to the client while
