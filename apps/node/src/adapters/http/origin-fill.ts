@@ -1,8 +1,10 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
-import type { CacheStatusEntry, HeaderMap, StoredResponse } from '../../cdn/policy/index.ts'
-import { evaluateClientConditional, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop, isIfRangeSatisfied, parseRange, resolveSurrogateControl } from '../../cdn/policy/index.ts'
+import type { CacheStatusEntry, HeaderMap, PartCombination, StoredResponse } from '../../cdn/policy/index.ts'
+import { evaluateClientConditional, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop, isIfRangeSatisfied, parseRange, resolveSurrogateControl, formatPartContentRange, planPartCombination, storablePartOf } from '../../cdn/policy/index.ts'
 import { OriginError } from '../origin/origin-error.ts'
-import type { CacheWriter, FillReservation } from '../../cdn/store/cache-store.ts'
+import type { CacheEntry, CacheWriter, FillReservation } from '../../cdn/store/cache-store.ts'
+import { createPartCombiningWriter } from './part-combining-writer.ts'
+import { selectStoredPart } from './stored-part-response.ts'
 import type { CacheContext } from './cache-context.ts'
 import { sendErrorResponse } from './error-response.ts'
 import { toHeaderMap } from './header-fields.ts'
@@ -177,7 +179,23 @@ function beginStoreWrite(context: CacheContext, request: FillRequest, status: nu
     requestTimeMs: times.requestTimeMs,
     responseTimeMs: times.responseTimeMs,
   }
-  return context.store.beginWrite(response, surrogateKeysOf(headers), times.reservation)
+  const combination = status === 206 ? planCombinationWithStored(context, request, response) : undefined
+  if (combination === undefined) return context.store.beginWrite(response, surrogateKeysOf(headers), times.reservation)
+  const { union } = combination.plan
+  // RFC 9111 §3.4: the combined response takes the new response's fields, with the
+  // Content-Range (and length) of the union.
+  const combinedHeaders = { ...headers, 'content-range': formatPartContentRange(union.start, union.end, union.completeLength), 'content-length': String(union.end - union.start + 1) }
+  const inner = context.store.beginWrite({ ...response, headers: combinedHeaders }, surrogateKeysOf(headers), times.reservation)
+  return createPartCombiningWriter(context.store, inner, combination.stored, combination.plan)
+}
+
+/** A stored part of the same variant that the new 206 may be combined with (`planPartCombination`). */
+function planCombinationWithStored(context: CacheContext, request: FillRequest, response: Pick<StoredResponse, 'secondaryKey' | 'headers'>): { readonly stored: CacheEntry; readonly plan: PartCombination } | undefined {
+  const incoming = storablePartOf(response.headers)
+  const stored = selectStoredPart(context.store.lookup(request.primaryKey), request.headers)
+  if (incoming === undefined || stored === undefined || stored.entry.response.secondaryKey !== response.secondaryKey) return undefined
+  const plan = planPartCombination({ part: stored.part, headers: stored.entry.response.headers }, { part: incoming, headers: response.headers })
+  return plan === undefined ? undefined : { stored: stored.entry, plan }
 }
 
 /** Surrogate keys for purges, from `Surrogate-Key` (space-separated) and `Cache-Tag` (comma-separated). */

@@ -137,4 +137,20 @@ describe('partial content: storing 206 parts and serving ranges from them', () =
     await get(path, 'bytes=-5')
     assert.equal(origin.count(path), 2)
   })
+
+  it('combines adjacent parts with the same strong validator into one, and serves ranges across them', async () => {
+    const path = `/big-${counter++}`
+    serveRanges(path, 2 * MiB)
+    await get(path, 'bytes=100-199')
+    await get(path, 'bytes=200-299')
+    await get(path, 'bytes=0-99')
+    for (const [range, start, end] of [['bytes=0-299', 0, 299], ['bytes=150-250', 150, 250]] as const) {
+      const hit = await get(path, range)
+      assert.equal(hit.status, 206)
+      assert.equal(hit.headers['content-range'], `bytes ${start}-${end}/${2 * MiB}`)
+      assert.deepEqual(hit.body, bytesOf(start, end))
+      assert.match(String(hit.headers['cache-status']), /; hit/)
+    }
+    assert.deepEqual(ranges.get(path), ['bytes=100-199', 'bytes=200-299', 'bytes=0-99'])
+  })
 })

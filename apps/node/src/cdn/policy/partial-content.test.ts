@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { coveredRangeOf, decideRangeMiss, formatPartContentRange, parseContentRange, storablePartOf } from './partial-content.ts'
-import type { CoveredRange, StoredPart } from './partial-content.ts'
+import { coveredRangeOf, decideRangeMiss, formatPartContentRange, parseContentRange, planPartCombination, storablePartOf } from './partial-content.ts'
+import type { CoveredRange, PartCombination, StoredPart } from './partial-content.ts'
 
 describe('parseContentRange (RFC 9110 §14.4)', () => {
   const table: readonly (readonly [string, string | undefined, StoredPart | undefined])[] = [
@@ -72,4 +72,25 @@ describe('formatPartContentRange', () => {
     assert.equal(formatPartContentRange(1, 2, 10), 'bytes 1-2/10')
     assert.equal(formatPartContentRange(1, 2, undefined), 'bytes 1-2/*')
   })
+})
+
+describe('planPartCombination (RFC 9111 §3.4 Combining Partial Content)', () => {
+  const strong = { etag: '"v1"' }
+  const part = (start: number, end: number, completeLength = 100): StoredPart => ({ start, end, completeLength })
+  const table: readonly (readonly [string, StoredPart, Record<string, string>, StoredPart, Record<string, string>, PartCombination | undefined])[] = [
+    ['a new part right after the stored one: stored bytes first', part(0, 9), strong, part(10, 19), strong, { union: part(0, 19), prefix: { start: 0, end: 9 }, suffix: undefined }],
+    ['a new part right before the stored one: stored bytes after', part(10, 19), strong, part(0, 9), strong, { union: part(0, 19), prefix: undefined, suffix: { start: 0, end: 9 } }],
+    ['overlapping parts: the new bytes win where both have them', part(0, 14), strong, part(10, 19), strong, { union: part(0, 19), prefix: { start: 0, end: 9 }, suffix: undefined }],
+    ['a new part inside the stored one keeps both ends', part(0, 19), strong, part(5, 9), strong, { union: part(0, 19), prefix: { start: 0, end: 4 }, suffix: { start: 10, end: 19 } }],
+    ['a new part covering the stored one needs nothing of it', part(5, 9), strong, part(0, 19), strong, undefined],
+    ['"MUST NOT combine" without the same strong validator: different ETags', part(0, 9), { etag: '"v1"' }, part(10, 19), { etag: '"v2"' }, undefined],
+    ['weak validators never combine', part(0, 9), { etag: 'W/"v1"' }, part(10, 19), { etag: 'W/"v1"' }, undefined],
+    ['no validator never combines (Last-Modified alone is not strong enough here)', part(0, 9), { 'last-modified': 'Sun, 29 Nov 2026 00:00:00 GMT' }, part(10, 19), { 'last-modified': 'Sun, 29 Nov 2026 00:00:00 GMT' }, undefined],
+    ['a gap between the parts', part(0, 9), strong, part(11, 19), strong, undefined],
+    ['different complete lengths', part(0, 9, 100), strong, part(10, 19, 200), strong, undefined],
+    ['an unknown complete length', { start: 0, end: 9, completeLength: undefined }, strong, { start: 10, end: 19, completeLength: undefined }, strong, undefined],
+  ]
+  for (const [name, storedPart, storedHeaders, incomingPart, incomingHeaders, expected] of table) {
+    it(name, () => assert.deepEqual(planPartCombination({ part: storedPart, headers: storedHeaders }, { part: incomingPart, headers: incomingHeaders }), expected))
+  }
 })

@@ -108,3 +108,37 @@ export function decideRangeMiss(parameters: { readonly rangeHeader: string; read
 export function formatPartContentRange(start: number, end: number, completeLength: number | undefined): string {
   return `bytes ${start}-${end}/${completeLength === undefined ? '*' : completeLength}`
 }
+
+/** How a new part and a stored part make one (RFC 9111 §3.4), as body offsets into the stored part. */
+export interface PartCombination {
+  readonly union: StoredPart
+  /** Stored bytes that go before the new body, if the stored part starts earlier. */
+  readonly prefix: { readonly start: number; readonly end: number } | undefined
+  /** Stored bytes that go after the new body, if the stored part ends later. */
+  readonly suffix: { readonly start: number; readonly end: number } | undefined
+}
+
+/**
+ * Whether a new 206 may be combined with a stored one (RFC 9111 §3.4 "Combining Partial
+ * Content": "A cache MUST NOT combine ... unless both have the same strong validator";
+ * a weak validator, none, or two different ones never combine), and how. Both parts
+ * must name the same known complete length and touch or overlap: a gap would leave a
+ * part that is not one range.
+ */
+export function planPartCombination(stored: { readonly part: StoredPart; readonly headers: HeaderMap }, incoming: { readonly part: StoredPart; readonly headers: HeaderMap }): PartCombination | undefined {
+  const storedTag = stored.headers['etag']?.trim()
+  const incomingTag = incoming.headers['etag']?.trim()
+  if (storedTag === undefined || incomingTag === undefined || storedTag !== incomingTag) return undefined
+  if (!/^"[^"]*"$/.test(storedTag)) return undefined
+  const a = stored.part
+  const b = incoming.part
+  if (a.completeLength === undefined || a.completeLength !== b.completeLength) return undefined
+  if (b.start > a.end + 1 || a.start > b.end + 1) return undefined
+  const union: StoredPart = { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end), completeLength: a.completeLength }
+  if (union.start === b.start && union.end === b.end) return undefined
+  return {
+    union,
+    prefix: a.start < b.start ? { start: 0, end: b.start - a.start - 1 } : undefined,
+    suffix: a.end > b.end ? { start: b.end + 1 - a.start, end: a.end - a.start } : undefined,
+  }
+}
