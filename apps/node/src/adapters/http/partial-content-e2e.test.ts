@@ -37,6 +37,10 @@ describe('partial content: storing 206 parts and serving ranges from them', () =
         res.writeHead(206, { ...common, 'content-range': `bytes ${decision.start}-${decision.end}/${sizeBytes}`, 'content-length': String(body.length) }).end(body)
         return
       }
+      if (decision.kind === 'unsatisfiable') {
+        res.writeHead(416, { ...common, 'content-range': `bytes */${sizeBytes}` }).end()
+        return
+      }
       res.writeHead(200, { ...common, 'content-length': String(sizeBytes) }).end(bytesOf(0, sizeBytes - 1))
     })
   }
@@ -152,5 +156,15 @@ describe('partial content: storing 206 parts and serving ranges from them', () =
       assert.match(String(hit.headers['cache-status']), /; hit/)
     }
     assert.deepEqual(ranges.get(path), ['bytes=100-199', 'bytes=200-299', 'bytes=0-99'])
+  })
+
+  it('relays the origin\'s 416 to a forwarded Range without storing it', async () => {
+    const path = `/small-${counter++}`
+    serveRanges(path, 1000)
+    const unsatisfiable = await get(path, 'bytes=5000-')
+    assert.equal(unsatisfiable.status, 416)
+    const whole = await get(path)
+    assert.equal(whole.status, 200)
+    assert.deepEqual(ranges.get(path), ['bytes=5000-', undefined])
   })
 })

@@ -24,6 +24,7 @@ const rows: Row[] = [
   { rule: '§3.3 a 206 without Content-Range is not a storable part', status: 206, responseHeaders: { 'cache-control': 'max-age=60' }, expected: 'partial-content' },
   { rule: '§3.3/§3.4 a 206 with one valid Content-Range is stored as a part', status: 206, responseHeaders: { 'cache-control': 'max-age=60', 'content-range': 'bytes 0-4/10', 'content-length': '5' }, expected: true },
   { rule: '§3.3 a 206 whose Content-Length disagrees with its Content-Range is not stored', status: 206, responseHeaders: { 'cache-control': 'max-age=60', 'content-range': 'bytes 4-9/10', 'content-length': '5' }, expected: 'partial-content' },
+  { rule: 'RFC 9110 §15.5.17 a 416 answers one Range, never stored', status: 416, responseHeaders: { 'cache-control': 'max-age=60', 'content-range': 'bytes */10' }, expected: 'status' },
   { rule: '§3.3 a multipart/byteranges 206 is not one part', status: 206, responseHeaders: { 'cache-control': 'max-age=60', 'content-type': 'multipart/byteranges; boundary=x', 'content-range': 'bytes 0-4/10' }, expected: 'partial-content' },
   { rule: '§4.3.4 a 304 only freshens', status: 304, expected: 'status' },
   { rule: '§3 no-store in the response', responseHeaders: { 'cache-control': 'max-age=60, no-store' }, expected: 'no-store' },

@@ -57,6 +57,9 @@ export function isResponseStorable(parameters: IsResponseStorableParameters): Re
   // disagrees) is not. A 304 is not a representation at all; it only freshens one (§4.3.4).
   if (status === 206 && storablePartOf(responseHeaders) === undefined) return notStorable('partial-content')
   if (status === 304) return notStorable('status')
+  // RFC 9110 §15.5.17: a 416 answers one request's Range, not the target resource; the
+  // cache key has no Range, so storing it would answer every later request with it.
+  if (status === 416) return notStorable('status')
 
   // §5.2.2.3: with must-understand, store only statuses whose rules we implement, and
   // then "the cache SHOULD ignore the no-store directive".
