@@ -3,6 +3,7 @@ import type { CacheStatusEntry, HeaderMap, PartCombination, StoredResponse } fro
 import { evaluateClientConditional, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop, isIfRangeSatisfied, parseRange, resolveSurrogateControl, formatPartContentRange, planPartCombination, storablePartOf } from '../../cdn/policy/index.ts'
 import { OriginError } from '../origin/origin-error.ts'
 import type { CacheEntry, CacheWriter, FillReservation } from '../../cdn/store/cache-store.ts'
+import { createLengthCheckedWriter } from './length-checked-writer.ts'
 import { createPartCombiningWriter } from './part-combining-writer.ts'
 import { selectStoredPart } from './stored-part-response.ts'
 import type { CacheContext } from './cache-context.ts'
@@ -179,14 +180,19 @@ function beginStoreWrite(context: CacheContext, request: FillRequest, status: nu
     requestTimeMs: times.requestTimeMs,
     responseTimeMs: times.responseTimeMs,
   }
-  const combination = status === 206 ? planCombinationWithStored(context, request, response) : undefined
-  if (combination === undefined) return context.store.beginWrite(response, surrogateKeysOf(headers), times.reservation)
+  const incoming = status === 206 ? storablePartOf(headers) : undefined
+  if (incoming === undefined) return context.store.beginWrite(response, surrogateKeysOf(headers), times.reservation)
+  const combination = planCombinationWithStored(context, request, response)
+  if (combination === undefined) {
+    return createLengthCheckedWriter(context.store.beginWrite(response, surrogateKeysOf(headers), times.reservation), incoming.end - incoming.start + 1)
+  }
   const { union } = combination.plan
   // RFC 9111 §3.4: the combined response takes the new response's fields, with the
   // Content-Range (and length) of the union.
   const combinedHeaders = { ...headers, 'content-range': formatPartContentRange(union.start, union.end, union.completeLength), 'content-length': String(union.end - union.start + 1) }
   const inner = context.store.beginWrite({ ...response, headers: combinedHeaders }, surrogateKeysOf(headers), times.reservation)
-  return createPartCombiningWriter(context.store, inner, combination.stored, combination.plan)
+  // The new body must be exactly its range, or the union would hold misplaced bytes.
+  return createPartCombiningWriter(context.store, inner, combination.stored, combination.plan, incoming.end - incoming.start + 1)
 }
 
 /** A stored part of the same variant that the new 206 may be combined with (`planPartCombination`). */
