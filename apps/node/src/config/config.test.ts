@@ -33,6 +33,7 @@ describe('loadNodeConfig', () => {
     ['a bad port', { originUrl: 'http://x', port: '70000' }, /--port \(MESON_NODE_PORT\)/],
     ['a short admin token', { originUrl: 'http://x', adminToken: 'abc' }, /--admin-token/],
     ['a zero timeout', { originUrl: 'http://x', originTimeoutMs: '0' }, /--origin-timeout-ms/],
+    ['a Surrogate-Control target that is not a token', { originUrl: 'http://x', surrogateTarget: 'a;b' }, /--surrogate-target/],
   ]
   for (const [name, flags, message] of bad) {
     it(`refuses ${name}, naming the key`, () => {

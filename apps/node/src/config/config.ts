@@ -41,6 +41,8 @@ export interface NodeConfig {
    * without node:http (`adapters/raw-http/`); anything else goes to node:http.
    */
   readonly fastConnections: boolean
+  /** Device token of targeted `Surrogate-Control` directives this node obeys (`max-age=60;<token>`). */
+  readonly surrogateTarget: string
 }
 
 /** One setting: the config key, its CLI flag, its environment variable, its default. */
@@ -76,6 +78,7 @@ export const NODE_SETTINGS: readonly NodeSetting[] = [
   { key: 'collapseWaitTimeoutMs', flag: '--collapse-wait-timeout-ms', env: 'MESON_NODE_COLLAPSE_WAIT_TIMEOUT_MS', defaultValue: '10000', meaning: 'a collapsed request waits this long for the first fill, then asks the origin itself' },
   { key: 'shutdownGraceMs', flag: '--shutdown-grace-ms', env: 'MESON_NODE_SHUTDOWN_GRACE_MS', defaultValue: '10000', meaning: 'on SIGTERM/SIGINT, in-flight responses get this long to finish' },
   { key: 'fastConnections', flag: '--fast-connections', env: 'MESON_NODE_FAST_CONNECTIONS', defaultValue: 'on', meaning: 'on|off: answer plain fresh hits on the connection before node:http (standalone mode; off: node:http only)' },
+  { key: 'surrogateTarget', flag: '--surrogate-target', env: 'MESON_NODE_SURROGATE_TARGET', defaultValue: 'meson', meaning: 'device token of targeted Surrogate-Control directives this node obeys (`max-age=60;meson`)' },
 ]
 
 /** A setting has a value that cannot be used; the message names the key. */
@@ -122,6 +125,8 @@ const configSchema = z.object({
   collapseWaitTimeoutMs: durationMs,
   shutdownGraceMs: durationMs,
   fastConnections: z.enum(['on', 'off', 'true', 'false']).transform((text) => text === 'on' || text === 'true'),
+  // An RFC 9110 token, compared case-insensitively (W3C Edge Architecture 1.0 §2.2).
+  surrogateTarget: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/, 'must be a token (letters, digits, -, _, ...)').transform((text) => text.toLowerCase()),
 })
 
 /** Where settings come from: flags (as typed) win over the environment, which wins over defaults. */

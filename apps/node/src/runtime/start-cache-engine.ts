@@ -91,6 +91,7 @@ export async function startCacheEngine(parameters: StartCacheEngineParameters): 
     metrics,
     clock,
     maxObjectSizeBytes,
+    surrogateTarget: config.surrogateTarget,
     backgroundFills: new Set(),
     onBackgroundError: (error) => logger.warn({ code: errorCode(error) }, 'background cache work failed'),
   }

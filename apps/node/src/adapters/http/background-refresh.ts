@@ -1,8 +1,7 @@
 import type { CacheEntry } from '../../cdn/store/cache-store.ts'
 import { buildValidationHeaders, freshenStoredHeaders, isNotModifiedForOwnRequest } from '../../cdn/policy/index.ts'
 import type { CacheContext } from './cache-context.ts'
-import { toHeaderMap } from './header-fields.ts'
-import { fillRequestHeaders, relayAndMaybeStore } from './origin-fill.ts'
+import { fillRequestHeaders, originHeaderMap, relayAndMaybeStore } from './origin-fill.ts'
 import type { FillRequest } from './origin-fill.ts'
 
 /**
@@ -15,6 +14,7 @@ export function startBackgroundRevalidation(context: CacheContext, request: Fill
   context.backgroundFills.add(key)
   const background: FillRequest = { ...request, method: 'GET', res: undefined }
   void (async () => {
+    const reservation = context.store.reserveFill(request.primaryKey)
     try {
       context.metrics.revalidations.inc()
       const requestTimeMs = context.clock.nowMs()
@@ -23,7 +23,7 @@ export function startBackgroundRevalidation(context: CacheContext, request: Fill
       const status = originResponse.statusCode ?? 502
       if (status === 304) {
         originResponse.resume()
-        const notModifiedHeaders = toHeaderMap(originResponse.headers)
+        const notModifiedHeaders = originHeaderMap(context, originResponse)
         if (!isNotModifiedForOwnRequest(entry.response, notModifiedHeaders)) return
         await context.store.updateResponse(entry, { ...entry.response, headers: freshenStoredHeaders(entry.response, notModifiedHeaders), requestTimeMs, responseTimeMs })
         return
@@ -34,11 +34,12 @@ export function startBackgroundRevalidation(context: CacheContext, request: Fill
         context.metrics.originErrors.inc()
         return
       }
-      await relayAndMaybeStore(context, background, originResponse, { requestTimeMs, responseTimeMs }, 'stale')
+      await relayAndMaybeStore(context, background, originResponse, { requestTimeMs, responseTimeMs, reservation }, 'stale')
     } catch (error) {
       context.metrics.originErrors.inc()
       context.onBackgroundError(error)
     } finally {
+      reservation.release()
       context.backgroundFills.delete(key)
     }
   })()

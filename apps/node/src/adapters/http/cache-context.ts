@@ -17,6 +17,8 @@ export interface CacheContext {
   readonly collapser: RequestCollapser
   readonly metrics: ServerMetrics
   readonly clock: Clock
+  /** Device token of targeted `Surrogate-Control` directives this node obeys (`--surrogate-target`). */
+  readonly surrogateTarget: string
   /** Responses bigger than this are relayed but never stored. */
   readonly maxObjectSizeBytes: number
   /** Keys with a background refresh (stale-while-revalidate, Range fill) in flight. */

@@ -183,7 +183,7 @@ describe('caching reverse proxy (RFC 9111 end to end)', () => {
     assert.equal(origin.count(p), 1)
   })
 
-  it('answers a Range miss from one whole-object request to the origin, and stores the object', async () => {
+  it('forwards a Range miss and stores the 206; once the part shows the object is small, one whole fill answers every later range', async () => {
     const p = path('rangemiss')
     const body = 'abcdefghijklmnopqrstuvwxyz'
     origin.route(p, (req, res) => {
@@ -197,12 +197,21 @@ describe('caching reverse proxy (RFC 9111 end to end)', () => {
     assert.equal(partial.status, 206)
     assert.equal(partial.body.toString(), 'def')
     assert.equal(partial.headers['content-range'], `bytes 3-5/${body.length}`)
-    assert.equal(partial.headers['content-length'], '3')
-    const hit = await send(base, p, { headers: { range: 'bytes=0-2' } })
-    assert.equal(hit.body.toString(), 'abc')
-    assert.match(String(hit.headers['cache-status']), /; hit/)
+    assert.equal(origin.lastHeaders.get(p)?.range, 'bytes=3-5')
+    const covered = await send(base, p, { headers: { range: 'bytes=4-5' } })
+    assert.equal(covered.body.toString(), 'ef')
+    assert.equal(covered.headers['content-length'], '2')
+    assert.equal(covered.headers['content-range'], `bytes 4-5/${body.length}`)
+    assert.match(String(covered.headers['cache-status']), /; hit/)
     assert.equal(origin.count(p), 1)
+    const uncovered = await send(base, p, { headers: { range: 'bytes=0-2' } })
+    assert.equal(uncovered.body.toString(), 'abc')
+    assert.equal(origin.count(p), 2)
     assert.equal(origin.lastHeaders.get(p)?.range, undefined)
+    const hit = await send(base, p, { headers: { range: 'bytes=20-22' } })
+    assert.equal(hit.body.toString(), 'uvw')
+    assert.match(String(hit.headers['cache-status']), /; hit/)
+    assert.equal(origin.count(p), 2)
   })
 
   it('answers an unsatisfiable Range miss with 416 and still stores the object (origin asked once)', async () => {

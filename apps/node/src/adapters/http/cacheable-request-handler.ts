@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { StoredResponse } from '../../cdn/policy/index.ts'
 import {
   buildValidationHeaders,
+  decideRangeMiss,
   decideStoredUse,
   freshenStoredHeaders,
   isNotModifiedForOwnRequest,
@@ -9,12 +10,13 @@ import {
   stripHopByHop,
   varyMatches,
 } from '../../cdn/policy/index.ts'
-import type { CacheEntry } from '../../cdn/store/cache-store.ts'
+import type { CacheEntry, FillReservation } from '../../cdn/store/cache-store.ts'
 import { startBackgroundRevalidation } from './background-refresh.ts'
 import type { CacheContext } from './cache-context.ts'
 import { sendErrorResponse } from './error-response.ts'
 import { toHeaderMap } from './header-fields.ts'
-import { fetchAndRelay, fillRequestHeaders, relayAndMaybeStore, sendOriginError } from './origin-fill.ts'
+import { fetchAndRelay, fetchRangeAndRelay, fillRequestHeaders, originHeaderMap, relayAndMaybeStore, sendOriginError } from './origin-fill.ts'
+import { selectStoredPart, sendStoredPartIfCovered } from './stored-part-response.ts'
 import type { FillRequest } from './origin-fill.ts'
 import { primaryKeyForPath } from './origin-cache-key.ts'
 import { buildOriginRequestHeaders } from './origin-request-headers.ts'
@@ -51,18 +53,26 @@ export async function handleCacheableRequest(context: CacheContext, req: Incomin
   const variants = context.store.lookup(request.primaryKey)
   const entry = selectVariant(variants, request)
   if (entry !== undefined) return serveEntry(context, request, entry, 'hit')
+  const rangeHeader = method === 'GET' ? headers.range : undefined
+  const stored = rangeHeader === undefined ? undefined : selectStoredPart(variants, headers)
+  if (stored !== undefined && (await sendStoredPartIfCovered(context, req, res, stored, headers))) return
   // RFC 9111 §5.2.1.7: only-if-cached with nothing stored is a 504.
   if (isOnlyIfCached(headers)) return sendErrorResponse(res, 'NOT_CACHED', 'The response is not in the cache (only-if-cached).')
   context.metrics.misses.inc()
   if (method === 'HEAD') return forwardWithoutStoring(context, request)
-  // A Range miss is one origin request for the whole object, collapsed like any miss:
-  // the client gets its range as the bytes arrive while the store gets the whole body.
+  if (rangeHeader !== undefined && decideRangeMiss({ rangeHeader, ifRange: headers['if-range'], storedPart: stored?.part }) === 'forward-range') {
+    await fetchRangeAndRelay(context, request, rangeHeader)
+    return
+  }
+  // Otherwise a miss is one origin request for the whole object, collapsed: a Range
+  // client gets its range as the bytes arrive while the store gets the whole body.
   return fillCollapsed(context, request, variants.length === 0 ? 'uri-miss' : 'vary-miss')
 }
 
+/** The newest whole stored response matching the request's Vary; stored parts (206) are `selectStoredPart`'s. */
 function selectVariant(variants: readonly CacheEntry[], request: FillRequest): CacheEntry | undefined {
   for (const candidate of variants) {
-    if (varyMatches(candidate.response, request.headers)) return candidate
+    if (candidate.response.status !== 206 && varyMatches(candidate.response, request.headers)) return candidate
   }
   return undefined
 }
@@ -85,6 +95,15 @@ async function serveEntry(context: CacheContext, request: ClientRequest, entry: 
 /** Validates a stale entry with the origin (RFC 9111 §4.3) and serves the outcome. */
 async function revalidate(context: CacheContext, request: ClientRequest, entry: CacheEntry, fwd: 'request' | 'stale', mayServeStaleOnError: boolean): Promise<void> {
   context.metrics.revalidations.inc()
+  const reservation = context.store.reserveFill(request.primaryKey)
+  try {
+    await revalidateReserved(context, request, entry, fwd, mayServeStaleOnError, reservation)
+  } finally {
+    reservation.release()
+  }
+}
+
+async function revalidateReserved(context: CacheContext, request: ClientRequest, entry: CacheEntry, fwd: 'request' | 'stale', mayServeStaleOnError: boolean, reservation: FillReservation): Promise<void> {
   const requestTimeMs = context.clock.nowMs()
   let originResponse: IncomingMessage
   try {
@@ -99,7 +118,7 @@ async function revalidate(context: CacheContext, request: ClientRequest, entry: 
   const status = originResponse.statusCode ?? 502
   if (status === 304) {
     originResponse.resume()
-    const notModifiedHeaders = toHeaderMap(originResponse.headers)
+    const notModifiedHeaders = originHeaderMap(context, originResponse)
     // RFC 9111 §4.3.4: a 304 whose validators name another response freshens nothing;
     // the request is then repeated without conditions (§4.3.3).
     if (!isNotModifiedForOwnRequest(entry.response, notModifiedHeaders)) {
@@ -116,7 +135,7 @@ async function revalidate(context: CacheContext, request: ClientRequest, entry: 
     context.metrics.originErrors.inc()
     return serveStale(context, request, entry)
   }
-  await relayAndMaybeStore(context, request, originResponse, { requestTimeMs, responseTimeMs }, fwd)
+  await relayAndMaybeStore(context, request, originResponse, { requestTimeMs, responseTimeMs, reservation }, fwd)
 }
 
 function serveStale(context: CacheContext, request: ClientRequest, entry: CacheEntry): Promise<void> {

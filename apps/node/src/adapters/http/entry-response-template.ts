@@ -53,7 +53,7 @@ export interface EntryResponseTemplate {
   /**
    * Whether a request without Range, preconditions, Authorization, Cache-Control or
    * Pragma may be answered from this entry, while fresh, without `decideStoredUse`:
-   * the response has no Vary (so it matches every request, RFC 9111 §4.1) and no
+   * the response is whole (not a stored 206 part), has no Vary (so it matches every request, RFC 9111 §4.1) and no
    * `no-cache` (which requires validation even when fresh, §5.2.2.4).
    */
   readonly isPlainHitServable: boolean
@@ -119,7 +119,8 @@ function buildTemplate(entry: CacheEntry): EntryResponseTemplate {
     lifetimeMs: freshnessLifetimeMs(headers, { status: stored.status, responseTimeMs: stored.responseTimeMs }),
     correctedInitialAgeMs: correctedInitialAgeMs(stored),
     responseTimeMs: stored.responseTimeMs,
-    isPlainHitServable: headers.vary === undefined && !hasDirective(parseCacheControl(headers['cache-control']), 'no-cache'),
+    // A stored part (206, RFC 9111 §3.4) answers only Range requests it covers, never a plain GET.
+    isPlainHitServable: stored.status !== 206 && headers.vary === undefined && !hasDirective(parseCacheControl(headers['cache-control']), 'no-cache'),
     hitFields: { ageSeconds: Number.NaN, ttlSeconds: Number.NaN, age: '', cacheStatus: '' },
   }
 }

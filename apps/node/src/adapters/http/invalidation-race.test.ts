@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { send, startScriptedOrigin, startTestNode } from '../../testing/cache-server-fixtures.ts'
+import { eventually, send, startScriptedOrigin, startTestNode } from '../../testing/cache-server-fixtures.ts'
 import type { ScriptedOrigin, TestNode } from '../../testing/cache-server-fixtures.ts'
 
 /**
@@ -69,5 +69,47 @@ describe('invalidation races a fill (RFC 9111 §4.4)', () => {
       assert.match(String((await send(node.node.url, path)).headers['cache-status']), /fwd=uri-miss/)
       assert.match(String((await send(node.node.url, path)).headers['cache-status']), /; hit/)
     }
+  })
+})
+
+describe('invalidation lands before a fill\'s origin headers (RFC 9111 §4.4)', () => {
+  let origin: ScriptedOrigin
+  let node: TestNode
+  let version = 0
+  let releaseHeld: () => void = () => undefined
+
+  before(async () => {
+    origin = await startScriptedOrigin()
+    origin.route('/held', (req, res) => {
+      if (req.method === 'POST') {
+        version += 1
+        req.resume()
+        req.on('end', () => res.writeHead(204).end())
+        return
+      }
+      // The origin builds its answer now (before the POST) but its headers leave later.
+      const body = `v${version}`
+      const isFirst = origin.count('/held') === 1
+      const answer = () => res.writeHead(200, { 'cache-control': 'max-age=3600', 'content-length': String(body.length) }).end(body)
+      if (isFirst) releaseHeld = answer
+      else answer()
+    })
+    node = await startTestNode(origin.url)
+  })
+  after(async () => {
+    await node.stop()
+    await origin.close()
+  })
+
+  it('does not store the answer the origin built before the invalidating POST', async () => {
+    const first = send(node.node.url, '/held')
+    await eventually(() => origin.count('/held') === 1)
+    const post = await send(node.node.url, '/held', { method: 'POST', body: 'x' })
+    assert.equal(post.status, 204)
+    releaseHeld()
+    assert.equal((await first).body.toString(), 'v0')
+    const after = await send(node.node.url, '/held')
+    assert.equal(after.body.toString(), 'v1')
+    assert.match(String(after.headers['cache-status']), /fwd=uri-miss/)
   })
 })

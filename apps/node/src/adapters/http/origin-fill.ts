@@ -1,8 +1,11 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
-import type { CacheStatusEntry, HeaderMap, StoredResponse } from '../../cdn/policy/index.ts'
-import { evaluateClientConditional, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop, isIfRangeSatisfied, parseRange } from '../../cdn/policy/index.ts'
+import type { CacheStatusEntry, HeaderMap, PartCombination, StoredResponse } from '../../cdn/policy/index.ts'
+import { evaluateClientConditional, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop, isIfRangeSatisfied, parseRange, resolveSurrogateControl, formatPartContentRange, planPartCombination, storablePartOf } from '../../cdn/policy/index.ts'
 import { OriginError } from '../origin/origin-error.ts'
-import type { CacheWriter } from '../../cdn/store/cache-store.ts'
+import type { CacheEntry, CacheWriter, FillReservation } from '../../cdn/store/cache-store.ts'
+import { createLengthCheckedWriter } from './length-checked-writer.ts'
+import { createPartCombiningWriter } from './part-combining-writer.ts'
+import { selectStoredPart } from './stored-part-response.ts'
 import type { CacheContext } from './cache-context.ts'
 import { sendErrorResponse } from './error-response.ts'
 import { toHeaderMap } from './header-fields.ts'
@@ -22,10 +25,12 @@ export interface FillRequest {
   readonly res: ServerResponse | undefined
 }
 
-/** When an origin exchange happened, for the Age calculation (RFC 9111 §4.2.3). */
+/** When an origin exchange happened, for the Age calculation (RFC 9111 §4.2.3), and the fill it may store. */
 export interface ExchangeTimes {
   readonly requestTimeMs: number
   readonly responseTimeMs: number
+  /** Taken before the origin request went out: an invalidation since then keeps the answer out of the store. */
+  readonly reservation?: FillReservation
 }
 
 /** Request fields that make the origin's answer depend on the client's own state; a fill sends none of them. */
@@ -56,16 +61,45 @@ export async function fetchAndRelay(
   onNotShareable?: () => void,
 ): Promise<RelayOutcome | undefined> {
   const requestTimeMs = context.clock.nowMs()
-  let originResponse: IncomingMessage
+  const reservation = context.store.reserveFill(request.primaryKey)
   try {
-    originResponse = await context.origin.request({ method: 'GET', path: request.path, headers: fillRequestHeaders(context, request, undefined) })
-  } catch (error) {
-    context.metrics.originErrors.inc()
-    onNotShareable?.()
-    if (request.res !== undefined) sendOriginError(request.res, error)
-    return undefined
+    let originResponse: IncomingMessage
+    try {
+      originResponse = await context.origin.request({ method: 'GET', path: request.path, headers: fillRequestHeaders(context, request, undefined) })
+    } catch (error) {
+      context.metrics.originErrors.inc()
+      onNotShareable?.()
+      if (request.res !== undefined) sendOriginError(request.res, error)
+      return undefined
+    }
+    return await relayAndMaybeStore(context, request, originResponse, { requestTimeMs, responseTimeMs: context.clock.nowMs(), reservation }, fwd, onNotShareable)
+  } finally {
+    reservation.release()
   }
-  return relayAndMaybeStore(context, request, originResponse, { requestTimeMs, responseTimeMs: context.clock.nowMs() }, fwd, onNotShareable)
+}
+
+/**
+ * A Range miss sent on as it is (`decideRangeMiss`): the origin's 206 is relayed and
+ * stored as a part (RFC 9111 §3.4); a 200 (the origin ignored Range) is stored whole
+ * while the client gets its range cut from it, as a whole fill does. Not collapsed:
+ * concurrent misses for other ranges would not be answered by this one's part.
+ */
+export async function fetchRangeAndRelay(context: CacheContext, request: FillRequest, rangeHeader: string): Promise<RelayOutcome | undefined> {
+  const requestTimeMs = context.clock.nowMs()
+  const reservation = context.store.reserveFill(request.primaryKey)
+  try {
+    let originResponse: IncomingMessage
+    try {
+      originResponse = await context.origin.request({ method: 'GET', path: request.path, headers: { ...fillRequestHeaders(context, request, undefined), range: rangeHeader } })
+    } catch (error) {
+      context.metrics.originErrors.inc()
+      if (request.res !== undefined) sendOriginError(request.res, error)
+      return undefined
+    }
+    return await relayAndMaybeStore(context, request, originResponse, { requestTimeMs, responseTimeMs: context.clock.nowMs(), reservation }, 'uri-miss')
+  } finally {
+    reservation.release()
+  }
 }
 
 /**
@@ -83,7 +117,7 @@ export async function relayAndMaybeStore(
   onNotShareable?: () => void,
 ): Promise<RelayOutcome> {
   const status = originResponse.statusCode ?? 502
-  const headers = stripHopByHop(toHeaderMap(originResponse.headers))
+  const headers = originHeaderMap(context, originResponse)
   const writer = beginStoreWrite(context, request, status, headers, times)
   if (writer === undefined) onNotShareable?.()
   let res = request.res
@@ -146,7 +180,28 @@ function beginStoreWrite(context: CacheContext, request: FillRequest, status: nu
     requestTimeMs: times.requestTimeMs,
     responseTimeMs: times.responseTimeMs,
   }
-  return context.store.beginWrite(response, surrogateKeysOf(headers))
+  const incoming = status === 206 ? storablePartOf(headers) : undefined
+  if (incoming === undefined) return context.store.beginWrite(response, surrogateKeysOf(headers), times.reservation)
+  const combination = planCombinationWithStored(context, request, response)
+  if (combination === undefined) {
+    return createLengthCheckedWriter(context.store.beginWrite(response, surrogateKeysOf(headers), times.reservation), incoming.end - incoming.start + 1)
+  }
+  const { union } = combination.plan
+  // RFC 9111 §3.4: the combined response takes the new response's fields, with the
+  // Content-Range (and length) of the union.
+  const combinedHeaders = { ...headers, 'content-range': formatPartContentRange(union.start, union.end, union.completeLength), 'content-length': String(union.end - union.start + 1) }
+  const inner = context.store.beginWrite({ ...response, headers: combinedHeaders }, surrogateKeysOf(headers), times.reservation)
+  // The new body must be exactly its range, or the union would hold misplaced bytes.
+  return createPartCombiningWriter(context.store, inner, combination.stored, combination.plan, incoming.end - incoming.start + 1)
+}
+
+/** A stored part of the same variant that the new 206 may be combined with (`planPartCombination`). */
+function planCombinationWithStored(context: CacheContext, request: FillRequest, response: Pick<StoredResponse, 'secondaryKey' | 'headers'>): { readonly stored: CacheEntry; readonly plan: PartCombination } | undefined {
+  const incoming = storablePartOf(response.headers)
+  const stored = selectStoredPart(context.store.lookup(request.primaryKey), request.headers)
+  if (incoming === undefined || stored === undefined || stored.entry.response.secondaryKey !== response.secondaryKey) return undefined
+  const plan = planPartCombination({ part: stored.part, headers: stored.entry.response.headers }, { part: incoming, headers: response.headers })
+  return plan === undefined ? undefined : { stored: stored.entry, plan }
 }
 
 /** Surrogate keys for purges, from `Surrogate-Key` (space-separated) and `Cache-Tag` (comma-separated). */
@@ -155,6 +210,11 @@ function surrogateKeysOf(headers: HeaderMap): readonly string[] {
   const tags = headers['cache-tag']
   if (surrogate === undefined && tags === undefined) return []
   return `${surrogate ?? ''} ${(tags ?? '').replaceAll(',', ' ')}`.split(/\s+/).filter((key) => key !== '')
+}
+
+/** The origin response's end-to-end fields, with Surrogate-Control resolved for this node (surrogate-control.ts). */
+export function originHeaderMap(context: CacheContext, originResponse: IncomingMessage): HeaderMap {
+  return resolveSurrogateControl(stripHopByHop(toHeaderMap(originResponse.headers)), context.surrogateTarget)
 }
 
 /** Answers an origin failure: 502 or 504 by its code (error-response.ts). */

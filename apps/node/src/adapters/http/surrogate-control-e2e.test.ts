@@ -53,3 +53,38 @@ describe('Surrogate-Control end to end (W3C Edge Architecture 1.0 §2.2)', () =>
     assert.match(String(hit.headers['cache-status']), /; hit; ttl=100/)
   })
 })
+
+describe('Surrogate-Control with a configured target (--surrogate-target edge-7)', () => {
+  let origin: ScriptedOrigin
+  let clock: ManualClock
+  let node: TestNode
+  let counter = 0
+  const route = (p: string, headers: Record<string, string>) => origin.route(p, (_req, res) => res.writeHead(200, headers).end('body'))
+
+  before(async () => {
+    origin = await startScriptedOrigin()
+    clock = createManualClock()
+    node = await startTestNode(origin.url, { clock, flags: { surrogateTarget: 'Edge-7' } })
+  })
+  after(async () => {
+    await node.stop()
+    await origin.close()
+  })
+
+  const cases: readonly (readonly [string, string, number])[] = [
+    // name, Surrogate-Control, origin requests after two GETs 50 s apart (Cache-Control max-age=1)
+    ['obeys directives targeted at its own token', 'max-age=100;edge-7', 1],
+    ['ignores directives targeted at the default token it no longer has', 'max-age=100;meson', 2],
+    ['its targeted no-store overrides an untargeted max-age', 'max-age=100, no-store;edge-7', 2],
+  ]
+  for (const [name, field, originRequests] of cases) {
+    it(name, async () => {
+      const p = `/target-${counter++}`
+      route(p, { 'cache-control': 'max-age=1', 'surrogate-control': field })
+      await send(node.node.url, p)
+      clock.advance(50_000)
+      await send(node.node.url, p)
+      assert.equal(origin.count(p), originRequests)
+    })
+  }
+})

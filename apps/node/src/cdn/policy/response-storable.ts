@@ -1,6 +1,7 @@
 import { hasDirective, parseCacheControl } from './cache-control.ts'
 import { isCacheableByDefault } from './cacheable-by-default.ts'
 import type { HeaderMap } from './header-map.ts'
+import { storablePartOf } from './partial-content.ts'
 import { varyFieldNames } from './secondary-key.ts'
 import { parseSurrogateControl } from './surrogate-control.ts'
 
@@ -50,11 +51,15 @@ export function isResponseStorable(parameters: IsResponseStorableParameters): Re
   if (method !== 'GET') return notStorable('method')
   // §3: "the response status code is final (see Section 15 of [HTTP])".
   if (status < 200 || status > 599) return notStorable('status')
-  // §3.3: a cache MAY store incomplete responses; we don't store 206 partials (nor
-  // combine them, §3.4): the store keeps whole representations only. A 304 is not a
-  // representation at all; it only freshens one (§4.3.4).
-  if (status === 206) return notStorable('partial-content')
+  // §3.3: "A cache that does not support the Range and Content-Range header fields MUST
+  // NOT store incomplete responses". We support them: a 206 with one valid Content-Range
+  // is stored as a part (partial-content.ts); anything else (multipart, a length that
+  // disagrees) is not. A 304 is not a representation at all; it only freshens one (§4.3.4).
+  if (status === 206 && storablePartOf(responseHeaders) === undefined) return notStorable('partial-content')
   if (status === 304) return notStorable('status')
+  // RFC 9110 §15.5.17: a 416 answers one request's Range, not the target resource; the
+  // cache key has no Range, so storing it would answer every later request with it.
+  if (status === 416) return notStorable('status')
 
   // §5.2.2.3: with must-understand, store only statuses whose rules we implement, and
   // then "the cache SHOULD ignore the no-store directive".

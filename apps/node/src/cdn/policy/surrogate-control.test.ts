@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { freshnessLifetimeMs } from './freshness-lifetime.ts'
 import { isResponseStorable } from './response-storable.ts'
-import { parseSurrogateControl } from './surrogate-control.ts'
+import { parseSurrogateControl, resolveSurrogateControl } from './surrogate-control.ts'
 import type { SurrogateControl } from './surrogate-control.ts'
 
 describe('parseSurrogateControl (W3C Edge Architecture 1.0 §2.2)', () => {
@@ -40,4 +40,22 @@ describe('Surrogate-Control in freshness and storability', () => {
     const verdict = isResponseStorable({ method: 'GET', requestHeaders: {}, status: 302, responseHeaders: { 'surrogate-control': 'max-age=60' } })
     assert.deepEqual(verdict, { storable: true })
   })
+})
+
+describe('resolveSurrogateControl: the field resolved once for a device token', () => {
+  const table: readonly (readonly [string, string | undefined, string, string | undefined])[] = [
+    ['absent stays absent', undefined, 'meson', undefined],
+    ['targeted at the configured token becomes untargeted', 'no-store, max-age=30;edge', 'edge', 'max-age=30'],
+    ['targeted at another token only is removed', 'max-age=30;meson', 'edge', undefined],
+    ['untargeted directives are kept when nothing names the token', 'max-age=5+10, no-store-remote', 'edge', 'max-age=5, no-store'],
+  ]
+  for (const [name, field, token, expected] of table) {
+    it(name, () => {
+      const resolved = resolveSurrogateControl(field === undefined ? { etag: '"a"' } : { etag: '"a"', 'surrogate-control': field }, token)
+      assert.equal(resolved['surrogate-control'], expected)
+      assert.equal(resolved['etag'], '"a"')
+      // The resolved field reads the same under the default token: nothing targeted is left.
+      assert.deepEqual(parseSurrogateControl(resolved['surrogate-control']), parseSurrogateControl(field, token))
+    })
+  }
 })

@@ -1,3 +1,5 @@
+import type { HeaderMap } from './header-map.ts'
+
 /**
  * `Surrogate-Control` (W3C Edge Architecture Specification 1.0, 2001, §2.2): the origin's
  * instructions to surrogates (reverse proxies, CDNs) only, taking precedence over
@@ -18,7 +20,7 @@ export interface SurrogateControl {
   readonly isNoStore: boolean
 }
 
-/** The device token this node answers to in targeted directives (`max-age=60;meson`). */
+/** The default device token a node answers to in targeted directives (`max-age=60;meson`); `--surrogate-target` sets another. */
 export const SURROGATE_DEVICE_TOKEN = 'meson'
 
 interface Directive {
@@ -46,6 +48,25 @@ export function parseSurrogateControl(fieldValue: string | undefined, deviceToke
     }
   }
   return { maxAgeSeconds, isNoStore }
+}
+
+/**
+ * The response's fields with `Surrogate-Control` resolved for `deviceToken` once, as
+ * they arrive from the origin: the field is replaced by the untargeted directives that
+ * apply to this node (`max-age=60, no-store`), or removed when none does. Every later
+ * reading (storability, freshness, a restart) then agrees whatever the node's device
+ * token, and the policy functions need no setting.
+ */
+export function resolveSurrogateControl(headers: HeaderMap, deviceToken: string): HeaderMap {
+  const fieldValue = headers['surrogate-control']
+  if (fieldValue === undefined) return headers
+  const resolved = parseSurrogateControl(fieldValue, deviceToken)
+  const { 'surrogate-control': _dropped, ...rest } = headers
+  const directives = [
+    ...(resolved?.maxAgeSeconds === undefined ? [] : [`max-age=${resolved.maxAgeSeconds}`]),
+    ...(resolved?.isNoStore === true ? ['no-store'] : []),
+  ]
+  return directives.length === 0 ? rest : { ...rest, 'surrogate-control': directives.join(', ') }
 }
 
 function parseDirective(text: string): Directive {

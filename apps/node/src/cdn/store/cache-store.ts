@@ -29,6 +29,19 @@ export interface CacheWriter {
   abort(): Promise<void>
 }
 
+/**
+ * A fill announced before its origin request is sent (see `CacheStore.reserveFill`).
+ * An invalidation or purge naming its key meanwhile dooms it: a writer begun with it
+ * never publishes, because the origin may have produced the answer before the change
+ * the invalidation reports.
+ */
+export interface FillReservation {
+  readonly primaryKey: string
+  readonly isInvalidated: boolean
+  /** Forgets the reservation (after the fill's writer was begun, or when nothing will be stored). Safe twice. */
+  release(): void
+}
+
 /** Why a purge removed what it removed. */
 export interface PurgeSelector {
   readonly urls?: readonly string[]
@@ -66,8 +79,17 @@ export interface CacheStore {
   readFromMemory(entry: CacheEntry): Uint8Array | undefined
   /** Streams the body, or a byte range of it, from disk (or memory). */
   createReadStream(entry: CacheEntry, range?: ByteRange): Readable
-  /** Starts storing a new response; replaces the same primary+secondary key on commit. */
-  beginWrite(response: Omit<StoredResponse, 'sizeBytes' | 'sha256'>, surrogateKeys: readonly string[]): CacheWriter
+  /**
+   * Announces a fill of `primaryKey` before its origin request goes out, so that an
+   * invalidation landing before the origin's headers arrive still wins (docs/adr/0009).
+   */
+  reserveFill(primaryKey: string): FillReservation
+  /**
+   * Starts storing a new response; replaces the same primary+secondary key on commit.
+   * With a reservation the object is given up if the reservation was invalidated, even
+   * before this call.
+   */
+  beginWrite(response: Omit<StoredResponse, 'sizeBytes' | 'sha256'>, surrogateKeys: readonly string[], reservation?: FillReservation): CacheWriter
   /** Replaces the stored headers/times after a 304 revalidation (RFC 9111 §4.3.4), atomically. */
   updateResponse(entry: CacheEntry, response: StoredResponse): Promise<CacheEntry | undefined>
   /** Removes one entry. */

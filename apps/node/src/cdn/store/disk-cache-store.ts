@@ -13,9 +13,11 @@ import type {
   CacheStore,
   CacheStoreStats,
   CacheWriter,
+  FillReservation,
   PurgeSelector,
 } from './cache-store.ts'
 import { fsyncDirectory, writeFileDurably } from './durable-file.ts'
+import { FillReservations } from './fill-reservations.ts'
 import { KeyedLock } from './keyed-lock.ts'
 import type { IndexedObject } from './lru-index.ts'
 import { LruIndex } from './lru-index.ts'
@@ -76,6 +78,8 @@ class DiskCacheStore implements CacheStore {
   readonly #memory: MemoryTier
   readonly #locks = new KeyedLock()
   readonly #writers = new Set<ObjectWriter>()
+  /** Fills whose origin request is out and whose writer may not exist yet. */
+  readonly #reservations = new FillReservations()
   readonly #background = new Set<Promise<void>>()
   /** Body files being opened, per object id: removal waits for them (see #deleteFiles). */
   readonly #opening = new Map<string, Set<Promise<unknown>>>()
@@ -203,13 +207,18 @@ class DiskCacheStore implements CacheStore {
     })
   }
 
-  beginWrite(response: Omit<StoredResponse, 'sizeBytes' | 'sha256'>, surrogateKeys: readonly string[]): CacheWriter {
+  reserveFill(primaryKey: string): FillReservation {
+    return this.#reservations.reserve(primaryKey)
+  }
+
+  beginWrite(response: Omit<StoredResponse, 'sizeBytes' | 'sha256'>, surrogateKeys: readonly string[], reservation?: FillReservation): CacheWriter {
     const id = newObjectId()
     const writer = new ObjectWriter(this.#writerHost, {
       id,
       tmpBodyPath: this.#layout.tmpBodyPath(id),
       response,
       surrogateKeys: [...surrogateKeys],
+      ...(reservation === undefined ? {} : { isInvalidatedSinceReservation: () => reservation.isInvalidated }),
     })
     if (this.#closing !== undefined) void writer.abort()
     else this.#writers.add(writer)
@@ -263,6 +272,7 @@ class DiskCacheStore implements CacheStore {
     // Objects still being filled for this key are doomed too: a fill that started before
     // the invalidation must not publish after it (see docs/adr/0009).
     for (const writer of this.#writers) if (writer.primaryKey === primaryKey) writer.invalidate()
+    this.#reservations.invalidateWhere((reserved) => reserved === primaryKey)
     return this.#removeDurably(this.#index.variants(primaryKey).map((variant) => variant.entry.id))
   }
 
@@ -275,6 +285,11 @@ class DiskCacheStore implements CacheStore {
     for (const writer of this.#writers) {
       if (matchesPurge(writer.primaryKey, writer.surrogateKeys, { urls, prefixes, surrogateKeys, scopePrefix })) writer.invalidate()
     }
+    // A reserved fill's surrogate keys come with the origin's headers, not known yet: a
+    // purge by key dooms every reserved fill in its scope (purges are rare; a lost fill is a miss).
+    this.#reservations.invalidateWhere(
+      (reserved) => (surrogateKeys.size > 0 && reserved.startsWith(scopePrefix)) || matchesPurge(reserved, [], { urls, prefixes, surrogateKeys, scopePrefix }),
+    )
     // A full scan: purges are rare and the index is in memory, so no extra indexes to keep.
     for (const { entry } of this.#index.values()) {
       if (matchesPurge(entry.response.primaryKey, entry.surrogateKeys, { urls, prefixes, surrogateKeys, scopePrefix })) ids.push(entry.id)
@@ -454,3 +469,4 @@ function isRangeWithin(range: ByteRange, sizeBytes: number): boolean {
     range.end < sizeBytes
   )
 }
+

@@ -57,4 +57,43 @@ describe('disk cache store: invalidating objects still being filled', () => {
     await writer.write(Buffer.from('fresh'))
     assert.ok(await writer.commit())
   })
+
+  it('never publishes a fill reserved before an invalidation, though its writer began after it', async () => {
+    const reservation = store.reserveFill('https://example.com/r')
+    // The origin request is out; the unsafe request's answer invalidates the key now.
+    await store.removeByPrimaryKey('https://example.com/r')
+    const writer = store.beginWrite(sampleResponse('https://example.com/r'), [], reservation)
+    reservation.release()
+    await writer.write(bodyOf('r', 1000))
+    assert.equal(await writer.commit(), undefined)
+    assert.deepEqual(store.lookup('https://example.com/r'), [])
+  })
+
+  it('keeps a reserved fill when only another key was invalidated', async () => {
+    const reservation = store.reserveFill('https://example.com/kept')
+    await store.removeByPrimaryKey('https://example.com/other')
+    const writer = store.beginWrite(sampleResponse('https://example.com/kept'), [], reservation)
+    reservation.release()
+    await writer.write(Buffer.from('x'))
+    assert.ok(await writer.commit())
+  })
+
+  it('dooms reserved fills a purge may name (URL, prefix, any surrogate key in scope) and spares those outside its scope', async () => {
+    const byUrl = store.reserveFill('https://a.test/u')
+    const byPrefix = store.reserveFill('https://a.test/p/1')
+    const byUnknownTags = store.reserveFill('https://a.test/t')
+    const outsideScope = store.reserveFill('https://b.test/t')
+    await store.purge({ urls: ['https://a.test/u'], prefixes: ['https://a.test/p/'], surrogateKeys: ['tag'], scopePrefix: 'https://a.test/' })
+    assert.deepEqual(
+      [byUrl, byPrefix, byUnknownTags, outsideScope].map((reservation) => reservation.isInvalidated),
+      [true, true, true, false],
+    )
+  })
+
+  it('forgets a released reservation: a later invalidation does not reach it', async () => {
+    const reservation = store.reserveFill('https://example.com/released')
+    reservation.release()
+    await store.removeByPrimaryKey('https://example.com/released')
+    assert.equal(reservation.isInvalidated, false)
+  })
 })

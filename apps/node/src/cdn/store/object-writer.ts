@@ -39,6 +39,8 @@ export interface ObjectWriterParameters {
   readonly tmpBodyPath: string
   readonly response: Omit<StoredResponse, 'sizeBytes' | 'sha256'>
   readonly surrogateKeys: readonly string[]
+  /** Invalidated before the writer existed (its fill was reserved before the origin request). */
+  readonly isInvalidatedSinceReservation?: () => boolean
 }
 
 type WriterState = 'open' | 'committing' | 'done'
@@ -88,6 +90,10 @@ export class ObjectWriter implements CacheWriter {
    */
   invalidate(): void {
     this.#isInvalidated = true
+  }
+
+  get #isDoomed(): boolean {
+    return this.#isInvalidated || this.#parameters.isInvalidatedSinceReservation?.() === true
   }
 
   write(chunk: Uint8Array): Promise<void> {
@@ -140,7 +146,7 @@ export class ObjectWriter implements CacheWriter {
   async #commit(): Promise<CacheEntry | undefined> {
     await this.#queue
     if (this.#state !== 'open') return undefined
-    if (this.#isInvalidated) {
+    if (this.#isDoomed) {
       await this.#giveUp('aborted')
       return undefined
     }
@@ -167,7 +173,7 @@ export class ObjectWriter implements CacheWriter {
         response,
         surrogateKeys: this.#parameters.surrogateKeys,
         memoryBody: this.#memoryChunks === undefined ? undefined : Buffer.concat(this.#memoryChunks),
-        isInvalidated: () => this.#isInvalidated,
+        isInvalidated: () => this.#isDoomed,
       })
     } finally {
       this.#memoryChunks = undefined
