@@ -4,15 +4,19 @@
  *   - bulk throughput each way (SIZE_MIB, default 256 MiB; the issue asks for 1024);
  *   - connection-setup latency (connect + one echoed byte), p50/p99 over SETUPS runs;
  *   - IDLE concurrent idle streams over one tunnel, and the process RSS they cost.
- * Everything runs in one process (one event loop carries client, gateway, exit and
- * target), so the ratios are a floor for a deployment where they are separate machines.
+ * Three processes, as in a deployment (on one machine): this one is the client and the
+ * targets (and the direct peer); the gateway (store + tunnel listener + SOCKS5) and the
+ * exit (tunnel client) are child processes, so the proxy path is not measured through
+ * the client's event loop. The gateway's and exit's RSS are reported per idle stream.
  *
  *   npx node bench/proxy/run-proxy-bench.ts          (SIZE_MIB=1024 SETUPS=500 IDLE=1000)
  */
 import { createServer, connect } from 'node:net'
 import type { Server, Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
-import { startProxyNetwork, waitFor } from '../../tests/testing/proxy-network.ts'
+import { fileURLToPath } from 'node:url'
+import { exportPrivateKeyPem, generateKeyPair, publicKeyToString } from '@meson/protocol'
+import { spawnBenchChild } from './bench-child.ts'
 import { socks5Connect } from './socks5-connect.ts'
 
 const SIZE = Number(process.env['SIZE_MIB'] ?? 256) * 1024 * 1024
@@ -59,15 +63,23 @@ const echo = createServer((socket) => {
 })
 
 const [sourcePort, sinkPort, echoPort] = [await listen(source), await listen(sink), await listen(echo)]
-const network = await startProxyNetwork({ exits: [{ country: 'xx' }], credit: 10n ** 24n, extraAllowPorts: [sourcePort, sinkPort, echoPort] })
-const socksPort = Number(new URL(`http://${(network.gateway.socks5Url ?? '').replace('socks5h://', '')}`).port)
+const allowPorts = [sourcePort, sinkPort, echoPort].join(',')
+const exitKey = generateKeyPair()
+const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url))
+const gateway = spawnBenchChild(here('gateway-process.ts'), { BENCH_EXIT_PUBLIC_KEY: publicKeyToString(exitKey.publicKey), BENCH_ALLOW_PORTS: allowPorts })
+const ready = await gateway.waitFor('ready')
+const exit = spawnBenchChild(here('exit-process.ts'), { BENCH_EXIT_PRIVATE_KEY: exportPrivateKeyPem(exitKey.privateKey), BENCH_TUNNEL_PORT: String(ready['tunnelPort']), BENCH_ALLOW_PORTS: allowPorts })
+await gateway.waitFor('event')
+const socksPort = Number(ready['socksPort'])
+const username = String(ready['username'])
+const password = String(ready['password'])
 
 type Opener = (port: number) => Promise<Socket>
 const direct: Opener = (port) => new Promise((resolve, reject) => {
   const socket = connect({ host: '127.0.0.1', port, noDelay: true }, () => resolve(socket))
   socket.once('error', reject)
 })
-const proxied: Opener = (port) => socks5Connect(socksPort, network.username, network.password, port)
+const proxied: Opener = (port) => socks5Connect(socksPort, username, password, port)
 
 async function download(open: Opener): Promise<number> {
   const started = performance.now()
@@ -137,16 +149,15 @@ results.push(
     `proxy p50 ${quantile(setupProxy, 0.5).toFixed(3)} ms p99 ${quantile(setupProxy, 0.99).toFixed(3)} ms; added p50 ${(quantile(setupProxy, 0.5) - quantile(setupDirect, 0.5)).toFixed(3)} ms`,
 )
 
-global.gc?.()
-const rssBefore = process.memoryUsage().rss
+const rssBefore = { gateway: await gateway.rss(), exit: await exit.rss() }
 const idle: Socket[] = []
 for (let index = 0; index < IDLE; index += 1) idle.push(await proxied(echoPort))
-await waitFor(() => idle.length === IDLE)
-global.gc?.()
-const rssAfter = process.memoryUsage().rss
-results.push(`${IDLE} idle streams over one tunnel: process RSS ${(rssBefore / 1024 / 1024).toFixed(0)} → ${(rssAfter / 1024 / 1024).toFixed(0)} MiB (+${((rssAfter - rssBefore) / IDLE / 1024).toFixed(1)} KiB per stream, gateway + exit + client + target sockets)`)
+const rssAfter = { gateway: await gateway.rss(), exit: await exit.rss() }
+const rssLine = (name: 'gateway' | 'exit'): string =>
+  `${name} RSS ${(rssBefore[name] / 1024 / 1024).toFixed(0)} → ${(rssAfter[name] / 1024 / 1024).toFixed(0)} MiB (+${((rssAfter[name] - rssBefore[name]) / IDLE / 1024).toFixed(1)} KiB per stream)`
+results.push(`${IDLE} idle streams over one tunnel: ${rssLine('gateway')}, ${rssLine('exit')}`)
 for (const socket of idle) socket.destroy()
 
-process.stdout.write(`bench/proxy (one process, loopback, ${new Date().toISOString()})\n${results.map((line) => `  ${line}`).join('\n')}\n`)
-await network.stop()
+process.stdout.write(`bench/proxy (client+targets | gateway | exit in 3 processes, loopback, ${new Date().toISOString()})\n${results.map((line) => `  ${line}`).join('\n')}\n`)
+await Promise.all([exit.stop(), gateway.stop()])
 for (const server of [source, sink, echo]) server.close()
