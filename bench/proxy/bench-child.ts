@@ -14,9 +14,9 @@ export interface BenchChild {
   stop(): Promise<void>
 }
 
-/** Starts `script` (a .ts file) with the same node binary, `env` added to ours. */
+/** Starts `script` (a .ts file) with the same node binary, `env` added to ours; BENCH_NODE_FLAGS (e.g. `--cpu-prof`) go to the child's node. */
 export function spawnBenchChild(script: string, env: Readonly<Record<string, string>>): BenchChild {
-  const child: ChildProcess = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] })
+  const child: ChildProcess = spawn(process.execPath, [...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== ''), script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] })
   const seen: BenchMessage[] = []
   const waiters: { key: string; resolve: (message: BenchMessage) => void }[] = []
   const lines = createInterface({ input: child.stdout ?? process.stdin })
