@@ -15,8 +15,9 @@ import { createServer, connect } from 'node:net'
 import type { Server, Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
-import { exportPrivateKeyPem, generateKeyPair, publicKeyToString } from '@meson/protocol'
 import { spawnBenchChild } from './bench-child.ts'
+import { startProxyProcesses } from './start-proxy-processes.ts'
+import type { ProxyProcesses } from './start-proxy-processes.ts'
 import { socks5Connect } from './socks5-connect.ts'
 
 const SIZE = Number(process.env['SIZE_MIB'] ?? 256) * 1024 * 1024
@@ -64,32 +65,34 @@ const echo = createServer((socket) => {
 })
 
 const [sourcePort, sinkPort, echoPort] = [await listen(source), await listen(sink), await listen(echo)]
-const allowPorts = [sourcePort, sinkPort, echoPort].join(',')
-const exitKey = generateKeyPair()
 const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url))
-const gateway = spawnBenchChild(here('gateway-process.ts'), { BENCH_EXIT_PUBLIC_KEY: publicKeyToString(exitKey.publicKey), BENCH_ALLOW_PORTS: allowPorts })
-const ready = await gateway.waitFor('ready')
-const exit = spawnBenchChild(here('exit-process.ts'), { BENCH_EXIT_PRIVATE_KEY: exportPrivateKeyPem(exitKey.privateKey), BENCH_TUNNEL_PORT: String(ready['tunnelPort']), BENCH_ALLOW_PORTS: allowPorts })
-await gateway.waitFor('event')
+const proxy = await startProxyProcesses(here('.'), [sourcePort, sinkPort, echoPort])
+/** BASELINE_DIR: bench/proxy of another tree (see prepare-baseline.sh), measured in the same run. */
+const baselineDir = process.env['BASELINE_DIR']
+const baseline = baselineDir === undefined ? undefined : await startProxyProcesses(baselineDir, [sourcePort, sinkPort, echoPort])
 const relayExit = spawnBenchChild(here('relay-process.ts'), {})
 const relayExitPort = Number((await relayExit.waitFor('ready'))['port'])
 const relayGateway = spawnBenchChild(here('relay-process.ts'), { BENCH_NEXT_PORT: String(relayExitPort) })
 const relayPort = Number((await relayGateway.waitFor('ready'))['port'])
-const socksPort = Number(ready['socksPort'])
-const username = String(ready['username'])
-const password = String(ready['password'])
 
 type Opener = (port: number) => Promise<Socket>
 const direct: Opener = (port) => new Promise((resolve, reject) => {
   const socket = connect({ host: '127.0.0.1', port, noDelay: true }, () => resolve(socket))
   socket.once('error', reject)
 })
-const proxied: Opener = (port) => socks5Connect(socksPort, username, password, port)
+const through = (processes: ProxyProcesses): Opener => (port) => socks5Connect(processes.socksPort, processes.username, processes.password, port)
 const relayed: Opener = async (port) => {
   const socket = await direct(relayPort)
   socket.write(Uint8Array.of(port >> 8, port & 255))
   return socket
 }
+/** The paths measured, each next to the others in every round. */
+const paths: readonly { readonly name: string; readonly open: Opener }[] = [
+  { name: 'direct', open: direct },
+  { name: 'bare 2-hop relay', open: relayed },
+  ...(baseline === undefined ? [] : [{ name: 'proxy (baseline)', open: through(baseline) }]),
+  { name: 'proxy', open: through(proxy) },
+]
 
 async function download(open: Opener): Promise<number> {
   const started = performance.now()
@@ -147,36 +150,36 @@ const mib = (bytesPerSecond: number): string => `${(bytesPerSecond / 1024 / 1024
 
 const results: string[] = []
 /** Best of ROUNDS alternating runs: on a shared machine the best run is the one least disturbed by neighbours. */
-async function best(measure: (open: Opener) => Promise<number>): Promise<{ direct: number; relay: number; proxy: number }> {
-  const found = { direct: 0, relay: 0, proxy: 0 }
+async function best(measure: (open: Opener) => Promise<number>): Promise<number[]> {
+  const found = paths.map(() => 0)
   for (let round = 0; round < ROUNDS; round += 1) {
-    found.direct = Math.max(found.direct, await measure(direct))
-    found.relay = Math.max(found.relay, await measure(relayed))
-    found.proxy = Math.max(found.proxy, await measure(proxied))
+    for (const [index, path] of paths.entries()) found[index] = Math.max(found[index] ?? 0, await measure(path.open))
   }
   return found
 }
-const throughputLine = (name: string, found: { direct: number; relay: number; proxy: number }): string =>
-  `${name} ${SIZE / 1024 / 1024} MiB (best of ${ROUNDS}): direct ${mib(found.direct)}, bare 2-hop relay ${mib(found.relay)}, proxy ${mib(found.proxy)}; ` +
-  `proxy/direct ${(found.proxy / found.direct).toFixed(2)}, relay/direct ${(found.relay / found.direct).toFixed(2)}, proxy/relay ${(found.proxy / found.relay).toFixed(2)}`
+const throughputLine = (name: string, found: readonly number[]): string => {
+  const directRate = found[0] ?? NaN
+  return `${name} ${SIZE / 1024 / 1024} MiB (best of ${ROUNDS}): ` + paths.map((path, index) => `${path.name} ${mib(found[index] ?? NaN)}${index === 0 ? '' : ` (${((found[index] ?? NaN) / directRate).toFixed(2)}× direct)`}`).join(', ')
+}
 results.push(throughputLine('download', await best(download)))
 results.push(throughputLine('upload  ', await best(upload)))
-const setupDirect = await setupLatencies(direct)
-const setupProxy = await setupLatencies(proxied)
+const setups: number[][] = []
+for (const path of paths) setups.push(await setupLatencies(path.open))
+const p50 = (index: number): number => quantile(setups[index] ?? [], 0.5)
 results.push(
-  `setup (connect + 1-byte echo), ${SETUPS} runs: direct p50 ${quantile(setupDirect, 0.5).toFixed(3)} ms p99 ${quantile(setupDirect, 0.99).toFixed(3)} ms; ` +
-    `proxy p50 ${quantile(setupProxy, 0.5).toFixed(3)} ms p99 ${quantile(setupProxy, 0.99).toFixed(3)} ms; added p50 ${(quantile(setupProxy, 0.5) - quantile(setupDirect, 0.5)).toFixed(3)} ms`,
+  `setup (connect + 1-byte echo), ${SETUPS} runs: ` +
+    paths.map((path, index) => `${path.name} p50 ${p50(index).toFixed(3)} ms p99 ${quantile(setups[index] ?? [], 0.99).toFixed(3)} ms${index === 0 ? '' : ` (+${(p50(index) - p50(0)).toFixed(3)} ms)`}`).join('; '),
 )
 
-const rssBefore = { gateway: await gateway.rss(), exit: await exit.rss() }
+const rssBefore = { gateway: await proxy.gateway.rss(), exit: await proxy.exit.rss() }
 const idle: Socket[] = []
-for (let index = 0; index < IDLE; index += 1) idle.push(await proxied(echoPort))
-const rssAfter = { gateway: await gateway.rss(), exit: await exit.rss() }
+for (let index = 0; index < IDLE; index += 1) idle.push(await through(proxy)(echoPort))
+const rssAfter = { gateway: await proxy.gateway.rss(), exit: await proxy.exit.rss() }
 const rssLine = (name: 'gateway' | 'exit'): string =>
   `${name} RSS ${(rssBefore[name] / 1024 / 1024).toFixed(0)} → ${(rssAfter[name] / 1024 / 1024).toFixed(0)} MiB (+${((rssAfter[name] - rssBefore[name]) / IDLE / 1024).toFixed(1)} KiB per stream)`
 results.push(`${IDLE} idle streams over one tunnel: ${rssLine('gateway')}, ${rssLine('exit')}`)
 for (const socket of idle) socket.destroy()
 
 process.stdout.write(`bench/proxy (client+targets | gateway | exit in 3 processes, loopback, ${new Date().toISOString()})\n${results.map((line) => `  ${line}`).join('\n')}\n`)
-await Promise.all([exit.stop(), gateway.stop(), relayGateway.stop(), relayExit.stop()])
+await Promise.all([proxy.stop(), baseline?.stop(), relayGateway.stop(), relayExit.stop()])
 for (const server of [source, sink, echo]) server.close()
