@@ -14,6 +14,7 @@
 import { createServer, connect } from 'node:net'
 import type { Server, Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
+import { basename, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { spawnBenchChild } from './bench-child.ts'
 import { startProxyProcesses } from './start-proxy-processes.ts'
@@ -67,9 +68,10 @@ const echo = createServer((socket) => {
 const [sourcePort, sinkPort, echoPort] = [await listen(source), await listen(sink), await listen(echo)]
 const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url))
 const proxy = await startProxyProcesses(here('.'), [sourcePort, sinkPort, echoPort])
-/** BASELINE_DIR: bench/proxy of another tree (see prepare-baseline.sh), measured in the same run. */
-const baselineDir = process.env['BASELINE_DIR']
-const baseline = baselineDir === undefined ? undefined : await startProxyProcesses(baselineDir, [sourcePort, sinkPort, echoPort])
+/** BASELINE_DIR: bench/proxy of other trees, comma-separated (see prepare-baseline.sh), measured in the same run. */
+const baselineDirs = (process.env['BASELINE_DIR'] ?? '').split(',').filter((dir) => dir !== '')
+const baselines: { readonly name: string; readonly processes: ProxyProcesses }[] = []
+for (const dir of baselineDirs) baselines.push({ name: `proxy (${basename(dirname(dirname(dir)))})`, processes: await startProxyProcesses(dir, [sourcePort, sinkPort, echoPort]) })
 const relayExit = spawnBenchChild(here('relay-process.ts'), {})
 const relayExitPort = Number((await relayExit.waitFor('ready'))['port'])
 const relayGateway = spawnBenchChild(here('relay-process.ts'), { BENCH_NEXT_PORT: String(relayExitPort) })
@@ -90,7 +92,7 @@ const relayed: Opener = async (port) => {
 const paths: readonly { readonly name: string; readonly open: Opener }[] = [
   { name: 'direct', open: direct },
   { name: 'bare 2-hop relay', open: relayed },
-  ...(baseline === undefined ? [] : [{ name: 'proxy (baseline)', open: through(baseline) }]),
+  ...baselines.map((baseline) => ({ name: baseline.name, open: through(baseline.processes) })),
   { name: 'proxy', open: through(proxy) },
 ]
 
@@ -181,5 +183,5 @@ results.push(`${IDLE} idle streams over one tunnel: ${rssLine('gateway')}, ${rss
 for (const socket of idle) socket.destroy()
 
 process.stdout.write(`bench/proxy (client+targets | gateway | exit in 3 processes, loopback, ${new Date().toISOString()})\n${results.map((line) => `  ${line}`).join('\n')}\n`)
-await Promise.all([proxy.stop(), baseline?.stop(), relayGateway.stop(), relayExit.stop()])
+await Promise.all([proxy.stop(), ...baselines.map((baseline) => baseline.processes.stop()), relayGateway.stop(), relayExit.stop()])
 for (const server of [source, sink, echo]) server.close()

@@ -1,14 +1,10 @@
 import type { ClientHttp2Stream } from 'node:http2'
 import type { Socket } from 'node:net'
 import type { MeteredConnection } from '../../proxy/proxy-meter.ts'
-import { pipeDeep } from './pipe-deep.ts'
-
-/** Bytes a relay direction may queue in its destination before it pauses its source. */
-const RELAY_QUEUE_BYTES = 1 << 20
 
 /**
  * Relays bytes between the buyer's socket and the tunnel stream, counting both ways.
- * Backpressure is end to end: `pipeDeep` pauses the buyer's socket while the stream's HTTP/2
+ * Backpressure is end to end: `pipe` pauses the buyer's socket while the stream's HTTP/2
  * window is shut, and pauses the stream while the buyer reads slowly, so one slow
  * reader holds at most a window of memory and never stalls other streams. Charges are
  * flushed every `flushBytes`, every `flushIntervalMs` and at the end; a buyer out of
@@ -48,7 +44,7 @@ export function relayMetered(client: Socket, stream: ClientHttp2Stream, meter: M
     stream.on('error', close)
     client.once('close', close)
     stream.once('close', close)
-    pipeDeep(client, stream, RELAY_QUEUE_BYTES)
-    pipeDeep(stream, client, RELAY_QUEUE_BYTES)
+    client.pipe(stream)
+    stream.pipe(client)
   })
 }

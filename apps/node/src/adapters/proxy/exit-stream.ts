@@ -6,7 +6,6 @@ import { decideExitSchedule, parseHostPort, resolveExitTarget, TUNNEL_EXIT_ADDRE
 import type { ExitPolicy, ResolveHostName, TunnelRefusal } from '@meson/protocol'
 import type { ExitByteCounter } from '../../proxy/exit-byte-counter.ts'
 import type { TokenBucket } from '../../proxy/token-bucket.ts'
-import { pipeDeep } from './pipe-deep.ts'
 import { createThrottle } from './throttle.ts'
 
 /** What serving one proxied stream needs. */
@@ -22,9 +21,6 @@ export interface ExitStreamDependencies {
   /** The operator's bandwidth cap, one bucket per direction shared by all streams; undefined = unlimited. */
   readonly buckets?: { readonly up: TokenBucket; readonly down: TokenBucket } | undefined
 }
-
-/** Bytes a relay direction may queue in its destination before it pauses its source. */
-const RELAY_QUEUE_BYTES = 1 << 20
 
 function refuse(stream: ServerHttp2Stream, status: number, reason: TunnelRefusal): void {
   if (stream.destroyed || stream.headersSent) return
@@ -72,8 +68,8 @@ export async function serveExitStream(stream: ServerHttp2Stream, headers: Incomi
     stream.respond({ ':status': 200, [TUNNEL_EXIT_ADDRESS_HEADER]: decision.address })
     const { buckets } = dependencies
     if (buckets === undefined) {
-      pipeDeep(stream, socket, RELAY_QUEUE_BYTES)
-      pipeDeep(socket, stream, RELAY_QUEUE_BYTES)
+      stream.pipe(socket)
+      socket.pipe(stream)
       return
     }
     stream.pipe(createThrottle(buckets.up)).pipe(socket)
