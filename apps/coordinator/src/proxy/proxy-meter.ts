@@ -65,30 +65,40 @@ export class ProxyMeter {
 export class MeteredConnection {
   readonly #info: MeteredConnectionInfo
   readonly #options: ProxyMeterOptions
+  /** Bytes folded in by the last `flush()` call. */
   #up = 0n
   #down = 0n
+  /**
+   * Bytes counted since then, as plain numbers: `add` runs once per chunk on the relay's
+   * hot path, where BigInt arithmetic would allocate; they are folded into the exact
+   * bigint totals on every flush (and a connection always flushes on close).
+   */
+  #pendingUp = 0
+  #pendingDown = 0
   #billedUp = 0n
   #billedDown = 0n
   #sequence = 0
   #balance: bigint
   /** Bytes the last known balance pays for, beyond what is billed. */
   #affordableBytes: bigint
+  /** Pending bytes at which `add` asks for a flush: flushBytes, or less when the balance pays for less. */
+  #flushAtBytes = 0
   #chain: Promise<boolean> = Promise.resolve(false)
-  #pendingBytes = 0
 
   constructor(info: MeteredConnectionInfo, options: ProxyMeterOptions, balance: bigint) {
     this.#info = info
     this.#options = options
     this.#balance = balance
     this.#affordableBytes = this.#bytesFor(balance)
+    this.#updateFlushAt()
   }
 
   get bytesUp(): bigint {
-    return this.#up
+    return this.#up + BigInt(this.#pendingUp)
   }
 
   get bytesDown(): bigint {
-    return this.#down
+    return this.#down + BigInt(this.#pendingDown)
   }
 
   /**
@@ -96,17 +106,27 @@ export class MeteredConnection {
    * may already exceed the balance), so the caller calls `flush()`.
    */
   add(direction: 'up' | 'down', bytes: number): boolean {
-    if (direction === 'up') this.#up += BigInt(bytes)
-    else this.#down += BigInt(bytes)
-    this.#pendingBytes += bytes
-    return this.#pendingBytes >= this.#options.flushBytes || this.#unbilled() >= this.#affordableBytes
+    if (direction === 'up') this.#pendingUp += bytes
+    else this.#pendingDown += bytes
+    return this.#pendingUp + this.#pendingDown >= this.#flushAtBytes
   }
 
-  /** Charges the unbilled bytes; resolves true when the buyer's balance is exhausted. */
+  /** Charges every byte counted so far; resolves true when the buyer's balance is exhausted. */
   flush(): Promise<boolean> {
-    this.#pendingBytes = 0
+    this.#up += BigInt(this.#pendingUp)
+    this.#down += BigInt(this.#pendingDown)
+    this.#pendingUp = 0
+    this.#pendingDown = 0
+    this.#updateFlushAt()
     this.#chain = this.#chain.then(() => this.#flushNow())
     return this.#chain
+  }
+
+  /** unbilled + pending ≥ affordable ⟺ pending ≥ affordable − unbilled (the headroom). */
+  #updateFlushAt(): void {
+    const headroom = this.#affordableBytes - this.#unbilled()
+    const flushBytes = BigInt(this.#options.flushBytes)
+    this.#flushAtBytes = Number(headroom >= flushBytes ? flushBytes : headroom > 0n ? headroom : 0n)
   }
 
   #unbilled(): bigint {
@@ -153,6 +173,7 @@ export class MeteredConnection {
     this.#billedDown = down
     this.#balance = await ports.getBalance(buyerLedgerAccount(this.#info.accountId))
     this.#affordableBytes = this.#bytesFor(this.#balance)
+    this.#updateFlushAt()
     return this.#balance <= 0n
   }
 }
