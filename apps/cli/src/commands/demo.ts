@@ -32,7 +32,7 @@ function describeNetwork(network: DemoNetwork, networkFile: string, buyerHeaderF
     `  sign in as the buyer:    ${network.buyer.token}`,
     `  sign in as the operator: ${network.operator.token}`,
     `  tokens and URLs: ${networkFile}`,
-    network.chain === undefined ? '' : `  chain         ${network.chain.rpcUrl} (id ${network.chain.chainId}), distributor ${network.chain.distributor}, settled every 15 s`,
+    network.chain === undefined ? '' : `  chain         ${network.chain.rpcUrl} (id ${network.chain.chainId}), distributor ${network.chain.distributor}, settled after every epoch close`,
     network.chain === undefined ? '' : `  claim:  npx meson-net claim --coordinator ${network.coordinatorUrl} --rpc ${network.chain.rpcUrl} --key-file ${network.chain.operatorKeyFile}`,
     '',
     `  try: curl -L ${network.gateway.zoneUrl}ipfs/${network.gateway.rootCid}/hello.txt`,
