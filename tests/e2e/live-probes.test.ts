@@ -90,7 +90,7 @@ describe('live probes through real nodes (SQLite, real sockets on 127.0.0.1)', (
     })
     assert.ok(parsed.ok, parsed.ok ? '' : JSON.stringify(parsed))
     // Epochs are closed by the test (below), never by a timer racing it.
-    coordinator = await startCoordinator(parsed.config, { logger, stores, startRewardsTimer: false, probeObjectBytes: { contentMaxBytes: 16 * 1024, speedBytes: 64 * 1024 } })
+    coordinator = await startCoordinator(parsed.config, { logger, stores, startRewardsTimer: false, probeObjectBytes: { contentMaxBytes: 16 * 1024, speedBytes: 64 * 1024, ipfsContentMaxBytes: 16 * 1024 } })
     const operator = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'probe-operator', role: 'operator' } })
     const buyer = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'probe-buyer', role: 'buyer' } })
     operatorId = String(field(operator.body, 'account', 'id'))
@@ -126,8 +126,30 @@ describe('live probes through real nodes (SQLite, real sockets on 127.0.0.1)', (
   it('passes every probe of the honest node: content (whole objects and ranges), speed and reachability', async () => {
     const results = await until(() => resultsOf(honest.nodeId), (rows) => rows.filter((row) => row.kind === 'content').length >= 3, 'three content probes of the honest node', 60_000)
     assert.deepEqual(results.filter((row) => row.outcome === 'fail').map((row) => row.reason), [])
-    assert.deepEqual([...new Set(results.map((row) => row.kind))].sort(), ['content', 'reachability', 'speed'])
+    assert.deepEqual([...new Set(results.map((row) => row.kind))].sort(), ['content', 'ipfs-content', 'reachability', 'speed'])
     assert.equal(typeof results.find((row) => row.kind === 'speed')?.measurements['mbps'], 'number')
+  })
+
+  it('passes the honest node\'s IPFS content probes: a fresh raw block fetched by its gateway from the coordinator\'s probe upstream, bytes matching the CID', async () => {
+    const results = await until(() => resultsOf(honest.nodeId), (rows) => rows.filter((row) => row.kind === 'ipfs-content').length >= 2, 'two IPFS content probes of the honest node', 60_000)
+    const ipfs = results.filter((row) => row.kind === 'ipfs-content')
+    assert.deepEqual(ipfs.map((row) => [row.outcome, row.reason]), ipfs.map(() => ['pass', "the block's bytes match its CID"]))
+    for (const row of ipfs) {
+      assert.equal(row.measurements['status'], 200)
+      assert.match(String(row.measurements['sha256']), /^[0-9a-f]{64}$/)
+      assert.ok(Number(row.measurements['bodyBytes']) >= 1)
+    }
+    assert.equal(new Set(ipfs.map((row) => row.measurements['sha256'])).size, ipfs.length, 'every probe asks for a fresh block')
+  })
+
+  it('fails the cheater\'s IPFS content probe: the block it serves does not hash to the CID', async () => {
+    const results = await until(() => resultsOf(cheater.nodeId), (rows) => rows.some((row) => row.kind === 'ipfs-content'), 'an IPFS content probe of the cheater', 60_000)
+    const ipfs = results.filter((row) => row.kind === 'ipfs-content')
+    assert.ok(ipfs.length > 0)
+    for (const row of ipfs) {
+      assert.equal(row.outcome, 'fail')
+      assert.match(row.reason, /SHA-256/)
+    }
   })
 
   it('gives the cheater correctness 0 for a closed epoch with the reason, and the honest node, online in that epoch, no penalty', async () => {

@@ -73,7 +73,7 @@ export interface StartCoordinatorOptions {
   /** Off in tests that close epochs themselves; defaults to `startFleetTimers`. */
   readonly startRewardsTimer?: boolean
   /** Sizes of the probe objects (tests keep them small); `DEFAULT_PROBE_SETTINGS` otherwise. */
-  readonly probeObjectBytes?: { readonly contentMaxBytes: number; readonly speedBytes: number }
+  readonly probeObjectBytes?: { readonly contentMaxBytes: number; readonly speedBytes: number; readonly ipfsContentMaxBytes?: number }
 }
 
 export interface RunningCoordinator {

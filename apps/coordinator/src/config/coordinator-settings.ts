@@ -55,7 +55,7 @@ const MEANINGS: Partial<Record<ConfigKey, string>> = {
   emissionGenesisMs: 'when emission starts, ms since the Unix epoch',
   scoreBandwidthCapMbps: 'measured bandwidth above this earns no more score',
   rewardsOneNodePerIp: 'one rewarded node per public IP, a /24 shares one share',
-  probesEnabled: 'probe every live node (content, speed, reachability) through the system probe zone',
+  probesEnabled: 'probe every live node (content, IPFS content, speed, reachability) through the system probe zone',
   probeIntervalMs: 'mean time between two probe rounds of one node (jittered 50-150 %)',
   probeClientIp: 'the address nodes see probes come from (probe tickets are bound to it)',
   chainRpcUrl: 'JSON-RPC URL of the chain to settle on (with chainId, the three addresses and settlerKeyFile; none: no chain)',

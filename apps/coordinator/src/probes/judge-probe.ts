@@ -9,6 +9,7 @@ export type ProbeObservation =
 /**
  * Turns a probe and what the node answered into a stored result. Pure.
  * - content: the status must be 200 (206 for a range) and the SHA-256 of the body equal to the origin's;
+ * - ipfs-content: the same for the raw block through the gateway (its SHA-256 is its CID's digest);
  * - speed: throughput over the whole body (Mb/s), capped at `capMbps`; a wrong body measures nothing;
  * - reachability: any HTTP answer counts as reachable.
  */
@@ -32,6 +33,7 @@ export function judgeProbe(probe: PlannedProbe, observation: ProbeObservation, e
     }
   }
   if (probe.kind === 'content') return { ...base, outcome: 'pass', measurements: { ...measured, sha256: observation.bodySha256 }, reason: "bytes match the origin's" }
+  if (probe.kind === 'ipfs-content') return { ...base, outcome: 'pass', measurements: { ...measured, sha256: observation.bodySha256 }, reason: "the block's bytes match its CID" }
   const seconds = Math.max(observation.totalMs, 1) / 1000
   const mbps = Math.min((observation.bodyBytes * 8) / 1_000_000 / seconds, capMbps)
   return { ...base, outcome: 'pass', measurements: { ...measured, mbps }, reason: `measured ${mbps.toFixed(1)} Mb/s` }

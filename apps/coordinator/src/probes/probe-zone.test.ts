@@ -9,6 +9,7 @@ import { seededRandom } from '../testing/cheating-node.ts'
 import { planProbeRound } from './plan-probes.ts'
 import type { PlannedProbe } from './plan-probes.ts'
 import { PROBE_ZONE, probeRequestUrl, probeTicketClaims } from './probe-zone.ts'
+import type { OriginProbe } from './probe-zone.ts'
 
 const keys = testTicketKeys()
 const nodeId = nodeIdFromPublicKey(generateKeyPair().publicKey)
@@ -16,8 +17,8 @@ const round = planProbeRound(nodeId, { intervalMs: 1000, contentMaxBytes: 4096, 
 const content = fetchedProbe(round[0])
 const speed = fetchedProbe(round[1])
 
-function fetchedProbe(probe: PlannedProbe | undefined): Exclude<PlannedProbe, { kind: 'reachability' }> {
-  if (probe === undefined || probe.kind === 'reachability') throw new TypeError('a round starts with a content and a speed probe')
+function fetchedProbe(probe: PlannedProbe | undefined): OriginProbe {
+  if (probe === undefined || probe.kind === 'reachability' || probe.kind === 'ipfs-content') throw new TypeError('a round starts with a content and a speed probe')
   return probe
 }
 

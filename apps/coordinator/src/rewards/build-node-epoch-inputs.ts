@@ -32,9 +32,10 @@ export function buildNodeEpochInputs(nodes: readonly RewardableNode[], evidence:
       if (probe.kind === 'reachability') {
         if (probe.outcome === 'pass') reachablePass += 1
         else reachableFail += 1
-      } else if (probe.kind === 'content') {
+      } else if (probe.kind === 'content' || probe.kind === 'ipfs-content') {
+        // Wrong bytes through the IPFS gateway are wrong bytes: the same correctness rule.
         if (probe.outcome === 'pass') contentPassed += 1
-        else (contentFailures ??= []).push(`content probe ${probe.id}: ${probe.reason}`)
+        else (contentFailures ??= []).push(`${probe.kind} probe ${probe.id}: ${probe.reason}`)
       } else if (probe.kind === 'speed') {
         if (probe.outcome === 'pass' && probe.mbps !== null && Number.isFinite(probe.mbps)) (speeds ??= []).push(probe.mbps)
       } else if (probe.outcome === 'fail') {

@@ -2,10 +2,11 @@ import type { Measurements } from './node-score.ts'
 
 /**
  * What the hunters learn about a node, one row per probe: content (bytes compared by
- * SHA-256 with the origin's), speed (TTFB, throughput), reachability, and usage
+ * SHA-256 with the origin's), ipfs-content (a fresh raw block through the node's IPFS
+ * gateway, compared the same way), speed (TTFB, throughput), reachability, and usage
  * (plausibility of the node's usage reports, judged by the coordinator).
  */
-export type ProbeKind = 'content' | 'speed' | 'reachability' | 'usage'
+export type ProbeKind = 'content' | 'ipfs-content' | 'speed' | 'reachability' | 'usage'
 
 /** What an epoch close reads of a probe result: no measurements but the throughput. */
 export interface ProbeEvidence {

@@ -99,6 +99,12 @@ export function runRewardsStoreContract(name: string, open: OpenRewardsStores): 
       assert.equal(results.filter((result) => result.id === 'speed-node-a-1')[0]?.outcome, 'pass')
     })
 
+    it('keeps an IPFS content probe\'s kind as stored (not read back as another kind)', async () => {
+      await pair.rewardsStore.saveProbeResults([{ id: 'ipfs-node-z-1', nodeId: 'node-z', kind: 'ipfs-content', atMs: 2, outcome: 'fail', measurements: { status: 200 }, reason: 'wrong bytes' }])
+      const results = await pair.rewardsStore.listProbeResults('node-z', 0, 10)
+      assert.deepEqual(results.map((result) => [result.id, result.kind, result.outcome]), [['ipfs-node-z-1', 'ipfs-content', 'fail']])
+    })
+
     it('resumes a close that crashed after its first ledger transaction, to the same ledger', async () => {
       const clean = await open(() => new Date(3_700_000))
       const crashed = await open(() => new Date(3_700_000))

@@ -245,7 +245,7 @@ function toPayout(row: { operator_id: string; source: string; amount: string; he
   }
 }
 
-const PROBE_KINDS: readonly ProbeKind[] = ['content', 'speed', 'reachability', 'usage']
+const PROBE_KINDS: readonly ProbeKind[] = ['content', 'ipfs-content', 'speed', 'reachability', 'usage']
 
 function toProbeKind(text: string): ProbeKind {
   return PROBE_KINDS.find((kind) => kind === text) ?? 'reachability'

@@ -23,6 +23,7 @@ import { gatewayDenylistRoute } from './routes/gateway/gateway-denylist-route.ts
 import { earningsRoute } from './routes/rewards/earnings-route.ts'
 import { epochsRoute } from './routes/rewards/epochs-route.ts'
 import { nodeScoreRoute } from './routes/rewards/node-score-route.ts'
+import { probeIpfsRoute } from './routes/probes/probe-ipfs-route.ts'
 import { probeOriginRoute } from './routes/probes/probe-origin-route.ts'
 import { explorerRoute } from './routes/explorer/explorer-route.ts'
 import { ledgerRoute } from './routes/ledger/ledger-route.ts'
@@ -60,6 +61,7 @@ export const API_ROUTES: readonly Route[] = [
   earningsRoute,
   nodeScoreRoute,
   probeOriginRoute,
+  probeIpfsRoute,
   explorerRoute,
   healthRoute,
   metricsRoute,

@@ -5,7 +5,9 @@ import { Hunters } from '../../probes/hunters.ts'
 import type { ProbeTarget } from '../../probes/hunters.ts'
 import { DEFAULT_PROBE_SETTINGS } from '../../probes/plan-probes.ts'
 import type { PlannedProbe, ProbeSettings } from '../../probes/plan-probes.ts'
-import { probeRequestUrl, probeTicketClaims } from '../../probes/probe-zone.ts'
+import { rawBlockCid } from '../../probes/probe-ipfs-block.ts'
+import { probeOriginBody } from '../../probes/probe-origin-body.ts'
+import { probeIpfsRequestUrl, probeIpfsTicketClaims, probeRequestUrl, probeTicketClaims } from '../../probes/probe-zone.ts'
 import type { TicketClaims } from '../../tickets/issue-ticket.ts'
 import { createHttpProbeRunner, sha256Hex } from './http-probe-runner.ts'
 
@@ -33,7 +35,9 @@ export interface LiveProbesOptions {
  * The hunters wired to real nodes: each content and speed probe gets a fresh ticket of
  * the system probe zone, tagged for the probed node, whose origin is the coordinator's
  * own probe origin; the node must fetch the fresh random object from there, and what it
- * returns is hashed and compared. Not started: call `start()` / `stop()`.
+ * returns is hashed and compared. The IPFS content probe's ticket names instead one
+ * upstream, the coordinator's `/v1/probe-ipfs/<token>/<size>`, and the path
+ * `/ipfs/<cid>` of the fresh raw block: the node's gateway fetches and verifies it. Not started: call `start()` / `stop()`.
  */
 export function createLiveProbes(options: LiveProbesOptions): Hunters {
   const now = options.now ?? Date.now
@@ -42,15 +46,21 @@ export function createLiveProbes(options: LiveProbesOptions): Hunters {
   const probeUrl = (probe: PlannedProbe, node: ProbeTarget): string => {
     if (probe.kind === 'reachability') return `${node.publicUrl.replace(/\/$/, '')}/`
     const nodeId = parseNodeId(node.id)
-    const claims = nodeId.ok
-      ? probeTicketClaims(probe, { nodeId: nodeId.value, coordinatorUrl: options.coordinatorUrl, clientIp: options.clientIp, nowMs: now(), ttlMs: options.ticketTtlMs ?? timeoutMs * 2, nonce: newTicketNonce() })
+    const parameters = nodeId.ok
+      ? { nodeId: nodeId.value, coordinatorUrl: options.coordinatorUrl, clientIp: options.clientIp, nowMs: now(), ttlMs: options.ticketTtlMs ?? timeoutMs * 2, nonce: newTicketNonce() }
       : undefined
     // Without a ticket the node refuses the request: the probe fails with that reason.
+    if (probe.kind === 'ipfs-content') {
+      const cid = rawBlockCid(sha256Hex(probeOriginBody(probe.token, probe.sizeBytes)))
+      const claims = parameters === undefined ? undefined : probeIpfsTicketClaims(probe, cid, parameters)
+      return probeIpfsRequestUrl(node.publicUrl, cid, claims === undefined ? 'no-ticket' : options.signTicket(claims))
+    }
+    const claims = parameters === undefined ? undefined : probeTicketClaims(probe, parameters)
     return probeRequestUrl(node.publicUrl, probe, claims === undefined ? 'no-ticket' : options.signTicket(claims))
   }
   return new Hunters({
     listNodes: () => Promise.resolve(options.listNodes()),
-    runProbe: createHttpProbeRunner({ probeUrl, timeoutMs, maxBodyBytes: Math.max(settings.speedBytes, settings.contentMaxBytes) + 1 }),
+    runProbe: createHttpProbeRunner({ probeUrl, timeoutMs, maxBodyBytes: Math.max(settings.speedBytes, settings.contentMaxBytes, settings.ipfsContentMaxBytes ?? 0) + 1 }),
     saveResults: options.saveResults,
     sha256: sha256Hex,
     settings,

@@ -15,6 +15,8 @@ import { openStores } from '../../../db/open-store.ts'
 import { createLogger } from '../../../log/create-logger.ts'
 import { readJsonField as field } from '../../../../testing/read-json-field.ts'
 import { probeOriginBody } from '../../../../probes/probe-origin-body.ts'
+import { rawBlockCid } from '../../../../probes/probe-ipfs-block.ts'
+import { sha256Hex } from '../../../probes/http-probe-runner.ts'
 
 const ADMIN_TOKEN = 'admin-test-token-0123456789abcdef'
 
@@ -121,6 +123,21 @@ describe('rewards API: GET /v1/epochs, /v1/earnings, /v1/nodes/:id/score', () =>
     assert.equal(response.status, 200)
     assert.deepEqual(new Uint8Array(await response.arrayBuffer()), probeOriginBody(token, 1000))
     assert.equal((await call('/v1/probe-origin/short/10')).status, 400)
+  })
+
+  it('answers the IPFS probe upstream like a one-block trustless gateway: that block for its CID, 404 for any other, 400 for a bad token', async () => {
+    const token = 'B'.repeat(24)
+    const block = probeOriginBody(token, 1500)
+    const cid = rawBlockCid(sha256Hex(block))
+    const response = await fetch(`${coordinator.url}/v1/probe-ipfs/${token}/1500/ipfs/${cid}?format=raw`, { headers: { accept: 'application/vnd.ipld.raw' } })
+    assert.equal(response.status, 200)
+    assert.equal(response.headers.get('content-type'), 'application/vnd.ipld.raw')
+    assert.deepEqual(new Uint8Array(await response.arrayBuffer()), block)
+    const other = await call(`/v1/probe-ipfs/${token}/1501/ipfs/${cid}?format=raw`)
+    assert.equal(other.status, 404)
+    assert.equal(field(other.body, 'error', 'code'), 'NOT_FOUND')
+    assert.equal((await call(`/v1/probe-ipfs/short/10/ipfs/${cid}`)).status, 400)
+    assert.equal((await call(`/v1/probe-ipfs/${token}/1500/ipfs/${cid}?format=car`)).status, 400)
   })
 
   it('documents the three routes in the OpenAPI document', async () => {

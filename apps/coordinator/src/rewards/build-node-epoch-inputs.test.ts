@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { AccountId } from '@meson/protocol'
+import { buildNodeEpochInputs } from './build-node-epoch-inputs.ts'
+import type { ProbeEvidence } from './probe-result.ts'
+
+const epoch = { id: '0', startMs: 0, endMs: 3_600_000 }
+const node = { id: 'n1', operatorId: 'op-1' as AccountId, publicIp: '203.0.113.1', diskQuotaBytes: 10n ** 11n, registeredAt: new Date(0), lastHeartbeatAt: new Date(5) }
+
+function inputFor(probes: readonly ProbeEvidence[]): ReturnType<typeof buildNodeEpochInputs>[number] {
+  const [input] = buildNodeEpochInputs([node], { probes, previous: new Map(), usageEarnings: new Map() }, epoch)
+  assert.ok(input, 'the node registered before the epoch ended has an input')
+  return input
+}
+
+describe('node epoch inputs from IPFS content probes', () => {
+  it('counts a passed IPFS content probe as a passed content probe', () => {
+    const input = inputFor([{ id: 'ipfs-1', nodeId: 'n1', kind: 'ipfs-content', outcome: 'pass', reason: "the block's bytes match its CID", mbps: null }])
+    assert.equal(input.contentProbesPassed, 1)
+    assert.deepEqual(input.contentProbeFailures, [])
+  })
+
+  it('lists a failed IPFS content probe as a correctness failure, with its kind and reason', () => {
+    const input = inputFor([{ id: 'ipfs-2', nodeId: 'n1', kind: 'ipfs-content', outcome: 'fail', reason: "the SHA-256 of the body differs from the origin's (wrong bytes)", mbps: null }])
+    assert.deepEqual(input.contentProbeFailures, ["ipfs-content probe ipfs-2: the SHA-256 of the body differs from the origin's (wrong bytes)"])
+  })
+})
