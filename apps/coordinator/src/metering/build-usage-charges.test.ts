@@ -40,9 +40,11 @@ describe('buildUsageCharges', () => {
       countryOf: (client) => (client.startsWith('203.') ? 'DE' : 'unknown'),
     })
     assert.equal(hourly.length, 1)
-    assert.equal(hourly[0]?.requests, 5)
-    assert.equal(hourly[0]?.bytes, 16n)
-    assert.deepEqual(hourly[0]?.countries, [
+    const [usage] = hourly
+    assert.ok(usage)
+    assert.equal(usage.requests, 5)
+    assert.equal(usage.bytes, 16n)
+    assert.deepEqual(usage.countries, [
       { country: 'DE', bytes: 11n, requests: 5 },
       { country: 'unknown', bytes: 5n, requests: 0 },
     ])
