@@ -221,7 +221,7 @@ for (const backend of backends) {
       assert.equal(rows.reduce((sum: number, row: unknown) => sum + Number(field(row, 'requests')), 0), 2)
       const countries = rows.flatMap((row: unknown): unknown[] => {
         const byCountry: unknown = field(row, 'byCountry')
-        return Array.isArray(byCountry) ? (byCountry as unknown[]) : []
+        return Array.isArray(byCountry) ? byCountry.map((entry: unknown) => entry) : []
       })
       assert.deepEqual([...new Set(countries.map((entry: unknown) => field(entry, 'country')))], ['local'])
       assert.equal(countries.reduce((sum: bigint, entry: unknown) => sum + BigInt(String(field(entry, 'bytes'))), 0n), servedBytes)
