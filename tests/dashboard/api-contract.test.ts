@@ -68,6 +68,11 @@ describe('the dashboard client and /v1/openapi.json', () => {
       assert.ok(isRecord(operation), `${endpoint.method} ${endpoint.path} is not in /v1/openapi.json`)
       const documented = successProperties(operation)
       if (documented !== undefined) for (const field of endpoint.reads) assert.ok(documented.includes(field), `${endpoint.path} documents ${documented.join(', ')} but not ${field}`)
+      for (const [array, fields] of Object.entries('itemReads' in endpoint ? endpoint.itemReads : {})) {
+        const items = child(operation, 'responses', '200', 'content', 'application/json', 'schema', 'properties', array, 'items', 'properties')
+        assert.ok(isRecord(items), `${endpoint.path} documents no item fields of ${array}`)
+        for (const field of fields) assert.ok(field in items, `${endpoint.path} documents ${Object.keys(items).join(', ')} of ${array} but not ${field}`)
+      }
     })
   }
 

@@ -215,6 +215,16 @@ for (const backend of backends) {
         'the usage of both transfers in GET /v1/usage',
       )
       assert.equal(usage.status, 200)
+      // #14: the node counted one request per transfer, and the ticket's client (loopback) is 'local'.
+      const rows = field(usage.body, 'rows')
+      assert.ok(Array.isArray(rows))
+      assert.equal(rows.reduce((sum: number, row: unknown) => sum + Number(field(row, 'requests')), 0), 2)
+      const countries = rows.flatMap((row: unknown): unknown[] => {
+        const byCountry: unknown = field(row, 'byCountry')
+        return Array.isArray(byCountry) ? byCountry.map((entry: unknown) => entry) : []
+      })
+      assert.deepEqual([...new Set(countries.map((entry: unknown) => field(entry, 'country')))], ['local'])
+      assert.equal(countries.reduce((sum: bigint, entry: unknown) => sum + BigInt(String(field(entry, 'bytes'))), 0n), servedBytes)
       const cost = costOfBytes(servedBytes, PRICE_PER_GIB)
       assert.equal(cost, servedBytes * 10n ** 9n)
       assert.equal(await buyerBalance(), CREDIT - cost)

@@ -129,7 +129,9 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   // The path, never the secrets.
   if (ticketKeyFile.created) logger.info({ ticketKeyFile: ticketKeyFile.path }, 'created the ticket master key file')
   const ticketKeys = new CoordinatorTicketKeys(ticketKeyFile.keys)
-  const metering = createMetering(config, stores, metrics, { ...options, ticketKeys }, logger, domainVerifier)
+  // Opened before metering: usage is aggregated by the country of the tickets' clients (#14).
+  const geo = options.geo ?? (await openGeoIpOrLocalOnly(logger))
+  const metering = createMetering(config, stores, metrics, { ...options, ticketKeys, geo }, logger, domainVerifier)
   const fleet = await startFleet(config, stores, { ...options, ticketKeys }, logger)
   const settlement = startSettlement(chain, stores, logger)
   const settlementTrigger = settlement === undefined ? undefined : createSettlementTrigger(settlement, logger)
@@ -153,7 +155,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     },
     nodeUrls: () => [...fleet.registry.list()].map((node) => node.record.publicUrl),
   }
-  const redirector = { fleet, metering, geo: options.geo ?? (await openGeoIpOrLocalOnly(logger)), network }
+  const redirector = { fleet, metering, geo, network }
   let proxy: RunningProxyGateway | undefined
   try {
     proxy = await startProxy(config, stores, fleet, redirector.geo, logger)
@@ -265,7 +267,7 @@ function createMetering(
   config: CoordinatorConfig,
   stores: CoordinatorStores,
   metrics: HttpMetrics,
-  options: StartCoordinatorOptions & { readonly ticketKeys: CoordinatorTicketKeys },
+  options: StartCoordinatorOptions & { readonly ticketKeys: CoordinatorTicketKeys; readonly geo: CountryLookup },
   logger: Logger,
   domainVerifier: DomainVerifier,
 ): Metering {
@@ -280,6 +282,7 @@ function createMetering(
     flushIntervalMs: config.usageFlushMs,
     usageGraceMs: config.usageGraceMs,
     ipfsZones: stores.ipfsZones,
+    geo: options.geo,
     coordinatorKeyFor: (kid) => options.ticketKeys.coordinatorKeyFor(kid),
     ...(options.now === undefined ? {} : { now: options.now }),
     isDomainServed: (zoneId: string, hostname: string) => domainVerifier.isVerified(zoneId, hostname),

@@ -37,6 +37,12 @@ describe('usageReportSchema', () => {
     assert.equal(usageReportSchema.safeParse({ ...valid, lines: linesOf(MAX_USAGE_LINES) }).success, true)
   })
 
+  it('accepts a line with a request count, and one without (older nodes)', () => {
+    const parsed = usageReportSchema.parse({ ...valid, lines: [{ ...line, requests: 3 }] })
+    assert.equal(parsed.lines[0]?.requests, 3)
+    assert.equal(usageReportSchema.parse(valid).lines[0]?.requests, undefined)
+  })
+
   it('round-trips through canonical JSON', () => {
     const parsed = usageReportSchema.parse(valid)
     assert.deepEqual(usageReportSchema.parse(JSON.parse(canonicalJson(parsed))), parsed)
@@ -50,6 +56,9 @@ describe('usageReportSchema', () => {
     ['bytes as a number', { ...valid, lines: [{ ...line, bytes: 10 }] }],
     ['bytes of 2^64', { ...valid, lines: [{ ...line, bytes: '18446744073709551616' }] }],
     ['the same ticket twice', { ...valid, lines: [line, { ...line, bytes: '5' }] }],
+    ['zero requests', { ...valid, lines: [{ ...line, requests: 0 }] }],
+    ['a fractional request count', { ...valid, lines: [{ ...line, requests: 1.5 }] }],
+    ['requests as a string', { ...valid, lines: [{ ...line, requests: '2' }] }],
     ['an extra key on a line', { ...valid, lines: [{ ...line, price: '1' }] }],
     ['an extra key on the report', { ...valid, signature: 'x' }],
     ['a batch id of another kind', { ...valid, batchId: 'cmd_abcdefghijklmnopqrst' }],

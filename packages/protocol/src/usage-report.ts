@@ -23,6 +23,11 @@ export const usageLineSchema = z.strictObject({
    * coordinator replica re-check the line with no record of the redirect.
    */
   ticket: z.string().min(1).max(MAX_TICKET_TOKEN_LENGTH),
+  /**
+   * Responses served under the ticket in this batch (issue #14). Optional: nodes older
+   * than this field send none, and their lines count no requests.
+   */
+  requests: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 })
 
 /**

@@ -18,12 +18,39 @@ function build(bytesPerLine: readonly bigint[], operatorSharePercent = 80, price
     operatorId: OPERATOR,
     operatorSharePercent,
     receivedAt: 5 * HOUR_MS + 123,
-    accepted: bytesPerLine.map((bytes, index) => ({ ticketId: `t${index}`, zone: 'site', bytes, totalAcceptedBytes: bytes })),
+    accepted: bytesPerLine.map((bytes, index) => ({ ticketId: `t${index}`, zone: 'site', bytes, requests: 1, client: '203.0.113.9', totalAcceptedBytes: bytes })),
     zones: new Map([['site', { ...zone, pricePerGiB }]]),
   })
 }
 
 describe('buildUsageCharges', () => {
+  it('sums requests per zone and splits bytes and requests by the country of each ticket\'s client', () => {
+    const { hourly } = buildUsageCharges({
+      batchId: 'ub_batchbatchbatchbatch',
+      nodeId: 'node-a',
+      operatorId: OPERATOR,
+      operatorSharePercent: 80,
+      receivedAt: 5 * HOUR_MS + 123,
+      accepted: [
+        { ticketId: 't1', zone: 'site', bytes: 10n, requests: 2, client: '203.0.113.0/24', totalAcceptedBytes: 10n },
+        { ticketId: 't2', zone: 'site', bytes: 5n, requests: 0, client: '198.51.100.7', totalAcceptedBytes: 5n },
+        { ticketId: 't3', zone: 'site', bytes: 1n, requests: 3, client: '203.0.113.0/24', totalAcceptedBytes: 1n },
+      ],
+      zones: new Map([['site', zone]]),
+      countryOf: (client) => (client.startsWith('203.') ? 'DE' : 'unknown'),
+    })
+    assert.equal(hourly.length, 1)
+    const [usage] = hourly
+    assert.ok(usage)
+    assert.equal(usage.requests, 5)
+    assert.equal(usage.bytes, 16n)
+    assert.deepEqual(usage.countries, [
+      { country: 'DE', bytes: 11n, requests: 5 },
+      { country: 'unknown', bytes: 5n, requests: 0 },
+    ])
+  })
+
+
   it('never rounds the operator\'s share of a non-zero charge to zero, and never above the charge', () => {
     for (const [cost, percent] of [[1n, 1], [1n, 80], [99n, 1], [3n, 33], [7n, 100]] as const) {
       const share = operatorShareOf(cost, percent)

@@ -5,6 +5,9 @@ import type { LedgerEntryInput, LedgerTransactionInput } from '../store/store.ts
 import type { AcceptedUsage } from './judge-usage-lines.ts'
 import type { ZoneBilling } from './zone-billing.ts'
 
+/** The country of usage whose client could not be located. */
+export const UNKNOWN_COUNTRY = 'unknown'
+
 /** Milliseconds in an hour: usage is aggregated per UTC hour. */
 export const HOUR_MS = 3_600_000
 
@@ -19,6 +22,15 @@ export interface BuildUsageChargesParameters {
   readonly receivedAt: number
   readonly accepted: readonly AcceptedUsage[]
   readonly zones: ReadonlyMap<string, ZoneBilling>
+  /** The country code of a ticket's client (see `countryOfClient`); 'unknown' when absent. */
+  readonly countryOf?: (client: string) => string
+}
+
+/** Bytes and requests of one zone, hour and node that went to one country. */
+export interface CountryUsage {
+  readonly country: string
+  readonly bytes: bigint
+  readonly requests: number
 }
 
 /** Bytes and cost of one zone, in one hour, served by one node. */
@@ -29,6 +41,9 @@ export interface HourlyUsage {
   readonly operatorId: AccountId
   readonly bytes: bigint
   readonly cost: bigint
+  readonly requests: number
+  /** The same usage by client country, ordered by country. */
+  readonly countries: readonly CountryUsage[]
 }
 
 /** A zone's charge for one batch. */
@@ -58,7 +73,22 @@ export function buildUsageCharges(parameters: BuildUsageChargesParameters): { re
     throw new RangeError(`operatorSharePercent must be an integer 0..100, got ${operatorSharePercent}`)
   }
   const bytesByZone = new Map<string, bigint>()
-  for (const usage of parameters.accepted) bytesByZone.set(usage.zone, (bytesByZone.get(usage.zone) ?? 0n) + usage.bytes)
+  const requestsByZone = new Map<string, number>()
+  const countriesByZone = new Map<string, Map<string, { bytes: bigint; requests: number }>>()
+  const countryOf = parameters.countryOf ?? (() => UNKNOWN_COUNTRY)
+  for (const usage of parameters.accepted) {
+    bytesByZone.set(usage.zone, (bytesByZone.get(usage.zone) ?? 0n) + usage.bytes)
+    requestsByZone.set(usage.zone, (requestsByZone.get(usage.zone) ?? 0) + usage.requests)
+    const countries = countriesByZone.get(usage.zone) ?? new Map<string, { bytes: bigint; requests: number }>()
+    countriesByZone.set(usage.zone, countries)
+    const country = countryOf(usage.client)
+    const total = countries.get(country)
+    if (total === undefined) countries.set(country, { bytes: usage.bytes, requests: usage.requests })
+    else {
+      total.bytes += usage.bytes
+      total.requests += usage.requests
+    }
+  }
 
   const hourStart = parameters.receivedAt - (parameters.receivedAt % HOUR_MS)
   const charges: UsageCharge[] = []
@@ -71,7 +101,10 @@ export function buildUsageCharges(parameters: BuildUsageChargesParameters): { re
     const operatorShare = operatorShareOf(cost, operatorSharePercent)
     const protocolFee = cost - operatorShare
     charges.push({ zone, bytes, cost, operatorShare, protocolFee, transaction: buildTransaction(parameters, zone, bytes, cost, operatorShare, protocolFee) })
-    hourly.push({ zone, hourStart, nodeId: parameters.nodeId, operatorId: parameters.operatorId, bytes, cost })
+    const countries = [...(countriesByZone.get(zoneName) ?? new Map<string, { bytes: bigint; requests: number }>())]
+      .map(([country, total]) => ({ country, bytes: total.bytes, requests: total.requests }))
+      .sort((a, b) => (a.country < b.country ? -1 : a.country > b.country ? 1 : 0))
+    hourly.push({ zone, hourStart, nodeId: parameters.nodeId, operatorId: parameters.operatorId, bytes, cost, requests: requestsByZone.get(zoneName) ?? 0, countries })
   }
   return { charges, hourly }
 }

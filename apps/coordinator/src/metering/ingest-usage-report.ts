@@ -23,6 +23,8 @@ export interface IngestUsageDependencies {
   /** How long after a ticket's expiry its usage is still accepted. */
   readonly usageGraceMs: number
   readonly operatorSharePercent: number
+  /** The country code of a ticket's client (usage by country, #14); absent: 'unknown'. */
+  readonly countryOf?: (client: string) => string
   /** Called after a batch committed (balances, counters, metrics). */
   readonly onApplied?: (nodeId: string, plan: UsagePlan) => void | Promise<void>
 }
@@ -85,6 +87,7 @@ export async function ingestUsageReport(body: unknown, dependencies: IngestUsage
         lines: screened.lines,
         screenedOut: screened.rejected,
         context,
+        ...(dependencies.countryOf === undefined ? {} : { countryOf: dependencies.countryOf }),
       }),
   })
   if (result.status === 'duplicate') return { kind: 'duplicate', batchId: report.batchId }

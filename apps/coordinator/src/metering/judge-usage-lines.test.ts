@@ -31,7 +31,7 @@ function judge(bare: { ticketId: string; zone: string; bytes: bigint }[], overri
 describe('judgeUsageLines', () => {
   it('accepts bytes of a ticket issued to the reporting node, for its zone, in time', () => {
     const verdict = judge([{ ticketId: ticket.nonce, zone: 'site', bytes: 400n }])
-    assert.deepEqual(verdict.accepted, [{ ticketId: ticket.nonce, zone: 'site', bytes: 400n, totalAcceptedBytes: 400n }])
+    assert.deepEqual(verdict.accepted, [{ ticketId: ticket.nonce, zone: 'site', bytes: 400n, requests: 0, client: '127.0.0.1', totalAcceptedBytes: 400n }])
     assert.deepEqual(verdict.rejected, [])
   })
 
@@ -55,7 +55,7 @@ describe('judgeUsageLines', () => {
 
   it('accepts up to the byte budget and rejects the excess, counting earlier batches', () => {
     const verdict = judge([{ ticketId: ticket.nonce, zone: 'site', bytes: 500n }], { acceptedBytes: 700n })
-    assert.deepEqual(verdict.accepted, [{ ticketId: ticket.nonce, zone: 'site', bytes: 300n, totalAcceptedBytes: 1_000n }])
+    assert.deepEqual(verdict.accepted, [{ ticketId: ticket.nonce, zone: 'site', bytes: 300n, requests: 0, client: '127.0.0.1', totalAcceptedBytes: 1_000n }])
     assert.deepEqual(verdict.rejected, [{ ticketId: ticket.nonce, reason: 'over-budget', bytes: 200n }])
   })
 

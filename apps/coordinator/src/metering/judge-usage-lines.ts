@@ -24,6 +24,10 @@ export interface AcceptedUsage {
   readonly ticketId: string
   readonly zone: string
   readonly bytes: bigint
+  /** Responses the node counted (0 when it sent no count). */
+  readonly requests: number
+  /** The ticket's client (IP or prefix) bound at redirect time: where the usage went. */
+  readonly client: string
   /** The ticket's accepted bytes after this batch (never above its budget). */
   readonly totalAcceptedBytes: bigint
 }
@@ -62,7 +66,7 @@ export function judgeUsageLines(parameters: JudgeUsageLinesParameters): UsageVer
     else {
       const room = ticket.byteBudget - ticket.acceptedBytes
       const bytes = line.bytes <= room ? line.bytes : room > 0n ? room : 0n
-      if (bytes > 0n) accepted.push({ ticketId: line.ticketId, zone: ticket.zone, bytes, totalAcceptedBytes: ticket.acceptedBytes + bytes })
+      if (bytes > 0n) accepted.push({ ticketId: line.ticketId, zone: ticket.zone, bytes, requests: line.requests ?? 0, client: ticket.client, totalAcceptedBytes: ticket.acceptedBytes + bytes })
       if (bytes < line.bytes) reject('over-budget', line.bytes - bytes)
     }
   }

@@ -54,7 +54,7 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
             return {
               ticketUpdates: [{ nonce: 'n1', acceptedBytes: 2n ** 55n }],
               transactions: [{ id: 'usage:batch-1', kind: 'usage', entries: [{ ledgerAccount: `buyer:${zone.accountId}`, amount: -(2n ** 60n) }, { ledgerAccount: 'system:revenue', amount: 2n ** 60n }] }],
-              hourly: [{ zone: billing, hourStart: 2 * HOUR, nodeId: NODE, operatorId, bytes: 2n ** 55n, cost: 2n ** 60n }],
+              hourly: [{ zone: billing, hourStart: 2 * HOUR, nodeId: NODE, operatorId, bytes: 2n ** 55n, cost: 2n ** 60n, requests: 0, countries: [] }],
               rejections: [{ ticketId: 'n2', reason: 'unknown-ticket', bytes: 5n }],
               acceptedLines: 1,
               acceptedBytes: 2n ** 55n,
@@ -66,7 +66,7 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
         assert.deepEqual(await metering.applyUsageBatch(input), { status: 'duplicate' })
         assert.equal(await store.getBalance('system:revenue'), 2n ** 60n)
         const usage = await metering.listUsage({ fromMs: 0, toMs: 10 * HOUR })
-        assert.deepEqual(usage, [{ zoneId: zone.id, zoneName: 'site', hourStart: 2 * HOUR, nodeId: NODE, bytes: 2n ** 55n, cost: 2n ** 60n }])
+        assert.deepEqual(usage, [{ zoneId: zone.id, zoneName: 'site', hourStart: 2 * HOUR, nodeId: NODE, bytes: 2n ** 55n, cost: 2n ** 60n, requests: 0 }])
         assert.deepEqual(await metering.listUsage({ fromMs: 3 * HOUR, toMs: 10 * HOUR }), [])
         assert.deepEqual(await metering.listRejectionCounts(), [{ nodeId: NODE, reason: 'unknown-ticket', lines: 1 }])
         assert.deepEqual(await metering.listRejectionCounts([]), [])
@@ -82,13 +82,41 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
             receivedAt: HOUR,
             lines: [],
             billableTickets: [],
-            plan: () => ({ ...EMPTY_PLAN, hourly: [{ zone: billing, hourStart: HOUR, nodeId: NODE, operatorId, bytes: 2n ** 53n + 1n, cost: 3n }] }),
+            plan: () => ({ ...EMPTY_PLAN, hourly: [{ zone: billing, hourStart: HOUR, nodeId: NODE, operatorId, bytes: 2n ** 53n + 1n, cost: 3n, requests: 0, countries: [] }] }),
           })
         }
         const [row] = await metering.listUsage({ fromMs: 0, toMs: 2 * HOUR })
         assert.ok(row)
         assert.equal(row.bytes, 2n ** 54n + 2n)
         assert.equal(row.cost, 6n)
+      }))
+
+    it('adds requests and usage by country of batches in the same hour, and filters them like usage', () =>
+      withZone(async ({ metering }, zone, operatorId) => {
+        const billing = { zoneId: zone.id, name: zone.name, accountId: zone.accountId, pricePerGiB: zone.pricePerGiB }
+        const countries = [
+          { country: 'DE', bytes: 2n ** 53n + 1n, requests: 3 },
+          { country: 'unknown', bytes: 4n, requests: 1 },
+        ]
+        for (const batchId of ['c1', 'c2']) {
+          await metering.applyUsageBatch({
+            batchId,
+            nodeId: NODE,
+            receivedAt: HOUR,
+            lines: [],
+            billableTickets: [],
+            plan: () => ({ ...EMPTY_PLAN, hourly: [{ zone: billing, hourStart: HOUR, nodeId: NODE, operatorId, bytes: 2n ** 53n + 5n, cost: 1n, requests: 4, countries }] }),
+          })
+        }
+        const [row] = await metering.listUsage({ fromMs: 0, toMs: 2 * HOUR })
+        assert.equal(row?.requests, 8)
+        const byCountry = await metering.listUsageByCountry({ accountId: zone.accountId, fromMs: 0, toMs: 2 * HOUR })
+        assert.deepEqual(byCountry, [
+          { zoneId: zone.id, zoneName: 'site', hourStart: HOUR, nodeId: NODE, country: 'DE', bytes: 2n ** 54n + 2n, requests: 6 },
+          { zoneId: zone.id, zoneName: 'site', hourStart: HOUR, nodeId: NODE, country: 'unknown', bytes: 8n, requests: 2 },
+        ])
+        assert.deepEqual(await metering.listUsageByCountry({ operatorId, zoneName: 'other', fromMs: 0, toMs: 2 * HOUR }), [])
+        assert.deepEqual(await metering.listUsageByCountry({ fromMs: 2 * HOUR, toMs: 3 * HOUR }), [])
       }))
 
     it('rolls the whole batch back when a ledger transaction is refused, so the batch id can come again', () =>

@@ -59,6 +59,20 @@ export interface UsageRow {
   readonly nodeId: string
   readonly bytes: bigint
   readonly cost: bigint
+  /** Responses served (0 for usage of nodes that send no count, and before migration 0060). */
+  readonly requests: number
+}
+
+/** Usage of a zone in one UTC hour by one node that went to clients in one country. */
+export interface CountryUsageRow {
+  readonly zoneId: ZoneId
+  readonly zoneName: string
+  readonly hourStart: number
+  readonly nodeId: string
+  /** ISO 3166-1 alpha-2 code, 'local', or 'unknown'. */
+  readonly country: string
+  readonly bytes: bigint
+  readonly requests: number
 }
 
 export interface UsageQuery {
@@ -109,6 +123,8 @@ export interface MeteringStore {
   applyUsageBatch<P extends UsageBatchPlan>(input: ApplyUsageBatchInput<P>): Promise<ApplyUsageBatchResult<P>>
   /** Hourly usage rows matching the query, ordered by hour, zone, node. */
   listUsage(query: UsageQuery): Promise<readonly UsageRow[]>
+  /** Hourly usage by client country matching the query, ordered by hour, zone, node, country. */
+  listUsageByCountry(query: UsageQuery): Promise<readonly CountryUsageRow[]>
   /** Rejected-line counters, of the given nodes or of all. */
   listRejectionCounts(nodeIds?: readonly string[]): Promise<readonly RejectionCount[]>
   /** Settings of a zone (empty lists when none were set). */

@@ -1,6 +1,8 @@
 import type { AccountId, NodeId, TicketKeyLookup, ZoneId } from '@meson/protocol'
 import { buyerLedgerAccount } from '../ledger/ledger-accounts.ts'
-import type { MeteringStore, UpdateZoneSettingsResult, UsageQuery, UsageRow, ZoneSettings, ZoneSettingsPatch } from './metering-store.ts'
+import type { CountryUsageRow, MeteringStore, UpdateZoneSettingsResult, UsageQuery, UsageRow, ZoneSettings, ZoneSettingsPatch } from './metering-store.ts'
+import type { CountryLookup } from '../routing/country-lookup.ts'
+import { countryOfClient } from './country-of-client.ts'
 import type { Store } from '../store/store.ts'
 import type { FleetStore } from '../fleet/fleet-store.ts'
 import { BalanceCache } from './balance-cache.ts'
@@ -41,6 +43,8 @@ export interface MeteringOptions {
   readonly onError?: (error: unknown, task: string) => void
   /** Upstreams of IPFS gateway zones (#13); absent: every zone is a pull zone. */
   readonly ipfsZones?: IpfsZoneStore
+  /** Locates tickets' clients for usage by country (#14); absent: every country is 'unknown'. */
+  readonly geo?: CountryLookup
 }
 
 /**
@@ -131,6 +135,11 @@ export class Metering {
     return this.#options.meteringStore.listUsage(query)
   }
 
+  /** Hourly usage by client country (`GET /v1/usage` rows' `byCountry`). */
+  listUsageByCountry(query: UsageQuery): Promise<readonly CountryUsageRow[]> {
+    return this.#options.meteringStore.listUsageByCountry(query)
+  }
+
   /** Settings of a zone (`GET /v1/zones/:name`). */
   getZoneSettings(zoneId: ZoneId): Promise<ZoneSettings> {
     return this.#options.meteringStore.getZoneSettings(zoneId)
@@ -145,6 +154,7 @@ export class Metering {
 
   /** `POST /v1/nodes/usage`. */
   async ingestUsage(body: unknown): Promise<IngestUsageResult> {
+    const geo = this.#options.geo
     const result = await ingestUsageReport(body, {
       meteringStore: this.#options.meteringStore,
       coordinatorKeyFor: this.#options.coordinatorKeyFor,
@@ -152,6 +162,7 @@ export class Metering {
       now: this.#now,
       usageGraceMs: this.#options.usageGraceMs ?? DEFAULT_USAGE_GRACE_MS,
       operatorSharePercent: this.#options.operatorSharePercent,
+      ...(geo === undefined ? {} : { countryOf: (client: string) => countryOfClient(client, geo) }),
       onApplied: async (nodeId, plan) => {
         this.rejections.record(nodeId, plan.rejections)
         for (const accountId of new Set(plan.charges.map((charge) => charge.zone.accountId))) await this.balances.refresh(accountId)

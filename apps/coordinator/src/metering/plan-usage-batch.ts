@@ -16,6 +16,8 @@ export interface PlanUsageBatchParameters {
   /** Lines already refused by the stateless screen (counted with the others). */
   readonly screenedOut?: readonly UsageRejection[]
   readonly context: UsageBatchContext
+  /** The country code of a ticket's client, for the by-country aggregates. */
+  readonly countryOf?: (client: string) => string
 }
 
 /** A batch's plan with the charges it posts, for the caller's answer and caches. */
@@ -45,6 +47,7 @@ export function planUsageBatch(parameters: PlanUsageBatchParameters): UsagePlan 
     receivedAt: parameters.receivedAt,
     accepted: verdict.accepted,
     zones: context.zones,
+    ...(parameters.countryOf === undefined ? {} : { countryOf: parameters.countryOf }),
   })
   let acceptedBytes = 0n
   for (const usage of verdict.accepted) acceptedBytes += usage.bytes

@@ -90,8 +90,8 @@ describe('UsageOutbox', () => {
     assert.ok(opened.ok)
     assert.equal(opened.value.nodeId, setup.identity.nodeId)
     assert.deepEqual(opened.value.lines, [
-      { ticketId: ticketA.nonce, zone: 'my-site', bytes: 120n, ticket: 'token-a' },
-      { ticketId: ticketB.nonce, zone: 'my-site', bytes: 7n, ticket: 'token-b' },
+      { ticketId: ticketA.nonce, zone: 'my-site', bytes: 120n, ticket: 'token-a', requests: 2 },
+      { ticketId: ticketB.nonce, zone: 'my-site', bytes: 7n, ticket: 'token-b', requests: 1 },
     ])
     assert.equal(openEnvelope('usage-report', usageReportSchema, generateKeyPair().publicKey, stored).ok, false)
     // What was sent is what was journaled.

@@ -8,6 +8,7 @@ import type { ZoneBilling } from '../../metering/zone-billing.ts'
 import type {
   ApplyUsageBatchInput,
   ApplyUsageBatchResult,
+  CountryUsageRow,
   MeteringStore,
   RejectionCount,
   UpdateZoneSettingsResult,
@@ -97,7 +98,7 @@ export class KyselyMeteringStore implements MeteringStore {
   async listUsage(query: UsageQuery): Promise<readonly UsageRow[]> {
     let select = this.#db
       .selectFrom('usage_hourly')
-      .select(['zone_id', 'zone_name', 'hour_start', 'node_id', 'cost'])
+      .select(['zone_id', 'zone_name', 'hour_start', 'node_id', 'cost', 'requests'])
       .select(sql<string>`cast(bytes as text)`.as('bytes_text'))
       .where('hour_start', '>=', query.fromMs)
       .where('hour_start', '<', query.toMs)
@@ -112,6 +113,29 @@ export class KyselyMeteringStore implements MeteringStore {
       nodeId: row.node_id,
       bytes: BigInt(row.bytes_text),
       cost: BigInt(row.cost),
+      requests: Number(row.requests),
+    }))
+  }
+
+  async listUsageByCountry(query: UsageQuery): Promise<readonly CountryUsageRow[]> {
+    let select = this.#db
+      .selectFrom('usage_hourly_country')
+      .select(['zone_id', 'zone_name', 'hour_start', 'node_id', 'country', 'requests'])
+      .select(sql<string>`cast(bytes as text)`.as('bytes_text'))
+      .where('hour_start', '>=', query.fromMs)
+      .where('hour_start', '<', query.toMs)
+    if (query.accountId !== undefined) select = select.where('account_id', '=', query.accountId)
+    if (query.operatorId !== undefined) select = select.where('operator_id', '=', query.operatorId)
+    if (query.zoneName !== undefined) select = select.where('zone_name', '=', query.zoneName)
+    const rows = await select.orderBy('hour_start').orderBy('zone_name').orderBy('node_id').orderBy('country').execute()
+    return rows.map((row) => ({
+      zoneId: row.zone_id as ZoneId,
+      zoneName: row.zone_name,
+      hourStart: Number(row.hour_start),
+      nodeId: row.node_id,
+      country: row.country,
+      bytes: BigInt(row.bytes_text),
+      requests: Number(row.requests),
     }))
   }
 
@@ -216,21 +240,23 @@ export class KyselyMeteringStore implements MeteringStore {
       // numeric and bigint additions are exact in PostgreSQL, and atomic in the upsert.
       await trx
         .insertInto('usage_hourly')
-        .values({ ...key, zone_name: usage.zone.name, account_id: usage.zone.accountId, operator_id: usage.operatorId, bytes: usage.bytes.toString(), cost: usage.cost.toString() })
+        .values({ ...key, zone_name: usage.zone.name, account_id: usage.zone.accountId, operator_id: usage.operatorId, bytes: usage.bytes.toString(), cost: usage.cost.toString(), requests: usage.requests })
         .onConflict((conflict) =>
           conflict.columns(['zone_id', 'hour_start', 'node_id']).doUpdateSet({
             bytes: sql<string>`usage_hourly.bytes + excluded.bytes`,
             cost: sql<string>`usage_hourly.cost + excluded.cost`,
+            requests: sql<number>`usage_hourly.requests + excluded.requests`,
           }),
         )
         .execute()
+      await this.#addCountryUsage(trx, usage)
       return
     }
     // SQLite would add the TEXT money as a double, so the sum is done here; the
     // transaction holds the write lock, so nobody changes the row in between.
     const existing = await trx
       .selectFrom('usage_hourly')
-      .select(['cost'])
+      .select(['cost', 'requests'])
       .select(sql<string>`cast(bytes as text)`.as('bytes_text'))
       .where('zone_id', '=', key.zone_id)
       .where('hour_start', '=', key.hour_start)
@@ -239,17 +265,51 @@ export class KyselyMeteringStore implements MeteringStore {
     if (existing === undefined) {
       await trx
         .insertInto('usage_hourly')
-        .values({ ...key, zone_name: usage.zone.name, account_id: usage.zone.accountId, operator_id: usage.operatorId, bytes: usage.bytes.toString(), cost: usage.cost.toString() })
+        .values({ ...key, zone_name: usage.zone.name, account_id: usage.zone.accountId, operator_id: usage.operatorId, bytes: usage.bytes.toString(), cost: usage.cost.toString(), requests: usage.requests })
         .execute()
-      return
+    } else {
+      await trx
+        .updateTable('usage_hourly')
+        .set({ bytes: (BigInt(existing.bytes_text) + usage.bytes).toString(), cost: (BigInt(existing.cost) + usage.cost).toString(), requests: Number(existing.requests) + usage.requests })
+        .where('zone_id', '=', key.zone_id)
+        .where('hour_start', '=', key.hour_start)
+        .where('node_id', '=', key.node_id)
+        .execute()
     }
-    await trx
-      .updateTable('usage_hourly')
-      .set({ bytes: (BigInt(existing.bytes_text) + usage.bytes).toString(), cost: (BigInt(existing.cost) + usage.cost).toString() })
-      .where('zone_id', '=', key.zone_id)
-      .where('hour_start', '=', key.hour_start)
-      .where('node_id', '=', key.node_id)
-      .execute()
+    await this.#addCountryUsage(trx, usage)
+  }
+
+  /** Adds an hour's usage by country; bytes are summed as text-cast integers, exact (as above). */
+  async #addCountryUsage(trx: Transaction<Schema>, usage: HourlyUsage): Promise<void> {
+    for (const part of usage.countries) {
+      const key = { zone_id: usage.zone.zoneId, hour_start: usage.hourStart, node_id: usage.nodeId, country: part.country }
+      const existing = await trx
+        .selectFrom('usage_hourly_country')
+        .select(['requests'])
+        .select(sql<string>`cast(bytes as text)`.as('bytes_text'))
+        .where('zone_id', '=', key.zone_id)
+        .where('hour_start', '=', key.hour_start)
+        .where('node_id', '=', key.node_id)
+        .where('country', '=', key.country)
+        // The hourly row of this zone, hour and node is already locked by the upsert above
+        // (PostgreSQL) or the write lock (SQLite), so no other batch changes this row meanwhile.
+        .executeTakeFirst()
+      if (existing === undefined) {
+        await trx
+          .insertInto('usage_hourly_country')
+          .values({ ...key, zone_name: usage.zone.name, account_id: usage.zone.accountId, operator_id: usage.operatorId, bytes: part.bytes.toString(), requests: part.requests })
+          .execute()
+        continue
+      }
+      await trx
+        .updateTable('usage_hourly_country')
+        .set({ bytes: (BigInt(existing.bytes_text) + part.bytes).toString(), requests: Number(existing.requests) + part.requests })
+        .where('zone_id', '=', key.zone_id)
+        .where('hour_start', '=', key.hour_start)
+        .where('node_id', '=', key.node_id)
+        .where('country', '=', key.country)
+        .execute()
+    }
   }
 
   async #countRejections(trx: Transaction<Schema>, nodeId: string, plan: UsageBatchPlan): Promise<void> {

@@ -46,6 +46,21 @@ export type UsageHourlyTable = {
   operator_id: string
   bytes: Int64
   cost: Money
+  /** Migration 0060: responses served (0 before it, and for nodes that send no count). */
+  requests: ColumnType<number | string, number | undefined, number>
+}
+
+/** Migration 0060: hourly usage split by the country of the tickets' clients. */
+export type UsageHourlyCountryTable = {
+  zone_id: string
+  zone_name: string
+  account_id: string
+  hour_start: TimestampMs
+  node_id: string
+  operator_id: string
+  country: string
+  bytes: Int64
+  requests: ColumnType<number | string, number, number>
 }
 
 export type UsageRejectionsTable = {
@@ -71,6 +86,7 @@ export type MeteringDatabaseSchema = {
   issued_tickets: IssuedTicketsTable
   usage_batches: UsageBatchesTable
   usage_hourly: UsageHourlyTable
+  usage_hourly_country: UsageHourlyCountryTable
   usage_rejections: UsageRejectionsTable
   zone_settings: ZoneSettingsTable
   zone_domains: ZoneDomainsTable

@@ -13,6 +13,7 @@ import { createProxyMigration } from './migrations/0020-proxy.ts'
 import { createSettlementMigration } from './migrations/0040-settlement.ts'
 import { createIpfsZonesMigration } from './migrations/0050-ipfs-zones.ts'
 import { createRewardsMigration } from './migrations/0030-rewards.ts'
+import { createUsageRequestsCountryMigration } from './migrations/0060-usage-requests-country.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import type { StoreLogger } from './store-logger.ts'
 
@@ -31,6 +32,7 @@ function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0030-rewards': createRewardsMigration(dialect),
     '0040-settlement': createSettlementMigration(dialect),
     '0050-ipfs-zones': createIpfsZonesMigration(),
+    '0060-usage-requests-country': createUsageRequestsCountryMigration(dialect),
   }
 }
 

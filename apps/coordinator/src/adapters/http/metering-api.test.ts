@@ -101,7 +101,7 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
       return { ...claims, token: by.fleet.signTicket(claims) }
     }
 
-    function report(node: TestNode, lines: readonly { ticket: TestTicket | string; bytes: bigint; zone?: string }[], options: { batchId?: string; signer?: KeyPair } = {}) {
+    function report(node: TestNode, lines: readonly { ticket: TestTicket | string; bytes: bigint; zone?: string; requests?: number }[], options: { batchId?: string; signer?: KeyPair } = {}) {
       return signEnvelope('usage-report', (options.signer ?? node.keys).privateKey, {
         batchId: options.batchId ?? newUsageBatchId(),
         nodeId: node.id,
@@ -111,6 +111,7 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
           zone: line.zone ?? (typeof line.ticket === 'string' ? 'site' : line.ticket.zone),
           bytes: line.bytes.toString(),
           ticket: typeof line.ticket === 'string' ? 'bm90LWEtdGlja2V0.AAAA.AAAA' : line.ticket.token,
+          ...(line.requests === undefined ? {} : { requests: line.requests }),
         })),
       })
     }
@@ -158,7 +159,7 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
     it('charges the buyer and credits the operator exactly for 3 GiB + 1 byte at 0.05 MSN/GiB', async () => {
       const buyerBefore = await balanceOf(`buyer:${buyer.id}`)
       const ticket = issue(nodeA)
-      const answer = await postUsage(report(nodeA, [{ ticket, bytes: 3n * GIB + 1n }]))
+      const answer = await postUsage(report(nodeA, [{ ticket, bytes: 3n * GIB + 1n, requests: 4 }]))
       assert.equal(answer.status, 200, answer.text)
       assert.equal(field(answer.body, 'accepted'), 1)
       assert.equal(field(answer.body, 'acceptedBytes'), (3n * GIB + 1n).toString())
@@ -270,19 +271,25 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
       const json = await call('GET', `/v1/usage?zone=site&granularity=day&from=${from}&to=${to}`, { token: buyer.token })
       assert.equal(json.status, 200, json.text)
       // The route's response schema fixes this shape; the assertions below check it.
-      const rows = field(json.body, 'rows') as { zone: string; bytes: string; cost: string }[]
+      const rows = field(json.body, 'rows') as { zone: string; bytes: string; cost: string; requests: number; byCountry: { country: string; bytes: string; requests: number }[] }[]
       const [row] = rows
       assert.ok(row)
       assert.equal(rows.length, 1)
       assert.equal(row.zone, 'site')
       assert.ok(BigInt(row.bytes) > 3n * GIB)
+      // Requests the nodes counted (older lines carry none), and the same usage by the
+      // country of the tickets' client (127.0.0.1 is 'local').
+      assert.equal(row.requests, 4)
+      assert.deepEqual(row.byCountry, [{ country: 'local', bytes: row.bytes, requests: 4 }])
       const csv = await call('GET', `/v1/usage?granularity=hour&from=${from}&to=${to}`, { token: buyer.token, accept: 'text/csv' })
       assert.match(csv.contentType, /^text\/csv/)
       const lines = csv.text.split('\r\n')
-      assert.equal(lines[0], 'period_start,zone,bytes,cost_base_units,product')
-      assert.match(lines[1] ?? '', /^2030-01-15T10:00:00\.000Z,site,\d+,\d+,cdn$/)
+      assert.equal(lines[0], 'period_start,zone,bytes,cost_base_units,product,requests,country')
+      assert.match(lines[1] ?? '', /^2030-01-15T10:00:00\.000Z,site,\d+,\d+,cdn,4,$/)
+      const byCountry = await call('GET', `/v1/usage?format=csv&groupBy=country&from=${from}&to=${to}`, { token: buyer.token })
+      assert.match(byCountry.text.split('\r\n')[1] ?? '', /^2030-01-15T10:00:00\.000Z,site,\d+,,cdn,4,local$/)
       const operatorView = await call('GET', `/v1/usage?format=csv&from=${from}&to=${to}`, { token: operator.token })
-      assert.match(operatorView.text, /^period_start,node_id,bytes,product\r\n/)
+      assert.match(operatorView.text, /^period_start,node_id,bytes,product,requests,country\r\n/)
       const other = await createAccount('Other buyer', 'buyer')
       assert.equal((await call('GET', '/v1/usage?zone=site', { token: other.token })).status, 404)
       assert.equal((await call('GET', '/v1/usage?granularity=week', { token: buyer.token })).status, 400)

@@ -50,10 +50,17 @@ export interface UsageRowJson {
   readonly cost?: string
   /** #10: "cdn" or "proxy"; absent before (then "cdn"). */
   readonly product?: string
-  /** Present when the coordinator counts requests. */
-  readonly requests?: string | number
-  /** Present when the coordinator reports usage by client country. */
-  readonly country?: string
+  /** Responses served (#14); absent on coordinators that do not count them. */
+  readonly requests?: number
+  /** CDN usage by the country of the tickets' clients (#14); absent on older coordinators. */
+  readonly byCountry?: readonly UsageByCountryJson[]
+}
+
+/** One country's share of a usage row: ISO 3166-1 alpha-2, 'local' or 'unknown'. */
+export interface UsageByCountryJson {
+  readonly country: string
+  readonly bytes: string
+  readonly requests: number
 }
 
 export interface UsageJson {

@@ -11,6 +11,8 @@ export interface Endpoint {
   readonly path: string
   /** Top-level fields of the success body the dashboard reads. */
   readonly reads: readonly string[]
+  /** Fields the dashboard reads of the items of an array field (`rows` → `requests`, ...). */
+  readonly itemReads?: Readonly<Record<string, readonly string[]>>
   /** The issue that adds this operation, when the coordinator may not have it yet. */
   readonly pendingIssue?: number
 }
@@ -25,7 +27,7 @@ export const ENDPOINTS = {
   deleteZone: { method: 'DELETE', path: '/v1/zones/{name}', reads: [] },
   purgeZone: { method: 'POST', path: '/v1/zones/{name}/purge', reads: ['purgeId', 'nodes'] },
   purgeStatus: { method: 'GET', path: '/v1/purges/{id}', reads: [] },
-  usage: { method: 'GET', path: '/v1/usage', reads: ['rows', 'granularity'] },
+  usage: { method: 'GET', path: '/v1/usage', reads: ['rows', 'granularity'], itemReads: { rows: ['periodStart', 'zone', 'product', 'bytes', 'cost', 'requests', 'byCountry'] } },
   balance: { method: 'GET', path: '/v1/balance', reads: ['balance', 'formatted'] },
   nodes: { method: 'GET', path: '/v1/nodes', reads: ['nodes'] },
   explorer: { method: 'GET', path: '/v1/explorer', reads: ['nodes', 'countries', 'unlocatedNodes', 'servedBytes', 'observedAt'] },

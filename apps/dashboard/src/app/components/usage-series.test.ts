@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { buildUsageSeries, bytesByCountry, sumField } from './usage-series.ts'
+import { buildUsageSeries, sumField, usageByCountry } from './usage-series.ts'
 
 const rows = [
   { periodStart: '2026-01-01T01:00:00.000Z', zone: 'b', bytes: '10' },
   { periodStart: '2026-01-01T00:00:00.000Z', zone: 'a', bytes: '5', product: 'proxy' },
-  { periodStart: '2026-01-01T01:00:00.000Z', zone: 'a', bytes: '7', product: 'proxy', country: 'DE' },
-  { periodStart: '2026-01-01T01:00:00.000Z', zone: 'a', bytes: '1', country: 'FR' },
+  { periodStart: '2026-01-01T01:00:00.000Z', zone: 'a', bytes: '7', product: 'proxy' },
+  { periodStart: '2026-01-01T01:00:00.000Z', zone: 'a', bytes: '1', requests: 3, byCountry: [{ country: 'FR', bytes: '1', requests: 1 }, { country: 'DE', bytes: '9007199254740993', requests: 2 }] },
+  { periodStart: '2026-01-01T00:00:00.000Z', zone: 'a', bytes: '1', requests: 1, byCountry: [{ country: 'FR', bytes: '2', requests: 1 }] },
 ]
 
 describe('buildUsageSeries', () => {
@@ -14,7 +15,7 @@ describe('buildUsageSeries', () => {
     const { times, series } = buildUsageSeries(rows, (row) => Number(row.bytes))
     assert.deepEqual(times, [Date.parse('2026-01-01T00:00:00Z') / 1000, Date.parse('2026-01-01T01:00:00Z') / 1000])
     assert.deepEqual(series, [
-      { label: 'a · cdn', values: [null, 1] },
+      { label: 'a · cdn', values: [1, 1] },
       { label: 'a · proxy', values: [5, 7] },
       { label: 'b · cdn', values: [null, 10] },
     ])
@@ -32,11 +33,15 @@ describe('buildUsageSeries', () => {
     assert.deepEqual(buildUsageSeries(rows, () => undefined).series, [])
   })
 
-  it('sums decimal strings exactly and totals bytes by country', () => {
+  it('sums decimal strings exactly and totals bytes and requests by country, most bytes first', () => {
     assert.equal(sumField([{ periodStart: '', bytes: '9007199254740993' }, { periodStart: '', bytes: '1' }], (row) => row.bytes), 9007199254740994n)
-    assert.deepEqual(bytesByCountry(rows), [
-      { country: 'DE', bytes: 7n },
-      { country: 'FR', bytes: 1n },
+    assert.deepEqual(usageByCountry(rows), [
+      { country: 'DE', bytes: 9007199254740993n, requests: 2 },
+      { country: 'FR', bytes: 3n, requests: 2 },
     ])
+  })
+
+  it('charts requests only of rows that carry them', () => {
+    assert.deepEqual(buildUsageSeries(rows, (row) => row.requests).series, [{ label: 'a · cdn', values: [1, 3] }])
   })
 })

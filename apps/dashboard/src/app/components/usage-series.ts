@@ -58,9 +58,15 @@ export function sumField(rows: readonly UsageRowJson[], field: (row: UsageRowJso
   return total
 }
 
-/** Bytes per client country, when the coordinator reports it (most first). */
-export function bytesByCountry(rows: readonly UsageRowJson[]): { country: string; bytes: bigint }[] {
-  const totals = new Map<string, bigint>()
-  for (const row of rows) if (row.country !== undefined) totals.set(row.country, (totals.get(row.country) ?? 0n) + BigInt(row.bytes))
-  return [...totals.entries()].map(([country, bytes]) => ({ country, bytes })).sort((a, b) => (b.bytes > a.bytes ? 1 : b.bytes < a.bytes ? -1 : 0))
+/** Bytes and requests per client country, summed over the rows' `byCountry` (most bytes first). */
+export function usageByCountry(rows: readonly UsageRowJson[]): { country: string; bytes: bigint; requests: number }[] {
+  const totals = new Map<string, { bytes: bigint; requests: number }>()
+  for (const row of rows) {
+    for (const part of row.byCountry ?? []) {
+      if (!/^[0-9]+$/.test(part.bytes)) continue
+      const total = totals.get(part.country) ?? { bytes: 0n, requests: 0 }
+      totals.set(part.country, { bytes: total.bytes + BigInt(part.bytes), requests: total.requests + part.requests })
+    }
+  }
+  return [...totals.entries()].map(([country, total]) => ({ country, ...total })).sort((a, b) => (b.bytes > a.bytes ? 1 : b.bytes < a.bytes ? -1 : 0))
 }

@@ -4,7 +4,7 @@ import { countryName } from '../components/country-names.ts'
 import { Notice } from '../components/notice.tsx'
 import { Stat } from '../components/stat.tsx'
 import { TimeSeriesChart } from '../components/time-series-chart.tsx'
-import { buildUsageSeries, bytesByCountry, sumField } from '../components/usage-series.ts'
+import { buildUsageSeries, sumField, usageByCountry } from '../components/usage-series.ts'
 import { usePoll } from '../components/use-poll.ts'
 import { formatBytes } from '../format/format-bytes.ts'
 import { formatToken } from '../format/format-token.ts'
@@ -34,10 +34,10 @@ export function UsageView({ api }: { readonly api: ApiClient }) {
     const answered = usage.data?.rows ?? []
     return {
       bytes: buildUsageSeries(answered, (row) => Number(row.bytes), grid),
-      requests: buildUsageSeries(answered, (row) => (row.requests === undefined ? undefined : Number(row.requests)), grid),
+      requests: buildUsageSeries(answered, (row) => row.requests, grid),
     }
   }, [usage.data, granularity])
-  const countries = bytesByCountry(rows)
+  const countries = usageByCountry(rows)
   const hasRequests = rows.some((row) => row.requests !== undefined)
 
   return (
@@ -75,13 +75,14 @@ export function UsageView({ api }: { readonly api: ApiClient }) {
       <div class="panel">
         <h2>By country</h2>
         {countries.length === 0 ? (
-          <p class="hint">This coordinator does not report usage by client country yet.</p>
+          <p class="hint">No usage by client country in this period (older coordinators do not report it).</p>
         ) : (
           <table class="compact">
             <thead>
               <tr>
                 <th scope="col">Country</th>
                 <th scope="col">Bytes</th>
+                <th scope="col">Requests</th>
               </tr>
             </thead>
             <tbody>
@@ -89,6 +90,7 @@ export function UsageView({ api }: { readonly api: ApiClient }) {
                 <tr key={entry.country}>
                   <td>{countryName(entry.country)}</td>
                   <td>{formatBytes(entry.bytes)}</td>
+                  <td>{entry.requests.toLocaleString('en')}</td>
                 </tr>
               ))}
             </tbody>

@@ -13,7 +13,7 @@ export type MeteredTicket = Pick<Ticket, 'nonce' | 'zone'> & { readonly token: s
  * usage report requires. Pure: no clock, no I/O.
  */
 export class UsageMeter {
-  readonly #lines = new Map<string, { readonly zone: string; readonly token: string; bytes: bigint }>()
+  readonly #lines = new Map<string, { readonly zone: string; readonly token: string; bytes: bigint; requests: number }>()
 
   /** Tickets with unreported bytes. */
   get lineCount(): number {
@@ -27,13 +27,20 @@ export class UsageMeter {
     return total
   }
 
-  /** Adds `bytes` served under `ticket`; zero is ignored (a line carries at least one byte). */
-  record(ticket: MeteredTicket, bytes: bigint): void {
+  /**
+   * Adds `bytes` served under `ticket` by `requests` responses (one per call by default:
+   * each call is one completed transfer); zero bytes are ignored (a line carries at
+   * least one byte).
+   */
+  record(ticket: MeteredTicket, bytes: bigint, requests = 1): void {
     if (bytes < 0n) throw new BaseError('INVALID_BYTE_COUNT', 'Served bytes cannot be negative.')
     if (bytes === 0n) return
     const line = this.#lines.get(ticket.nonce)
-    if (line === undefined) this.#lines.set(ticket.nonce, { zone: ticket.zone, token: ticket.token, bytes })
-    else line.bytes += bytes
+    if (line === undefined) this.#lines.set(ticket.nonce, { zone: ticket.zone, token: ticket.token, bytes, requests })
+    else {
+      line.bytes += bytes
+      line.requests += requests
+    }
   }
 
   /** Removes and returns up to `maxLines` lines, oldest tickets first. */
@@ -41,7 +48,7 @@ export class UsageMeter {
     const taken: UsageLine[] = []
     for (const [ticketId, line] of this.#lines) {
       if (taken.length >= maxLines) break
-      taken.push({ ticketId, zone: line.zone, bytes: line.bytes, ticket: line.token })
+      taken.push({ ticketId, zone: line.zone, bytes: line.bytes, ticket: line.token, ...(line.requests > 0 ? { requests: line.requests } : {}) })
       this.#lines.delete(ticketId)
     }
     return taken
@@ -49,6 +56,6 @@ export class UsageMeter {
 
   /** Puts lines back (a batch that could not be journaled), adding to what accrued since. */
   restore(lines: readonly UsageLine[]): void {
-    for (const line of lines) this.record({ nonce: line.ticketId, zone: line.zone, token: line.ticket }, line.bytes)
+    for (const line of lines) this.record({ nonce: line.ticketId, zone: line.zone, token: line.ticket }, line.bytes, line.requests ?? 0)
   }
 }

@@ -3,10 +3,10 @@ import { z } from 'zod'
 import { ApiError } from '../../api-error.ts'
 import { zoneNameSchema } from '../../../../zones/zone-name.ts'
 import { formatCsv } from '../../../../metering/format-csv.ts'
-import { PERIOD_MS, rollUpUsage } from '../../../../metering/roll-up-usage.ts'
+import { PERIOD_MS, periodKeyId, rollUpCountryUsage, rollUpUsage } from '../../../../metering/roll-up-usage.ts'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
 import type { RequestHeaders } from '../../route-spec.ts'
-import type { UsageRow } from '../../../../metering/metering-store.ts'
+import type { CountryUsageRow, UsageRow } from '../../../../metering/metering-store.ts'
 import type { ProxyUsageLine } from '../../../../proxy/proxy-store.ts'
 
 /** Longest range one query may cover: bounded work per request. */
@@ -24,6 +24,8 @@ const usageQuerySchema = z.strictObject({
   to: instantSchema.optional(),
   format: z.enum(['json', 'csv'], { error: 'expected json or csv' }).optional(),
   product: z.enum(['cdn', 'proxy'], { error: 'expected cdn or proxy' }).optional(),
+  /** CSV only: one row per client country (JSON rows always carry `byCountry`). */
+  groupBy: z.enum(['country'], { error: 'expected country' }).optional(),
 })
 
 const usageRowSchema = z.object({
@@ -32,8 +34,12 @@ const usageRowSchema = z.object({
   zone: z.string().optional(),
   nodeId: z.string().optional(),
   bytes: z.string(),
+  /** Responses served (0 for usage of nodes that send no count). */
+  requests: z.number().int(),
   cost: z.string().optional(),
   costFormatted: z.string().optional(),
+  /** CDN usage by the country of the tickets' clients (ISO 3166-1 alpha-2, 'local' or 'unknown'). */
+  byCountry: z.array(z.object({ country: z.string(), bytes: z.string(), requests: z.number().int() })).optional(),
 })
 
 /** Proxy usage lines as hourly usage rows (the proxy has no zone; its key for buyers is "proxy"). */
@@ -45,6 +51,7 @@ function proxyUsageRows(lines: readonly ProxyUsageLine[]): UsageRow[] {
     nodeId: line.nodeId,
     bytes: line.bytesUp + line.bytesDown,
     cost: line.cost,
+    requests: 0,
   }))
 }
 
@@ -86,34 +93,42 @@ export const usageQueryRoute = defineRoute({
       if (!isBuyer || zone === undefined || zone.accountId !== account.id) throw new ApiError('ZONE_NOT_FOUND', `no zone named "${query.zone}" in this account`)
     }
     const product = query.zone === undefined ? query.product : 'cdn'
-    const cdnRows =
-      product === 'proxy'
-        ? []
-        : await metering.listUsage({
-            ...(isBuyer ? { accountId: account.id } : { operatorId: account.id }),
-            ...(query.zone === undefined ? {} : { zoneName: query.zone }),
-            fromMs,
-            toMs,
-          })
+    const cdnQuery = {
+      ...(isBuyer ? { accountId: account.id } : { operatorId: account.id }),
+      ...(query.zone === undefined ? {} : { zoneName: query.zone }),
+      fromMs,
+      toMs,
+    }
+    const cdnRows = product === 'proxy' ? [] : await metering.listUsage(cdnQuery)
+    const countryRows = product === 'proxy' ? [] : await metering.listUsageByCountry(cdnQuery)
     const proxyRows = product === 'cdn' || context.proxy === undefined ? [] : proxyUsageRows(await context.proxy.proxyStore.listUsage({ ...(isBuyer ? { accountId: account.id } : { operatorId: account.id }), fromMs, toMs }))
-    const keyOf = isBuyer ? (row: UsageRow) => row.zoneName : (row: UsageRow) => row.nodeId
+    const keyOf = isBuyer ? (row: UsageRow | CountryUsageRow) => row.zoneName : (row: UsageRow | CountryUsageRow) => row.nodeId
+    const countries = rollUpCountryUsage(countryRows, query.granularity, keyOf)
     const totals = [
       ...rollUpUsage(cdnRows, query.granularity, keyOf).map((total) => ({ ...total, product: 'cdn' as const })),
       ...rollUpUsage(proxyRows, query.granularity, keyOf).map((total) => ({ ...total, product: 'proxy' as const })),
     ].sort((a, b) => a.periodStart - b.periodStart)
+    const countriesOf = (total: (typeof totals)[number]) => (total.product === 'cdn' ? (countries.get(periodKeyId(total.periodStart, total.key)) ?? []) : [])
     const json = totals.map((total) => ({
       periodStart: new Date(total.periodStart).toISOString(),
       product: total.product,
       ...(isBuyer
-        ? { ...(total.product === 'cdn' ? { zone: total.key } : {}), bytes: total.bytes.toString(), cost: total.cost.toString(), costFormatted: formatTokenAmount(total.cost) }
-        : { nodeId: total.key, bytes: total.bytes.toString() }),
+        ? { ...(total.product === 'cdn' ? { zone: total.key } : {}), bytes: total.bytes.toString(), requests: total.requests, cost: total.cost.toString(), costFormatted: formatTokenAmount(total.cost) }
+        : { nodeId: total.key, bytes: total.bytes.toString(), requests: total.requests }),
+      ...(total.product === 'cdn' ? { byCountry: countriesOf(total).map((part) => ({ country: part.country, bytes: part.bytes.toString(), requests: part.requests })) } : {}),
     }))
     if (wantsCsv(query.format, headers)) {
-      const header = isBuyer ? ['period_start', 'zone', 'bytes', 'cost_base_units', 'product'] : ['period_start', 'node_id', 'bytes', 'product']
-      const csvRows = totals.map((total) =>
+      // New columns go last, so readers of the older columns by position keep working.
+      const header = isBuyer ? ['period_start', 'zone', 'bytes', 'cost_base_units', 'product', 'requests', 'country'] : ['period_start', 'node_id', 'bytes', 'product', 'requests', 'country']
+      const lineOf = (total: (typeof totals)[number], bytes: bigint, cost: bigint | undefined, requests: number, country: string): string[] =>
         isBuyer
-          ? [new Date(total.periodStart).toISOString(), total.product === 'cdn' ? total.key : '', total.bytes.toString(), total.cost.toString(), total.product]
-          : [new Date(total.periodStart).toISOString(), total.key, total.bytes.toString(), total.product],
+          ? [new Date(total.periodStart).toISOString(), total.product === 'cdn' ? total.key : '', bytes.toString(), cost === undefined ? '' : cost.toString(), total.product, String(requests), country]
+          : [new Date(total.periodStart).toISOString(), total.key, bytes.toString(), total.product, String(requests), country]
+      // `groupBy=country`: one row per country (no cost: charges are per zone); otherwise one per period and key.
+      const csvRows = totals.flatMap((total) =>
+        query.groupBy === 'country'
+          ? countriesOf(total).map((part) => lineOf(total, part.bytes, undefined, part.requests, part.country))
+          : [lineOf(total, total.bytes, total.cost, total.requests, '')],
       )
       return { status: 200, body: formatCsv(header, csvRows), contentType: 'text/csv; charset=utf-8; header=present' }
     }
