@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { createLogger, parseConfig, startCoordinator } from '@meson/coordinator'
+import { FakeNode, requestJson } from '@meson/coordinator/testing'
 import { FakeCoordinator } from '@meson/node/testing'
 import { generateKeyPair, newUsageBatchId, NODE_API_ERROR_CODES, NODE_API_PATHS, nodeIdFromPublicKey, publicKeyStringSchema, signEnvelope } from '@meson/protocol'
 
@@ -15,14 +16,26 @@ import { generateKeyPair, newUsageBatchId, NODE_API_ERROR_CODES, NODE_API_PATHS,
 
 interface Side {
   readonly url: string
+  /** An operator's bearer token (registration needs one; the double accepts any). */
+  readonly operatorToken: string
   readonly stop: () => Promise<void>
 }
 
-async function post(base: string, path: string, body: unknown): Promise<{ status: number; code: unknown }> {
-  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+async function post(base: string, path: string, body: unknown, token?: string): Promise<{ status: number; code: unknown }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) }
+  const response = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })
   const parsed: unknown = await response.json().catch(() => undefined)
   const error: unknown = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? parsed.error : undefined
   return { status: response.status, code: typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined }
+}
+
+/** A copy of a heartbeat body whose signed payload got `changes` after signing, signature kept. */
+function alterPayload(body: unknown, changes: Record<string, unknown>): unknown {
+  assert.ok(typeof body === 'object' && body !== null && 'heartbeat' in body)
+  const envelope = body.heartbeat
+  assert.ok(typeof envelope === 'object' && envelope !== null && 'payload' in envelope && 'signature' in envelope)
+  assert.ok(typeof envelope.payload === 'object' && envelope.payload !== null)
+  return { heartbeat: { payload: { ...envelope.payload, ...changes }, signature: envelope.signature } }
 }
 
 const stranger = generateKeyPair()
@@ -36,8 +49,12 @@ const SIDES: readonly (readonly [string, () => Promise<Side>])[] = [
       const parsed = parseConfig({ flags: { port: '0', dataDir, adminToken: 'contract-test-admin-token-0123', logLevel: 'silent' } })
       assert.ok(parsed.ok)
       const coordinator = await startCoordinator(parsed.config, { logger: createLogger({ level: 'silent' }), startFleetTimers: false })
+      const account = await requestJson('POST', `${coordinator.url}/v1/accounts`, { token: 'contract-test-admin-token-0123', json: { name: 'contract-operator', role: 'operator' } })
+      assert.equal(account.status, 201)
+      assert.ok(typeof account.body === 'object' && account.body !== null && 'token' in account.body && typeof account.body.token === 'string')
       return {
         url: coordinator.url,
+        operatorToken: account.body.token,
         stop: async () => {
           await coordinator.close()
           await rm(dataDir, { recursive: true, force: true })
@@ -49,7 +66,7 @@ const SIDES: readonly (readonly [string, () => Promise<Side>])[] = [
     "the node's FakeCoordinator",
     async () => {
       const fake = await FakeCoordinator.start()
-      return { url: fake.url.origin, stop: () => fake.stop() }
+      return { url: fake.url.origin, operatorToken: 'any-token', stop: () => fake.stop() }
     },
   ],
 ]
@@ -91,7 +108,26 @@ for (const [name, start] of SIDES) {
         cache: { hits: 0, misses: 0, objects: 0, storedBytes: '0' },
         inflight: 0,
       })
-      assert.deepEqual(await post(side.url, NODE_API_PATHS.heartbeat, { heartbeat, status: 'active', acks: [] }), { status: 404, code: NODE_API_ERROR_CODES.nodeUnknown })
+      assert.deepEqual(await post(side.url, NODE_API_PATHS.heartbeat, { heartbeat }), { status: 404, code: NODE_API_ERROR_CODES.nodeUnknown })
+    })
+
+    // One test per side: the real coordinator allows one node per public IP, and all fakes are on 127.0.0.1.
+    it('refuses a heartbeat whose signed status or acks were altered after signing (forged) or sent beside it, and takes the untouched one', async () => {
+      const node = await FakeNode.start()
+      try {
+        const registered = await post(side.url, NODE_API_PATHS.register, node.signedRegistration(Date.now()), side.operatorToken)
+        assert.equal(registered.status, 200)
+        const besides = node.heartbeatBody(Date.now())
+        assert.ok(typeof besides === 'object' && besides !== null && 'heartbeat' in besides)
+        assert.equal((await post(side.url, NODE_API_PATHS.heartbeat, { heartbeat: besides.heartbeat, status: 'draining' })).status, 400)
+        const drained = alterPayload(node.heartbeatBody(Date.now(), { status: 'active' }), { status: 'draining' })
+        assert.deepEqual(await post(side.url, NODE_API_PATHS.heartbeat, drained), { status: 401, code: 'NODE_SIGNATURE_INVALID' })
+        const acked = alterPayload(node.heartbeatBody(Date.now(), { acks: [] }), { acks: ['cmd_aaaaaaaaaaaaaaaaaaaa'] })
+        assert.deepEqual(await post(side.url, NODE_API_PATHS.heartbeat, acked), { status: 401, code: 'NODE_SIGNATURE_INVALID' })
+        assert.equal((await post(side.url, NODE_API_PATHS.heartbeat, node.heartbeatBody(Date.now(), { status: 'draining' }))).status, 200)
+      } finally {
+        await node.stop()
+      }
     })
 
     it('answers a usage body that is no signed envelope with 400', async () => {

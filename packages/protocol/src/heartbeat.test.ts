@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { canonicalJson } from './canonical-json.ts'
-import { heartbeatSchema } from './heartbeat.ts'
+import { heartbeatRequestSchema, heartbeatSchema } from './heartbeat.ts'
 import type { HeartbeatWire } from './heartbeat.ts'
 
 const valid: HeartbeatWire = {
@@ -63,4 +63,17 @@ describe('heartbeatSchema', () => {
       assert.equal(heartbeatSchema.safeParse(input).success, false)
     })
   }
+})
+
+describe('heartbeatRequestSchema', () => {
+  const envelope = { payload: valid, signature: 'c2lnbmF0dXJl' }
+
+  it('accepts a body that is only the signed heartbeat', () => {
+    assert.equal(heartbeatRequestSchema.safeParse({ heartbeat: envelope }).success, true)
+  })
+
+  it('refuses status or acks beside the envelope (they belong inside the signed payload)', () => {
+    assert.equal(heartbeatRequestSchema.safeParse({ heartbeat: envelope, status: 'draining' }).success, false)
+    assert.equal(heartbeatRequestSchema.safeParse({ heartbeat: envelope, acks: [] }).success, false)
+  })
 })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { nodeIdSchema } from './node-id.ts'
+import { signedEnvelopeSchema } from './signed-envelope.ts'
 import { counterSchema, randomIdSchema, timestampMsSchema, uint64StringSchema } from './wire-scalars.ts'
 
 /** Most command ids one heartbeat acknowledges. */
@@ -29,11 +30,14 @@ export const heartbeatSchema = z.strictObject({
   cache: cacheStatsSchema,
   inflight: counterSchema,
   /**
-   * Ids of commands the node executed since its last answered heartbeat. Optional (and
-   * signed when present): older nodes send it beside the envelope instead.
+   * Ids of commands the node executed since its last answered heartbeat; absent means
+   * none. Signed with the rest: a relay cannot acknowledge commands for the node.
    */
   acks: z.array(randomIdSchema).max(MAX_HEARTBEAT_ACKS).optional(),
-  /** 'draining' once the node stops taking new work (DESIGN.md §4.6); absent means active. */
+  /**
+   * 'draining' once the node stops taking new work (DESIGN.md §4.6); absent means active.
+   * Signed with the rest: a relay cannot take a node out of routing.
+   */
   status: z.enum(['active', 'draining']).optional(),
 })
 
@@ -42,3 +46,13 @@ export type CacheStats = z.output<typeof cacheStatsSchema>
 export type Heartbeat = z.output<typeof heartbeatSchema>
 /** A heartbeat as it travels (bigints as decimal strings). */
 export type HeartbeatWire = z.input<typeof heartbeatSchema>
+
+/**
+ * Body of `POST /v1/nodes/heartbeat`: the signed heartbeat and nothing beside it. Status
+ * and acks travel inside the signed payload (ADR 0008), so a body carrying them beside the
+ * envelope (the pre-0008 shape) is refused rather than half-read.
+ */
+export const heartbeatRequestSchema = z.strictObject({ heartbeat: signedEnvelopeSchema })
+
+/** The heartbeat request as it travels. */
+export type HeartbeatRequest = z.input<typeof heartbeatRequestSchema>

@@ -1,9 +1,8 @@
-import { canonicalJson, commandSchema, heartbeatSchema, newCommandId, openEnvelope, publicKeyToString, randomBase32Id, signCommand } from '@meson/protocol'
+import { canonicalJson, commandSchema, heartbeatRequestSchema, heartbeatSchema, newCommandId, openEnvelope, publicKeyToString, randomBase32Id, signCommand } from '@meson/protocol'
 import type { AccountId, Command, KeyPair, NodeId, PurgeArgs, SignedEnvelope } from '@meson/protocol'
 import type { CoordinatorTicketKeys } from '../tickets/coordinator-ticket-keys.ts'
 import { issueTicket } from '../tickets/issue-ticket.ts'
 import type { TicketClaims } from '../tickets/issue-ticket.ts'
-import { z } from 'zod'
 import type { CallNodeBack } from './node-callback.ts'
 import type { FleetStore, StoredCommand } from './fleet-store.ts'
 import { CommandOutbox } from './command-outbox.ts'
@@ -20,13 +19,6 @@ import type { PurgeSummary } from './summarize-purge.ts'
 export const PURGE_COMMAND_TTL_MS = 24 * 60 * 60_000
 /** How often heartbeat times and status changes are written to the store. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 2_000
-
-/** The heartbeat body: the node's signed heartbeat, plus (older nodes) status and acks beside it. */
-const heartbeatBodySchema = z.strictObject({
-  heartbeat: z.unknown(),
-  status: z.enum(['active', 'draining']).optional(),
-  acks: z.array(z.string().max(64)).max(1000).optional(),
-})
 
 export interface FleetSettings {
   readonly minNodeVersion: string
@@ -161,18 +153,20 @@ export class FleetControl {
 
   /**
    * `POST /v1/nodes/heartbeat`: verifies the heartbeat with the node's registered key,
-   * records it (a node that was down comes back), applies acknowledgements (signed ones
-   * inside the heartbeat, or the list beside it), and answers the pending commands.
+   * records it (a node that was down comes back), applies the acknowledgements signed
+   * inside it, and answers the pending commands. Status and acks are read from the
+   * verified payload only; a body carrying them beside the envelope is refused (ADR 0008).
    */
   async heartbeat(body: unknown): Promise<{ readonly ok: true; readonly commands: SignedEnvelope[] } | FleetRefusal> {
     const nowMs = this.#dependencies.now()
-    const parsedBody = heartbeatBodySchema.safeParse(body)
-    const envelope = parsedBody.success ? parsedBody.data.heartbeat : body
+    // `{ heartbeat }` or a bare envelope; anything beside the envelope makes it malformed.
+    const request = heartbeatRequestSchema.safeParse(body)
+    const envelope = request.success ? request.data.heartbeat : body
     const opened = openEnvelope('heartbeat', heartbeatSchema, (payload) => this.registry.verifyKeyOf(payload.nodeId), envelope)
     if (!opened.ok) {
       if (opened.reason === 'unknown-signer') return refuse('NODE_UNKNOWN', 'this node is not registered (or the coordinator forgot it); register again')
       if (opened.reason === 'bad-signature') return refuse('NODE_SIGNATURE_INVALID', "the heartbeat is not signed by the node's registered key")
-      return refuse('NODE_REGISTRATION_INVALID', 'the body must be { heartbeat: <signed envelope>, status?, acks? } with a valid heartbeat')
+      return refuse('NODE_REGISTRATION_INVALID', 'the body must be { heartbeat: <signed envelope> } with a valid heartbeat; status and acks go inside the signed heartbeat')
     }
     const heartbeat = opened.value
     if (Math.abs(heartbeat.timestamp - nowMs) > MAX_CLOCK_SKEW_MS) {
@@ -183,20 +177,19 @@ export class FleetControl {
       const holder = this.registry.findOtherHolderOfIp(node.record.publicIp, node.record.id)
       if (holder !== undefined) return refuse('NODE_IP_IN_USE', `while this node was down, ${holder.record.id} registered from ${node.record.publicIp}; one node per public IP`)
     }
-    const status = heartbeat.status ?? (parsedBody.success ? parsedBody.data.status : undefined)
     const outcome = this.registry.applyHeartbeat(
       heartbeat.nodeId,
       {
         seq: heartbeat.seq,
         timestampMs: heartbeat.timestamp,
-        isDraining: status === 'draining',
+        isDraining: heartbeat.status === 'draining',
         stats: { load: heartbeat.load, freeDiskBytes: heartbeat.freeDiskBytes, servedBytes: heartbeat.servedBytes, cache: heartbeat.cache, inflight: heartbeat.inflight },
       },
       nowMs,
     )
     if (outcome.kind === 'unknown') return refuse('NODE_UNKNOWN', 'this node is not registered; register again')
     if (outcome.kind === 'replayed') return refuse('HEARTBEAT_REPLAYED', 'this heartbeat is not newer than the last one accepted (a replay)')
-    const acks = new Set([...(heartbeat.acks ?? []), ...(parsedBody.success ? (parsedBody.data.acks ?? []) : [])])
+    const acks = new Set(heartbeat.acks ?? [])
     await this.#acknowledge(heartbeat.nodeId, acks, nowMs)
     if (outcome.previousStatus === 'down' || outcome.status === 'down') this.#notify()
     return { ok: true, commands: this.#outbox.pendingFor(heartbeat.nodeId, nowMs) }

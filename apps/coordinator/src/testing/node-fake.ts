@@ -63,7 +63,7 @@ export class FakeNode {
     return signEnvelope('registration', this.key.privateKey, this.registration(nowMs, overrides))
   }
 
-  /** The heartbeat body as the node link sends it: the signed heartbeat, status and acks beside it. */
+  /** The heartbeat body as the node link sends it: the signed heartbeat, status and acks inside it. */
   heartbeatBody(nowMs: number, options: { acks?: string[]; status?: 'active' | 'draining'; load?: number } = {}): unknown {
     this.seq += 1
     const heartbeat: HeartbeatWire = {
@@ -75,8 +75,10 @@ export class FakeNode {
       servedBytes: '1000',
       cache: { hits: 3, misses: 1, objects: 2, storedBytes: '2048' },
       inflight: 0,
+      status: options.status ?? 'active',
+      acks: options.acks ?? [],
     }
-    return { heartbeat: signEnvelope('heartbeat', this.key.privateKey, heartbeat), status: options.status ?? 'active', acks: options.acks ?? [] }
+    return { heartbeat: signEnvelope('heartbeat', this.key.privateKey, heartbeat) }
   }
 
   async stop(): Promise<void> {

@@ -18,11 +18,9 @@ export interface NodeStats {
   readonly inflight: number
 }
 
-/** Body of `POST /v1/nodes/heartbeat`. */
+/** Body of `POST /v1/nodes/heartbeat` (protocol's `heartbeatRequestSchema`). */
 export interface HeartbeatBody {
   readonly heartbeat: SignedEnvelope
-  readonly status: HeartbeatStatus
-  readonly acks: readonly string[]
 }
 
 /** Most commands taken from one heartbeat answer. */
@@ -32,9 +30,9 @@ export const MAX_COMMANDS_PER_HEARTBEAT = 1000
 export const heartbeatAnswerSchema = z.object({ commands: z.array(z.unknown()).max(MAX_COMMANDS_PER_HEARTBEAT).optional() })
 
 /**
- * Builds the heartbeat body. `status` and `acks` ride beside the signed heartbeat,
- * not inside it, because protocol's heartbeat schema is strict and has neither; see
- * README.md ("Open points") for why that is acceptable for now and how to close it.
+ * Builds the heartbeat body: everything, `status` and `acks` included, inside the
+ * signed heartbeat (ADR 0008), so nobody between node and coordinator can drain the
+ * node or acknowledge its commands.
  */
 export function buildHeartbeatBody(parameters: {
   readonly nodeId: NodeId
@@ -56,6 +54,8 @@ export function buildHeartbeatBody(parameters: {
     servedBytes: stats.servedBytes,
     cache: stats.cache,
     inflight: stats.inflight,
+    status: parameters.status,
+    acks: [...parameters.acks],
   }
-  return { heartbeat: signEnvelope('heartbeat', parameters.privateKey, heartbeat), status: parameters.status, acks: parameters.acks }
+  return { heartbeat: signEnvelope('heartbeat', parameters.privateKey, heartbeat) }
 }

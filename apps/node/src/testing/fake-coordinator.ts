@@ -4,13 +4,13 @@ import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { z } from 'zod'
 import {
   deriveCoordinatorTicketKey,
   deriveNodeTicketKey,
   generateKeyPair,
   nodeTicketKeyWire,
   signEnvelope,
+  heartbeatRequestSchema,
   heartbeatSchema,
   NODE_API_ERROR_CODES,
   openEnvelope,
@@ -36,7 +36,6 @@ export type FakeReply = { readonly status: number; readonly body?: unknown } | '
 /** Overrides one endpoint; returning undefined falls back to the fake's default behaviour. */
 export type FakeHandler = (request: RecordedRequest) => FakeReply | undefined
 
-const heartbeatBodySchema = z.object({ heartbeat: z.unknown(), status: z.string(), acks: z.array(z.string()) })
 
 /**
  * Test fixture: a small coordinator on 127.0.0.1 (port 0) that speaks the node
@@ -180,11 +179,13 @@ export class FakeCoordinator {
   }
 
   #heartbeat(body: unknown): FakeReply {
-    const parsed = heartbeatBodySchema.safeParse(body)
+    const parsed = heartbeatRequestSchema.safeParse(body)
     if (!parsed.success) return errorReply(400, 'INVALID_HEARTBEAT', 'bad body')
     const opened = openEnvelope('heartbeat', heartbeatSchema, (payload) => this.#publicKeysByNode.get(payload.nodeId), parsed.data.heartbeat)
-    if (!opened.ok) return opened.reason === 'unknown-signer' ? errorReply(404, 'NODE_UNKNOWN', 'register first') : errorReply(400, 'INVALID_HEARTBEAT', opened.reason)
-    this.heartbeats.push({ heartbeat: opened.value, status: parsed.data.status, acks: parsed.data.acks })
+    if (!opened.ok && opened.reason === 'unknown-signer') return errorReply(404, 'NODE_UNKNOWN', 'register first')
+    if (!opened.ok && opened.reason === 'bad-signature') return errorReply(401, 'NODE_SIGNATURE_INVALID', 'not signed by the registered key')
+    if (!opened.ok) return errorReply(400, 'INVALID_HEARTBEAT', opened.reason)
+    this.heartbeats.push({ heartbeat: opened.value, status: opened.value.status ?? 'active', acks: opened.value.acks ?? [] })
     return { status: 200, body: { commands: this.#queuedCommands.splice(0) } }
   }
 

@@ -184,7 +184,7 @@ describe('fleet API on real sockets', () => {
     assert.equal(replayed.status, 409)
     assert.equal(errorCode(replayed), 'HEARTBEAT_REPLAYED')
 
-    const forged = { heartbeat: signEnvelope('heartbeat', generateKeyPair().privateKey, field(node.heartbeatBody(clock.nowMs), 'heartbeat', 'payload')), acks: [] }
+    const forged = { heartbeat: signEnvelope('heartbeat', generateKeyPair().privateKey, field(node.heartbeatBody(clock.nowMs), 'heartbeat', 'payload')) }
     assert.equal(errorCode(await heartbeat(forged)), 'NODE_SIGNATURE_INVALID')
     const stranger = await FakeNode.start()
     nodes.push(stranger)
