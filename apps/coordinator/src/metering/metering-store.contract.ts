@@ -154,6 +154,13 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
         assert.deepEqual(listed.map((entry) => [entry.zone.name, entry.settings.blockedCountries, entry.settings.customDomains]), [['other', [], []], ['site', [], ['cdn.example.com']]])
       }))
 
+    it("refuses a negative price through the zone-settings path with the zones owner's AMOUNT_OUT_OF_RANGE, changing nothing", () =>
+      withZone(async ({ metering, store }, zone) => {
+        await assert.rejects(metering.updateZoneSettings(zone.accountId, 'site', { pricePerGiB: -1n, blockedCountries: ['DE'] }), { code: 'AMOUNT_OUT_OF_RANGE' })
+        assert.equal((await store.getZoneByName('site'))?.pricePerGiB, zone.pricePerGiB)
+        assert.deepEqual((await metering.getZoneSettings(zone.id)).blockedCountries, [])
+      }))
+
     it('answers zone-not-found for a zone of another account', () =>
       withZone(async ({ metering, store }) => {
         const stranger = await store.createAccount({ name: 'Stranger', role: 'buyer' })

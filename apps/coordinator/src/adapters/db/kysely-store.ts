@@ -15,10 +15,10 @@ import type {
 import { StoreError } from '../../store/store-error.ts'
 import { isForeignKeyViolation } from './database-errors.ts'
 import { postLedgerTransaction } from './post-ledger-transaction.ts'
+import { insertZoneRow } from './kysely-zone-rows.ts'
 import type { DatabaseSchema } from './database-schema.ts'
 import { toAccount, toLedgerEntry, toZone } from './map-rows.ts'
 import type { SqlDialect } from './sql-dialect.ts'
-import { isStorableMoney } from './storable-money.ts'
 
 /**
  * The `Store` over kysely, one code path for SQLite and PostgreSQL. Every value
@@ -87,28 +87,10 @@ export class KyselyStore implements Store {
   }
 
   async createZone(input: { accountId: AccountId; name: string; origin: string; pricePerGiB: bigint }): Promise<CreateZoneResult> {
-    if (input.pricePerGiB < 0n || !isStorableMoney(input.pricePerGiB)) {
-      throw new StoreError('AMOUNT_OUT_OF_RANGE', 'A zone price must be between 0 and 10^78 - 1 base units per GiB.')
-    }
-    const row = {
-      id: newZoneId(),
-      account_id: input.accountId,
-      name: input.name,
-      origin: input.origin,
-      price_per_gib: input.pricePerGiB.toString(),
-      created_at: this.#now().getTime(),
-    }
+    const row = { id: newZoneId(), account_id: input.accountId, name: input.name, origin: input.origin, pricePerGiB: input.pricePerGiB, created_at: this.#now().getTime() }
     // The UNIQUE(name) constraint decides between two racing creators.
-    const inserted = await this.#translateForeignKey(input.accountId, () =>
-      this.#db
-        .insertInto('zones')
-        .values(row)
-        .onConflict((conflict) => conflict.column('name').doNothing())
-        .returning('id')
-        .executeTakeFirst(),
-    )
-    if (inserted === undefined) return { status: 'name-taken' }
-    return { status: 'created', zone: toZone(row) }
+    const zone = await this.#translateForeignKey(input.accountId, () => insertZoneRow(this.#db, row))
+    return zone === undefined ? { status: 'name-taken' } : { status: 'created', zone }
   }
 
   async getZoneByName(name: string): Promise<Zone | undefined> {

@@ -2,15 +2,15 @@ import type { AccountId } from '@meson/protocol'
 import type { Kysely } from 'kysely'
 import type { UpdateZoneSettingsResult, ZoneSettings, ZoneSettingsPatch } from '../../metering/metering-store.ts'
 import type { Zone } from '../../store/store.ts'
-import { StoreError } from '../../store/store-error.ts'
 import type { DatabaseSchema } from './database-schema.ts'
 import { toZone } from './map-rows.ts'
 import type { MeteringDatabaseSchema } from './metering-database-schema.ts'
-import { isStorableMoney } from './storable-money.ts'
+import { updateZonePrice } from './kysely-zone-rows.ts'
 
 /**
- * Zone settings over kysely (`zone_settings`, `zone_domains`, and a zone's price): the
- * queries behind `MeteringStore`'s zone-settings methods, kept apart from usage.
+ * Zone settings over kysely (`zone_settings`, `zone_domains`): the queries behind
+ * `MeteringStore`'s zone-settings methods, kept apart from usage. A zone's price is
+ * changed in the same transaction but written by the zones owner, `kysely-zone-rows.ts`.
  */
 
 type Schema = DatabaseSchema & MeteringDatabaseSchema
@@ -28,20 +28,10 @@ export async function readZoneSettings(db: Kysely<Schema>, zoneId: string): Prom
 
 /** Changes the given settings of a zone the account owns, in one transaction (see `MeteringStore.updateZoneSettings`). */
 export async function updateZoneSettings(db: Kysely<Schema>, accountId: AccountId, zoneName: string, patch: ZoneSettingsPatch): Promise<UpdateZoneSettingsResult> {
-  if (patch.pricePerGiB !== undefined && (patch.pricePerGiB < 0n || !isStorableMoney(patch.pricePerGiB))) {
-    throw new StoreError('AMOUNT_OUT_OF_RANGE', 'A zone price must be between 0 and 10^78 - 1 base units per GiB.')
-  }
   return db.transaction().execute(async (trx): Promise<UpdateZoneSettingsResult> => {
-    // Writing first (even a no-op update) takes SQLite's write lock before any read.
-    const priceUpdate = trx.updateTable('zones').where('account_id', '=', accountId).where('name', '=', zoneName)
-    const updated = await (patch.pricePerGiB === undefined
-      ? priceUpdate.set((eb) => ({ price_per_gib: eb.ref('price_per_gib') }))
-      : priceUpdate.set({ price_per_gib: patch.pricePerGiB.toString() })
-    )
-      .returningAll()
-      .executeTakeFirst()
-    if (updated === undefined) return { status: 'zone-not-found' }
-    const zone = toZone(updated)
+    // Written first through the zones owner (even a no-op update takes SQLite's write lock before any read).
+    const zone = await updateZonePrice(trx, accountId, zoneName, patch.pricePerGiB)
+    if (zone === undefined) return { status: 'zone-not-found' }
     if (patch.allowedReferrers !== undefined || patch.blockedCountries !== undefined) {
       const current = await readZoneSettings(trx, zone.id)
       const row = {
