@@ -266,22 +266,30 @@ describe('CoordinatorLink', () => {
     await link.stop()
   })
 
-  it('drain() stops heartbeats and sends a last one with status draining', async () => {
+  it('stop({ drain: true }) stops heartbeats after a last one with status draining', async () => {
     const { fake, timers, link } = await setUp()
     await link.start()
-    assert.deepEqual(await link.drain(), { acknowledged: true })
-    assert.equal(link.state, 'draining')
+    assert.deepEqual(await link.stop({ drain: true }), { drainAcknowledged: true })
+    assert.equal(link.state, 'stopped')
     assert.equal(fake.heartbeats.at(-1)?.status, 'draining')
     assert.deepEqual(timers.pendingDelaysMs(), [])
-    await link.stop()
-    assert.equal(link.state, 'stopped')
+    assert.deepEqual(await link.stop({ drain: true }), { drainAcknowledged: false }, 'a second stop sends nothing')
+    assert.equal(fake.heartbeats.filter((beat) => beat.status === 'draining').length, 1)
   })
 
-  it('drain() reports a draining heartbeat the coordinator did not get, without throwing', async () => {
+  it('stop() without drain sends no draining heartbeat', async () => {
+    const { fake, link } = await setUp()
+    await link.start()
+    assert.deepEqual(await link.stop(), { drainAcknowledged: false })
+    assert.equal(fake.heartbeats.some((beat) => beat.status === 'draining'), false)
+  })
+
+  it('stop({ drain: true }) reports a draining heartbeat the coordinator did not get, without throwing', async () => {
     const { fake, link } = await setUp()
     await link.start()
     await fake.stop()
-    assert.deepEqual(await link.drain(), { acknowledged: false })
+    assert.deepEqual(await link.stop({ drain: true }), { drainAcknowledged: false })
+    assert.equal(link.state, 'stopped')
   })
 
   it('refuses a heartbeat interval below 1 s', async () => {

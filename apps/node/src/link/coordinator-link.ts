@@ -156,18 +156,30 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
   }
 
   /**
-   * Stops heartbeats and sends one last heartbeat with status `draining` (DESIGN.md
-   * §4.6), so the coordinator routes no new work here. Resolves with whether the
-   * coordinator acknowledged it; a failure is logged, never thrown (shutdown goes on).
+   * Stops the link (no more requests) and waits for a request in flight. With
+   * `{ drain: true }` it first sends one last heartbeat with status `draining` (DESIGN.md
+   * §4.6), so the coordinator routes no new work here; `drainAcknowledged` says whether
+   * the coordinator took it (a failure is logged, never thrown: shutdown goes on). The
+   * link's one lifecycle is `start()`/`stop()`; draining is how it stops, not a third verb.
+   * A second call is a no-op.
    */
-  async drain(): Promise<{ readonly acknowledged: boolean }> {
-    if (this.#state === 'stopped' || this.#state === 'draining') return { acknowledged: false }
+  async stop(options: { readonly drain?: boolean } = {}): Promise<{ readonly drainAcknowledged: boolean }> {
+    const drainAcknowledged = options.drain === true ? await this.#drain() : false
+    this.#cancelTimer()
+    if (this.#state !== 'stopped') this.#setState('stopped')
+    this.#rejectStart()
+    await this.#inflight
+    return { drainAcknowledged }
+  }
+
+  async #drain(): Promise<boolean> {
+    if (this.#state === 'stopped' || this.#state === 'draining') return false
     const wasRegistered = this.#phase === 'heartbeat'
     this.#cancelTimer()
     this.#setState('draining')
     this.#rejectStart()
     await this.#inflight
-    if (!wasRegistered) return { acknowledged: false }
+    if (!wasRegistered) return false
     try {
       const { reply, acks, seq } = await this.#sendHeartbeat('draining')
       const acknowledged = reply.kind === 'response' && isSuccess(reply.status)
@@ -175,19 +187,11 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
         this.#inbox.confirmAcks(acks)
         this.emit('heartbeat', { seq, status: 'draining', acks })
       } else this.#logger.warn({ reason: describeReply(reply) }, 'the coordinator did not acknowledge the draining heartbeat')
-      return { acknowledged }
+      return acknowledged
     } catch (error) {
       this.#logger.warn({ err: describeError(error) }, 'could not send the draining heartbeat')
-      return { acknowledged: false }
+      return false
     }
-  }
-
-  /** Stops the link (no more requests); waits for a request in flight. */
-  async stop(): Promise<void> {
-    this.#cancelTimer()
-    if (this.#state !== 'stopped') this.#setState('stopped')
-    this.#rejectStart()
-    await this.#inflight
   }
 
   #isActive(): boolean {

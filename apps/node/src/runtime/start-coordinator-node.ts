@@ -175,7 +175,7 @@ async function startLockedCoordinatorNode(
           isDraining = true
           logger.info({ reason }, 'draining on the coordinator\'s command')
           // After this handler resolved, so the draining heartbeat carries the drain's ack.
-          setImmediate(() => void link.drain())
+          setImmediate(() => void link.stop({ drain: true }))
         },
         setIpfsDenylist: (text) => {
           const denylist = parseDenylist(text)
@@ -214,12 +214,12 @@ async function startLockedCoordinatorNode(
       stopping ??= (async () => {
         isDraining = true
         await proxyExit?.stop()
-        const linkDrained = link.drain()
+        // The last heartbeat says `draining` while in-flight responses finish.
+        const linkStopped = link.stop({ drain: true })
         await runningEngine.closeServers()
-        await linkDrained
+        await linkStopped
         // Every response has closed, so every byte served is metered: seal and send it.
         const usage = await outbox.drain()
-        await link.stop()
         contexts.close()
         await runningEngine.closeStorage()
         await lock.release()
