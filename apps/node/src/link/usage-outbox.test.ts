@@ -229,24 +229,24 @@ describe('UsageOutbox', () => {
     await outbox.stop()
   })
 
-  it('drain() seals what is in memory and sends it before stopping', async () => {
+  it('stop({ drain: true }) seals what is in memory and sends it before stopping', async () => {
     const setup = await setUp()
     const outbox = newOutbox(setup)
     await outbox.start()
     outbox.record(ticketA, 99n)
     assert.equal(outbox.unsealedBytes, 99n)
-    assert.deepEqual(await outbox.drain(), { pendingBatches: 0 })
+    assert.deepEqual(await outbox.stop({ drain: true }), { pendingBatches: 0 })
     assert.equal([...setup.fake.usageBatches.values()][0]?.lines[0]?.bytes, 99n)
     assert.deepEqual(setup.timers.pendingDelaysMs(), [])
   })
 
-  it('drain() leaves unacknowledged batches journaled when the coordinator is down', async () => {
+  it('stop({ drain: true }) leaves unacknowledged batches journaled when the coordinator is down', async () => {
     const setup = await setUp()
     await setup.fake.stop()
     const outbox = newOutbox(setup)
     await outbox.start()
     outbox.record(ticketA, 5n)
-    assert.deepEqual(await outbox.drain(), { pendingBatches: 1 })
+    assert.deepEqual(await outbox.stop({ drain: true }), { pendingBatches: 1 })
     assert.equal((await journalFiles(setup.dataDir)).length, 1)
     assert.deepEqual(setup.timers.pendingDelaysMs(), [])
   })

@@ -145,12 +145,28 @@ export class UsageOutbox extends EventEmitter<UsageOutboxEvents> {
   }
 
   /**
-   * For SIGTERM, after in-flight transfers finished: seals what is in memory, tries
-   * each pending batch once, and stops. What the coordinator did not acknowledge stays
-   * journaled and is resent at the next start.
+   * Stops timers and sending; the one lifecycle is `start()`/`stop()`. With
+   * `{ drain: true }` (SIGTERM, after in-flight transfers finished) it first seals what
+   * is in memory and tries each pending batch once; without it nothing is sealed and
+   * unsealed usage is logged as lost. What the coordinator did not acknowledge stays
+   * journaled and is resent at the next start. Answers the batches still pending.
    */
-  async drain(): Promise<{ readonly pendingBatches: number }> {
-    if (this.#mode === 'stopped') return { pendingBatches: this.#queue.length }
+  async stop(options: { readonly drain?: boolean } = {}): Promise<{ readonly pendingBatches: number }> {
+    if (options.drain === true) await this.#drain()
+    const wasStopped = this.#mode === 'stopped'
+    this.#mode = 'stopped'
+    this.#cancelTimers()
+    await this.#sealing
+    await this.#delivering
+    await this.#wal?.close()
+    if (!wasStopped && this.#meter.lineCount > 0) {
+      this.#logger.warn({ bytes: String(this.#meter.unreportedBytes), tickets: this.#meter.lineCount }, 'stopped with unsealed usage; it is not reported')
+    }
+    return { pendingBatches: this.#queue.length }
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#mode === 'stopped') return
     this.#mode = 'draining'
     this.#cancelTimers()
     await this.sealNow()
@@ -163,20 +179,6 @@ export class UsageOutbox extends EventEmitter<UsageOutboxEvents> {
     }
     this.#mode = 'stopped'
     await this.#wal?.close()
-    return { pendingBatches: this.#queue.length }
-  }
-
-  /** Stops timers and sending (nothing is sealed: see drain). */
-  async stop(): Promise<void> {
-    const wasStopped = this.#mode === 'stopped'
-    this.#mode = 'stopped'
-    this.#cancelTimers()
-    await this.#sealing
-    await this.#delivering
-    await this.#wal?.close()
-    if (!wasStopped && this.#meter.lineCount > 0) {
-      this.#logger.warn({ bytes: String(this.#meter.unreportedBytes), tickets: this.#meter.lineCount }, 'stopped with unsealed usage; it is not reported')
-    }
   }
 
   async #sealAll(): Promise<void> {

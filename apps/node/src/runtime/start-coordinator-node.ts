@@ -219,7 +219,7 @@ async function startLockedCoordinatorNode(
         await runningEngine.closeServers()
         await linkStopped
         // Every response has closed, so every byte served is metered: seal and send it.
-        const usage = await outbox.drain()
+        const usage = await outbox.stop({ drain: true })
         contexts.close()
         await runningEngine.closeStorage()
         await lock.release()
