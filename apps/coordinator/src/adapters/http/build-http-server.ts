@@ -53,10 +53,11 @@ export interface BuildHttpServerParameters {
   /** GeoIP, for the explorer's nodes by country. */
   readonly geo?: CountryLookup
   /**
-   * Runs on node:http before Fastify (the redirector's raw route, ADR 0016): returns true
-   * when it answered the request itself; false hands the request to Fastify.
+   * Runs on node:http before Fastify (the redirector's raw route, ADR 0016): returns a
+   * promise when it takes the request (a rejection is answered by the same guard as the
+   * API: 500 INTERNAL, one log line); undefined hands the request to Fastify.
    */
-  readonly handleBeforeFastify?: (request: IncomingMessage, response: ServerResponse) => boolean
+  readonly handleBeforeFastify?: (request: IncomingMessage, response: ServerResponse) => Promise<void> | undefined
 }
 
 export interface HttpServer {
@@ -71,6 +72,20 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   else if (answer.status >= 500) request.log.warn({ err: error, code: answer.code }, 'request failed')
   else request.log.debug({ code: answer.code, status: answer.status }, 'request refused')
   return reply.status(answer.status).type('application/json; charset=utf-8').send({ error: { code: answer.code, message: answer.message } })
+}
+
+/** The API's guard for a request answered before Fastify: 500 with a request id, no internals, one log line. */
+function answerUnexpected(error: unknown, response: ServerResponse, logger: Logger): void {
+  const requestId = randomUUID()
+  const answer = toErrorReply(error, requestId)
+  if (answer.isUnexpected) logger.error({ err: error, reqId: requestId, route: 'redirector' }, 'request failed')
+  if (response.headersSent) {
+    response.destroy()
+    return
+  }
+  const body = JSON.stringify({ error: { code: answer.code, message: answer.message } })
+  response.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) })
+  response.end(body)
 }
 
 /** Fastify's default `keepAliveTimeout` (longer than most load balancers' idle timeout). */
@@ -100,7 +115,15 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
       : {
           serverFactory: (fastifyHandler: (request: IncomingMessage, response: ServerResponse) => void) => {
             const server = createServer(http, (request, response) => {
-              if (!handleBeforeFastify(request, response)) fastifyHandler(request, response)
+              let taken: Promise<void> | undefined
+              try {
+                taken = handleBeforeFastify(request, response)
+              } catch (error) {
+                answerUnexpected(error, response, logger)
+                return
+              }
+              if (taken === undefined) fastifyHandler(request, response)
+              else taken.catch((error: unknown) => answerUnexpected(error, response, logger))
             })
             server.keepAliveTimeout = FASTIFY_KEEP_ALIVE_TIMEOUT_MS
             server.requestTimeout = 0

@@ -40,10 +40,14 @@ export interface RedirectRouteDependencies {
 }
 
 /**
- * Answers a request itself when it is the redirector's, and returns true; otherwise
- * returns false and the caller hands the request to Fastify (the /v1 API).
+ * Answers a request itself when it is the redirector's, and returns a promise that settles
+ * once answered (it rejects on an unexpected throw: the caller's guard answers 500);
+ * otherwise returns undefined and the caller hands the request to Fastify (the /v1 API).
  */
-export type RedirectHandler = (request: IncomingMessage, response: ServerResponse) => boolean
+export type RedirectHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void> | undefined
+
+/** What a request answered from memory returns: nothing left to wait for. */
+const ANSWERED = Promise.resolve()
 
 /**
  * The redirector's HTTP face (DESIGN.md §5, ADR 0016 "the raw route"): `GET|HEAD /z/<zone>/<path>`,
@@ -64,26 +68,25 @@ export function createRedirectHandler(dependencies: RedirectRouteDependencies): 
       if (!dependencies.ownHosts.has(name)) {
         const zone = dependencies.zones().findByHost(name)
         if (zone !== undefined) {
-          if (method !== 'GET' && method !== 'HEAD') sendError(request, response, 'NOT_FOUND', 'a zone serves GET and HEAD only', dependencies)
-          else answerZoneRequest(request, response, zone.name, url, dependencies)
-          return true
+          if (method === 'GET' || method === 'HEAD') return answerZoneRequest(request, response, zone.name, url, dependencies)
+          sendError(request, response, 'NOT_FOUND', 'a zone serves GET and HEAD only', dependencies)
+          return ANSWERED
         }
       }
     }
     // `/z/<zone>/<rest>` with a non-empty zone; anything else (other methods, `/z/x`
     // without a slash) falls through to Fastify's 404 as before.
-    if (!url.startsWith('/z/') || (method !== 'GET' && method !== 'HEAD')) return false
+    if (!url.startsWith('/z/') || (method !== 'GET' && method !== 'HEAD')) return undefined
     const slash = url.indexOf('/', 3)
-    if (slash <= 3) return false
+    if (slash <= 3) return undefined
     const zone = url.slice(3, slash)
-    if (zone.includes('?') || zone.includes('#')) return false
+    if (zone.includes('?') || zone.includes('#')) return undefined
     // The raw request line, not a decoded path: the ticket binds the path as sent.
-    answerZoneRequest(request, response, zone, url.slice(slash), dependencies)
-    return true
+    return answerZoneRequest(request, response, zone, url.slice(slash), dependencies)
   }
 }
 
-function answerZoneRequest(request: IncomingMessage, response: ServerResponse, zoneName: string, pathAndQuery: string, dependencies: RedirectRouteDependencies): void {
+function answerZoneRequest(request: IncomingMessage, response: ServerResponse, zoneName: string, pathAndQuery: string, dependencies: RedirectRouteDependencies): Promise<void> {
   const queryStart = pathAndQuery.indexOf('?')
   const path = queryStart === -1 ? pathAndQuery : pathAndQuery.slice(0, queryStart)
   const query = queryStart === -1 ? '' : pathAndQuery.slice(queryStart + 1)
@@ -91,7 +94,7 @@ function answerZoneRequest(request: IncomingMessage, response: ServerResponse, z
   // `Via: 1.1 meson`) came back through an origin that points at the network: a loop.
   if (hasPassedThroughMeson(request.headers.via)) {
     sendError(request, response, 'LOOP_DETECTED', "this request already passed through the network: the zone's origin points back at it", dependencies)
-    return
+    return ANSWERED
   }
   const clientIp = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], dependencies.trustProxy)
   const decision = decideRedirect({
@@ -114,20 +117,24 @@ function answerZoneRequest(request: IncomingMessage, response: ServerResponse, z
       response.writeHead(302, { location: decision.location, 'cache-control': 'no-store', 'content-length': '0' })
       response.end()
       dependencies.countRedirect(methodLabel(request), 302)
-      return
+      return ANSWERED
     case 'zone-unknown':
-      return sendError(request, response, 'ZONE_NOT_FOUND', `no zone named "${zoneName.slice(0, 63)}"`, dependencies)
+      sendError(request, response, 'ZONE_NOT_FOUND', `no zone named "${zoneName.slice(0, 63)}"`, dependencies)
+      return ANSWERED
     case 'referrer-refused':
-      return sendError(request, response, 'FORBIDDEN', 'this zone does not allow links from that referring site', dependencies)
+      sendError(request, response, 'FORBIDDEN', 'this zone does not allow links from that referring site', dependencies)
+      return ANSWERED
     case 'payment-required':
-      return sendError(request, response, 'PAYMENT_REQUIRED', PAYMENT_REQUIRED_MESSAGE, dependencies)
+      sendError(request, response, 'PAYMENT_REQUIRED', PAYMENT_REQUIRED_MESSAGE, dependencies)
+      return ANSWERED
     case 'country-blocked':
-      return sendError(request, response, 'COUNTRY_BLOCKED', "this zone's owner does not serve clients in your country", dependencies)
+      sendError(request, response, 'COUNTRY_BLOCKED', "this zone's owner does not serve clients in your country", dependencies)
+      return ANSWERED
     case 'invalid-request':
-      return sendError(request, response, 'INVALID_REQUEST', INVALID_REASONS[decision.reason], dependencies)
+      sendError(request, response, 'INVALID_REQUEST', INVALID_REASONS[decision.reason], dependencies)
+      return ANSWERED
     case 'origin-fallback':
-      void sendFromOrigin(request, response, { origin: decision.origin, path, query: withoutTicket(query), clientIp }, dependencies)
-      return
+      return sendFromOrigin(request, response, { origin: decision.origin, path, query: withoutTicket(query), clientIp }, dependencies)
   }
 }
 
