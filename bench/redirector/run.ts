@@ -135,7 +135,7 @@ async function startCoordinator(group: ProcessGroup, path: string): Promise<stri
   const port = await findFreePort()
   const managed = group.start('coordinator', process.execPath, [COORDINATOR_ENTRY, '--port', String(port), '--nodes', String(settings.coordinatorNodes)])
   const baseUrl = `http://127.0.0.1:${port}`
-  await waitUntilReady(`${baseUrl}/v1/health`, managed, 20_000)
+  await waitUntilReady(`${baseUrl}/healthz`, managed, 20_000)
   // It listens before its zone and nodes exist: wait for the first 302.
   const deadline = Date.now() + 30_000
   for (;;) {
