@@ -12,6 +12,7 @@ import { clientAddressOf } from './client-address.ts'
 import { fetchFromOrigin } from './fetch-from-origin.ts'
 import type { OriginAgents } from './fetch-from-origin.ts'
 import type { CountRedirect } from './redirect-metrics.ts'
+import { createPooledTicketNonces } from './pooled-ticket-nonces.ts'
 
 export const PAYMENT_REQUIRED_MESSAGE = 'The buyer of this zone has no credit left; top up to resume delivery.'
 
@@ -58,6 +59,7 @@ const ANSWERED = Promise.resolve()
  * a stream from the zone's origin.
  */
 export function createRedirectHandler(dependencies: RedirectRouteDependencies): RedirectHandler {
+  const newNonce = createPooledTicketNonces()
   return (request, response) => {
     const url = request.url ?? '/'
     const method = request.method ?? 'GET'
@@ -68,7 +70,7 @@ export function createRedirectHandler(dependencies: RedirectRouteDependencies): 
       if (!dependencies.ownHosts.has(name)) {
         const zone = dependencies.zones().findByHost(name)
         if (zone !== undefined) {
-          if (method === 'GET' || method === 'HEAD') return answerZoneRequest(request, response, zone.name, url, dependencies)
+          if (method === 'GET' || method === 'HEAD') return answerZoneRequest(request, response, zone.name, url, dependencies, newNonce)
           sendError(request, response, 'NOT_FOUND', 'a zone serves GET and HEAD only', dependencies)
           return ANSWERED
         }
@@ -82,11 +84,11 @@ export function createRedirectHandler(dependencies: RedirectRouteDependencies): 
     const zone = url.slice(3, slash)
     if (zone.includes('?') || zone.includes('#')) return undefined
     // The raw request line, not a decoded path: the ticket binds the path as sent.
-    return answerZoneRequest(request, response, zone, url.slice(slash), dependencies)
+    return answerZoneRequest(request, response, zone, url.slice(slash), dependencies, newNonce)
   }
 }
 
-function answerZoneRequest(request: IncomingMessage, response: ServerResponse, zoneName: string, pathAndQuery: string, dependencies: RedirectRouteDependencies): Promise<void> {
+function answerZoneRequest(request: IncomingMessage, response: ServerResponse, zoneName: string, pathAndQuery: string, dependencies: RedirectRouteDependencies, newNonce: () => string): Promise<void> {
   const queryStart = pathAndQuery.indexOf('?')
   const path = queryStart === -1 ? pathAndQuery : pathAndQuery.slice(0, queryStart)
   const query = queryStart === -1 ? '' : pathAndQuery.slice(queryStart + 1)
@@ -110,6 +112,7 @@ function answerZoneRequest(request: IncomingMessage, response: ServerResponse, z
     ticketTtlMs: dependencies.ticketTtlMs,
     byteBudget: dependencies.ticketByteBudget,
     sign: dependencies.signTicket,
+    newNonce,
   })
   switch (decision.kind) {
     case 'redirect':
