@@ -32,11 +32,15 @@ import { buildSimulatedFleet, simulatedClientIps, simulatedNodeId } from './simu
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results')
 const SERVER_ENTRY = fileURLToPath(new URL('./redirect-server.ts', import.meta.url))
+const COORDINATOR_ENTRY = fileURLToPath(new URL('./coordinator-server.ts', import.meta.url))
 /** Debian's nobody/nogroup: nginx runs as them when the bench runs as root. */
 const UNPRIVILEGED_ID = 65534
 const FLEET_SIZES = [10, 1000, 100_000] as const
-/** nginx's bare `return 302`; the node redirector; the node redirector with a placeholder ticket. */
-const HTTP_SIDES = ['nginx', 'node', 'node-unsigned'] as const
+/**
+ * nginx's bare `return 302`; the node redirector; the node redirector with a placeholder
+ * ticket; the real coordinator (its raw redirect route, fake nodes registered over its API).
+ */
+const HTTP_SIDES = ['nginx', 'node', 'node-unsigned', 'coordinator'] as const
 type HttpSide = (typeof HTTP_SIDES)[number]
 
 const settings = {
@@ -46,6 +50,8 @@ const settings = {
   threads: Number(process.env.THREADS ?? '1'),
   rounds: Number(process.env.ROUNDS ?? '2'),
   httpNodes: Number(process.env.HTTP_NODES ?? '1000'),
+  /** Fake nodes registered with the real coordinator (each is a listening socket). */
+  coordinatorNodes: Number(process.env.COORDINATOR_NODES ?? '10'),
   isHttpSkipped: process.env.SKIP_HTTP === '1',
   sides: (process.env.SIDES ?? 'nginx,node').split(',').filter((side): side is HttpSide => (HTTP_SIDES as readonly string[]).includes(side)),
 }
@@ -125,6 +131,22 @@ async function startNodeRedirector(group: ProcessGroup, isUnsigned: boolean): Pr
   return baseUrl
 }
 
+async function startCoordinator(group: ProcessGroup, path: string): Promise<string> {
+  const port = await findFreePort()
+  const managed = group.start('coordinator', process.execPath, [COORDINATOR_ENTRY, '--port', String(port), '--nodes', String(settings.coordinatorNodes)])
+  const baseUrl = `http://127.0.0.1:${port}`
+  await waitUntilReady(`${baseUrl}/healthz`, managed, 20_000)
+  // It listens before its zone and nodes exist: wait for the first 302.
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const response = await fetch(`${baseUrl}${path}`, { redirect: 'manual', signal: AbortSignal.timeout(5000) })
+    await response.arrayBuffer()
+    if (response.status === 302) return baseUrl
+    if (Date.now() > deadline || !managed.isRunning()) throw new BenchError('BENCH_SERVER_NOT_READY', `the coordinator still answers ${response.status} on ${path}.`, { details: managed.outputTail().trim() || '(no output)' })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
 async function startNginxRedirector(group: ProcessGroup, nginxPath: string, onWorkDir: (dir: string) => void): Promise<string> {
   const workDir = await mkdtemp(join(tmpdir(), 'meson-bench-redirector-nginx-'))
   onWorkDir(workDir)
@@ -164,8 +186,10 @@ async function measureHttp(group: ProcessGroup, onWorkDir: (dir: string) => void
   const path = '/z/bench/obj/1.bin'
   const baseUrls = new Map<HttpSide, string>()
   for (const side of settings.sides) {
-    const baseUrl = side === 'nginx' ? await startNginxRedirector(group, nginxPath, onWorkDir) : await startNodeRedirector(group, side === 'node-unsigned')
-    await checkRedirect(side, `${baseUrl}${path}`, `http://127.0.0.1:1${path}${side === 'nginx' ? '' : '?mt='}`)
+    const baseUrl =
+      side === 'nginx' ? await startNginxRedirector(group, nginxPath, onWorkDir) : side === 'coordinator' ? await startCoordinator(group, path) : await startNodeRedirector(group, side === 'node-unsigned')
+    // The coordinator's fake nodes listen on loopback ports of their own.
+    await checkRedirect(side, `${baseUrl}${path}`, side === 'coordinator' ? 'http://127.0.0.1:' : `http://127.0.0.1:1${path}${side === 'nginx' ? '' : '?mt='}`)
     baseUrls.set(side, baseUrl)
   }
   const runs: HttpRun[] = []
@@ -210,7 +234,7 @@ function formatReport(rows: readonly InProcessRow[], runs: readonly HttpRun[] | 
     const means = new Map(settings.sides.map((side) => [side, mean(runs.filter((run) => run.side === side).map((run) => run.result.requestsPerSec))]))
     lines.push(`mean req/s: ${[...means].map(([side, value]) => `${side} ${value.toFixed(0)}`).join(', ')}`)
     const nginxMean = means.get('nginx') ?? 0
-    for (const side of ['node', 'node-unsigned'] as const) {
+    for (const side of ['node', 'node-unsigned', 'coordinator'] as const) {
       const sideMean = means.get(side)
       if (sideMean !== undefined && nginxMean > 0) lines.push(`ratio ${side}/nginx: ${(sideMean / nginxMean).toFixed(2)}`)
     }

@@ -24,7 +24,9 @@ import { openGeoIpLookup } from './adapters/geoip/open-geoip-lookup.ts'
 import { createOriginAgents } from './adapters/http/routes/routing/fetch-from-origin.ts'
 import type { OriginAgents } from './adapters/http/routes/routing/fetch-from-origin.ts'
 import { FleetViewSource } from './routing/fleet-view-source.ts'
-import { registerRedirectRoutes } from './adapters/http/routes/routing/redirect-route.ts'
+import { createRedirectHandler } from './adapters/http/routes/routing/redirect-route.ts'
+import type { RedirectRouteDependencies } from './adapters/http/routes/routing/redirect-route.ts'
+import { createRedirectCounter } from './adapters/http/routes/routing/redirect-metrics.ts'
 import { hostName } from './routing/host-name.ts'
 import { createCountryLookup } from './routing/country-lookup.ts'
 import type { CountryLookup } from './routing/country-lookup.ts'
@@ -175,7 +177,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     version: readVersion(),
     fleet,
     metering,
-    registerExtraRoutes: (server) => registerRedirectRoutes(server, redirectDependencies(config, redirector, originAgents, options.now ?? Date.now)),
+    handleBeforeFastify: createRedirectHandler(redirectDependencies(config, redirector, originAgents, options.now ?? Date.now, metrics)),
     ...(proxy === undefined ? {} : { proxy: proxyAccess(stores, proxy) }),
     ...(settlement === undefined ? {} : { settlement: settlement.service }),
     rewards,
@@ -442,7 +444,8 @@ function redirectDependencies(
   redirector: { readonly fleet: FleetControl; readonly metering: Metering; readonly geo: CountryLookup; readonly network: NetworkEndpoints },
   originAgents: OriginAgents,
   now: () => number,
-): Parameters<typeof registerRedirectRoutes>[1] {
+  metrics: HttpMetrics,
+): RedirectRouteDependencies {
   const { fleet, metering, geo } = redirector
   const fleetViews = new FleetViewSource({ registry: fleet.registry, geo })
   const ownHosts = new Set(['localhost', hostName(config.host)])
@@ -460,5 +463,6 @@ function redirectDependencies(
     originTimeoutMs: config.originFallbackTimeoutMs,
     originAgents,
     ownHosts,
+    countRedirect: createRedirectCounter(metrics.registry),
   }
 }

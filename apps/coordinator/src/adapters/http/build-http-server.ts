@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import Fastify, { LogController } from 'fastify'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
 import type { Logger } from 'pino'
@@ -50,8 +52,12 @@ export interface BuildHttpServerParameters {
   readonly metrics?: HttpMetrics
   /** GeoIP, for the explorer's nodes by country. */
   readonly geo?: CountryLookup
-  /** Routes outside the JSON API (the redirector), registered on the Fastify instance. */
-  readonly registerExtraRoutes?: (app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>) => void
+  /**
+   * Runs on node:http before Fastify (the redirector's raw route, ADR 0016): returns a
+   * promise when it takes the request (a rejection is answered by the same guard as the
+   * API: 500 INTERNAL, one log line); undefined hands the request to Fastify.
+   */
+  readonly handleBeforeFastify?: (request: IncomingMessage, response: ServerResponse) => Promise<void> | undefined
 }
 
 export interface HttpServer {
@@ -68,20 +74,62 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   return reply.status(answer.status).type('application/json; charset=utf-8').send({ error: { code: answer.code, message: answer.message } })
 }
 
+/** The API's guard for a request answered before Fastify: 500 with a request id, no internals, one log line. */
+function answerUnexpected(error: unknown, response: ServerResponse, logger: Logger): void {
+  const requestId = randomUUID()
+  const answer = toErrorReply(error, requestId)
+  if (answer.isUnexpected) logger.error({ err: error, reqId: requestId, route: 'redirector' }, 'request failed')
+  if (response.headersSent) {
+    response.destroy()
+    return
+  }
+  const body = JSON.stringify({ error: { code: answer.code, message: answer.message } })
+  response.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) })
+  response.end(body)
+}
+
+/** Fastify's default `keepAliveTimeout` (longer than most load balancers' idle timeout). */
+const FASTIFY_KEEP_ALIVE_TIMEOUT_MS = 72_000
+
 /** Builds (does not start) the Fastify server of the coordinator API. */
 export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServer {
   const { config, store, adminSecret, logger } = parameters
   const routes = parameters.routes ?? API_ROUTES
   const metrics = parameters.metrics ?? createHttpMetrics()
+  const { handleBeforeFastify } = parameters
+  // Slow headers (slowloris): dropped after headersTimeoutMs, checked every second
+  // (Node's default check runs every 30 s, so a 60 s limit held a socket ~63 s).
+  const http = { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1_000 }
   const app = Fastify({
     loggerInstance: logger,
     // Per-request logging is off by design (STYLE.md): metrics count requests; logs hold
     // lifecycle events and errors. (`logController` is Fastify 5's non-deprecated form.)
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
-    // Slow headers (slowloris): dropped after headersTimeoutMs, checked every second
-    // (Node's default check runs every 30 s, so a 60 s limit held a socket ~63 s).
-    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
+    http,
+    // The redirector answers its requests on node:http itself, without Fastify's per-request
+    // work; everything else goes on to Fastify. Fastify skips its server settings for a
+    // factory's server, so they are set here as Fastify would (its defaults).
+    ...(handleBeforeFastify === undefined
+      ? {}
+      : {
+          serverFactory: (fastifyHandler: (request: IncomingMessage, response: ServerResponse) => void) => {
+            const server = createServer(http, (request, response) => {
+              let taken: Promise<void> | undefined
+              try {
+                taken = handleBeforeFastify(request, response)
+              } catch (error) {
+                answerUnexpected(error, response, logger)
+                return
+              }
+              if (taken === undefined) fastifyHandler(request, response)
+              else taken.catch((error: unknown) => answerUnexpected(error, response, logger))
+            })
+            server.keepAliveTimeout = FASTIFY_KEEP_ALIVE_TIMEOUT_MS
+            server.requestTimeout = 0
+            return server
+          },
+        }),
     genReqId: () => randomUUID(),
     // Ids come from us, never from a client header that could forge log correlation.
     requestIdHeader: false,
@@ -145,7 +193,6 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
       },
     })
   }
-  parameters.registerExtraRoutes?.(app)
   if (dashboardDir !== undefined) registerDashboard(app, dashboardDir)
   return { app, metrics }
 }

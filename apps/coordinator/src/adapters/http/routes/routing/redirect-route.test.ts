@@ -263,4 +263,16 @@ describe('the redirector on real sockets', () => {
     assert.equal(hotlink.status, 403)
     assert.equal((await get(zoneUrl('site', '/a.png'), { headers: { referer: 'https://www.example.org/page' } })).status, 302)
   })
+
+  it('counts its answers in /metrics by method and status, and leaves other methods on /z/ to the API', async () => {
+    const redirects = (text: string, labels: string): number => Number(new RegExp(`^meson_redirects_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? '0')
+    const before = redirects(await (await fetch(`${coordinator.url}/metrics`)).text(), 'method="GET",status_code="404"')
+    assert.equal((await get(zoneUrl('no-such-zone', '/a.png'))).status, 404)
+    const post = await get(zoneUrl('site', '/a.png'), { method: 'POST' })
+    assert.equal(post.status, 404)
+    assert.equal(errorOf(post).code, 'NOT_FOUND')
+    const text = await (await fetch(`${coordinator.url}/metrics`)).text()
+    assert.equal(redirects(text, 'method="GET",status_code="404"'), before + 1)
+    assert.ok(redirects(text, 'method="GET",status_code="302"') > 0)
+  })
 })

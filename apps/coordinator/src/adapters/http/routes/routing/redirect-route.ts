@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
-import type { Logger } from 'pino'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { pipeline } from 'node:stream'
 import type { TicketClaims } from '../../../../tickets/issue-ticket.ts'
 import type { ApiErrorCode } from '../../api-error.ts'
 import type { CountryLookup } from '../../../../routing/country-lookup.ts'
@@ -11,8 +11,8 @@ import { ERROR_STATUS } from '../../error-status.ts'
 import { clientAddressOf } from './client-address.ts'
 import { fetchFromOrigin } from './fetch-from-origin.ts'
 import type { OriginAgents } from './fetch-from-origin.ts'
-
-type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>
+import type { CountRedirect } from './redirect-metrics.ts'
+import { createPooledTicketNonces } from './pooled-ticket-nonces.ts'
 
 export const PAYMENT_REQUIRED_MESSAGE = 'The buyer of this zone has no credit left; top up to resume delivery.'
 
@@ -36,84 +36,108 @@ export interface RedirectRouteDependencies {
   readonly originAgents: OriginAgents
   /** Hosts that are the coordinator itself (lowercase, without port): never a custom domain. */
   readonly ownHosts: ReadonlySet<string>
+  /** Called once per answered zone request (a cheap counter; no per-request logging). */
+  readonly countRedirect: CountRedirect
 }
 
 /**
- * The redirector's HTTP face (DESIGN.md §5): `GET|HEAD /z/<zone>/<path>`, and any
- * path on a zone's custom domain (`Host: cdn.example.com`). A request is answered from
- * memory: 302 to a node with a fresh ticket, or a refusal (402, 404, 451, 400, 403);
- * only the origin fallback (no eligible node) does I/O, a stream from the zone's origin.
+ * Answers a request itself when it is the redirector's, and returns a promise that settles
+ * once answered (it rejects on an unexpected throw: the caller's guard answers 500);
+ * otherwise returns undefined and the caller hands the request to Fastify (the /v1 API).
  */
-export function registerRedirectRoutes(app: App, dependencies: RedirectRouteDependencies): void {
-  app.route({
-    method: ['GET', 'HEAD'],
-    url: '/z/:zone/*',
-    handler: (request, reply) => {
-      // The raw request line, not Fastify's decoded params: the ticket binds the path as sent.
-      const rest = request.url.slice('/z/'.length)
-      const slash = rest.indexOf('/')
-      const zone = rest.slice(0, slash)
-      return answerZoneRequest(request, reply, zone, rest.slice(slash), dependencies)
-    },
-  })
+export type RedirectHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void> | undefined
 
-  // Custom domains: routing has matched by path already (an API route or 404); a Host
-  // that maps to a zone takes the request before any of them runs.
-  app.addHook('onRequest', async (request, reply) => {
+/** What a request answered from memory returns: nothing left to wait for. */
+const ANSWERED = Promise.resolve()
+
+/**
+ * The redirector's HTTP face (DESIGN.md §5, ADR 0016 "the raw route"): `GET|HEAD /z/<zone>/<path>`,
+ * and any path on a zone's custom domain (`Host: cdn.example.com`), served on node:http
+ * before Fastify sees the request: no routing table, hooks, reply object or request id.
+ * A request is answered from memory: 302 to a node with a fresh ticket, or a refusal
+ * (402, 404, 451, 400, 403, 508); only the origin fallback (no eligible node) does I/O,
+ * a stream from the zone's origin.
+ */
+export function createRedirectHandler(dependencies: RedirectRouteDependencies): RedirectHandler {
+  const newNonce = createPooledTicketNonces()
+  return (request, response) => {
+    const url = request.url ?? '/'
+    const method = request.method ?? 'GET'
+    // Custom domains first: a Host that maps to a zone takes every path, as before.
     const host = request.headers.host
-    if (host === undefined) return
-    const name = hostName(host)
-    if (dependencies.ownHosts.has(name)) return
-    const zone = dependencies.zones().findByHost(name)
-    if (zone === undefined) return
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      sendError(reply, 'NOT_FOUND', 'a zone serves GET and HEAD only')
-      return reply
+    if (host !== undefined) {
+      const name = hostName(host)
+      if (!dependencies.ownHosts.has(name)) {
+        const zone = dependencies.zones().findByHost(name)
+        if (zone !== undefined) {
+          if (method === 'GET' || method === 'HEAD') return answerZoneRequest(request, response, zone.name, url, dependencies, newNonce)
+          sendError(request, response, 'NOT_FOUND', 'a zone serves GET and HEAD only', dependencies)
+          return ANSWERED
+        }
+      }
     }
-    await answerZoneRequest(request, reply, zone.name, request.url, dependencies)
-    return reply
-  })
+    // `/z/<zone>/<rest>` with a non-empty zone; anything else (other methods, `/z/x`
+    // without a slash) falls through to Fastify's 404 as before.
+    if (!url.startsWith('/z/') || (method !== 'GET' && method !== 'HEAD')) return undefined
+    const slash = url.indexOf('/', 3)
+    if (slash <= 3) return undefined
+    const zone = url.slice(3, slash)
+    if (zone.includes('?') || zone.includes('#')) return undefined
+    // The raw request line, not a decoded path: the ticket binds the path as sent.
+    return answerZoneRequest(request, response, zone, url.slice(slash), dependencies, newNonce)
+  }
 }
 
-async function answerZoneRequest(request: FastifyRequest, reply: FastifyReply, zoneName: string, pathAndQuery: string, dependencies: RedirectRouteDependencies): Promise<FastifyReply> {
+function answerZoneRequest(request: IncomingMessage, response: ServerResponse, zoneName: string, pathAndQuery: string, dependencies: RedirectRouteDependencies, newNonce: () => string): Promise<void> {
   const queryStart = pathAndQuery.indexOf('?')
   const path = queryStart === -1 ? pathAndQuery : pathAndQuery.slice(0, queryStart)
   const query = queryStart === -1 ? '' : pathAndQuery.slice(queryStart + 1)
   // A request that already went through this network (the origin fallback or a node adds
   // `Via: 1.1 meson`) came back through an origin that points at the network: a loop.
-  if (hasPassedThroughMeson(request.headers.via)) return sendError(reply, 'LOOP_DETECTED', "this request already passed through the network: the zone's origin points back at it")
-  const zones = dependencies.zones()
+  if (hasPassedThroughMeson(request.headers.via)) {
+    sendError(request, response, 'LOOP_DETECTED', "this request already passed through the network: the zone's origin points back at it", dependencies)
+    return ANSWERED
+  }
   const clientIp = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], dependencies.trustProxy)
   const decision = decideRedirect({
     zone: zoneName,
     path,
     query,
     clientIp,
-    referer: firstValue(request.headers.referer),
+    referer: request.headers.referer,
     now: dependencies.now(),
     fleet: dependencies.fleetView(),
-    zones,
+    zones: dependencies.zones(),
     geo: dependencies.geo,
     ticketTtlMs: dependencies.ticketTtlMs,
     byteBudget: dependencies.ticketByteBudget,
     sign: dependencies.signTicket,
+    newNonce,
   })
   switch (decision.kind) {
     case 'redirect':
       // no-store: a cached 302 would hand one ticket (bound to one client) to others.
-      return reply.code(302).header('location', decision.location).header('cache-control', 'no-store').send()
+      response.writeHead(302, { location: decision.location, 'cache-control': 'no-store', 'content-length': '0' })
+      response.end()
+      dependencies.countRedirect(methodLabel(request), 302)
+      return ANSWERED
     case 'zone-unknown':
-      return sendError(reply, 'ZONE_NOT_FOUND', `no zone named "${zoneName.slice(0, 63)}"`)
+      sendError(request, response, 'ZONE_NOT_FOUND', `no zone named "${zoneName.slice(0, 63)}"`, dependencies)
+      return ANSWERED
     case 'referrer-refused':
-      return sendError(reply, 'FORBIDDEN', 'this zone does not allow links from that referring site')
+      sendError(request, response, 'FORBIDDEN', 'this zone does not allow links from that referring site', dependencies)
+      return ANSWERED
     case 'payment-required':
-      return sendError(reply, 'PAYMENT_REQUIRED', PAYMENT_REQUIRED_MESSAGE)
+      sendError(request, response, 'PAYMENT_REQUIRED', PAYMENT_REQUIRED_MESSAGE, dependencies)
+      return ANSWERED
     case 'country-blocked':
-      return sendError(reply, 'COUNTRY_BLOCKED', "this zone's owner does not serve clients in your country")
+      sendError(request, response, 'COUNTRY_BLOCKED', "this zone's owner does not serve clients in your country", dependencies)
+      return ANSWERED
     case 'invalid-request':
-      return sendError(reply, 'INVALID_REQUEST', INVALID_REASONS[decision.reason])
+      sendError(request, response, 'INVALID_REQUEST', INVALID_REASONS[decision.reason], dependencies)
+      return ANSWERED
     case 'origin-fallback':
-      return sendFromOrigin(request, reply, { origin: decision.origin, path, query: withoutTicket(query), clientIp }, dependencies)
+      return sendFromOrigin(request, response, { origin: decision.origin, path, query: withoutTicket(query), clientIp }, dependencies)
   }
 }
 
@@ -124,31 +148,41 @@ const INVALID_REASONS = {
 } as const
 
 async function sendFromOrigin(
-  request: FastifyRequest,
-  reply: FastifyReply,
+  request: IncomingMessage,
+  response: ServerResponse,
   target: { readonly origin: string; readonly path: string; readonly query: string; readonly clientIp: string },
   dependencies: RedirectRouteDependencies,
-): Promise<FastifyReply> {
+): Promise<void> {
   const method = request.method === 'HEAD' ? 'HEAD' : 'GET'
   const fetched = await fetchFromOrigin({ ...target, method, requestHeaders: request.headers, timeoutMs: dependencies.originTimeoutMs }, dependencies.originAgents)
-  if (!fetched.ok) return sendError(reply, fetched.code, fetched.message)
-  void reply.code(fetched.status).headers(fetched.headers)
+  if (!fetched.ok) return sendError(request, response, fetched.code, fetched.message, dependencies)
+  dependencies.countRedirect(methodLabel(request), fetched.status)
+  if (response.destroyed) {
+    fetched.body.destroy()
+    return
+  }
+  response.writeHead(fetched.status, fetched.headers)
   if (method === 'HEAD') {
     fetched.body.resume()
-    return reply.send()
+    response.end()
+    return
   }
-  return reply.send(fetched.body)
+  // A failure on either side ends both streams; the client sees a cut body, as with any proxy.
+  pipeline(fetched.body, response, () => undefined)
 }
 
-function sendError(reply: FastifyReply, code: ApiErrorCode, message: string): FastifyReply {
+function sendError(request: IncomingMessage, response: ServerResponse, code: ApiErrorCode, message: string, dependencies: RedirectRouteDependencies): void {
+  const status = ERROR_STATUS[code]
+  const body = JSON.stringify({ error: { code, message } })
   // no-store: a 402 must not outlive the buyer's top-up in some cache.
-  return reply.code(ERROR_STATUS[code]).header('cache-control', 'no-store').type('application/json; charset=utf-8').send({ error: { code, message } })
+  response.writeHead(status, { 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) })
+  // node:http sends no body on HEAD by itself.
+  response.end(body)
+  dependencies.countRedirect(methodLabel(request), status)
 }
 
-/** The zone's allowed referrers: metering's entries carry them beside the redirector's fields. */
-
-function firstValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value
+function methodLabel(request: IncomingMessage): string {
+  return request.method === 'GET' || request.method === 'HEAD' ? request.method : 'OTHER'
 }
 
 /** True if a `Via` field (RFC 9110 §7.6.3) names the network's pseudonym `meson` as a recipient. */
@@ -157,4 +191,3 @@ export function hasPassedThroughMeson(via: string | string[] | undefined): boole
   const entries = (Array.isArray(via) ? via.join(',') : via).split(',')
   return entries.some((entry) => entry.trim().split(/\s+/)[1]?.toLowerCase() === 'meson')
 }
-
