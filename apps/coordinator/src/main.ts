@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto'
+import type { KeyPair } from '@meson/protocol'
 import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
@@ -126,7 +128,10 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const stores = options.stores ?? (await openStores({ url: config.db, logger }))
   const { store } = stores
   const metrics = createHttpMetrics()
-  const domainVerifier = await createDomainVerifier(config, stores)
+  // Read once: it signs fleet commands and domain challenges.
+  const coordinatorKey = await ensureCoordinatorKeyFile(config.coordinatorKeyFile)
+  if (coordinatorKey.created) logger.info({ coordinatorKeyFile: coordinatorKey.path }, 'created the coordinator key')
+  const domainVerifier = await createDomainVerifier(config, stores, coordinatorKey.key.privateKey)
   const ticketKeyFile = await ensureTicketMasterKeyFile(config.ticketKeyFile)
   // The path, never the secrets.
   if (ticketKeyFile.created) logger.info({ ticketKeyFile: ticketKeyFile.path }, 'created the ticket master key file')
@@ -134,7 +139,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   // Opened before metering: usage is aggregated by the country of the tickets' clients (#14).
   const geo = options.geo ?? (await openGeoIpOrLocalOnly(logger))
   const metering = createMetering(config, stores, metrics, { ...options, ticketKeys, geo }, logger, domainVerifier)
-  const fleet = await startFleet(config, stores, { ...options, ticketKeys }, logger)
+  const fleet = await startFleet(config, stores, coordinatorKey.key, { ...options, ticketKeys }, logger)
   const settlement = startSettlement(chain, stores, logger)
   const settlementTrigger = settlement === undefined ? undefined : createSettlementTrigger(settlement, logger)
   const rewards = createRewards(config, stores, {
@@ -242,12 +247,10 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
 }
 
 /** The coordinator key and the fleet on its store, loaded, with its timers. */
-async function startFleet(config: CoordinatorConfig, stores: CoordinatorStores, options: StartCoordinatorOptions & { readonly ticketKeys: CoordinatorTicketKeys }, logger: Logger): Promise<FleetControl> {
-  const keyFile = await ensureCoordinatorKeyFile(config.coordinatorKeyFile)
-  if (keyFile.created) logger.info({ coordinatorKeyFile: keyFile.path }, 'created the coordinator key')
+async function startFleet(config: CoordinatorConfig, stores: CoordinatorStores, coordinatorKey: KeyPair, options: StartCoordinatorOptions & { readonly ticketKeys: CoordinatorTicketKeys }, logger: Logger): Promise<FleetControl> {
   const fleet = new FleetControl({
     fleetStore: stores.fleet,
-    coordinatorKey: keyFile.key,
+    coordinatorKey,
     ticketKeys: options.ticketKeys,
     callNodeBack: options.callNodeBack ?? createCallNodeBack(),
     settings: {
@@ -295,11 +298,10 @@ function createMetering(
 }
 
 /** Custom-domain proofs on their store, loaded. */
-async function createDomainVerifier(config: CoordinatorConfig, stores: CoordinatorStores): Promise<DomainVerifier> {
-  const keyFile = await ensureCoordinatorKeyFile(config.coordinatorKeyFile)
+async function createDomainVerifier(config: CoordinatorConfig, stores: CoordinatorStores, coordinatorPrivateKey: KeyObject): Promise<DomainVerifier> {
   const verifier = new DomainVerifier({
     store: stores.domains,
-    challengeToken: createChallengeToken(keyFile.key.privateKey),
+    challengeToken: createChallengeToken(coordinatorPrivateKey),
     fetchChallenge: createFetchDomainChallenge({ baseUrl: config.domainVerificationBaseUrl, timeoutMs: config.originFallbackTimeoutMs }),
     now: Date.now,
   })

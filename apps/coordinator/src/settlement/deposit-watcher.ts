@@ -3,6 +3,7 @@ import type { Store } from '../store/store.ts'
 import { buildDepositTransaction } from './build-deposit-transaction.ts'
 import type { DepositLogSource } from './deposit-log-source.ts'
 import type { SettlementStore } from './settlement-store.ts'
+import { SingleFlightTimer } from './single-flight-timer.ts'
 
 export interface DepositWatcherInit {
   readonly logs: DepositLogSource
@@ -30,34 +31,26 @@ export interface DepositWatcherInit {
  */
 export class DepositWatcher {
   readonly #init: DepositWatcherInit
-  #running: Promise<number> | undefined
-  #timer: NodeJS.Timeout | undefined
+  readonly #runs: SingleFlightTimer<number>
 
   constructor(init: DepositWatcherInit) {
     this.#init = init
+    this.#runs = new SingleFlightTimer(() => this.#pollOnce(), init.onError)
   }
 
   /** Credits every newly confirmed deposit; returns how many logs were posted. */
   poll(): Promise<number> {
-    this.#running ??= this.#pollOnce().finally(() => {
-      this.#running = undefined
-    })
-    return this.#running
+    return this.#runs.run()
   }
 
+  /** Runs every `intervalMs` (the first time right away). */
   start(intervalMs: number): void {
-    if (this.#timer !== undefined) return
-    const tick = (): void => {
-      this.poll().catch((error: unknown) => this.#init.onError?.(error))
-    }
-    this.#timer = setInterval(tick, intervalMs)
-    tick()
+    this.#runs.start(intervalMs)
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer)
-    this.#timer = undefined
-    await this.#running?.catch(() => undefined)
+  /** Stops the timer and waits for a run in progress. */
+  stop(): Promise<void> {
+    return this.#runs.stop()
   }
 
   async #pollOnce(): Promise<number> {

@@ -5,6 +5,7 @@ import type { EarningsSource } from './operator-earnings.ts'
 import { planSettlement } from './plan-settlement.ts'
 import { SettlementError } from './settlement-error.ts'
 import type { SettlementRecord, SettlementStore } from './settlement-store.ts'
+import { SingleFlightTimer } from './single-flight-timer.ts'
 
 export interface SettlerInit {
   readonly store: SettlementStore
@@ -33,37 +34,27 @@ export type SettleOutcome =
 export class Settler {
   readonly #init: SettlerInit
   readonly #now: () => Date
-  #running: Promise<SettleOutcome> | undefined
-  #timer: NodeJS.Timeout | undefined
+  readonly #runs: SingleFlightTimer<SettleOutcome>
 
   constructor(init: SettlerInit) {
     this.#init = init
+    this.#runs = new SingleFlightTimer(() => this.#settleOnce(), init.onError)
     this.#now = init.now ?? (() => new Date())
   }
 
   /** Settles what is new; concurrent calls share one run. */
   settle(): Promise<SettleOutcome> {
-    this.#running ??= this.#settleOnce().finally(() => {
-      this.#running = undefined
-    })
-    return this.#running
+    return this.#runs.run()
   }
 
-  /** Settles every `intervalMs` (the first time right away). */
+  /** Runs every `intervalMs` (the first time right away). */
   start(intervalMs: number): void {
-    if (this.#timer !== undefined) return
-    const tick = (): void => {
-      this.settle().catch((error: unknown) => this.#init.onError?.(error))
-    }
-    this.#timer = setInterval(tick, intervalMs)
-    tick()
+    this.#runs.start(intervalMs)
   }
 
   /** Stops the timer and waits for a run in progress. */
-  async stop(): Promise<void> {
-    clearInterval(this.#timer)
-    this.#timer = undefined
-    await this.#running?.catch(() => undefined)
+  stop(): Promise<void> {
+    return this.#runs.stop()
   }
 
   async #settleOnce(): Promise<SettleOutcome> {
