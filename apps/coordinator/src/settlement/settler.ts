@@ -29,7 +29,7 @@ export type SettleOutcome =
  * it. Idempotent across crashes: a settlement is recorded as `planned` before it is sent,
  * and finishing one first asks the chain whether root `sequence` is already there (the
  * contract refuses any sequence but the next), so a root is never posted twice.
- * Call `settle()` after each epoch closes, or let `start()` call it on a timer.
+ * `settle()` runs after each epoch closes (the coordinator's SettlementTrigger).
  */
 export class Settler {
   readonly #init: SettlerInit
@@ -45,11 +45,6 @@ export class Settler {
   /** Settles what is new; concurrent calls share one run. */
   settle(): Promise<SettleOutcome> {
     return this.#runs.run()
-  }
-
-  /** Runs every `intervalMs` (the first time right away). */
-  start(intervalMs: number): void {
-    this.#runs.start(intervalMs)
   }
 
   /** Stops the timer and waits for a run in progress. */

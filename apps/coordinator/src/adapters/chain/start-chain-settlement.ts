@@ -22,8 +22,6 @@ export interface ChainSettlementOptions {
   readonly settlerKey: Hex
   /** Blocks a root or a deposit must be under; default 1 on a local chain. */
   readonly confirmations?: number
-  /** Settle on this timer (ms); absent: only when `settler.settle()` is called (e.g. after an epoch closes). */
-  readonly settleIntervalMs?: number
   readonly depositPollMs?: number
   /** The contracts' deployment block, where event searches start. */
   readonly fromBlock?: bigint
@@ -62,7 +60,6 @@ export function startChainSettlement(
     startBlock: options.fromBlock ?? 0n,
     onError: (error) => collaborators.onError(error, 'deposits'),
   })
-  if (options.settleIntervalMs !== undefined) settler.start(options.settleIntervalMs)
   deposits.start(options.depositPollMs ?? 2_000)
   return {
     service: { chain: { chainId: options.chainId, token: options.token, distributor: options.distributor, vault: options.vault }, claims: new ClaimsView({ store: settlementStore, distributor }) },
