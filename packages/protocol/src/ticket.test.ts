@@ -57,6 +57,13 @@ describe('encodeTicket', () => {
     assert.deepEqual(parsed.upstreams, ['https://up-1.example'])
   })
 
+  it('writes every field the ticket schema knows (a field left out of ticketJson would silently vanish from tokens)', () => {
+    const full = { ...ticket, origin: 'https://o.example', zoneId: 'zon_abcdefghijklmnopqrst', upstreams: ['https://up-1.example'] }
+    const written: unknown = JSON.parse(ticketJson(full))
+    assert.ok(typeof written === 'object' && written !== null)
+    assert.deepEqual(Object.keys(written).sort(), Object.keys(ticketSchema.shape).sort())
+  })
+
   it('writes exactly the canonical JSON of the ticket, with and without optional fields', () => {
     for (const value of [ticket, { ...ticket, origin: 'https://o.example/a"b', zoneId: 'zon_abcdefghijklmnopqrst' }, { ...ticket, path: '/caf\u00e9/\u2028' }, { ...ticket, upstreams: ['https://up-1.example', 'https://up-2.example'] }]) {
       assert.equal(ticketJson(value), canonicalJson(value))
