@@ -6,6 +6,8 @@ import { planUsageBatch } from './plan-usage-batch.ts'
 import { screenUsageLines } from './screen-usage-lines.ts'
 import type { UsagePlan } from './plan-usage-batch.ts'
 import type { UsageRejection } from './usage-rejection.ts'
+import type { UsagePlausibilitySettings } from './bound-usage-by-object-size.ts'
+import type { IssuedTicket } from './issued-ticket.ts'
 
 /** A registered node as metering needs it. */
 export interface MeteredNode {
@@ -25,6 +27,13 @@ export interface IngestUsageDependencies {
   readonly operatorSharePercent: number
   /** The country code of a ticket's client (usage by country, #14); absent: 'unknown'. */
   readonly countryOf?: (client: string) => string
+  /** How usage is bounded by object sizes (ADR 0012); absent: only by ticket budgets. */
+  readonly plausibility?: UsagePlausibilitySettings
+  /**
+   * Called with a batch's billable tickets before it is applied: learns the sizes of
+   * their objects that are not known yet (the origin's), so this batch is bounded too.
+   */
+  readonly learnObjectSizes?: (tickets: readonly IssuedTicket[]) => Promise<void>
   /** Called after a batch committed (balances, counters, metrics). */
   readonly onApplied?: (nodeId: string, plan: UsagePlan) => void | Promise<void>
 }
@@ -70,6 +79,7 @@ export async function ingestUsageReport(body: unknown, dependencies: IngestUsage
 
   const receivedAt = dependencies.now()
   const screened = screenUsageLines({ nodeId: report.nodeId, receivedAt, graceMs: dependencies.usageGraceMs, lines: report.lines, coordinatorKeyFor: dependencies.coordinatorKeyFor })
+  await dependencies.learnObjectSizes?.(screened.billableTickets)
   const result = await dependencies.meteringStore.applyUsageBatch({
     batchId: report.batchId,
     nodeId: report.nodeId,
@@ -88,6 +98,7 @@ export async function ingestUsageReport(body: unknown, dependencies: IngestUsage
         screenedOut: screened.rejected,
         context,
         ...(dependencies.countryOf === undefined ? {} : { countryOf: dependencies.countryOf }),
+        ...(dependencies.plausibility === undefined ? {} : { plausibility: dependencies.plausibility }),
       }),
   })
   if (result.status === 'duplicate') return { kind: 'duplicate', batchId: report.batchId }

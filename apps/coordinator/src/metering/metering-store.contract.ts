@@ -13,7 +13,7 @@ function ticket(nonce: string, overrides: Partial<IssuedTicket> = {}): IssuedTic
   return { nonce, nodeId: NODE, zone: 'site', path: '/a.bin', prefix: false, client: '203.0.113.9', issuedAt: 1_000, expiresAt: 10 * HOUR, byteBudget: 2n ** 60n, ...overrides }
 }
 
-const EMPTY_PLAN: UsageBatchPlan = { ticketUpdates: [], transactions: [], hourly: [], rejections: [], acceptedLines: 0, acceptedBytes: 0n }
+const EMPTY_PLAN: UsageBatchPlan = { ticketUpdates: [], transactions: [], hourly: [], rejections: [], acceptedLines: 0, acceptedBytes: 0n, objectUsage: [] }
 
 /**
  * The compliance suite of the `MeteringStore` port, run against SQLite and PostgreSQL
@@ -58,6 +58,7 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
               rejections: [{ ticketId: 'n2', reason: 'unknown-ticket', bytes: 5n }],
               acceptedLines: 1,
               acceptedBytes: 2n ** 55n,
+              objectUsage: [],
             }
           },
         }
@@ -138,6 +139,35 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
           return EMPTY_PLAN
         } })
         assert.equal(seen.status, 'applied')
+      }))
+
+    it("keeps object sizes: the origin's (replaced), and per node the billed bytes and responses summed exactly beyond 2^53; prefix tickets have none; old rows are pruned", () =>
+      withZone(async ({ metering }) => {
+        const tickets = [ticket('o1'), ticket('o2', { path: '/b.bin' }), ticket('o3', { path: '/dir/', prefix: true })]
+        const lines = tickets.map((entry) => ({ ticketId: entry.nonce, zone: 'site', bytes: 1n, ticket: 't' }))
+        const seen: ReadonlyMap<string, unknown>[] = []
+        const apply = (batchId: string, nodeId: string, objectUsage: UsageBatchPlan['objectUsage'], receivedAt: number) =>
+          metering.applyUsageBatch({ batchId, nodeId, receivedAt, lines, billableTickets: tickets.map((entry) => ({ ...entry, nodeId })), plan: (context) => {
+            seen.push(context.objects)
+            return { ...EMPTY_PLAN, objectUsage }
+          } })
+        await metering.recordOriginObjectSize('site', '/a.bin', 100n, 1_000)
+        await metering.recordOriginObjectSize('site', '/a.bin', 2n ** 60n, 2_000)
+        await apply('s1', 'node-x', [{ zone: 'site', path: '/b.bin', bytes: 2n ** 54n, requests: 2 }], 3_000)
+        await apply('s2', 'node-x', [{ zone: 'site', path: '/b.bin', bytes: 2n ** 54n + 1n, requests: 3 }], 4_000)
+        await apply('s3', 'node-y', [{ zone: 'site', path: '/b.bin', bytes: 7n, requests: 1 }], 5_000)
+        await apply('s4', 'node-y', [], 6_000)
+        assert.deepEqual(seen[0], new Map([['site/a.bin', { nodes: [], originSizeBytes: 2n ** 60n }]]))
+        const last = seen[3]
+        assert.ok(last)
+        assert.deepEqual(last.get('site/a.bin'), { nodes: [], originSizeBytes: 2n ** 60n })
+        const b = last.get('site/b.bin') as { nodes: { nodeId: string }[] } | undefined
+        assert.deepEqual(b?.nodes.sort((x, y) => (x.nodeId < y.nodeId ? -1 : 1)), [{ nodeId: 'node-x', bytes: 2n ** 55n + 1n, requests: 5 }, { nodeId: 'node-y', bytes: 7n, requests: 1 }])
+        assert.equal(last.has('site/dir/'), false)
+        // node-x's row was last updated at 4 000, node-y's at 5 000, the origin's at 2 000.
+        assert.equal(await metering.pruneObjectSizes(4_500), 2)
+        await apply('s5', 'node-y', [], 7_000)
+        assert.deepEqual(seen[4], new Map([['site/b.bin', { nodes: [{ nodeId: 'node-y', bytes: 7n, requests: 1 }] }]]))
       }))
 
     it('updates zone settings: lists replace the old ones, the price changes, a taken domain changes nothing', () =>

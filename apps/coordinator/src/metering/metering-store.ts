@@ -1,5 +1,6 @@
 import type { AccountId, UsageLine, ZoneId } from '@meson/protocol'
 import type { HourlyUsage } from './build-usage-charges.ts'
+import type { ObjectSizeEvidence, ObjectUsage } from './bound-usage-by-object-size.ts'
 import type { IssuedTicket, IssuedTicketState } from './issued-ticket.ts'
 import type { UsageRejection, UsageRejectionReason } from './usage-rejection.ts'
 import type { ZoneBilling } from './zone-billing.ts'
@@ -21,6 +22,8 @@ export interface UsageBatchPlan {
   readonly rejections: readonly UsageRejection[]
   readonly acceptedLines: number
   readonly acceptedBytes: bigint
+  /** Billed bytes and responses per object, added to the node's object statistics. */
+  readonly objectUsage: readonly ObjectUsage[]
 }
 
 /** What the store loaded for a batch, inside its transaction. */
@@ -29,6 +32,11 @@ export interface UsageBatchContext {
   readonly tickets: ReadonlyMap<string, IssuedTicketState>
   /** The zones of those tickets that exist, by name. */
   readonly zones: ReadonlyMap<string, ZoneBilling>
+  /**
+   * What is known of the size of each object named by a (non-prefix) loaded ticket, by
+   * `objectKeyOf(zone, path)`; objects nothing is known of are absent.
+   */
+  readonly objects: ReadonlyMap<string, ObjectSizeEvidence>
 }
 
 export interface ApplyUsageBatchInput<P extends UsageBatchPlan> {
@@ -121,6 +129,10 @@ export interface MeteringStore {
    * hourly usage and rejection counters. A failure anywhere rolls all of it back.
    */
   applyUsageBatch<P extends UsageBatchPlan>(input: ApplyUsageBatchInput<P>): Promise<ApplyUsageBatchResult<P>>
+  /** Records the size the coordinator measured at a zone's origin for one object (replaces an older one). */
+  recordOriginObjectSize(zone: string, path: string, sizeBytes: bigint, atMs: number): Promise<void>
+  /** Deletes object statistics and sizes last updated before `before` (ms); returns how many. */
+  pruneObjectSizes(before: number): Promise<number>
   /** Hourly usage rows matching the query, ordered by hour, zone, node. */
   listUsage(query: UsageQuery): Promise<readonly UsageRow[]>
   /** Hourly usage by client country matching the query, ordered by hour, zone, node, country. */

@@ -9,9 +9,13 @@
  * - `wrong-zone`: the line names another zone than the ticket;
  * - `expired`: the report arrived after the ticket's expiry + the usage grace period;
  * - `over-budget`: the bytes (or the part of them) beyond the ticket's byte budget;
- * - `zone-unknown`: the ticket's zone no longer exists, so nobody can be charged.
+ * - `zone-unknown`: the ticket's zone no longer exists, so nobody can be charged;
+ * - `implausible-bytes`: the bytes beyond what the responses of the ticket's object can
+ *   be (its known size + tolerance, per response): inflated usage, and the node is flagged;
+ * - `replayed`: the bytes beyond the whole responses of its object a ticket may bill
+ *   (a line or ticket reported again).
  */
-export const USAGE_REJECTION_REASONS = ['forged-ticket', 'unknown-ticket', 'wrong-node', 'wrong-zone', 'expired', 'over-budget', 'zone-unknown'] as const
+export const USAGE_REJECTION_REASONS = ['forged-ticket', 'unknown-ticket', 'wrong-node', 'wrong-zone', 'expired', 'over-budget', 'zone-unknown', 'implausible-bytes', 'replayed'] as const
 
 export type UsageRejectionReason = (typeof USAGE_REJECTION_REASONS)[number]
 

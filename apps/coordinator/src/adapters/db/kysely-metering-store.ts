@@ -2,6 +2,8 @@ import type { AccountId, ZoneId } from '@meson/protocol'
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
 import type { HourlyUsage } from '../../metering/build-usage-charges.ts'
+import { objectKeyOf } from '../../metering/bound-usage-by-object-size.ts'
+import type { ObjectSizeEvidence, ObjectUsage } from '../../metering/bound-usage-by-object-size.ts'
 import type { IssuedTicket, IssuedTicketState } from '../../metering/issued-ticket.ts'
 import type { UsageRejectionReason } from '../../metering/usage-rejection.ts'
 import type { ZoneBilling } from '../../metering/zone-billing.ts'
@@ -28,6 +30,8 @@ import type { SqlDialect } from './sql-dialect.ts'
 type Schema = DatabaseSchema & MeteringDatabaseSchema
 /** Parameters per `IN (...)` list: well under SQLite's and PostgreSQL's limits. */
 const IN_CHUNK = 500
+/** The `object_sizes` observer of the size the coordinator measured at the origin. */
+const ORIGIN_OBSERVER = '@origin'
 
 export interface KyselyMeteringStoreOptions {
   readonly dialect: SqlDialect
@@ -76,7 +80,8 @@ export class KyselyMeteringStore implements MeteringStore {
       await this.#insertTickets(trx, input.billableTickets)
       const tickets = await this.#loadTickets(trx, input.lines.map((line) => line.ticketId))
       const zones = await this.#loadZones(trx, [...new Set([...tickets.values()].map((ticket) => ticket.zone))])
-      const plan = input.plan({ tickets, zones })
+      const objects = await this.#loadObjects(trx, [...tickets.values()].filter((ticket) => !ticket.prefix))
+      const plan = input.plan({ tickets, zones, objects })
 
       for (const update of plan.ticketUpdates) {
         await trx.updateTable('issued_tickets').set({ accepted_bytes: update.acceptedBytes.toString() }).where('nonce', '=', update.nonce).execute()
@@ -84,6 +89,7 @@ export class KyselyMeteringStore implements MeteringStore {
       const postedAt = this.#now().getTime()
       for (const transaction of plan.transactions) await postLedgerTransaction(trx, transaction, postedAt)
       for (const usage of plan.hourly) await this.#addHourlyUsage(trx, usage)
+      for (const usage of plan.objectUsage) await this.#addObjectUsage(trx, input.nodeId, usage, input.receivedAt)
       await this.#countRejections(trx, input.nodeId, plan)
       await trx
         .updateTable('usage_batches')
@@ -93,6 +99,19 @@ export class KyselyMeteringStore implements MeteringStore {
       this.#beforeUsageCommit?.()
       return { status: 'applied', plan }
     })
+  }
+
+  async recordOriginObjectSize(zone: string, path: string, sizeBytes: bigint, atMs: number): Promise<void> {
+    await this.#db
+      .insertInto('object_sizes')
+      .values({ zone, path, observer: ORIGIN_OBSERVER, bytes: sizeBytes.toString(), requests: 1, updated_at: atMs })
+      .onConflict((conflict) => conflict.columns(['zone', 'path', 'observer']).doUpdateSet({ bytes: sizeBytes.toString(), updated_at: atMs }))
+      .execute()
+  }
+
+  async pruneObjectSizes(before: number): Promise<number> {
+    const result = await this.#db.deleteFrom('object_sizes').where('updated_at', '<', before).executeTakeFirst()
+    return Number(result.numDeletedRows)
   }
 
   async listUsage(query: UsageQuery): Promise<readonly UsageRow[]> {
@@ -217,6 +236,44 @@ export class KyselyMeteringStore implements MeteringStore {
       }
     }
     return tickets
+  }
+
+  /** What is known of the sizes of the tickets' objects (the origin's, and per node), by object key. */
+  async #loadObjects(trx: Transaction<Schema>, tickets: readonly IssuedTicketState[]): Promise<Map<string, ObjectSizeEvidence>> {
+    const pairs = [...new Map(tickets.map((ticket) => [objectKeyOf(ticket.zone, ticket.path), { zone: ticket.zone, path: ticket.path }])).values()]
+    const found = new Map<string, { originSizeBytes?: bigint; nodes: { nodeId: string; bytes: bigint; requests: number }[] }>()
+    for (let start = 0; start < pairs.length; start += IN_CHUNK / 5) {
+      const slice = pairs.slice(start, start + IN_CHUNK / 5)
+      const rows = await trx
+        .selectFrom('object_sizes')
+        .select(['zone', 'path', 'observer', 'requests'])
+        .select(sql<string>`cast(bytes as text)`.as('bytes_text'))
+        .where((eb) => eb.or(slice.map((pair) => eb.and([eb('zone', '=', pair.zone), eb('path', '=', pair.path)]))))
+        .execute()
+      for (const row of rows) {
+        const key = objectKeyOf(row.zone, row.path)
+        const evidence = found.get(key) ?? { nodes: [] }
+        found.set(key, evidence)
+        if (row.observer === ORIGIN_OBSERVER) evidence.originSizeBytes = BigInt(row.bytes_text)
+        else evidence.nodes.push({ nodeId: row.observer, bytes: BigInt(row.bytes_text), requests: Number(row.requests) })
+      }
+    }
+    return found
+  }
+
+  /** Adds a batch's billed bytes and responses of one object to the node's row (exact integer sums). */
+  async #addObjectUsage(trx: Transaction<Schema>, nodeId: string, usage: ObjectUsage, atMs: number): Promise<void> {
+    await trx
+      .insertInto('object_sizes')
+      .values({ zone: usage.zone, path: usage.path, observer: nodeId, bytes: usage.bytes.toString(), requests: usage.requests, updated_at: atMs })
+      .onConflict((conflict) =>
+        conflict.columns(['zone', 'path', 'observer']).doUpdateSet({
+          bytes: sql<string>`object_sizes.bytes + excluded.bytes`,
+          requests: sql<number>`object_sizes.requests + excluded.requests`,
+          updated_at: atMs,
+        }),
+      )
+      .execute()
   }
 
   async #loadZones(trx: Transaction<Schema>, names: readonly string[]): Promise<Map<string, ZoneBilling>> {

@@ -82,7 +82,19 @@ export type ZoneDomainsTable = {
   zone_id: string
 }
 
+/** Migration 0070: billed bytes and responses per object and node, and origin-measured sizes. */
+export type ObjectSizesTable = {
+  zone: string
+  path: string
+  /** A node id, or `@origin` for the size the coordinator measured at the origin. */
+  observer: string
+  bytes: Int64
+  requests: ColumnType<number | string, number, number>
+  updated_at: TimestampMs
+}
+
 export type MeteringDatabaseSchema = {
+  object_sizes: ObjectSizesTable
   issued_tickets: IssuedTicketsTable
   usage_batches: UsageBatchesTable
   usage_hourly: UsageHourlyTable

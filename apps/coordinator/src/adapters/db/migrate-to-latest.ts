@@ -14,6 +14,7 @@ import { createSettlementMigration } from './migrations/0040-settlement.ts'
 import { createIpfsZonesMigration } from './migrations/0050-ipfs-zones.ts'
 import { createRewardsMigration } from './migrations/0030-rewards.ts'
 import { createUsageRequestsCountryMigration } from './migrations/0060-usage-requests-country.ts'
+import { createObjectSizesMigration } from './migrations/0070-object-sizes.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import type { StoreLogger } from './store-logger.ts'
 
@@ -33,6 +34,7 @@ function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0040-settlement': createSettlementMigration(dialect),
     '0050-ipfs-zones': createIpfsZonesMigration(),
     '0060-usage-requests-country': createUsageRequestsCountryMigration(dialect),
+    '0070-object-sizes': createObjectSizesMigration(dialect),
   }
 }
 
