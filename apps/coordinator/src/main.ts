@@ -34,6 +34,7 @@ import { createCountryLookup } from './routing/country-lookup.ts'
 import type { CountryLookup } from './routing/country-lookup.ts'
 import { hostname as machineHostname } from 'node:os'
 import { createChallengeToken, createFetchDomainChallenge } from './adapters/http/fetch-domain-challenge.ts'
+import { createMeasureOriginObjectSize } from './adapters/http/measure-origin-object-size.ts'
 import { DomainVerifier } from './zones/domain-verifier.ts'
 import { coordinatorEndpointsOf } from './zones/network-endpoints.ts'
 import type { NetworkEndpoints } from './zones/network-endpoints.ts'
@@ -286,6 +287,18 @@ function createMetering(
     operatorSharePercent: config.operatorSharePercent,
     flushIntervalMs: config.usageFlushMs,
     usageGraceMs: config.usageGraceMs,
+    plausibility: {
+      settings: {
+        tolerancePercent: config.usageSizeTolerancePercent,
+        overheadBytes: config.usageSizeOverheadBytes,
+        minFleetNodes: config.usageFleetMinNodes,
+        responsesPerTicket: config.usageResponsesPerTicket,
+      },
+      measureObjectSize: createMeasureOriginObjectSize({ timeoutMs: config.originFallbackTimeoutMs }),
+      // A failed `usage` result: the epoch close gives the node correctness 0 and holds its operator's usage earnings.
+      onImplausible: (report) =>
+        stores.rewards.saveProbeResults([{ id: `usage-${report.batchId}`, nodeId: report.nodeId, kind: 'usage', atMs: report.atMs, outcome: 'fail', measurements: report.measurements, reason: report.reason }]),
+    },
     ipfsZones: stores.ipfsZones,
     geo: options.geo,
     coordinatorKeyFor: (kid) => options.ticketKeys.coordinatorKeyFor(kid),

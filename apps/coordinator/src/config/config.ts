@@ -48,6 +48,14 @@ export interface CoordinatorConfig {
   readonly usageFlushMs: number
   /** How long after a ticket's expiry its usage is still accepted. */
   readonly usageGraceMs: number
+  /** A response may bill this many percent more than its object's known size (ADR 0012). */
+  readonly usageSizeTolerancePercent: number
+  /** Plus this many bytes per response (range boundaries, a small object's framing). */
+  readonly usageSizeOverheadBytes: bigint
+  /** Other nodes whose bytes per response for an object make the fleet's median a size. */
+  readonly usageFleetMinNodes: number
+  /** Whole responses of its object one ticket may bill across its usage lines. */
+  readonly usageResponsesPerTicket: number
   /** Take the client address from the last `X-Forwarded-For` entry (only behind a proxy you run). */
   readonly trustProxy: boolean
   /** Lifetime of a ticket the redirector signs. */
@@ -137,6 +145,10 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   operatorSharePercent: { flag: '--operator-share-percent', env: 'MESON_OPERATOR_SHARE_PERCENT' },
   usageFlushMs: { flag: '--usage-flush-ms', env: 'MESON_USAGE_FLUSH_MS' },
   usageGraceMs: { flag: '--usage-grace-ms', env: 'MESON_USAGE_GRACE_MS' },
+  usageSizeTolerancePercent: { flag: '--usage-size-tolerance-percent', env: 'MESON_USAGE_SIZE_TOLERANCE_PERCENT' },
+  usageSizeOverheadBytes: { flag: '--usage-size-overhead-bytes', env: 'MESON_USAGE_SIZE_OVERHEAD_BYTES' },
+  usageFleetMinNodes: { flag: '--usage-fleet-min-nodes', env: 'MESON_USAGE_FLEET_MIN_NODES' },
+  usageResponsesPerTicket: { flag: '--usage-responses-per-ticket', env: 'MESON_USAGE_RESPONSES_PER_TICKET' },
   trustProxy: { flag: '--trust-proxy', env: 'MESON_TRUST_PROXY' },
   ticketTtlMs: { flag: '--ticket-ttl-ms', env: 'MESON_TICKET_TTL_MS' },
   ticketByteBudget: { flag: '--ticket-byte-budget', env: 'MESON_TICKET_BYTE_BUDGET' },
@@ -277,6 +289,10 @@ const configShape = z
     operatorSharePercent: boundedInteger(0, 100).default(80),
     usageFlushMs: boundedInteger(10, 60_000).default(1_000),
     usageGraceMs: boundedInteger(0, 7 * 86_400_000).default(6 * 3_600_000),
+    usageSizeTolerancePercent: boundedInteger(0, 1_000).default(10),
+    usageSizeOverheadBytes: byteCountSchema.default(4096n),
+    usageFleetMinNodes: boundedInteger(1, 1_000).default(3),
+    usageResponsesPerTicket: boundedInteger(1, 10_000).default(1),
     trustProxy: booleanSchema.default(false),
     ticketTtlMs: boundedInteger(1_000, 86_400_000).default(5 * 60_000),
     ticketByteBudget: byteCountSchema.default(2n ** 30n),

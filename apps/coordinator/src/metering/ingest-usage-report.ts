@@ -6,7 +6,7 @@ import { planUsageBatch } from './plan-usage-batch.ts'
 import { screenUsageLines } from './screen-usage-lines.ts'
 import type { UsagePlan } from './plan-usage-batch.ts'
 import type { UsageRejection } from './usage-rejection.ts'
-import type { UsagePlausibilitySettings } from './bound-usage-by-object-size.ts'
+import type { ImplausibleUsage, UsagePlausibilitySettings } from './bound-usage-by-object-size.ts'
 import type { IssuedTicket } from './issued-ticket.ts'
 
 /** A registered node as metering needs it. */
@@ -46,6 +46,12 @@ export type IngestUsageResult =
       readonly acceptedBytes: bigint
       readonly rejected: readonly UsageRejection[]
       readonly charges: readonly UsageCharge[]
+      /** The node that signed the report. */
+      readonly nodeId: string
+      /** When the batch was received. */
+      readonly receivedAt: number
+      /** Why the node's usage is implausible (its earnings are held for the epoch); else undefined. */
+      readonly implausible: ImplausibleUsage | undefined
     }
   | { readonly kind: 'duplicate'; readonly batchId: string }
   /** Not an envelope, or its payload is not a usage report. */
@@ -104,5 +110,5 @@ export async function ingestUsageReport(body: unknown, dependencies: IngestUsage
   if (result.status === 'duplicate') return { kind: 'duplicate', batchId: report.batchId }
   const { plan } = result
   await dependencies.onApplied?.(report.nodeId, plan)
-  return { kind: 'applied', batchId: report.batchId, acceptedLines: plan.acceptedLines, acceptedBytes: plan.acceptedBytes, rejected: plan.rejections, charges: plan.charges }
+  return { kind: 'applied', batchId: report.batchId, acceptedLines: plan.acceptedLines, acceptedBytes: plan.acceptedBytes, rejected: plan.rejections, charges: plan.charges, nodeId: report.nodeId, receivedAt, implausible: plan.implausible }
 }

@@ -15,9 +15,32 @@ import { LiveZoneDirectory } from './live-zone-directory.ts'
 import type { ZoneWithSettings } from './live-zone-directory.ts'
 import type { IpfsZoneStore } from '../gateway/ipfs-zone-store.ts'
 import { withIpfsUpstreams } from '../gateway/with-ipfs-upstreams.ts'
+import type { ImplausibleUsage, UsagePlausibilitySettings } from './bound-usage-by-object-size.ts'
+import { ObjectSizeLearner } from './learn-object-sizes.ts'
 
 /** Default: usage is accepted up to 6 h after a ticket expired (see README, metering). */
 export const DEFAULT_USAGE_GRACE_MS = 6 * 3_600_000
+/** An origin's answer about an object's size is trusted this long (objects change). */
+const ORIGIN_SIZE_REFRESH_MS = 3_600_000
+/** Object statistics not updated for this long are pruned (the fleet's view of objects moves on). */
+const OBJECT_SIZE_RETENTION_MS = 7 * 24 * 3_600_000
+
+/** A batch whose usage was implausible: its node's earnings are held for the epoch. */
+export interface ImplausibleUsageReport extends ImplausibleUsage {
+  readonly nodeId: string
+  readonly batchId: string
+  readonly atMs: number
+}
+
+/** How far usage is bounded by object sizes (ADR 0012, "Usage plausibility, live"). */
+export interface UsagePlausibilityOptions {
+  readonly settings: UsagePlausibilitySettings
+  /** Asks a zone's origin for an object's size; absent: sizes come from the fleet only. */
+  readonly measureObjectSize?: (origin: string, path: string) => Promise<bigint | undefined>
+  /** Stores the flag (a failed `usage` result, which the epoch close turns into a hold). */
+  readonly onImplausible: (report: ImplausibleUsageReport) => Promise<void>
+}
+
 /** How long a node's key and operator are cached before they are read again. */
 const NODE_CACHE_MS = 60_000
 
@@ -45,6 +68,8 @@ export interface MeteringOptions {
   readonly ipfsZones?: IpfsZoneStore
   /** Locates tickets' clients for usage by country (#14); absent: every country is 'unknown'. */
   readonly geo?: CountryLookup
+  /** Bounds usage by object sizes and flags implausible usage; absent: only ticket budgets bound it. */
+  readonly plausibility?: UsagePlausibilityOptions
 }
 
 /**
@@ -62,6 +87,7 @@ export class Metering {
   readonly #now: () => number
   readonly #nodes = new Map<string, { readonly node: MeteredNode; readonly loadedAt: number }>()
   readonly #metrics: MeteringMetrics | undefined
+  readonly #sizes: ObjectSizeLearner | undefined
   #timer: NodeJS.Timeout | undefined
   #lastDbPruneAt = 0
 
@@ -85,6 +111,23 @@ export class Metering {
       return withIpfsUpstreams(served, upstreams)
     }
     this.zones = new LiveZoneDirectory(loadZones, (accountId) => this.balances.hasBalance(accountId))
+    const measure = options.plausibility?.measureObjectSize
+    this.#sizes =
+      measure === undefined
+        ? undefined
+        : new ObjectSizeLearner({
+            originOf: (zone) => {
+              const entry = this.zones.current().findByName(zone)
+              return entry === undefined || entry.type === 'ipfs' ? undefined : entry.origin
+            },
+            measure,
+            record: (zone, path, sizeBytes, atMs) => options.meteringStore.recordOriginObjectSize(zone, path, sizeBytes, atMs),
+            now: this.#now,
+            refreshMs: ORIGIN_SIZE_REFRESH_MS,
+            maxPerBatch: 16,
+            maxRemembered: 100_000,
+            onError: (error) => options.onError?.(error, 'measure object size'),
+          })
   }
 
   /** Loads zones, buyers' balances and rejection counters; starts the flush timer. */
@@ -163,13 +206,21 @@ export class Metering {
       usageGraceMs: this.#options.usageGraceMs ?? DEFAULT_USAGE_GRACE_MS,
       operatorSharePercent: this.#options.operatorSharePercent,
       ...(geo === undefined ? {} : { countryOf: (client: string) => countryOfClient(client, geo) }),
+      ...(this.#options.plausibility === undefined ? {} : { plausibility: this.#options.plausibility.settings }),
+      ...(this.#sizes === undefined ? {} : { learnObjectSizes: (tickets) => this.#sizes?.learn(tickets) ?? Promise.resolve() }),
       onApplied: async (nodeId, plan) => {
         this.rejections.record(nodeId, plan.rejections)
         for (const accountId of new Set(plan.charges.map((charge) => charge.zone.accountId))) await this.balances.refresh(accountId)
       },
     })
-    if (result.kind === 'applied') this.#metrics?.observeBatch('applied', result.acceptedBytes)
-    else this.#metrics?.observeBatch(result.kind === 'duplicate' ? 'duplicate' : 'refused')
+    if (result.kind === 'applied') {
+      this.#metrics?.observeBatch('applied', result.acceptedBytes)
+      const report = this.#options.plausibility
+      if (result.implausible !== undefined && report !== undefined) {
+        // After the commit: the excess is already unbilled; a crash here loses only the hold.
+        await report.onImplausible({ ...result.implausible, nodeId: result.nodeId, batchId: result.batchId, atMs: result.receivedAt })
+      }
+    } else this.#metrics?.observeBatch(result.kind === 'duplicate' ? 'duplicate' : 'refused')
     return result
   }
 
@@ -192,6 +243,7 @@ export class Metering {
       if (now - this.#lastDbPruneAt >= 3_600_000) {
         this.#lastDbPruneAt = now
         await this.#options.meteringStore.pruneIssuedTickets(now - graceMs)
+        if (this.#options.plausibility !== undefined) await this.#options.meteringStore.pruneObjectSizes(now - OBJECT_SIZE_RETENTION_MS)
       }
     } catch (error) {
       this.#options.onError?.(error, 'prune billed tickets')

@@ -1,0 +1,72 @@
+import { objectKeyOf } from './bound-usage-by-object-size.ts'
+import type { IssuedTicket } from './issued-ticket.ts'
+
+export interface ObjectSizeLearnerOptions {
+  /** The origin URL of a zone that has one (a pull zone); undefined for others (IPFS zones, gone zones). */
+  readonly originOf: (zone: string) => string | undefined
+  /** Asks the origin for an object's size (HEAD, Content-Length of a 200); undefined when it gives none. */
+  readonly measure: (origin: string, path: string) => Promise<bigint | undefined>
+  /** Stores a measured size. */
+  readonly record: (zone: string, path: string, sizeBytes: bigint, atMs: number) => Promise<void>
+  readonly now: () => number
+  /** A measurement (or a failed one) is trusted this long before the origin is asked again. */
+  readonly refreshMs: number
+  /** At most this many objects are measured for one batch (the rest at a later batch). */
+  readonly maxPerBatch: number
+  /** At most this many objects are remembered in memory (oldest forgotten first). */
+  readonly maxRemembered: number
+  readonly onError?: (error: unknown) => void
+}
+
+/**
+ * Learns the sizes of the objects usage is reported for, from the zone's origin, before
+ * the batch is applied (so the batch is already bounded by them): the coordinator asks
+ * the origin itself, so no node can set the size an object is judged by. Objects of
+ * prefix tickets are not single objects and are skipped. What was asked recently (a size
+ * or no answer) is not asked again before `refreshMs`; the sizes live in the metering
+ * store, this memory only spares the origin. A replica each measures on its own.
+ */
+export class ObjectSizeLearner {
+  readonly #options: ObjectSizeLearnerOptions
+  /** Object key → when it was last asked. */
+  readonly #askedAt = new Map<string, number>()
+
+  constructor(options: ObjectSizeLearnerOptions) {
+    this.#options = options
+  }
+
+  /** Measures the not recently measured objects of `tickets` (bounded), and stores their sizes. */
+  async learn(tickets: readonly IssuedTicket[]): Promise<void> {
+    const now = this.#options.now()
+    const due = new Map<string, { zone: string; path: string; origin: string }>()
+    for (const ticket of tickets) {
+      if (ticket.prefix || due.size >= this.#options.maxPerBatch) continue
+      const key = objectKeyOf(ticket.zone, ticket.path)
+      const askedAt = this.#askedAt.get(key)
+      if (due.has(key) || (askedAt !== undefined && now - askedAt < this.#options.refreshMs)) continue
+      const origin = this.#options.originOf(ticket.zone)
+      if (origin !== undefined) due.set(key, { zone: ticket.zone, path: ticket.path, origin })
+    }
+    await Promise.all(
+      [...due].map(async ([key, object]) => {
+        this.#remember(key, now)
+        try {
+          const sizeBytes = await this.#options.measure(object.origin, object.path)
+          if (sizeBytes !== undefined) await this.#options.record(object.zone, object.path, sizeBytes, now)
+        } catch (error) {
+          this.#options.onError?.(error)
+        }
+      }),
+    )
+  }
+
+  #remember(key: string, atMs: number): void {
+    this.#askedAt.delete(key)
+    this.#askedAt.set(key, atMs)
+    while (this.#askedAt.size > this.#options.maxRemembered) {
+      const oldest = this.#askedAt.keys().next()
+      if (oldest.done === true) break
+      this.#askedAt.delete(oldest.value)
+    }
+  }
+}
