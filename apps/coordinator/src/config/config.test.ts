@@ -29,7 +29,7 @@ describe('parseConfig', () => {
       usageFlushMs: 1_000,
       usageGraceMs: 6 * 3_600_000,
       usageSizeTolerancePercent: 10,
-      usageSizeOverheadBytes: 4096n,
+      usageSizeOverheadBytes: 512n,
       usageFleetMinNodes: 3,
       usageResponsesPerTicket: 1,
       trustProxy: false,

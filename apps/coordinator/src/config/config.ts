@@ -290,7 +290,7 @@ const configShape = z
     usageFlushMs: boundedInteger(10, 60_000).default(1_000),
     usageGraceMs: boundedInteger(0, 7 * 86_400_000).default(6 * 3_600_000),
     usageSizeTolerancePercent: boundedInteger(0, 1_000).default(10),
-    usageSizeOverheadBytes: byteCountSchema.default(4096n),
+    usageSizeOverheadBytes: byteCountSchema.default(512n),
     usageFleetMinNodes: boundedInteger(1, 1_000).default(3),
     usageResponsesPerTicket: boundedInteger(1, 10_000).default(1),
     trustProxy: booleanSchema.default(false),

@@ -63,12 +63,14 @@ describe('boundUsageByObjectSize', () => {
 
   it('refuses a replayed line: the ticket already billed its responses, so the repeat bills nothing, is counted, and does not flag', () => {
     const verdict = bound([usage(119n)], { originSizeBytes: 119n, nodes: [] }, { acceptedBytes: 119n })
-    assert.deepEqual(verdict.accepted, [usage(112n)].map((line) => ({ ...line, totalAcceptedBytes: 231n })))
-    assert.deepEqual(verdict.rejected, [{ ticketId: 't1', reason: 'replayed', bytes: 7n }])
+    assert.deepEqual(verdict.accepted, [])
+    assert.deepEqual(verdict.rejected, [{ ticketId: 't1', reason: 'replayed', bytes: 119n }])
     assert.equal(verdict.implausible, undefined)
-    const again = bound([usage(119n)], { originSizeBytes: 119n, nodes: [] }, { acceptedBytes: 231n })
-    assert.deepEqual(again.accepted, [])
-    assert.deepEqual(again.rejected, [{ ticketId: 't1', reason: 'replayed', bytes: 119n }])
+    // A range request billed first leaves room for the rest of the object (up to size + tolerance).
+    const rest = bound([usage(119n)], { originSizeBytes: 119n, nodes: [] }, { acceptedBytes: 100n })
+    assert.deepEqual(rest.accepted, [{ ...usage(119n), totalAcceptedBytes: 219n }])
+    const over = bound([usage(200n)], { originSizeBytes: 119n, nodes: [] }, { acceptedBytes: 100n })
+    assert.deepEqual(over.rejected, [{ ticketId: 't1', reason: 'replayed', bytes: 69n }])
   })
 
   it('counts a line without a request count as one response', () => {

@@ -97,7 +97,8 @@ export interface BoundUsage {
  * a ticket at most `responsesPerTicket` allowances across all its lines and batches. The
  * excess is not billed: over the per-response bound it is `implausible-bytes` and the node
  * is flagged (a node that counts honestly never reports more than the object per
- * response); over the ticket's bound it is `replayed` (a line or ticket reported again),
+ * response); over the ticket's bound (or once it billed its whole responses' size) it is
+ * `replayed` (a line or ticket reported again),
  * refused and counted but not flagged, since a client may fetch again on the same ticket.
  * Lines of prefix tickets and of objects whose size is unknown pass unchanged (their
  * ticket's byte budget still bounds them). Anonymous tickets are cheap, so the bound is
@@ -128,8 +129,11 @@ export function boundUsageByObjectSize(parameters: BoundUsageParameters): BoundU
         }
         bytes = lineBound
       }
+      // A ticket that already billed its whole responses bills nothing more (the tolerance
+      // serves a response that runs over, not a repeat of a whole one).
+      const responsesBytes = plausible.sizeBytes * BigInt(parameters.settings.responsesPerTicket)
       const ticketBound = plausible.perResponseBytes * BigInt(parameters.settings.responsesPerTicket)
-      const room = ticketBound > ticket.acceptedBytes ? ticketBound - ticket.acceptedBytes : 0n
+      const room = ticket.acceptedBytes >= responsesBytes || ticket.acceptedBytes >= ticketBound ? 0n : ticketBound - ticket.acceptedBytes
       if (bytes > room) {
         rejected.push({ ticketId: usage.ticketId, reason: 'replayed', bytes: bytes - room })
         bytes = room

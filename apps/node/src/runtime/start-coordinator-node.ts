@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto'
 import type { NodeId, Ticket } from '@meson/protocol'
 import { systemClock } from '../adapters/http/cache-context.ts'
 import type { CoordinatorNodeConfig } from '../config/config.ts'
@@ -15,6 +16,7 @@ import { TicketVerifier } from '../cdn/tickets/ticket-verifier.ts'
 import { UsageJournal } from '../link/usage-journal.ts'
 import { UsageOutbox } from '../link/usage-outbox.ts'
 import { httpUsageTransport } from '../link/usage-transport.ts'
+import type { UsageTransport } from '../link/usage-transport.ts'
 import { ZoneContexts } from '../adapters/http/zone-contexts.ts'
 import type { ZoneBounceReason, ZoneServing } from '../adapters/http/zone-request-handler.ts'
 import type { Clock } from '../adapters/http/cache-context.ts'
@@ -38,6 +40,11 @@ export interface StartCoordinatorNodeDependencies extends StartNodeDependencies 
   readonly onBounce?: (reason: ZoneBounceReason) => void
   /** The IPFS denylist (bad-bits format) in force at start, as read from `--ipfs-denylist` by the caller. */
   readonly ipfsDenylistText?: string
+  /**
+   * Test hook, no CLI option sets it: wraps how usage batches are sent, given the node's
+   * identity to re-sign them (the cheating-node harness of `@meson/node/testing`).
+   */
+  readonly wrapUsageTransport?: (transport: UsageTransport, identity: { readonly nodeId: NodeId; readonly privateKey: KeyObject }) => UsageTransport
 }
 
 /** A running node in coordinator mode. */
@@ -79,6 +86,11 @@ export async function startCoordinatorNode(config: CoordinatorNodeConfig, depend
   }
 }
 
+function usageTransportOf(config: CoordinatorNodeConfig, dependencies: StartCoordinatorNodeDependencies, identity: { readonly nodeId: NodeId; readonly privateKey: KeyObject }): UsageTransport {
+  const transport = httpUsageTransport({ coordinatorUrl: config.coordinatorUrl })
+  return dependencies.wrapUsageTransport === undefined ? transport : dependencies.wrapUsageTransport(transport, identity)
+}
+
 async function startLockedCoordinatorNode(
   config: CoordinatorNodeConfig,
   dependencies: StartCoordinatorNodeDependencies,
@@ -94,7 +106,7 @@ async function startLockedCoordinatorNode(
   const budgets = new TicketBudgetMeter()
   const outbox = new UsageOutbox(
     { nodeId: identity.nodeId, privateKey: identity.privateKey, publicKey: identity.publicKey, flushIntervalMs: config.usageFlushIntervalMs },
-    { journal: new UsageJournal(config.dataDir, logger), wal: new UsageWal(config.dataDir), transport: httpUsageTransport({ coordinatorUrl: config.coordinatorUrl }), clock, logger },
+    { journal: new UsageJournal(config.dataDir, logger), wal: new UsageWal(config.dataDir), transport: usageTransportOf(config, dependencies, identity), clock, logger },
   )
   await outbox.start()
 

@@ -6,6 +6,8 @@ export { createManualClock, errorCodeOf, eventually, removeDir, send, startScrip
 export type { ClientResponse, ManualClock, OriginHandler, ScriptedOrigin, TestNode } from './cache-server-fixtures.ts'
 export { bodyOf, fixedClock, makeDataDir, readAll, sampleResponse, sha256Hex, storeObject } from './cache-store-fixtures.ts'
 export type { NewResponse } from './cache-store-fixtures.ts'
+export { cheatingUsage } from './cheating-usage.ts'
+export type { UsageCheats } from './cheating-usage.ts'
 export { fetchOnce, startCoordinatorNodeHarness } from './coordinator-node-fixtures.ts'
 export type { CoordinatorNodeHarness } from './coordinator-node-fixtures.ts'
 export { FakeCoordinator, errorReply } from './fake-coordinator.ts'
