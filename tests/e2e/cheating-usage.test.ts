@@ -68,7 +68,7 @@ describe('cheating usage reports through real nodes (SQLite, real sockets on 127
     assert.ok(found, role)
     return found
   }
-  const balance = (account: string): Promise<bigint> => coordinator.store.getBalance(account as Parameters<RunningCoordinator['store']['getBalance']>[0])
+  const balance = (account: string): Promise<bigint> => coordinator.store.getBalance(account)
   const pendingOf = (role: Role): Promise<bigint> => balance(operatorPendingLedgerAccount(actor(role).operatorId))
   const rejectedOf = (role: Role) => coordinator.metering.rejections.countsOf(actor(role).node.nodeId)
 
@@ -205,8 +205,9 @@ describe('cheating usage reports through real nodes (SQLite, real sockets on 127
       const penalties = field(answer.body, 'penalties') as { kind: string; reason: string; epochId: string }[]
       assert.ok(penalties.some((penalty) => penalty.kind === 'usage-implausible' && penalty.epochId === epochId && penalty.reason === reason), JSON.stringify(penalties))
       const payout = (await stores.rewards.listEpochPayouts(epochId)).find((row) => row.operatorId === actor(role).operatorId && row.source === 'usage')
-      assert.equal(payout?.amount, expectedHeld[role])
-      assert.match(payout?.heldReason ?? '', new RegExp(`node ${actor(role).node.nodeId}: `))
+      assert.ok(payout, `${role}'s usage payout`)
+      assert.equal(payout.amount, expectedHeld[role])
+      assert.match(payout.heldReason ?? '', new RegExp(`node ${actor(role).node.nodeId}: `))
       // Everything it earned moved to `:held`, never claimable: it earns 0.
       assert.equal(await pendingOf(role), 0n)
       assert.equal(await balance(operatorHeldLedgerAccount(actor(role).operatorId)), expectedHeld[role])

@@ -30,6 +30,8 @@ export class ObjectSizeLearner {
   readonly #options: ObjectSizeLearnerOptions
   /** Object key → when it was last asked. */
   readonly #askedAt = new Map<string, number>()
+  /** Object key → the measurement in flight: a concurrent batch of the object waits for it. */
+  readonly #inFlight = new Map<string, Promise<void>>()
 
   constructor(options: ObjectSizeLearnerOptions) {
     this.#options = options
@@ -38,26 +40,35 @@ export class ObjectSizeLearner {
   /** Measures the not recently measured objects of `tickets` (bounded), and stores their sizes. */
   async learn(tickets: readonly IssuedTicket[]): Promise<void> {
     const now = this.#options.now()
-    const due = new Map<string, { zone: string; path: string; origin: string }>()
+    const waits = new Map<string, Promise<void>>()
     for (const ticket of tickets) {
-      if (ticket.prefix || due.size >= this.#options.maxPerBatch) continue
+      if (ticket.prefix || waits.size >= this.#options.maxPerBatch) continue
       const key = objectKeyOf(ticket.zone, ticket.path)
+      if (waits.has(key)) continue
+      const inFlight = this.#inFlight.get(key)
+      if (inFlight !== undefined) {
+        waits.set(key, inFlight)
+        continue
+      }
       const askedAt = this.#askedAt.get(key)
-      if (due.has(key) || (askedAt !== undefined && now - askedAt < this.#options.refreshMs)) continue
+      if (askedAt !== undefined && now - askedAt < this.#options.refreshMs) continue
       const origin = this.#options.originOf(ticket.zone)
-      if (origin !== undefined) due.set(key, { zone: ticket.zone, path: ticket.path, origin })
+      if (origin === undefined) continue
+      this.#remember(key, now)
+      const measured = this.#measure(ticket.zone, ticket.path, origin, now).finally(() => this.#inFlight.delete(key))
+      this.#inFlight.set(key, measured)
+      waits.set(key, measured)
     }
-    await Promise.all(
-      [...due].map(async ([key, object]) => {
-        this.#remember(key, now)
-        try {
-          const sizeBytes = await this.#options.measure(object.origin, object.path)
-          if (sizeBytes !== undefined) await this.#options.record(object.zone, object.path, sizeBytes, now)
-        } catch (error) {
-          this.#options.onError?.(error)
-        }
-      }),
-    )
+    await Promise.all(waits.values())
+  }
+
+  async #measure(zone: string, path: string, origin: string, now: number): Promise<void> {
+    try {
+      const sizeBytes = await this.#options.measure(origin, path)
+      if (sizeBytes !== undefined) await this.#options.record(zone, path, sizeBytes, now)
+    } catch (error) {
+      this.#options.onError?.(error)
+    }
   }
 
   #remember(key: string, atMs: number): void {
