@@ -140,9 +140,15 @@ for (const backend of backends) {
       dir = await mkdtemp(join(tmpdir(), 'meson-e2e-'))
       origin = createServer((request, response) => {
         const path = request.url ?? ''
+        // HEADs are the coordinator learning object sizes (usage plausibility, ADR 0012);
+        // /big.bin is only ever reported, never fetched: a 1 GiB object by its size.
+        if (request.method === 'HEAD') {
+          response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(path === '/big.bin' ? 2 ** 30 : FILE.length) }).end()
+          return
+        }
         originHits.set(path, (originHits.get(path) ?? 0) + 1)
         response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(FILE.length), 'cache-control': 'public, max-age=3600' })
-        response.end(request.method === 'HEAD' ? undefined : FILE)
+        response.end(FILE)
       })
       await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve))
       originUrl = `http://127.0.0.1:${String((origin.address() as AddressInfo).port)}`
@@ -295,7 +301,7 @@ for (const backend of backends) {
     })
 
     it('answers 402 once the buyer\'s credit is spent, and redirects again after a top-up', async () => {
-      // A node reports a ticket's whole byte budget (1 GiB, about 1.07 MSN at this price): more than the credit left.
+      // A node reports a 1 GiB object (about 1.07 MSN at this price): more than the credit left.
       const ticket = await issueTicket('/big.bin')
       const report = await signedUsage(ticket.nodeIndex, [{ ticketId: ticket.nonce, bytes: 2n ** 30n, token: ticket.token }])
       const applied = await api('POST', `${coordinator.url}/v1/nodes/usage`, { json: report })
