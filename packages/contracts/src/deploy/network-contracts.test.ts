@@ -141,7 +141,7 @@ test('the claim checks proofs as OpenZeppelin MerkleProof does, over trees of se
   await write(deployer.writeContract({ address: contracts.token, abi: mesonTokenAbi, functionName: 'mint', args: [contracts.distributor, MSN('1000')], chain: deployer.chain, account: deployer.account }))
 
   // 37 leaves: proofs of 5 and 6 steps in one tree.
-  const accounts: Address[] = Array.from({ length: 37 }, (_, index) => `0x${(0xabc000 + index).toString(16).padStart(40, '0')}`)
+  const accounts: Address[] = Array.from({ length: 37 }, (_, index): Address => `0x${(0xabc000 + index).toString(16).padStart(40, '0')}`)
   const tree = treeOf(accounts.map((account, index): [Address, bigint] => [account, BigInt(index + 1) * 1_000_003n]))
   await postRoot(1n, tree.root)
 
@@ -158,8 +158,9 @@ test('the claim checks proofs as OpenZeppelin MerkleProof does, over trees of se
   await t.test('every leaf claims, the call returns what it paid, and the account gets exactly that', async () => {
     for (const [index, account] of accounts.entries()) {
       const amount = BigInt(index + 1) * 1_000_003n
-      const { result } = await publicClient.simulateContract({ address: contracts.distributor, abi: cumulativeMerkleDistributorAbi, functionName: 'claim', args: [account, amount, proofOf(tree, account)], account: stranger.account })
-      assert.equal(result, amount)
+      const simulated = await publicClient.simulateContract({ address: contracts.distributor, abi: cumulativeMerkleDistributorAbi, functionName: 'claim', args: [account, amount, proofOf(tree, account)], account: stranger.account.address })
+      const paid: bigint = simulated.result
+      assert.equal(paid, amount)
       await write(claim(account, amount, proofOf(tree, account)))
       assert.equal(await balanceOf(account), amount)
       assert.equal(await claimedBy(account), amount)
