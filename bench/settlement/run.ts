@@ -12,10 +12,12 @@ import { openBenchChain } from './open-bench-chain.ts'
  * StandardMerkleTree on the same entries in the same process (build, then proofs for
  * PROOFS accounts spread over the tree), and our claim's gas next to a
  * Uniswap-MerkleDistributor-style claim on one anvil chain.
- *   npx node bench/settlement/run.ts            SIZES=10000,1000000 PROOFS=10000
+ * Both distributors are compiled with the same solc settings (packages/contracts).
+ *   npx node bench/settlement/run.ts            SIZES=10000,1000000 PROOFS=10000 CLAIM_LEAVES=1000
  */
 const sizes = (process.env.SIZES ?? '10000,1000000').split(',').map(Number)
 const proofCount = Number(process.env.PROOFS ?? '10000')
+const claimLeaves = (process.env.CLAIM_LEAVES ?? '1000').split(',').map(Number)
 
 function entriesOf(count: number): CumulativeEntry[] {
   return Array.from({ length: count }, (_, index) => ({
@@ -64,9 +66,19 @@ if (chain === undefined) {
   console.log('claim gas: skipped, anvil (@foundry-rs/anvil) is not installed')
 } else {
   try {
-    const gas = await measureClaimGas({ wallet: chain.wallet, publicClient: chain.publicClient, leaves: 1000, claims: 3 })
-    console.log(`claim gas (1000 leaves, fresh recipients): cumulative ${gas.cumulative.join(', ')}; uniswap-style ${gas.uniswapStyle.join(', ')}; ` +
-      `first-claim ratio ${(Number(gas.cumulative[0]) / Number(gas.uniswapStyle[0])).toFixed(3)}; cumulative repeat claim after a new root ${gas.cumulativeRepeat}`)
+    for (const leaves of claimLeaves) {
+      const gas = await measureClaimGas({ wallet: chain.wallet, publicClient: chain.publicClient, leaves, claims: 3 })
+      const [first = 0n, ...nextFirsts] = gas.cumulative
+      const [theirFirst = 0n, ...theirLater] = gas.uniswapStyle
+      const ratio = (ours: bigint, theirs: bigint): string => (Number(ours) / Number(theirs)).toFixed(3)
+      console.log(
+        `claim gas, ${leaves} leaves (proof steps ours ${gas.proofSteps.cumulative}, uniswap-style ${gas.proofSteps.uniswapStyle}), fresh recipients: ` +
+          `first claim ours ${first} vs uniswap-style ${theirFirst} (fresh bitmap word), ratio ${ratio(first, theirFirst)}; ` +
+          `more first claims ours ${nextFirsts.join(', ')}; ` +
+          `repeat claim ours ${gas.cumulativeRepeat} (same account, new root) vs uniswap-style ${theirLater.join(', ')} (bitmap word already written), ` +
+          `ratio ${ratio(gas.cumulativeRepeat, theirLater[0] ?? 1n)}`,
+      )
+    }
   } finally {
     await chain.stop()
   }

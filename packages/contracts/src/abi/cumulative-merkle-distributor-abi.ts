@@ -49,14 +49,8 @@ export const cumulativeMerkleDistributorAbi = [
     "type": "error"
   },
   {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
-    ],
-    "name": "SafeERC20FailedOperation",
+    "inputs": [],
+    "name": "TransferFailed",
     "type": "error"
   },
   {
@@ -88,12 +82,6 @@ export const cumulativeMerkleDistributorAbi = [
         "indexed": false,
         "internalType": "uint256",
         "name": "amount",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "cumulativeAmount",
         "type": "uint256"
       }
     ],

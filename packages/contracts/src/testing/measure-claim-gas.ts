@@ -15,12 +15,16 @@ export interface ClaimGasComparison {
   readonly uniswapStyle: readonly bigint[]
   /** Our claim by account 0 again after a second root raised its cumulative amount. */
   readonly cumulativeRepeat: bigint
+  /** Proof steps of each design's first claim (trees of n leaves have steps floor or ceil of log2 n). */
+  readonly proofSteps: { readonly cumulative: number; readonly uniswapStyle: number }
 }
 
 /**
  * Deploys our cumulative distributor and the Uniswap-style one over the same accounts and
- * amounts on one chain, and claims the first `claims` accounts in both. Claimants are
- * fresh addresses (no token balance yet), as for a first payout.
+ * amounts on one chain (both compiled by `ensureArtifacts` with the same solc settings), and
+ * claims the first `claims` accounts in both. Claimants are fresh addresses (no token balance
+ * yet), as for a first payout. Uniswap index 0 writes a fresh bitmap word, as our first claim
+ * of an account writes a fresh `claimed` slot; indexes 1, 2 share that word.
  */
 export async function measureClaimGas(parameters: {
   readonly wallet: SigningWalletClient
@@ -46,6 +50,7 @@ export async function measureClaimGas(parameters: {
   await send(wallet.writeContract({ address: ours.token, abi: mesonTokenAbi, functionName: 'mint', args: [ours.distributor, total], chain: wallet.chain, account: wallet.account }))
   await send(wallet.writeContract({ address: ours.token, abi: mesonTokenAbi, functionName: 'mint', args: [theirs, total], chain: wallet.chain, account: wallet.account }))
   await send(wallet.writeContract({ address: ours.distributor, abi: cumulativeMerkleDistributorAbi, functionName: 'postRoot', args: [1n, standard.root as Hex], chain: wallet.chain, account: wallet.account }))
+  const proofSteps = { cumulative: standard.getProof(0).length, uniswapStyle: simple.getProof(uniswapLeaves[0] ?? '0x').length }
   const cumulative: bigint[] = []
   const uniswapStyle: bigint[] = []
   for (let index = 0; index < parameters.claims; index += 1) {
@@ -62,5 +67,5 @@ export async function measureClaimGas(parameters: {
   await send(wallet.writeContract({ address: ours.distributor, abi: cumulativeMerkleDistributorAbi, functionName: 'postRoot', args: [2n, next.root as Hex], chain: wallet.chain, account: wallet.account }))
   const first = accounts[0] ?? me
   const cumulativeRepeat = await send(wallet.writeContract({ address: ours.distributor, abi: cumulativeMerkleDistributorAbi, functionName: 'claim', args: [first, 2n * amount(0), next.getProof(0) as Hex[]], chain: wallet.chain, account: wallet.account }))
-  return { leaves: parameters.leaves, cumulative, uniswapStyle, cumulativeRepeat }
+  return { leaves: parameters.leaves, cumulative, uniswapStyle, cumulativeRepeat, proofSteps }
 }
