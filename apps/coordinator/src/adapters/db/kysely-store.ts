@@ -15,7 +15,7 @@ import type {
 import { StoreError } from '../../store/store-error.ts'
 import { isForeignKeyViolation } from './database-errors.ts'
 import { postLedgerTransaction } from './post-ledger-transaction.ts'
-import { insertZoneRow } from './kysely-zone-rows.ts'
+import { insertZoneRow } from './kysely-zone-store.ts'
 import type { DatabaseSchema } from './database-schema.ts'
 import { toAccount, toLedgerEntry, toZone } from './map-rows.ts'
 import type { SqlDialect } from './sql-dialect.ts'

@@ -5,12 +5,12 @@ import type { Zone } from '../../store/store.ts'
 import type { DatabaseSchema } from './database-schema.ts'
 import { toZone } from './map-rows.ts'
 import type { MeteringDatabaseSchema } from './metering-database-schema.ts'
-import { updateZonePrice } from './kysely-zone-rows.ts'
+import { updateZonePrice } from './kysely-zone-store.ts'
 
 /**
  * Zone settings over kysely (`zone_settings`, `zone_domains`): the queries behind
  * `MeteringStore`'s zone-settings methods, kept apart from usage. A zone's price is
- * changed in the same transaction but written by the zones owner, `kysely-zone-rows.ts`.
+ * changed in the same transaction but written by the zones owner, `kysely-zone-store.ts`.
  */
 
 type Schema = DatabaseSchema & MeteringDatabaseSchema

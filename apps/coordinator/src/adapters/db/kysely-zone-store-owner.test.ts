@@ -4,11 +4,11 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 
 /**
- * `zones` has one writer (ADR 0008): `kysely-zone-rows.ts`. An object key `price_per_gib:`
+ * `zones` has one writer (ADR 0008): `kysely-zone-store.ts`. An object key `price_per_gib:`
  * is how kysely code writes the column (reads go through `row.price_per_gib` or a select
  * list), so any other production file with one is a second writer.
  */
-const OWNER = 'kysely-zone-rows.ts'
+const OWNER = 'kysely-zone-store.ts'
 const SCHEMA_FILES = new Set(['database-schema.ts'])
 
 async function productionFiles(dir: string): Promise<string[]> {
@@ -20,7 +20,7 @@ async function productionFiles(dir: string): Promise<string[]> {
 }
 
 describe('zones.price_per_gib owner', () => {
-  it('is written only by kysely-zone-rows.ts among the coordinator sources', async () => {
+  it('is written only by kysely-zone-store.ts among the coordinator sources', async () => {
     const sourceRoot = join(import.meta.dirname, '..', '..')
     const writers: string[] = []
     for (const path of await productionFiles(sourceRoot)) {
