@@ -11,17 +11,12 @@ import type {
   CountryUsageRow,
   MeteringStore,
   RejectionCount,
-  UpdateZoneSettingsResult,
   UsageBatchPlan,
   UsageQuery,
   UsageRow,
-  ZoneSettings,
-  ZoneSettingsPatch,
 } from '../../metering/metering-store.ts'
-import type { Zone } from '../../store/store.ts'
 import { postLedgerTransaction } from './post-ledger-transaction.ts'
 import type { DatabaseSchema } from './database-schema.ts'
-import { listZonesWithSettings, readZoneSettings, updateZoneSettings } from './kysely-zone-settings.ts'
 import type { MeteringDatabaseSchema } from './metering-database-schema.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 
@@ -146,18 +141,6 @@ export class KyselyMeteringStore implements MeteringStore {
     const rows = await select.orderBy('node_id').orderBy('reason').execute()
     // Only this layer writes `reason`, always from USAGE_REJECTION_REASONS.
     return rows.map((row) => ({ nodeId: row.node_id, reason: row.reason as UsageRejectionReason, lines: Number(row.lines) }))
-  }
-
-  getZoneSettings(zoneId: ZoneId): Promise<ZoneSettings> {
-    return readZoneSettings(this.#db, zoneId)
-  }
-
-  updateZoneSettings(accountId: AccountId, zoneName: string, patch: ZoneSettingsPatch): Promise<UpdateZoneSettingsResult> {
-    return updateZoneSettings(this.#db, accountId, zoneName, patch)
-  }
-
-  listZonesWithSettings(): Promise<readonly { readonly zone: Zone; readonly settings: ZoneSettings }[]> {
-    return listZonesWithSettings(this.#db)
   }
 
   /**

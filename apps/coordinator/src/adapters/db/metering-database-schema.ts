@@ -69,25 +69,10 @@ export type UsageRejectionsTable = {
   lines: ColumnType<number | string, number, number>
 }
 
-export type ZoneSettingsTable = {
-  zone_id: string
-  /** JSON array of strings. */
-  allowed_referrers: string
-  /** JSON array of ISO 3166-1 alpha-2 codes. */
-  blocked_countries: string
-}
-
-export type ZoneDomainsTable = {
-  hostname: string
-  zone_id: string
-}
-
 export type MeteringDatabaseSchema = {
   issued_tickets: IssuedTicketsTable
   usage_batches: UsageBatchesTable
   usage_hourly: UsageHourlyTable
   usage_hourly_country: UsageHourlyCountryTable
   usage_rejections: UsageRejectionsTable
-  zone_settings: ZoneSettingsTable
-  zone_domains: ZoneDomainsTable
 }
