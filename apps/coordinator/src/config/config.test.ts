@@ -3,8 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { loadConfig, parseConfig } from './config.ts'
-import type { ConfigSources } from './config.ts'
+import { loadConfig } from './load-config.ts'
+import { parseConfig } from './parse-config.ts'
+import type { ConfigSources } from './parse-config.ts'
 
 describe('parseConfig', () => {
   it('fills every key with its default when no source is given', () => {

@@ -1,17 +1,16 @@
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { isIP } from 'node:net'
 import { z } from 'zod'
-import { ConfigError } from './config-error.ts'
-import { parseBaseUnitsOrTokens } from '../ledger/token-amount.ts'
 import { semverSchema, parseExitAllowEntry } from '@meson/protocol'
 import type { Address } from 'viem'
 import { chainRpcUrlSchema, contractAddressSchema, missingChainKey } from './chain-settings-schema.ts'
+import { ANY_SCHEME, booleanSchema, boundedInteger, byteCountSchema, DB_URL, DEFAULT_EMISSION_PER_HOUR, DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_MAX_PRICE_PER_GIB, DEFAULT_MIN_PRICE_PER_GIB, DEFAULT_PRICE_PER_GIB, DEFAULT_PROXY_PRICE_PER_GIB, defaultNodeDownAfterMs, emissionSchema, isLoopbackHost, priceSchema, publicUrlSchema } from './config-values.ts'
 
 /**
- * The coordinator's configuration: the only module that reads process.env or a config
- * file. Sources merge with the precedence flags > env > JSON file > defaults; the result
- * is validated by one zod schema and deep-frozen.
+ * The coordinator's configuration: every key, with its type, flag, environment variable
+ * and schema (value schemas and defaults in `config-values.ts`). `parseConfig`
+ * (`parse-config.ts`) merges the sources and validates them with `configSchema`;
+ * `loadConfig` (`load-config.ts`) is the only code that reads process.env or a config file.
  */
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -184,77 +183,6 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   chainFromBlock: { flag: '--chain-from-block', env: 'MESON_CHAIN_FROM_BLOCK' },
 }
 
-/** 0.01 MSN per GiB. */
-export const DEFAULT_PRICE_PER_GIB = 10n ** 16n
-/** 0.001 MSN per GiB: the default floor of zone prices. */
-export const DEFAULT_MIN_PRICE_PER_GIB = 10n ** 15n
-/** 1000 MSN per GiB: the default ceiling of zone prices. */
-export const DEFAULT_MAX_PRICE_PER_GIB = 10n ** 21n
-
-/** How often nodes are told to heartbeat by default. */
-export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5_000
-
-/**
- * Silence after which a node is down, by default: two missed heartbeats and a little
- * more (12 s at the default 5 s), so a killed node stops getting clients within 15 s.
- */
-export function defaultNodeDownAfterMs(heartbeatIntervalMs: number): number {
-  return Math.ceil(heartbeatIntervalMs * 2.4)
-}
-/** 1 MSN per GiB of proxy traffic (residential egress is priced far above CDN bytes). */
-export const DEFAULT_PROXY_PRICE_PER_GIB = 10n ** 18n
-
-/** 1 000 MSN per hour in the first year (Meson's daily pool was of this order). */
-export const DEFAULT_EMISSION_PER_HOUR = 1000n * 10n ** 18n
-
-/** Env and flags are text; a JSON file may hold numbers. Accept both for integers. */
-function integerFromText(value: unknown): unknown {
-  return typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value) ? Number(value) : value
-}
-
-function boundedInteger(min: number, max: number) {
-  const message = `expected an integer between ${min} and ${max}`
-  return z.preprocess(integerFromText, z.int({ error: message }).min(min, { error: message }).max(max, { error: message }))
-}
-
-const priceSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expected base units ("10000000000000000") or a token amount ("0.01 MSN")' }).transform((value, ctx) => {
-  const parsed = parseBaseUnitsOrTokens(String(value).trim(), { minimum: 1n })
-  if (parsed.ok) return parsed.value
-  ctx.addIssue({ code: 'custom', message: parsed.reason })
-  return z.NEVER
-})
-
-const emissionSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expected base units or a token amount ("1000 MSN")' }).transform((value, ctx) => {
-  const parsed = parseBaseUnitsOrTokens(String(value).trim(), { minimum: 0n })
-  if (parsed.ok) return parsed.value
-  ctx.addIssue({ code: 'custom', message: parsed.reason })
-  return z.NEVER
-})
-
-/** Env and flags are text ("true", "1"); a flag without a value is `true`. */
-const booleanSchema = z.preprocess(
-  (value) => (typeof value === 'string' ? ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[value.trim().toLowerCase()] ?? value : value),
-  z.boolean({ error: 'expected true or false' }),
-)
-
-/** A byte count in base units: a decimal integer (text or a safe JSON integer), at least 1. */
-const byteCountSchema = z.union([z.string(), z.bigint(), z.int()], { error: 'expected a whole number of bytes' }).transform((value, ctx) => {
-  const text = String(value).trim()
-  if (/^[0-9]{1,20}$/.test(text) && BigInt(text) >= 1n && BigInt(text) <= 2n ** 63n - 1n) return BigInt(text)
-  ctx.addIssue({ code: 'custom', message: 'expected a whole number of bytes between 1 and 2^63 - 1' })
-  return z.NEVER
-})
-
-/** An absolute http(s) URL without credentials (it may be printed and logged). */
-const publicUrlSchema = z.string({ error: 'expected an http(s) URL' }).refine((text) => {
-  if (!URL.canParse(text)) return false
-  const url = new URL(text)
-  return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === ''
-}, { error: 'expected an http(s) URL without credentials' })
-
-const DB_URL = /^(sqlite:|file:|postgres:\/\/|postgresql:\/\/)/i
-const ANY_SCHEME = /^[a-z][a-z0-9+.-]*:/i
-
 /** The settings before defaults that depend on others are filled in (see `configSchema`). */
 const configShape = z
   .strictObject({
@@ -331,7 +259,8 @@ const configShape = z
     chainFromBlock: boundedInteger(0, Number.MAX_SAFE_INTEGER).default(0),
   })
 
-const configSchema = configShape
+/** The whole schema: defaults that depend on other keys filled in, cross-key rules checked. */
+export const configSchema = configShape
   .transform(
     (raw): CoordinatorConfig => ({
       ...raw,
@@ -379,100 +308,3 @@ const configSchema = configShape
 export function configDefaults(): Readonly<Partial<Record<ConfigKey, unknown>>> {
   return configShape.parse({})
 }
-
-/** What `parseConfig` merges; each source is optional. */
-export interface ConfigSources {
-  /** Command-line values keyed by config key (camelCase); undefined means not given. */
-  readonly flags?: Readonly<Record<string, unknown>>
-  readonly env?: Readonly<Record<string, string | undefined>>
-  /** The already-read JSON config file. */
-  readonly file?: { readonly path: string; readonly content: unknown }
-}
-
-export type ParseConfigResult =
-  | { readonly ok: true; readonly config: CoordinatorConfig }
-  | { readonly ok: false; readonly error: ConfigError }
-
-function isConfigKey(key: string): key is ConfigKey {
-  return Object.hasOwn(CONFIG_KEYS, key)
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** Merges the sources (flags > env > file > defaults), validates and deep-freezes. Pure. */
-export function parseConfig(sources: ConfigSources): ParseConfigResult {
-  const raw: Record<string, unknown> = {}
-  const origin: Record<string, string> = {}
-  const take = (key: string, value: unknown, source: string): void => {
-    if (value === undefined || key in raw) return
-    raw[key] = value
-    origin[key] = source
-  }
-
-  for (const [key, value] of Object.entries(sources.flags ?? {})) {
-    if (!isConfigKey(key)) return { ok: false, error: new ConfigError(key, 'unknown option', `--${key}`) }
-    take(key, value, CONFIG_KEYS[key].flag)
-  }
-  for (const [key, names] of Object.entries(CONFIG_KEYS)) {
-    const value = sources.env?.[names.env]
-    // An empty variable counts as unset, as shells make `VAR= cmd` easy to write by accident.
-    if (value !== undefined && value !== '') take(key, value, names.env)
-  }
-  if (sources.file !== undefined) {
-    const fileSource = `config file ${sources.file.path}`
-    const content = sources.file.content
-    if (!isPlainObject(content)) return { ok: false, error: new ConfigError('config', 'expected a JSON object', fileSource) }
-    for (const [key, value] of Object.entries(content)) {
-      if (!isConfigKey(key)) return { ok: false, error: new ConfigError(key, 'unknown key', fileSource) }
-      take(key, value, fileSource)
-    }
-  }
-
-  const parsed = configSchema.safeParse(raw)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    const key = typeof issue?.path[0] === 'string' ? issue.path[0] : 'config'
-    return { ok: false, error: new ConfigError(key, issue?.message ?? 'invalid value', origin[key] ?? 'default') }
-  }
-  // Every value is a primitive, so freezing the top level freezes it deeply.
-  return { ok: true, config: Object.freeze(parsed.data) }
-}
-
-/** What the CLI hands over: flag values (undefined when not given) and the `--config` path. */
-export interface LoadConfigInput {
-  readonly flags?: Readonly<Record<string, unknown>>
-  readonly configPath?: string | undefined
-  /** Defaults to process.env; tests pass their own. */
-  readonly env?: Readonly<Record<string, string | undefined>>
-}
-
-/** Reads the environment and the optional JSON config file, then `parseConfig`. */
-export function loadConfig(input: LoadConfigInput): ParseConfigResult {
-  const configPath = input.configPath
-  let file: ConfigSources['file']
-  if (configPath !== undefined) {
-    let text: string
-    try {
-      text = readFileSync(configPath, 'utf8')
-    } catch (error) {
-      const reason = isPlainObject(error) && typeof error.code === 'string' ? error.code : 'read failed'
-      return { ok: false, error: new ConfigError('config', `cannot read the file (${reason})`, `--config ${configPath}`) }
-    }
-    try {
-      file = { path: configPath, content: JSON.parse(text) }
-    } catch {
-      return { ok: false, error: new ConfigError('config', 'the file is not valid JSON', `--config ${configPath}`) }
-    }
-  }
-  const flags = Object.fromEntries(Object.entries(input.flags ?? {}).filter(([, value]) => value !== undefined))
-  return parseConfig({ flags, env: input.env ?? process.env, ...(file === undefined ? {} : { file }) })
-}
-
-/** True for localhost and loopback addresses (127.0.0.0/8, ::1), as URL hostnames or bare. */
-function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1')
-  return bare === 'localhost' || bare === '::1' || (isIP(bare) === 4 && bare.startsWith('127.'))
-}
-

@@ -1,8 +1,7 @@
 import type { AccountId } from '@meson/protocol'
 import { ZoneDirectory } from '../routing/zone-directory.ts'
 import type { ZoneEntry } from '../routing/zone-directory.ts'
-import type { ZoneSettings } from './metering-store.ts'
-import type { Zone } from '../store/store.ts'
+import type { Zone, ZoneSettings } from '../zones/zone-store.ts'
 
 /** A zone with its settings, as the store lists them. */
 export interface ZoneWithSettings {

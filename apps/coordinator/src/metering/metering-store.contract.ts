@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { AccountId } from '@meson/protocol'
 import type { CoordinatorStores } from '../store/coordinator-stores.ts'
-import type { Zone } from '../store/store.ts'
+import type { Zone } from '../zones/zone-store.ts'
 import type { IssuedTicket } from './issued-ticket.ts'
 import type { UsageBatchPlan } from './metering-store.ts'
 
@@ -19,7 +19,7 @@ const EMPTY_PLAN: UsageBatchPlan = { ticketUpdates: [], transactions: [], hourly
  * The compliance suite of the `MeteringStore` port, run against SQLite and PostgreSQL
  * (every store of the coordinator on one fresh database per test). Pins down: a batch id
  * applies once; a batch and its ledger rows commit or roll back together; byte totals and
- * money beyond 2^53 are exact; zone settings replace lists and refuse a taken domain.
+ * money beyond 2^53 are exact.
  */
 export function runMeteringStoreContract(label: string, openFresh: () => Promise<CoordinatorStores>): void {
   async function withZone(run: (stores: CoordinatorStores, zone: Zone, operatorId: AccountId) => Promise<void>): Promise<void> {
@@ -27,7 +27,7 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
     try {
       const buyer = await stores.store.createAccount({ name: 'Buyer', role: 'buyer' })
       const operator = await stores.store.createAccount({ name: 'Operator', role: 'operator' })
-      const created = await stores.store.createZone({ accountId: buyer.id, name: 'site', origin: 'https://origin.example', pricePerGiB: 10n ** 18n })
+      const created = await stores.zones.createZone({ accountId: buyer.id, name: 'site', origin: 'https://origin.example', pricePerGiB: 10n ** 18n })
       assert.equal(created.status, 'created')
       await run(stores, created.zone, operator.id)
     } finally {
@@ -170,31 +170,15 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
         assert.deepEqual(seen[4], new Map([['site/b.bin', { nodes: [{ nodeId: 'node-y', bytes: 7n, requests: 1 }] }]]))
       }))
 
-    it('updates zone settings: lists replace the old ones, the price changes, a taken domain changes nothing', () =>
-      withZone(async ({ metering, store }, zone) => {
-        assert.deepEqual(await metering.getZoneSettings(zone.id), { allowedReferrers: [], blockedCountries: [], customDomains: [] })
-        const updated = await metering.updateZoneSettings(zone.accountId, 'site', { pricePerGiB: 7n, allowedReferrers: ['example.com'], customDomains: ['cdn.example.com'] })
-        assert.equal(updated.status, 'updated')
-        assert.deepEqual(await metering.getZoneSettings(zone.id), { allowedReferrers: ['example.com'], blockedCountries: [], customDomains: ['cdn.example.com'] })
-        assert.equal((await store.getZoneByName('site'))?.pricePerGiB, 7n)
-        const other = await store.createZone({ accountId: zone.accountId, name: 'other', origin: 'https://o.example', pricePerGiB: 1n })
-        assert.equal(other.status, 'created')
-        assert.deepEqual(await metering.updateZoneSettings(zone.accountId, 'other', { customDomains: ['cdn.example.com'], blockedCountries: ['DE'] }), { status: 'domain-taken', hostname: 'cdn.example.com' })
-        const listed = await metering.listZonesWithSettings()
-        assert.deepEqual(listed.map((entry) => [entry.zone.name, entry.settings.blockedCountries, entry.settings.customDomains]), [['other', [], []], ['site', [], ['cdn.example.com']]])
-      }))
-
-    it("refuses a negative price through the zone-settings path with the zones owner's AMOUNT_OUT_OF_RANGE, changing nothing", () =>
-      withZone(async ({ metering, store }, zone) => {
-        await assert.rejects(metering.updateZoneSettings(zone.accountId, 'site', { pricePerGiB: -1n, blockedCountries: ['DE'] }), { code: 'AMOUNT_OUT_OF_RANGE' })
-        assert.equal((await store.getZoneByName('site'))?.pricePerGiB, zone.pricePerGiB)
-        assert.deepEqual((await metering.getZoneSettings(zone.id)).blockedCountries, [])
-      }))
-
-    it('answers zone-not-found for a zone of another account', () =>
-      withZone(async ({ metering, store }) => {
-        const stranger = await store.createAccount({ name: 'Stranger', role: 'buyer' })
-        assert.deepEqual(await metering.updateZoneSettings(stranger.id, 'site', { pricePerGiB: 1n }), { status: 'zone-not-found' })
+    it('loads the price a zone-settings change set last, inside the batch', () =>
+      withZone(async ({ metering, zones }, zone) => {
+        assert.equal((await zones.updateZoneSettings(zone.accountId, 'site', { pricePerGiB: 7n })).status, 'updated')
+        let loaded: bigint | undefined
+        await metering.applyUsageBatch({ batchId: 'priced', nodeId: NODE, receivedAt: 0, lines: [{ ticketId: 'p1', zone: 'site', bytes: 1n, ticket: 't' }], billableTickets: [ticket('p1')], plan: (context) => {
+          loaded = context.zones.get('site')?.pricePerGiB
+          return EMPTY_PLAN
+        } })
+        assert.equal(loaded, 7n)
       }))
   })
 }

@@ -4,11 +4,11 @@ import type { ObjectSizeEvidence, ObjectUsage } from './bound-usage-by-object-si
 import type { IssuedTicket, IssuedTicketState } from './issued-ticket.ts'
 import type { UsageRejection, UsageRejectionReason } from './usage-rejection.ts'
 import type { ZoneBilling } from './zone-billing.ts'
-import type { LedgerTransactionInput, Zone } from '../store/store.ts'
+import type { LedgerTransactionInput } from '../store/store.ts'
 
 /**
- * The metering port: billed tickets (ADR 0016), usage batches, usage aggregates, rejection counters
- * and zone settings. One kysely implementation over SQLite and PostgreSQL shares the
+ * The metering port: billed tickets (ADR 0016), usage batches, usage aggregates and rejection
+ * counters (zone settings belong to `zones/zone-store.ts`). One kysely implementation over SQLite and PostgreSQL shares the
  * main store's database (the ledger), so a batch and its charges commit together; the
  * compliance suite `metering-store.contract.ts` runs against both.
  */
@@ -101,25 +101,6 @@ export interface RejectionCount {
   readonly lines: number
 }
 
-export interface ZoneSettings {
-  readonly allowedReferrers: readonly string[]
-  readonly blockedCountries: readonly string[]
-  readonly customDomains: readonly string[]
-}
-
-export interface ZoneSettingsPatch {
-  readonly pricePerGiB?: bigint
-  readonly allowedReferrers?: readonly string[]
-  readonly blockedCountries?: readonly string[]
-  readonly customDomains?: readonly string[]
-}
-
-export type UpdateZoneSettingsResult =
-  | { readonly status: 'updated'; readonly zone: Zone; readonly settings: ZoneSettings }
-  | { readonly status: 'zone-not-found' }
-  /** A custom domain already belongs to another zone; nothing changed. */
-  | { readonly status: 'domain-taken'; readonly hostname: string }
-
 export interface MeteringStore {
   /** Deletes tickets that expired before `expiredBefore` (ms); returns how many. */
   pruneIssuedTickets(expiredBefore: number): Promise<number>
@@ -139,10 +120,4 @@ export interface MeteringStore {
   listUsageByCountry(query: UsageQuery): Promise<readonly CountryUsageRow[]>
   /** Rejected-line counters, of the given nodes or of all. */
   listRejectionCounts(nodeIds?: readonly string[]): Promise<readonly RejectionCount[]>
-  /** Settings of a zone (empty lists when none were set). */
-  getZoneSettings(zoneId: ZoneId): Promise<ZoneSettings>
-  /** Changes the given settings of a zone the account owns; lists replace the old ones. */
-  updateZoneSettings(accountId: AccountId, zoneName: string, patch: ZoneSettingsPatch): Promise<UpdateZoneSettingsResult>
-  /** Every zone with its settings (for the in-memory zone directory). */
-  listZonesWithSettings(): Promise<readonly { readonly zone: Zone; readonly settings: ZoneSettings }[]>
 }

@@ -1,6 +1,7 @@
 import type { AccountId, NodeId, TicketKeyLookup, ZoneId } from '@meson/protocol'
 import { buyerLedgerAccount } from '../ledger/ledger-accounts.ts'
-import type { CountryUsageRow, MeteringStore, UpdateZoneSettingsResult, UsageQuery, UsageRow, ZoneSettings, ZoneSettingsPatch } from './metering-store.ts'
+import type { CountryUsageRow, MeteringStore, UsageQuery, UsageRow } from './metering-store.ts'
+import type { ZoneStore } from '../zones/zone-store.ts'
 import type { CountryLookup } from '../routing/country-lookup.ts'
 import { countryOfClient } from './country-of-client.ts'
 import type { Store } from '../store/store.ts'
@@ -48,6 +49,8 @@ export interface MeteringOptions {
   /** Balances are read from the ledger. */
   readonly store: Store
   readonly meteringStore: MeteringStore
+  /** The zones and settings the live zone directory is built from. */
+  readonly zoneStore: Pick<ZoneStore, 'listZonesWithSettings'>
   /** The nodes whose usage is metered: their key and operator. */
   readonly nodes: Pick<FleetStore, 'getFleetNode'>
   readonly now?: () => number
@@ -105,7 +108,7 @@ export class Metering {
     this.ipfsZones = options.ipfsZones
     const isDomainServed = options.isDomainServed
     const loadZones = async (): Promise<readonly ZoneWithSettings[]> => {
-      const [zones, upstreams] = await Promise.all([options.meteringStore.listZonesWithSettings(), options.ipfsZones?.listUpstreams() ?? new Map<string, readonly string[]>()])
+      const [zones, upstreams] = await Promise.all([options.zoneStore.listZonesWithSettings(), options.ipfsZones?.listUpstreams() ?? new Map<string, readonly string[]>()])
       // Unproven custom domains stay in the settings (the owner sees them) but never route.
       const served = isDomainServed === undefined ? zones : zones.map(({ zone, settings }) => ({ zone, settings: { ...settings, customDomains: settings.customDomains.filter((domain) => isDomainServed(zone.id, domain)) } }))
       return withIpfsUpstreams(served, upstreams)
@@ -181,18 +184,6 @@ export class Metering {
   /** Hourly usage by client country (`GET /v1/usage` rows' `byCountry`). */
   listUsageByCountry(query: UsageQuery): Promise<readonly CountryUsageRow[]> {
     return this.#options.meteringStore.listUsageByCountry(query)
-  }
-
-  /** Settings of a zone (`GET /v1/zones/:name`). */
-  getZoneSettings(zoneId: ZoneId): Promise<ZoneSettings> {
-    return this.#options.meteringStore.getZoneSettings(zoneId)
-  }
-
-  /** Changes a zone's settings and rebuilds the directory (`PATCH /v1/zones/:name`). */
-  async updateZoneSettings(accountId: AccountId, zoneName: string, patch: ZoneSettingsPatch): Promise<UpdateZoneSettingsResult> {
-    const result = await this.#options.meteringStore.updateZoneSettings(accountId, zoneName, patch)
-    if (result.status === 'updated') await this.zones.refresh()
-    return result
   }
 
   /** `POST /v1/nodes/usage`. */

@@ -7,6 +7,7 @@ import type { SettlementStore } from '../settlement/settlement-store.ts'
 import type { IpfsZoneStore } from '../gateway/ipfs-zone-store.ts'
 import type { RewardsStore } from '../rewards/rewards-store.ts'
 import type { Store } from './store.ts'
+import type { ZoneStore } from '../zones/zone-store.ts'
 
 /**
  * Every storage port of the coordinator, on one database, opened together (so usage
@@ -14,11 +15,13 @@ import type { Store } from './store.ts'
  * this set whole: there is no coordinator without a fleet or metering.
  */
 export interface CoordinatorStores {
-  /** Accounts, API tokens, zones and the ledger. */
+  /** Accounts, API tokens and the ledger. */
   readonly store: Store
+  /** Zones, their prices, settings and custom domains. */
+  readonly zones: ZoneStore
   /** Nodes, signed commands and purges. */
   readonly fleet: FleetStore
-  /** Issued tickets, usage batches and aggregates, zone settings. */
+  /** Issued tickets, usage batches and aggregates. */
   readonly metering: MeteringStore
   /** Custom domains whose owners proved control. */
   readonly domains: DomainVerificationStore
@@ -32,6 +35,6 @@ export interface CoordinatorStores {
   readonly ipfsZones: IpfsZoneStore
   /** Epochs, scores, probe results and payouts. */
   readonly rewards: RewardsStore
-  /** Closes the database under all three. */
+  /** Closes the database under all of them. */
   close(): Promise<void>
 }

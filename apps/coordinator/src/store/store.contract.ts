@@ -11,7 +11,6 @@ import type { LedgerTransactionInput, Store } from './store.ts'
  *
  * Documented behaviour the suite pins down:
  * - `listEntries` returns newest first (reverse posting order);
- * - `listZones` is ordered by name, `listNodes` by registration time then id;
  * - token hashes are matched case-insensitively (hex).
  */
 export function runStoreContract(label: string, openFresh: () => Promise<Store>): void {
@@ -78,10 +77,7 @@ export function runStoreContract(label: string, openFresh: () => Promise<Store>)
           const name = "x'; DROP TABLE zones;--"
           const account = await store.createAccount({ name, role: 'buyer' })
           assert.equal((await store.getAccount(account.id))?.name, name)
-          const result = await store.createZone({ accountId: account.id, name: "z'); DELETE FROM accounts;--", origin: "http://o/'--", pricePerGiB: 1n })
-          assert.equal(result.status, 'created')
-          assert.equal((await store.getZoneByName("z'); DELETE FROM accounts;--"))?.origin, "http://o/'--")
-          assert.equal((await store.getAccount(account.id))?.name, name)
+          assert.equal((await store.createAccount({ name: 'after', role: 'buyer' })).name, 'after')
         }))
     })
 
@@ -126,83 +122,6 @@ export function runStoreContract(label: string, openFresh: () => Promise<Store>)
         withStore(async (store) => {
           await assert.rejects(store.addApiToken(accountId('acc_nobody'), sha256Hex('a')), hasCode('ACCOUNT_NOT_FOUND'))
           assert.equal(await store.findAccountByTokenHash(sha256Hex('a')), undefined)
-        }))
-    })
-
-    describe('zones', () => {
-      it('creates a zone and reads it back with its exact bigint price', () =>
-        withStore(async (store) => {
-          const buyer = await store.createAccount({ name: 'B', role: 'buyer' })
-          const price = 10n ** 30n + 7n
-          const result = await store.createZone({ accountId: buyer.id, name: 'images', origin: 'https://origin.example', pricePerGiB: price })
-          assert.equal(result.status, 'created')
-          assert.match(result.zone.id, /^zon_[a-z2-7]{20}$/)
-          assert.equal(result.zone.pricePerGiB, price)
-          assert.deepEqual(await store.getZoneByName('images'), result.zone)
-          assert.equal(await store.getZoneByName('videos'), undefined)
-        }))
-
-      it('answers name-taken for a name any account already uses', () =>
-        withStore(async (store) => {
-          const a = await store.createAccount({ name: 'A', role: 'buyer' })
-          const b = await store.createAccount({ name: 'B', role: 'buyer' })
-          await store.createZone({ accountId: a.id, name: 'shared', origin: 'https://a.example', pricePerGiB: 1n })
-          assert.deepEqual(await store.createZone({ accountId: b.id, name: 'shared', origin: 'https://b.example', pricePerGiB: 2n }), { status: 'name-taken' })
-          assert.deepEqual(await store.createZone({ accountId: a.id, name: 'shared', origin: 'https://a.example', pricePerGiB: 1n }), { status: 'name-taken' })
-          assert.equal((await store.getZoneByName('shared'))?.accountId, a.id)
-        }))
-
-      it('lets exactly one of several concurrent creators have a name', () =>
-        withStore(async (store) => {
-          const accounts = await Promise.all([1, 2, 3, 4].map((n) => store.createAccount({ name: `A${n}`, role: 'buyer' })))
-          const results = await Promise.all(
-            accounts.map((account) => store.createZone({ accountId: account.id, name: 'race', origin: 'https://o.example', pricePerGiB: 1n })),
-          )
-          assert.equal(results.filter((result) => result.status === 'created').length, 1)
-          assert.equal(results.filter((result) => result.status === 'name-taken').length, 3)
-        }))
-
-      it('lists only the account’s zones, ordered by name', () =>
-        withStore(async (store) => {
-          const a = await store.createAccount({ name: 'A', role: 'buyer' })
-          const b = await store.createAccount({ name: 'B', role: 'buyer' })
-          for (const name of ['zeta', 'alpha', 'mid']) await store.createZone({ accountId: a.id, name, origin: 'https://a.example', pricePerGiB: 1n })
-          await store.createZone({ accountId: b.id, name: 'other', origin: 'https://b.example', pricePerGiB: 1n })
-          assert.deepEqual((await store.listZones(a.id)).map((zone) => zone.name), ['alpha', 'mid', 'zeta'])
-          assert.deepEqual((await store.listZones(b.id)).map((zone) => zone.name), ['other'])
-          assert.deepEqual(await store.listZones(accountId('acc_nobody')), [])
-        }))
-
-      it('deletes only the caller’s own zone, after which the name is free', () =>
-        withStore(async (store) => {
-          const owner = await store.createAccount({ name: 'Owner', role: 'buyer' })
-          const other = await store.createAccount({ name: 'Other', role: 'buyer' })
-          await store.createZone({ accountId: owner.id, name: 'mine', origin: 'https://o.example', pricePerGiB: 1n })
-          assert.equal(await store.deleteZone(other.id, 'mine'), false)
-          assert.notEqual(await store.getZoneByName('mine'), undefined)
-          assert.equal(await store.deleteZone(owner.id, 'mine'), true)
-          assert.equal(await store.getZoneByName('mine'), undefined)
-          assert.equal(await store.deleteZone(owner.id, 'mine'), false)
-          assert.equal((await store.createZone({ accountId: other.id, name: 'mine', origin: 'https://x.example', pricePerGiB: 1n })).status, 'created')
-        }))
-
-      it('keeps unicode zone names and a zero price', () =>
-        withStore(async (store) => {
-          const a = await store.createAccount({ name: 'A', role: 'buyer' })
-          await store.createZone({ accountId: a.id, name: 'bücher-東京', origin: 'https://o.example', pricePerGiB: 0n })
-          assert.equal((await store.getZoneByName('bücher-東京'))?.pricePerGiB, 0n)
-        }))
-
-      it('refuses a zone for an unknown account (ACCOUNT_NOT_FOUND) or a negative price (AMOUNT_OUT_OF_RANGE)', () =>
-        withStore(async (store) => {
-          await assert.rejects(
-            store.createZone({ accountId: accountId('acc_nobody'), name: 'orphan', origin: 'https://o.example', pricePerGiB: 1n }),
-            hasCode('ACCOUNT_NOT_FOUND'),
-          )
-          const a = await store.createAccount({ name: 'A', role: 'buyer' })
-          await assert.rejects(store.createZone({ accountId: a.id, name: 'neg', origin: 'https://o.example', pricePerGiB: -1n }), hasCode('AMOUNT_OUT_OF_RANGE'))
-          assert.equal(await store.getZoneByName('orphan'), undefined)
-          assert.equal(await store.getZoneByName('neg'), undefined)
         }))
     })
 

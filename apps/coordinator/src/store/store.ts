@@ -1,7 +1,8 @@
-import type { AccountId, ZoneId } from '@meson/protocol'
+import type { AccountId } from '@meson/protocol'
 
 /**
- * The coordinator's storage port. One implementation (kysely) serves SQLite and
+ * The coordinator's storage port of accounts, API tokens and the ledger (zones have
+ * their own, `zones/zone-store.ts`). One implementation (kysely) serves SQLite and
  * PostgreSQL; the compliance suite in `store.contract.ts` runs against both.
  * Money is bigint base units (18 decimals); nothing here is ever a float.
  */
@@ -14,18 +15,6 @@ export interface Account {
   readonly role: AccountRole
   /** EVM address (0x + 40 hex, checksummed or lowercase) for payouts, if bound. */
   readonly payoutAddress: string | null
-  readonly createdAt: Date
-}
-
-export interface Zone {
-  readonly id: ZoneId
-  readonly accountId: AccountId
-  /** DNS label, unique across the network. */
-  readonly name: string
-  /** Absolute http(s) URL of the buyer's origin. */
-  readonly origin: string
-  /** Price charged to the buyer, token base units per GiB. */
-  readonly pricePerGiB: bigint
   readonly createdAt: Date
 }
 
@@ -63,10 +52,6 @@ export type PostTransactionResult =
   /** The id was posted before; nothing changed. */
   | { readonly status: 'duplicate' }
 
-export type CreateZoneResult =
-  | { readonly status: 'created'; readonly zone: Zone }
-  | { readonly status: 'name-taken' }
-
 /** Storage port of the coordinator. All methods are safe to call concurrently. */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres'
@@ -78,12 +63,6 @@ export interface Store {
   /** Stores the SHA-256 (hex) of an API token for an account. */
   addApiToken(accountId: AccountId, tokenHashHex: string): Promise<void>
   findAccountByTokenHash(tokenHashHex: string): Promise<Account | undefined>
-
-  createZone(input: { accountId: AccountId; name: string; origin: string; pricePerGiB: bigint }): Promise<CreateZoneResult>
-  getZoneByName(name: string): Promise<Zone | undefined>
-  listZones(accountId: AccountId): Promise<readonly Zone[]>
-  /** Deletes the zone if that account owns it; returns whether it did. */
-  deleteZone(accountId: AccountId, name: string): Promise<boolean>
 
   /**
    * Appends a balanced double-entry transaction atomically. Rejects (throws a

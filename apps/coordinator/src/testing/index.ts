@@ -20,6 +20,7 @@ export { buyerLedgerAccount, operatorHeldLedgerAccount, operatorPendingLedgerAcc
 export { generateProxySecret, hashProxySecret } from '../proxy/proxy-credentials.ts'
 export type { ProxyStore } from '../proxy/proxy-store.ts'
 export type { Store } from '../store/store.ts'
+export type { ZoneStore } from '../zones/zone-store.ts'
 export type { CoordinatorStores } from '../store/coordinator-stores.ts'
 export { buildCumulativeMerkleTree } from '../settlement/cumulative-merkle-tree.ts'
 export type { CumulativeEntry } from '../settlement/cumulative-merkle-tree.ts'

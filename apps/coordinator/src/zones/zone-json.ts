@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Zone } from '../store/store.ts'
+import type { Zone } from './zone-store.ts'
 
 /** A pull zone as the API shows it; the price is a base-unit string, never a number. */
 export const zoneJsonSchema = z.object({

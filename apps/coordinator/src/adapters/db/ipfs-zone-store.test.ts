@@ -7,7 +7,7 @@ import { onPostgres } from '../../testing/on-postgres.ts'
 
 async function openPair(options: OpenStoreOptions): Promise<Awaited<ReturnType<Parameters<typeof runIpfsZoneStoreContract>[1]>>> {
   const stores = await openStores(options)
-  return { store: stores.store, ipfsZones: stores.ipfsZones, close: () => stores.close() }
+  return { store: stores.store, zones: stores.zones, ipfsZones: stores.ipfsZones, close: () => stores.close() }
 }
 
 runIpfsZoneStoreContract('SQLite', () => openPair({ url: 'sqlite::memory:' }))

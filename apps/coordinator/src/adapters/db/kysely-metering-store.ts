@@ -1,7 +1,6 @@
 import type { AccountId, ZoneId } from '@meson/protocol'
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
-import type { HourlyUsage } from '../../metering/build-usage-charges.ts'
 import { objectKeyOf } from '../../metering/bound-usage-by-object-size.ts'
 import type { ObjectSizeEvidence, ObjectUsage } from '../../metering/bound-usage-by-object-size.ts'
 import type { IssuedTicket, IssuedTicketState } from '../../metering/issued-ticket.ts'
@@ -13,19 +12,15 @@ import type {
   CountryUsageRow,
   MeteringStore,
   RejectionCount,
-  UpdateZoneSettingsResult,
   UsageBatchPlan,
   UsageQuery,
   UsageRow,
-  ZoneSettings,
-  ZoneSettingsPatch,
 } from '../../metering/metering-store.ts'
-import type { Zone } from '../../store/store.ts'
 import { postLedgerTransaction } from './post-ledger-transaction.ts'
 import type { DatabaseSchema } from './database-schema.ts'
-import { listZonesWithSettings, readZoneSettings, updateZoneSettings } from './kysely-zone-settings.ts'
 import type { MeteringDatabaseSchema } from './metering-database-schema.ts'
 import type { SqlDialect } from './sql-dialect.ts'
+import { addHourlyUsage } from './usage-hourly-rows.ts'
 
 type Schema = DatabaseSchema & MeteringDatabaseSchema
 /** Parameters per `IN (...)` list: well under SQLite's and PostgreSQL's limits. */
@@ -88,7 +83,7 @@ export class KyselyMeteringStore implements MeteringStore {
       }
       const postedAt = this.#now().getTime()
       for (const transaction of plan.transactions) await postLedgerTransaction(trx, transaction, postedAt)
-      for (const usage of plan.hourly) await this.#addHourlyUsage(trx, usage)
+      for (const usage of plan.hourly) await addHourlyUsage(trx, this.#dialect, usage)
       for (const usage of plan.objectUsage) await this.#addObjectUsage(trx, input.nodeId, usage, input.receivedAt)
       await this.#countRejections(trx, input.nodeId, plan)
       await trx
@@ -165,18 +160,6 @@ export class KyselyMeteringStore implements MeteringStore {
     const rows = await select.orderBy('node_id').orderBy('reason').execute()
     // Only this layer writes `reason`, always from USAGE_REJECTION_REASONS.
     return rows.map((row) => ({ nodeId: row.node_id, reason: row.reason as UsageRejectionReason, lines: Number(row.lines) }))
-  }
-
-  getZoneSettings(zoneId: ZoneId): Promise<ZoneSettings> {
-    return readZoneSettings(this.#db, zoneId)
-  }
-
-  updateZoneSettings(accountId: AccountId, zoneName: string, patch: ZoneSettingsPatch): Promise<UpdateZoneSettingsResult> {
-    return updateZoneSettings(this.#db, accountId, zoneName, patch)
-  }
-
-  listZonesWithSettings(): Promise<readonly { readonly zone: Zone; readonly settings: ZoneSettings }[]> {
-    return listZonesWithSettings(this.#db)
   }
 
   /**
@@ -289,84 +272,6 @@ export class KyselyMeteringStore implements MeteringStore {
       }
     }
     return zones
-  }
-
-  async #addHourlyUsage(trx: Transaction<Schema>, usage: HourlyUsage): Promise<void> {
-    const key = { zone_id: usage.zone.zoneId, hour_start: usage.hourStart, node_id: usage.nodeId }
-    if (this.#dialect === 'postgres') {
-      // numeric and bigint additions are exact in PostgreSQL, and atomic in the upsert.
-      await trx
-        .insertInto('usage_hourly')
-        .values({ ...key, zone_name: usage.zone.name, account_id: usage.zone.accountId, operator_id: usage.operatorId, bytes: usage.bytes.toString(), cost: usage.cost.toString(), requests: usage.requests })
-        .onConflict((conflict) =>
-          conflict.columns(['zone_id', 'hour_start', 'node_id']).doUpdateSet({
-            bytes: sql<string>`usage_hourly.bytes + excluded.bytes`,
-            cost: sql<string>`usage_hourly.cost + excluded.cost`,
-            requests: sql<number>`usage_hourly.requests + excluded.requests`,
-          }),
-        )
-        .execute()
-      await this.#addCountryUsage(trx, usage)
-      return
-    }
-    // SQLite would add the TEXT money as a double, so the sum is done here; the
-    // transaction holds the write lock, so nobody changes the row in between.
-    const existing = await trx
-      .selectFrom('usage_hourly')
-      .select(['cost', 'requests'])
-      .select(sql<string>`cast(bytes as text)`.as('bytes_text'))
-      .where('zone_id', '=', key.zone_id)
-      .where('hour_start', '=', key.hour_start)
-      .where('node_id', '=', key.node_id)
-      .executeTakeFirst()
-    if (existing === undefined) {
-      await trx
-        .insertInto('usage_hourly')
-        .values({ ...key, zone_name: usage.zone.name, account_id: usage.zone.accountId, operator_id: usage.operatorId, bytes: usage.bytes.toString(), cost: usage.cost.toString(), requests: usage.requests })
-        .execute()
-    } else {
-      await trx
-        .updateTable('usage_hourly')
-        .set({ bytes: (BigInt(existing.bytes_text) + usage.bytes).toString(), cost: (BigInt(existing.cost) + usage.cost).toString(), requests: Number(existing.requests) + usage.requests })
-        .where('zone_id', '=', key.zone_id)
-        .where('hour_start', '=', key.hour_start)
-        .where('node_id', '=', key.node_id)
-        .execute()
-    }
-    await this.#addCountryUsage(trx, usage)
-  }
-
-  /** Adds an hour's usage by country; bytes are summed as text-cast integers, exact (as above). */
-  async #addCountryUsage(trx: Transaction<Schema>, usage: HourlyUsage): Promise<void> {
-    for (const part of usage.countries) {
-      const key = { zone_id: usage.zone.zoneId, hour_start: usage.hourStart, node_id: usage.nodeId, country: part.country }
-      const existing = await trx
-        .selectFrom('usage_hourly_country')
-        .select(['requests'])
-        .select(sql<string>`cast(bytes as text)`.as('bytes_text'))
-        .where('zone_id', '=', key.zone_id)
-        .where('hour_start', '=', key.hour_start)
-        .where('node_id', '=', key.node_id)
-        .where('country', '=', key.country)
-        // The hourly row of this zone, hour and node is already locked by the upsert above
-        // (PostgreSQL) or the write lock (SQLite), so no other batch changes this row meanwhile.
-        .executeTakeFirst()
-      if (existing === undefined) {
-        await trx
-          .insertInto('usage_hourly_country')
-          .values({ ...key, zone_name: usage.zone.name, account_id: usage.zone.accountId, operator_id: usage.operatorId, bytes: part.bytes.toString(), requests: part.requests })
-          .execute()
-        continue
-      }
-      await trx
-        .updateTable('usage_hourly_country')
-        .set({ bytes: (BigInt(existing.bytes_text) + part.bytes).toString(), requests: Number(existing.requests) + part.requests })
-        .where('zone_id', '=', key.zone_id)
-        .where('hour_start', '=', key.hour_start)
-        .where('node_id', '=', key.node_id)
-        .where('country', '=', key.country)
-        .execute()
-    }
   }
 
   async #countRejections(trx: Transaction<Schema>, nodeId: string, plan: UsageBatchPlan): Promise<void> {

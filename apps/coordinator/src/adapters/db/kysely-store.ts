@@ -1,29 +1,26 @@
-import { newAccountId, newZoneId } from '@meson/protocol'
+import { newAccountId } from '@meson/protocol'
 import type { AccountId } from '@meson/protocol'
 import type { Kysely } from 'kysely'
 import type {
   Account,
   AccountRole,
-  CreateZoneResult,
   LedgerAccount,
   LedgerEntry,
   LedgerTransactionInput,
   PostTransactionResult,
   Store,
-  Zone,
 } from '../../store/store.ts'
 import { StoreError } from '../../store/store-error.ts'
 import { isForeignKeyViolation } from './database-errors.ts'
 import { postLedgerTransaction } from './post-ledger-transaction.ts'
-import { insertZoneRow } from './kysely-zone-rows.ts'
 import type { DatabaseSchema } from './database-schema.ts'
-import { toAccount, toLedgerEntry, toZone } from './map-rows.ts'
+import { toAccount, toLedgerEntry } from './map-rows.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 
 /**
  * The `Store` over kysely, one code path for SQLite and PostgreSQL. Every value
  * reaches SQL as a bound parameter (kysely never splices values into the text).
- * Race safety comes from constraints, not from reading first: unique names and
+ * Race safety comes from constraints, not from reading first: token hashes and
  * idempotency keys are primary keys / UNIQUE, written with ON CONFLICT DO NOTHING.
  */
 export class KyselyStore implements Store {
@@ -84,33 +81,6 @@ export class KyselyStore implements Store {
       .where('api_tokens.token_hash', '=', tokenHashHex.toLowerCase())
       .executeTakeFirst()
     return row === undefined ? undefined : toAccount(row)
-  }
-
-  async createZone(input: { accountId: AccountId; name: string; origin: string; pricePerGiB: bigint }): Promise<CreateZoneResult> {
-    const row = { id: newZoneId(), account_id: input.accountId, name: input.name, origin: input.origin, pricePerGiB: input.pricePerGiB, created_at: this.#now().getTime() }
-    // The UNIQUE(name) constraint decides between two racing creators.
-    const zone = await this.#translateForeignKey(input.accountId, () => insertZoneRow(this.#db, row))
-    return zone === undefined ? { status: 'name-taken' } : { status: 'created', zone }
-  }
-
-  async getZoneByName(name: string): Promise<Zone | undefined> {
-    const row = await this.#db.selectFrom('zones').selectAll().where('name', '=', name).executeTakeFirst()
-    return row === undefined ? undefined : toZone(row)
-  }
-
-  /** Zones of one account, ordered by name. */
-  async listZones(accountId: AccountId): Promise<readonly Zone[]> {
-    const rows = await this.#db.selectFrom('zones').selectAll().where('account_id', '=', accountId).orderBy('name').execute()
-    return rows.map(toZone)
-  }
-
-  async deleteZone(accountId: AccountId, name: string): Promise<boolean> {
-    const result = await this.#db
-      .deleteFrom('zones')
-      .where('account_id', '=', accountId)
-      .where('name', '=', name)
-      .executeTakeFirst()
-    return result.numDeletedRows > 0n
   }
 
   async postTransaction(tx: LedgerTransactionInput): Promise<PostTransactionResult> {

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely'
 import type { AccountId, ZoneId } from '@meson/protocol'
-import type { Account, AccountRole, LedgerEntry, Zone } from '../../store/store.ts'
+import type { Account, AccountRole, LedgerEntry } from '../../store/store.ts'
+import type { Zone } from '../../zones/zone-store.ts'
 import type { AccountsTable, ZonesTable } from './database-schema.ts'
 
 /*

@@ -69,19 +69,6 @@ export type UsageRejectionsTable = {
   lines: ColumnType<number | string, number, number>
 }
 
-export type ZoneSettingsTable = {
-  zone_id: string
-  /** JSON array of strings. */
-  allowed_referrers: string
-  /** JSON array of ISO 3166-1 alpha-2 codes. */
-  blocked_countries: string
-}
-
-export type ZoneDomainsTable = {
-  hostname: string
-  zone_id: string
-}
-
 /** Migration 0070: billed bytes and responses per object and node, and origin-measured sizes. */
 export type ObjectSizesTable = {
   zone: string
@@ -100,6 +87,4 @@ export type MeteringDatabaseSchema = {
   usage_hourly: UsageHourlyTable
   usage_hourly_country: UsageHourlyCountryTable
   usage_rejections: UsageRejectionsTable
-  zone_settings: ZoneSettingsTable
-  zone_domains: ZoneDomainsTable
 }

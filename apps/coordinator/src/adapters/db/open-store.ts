@@ -12,6 +12,7 @@ import { KyselySettlementStore } from './kysely-settlement-store.ts'
 import { LedgerEarningsSource } from './ledger-earnings-source.ts'
 import { KyselyMeteringStore } from './kysely-metering-store.ts'
 import { KyselyStore } from './kysely-store.ts'
+import { KyselyZoneStore } from './kysely-zone-store.ts'
 import { migrateToLatest } from './migrate-to-latest.ts'
 import { openSqliteDatabase } from './open-sqlite-database.ts'
 import { parseStoreUrl } from './parse-store-url.ts'
@@ -43,7 +44,7 @@ export async function openStores(options: OpenStoreOptions): Promise<Coordinator
   return createStores(await openDatabase(options), { now: options.now ?? (() => new Date()) })
 }
 
-/** The accounts/zones/ledger store alone (its contract suite needs no other). */
+/** The accounts/ledger store alone (its contract suite needs no other). */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   return (await openStores(options)).store
 }
@@ -53,6 +54,7 @@ export function createStores(database: OpenedDatabase, options: { readonly now: 
   const store = new KyselyStore(database.db, { dialect: database.dialect, now: options.now })
   return {
     store,
+    zones: new KyselyZoneStore(database.db, { now: options.now }),
     fleet: new KyselyFleetStore(database.db, { now: options.now }),
     metering: new KyselyMeteringStore(database.db, { dialect: database.dialect, now: options.now }),
     domains: new KyselyDomainVerificationStore(database.db),

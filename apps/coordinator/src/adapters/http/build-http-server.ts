@@ -23,12 +23,15 @@ import type { Route, RouteContext } from './route-spec.ts'
 import { toErrorReply } from './to-error-reply.ts'
 import type { NetworkEndpoints } from '../../zones/network-endpoints.ts'
 import type { DomainVerifier } from '../../zones/domain-verifier.ts'
+import type { ZoneStore } from '../../zones/zone-store.ts'
 import { isDashboardPage, registerDashboard, sendDashboardPage } from './dashboard/serve-dashboard.ts'
 import type { CountryLookup } from '../../routing/country-lookup.ts'
 
 export interface BuildHttpServerParameters {
   readonly config: CoordinatorConfig
   readonly store: Store
+  /** Zones and their settings. */
+  readonly zones: ZoneStore
   readonly adminSecret: AdminSecret
   readonly logger: Logger
   /** Version shown in the OpenAPI document. */
@@ -36,7 +39,7 @@ export interface BuildHttpServerParameters {
   readonly routes?: readonly Route[]
   /** The fleet, for the node, purge and redirect routes. */
   readonly fleet: FleetControl
-  /** Metering and billing, for the usage and zone settings routes. */
+  /** Metering and billing, for the usage routes and the zone directory. */
   readonly metering: Metering
   /** The coordinator's own names and endpoints, and the nodes' URLs (zone origin and domain checks). */
   readonly network?: NetworkEndpoints
@@ -145,6 +148,7 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
   let openApiDocument: unknown
   const context: RouteContext = {
     store,
+    zones: parameters.zones,
     config,
     adminSecret,
     renderMetrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() }),

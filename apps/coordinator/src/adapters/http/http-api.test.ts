@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { parseConfig } from '../../config/config.ts'
+import { parseConfig } from '../../config/parse-config.ts'
 import { startCoordinator } from '../../main.ts'
 import type { RunningCoordinator } from '../../main.ts'
 import { createLogger } from '../log/create-logger.ts'

@@ -13,10 +13,14 @@ import type { CountryLookup } from '../../routing/country-lookup.ts'
 import type { AuthRequirement, Caller } from './caller.ts'
 import type { NetworkEndpoints } from '../../zones/network-endpoints.ts'
 import type { DomainVerifier } from '../../zones/domain-verifier.ts'
+import type { ZoneStore } from '../../zones/zone-store.ts'
 
 /** What every handler may use; built once per server. */
 export interface RouteContext {
+  /** Accounts, API tokens and the ledger. */
   readonly store: Store
+  /** Zones and their settings (after a change, tell `metering.zonesChanged()`). */
+  readonly zones: ZoneStore
   readonly config: CoordinatorConfig
   readonly adminSecret: AdminSecret
   /** Prometheus text of this instance's registry. */
@@ -24,7 +28,7 @@ export interface RouteContext {
   readonly openApiDocument: () => unknown
   /** The fleet (node registration, heartbeats, purges). */
   readonly fleet: FleetControl
-  /** Metering and billing (usage, zone settings, balances); absent when not wired. */
+  /** Metering and billing (usage, balances, the zone directory). */
   readonly metering: Metering
   /** The coordinator's own names and endpoints and the nodes' URLs (issue #9); absent in bare servers. */
   readonly network?: NetworkEndpoints

@@ -7,7 +7,7 @@ import { openStores } from '../db/open-store.ts'
 import type { CoordinatorStores } from '../../store/coordinator-stores.ts'
 import { StoreError } from '../../store/store-error.ts'
 import type { Store } from '../../store/store.ts'
-import { parseConfig } from '../../config/config.ts'
+import { parseConfig } from '../../config/parse-config.ts'
 import { startCoordinator } from '../../main.ts'
 import type { RunningCoordinator } from '../../main.ts'
 import { generateApiToken } from '../../accounts/api-token.ts'
@@ -26,10 +26,6 @@ function createBrokenStore(): Store {
     setPayoutAddress: fail,
     addApiToken: fail,
     findAccountByTokenHash: fail,
-    createZone: fail,
-    getZoneByName: fail,
-    listZones: fail,
-    deleteZone: fail,
     postTransaction: fail,
     // The health probe reads a balance: report the database as unreachable.
     getBalance: () => Promise.reject(new StoreError('STORE_UNAVAILABLE', 'The database cannot be reached.')),
@@ -49,7 +45,7 @@ describe('coordinator HTTP API when the store fails', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'meson-broken-store-'))
     const parsed = parseConfig({ flags: { port: '0', adminToken: ADMIN_TOKEN, dataDir } })
     assert.ok(parsed.ok)
-    // Real fleet and metering stores; the accounts/zones/ledger store fails every call.
+    // Real fleet and metering stores; the accounts/ledger store fails every call.
     stores = await openStores({ url: 'sqlite::memory:' })
     coordinator = await startCoordinator(parsed.config, { stores: { ...stores, store: createBrokenStore() }, logger: createLogger({ level: 'info', destination: logs.stream }) })
   })

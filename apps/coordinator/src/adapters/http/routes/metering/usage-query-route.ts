@@ -88,7 +88,7 @@ export const usageQueryRoute = defineRoute({
     if (!(fromMs < toMs) || toMs - fromMs > MAX_RANGE_MS) throw new ApiError('INVALID_REQUEST', 'query: from must be before to, at most 400 days apart')
     const isBuyer = account.role === 'buyer'
     if (query.zone !== undefined) {
-      const zone = await context.store.getZoneByName(query.zone)
+      const zone = await context.zones.getZoneByName(query.zone)
       // Operators see nodes, not zones; another buyer's zone answers like a missing one.
       if (!isBuyer || zone === undefined || zone.accountId !== account.id) throw new ApiError('ZONE_NOT_FOUND', `no zone named "${query.zone}" in this account`)
     }

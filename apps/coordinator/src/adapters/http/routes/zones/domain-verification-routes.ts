@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { ApiError } from '../../api-error.ts'
 import { zoneNameSchema } from '../../../../zones/zone-name.ts'
-import type { Zone } from '../../../../store/store.ts'
+import type { Zone } from '../../../../zones/zone-store.ts'
 import type { DomainVerifier } from '../../../../zones/domain-verifier.ts'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
 import type { RouteContext } from '../../route-spec.ts'
@@ -18,7 +18,7 @@ function requireVerifier(context: RouteContext): DomainVerifier {
 }
 
 async function ownZone(context: RouteContext, accountId: string, name: string): Promise<Zone> {
-  const zone = await context.store.getZoneByName(name)
+  const zone = await context.zones.getZoneByName(name)
   if (zone?.accountId !== accountId) throw new ApiError('ZONE_NOT_FOUND', `no zone named "${name}" in this account`)
   return zone
 }
@@ -34,7 +34,7 @@ export const listZoneDomainsRoute = defineRoute({
   handle: async ({ params, caller }, context) => {
     const verifier = requireVerifier(context)
     const zone = await ownZone(context, requireAccount(caller).id, params.name)
-    const settings = await context.metering.getZoneSettings(zone.id)
+    const settings = await context.zones.getZoneSettings(zone.id)
     const domains = settings.customDomains.map((hostname) => {
       const challenge = verifier.challengeFor(zone.id, hostname)
       return { hostname, verified: verifier.isVerified(zone.id, hostname), challenge: { token: challenge.token, url: challenge.url } }
@@ -60,9 +60,9 @@ export const verifyZoneDomainRoute = defineRoute({
   },
   handle: async ({ params, caller }, context) => {
     const verifier = requireVerifier(context)
-    const { metering } = context
+    const { metering, zones } = context
     const zone = await ownZone(context, requireAccount(caller).id, params.name)
-    const settings = await metering.getZoneSettings(zone.id)
+    const settings = await zones.getZoneSettings(zone.id)
     if (!settings.customDomains.includes(params.hostname)) throw new ApiError('NOT_FOUND', `"${params.hostname.slice(0, 253)}" is not a custom domain of zone "${zone.name}"`)
     if (!(await verifier.verify(zone.id, params.hostname))) {
       const challenge = verifier.challengeFor(zone.id, params.hostname)

@@ -33,7 +33,7 @@ export const purgeZoneRoute = defineRoute({
   },
   handle: async ({ params, body, caller }, context) => {
     const account = requireAccount(caller)
-    const zone = await context.store.getZoneByName(params.name)
+    const zone = await context.zones.getZoneByName(params.name)
     if (zone?.accountId !== account.id) throw new ApiError('ZONE_NOT_FOUND', `no zone named "${params.name}" in this account`)
     const args = {
       ...(body.urls === undefined ? {} : { urls: body.urls }),

@@ -37,7 +37,7 @@ export const createZoneRoute = defineRoute({
     422: { description: "ORIGIN_NOT_ALLOWED: the origin is the coordinator or one of the network's nodes" },
   },
   handle: async ({ body, caller }, context) => {
-    const { store, config } = context
+    const { zones, config } = context
     const account = requireAccount(caller)
     const ipfsZones = context.metering.ipfsZones
     if (body.upstreams !== undefined && ipfsZones === undefined) throw new ApiError('INVALID_REQUEST', 'this coordinator does not run ipfs zones')
@@ -53,7 +53,7 @@ export const createZoneRoute = defineRoute({
         throw new ApiError('ORIGIN_NOT_ALLOWED', `the origin points at ${placement === 'coordinator' ? 'this coordinator' : "one of the network's nodes"}; it would fetch from itself`)
       }
     }
-    const result = await store.createZone({ accountId: account.id, name: body.name, origin, pricePerGiB })
+    const result = await zones.createZone({ accountId: account.id, name: body.name, origin, pricePerGiB })
     if (result.status === 'name-taken') throw new ApiError('ZONE_NAME_TAKEN', `the zone name "${body.name}" is taken`)
     if (body.upstreams !== undefined) await ipfsZones?.setUpstreams(result.zone.id, body.upstreams)
     await context.metering.zonesChanged()
@@ -68,10 +68,10 @@ export const listZonesRoute = defineRoute({
   summary: "List the caller's zones",
   auth: 'buyer',
   responses: { 200: { description: 'the zones', schema: z.object({ zones: z.array(zoneJsonSchema) }) } },
-  handle: async ({ caller }, { store, metering }) => {
-    const zones = await store.listZones(requireAccount(caller).id)
+  handle: async ({ caller }, { zones, metering }) => {
+    const owned = await zones.listZones(requireAccount(caller).id)
     const upstreams = await metering.ipfsZones?.listUpstreams()
-    return { status: 200, body: { zones: zones.map((zone) => toZoneJson(zone, upstreams?.get(zone.id))) } }
+    return { status: 200, body: { zones: owned.map((zone) => toZoneJson(zone, upstreams?.get(zone.id))) } }
   },
 })
 
@@ -86,11 +86,11 @@ export const getZoneRoute = defineRoute({
     200: { description: 'the zone, with its settings when metering is on', schema: z.object({ zone: zoneJsonSchema, settings: zoneSettingsJsonSchema.optional() }) },
     404: { description: 'ZONE_NOT_FOUND' },
   },
-  handle: async ({ params, caller }, { store, metering }) => {
-    const zone = await store.getZoneByName(params.name)
+  handle: async ({ params, caller }, { zones, metering }) => {
+    const zone = await zones.getZoneByName(params.name)
     // Another buyer's zone answers exactly like a missing one: names are not to be probed.
     if (zone === undefined || zone.accountId !== requireAccount(caller).id) throw zoneNotFound(params.name)
-    const settings = await metering.getZoneSettings(zone.id)
+    const settings = await zones.getZoneSettings(zone.id)
     const upstreams = (await metering.ipfsZones?.listUpstreams())?.get(zone.id)
     return { status: 200, body: { zone: toZoneJson(zone, upstreams), settings: toZoneSettingsJson(settings) } }
   },
@@ -104,11 +104,11 @@ export const deleteZoneRoute = defineRoute({
   auth: 'buyer',
   params: zoneParams,
   responses: { 204: { description: 'deleted' }, 404: { description: 'ZONE_NOT_FOUND' } },
-  handle: async ({ params, caller }, { store, metering, fleet }) => {
+  handle: async ({ params, caller }, { zones, metering, fleet }) => {
     const account = requireAccount(caller)
-    const zone = await store.getZoneByName(params.name)
+    const zone = await zones.getZoneByName(params.name)
     if (zone?.accountId !== account.id) throw zoneNotFound(params.name)
-    const deleted = await store.deleteZone(account.id, params.name)
+    const deleted = await zones.deleteZone(account.id, params.name)
     if (!deleted) throw zoneNotFound(params.name)
     await metering.zonesChanged()
     // Fleet-wide: every live node drops the zone's whole cache namespace (its id, never

@@ -3,7 +3,7 @@ import { ApiError } from '../../api-error.ts'
 import { zoneJsonSchema, toZoneJson } from '../../../../zones/zone-json.ts'
 import { zoneNameSchema } from '../../../../zones/zone-name.ts'
 import { zoneSettingsPatchSchema } from '../../../../zones/zone-settings-schema.ts'
-import type { ZoneSettings } from '../../../../metering/metering-store.ts'
+import type { ZoneSettings } from '../../../../zones/zone-store.ts'
 import { checkZonePrice } from '../../../../zones/check-zone-price.ts'
 import { isCoordinatorName } from '../../../../zones/network-endpoints.ts'
 import { defineRoute, requireAccount } from '../../route-spec.ts'
@@ -43,7 +43,7 @@ export const zoneSettingsRoute = defineRoute({
     const network = context.network
     const ownName = network === undefined ? undefined : body.customDomains?.find((domain) => isCoordinatorName(domain, network))
     if (ownName !== undefined) throw new ApiError('CUSTOM_DOMAIN_NOT_ALLOWED', `"${ownName}" is a name of this coordinator and can never be a custom domain`)
-    const result = await context.metering.updateZoneSettings(account.id, params.name, {
+    const result = await context.zones.updateZoneSettings(account.id, params.name, {
       ...(body.pricePerGiB === undefined ? {} : { pricePerGiB: body.pricePerGiB }),
       ...(body.allowedReferrers === undefined ? {} : { allowedReferrers: body.allowedReferrers }),
       ...(body.blockedCountries === undefined ? {} : { blockedCountries: body.blockedCountries }),
@@ -51,6 +51,7 @@ export const zoneSettingsRoute = defineRoute({
     })
     if (result.status === 'zone-not-found') throw new ApiError('ZONE_NOT_FOUND', `no zone named "${params.name}" in this account`)
     if (result.status === 'domain-taken') throw new ApiError('CUSTOM_DOMAIN_TAKEN', `the custom domain "${result.hostname}" belongs to another zone`)
+    await context.metering.zonesChanged()
     return { status: 200, body: { zone: toZoneJson(result.zone), settings: toZoneSettingsJson(result.settings) } }
   },
 })
