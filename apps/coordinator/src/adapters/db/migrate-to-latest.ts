@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto'
+import { setTimeout } from 'node:timers/promises'
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
 import { Migrator } from 'kysely/migration'
@@ -69,7 +71,8 @@ export async function migrateToLatest(
 
 /** PostgreSQL's "invalid_schema_name": a schema vanished while the catalog was read. */
 const PG_INVALID_SCHEMA_NAME = '3F000'
-const POSTGRES_MIGRATION_ATTEMPTS = 3
+/** Parallel test files drop their schemas often; each retry waits a little longer. */
+const POSTGRES_MIGRATION_ATTEMPTS = 10
 
 function isVanishedSchemaError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === PG_INVALID_SCHEMA_NAME
@@ -92,6 +95,7 @@ async function migratePostgres(db: Kysely<DatabaseSchema>, provider: MigrationPr
     const outcome = await new Migrator({ db, provider, migrationTableSchema }).migrateToLatest()
     const nothingRan = (outcome.results ?? []).length === 0
     if (outcome.error === undefined || !nothingRan || !isVanishedSchemaError(outcome.error) || attempt >= POSTGRES_MIGRATION_ATTEMPTS) return outcome
+    await setTimeout(randomInt(5, 20) * attempt)
   }
 }
 
