@@ -29,6 +29,7 @@ describe('parseConfig', () => {
       usageFlushMs: 1_000,
       usageGraceMs: 6 * 3_600_000,
       trustProxy: false,
+      redirectRawConnections: true,
       ticketTtlMs: 5 * 60_000,
       ticketByteBudget: 2n ** 30n,
       originFallbackTimeoutMs: 10_000,

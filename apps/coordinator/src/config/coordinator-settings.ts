@@ -34,6 +34,7 @@ const MEANINGS: Partial<Record<ConfigKey, string>> = {
   usageFlushMs: 'how often issued tickets are written to the database',
   usageGraceMs: "how long after a ticket's expiry its usage is accepted",
   trustProxy: 'take the client address from the last X-Forwarded-For entry (only behind your own proxy)',
+  redirectRawConnections: 'answer plain zone redirects on the raw connection path in front of node:http (false: node:http only)',
   ticketTtlMs: 'lifetime of a ticket the redirector signs',
   ticketByteBudget: 'bytes a node may serve on one ticket',
   originFallbackTimeoutMs: "origin fallback: time for the origin's headers and each silence in its body",
