@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
 import { BaseError } from '@meson/protocol'
 import { parsePlainRedirectHead } from './plain-redirect-head.ts'
+import type { PlainRedirectHead } from './plain-redirect-head.ts'
 import type { RawRedirect } from './redirect-route.ts'
 
 export interface RawRedirectConnectionsParameters {
@@ -155,7 +156,7 @@ class RawConnection {
     while (offset < chunk.length) {
       const head = parsePlainRedirectHead(chunk, offset)
       if (head.kind !== 'plain') break
-      const location = rawRedirect(head, socket.remoteAddress)
+      const location = decideGuarded(rawRedirect, head, socket.remoteAddress)
       if (location === undefined) break
       response += `${HEAD_START}${location}${HEAD_MIDDLE}${httpDate(Date.now())}\r\n${head.wantsClose ? CLOSE_FIELD : this.#shared.keepAliveField}`
       offset = head.endOffset
@@ -194,6 +195,19 @@ class RawConnection {
     socket.off('close', this.#onClose)
     socket.setTimeout(0)
     this.#shared.connections.delete(this)
+  }
+}
+
+/**
+ * A throw inside the decision (a broken GeoIP database, say) is node:http's to answer:
+ * the request is handed over, decided again there, and a repeated throw gets the API's
+ * guard — 500 INTERNAL with a request id, one log line — as on a node:http connection.
+ */
+function decideGuarded(rawRedirect: RawRedirect, head: PlainRedirectHead, peerAddress: string | undefined): string | undefined {
+  try {
+    return rawRedirect(head, peerAddress)
+  } catch {
+    return undefined
   }
 }
 
