@@ -152,10 +152,17 @@ async function startCoordinator(group: ProcessGroup, path: string, nodes: number
   // It listens before its zone and nodes exist: wait for the first 302.
   const deadline = Date.now() + 90_000
   for (;;) {
-    const response = await fetch(`${baseUrl}${path}`, { redirect: 'manual', signal: AbortSignal.timeout(5000) })
-    await response.arrayBuffer()
-    if (response.status === 302) return { baseUrl, pid: managed.pid }
-    if (Date.now() > deadline || !managed.isRunning()) throw new BenchError('BENCH_SERVER_NOT_READY', `the coordinator still answers ${response.status} on ${path}.`, { details: managed.outputTail().trim() || '(no output)' })
+    // Loading 100 000 nodes keeps its event loop busy for seconds: a timeout is a retry.
+    let status = 0
+    try {
+      const response = await fetch(`${baseUrl}${path}`, { redirect: 'manual', signal: AbortSignal.timeout(5000) })
+      await response.arrayBuffer()
+      status = response.status
+    } catch (error) {
+      if (!(error instanceof DOMException && error.name === 'TimeoutError')) throw error
+    }
+    if (status === 302) return { baseUrl, pid: managed.pid }
+    if (Date.now() > deadline || !managed.isRunning()) throw new BenchError('BENCH_SERVER_NOT_READY', `the coordinator still answers ${String(status)} on ${path}.`, { details: managed.outputTail().trim() || '(no output)' })
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
 }
