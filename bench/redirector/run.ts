@@ -2,7 +2,7 @@
 // for fleets of 10, 1 000 and 100 000 nodes, with and without ticket signing; (b) a
 // node:http redirector against nginx's bare `return 302` over loopback, with wrk,
 // alternating A/B/A/B. Composition root only; see bench/README.md ("redirector").
-import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -38,9 +38,11 @@ const UNPRIVILEGED_ID = 65534
 const FLEET_SIZES = [10, 1000, 100_000] as const
 /**
  * nginx's bare `return 302`; the node redirector; the node redirector with a placeholder
- * ticket; the real coordinator (its raw redirect route, fake nodes registered over its API).
+ * ticket; the real coordinator (its raw connection path in front of node:http, ADR 0016),
+ * one per fleet size of COORDINATOR_NODES; the real coordinator on node:http only
+ * (`redirectRawConnections` off), at the first fleet size.
  */
-const HTTP_SIDES = ['nginx', 'node', 'node-unsigned', 'coordinator'] as const
+const HTTP_SIDES = ['nginx', 'node', 'node-unsigned', 'coordinator', 'coordinator-http'] as const
 type HttpSide = (typeof HTTP_SIDES)[number]
 
 const settings = {
@@ -50,10 +52,10 @@ const settings = {
   threads: Number(process.env.THREADS ?? '1'),
   rounds: Number(process.env.ROUNDS ?? '2'),
   httpNodes: Number(process.env.HTTP_NODES ?? '1000'),
-  /** Fake nodes registered with the real coordinator (each is a listening socket). */
-  coordinatorNodes: Number(process.env.COORDINATOR_NODES ?? '10'),
+  /** Fleet sizes of the real coordinator (one coordinator process each). */
+  coordinatorNodes: (process.env.COORDINATOR_NODES ?? FLEET_SIZES.join(',')).split(',').map(Number),
   isHttpSkipped: process.env.SKIP_HTTP === '1',
-  sides: (process.env.SIDES ?? 'nginx,node').split(',').filter((side): side is HttpSide => (HTTP_SIDES as readonly string[]).includes(side)),
+  sides: (process.env.SIDES ?? 'nginx,coordinator,coordinator-http').split(',').filter((side): side is HttpSide => (HTTP_SIDES as readonly string[]).includes(side)),
 }
 
 function log(line: string): void {
@@ -117,9 +119,19 @@ const ticketKeys = new CoordinatorTicketKeys([{ kid: 'k1', secret: randomBytes(3
 }
 
 interface HttpRun {
-  readonly side: HttpSide
+  /** The side, and for a coordinator its fleet size: `coordinator/100000`. */
+  readonly side: string
   readonly round: number
   readonly result: WrkResult
+}
+
+/** One server under load. */
+interface HttpTarget {
+  readonly label: string
+  readonly side: HttpSide
+  readonly baseUrl: string
+  /** Our own processes (not nginx): their peak RSS is reported. */
+  readonly pid: number | undefined
 }
 
 async function startNodeRedirector(group: ProcessGroup, isUnsigned: boolean): Promise<string> {
@@ -131,18 +143,26 @@ async function startNodeRedirector(group: ProcessGroup, isUnsigned: boolean): Pr
   return baseUrl
 }
 
-async function startCoordinator(group: ProcessGroup, path: string): Promise<string> {
+async function startCoordinator(group: ProcessGroup, path: string, nodes: number, isRaw: boolean): Promise<{ readonly baseUrl: string; readonly pid: number }> {
   const port = await findFreePort()
-  const managed = group.start('coordinator', process.execPath, [COORDINATOR_ENTRY, '--port', String(port), '--nodes', String(settings.coordinatorNodes)])
+  const managed = group.start(`coordinator/${String(nodes)}`, process.execPath, [COORDINATOR_ENTRY, '--port', String(port), '--nodes', String(nodes), '--raw-connections', String(isRaw)])
   const baseUrl = `http://127.0.0.1:${port}`
-  await waitUntilReady(`${baseUrl}/healthz`, managed, 20_000)
+  // A shared, loaded machine can take a while to start a coordinator.
+  await waitUntilReady(`${baseUrl}/healthz`, managed, 90_000)
   // It listens before its zone and nodes exist: wait for the first 302.
-  const deadline = Date.now() + 30_000
+  const deadline = Date.now() + 90_000
   for (;;) {
-    const response = await fetch(`${baseUrl}${path}`, { redirect: 'manual', signal: AbortSignal.timeout(5000) })
-    await response.arrayBuffer()
-    if (response.status === 302) return baseUrl
-    if (Date.now() > deadline || !managed.isRunning()) throw new BenchError('BENCH_SERVER_NOT_READY', `the coordinator still answers ${response.status} on ${path}.`, { details: managed.outputTail().trim() || '(no output)' })
+    // Loading 100 000 nodes keeps its event loop busy for seconds: a timeout is a retry.
+    let status = 0
+    try {
+      const response = await fetch(`${baseUrl}${path}`, { redirect: 'manual', signal: AbortSignal.timeout(5000) })
+      await response.arrayBuffer()
+      status = response.status
+    } catch (error) {
+      if (!(error instanceof DOMException && error.name === 'TimeoutError')) throw error
+    }
+    if (status === 302) return { baseUrl, pid: managed.pid }
+    if (Date.now() > deadline || !managed.isRunning()) throw new BenchError('BENCH_SERVER_NOT_READY', `the coordinator still answers ${String(status)} on ${path}.`, { details: managed.outputTail().trim() || '(no output)' })
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
 }
@@ -176,7 +196,7 @@ async function checkRedirect(side: string, url: string, expectedPrefix: string):
   log(`${side}: 302 -> ${location.length > 90 ? `${location.slice(0, 90)}...` : location} (${location.length} chars)`)
 }
 
-async function measureHttp(group: ProcessGroup, onWorkDir: (dir: string) => void): Promise<HttpRun[] | undefined> {
+async function measureHttp(group: ProcessGroup, onWorkDir: (dir: string) => void): Promise<HttpResults | undefined> {
   const nginxPath = await findExecutable('nginx', process.env.PATH)
   const wrkPath = await findExecutable('wrk', process.env.PATH)
   if (nginxPath === undefined || wrkPath === undefined) {
@@ -184,23 +204,56 @@ async function measureHttp(group: ProcessGroup, onWorkDir: (dir: string) => void
     return undefined
   }
   const path = '/z/bench/obj/1.bin'
-  const baseUrls = new Map<HttpSide, string>()
+  const targets: HttpTarget[] = []
   for (const side of settings.sides) {
-    const baseUrl =
-      side === 'nginx' ? await startNginxRedirector(group, nginxPath, onWorkDir) : side === 'coordinator' ? await startCoordinator(group, path) : await startNodeRedirector(group, side === 'node-unsigned')
-    // The coordinator's fake nodes listen on loopback ports of their own.
-    await checkRedirect(side, `${baseUrl}${path}`, side === 'coordinator' ? 'http://127.0.0.1:' : `http://127.0.0.1:1${path}${side === 'nginx' ? '' : '?mt='}`)
-    baseUrls.set(side, baseUrl)
+    if (side === 'coordinator' || side === 'coordinator-http') {
+      const sizes = side === 'coordinator' ? settings.coordinatorNodes : settings.coordinatorNodes.slice(0, 1)
+      for (const nodes of sizes) {
+        const started = await startCoordinator(group, path, nodes, side === 'coordinator')
+        const label = `${side}/${String(nodes)}`
+        // The seeded nodes listen nowhere; their URLs are on 127/8.
+        await checkRedirect(label, `${started.baseUrl}${path}`, 'http://127.')
+        targets.push({ label, side, baseUrl: started.baseUrl, pid: started.pid })
+      }
+      continue
+    }
+    const baseUrl = side === 'nginx' ? await startNginxRedirector(group, nginxPath, onWorkDir) : await startNodeRedirector(group, side === 'node-unsigned')
+    await checkRedirect(side, `${baseUrl}${path}`, `http://127.0.0.1:1${path}${side === 'nginx' ? '' : '?mt='}`)
+    targets.push({ label: side, side, baseUrl, pid: undefined })
   }
   const runs: HttpRun[] = []
   for (let round = 1; round <= settings.rounds; round++) {
-    for (const [side, baseUrl] of baseUrls) {
-      const result = await runWrk(group, { wrkPath, url: `${baseUrl}${path}`, threads: settings.threads, connections: settings.connections, duration: settings.duration })
-      runs.push({ side, round, result })
-      log(`round ${round}, ${side}: ${result.requestsPerSec.toFixed(0)} req/s, p99 ${result.latencyP99Ms.toFixed(2)} ms, errors ${result.socketErrors + result.non2xxOr3xx}`)
+    for (const target of targets) {
+      const result = await runWrk(group, { wrkPath, url: `${target.baseUrl}${path}`, threads: settings.threads, connections: settings.connections, duration: settings.duration })
+      runs.push({ side: target.label, round, result })
+      log(`round ${round}, ${target.label}: ${result.requestsPerSec.toFixed(0)} req/s, p99 ${result.latencyP99Ms.toFixed(2)} ms, errors ${result.socketErrors + result.non2xxOr3xx}`)
     }
   }
-  return runs
+  const peakRssKiB = new Map<string, number>()
+  for (const target of targets) {
+    if (target.pid === undefined) continue
+    const rss = await peakRssOf(target.pid)
+    if (rss !== undefined) peakRssKiB.set(target.label, rss)
+  }
+  return { runs, labels: targets.map((target) => target.label), peakRssKiB }
+}
+
+/** A process's peak resident set (Linux `VmHWM`, KiB), or undefined elsewhere. */
+async function peakRssOf(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${String(pid)}/status`, 'latin1')
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(status)
+    return match?.[1] === undefined ? undefined : Number(match[1])
+  } catch {
+    return undefined
+  }
+}
+
+interface HttpResults {
+  readonly runs: readonly HttpRun[]
+  /** Targets in the order they ran. */
+  readonly labels: readonly string[]
+  readonly peakRssKiB: ReadonlyMap<string, number>
 }
 
 function formatRate(rate: DecisionRate): string {
@@ -211,7 +264,7 @@ function mean(values: readonly number[]): number {
   return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length
 }
 
-function formatReport(rows: readonly InProcessRow[], runs: readonly HttpRun[] | undefined): string {
+function formatReport(rows: readonly InProcessRow[], http: HttpResults | undefined): string {
   const lines = [
     '',
     `redirector benchmark (Node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')})`,
@@ -223,20 +276,21 @@ function formatReport(rows: readonly InProcessRow[], runs: readonly HttpRun[] | 
         `${String(row.nodes).padStart(7)}  ${`${row.fleetBuildMs.toFixed(1)} ms`.padStart(11)}  ${`${row.snapshotMs.toFixed(1)} ms`.padStart(9)}  ${formatRate(row.selectOnly)}  ${formatRate(row.decideUnsigned)}  ${formatRate(row.decideSigned)}`,
     ),
   ]
-  if (runs !== undefined) {
-    lines.push('', `(b) HTTP over loopback, wrk -t${settings.threads} -c${settings.connections} -d${settings.duration}, ${settings.httpNodes}-node fleet, sides alternating (${settings.sides.join(', ')})`)
-    lines.push(`${'round'.padStart(5)}  ${'side'.padEnd(13)}  ${'req/s'.padStart(10)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  errors`)
+  if (http !== undefined) {
+    const { runs } = http
+    lines.push('', `(b) HTTP over loopback, wrk -t${settings.threads} -c${settings.connections} -d${settings.duration}, sides alternating (${http.labels.join(', ')}); node sides: ${settings.httpNodes}-node fleet`)
+    lines.push(`${'round'.padStart(5)}  ${'side'.padEnd(24)}  ${'req/s'.padStart(10)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  errors`)
     for (const run of runs) {
       lines.push(
-        `${String(run.round).padStart(5)}  ${run.side.padEnd(13)}  ${run.result.requestsPerSec.toFixed(0).padStart(10)}  ${run.result.latencyP50Ms.toFixed(2).padStart(7)}  ${run.result.latencyP99Ms.toFixed(2).padStart(7)}  ${run.result.socketErrors + run.result.non2xxOr3xx}`,
+        `${String(run.round).padStart(5)}  ${run.side.padEnd(24)}  ${run.result.requestsPerSec.toFixed(0).padStart(10)}  ${run.result.latencyP50Ms.toFixed(2).padStart(7)}  ${run.result.latencyP99Ms.toFixed(2).padStart(7)}  ${run.result.socketErrors + run.result.non2xxOr3xx}`,
       )
     }
-    const means = new Map(settings.sides.map((side) => [side, mean(runs.filter((run) => run.side === side).map((run) => run.result.requestsPerSec))]))
-    lines.push(`mean req/s: ${[...means].map(([side, value]) => `${side} ${value.toFixed(0)}`).join(', ')}`)
+    const means = new Map(http.labels.map((label) => [label, mean(runs.filter((run) => run.side === label).map((run) => run.result.requestsPerSec))]))
     const nginxMean = means.get('nginx') ?? 0
-    for (const side of ['node', 'node-unsigned', 'coordinator'] as const) {
-      const sideMean = means.get(side)
-      if (sideMean !== undefined && nginxMean > 0) lines.push(`ratio ${side}/nginx: ${(sideMean / nginxMean).toFixed(2)}`)
+    lines.push('', `${'side'.padEnd(24)}  ${'mean req/s'.padStart(10)}  ${'vs nginx'.padStart(8)}  peak RSS`)
+    for (const [label, value] of means) {
+      const rss = http.peakRssKiB.get(label)
+      lines.push(`${label.padEnd(24)}  ${value.toFixed(0).padStart(10)}  ${(nginxMean > 0 ? `${(value / nginxMean).toFixed(2)}x` : '-').padStart(8)}  ${rss === undefined ? '-' : `${(rss / 1024).toFixed(0)} MiB`}`)
     }
   }
   return `${lines.join('\n')}\n`
@@ -265,11 +319,11 @@ async function main(): Promise<void> {
     log(`settings: ${JSON.stringify(settings)}`)
     const geo = await openGeoIpLookup()
     const rows = measureInProcess(geo)
-    const runs = settings.isHttpSkipped ? undefined : await measureHttp(group, (dir) => tempDirs.push(dir))
-    process.stdout.write(formatReport(rows, runs))
+    const http = settings.isHttpSkipped ? undefined : await measureHttp(group, (dir) => tempDirs.push(dir))
+    process.stdout.write(formatReport(rows, http))
     await mkdir(RESULTS_DIR, { recursive: true })
     const resultsPath = join(RESULTS_DIR, `redirector-${startedAt.toISOString().replaceAll(':', '-').replace('.', '-')}.json`)
-    await writeFile(resultsPath, `${JSON.stringify({ benchmark: 'redirector', startedAt: startedAt.toISOString(), node: process.version, loadAverage: loadavg(), settings, inProcess: rows, http: runs ?? null }, null, 2)}\n`)
+    await writeFile(resultsPath, `${JSON.stringify({ benchmark: 'redirector', startedAt: startedAt.toISOString(), node: process.version, loadAverage: loadavg(), settings, inProcess: rows, http: http === undefined ? null : { runs: http.runs, peakRssKiB: Object.fromEntries(http.peakRssKiB) } }, null, 2)}\n`)
     process.stdout.write(`results written to ${resultsPath}\n`)
   } finally {
     await cleanUp()

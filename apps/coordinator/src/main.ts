@@ -26,7 +26,7 @@ import { openGeoIpLookup } from './adapters/geoip/open-geoip-lookup.ts'
 import { createOriginAgents } from './adapters/http/routes/routing/fetch-from-origin.ts'
 import type { OriginAgents } from './adapters/http/routes/routing/fetch-from-origin.ts'
 import { FleetViewSource } from './routing/fleet-view-source.ts'
-import { createRedirectHandler } from './adapters/http/routes/routing/redirect-route.ts'
+import { createRedirector } from './adapters/http/routes/routing/redirect-route.ts'
 import type { RedirectRouteDependencies } from './adapters/http/routes/routing/redirect-route.ts'
 import { createRedirectCounter } from './adapters/http/routes/routing/redirect-metrics.ts'
 import { hostName } from './routing/host-name.ts'
@@ -172,6 +172,8 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     if (ownsStores) await stores.close()
     throw error
   }
+  // One redirector, two faces: node:http's handler and the raw connection path (ADR 0016).
+  const zoneRedirector = createRedirector(redirectDependencies(config, redirector, originAgents, options.now ?? Date.now, metrics))
   const { app } = buildHttpServer({
     metrics,
     network,
@@ -184,7 +186,8 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     version: readVersion(),
     fleet,
     metering,
-    handleBeforeFastify: createRedirectHandler(redirectDependencies(config, redirector, originAgents, options.now ?? Date.now, metrics)),
+    handleBeforeFastify: zoneRedirector.handle,
+    rawRedirect: zoneRedirector.rawRedirect,
     ...(proxy === undefined ? {} : { proxy: proxyAccess(stores, proxy) }),
     ...(settlement === undefined ? {} : { settlement: settlement.service }),
     rewards,

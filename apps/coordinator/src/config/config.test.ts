@@ -34,6 +34,7 @@ describe('parseConfig', () => {
       usageFleetMinNodes: 3,
       usageResponsesPerTicket: 1,
       trustProxy: false,
+      redirectRawConnections: true,
       ticketTtlMs: 5 * 60_000,
       ticketByteBudget: 2n ** 30n,
       originFallbackTimeoutMs: 10_000,

@@ -57,6 +57,8 @@ export interface CoordinatorConfig {
   readonly usageResponsesPerTicket: number
   /** Take the client address from the last `X-Forwarded-For` entry (only behind a proxy you run). */
   readonly trustProxy: boolean
+  /** The redirector's raw connection path in front of node:http (ADR 0016 "redirector at line rate"). */
+  readonly redirectRawConnections: boolean
   /** Lifetime of a ticket the redirector signs. */
   readonly ticketTtlMs: number
   /** Bytes a node may serve on one ticket. */
@@ -149,6 +151,7 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   usageFleetMinNodes: { flag: '--usage-fleet-min-nodes', env: 'MESON_USAGE_FLEET_MIN_NODES' },
   usageResponsesPerTicket: { flag: '--usage-responses-per-ticket', env: 'MESON_USAGE_RESPONSES_PER_TICKET' },
   trustProxy: { flag: '--trust-proxy', env: 'MESON_TRUST_PROXY' },
+  redirectRawConnections: { flag: '--redirect-raw-connections', env: 'MESON_REDIRECT_RAW_CONNECTIONS' },
   ticketTtlMs: { flag: '--ticket-ttl-ms', env: 'MESON_TICKET_TTL_MS' },
   ticketByteBudget: { flag: '--ticket-byte-budget', env: 'MESON_TICKET_BYTE_BUDGET' },
   originFallbackTimeoutMs: { flag: '--origin-fallback-timeout-ms', env: 'MESON_ORIGIN_FALLBACK_TIMEOUT_MS' },
@@ -222,6 +225,7 @@ const configShape = z
     usageFleetMinNodes: boundedInteger(1, 1_000).default(3),
     usageResponsesPerTicket: boundedInteger(1, 10_000).default(1),
     trustProxy: booleanSchema.default(false),
+    redirectRawConnections: booleanSchema.default(true),
     ticketTtlMs: boundedInteger(1_000, 86_400_000).default(5 * 60_000),
     ticketByteBudget: byteCountSchema.default(2n ** 30n),
     originFallbackTimeoutMs: boundedInteger(100, 300_000).default(10_000),

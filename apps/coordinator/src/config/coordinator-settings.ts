@@ -38,6 +38,7 @@ const MEANINGS: Partial<Record<ConfigKey, string>> = {
   usageFleetMinNodes: "other nodes needed before the fleet's median bytes per response sizes an object",
   usageResponsesPerTicket: 'whole responses of its object one ticket may bill',
   trustProxy: 'take the client address from the last X-Forwarded-For entry (only behind your own proxy)',
+  redirectRawConnections: 'answer plain zone redirects on the raw connection path in front of node:http (false: node:http only)',
   ticketTtlMs: 'lifetime of a ticket the redirector signs',
   ticketByteBudget: 'bytes a node may serve on one ticket',
   originFallbackTimeoutMs: "origin fallback: time for the origin's headers and each silence in its body",

@@ -26,6 +26,9 @@ import type { DomainVerifier } from '../../zones/domain-verifier.ts'
 import type { ZoneStore } from '../../zones/zone-store.ts'
 import { isDashboardPage, registerDashboard, sendDashboardPage } from './dashboard/serve-dashboard.ts'
 import type { CountryLookup } from '../../routing/country-lookup.ts'
+import { installRawRedirectConnections } from './routes/routing/raw-redirect-connections.ts'
+import type { RawRedirectConnections } from './routes/routing/raw-redirect-connections.ts'
+import type { RawRedirect } from './routes/routing/redirect-route.ts'
 
 export interface BuildHttpServerParameters {
   readonly config: CoordinatorConfig
@@ -61,6 +64,12 @@ export interface BuildHttpServerParameters {
    * API: 500 INTERNAL, one log line); undefined hands the request to Fastify.
    */
   readonly handleBeforeFastify?: (request: IncomingMessage, response: ServerResponse) => Promise<void> | undefined
+  /**
+   * With `handleBeforeFastify`: the redirector's raw connection path, read before node:http
+   * (ADR 0016 "redirector at line rate"); plain requests it answers with a 302 never reach
+   * node:http. Off when `config.redirectRawConnections` is false.
+   */
+  readonly rawRedirect?: RawRedirect
 }
 
 export interface HttpServer {
@@ -99,7 +108,8 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
   const { config, store, adminSecret, logger } = parameters
   const routes = parameters.routes ?? API_ROUTES
   const metrics = parameters.metrics ?? createHttpMetrics()
-  const { handleBeforeFastify } = parameters
+  const { handleBeforeFastify, rawRedirect } = parameters
+  let rawConnections: RawRedirectConnections | undefined
   // Slow headers (slowloris): dropped after headersTimeoutMs, checked every second
   // (Node's default check runs every 30 s, so a 60 s limit held a socket ~63 s).
   const http = { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1_000 }
@@ -130,6 +140,12 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
             })
             server.keepAliveTimeout = FASTIFY_KEEP_ALIVE_TIMEOUT_MS
             server.requestTimeout = 0
+            if (rawRedirect !== undefined && config.redirectRawConnections) {
+              rawConnections = installRawRedirectConnections(server, {
+                rawRedirect,
+                onUnexpectedError: (error) => logger.error({ err: error, reqId: randomUUID(), route: 'redirector' }, 'request failed'),
+              })
+            }
             return server
           },
         }),
@@ -167,6 +183,11 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
   const callers = new WeakMap<FastifyRequest, Caller>()
 
   app.setErrorHandler(sendError)
+  // node:http does not know the raw path's idle keep-alive connections: end them before it closes.
+  app.addHook('preClose', (done) => {
+    rawConnections?.closeAll()
+    done()
+  })
   const { dashboardDir } = config
   app.setNotFoundHandler((request, reply) => {
     // Client-side routes of the dashboard (a reload on /zones) get its index.html.

@@ -4,6 +4,7 @@ import type { TicketClaims } from '../../../../tickets/issue-ticket.ts'
 import type { ApiErrorCode } from '../../api-error.ts'
 import type { CountryLookup } from '../../../../routing/country-lookup.ts'
 import { decideRedirect, withoutTicket } from '../../../../routing/decide-redirect.ts'
+import type { DecideRedirectResult } from '../../../../routing/decide-redirect.ts'
 import { hostName } from '../../../../routing/host-name.ts'
 import type { FleetView } from '../../../../routing/fleet-view.ts'
 import type { ZoneDirectory } from '../../../../routing/zone-directory.ts'
@@ -13,6 +14,7 @@ import { fetchFromOrigin } from './fetch-from-origin.ts'
 import type { OriginAgents } from './fetch-from-origin.ts'
 import type { CountRedirect } from './redirect-metrics.ts'
 import { createPooledTicketNonces } from './pooled-ticket-nonces.ts'
+import type { PlainRedirectHead } from './plain-redirect-head.ts'
 
 export const PAYMENT_REQUIRED_MESSAGE = 'The buyer of this zone has no credit left; top up to resume delivery.'
 
@@ -38,6 +40,8 @@ export interface RedirectRouteDependencies {
   readonly ownHosts: ReadonlySet<string>
   /** Called once per answered zone request (a cheap counter; no per-request logging). */
   readonly countRedirect: CountRedirect
+  /** Ticket nonces; by default a pooled CSPRNG source. Tests pass a deterministic one to compare answers byte for byte. */
+  readonly newNonce?: () => string
 }
 
 /**
@@ -51,6 +55,43 @@ export type RedirectHandler = (request: IncomingMessage, response: ServerRespons
 const ANSWERED = Promise.resolve()
 
 /**
+ * What the raw connection path (`raw-redirect-connections.ts`) asks of the redirector for
+ * one plain request head: the Location of the 302 it should send, or undefined when the
+ * answer is anything but a redirect (node:http then answers the same request itself).
+ * Counts the redirect when it returns a Location.
+ */
+export type RawRedirect = (head: PlainRedirectHead, peerAddress: string | undefined) => string | undefined
+
+/** The redirector's two faces on one decision: node:http's handler and the raw connection path's. */
+export interface Redirector {
+  readonly handle: RedirectHandler
+  readonly rawRedirect: RawRedirect
+}
+
+/** Where a request goes: a zone's path, a zone on a custom domain that refuses the method, or not the redirector's. */
+type ZoneTarget = { readonly kind: 'zone'; readonly zone: string; readonly pathAndQuery: string } | { readonly kind: 'method-refused' } | undefined
+
+function zoneTargetOf(url: string, method: string, host: string | undefined, dependencies: RedirectRouteDependencies): ZoneTarget {
+  // Custom domains first: a Host that maps to a zone takes every path, as before.
+  if (host !== undefined) {
+    const name = hostName(host)
+    if (!dependencies.ownHosts.has(name)) {
+      const zone = dependencies.zones().findByHost(name)
+      if (zone !== undefined) return method === 'GET' || method === 'HEAD' ? { kind: 'zone', zone: zone.name, pathAndQuery: url } : { kind: 'method-refused' }
+    }
+  }
+  // `/z/<zone>/<rest>` with a non-empty zone; anything else (other methods, `/z/x`
+  // without a slash) falls through to Fastify's 404 as before.
+  if (!url.startsWith('/z/') || (method !== 'GET' && method !== 'HEAD')) return undefined
+  const slash = url.indexOf('/', 3)
+  if (slash <= 3) return undefined
+  const zone = url.slice(3, slash)
+  if (zone.includes('?') || zone.includes('#')) return undefined
+  // The raw request line, not a decoded path: the ticket binds the path as sent.
+  return { kind: 'zone', zone, pathAndQuery: url.slice(slash) }
+}
+
+/**
  * The redirector's HTTP face (DESIGN.md §5, ADR 0016 "the raw route"): `GET|HEAD /z/<zone>/<path>`,
  * and any path on a zone's custom domain (`Host: cdn.example.com`), served on node:http
  * before Fastify sees the request: no routing table, hooks, reply object or request id.
@@ -59,52 +100,52 @@ const ANSWERED = Promise.resolve()
  * a stream from the zone's origin.
  */
 export function createRedirectHandler(dependencies: RedirectRouteDependencies): RedirectHandler {
-  const newNonce = createPooledTicketNonces()
-  return (request, response) => {
-    const url = request.url ?? '/'
-    const method = request.method ?? 'GET'
-    // Custom domains first: a Host that maps to a zone takes every path, as before.
-    const host = request.headers.host
-    if (host !== undefined) {
-      const name = hostName(host)
-      if (!dependencies.ownHosts.has(name)) {
-        const zone = dependencies.zones().findByHost(name)
-        if (zone !== undefined) {
-          if (method === 'GET' || method === 'HEAD') return answerZoneRequest(request, response, zone.name, url, dependencies, newNonce)
-          sendError(request, response, 'NOT_FOUND', 'a zone serves GET and HEAD only', dependencies)
-          return ANSWERED
-        }
-      }
-    }
-    // `/z/<zone>/<rest>` with a non-empty zone; anything else (other methods, `/z/x`
-    // without a slash) falls through to Fastify's 404 as before.
-    if (!url.startsWith('/z/') || (method !== 'GET' && method !== 'HEAD')) return undefined
-    const slash = url.indexOf('/', 3)
-    if (slash <= 3) return undefined
-    const zone = url.slice(3, slash)
-    if (zone.includes('?') || zone.includes('#')) return undefined
-    // The raw request line, not a decoded path: the ticket binds the path as sent.
-    return answerZoneRequest(request, response, zone, url.slice(slash), dependencies, newNonce)
-  }
+  return createRedirector(dependencies).handle
 }
 
-function answerZoneRequest(request: IncomingMessage, response: ServerResponse, zoneName: string, pathAndQuery: string, dependencies: RedirectRouteDependencies, newNonce: () => string): Promise<void> {
-  const queryStart = pathAndQuery.indexOf('?')
-  const path = queryStart === -1 ? pathAndQuery : pathAndQuery.slice(0, queryStart)
-  const query = queryStart === -1 ? '' : pathAndQuery.slice(queryStart + 1)
-  // A request that already went through this network (the origin fallback or a node adds
-  // `Via: 1.1 meson`) came back through an origin that points at the network: a loop.
-  if (hasPassedThroughMeson(request.headers.via)) {
-    sendError(request, response, 'LOOP_DETECTED', "this request already passed through the network: the zone's origin points back at it", dependencies)
-    return ANSWERED
+/**
+ * The handler above and, on the same decision, the raw connection path's question
+ * (ADR 0016 "redirector at line rate"): both read the same fleet and zone snapshots, so a
+ * zone created or deleted, or a node going down, reaches them at the same moment.
+ */
+export function createRedirector(dependencies: RedirectRouteDependencies): Redirector {
+  const newNonce = dependencies.newNonce ?? createPooledTicketNonces()
+  const handle: RedirectHandler = (request, response) => {
+    const url = request.url ?? '/'
+    const method = request.method ?? 'GET'
+    const target = zoneTargetOf(url, method, request.headers.host, dependencies)
+    if (target === undefined) return undefined
+    if (target.kind === 'method-refused') {
+      sendError(request, response, 'NOT_FOUND', 'a zone serves GET and HEAD only', dependencies)
+      return ANSWERED
+    }
+    return answerZoneRequest(request, response, target.zone, target.pathAndQuery, dependencies, newNonce)
   }
-  const clientIp = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], dependencies.trustProxy)
-  const decision = decideRedirect({
-    zone: zoneName,
+  const rawRedirect: RawRedirect = (head, peerAddress) => {
+    const method = head.isHead ? 'HEAD' : 'GET'
+    const target = zoneTargetOf(head.target, method, head.host, dependencies)
+    if (target?.kind !== 'zone') return undefined
+    const { path, query } = splitQuery(target.pathAndQuery)
+    const decision = decide(target.zone, path, query, clientAddressOf(peerAddress, head.forwardedFor, dependencies.trustProxy), head.referer, dependencies, newNonce)
+    if (decision.kind !== 'redirect') return undefined
+    dependencies.countRedirect(method, 302)
+    return decision.location
+  }
+  return { handle, rawRedirect }
+}
+
+function splitQuery(pathAndQuery: string): { readonly path: string; readonly query: string } {
+  const queryStart = pathAndQuery.indexOf('?')
+  return queryStart === -1 ? { path: pathAndQuery, query: '' } : { path: pathAndQuery.slice(0, queryStart), query: pathAndQuery.slice(queryStart + 1) }
+}
+
+function decide(zone: string, path: string, query: string, clientIp: string, referer: string | undefined, dependencies: RedirectRouteDependencies, newNonce: () => string): DecideRedirectResult {
+  return decideRedirect({
+    zone,
     path,
     query,
     clientIp,
-    referer: request.headers.referer,
+    referer,
     now: dependencies.now(),
     fleet: dependencies.fleetView(),
     zones: dependencies.zones(),
@@ -114,6 +155,18 @@ function answerZoneRequest(request: IncomingMessage, response: ServerResponse, z
     sign: dependencies.signTicket,
     newNonce,
   })
+}
+
+function answerZoneRequest(request: IncomingMessage, response: ServerResponse, zoneName: string, pathAndQuery: string, dependencies: RedirectRouteDependencies, newNonce: () => string): Promise<void> {
+  const { path, query } = splitQuery(pathAndQuery)
+  // A request that already went through this network (the origin fallback or a node adds
+  // `Via: 1.1 meson`) came back through an origin that points at the network: a loop.
+  if (hasPassedThroughMeson(request.headers.via)) {
+    sendError(request, response, 'LOOP_DETECTED', "this request already passed through the network: the zone's origin points back at it", dependencies)
+    return ANSWERED
+  }
+  const clientIp = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], dependencies.trustProxy)
+  const decision = decide(zoneName, path, query, clientIp, request.headers.referer, dependencies, newNonce)
   switch (decision.kind) {
     case 'redirect':
       // no-store: a cached 302 would hand one ticket (bound to one client) to others.
