@@ -12,7 +12,7 @@ import type { CoordinatorModeConfig, NodeConfig } from '../config/config.ts'
 import { FakeCoordinator } from './fake-coordinator.ts'
 import { startCoordinatorNode } from '../runtime/start-coordinator-node.ts'
 import type { RunningCoordinatorNode } from '../runtime/start-coordinator-node.ts'
-import type { ZoneBounceReason } from '../adapters/http/zone-request-handler.ts'
+import type { ZoneBounceReason } from '../adapters/http/zone-admission.ts'
 
 /** Test support: a node in coordinator mode against a FakeCoordinator, with a scripted origin. */
 export interface CoordinatorNodeHarness {
