@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     log(`config: ${JSON.stringify(config)}`)
     origin = await startOriginServer({ objects: BENCH_OBJECTS, slowDelayMs: config.slowDelayMs })
     const nginx = await startNginx({ nginxPath: tools.nginx, originPort: origin.port, group, onWorkDir: (dir) => tempDirs.push(dir) })
-    network = await startCdnNetwork({ originPort: origin.port, group, memoryCache: config.nodeMemoryCache, extraNodeArgs: config.nodeExtraArgs, runtimeArgs: (process.env.NODE_RUNTIME_ARGS ?? '').split(/\s+/).filter((arg) => arg !== ''), onTempDir: (dir) => tempDirs.push(dir) })
+    network = await startCdnNetwork({ originPort: origin.port, group, memoryCache: config.nodeMemoryCache, extraNodeArgs: config.nodeExtraArgs, runtimeArgs: (process.env.NODE_RUNTIME_ARGS ?? '').split(/\s+/).filter((arg) => arg !== ''), ...(process.env.NODE_BIN === undefined || process.env.NODE_BIN === '' ? {} : { binPath: process.env.NODE_BIN }), onTempDir: (dir) => tempDirs.push(dir) })
     log(`nginx at ${nginx.baseUrl}, coordinator at ${network.coordinator.url}, CDN node at ${network.nodeUrl}`)
 
     // One ticket per object, from the redirector, reused by every wrk request (a browser

@@ -21,6 +21,8 @@ export interface StartCdnNetworkParameters {
   readonly extraNodeArgs: readonly string[]
   /** Flags for the node's Node.js runtime itself (e.g. `--max-semi-space-size=4`, `--cpu-prof`), before the script. */
   readonly runtimeArgs: readonly string[]
+  /** The `meson-net` script to run (default: the workspace's); e.g. a pre-stripped JS build, to compare (ADR 0017). */
+  readonly binPath?: string
   /** Told each temp dir right away, so the caller removes it even if start-up fails. */
   readonly onTempDir: (dir: string) => void
 }
@@ -65,7 +67,7 @@ export async function startCdnNetwork(parameters: StartCdnNetworkParameters): Pr
   parameters.onTempDir(nodeDir)
   const nodePort = await findFreePort()
   const nodeUrl = `http://127.0.0.1:${String(nodePort)}`
-  const bin = join(REPO_ROOT, 'node_modules', '.bin', 'meson-net')
+  const bin = parameters.binPath ?? join(REPO_ROOT, 'node_modules', '.bin', 'meson-net')
   const args = [...parameters.runtimeArgs, bin, 'node', '--coordinator', coordinator.url, '--host', '127.0.0.1', '--port', String(nodePort), '--data-dir', nodeDir, '--memory-cache', parameters.memoryCache, ...parameters.extraNodeArgs]
   // The token in the environment, never on the command line (ps shows it).
   const node = parameters.group.start('meson-net node (CDN mode)', process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, MESON_NODE_TOKEN: operatorToken } })
