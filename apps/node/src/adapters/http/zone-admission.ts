@@ -40,7 +40,7 @@ export type ZoneAdmission =
 
 /**
  * The one decision both ways of serving a zone request make (node:http's
- * `handleZoneRequest` and the raw connections' `rawZoneHit`): not draining, exactly one
+ * `handleZoneRequest` and the raw connections' `rawZoneHitSource`): not draining, exactly one
  * ticket, valid for this node, zone, path and `clientIp` now (cached MAC check,
  * `TicketVerifier`), budget not spent, and what serves it. No side effect but the
  * verifier's cache and the zone contexts' (one per zone and origin), so a caller may

@@ -9,7 +9,7 @@ import { RawClientError } from './raw-client-error.ts'
 import type { RawHitFraming, RawHitSource } from './raw-fresh-hit.ts'
 
 export interface FastConnectionsParameters {
-  /** The bytes of a hit for a plain request, or undefined for node:http (standalone: `rawFreshHit`; CDN mode: `rawZoneHit`). */
+  /** The bytes of a hit for a plain request, or undefined for node:http (standalone: `rawFreshHitSource`; CDN mode: `rawZoneHitSource`). */
   readonly answer: RawHitSource
   readonly limits: ClientLimits
   /** `/_meson/*` is served on this server, so such requests go to node:http. */
