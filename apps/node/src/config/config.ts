@@ -77,7 +77,7 @@ export const NODE_SETTINGS: readonly NodeSetting[] = [
   { key: 'keepAliveTimeoutMs', flag: '--keep-alive-timeout-ms', env: 'MESON_NODE_KEEP_ALIVE_TIMEOUT_MS', defaultValue: '5000', meaning: 'idle client keep-alive connections are closed after this' },
   { key: 'collapseWaitTimeoutMs', flag: '--collapse-wait-timeout-ms', env: 'MESON_NODE_COLLAPSE_WAIT_TIMEOUT_MS', defaultValue: '10000', meaning: 'a collapsed request waits this long for the first fill, then asks the origin itself' },
   { key: 'shutdownGraceMs', flag: '--shutdown-grace-ms', env: 'MESON_NODE_SHUTDOWN_GRACE_MS', defaultValue: '10000', meaning: 'on SIGTERM/SIGINT, in-flight responses get this long to finish' },
-  { key: 'fastConnections', flag: '--fast-connections', env: 'MESON_NODE_FAST_CONNECTIONS', defaultValue: 'on', meaning: 'on|off: answer plain fresh hits on the connection before node:http (standalone mode; off: node:http only)' },
+  { key: 'fastConnections', flag: '--fast-connections', env: 'MESON_NODE_FAST_CONNECTIONS', defaultValue: 'on', meaning: 'on|off: answer plain fresh hits (in coordinator mode: with a valid ticket) on the connection before node:http (off: node:http only)' },
   { key: 'surrogateTarget', flag: '--surrogate-target', env: 'MESON_NODE_SURROGATE_TARGET', defaultValue: 'meson', meaning: 'device token of targeted Surrogate-Control directives this node obeys (`max-age=60;meson`)' },
 ]
 

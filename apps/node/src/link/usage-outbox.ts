@@ -124,7 +124,7 @@ export class UsageOutbox extends EventEmitter<UsageOutboxEvents> {
       // Transfers the previous run logged but never sealed into a journaled batch.
       const coveredBelow = Math.max(0, ...pending.map((batch) => batch.walUpto ?? 0))
       const replayed = await this.#wal.open(coveredBelow)
-      for (const record of replayed) this.#meter.record(record.ticket, record.bytes)
+      for (const record of replayed) this.#meter.record(record.ticket, record.bytes, record.requests)
       if (replayed.length > 0) this.#logger.info({ transfers: replayed.length }, 'recovered served bytes logged by the previous run')
     }
     this.#mode = 'running'

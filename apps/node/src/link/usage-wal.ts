@@ -3,26 +3,32 @@ import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { MeteredTicket } from '../cdn/usage/usage-meter.ts'
 
-/** One completed transfer: bytes served under a ticket. */
+/** Completed transfers under one ticket: their bytes, and how many (1 when appended; more once coalesced). */
 export interface ServedRecord {
   readonly ticket: MeteredTicket
   readonly bytes: bigint
+  readonly requests: number
 }
+
+/** Records of one segment waiting for the next group commit, one per ticket nonce. */
+type PendingRecords = Map<string, { readonly ticket: MeteredTicket; bytes: bigint; requests: number }>
 
 const SEGMENT_FILE = /^(\d{16})\.log$/
 
 /**
- * The served-bytes write-ahead log: `<dataDir>/usage/wal/<seq>.log`, one JSON line per
- * completed transfer, made durable by group commit: records appended while a write +
+ * The served-bytes write-ahead log: `<dataDir>/usage/wal/<seq>.log`, JSON lines of
+ * completed transfers, made durable by group commit: records appended while a write +
  * fdatasync is under way go together in the next one, so a burst costs one fsync, not
- * one per transfer. Sealing a usage batch rotates to a new segment; the batch file
+ * one per transfer. Within one commit the transfers of one ticket are one line (bytes
+ * summed, `r` requests): none of them was durable before the commit, so nothing is
+ * lost, and a hot ticket costs one ~500-byte line per fsync, not per request. Sealing a usage batch rotates to a new segment; the batch file
  * records the first segment it does not cover (`walUpto`), so after a crash the
  * segments a journaled batch covers are skipped and the rest are replayed.
  */
 export class UsageWal {
   readonly directory: string
   #segment = 0
-  #pending: { readonly segment: number; readonly line: string }[] = []
+  #pending = new Map<number, PendingRecords>()
   #flushing: Promise<void> | undefined
   #handles = new Map<number, Promise<FileHandle>>()
   #failures = 0
@@ -64,8 +70,19 @@ export class UsageWal {
   }
 
   /** Logs a completed transfer; durable once the next group commit finishes (see `flushed`). */
-  append(record: ServedRecord): void {
-    this.#pending.push({ segment: this.#segment, line: `${JSON.stringify({ z: record.ticket.zone, n: record.ticket.nonce, t: record.ticket.token, b: String(record.bytes) })}\n` })
+  append(record: Omit<ServedRecord, 'requests'> & { readonly requests?: number }): void {
+    let records = this.#pending.get(this.#segment)
+    if (records === undefined) {
+      records = new Map()
+      this.#pending.set(this.#segment, records)
+    }
+    const requests = record.requests ?? 1
+    const pending = records.get(record.ticket.nonce)
+    if (pending === undefined) records.set(record.ticket.nonce, { ticket: record.ticket, bytes: record.bytes, requests })
+    else {
+      pending.bytes += record.bytes
+      pending.requests += requests
+    }
     this.#flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#flushAll())
   }
 
@@ -101,15 +118,15 @@ export class UsageWal {
   }
 
   async #flushAll(): Promise<void> {
-    while (this.#pending.length > 0) {
+    while (this.#pending.size > 0) {
       const group = this.#pending
-      this.#pending = []
-      const bySegment = new Map<number, string[]>()
-      for (const { segment, line } of group) bySegment.set(segment, [...(bySegment.get(segment) ?? []), line])
-      for (const [segment, lines] of bySegment) {
+      this.#pending = new Map()
+      for (const [segment, records] of group) {
+        let text = ''
+        for (const { ticket, bytes, requests } of records.values()) text += `${JSON.stringify({ z: ticket.zone, n: ticket.nonce, t: ticket.token, b: String(bytes), ...(requests === 1 ? {} : { r: requests }) })}\n`
         try {
           const handle = await this.#handleOf(segment)
-          await handle.write(lines.join(''))
+          await handle.write(text)
           await handle.datasync()
         } catch {
           this.#failures += 1
@@ -141,7 +158,10 @@ function parseRecord(line: string): ServedRecord | undefined {
     if (typeof value !== 'object' || value === null || !('z' in value) || !('n' in value) || !('b' in value) || !('t' in value)) return undefined
     const { z, n, b, t } = value
     if (typeof z !== 'string' || typeof n !== 'string' || typeof t !== 'string' || typeof b !== 'string' || !/^\d{1,30}$/.test(b)) return undefined
-    return { ticket: { zone: z, nonce: n, token: t }, bytes: BigInt(b) }
+    // `r`: requests coalesced into the line; absent for one (and in logs written before it existed).
+    const r = 'r' in value ? value.r : 1
+    if (typeof r !== 'number' || !Number.isSafeInteger(r) || r < 1) return undefined
+    return { ticket: { zone: z, nonce: n, token: t }, bytes: BigInt(b), requests: r }
   } catch {
     return undefined
   }

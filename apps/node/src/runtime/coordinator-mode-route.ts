@@ -3,7 +3,7 @@ import { IDENTITY_PATH, parseIdentityChallenge, signIdentityProof } from '@meson
 import { sendErrorResponse } from '../adapters/http/error-response.ts'
 import type { NodeIdentity } from '../identity/node-identity.ts'
 import { handleZoneRequest } from '../adapters/http/zone-request-handler.ts'
-import type { ZoneServing } from '../adapters/http/zone-request-handler.ts'
+import type { ZoneServing } from '../adapters/http/zone-admission.ts'
 import { parseZoneRequestTarget, ZONE_PATH_PREFIX } from '../cdn/zones/zone-request-target.ts'
 
 const ADMIN_PREFIX = '/_meson/'

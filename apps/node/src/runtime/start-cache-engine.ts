@@ -8,6 +8,8 @@ import { createServerMetrics, registerCollectedGauge } from '../adapters/http/se
 import type { AdminRoutesContext } from '../adapters/http/admin-routes.ts'
 import { describeUnexpectedError } from '../adapters/http/request-guard.ts'
 import { installFastConnections } from '../adapters/raw-http/fast-connections.ts'
+import { rawFreshHitSource } from '../adapters/raw-http/raw-fresh-hit.ts'
+import type { RawHitSource } from '../adapters/raw-http/raw-fresh-hit.ts'
 import { createRequestCollapser } from '../cdn/engine/request-collapser.ts'
 import type { NodeConfig } from '../config/config.ts'
 import { createOriginClient } from '../adapters/origin/origin-client.ts'
@@ -34,6 +36,11 @@ export interface StartCacheEngineParameters {
   readonly originUrl: URL | undefined
   /** Asked first for each request (see `CacheServerParameters.route`). */
   readonly route?: (req: IncomingMessage, res: ServerResponse) => boolean
+  /**
+   * With `route`: what the raw connections may answer before it (CDN mode: ticketed
+   * fresh hits, `rawZoneHitSource`). Without `route`, the default origin's fresh hits.
+   */
+  readonly rawHits?: RawHitSource
   readonly dependencies: StartNodeDependencies
 }
 
@@ -110,8 +117,10 @@ export async function startCacheEngine(parameters: StartCacheEngineParameters): 
       onUnexpectedError,
       ...(parameters.route === undefined ? {} : { route: parameters.route }),
     })
-    // Standalone only: a `route` (coordinator mode) must see every request first.
-    const fastConnections = config.fastConnections && parameters.route === undefined ? installFastConnections(cacheServer, { context, limits, servesAdminRoutes, onUnexpectedError }) : undefined
+    // A `route` (coordinator mode) sees every request the raw connections do not answer;
+    // with a route, only what `rawHits` admits is answered before it.
+    const answer = parameters.route === undefined ? rawFreshHitSource(context) : parameters.rawHits
+    const fastConnections = config.fastConnections && answer !== undefined ? installFastConnections(cacheServer, { answer, limits, servesAdminRoutes, onUnexpectedError }) : undefined
     servers.push(await listenServer(cacheServer, config.host, config.port, fastConnections))
     if (config.adminPort !== undefined) servers.push(await listenServer(createAdminServer(admin, limits, onUnexpectedError), config.host, config.adminPort))
   } catch (error) {

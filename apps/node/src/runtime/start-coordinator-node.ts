@@ -18,7 +18,7 @@ import { UsageOutbox } from '../link/usage-outbox.ts'
 import { httpUsageTransport } from '../link/usage-transport.ts'
 import type { UsageTransport } from '../link/usage-transport.ts'
 import { ZoneContexts } from '../adapters/http/zone-contexts.ts'
-import type { ZoneBounceReason, ZoneServing } from '../adapters/http/zone-request-handler.ts'
+import type { ZoneBounceReason, ZoneServing } from '../adapters/http/zone-admission.ts'
 import type { Clock } from '../adapters/http/cache-context.ts'
 import { acquireDataDirLock } from '../cdn/store/data-dir-lock.ts'
 import type { DataDirLock } from '../cdn/store/data-dir-lock.ts'
@@ -27,6 +27,7 @@ import { ProxyTunnelClient } from '../adapters/proxy/tunnel-client.ts'
 import { NodeGateway } from '../adapters/gateway/node-gateway.ts'
 import { parseDenylist } from '../gateway/denylist.ts'
 import { createCoordinatorModeRoute } from './coordinator-mode-route.ts'
+import { rawZoneHitSource } from '../adapters/raw-http/raw-zone-hit.ts'
 import { createNodeCommandHandler } from './node-command-handler.ts'
 import { NODE_SOFTWARE_VERSION } from './node-software-version.ts'
 import { collectNodeStats, createLoadGauge } from './node-stats.ts'
@@ -118,7 +119,7 @@ async function startLockedCoordinatorNode(
   const route = createCoordinatorModeRoute({ identity, serving: () => servingSlot.current })
   let engine
   try {
-    engine = await startCacheEngine({ config, originUrl: undefined, route, dependencies })
+    engine = await startCacheEngine({ config, originUrl: undefined, route, rawHits: rawZoneHitSource(() => servingSlot.current), dependencies })
   } catch (error) {
     await outbox.stop()
     throw error

@@ -11,8 +11,8 @@ import { loadNodeModeConfig } from '../config/config.ts'
 import type { CoordinatorModeConfig, NodeConfig } from '../config/config.ts'
 import { FakeCoordinator } from './fake-coordinator.ts'
 import { startCoordinatorNode } from '../runtime/start-coordinator-node.ts'
-import type { RunningCoordinatorNode } from '../runtime/start-coordinator-node.ts'
-import type { ZoneBounceReason } from '../adapters/http/zone-request-handler.ts'
+import type { RunningCoordinatorNode, StartCoordinatorNodeDependencies } from '../runtime/start-coordinator-node.ts'
+import type { ZoneBounceReason } from '../adapters/http/zone-admission.ts'
 
 /** Test support: a node in coordinator mode against a FakeCoordinator, with a scripted origin. */
 export interface CoordinatorNodeHarness {
@@ -28,6 +28,7 @@ export interface CoordinatorNodeHarness {
 
 export async function startCoordinatorNodeHarness(
   flags: Readonly<Partial<Record<keyof NodeConfig | keyof CoordinatorModeConfig, string>>> = {},
+  dependencies: Pick<StartCoordinatorNodeDependencies, 'clock'> = {},
 ): Promise<CoordinatorNodeHarness> {
   const fake = await FakeCoordinator.start()
   const origin = await startScriptedOrigin()
@@ -38,7 +39,7 @@ export async function startCoordinatorNodeHarness(
   })
   if (loaded.mode !== 'coordinator') throw new Error('expected coordinator mode')
   const bounces: ZoneBounceReason[] = []
-  const node = await startCoordinatorNode(loaded.config, { onBounce: (reason) => bounces.push(reason) })
+  const node = await startCoordinatorNode(loaded.config, { ...dependencies, onBounce: (reason) => bounces.push(reason) })
   const outcome = await node.registered
   if (!outcome.ok) throw outcome.error
   return {

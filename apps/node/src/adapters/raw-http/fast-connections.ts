@@ -2,16 +2,15 @@ import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
 import { BaseError } from '@meson/protocol'
 import { ADMIN_PATH_PREFIX } from '../http/admin-routes.ts'
-import type { CacheContext } from '../http/cache-context.ts'
 import type { ClientLimits, ExtraConnections } from '../http/client-limits.ts'
 import { parsePlainRequestHead } from './plain-request-head.ts'
 import type { PlainRequestLimits } from './plain-request-head.ts'
 import { RawClientError } from './raw-client-error.ts'
-import { rawFreshHit } from './raw-fresh-hit.ts'
-import type { RawHitFraming } from './raw-fresh-hit.ts'
+import type { RawHitFraming, RawHitSource } from './raw-fresh-hit.ts'
 
 export interface FastConnectionsParameters {
-  readonly context: CacheContext
+  /** The bytes of a hit for a plain request, or undefined for node:http (standalone: `rawFreshHitSource`; CDN mode: `rawZoneHitSource`). */
+  readonly answer: RawHitSource
   readonly limits: ClientLimits
   /** `/_meson/*` is served on this server, so such requests go to node:http. */
   readonly servesAdminRoutes: boolean
@@ -65,7 +64,7 @@ export function installFastConnections(server: Server, parameters: FastConnectio
   const connections = new Set<FastConnection>()
   const shared: SharedState = {
     server,
-    context: parameters.context,
+    answer: parameters.answer,
     servesAdminRoutes: parameters.servesAdminRoutes,
     // Shorter than node:http's limit, so whatever it would refuse as too large is its call.
     parseLimits: { maxHeadBytes: Math.min(limits.maxHeaderSizeBytes, 8192), maxHeaderCount: limits.maxHeaderCount },
@@ -108,7 +107,7 @@ export function installFastConnections(server: Server, parameters: FastConnectio
 
 interface SharedState {
   readonly server: Server
-  readonly context: CacheContext
+  readonly answer: RawHitSource
   readonly servesAdminRoutes: boolean
   readonly parseLimits: PlainRequestLimits
   readonly headersTimeoutMs: number
@@ -242,7 +241,7 @@ class FastConnection {
         this.#handOver(buffer.subarray(offset))
         return
       }
-      const hit = rawFreshHit(shared.context, head.target, head.isHead, head.wantsClose ? shared.close : shared.keepAlive, Date.now())
+      const hit = shared.answer(head, head.wantsClose ? shared.close : shared.keepAlive, socket)
       if (hit === undefined) {
         this.#handOver(buffer.subarray(offset))
         return

@@ -1,8 +1,10 @@
 import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { CacheContext } from '../http/cache-context.ts'
 import type { EntryResponseTemplate, HitFields } from '../http/entry-response-template.ts'
 import { findFreshMemoryHit } from '../http/fresh-hit-fast-path.ts'
 import { httpDateText } from './http-date-text.ts'
+import type { PlainRequest } from './plain-request-head.ts'
 
 /** How the response is framed on the connection (what node:http adds after the fields). */
 export interface RawHitFraming {
@@ -10,6 +12,18 @@ export interface RawHitFraming {
   readonly isClose: boolean
   /** The `Keep-Alive: timeout=N` node:http advertises: its keepAliveTimeout in whole seconds. */
   readonly keepAliveTimeoutSeconds: number
+}
+
+/**
+ * Answers a plain request on a raw connection: the bytes of a hit, already counted
+ * wherever the node counts served bytes, or undefined to hand the request to node:http.
+ * `socket` is the client's (its peer address binds tickets).
+ */
+export type RawHitSource = (request: PlainRequest, framing: RawHitFraming, socket: Socket) => RawHitBytes | undefined
+
+/** The standalone source: fresh hits of the one origin's context. */
+export function rawFreshHitSource(context: CacheContext): RawHitSource {
+  return (request, framing) => rawFreshHit(context, request.target, request.isHead, framing, Date.now())
 }
 
 /** The bytes of one hit: `head` (which includes the body when `body` is undefined), then `body`. */

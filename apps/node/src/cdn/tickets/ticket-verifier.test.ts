@@ -76,6 +76,14 @@ describe('TicketVerifier', () => {
     assert.equal(verifier.verify(token, request).ok, true)
   })
 
+  it('re-checks the client on every cache hit, also after the same client was covered before', () => {
+    const { verifier } = newVerifier()
+    const token = fixtureToken()
+    for (const clientIp of [request.clientIp, '198.51.100.1', request.clientIp, '198.51.100.1', '198.51.100.1']) {
+      assert.equal(verifier.verify(token, { ...request, clientIp }).ok, clientIp === request.clientIp, clientIp)
+    }
+  })
+
   it('refuses a ticket issued to another node: its tag is made with that node\'s key', () => {
     const { verifier } = newVerifier()
     const otherNode = nodeIdFromPublicKey(generateKeyPair().publicKey)

@@ -2,6 +2,7 @@ import { DEFAULT_TICKET_CLOCK_SKEW_MS, isClientCovered, isPathCovered, verifyTic
 import type { Ticket, TicketRejection } from '@meson/protocol'
 import type { NodeTicketKeyHolder } from './node-ticket-key-holder.ts'
 import { VerifiedTicketCache } from './verified-ticket-cache.ts'
+import type { VerifiedTicketEntry } from './verified-ticket-cache.ts'
 
 /** The request a ticket must cover (the node id is the verifier's own). */
 export interface TicketCheckRequest {
@@ -60,7 +61,7 @@ export class TicketVerifier {
     if (current === undefined) return { ok: false, reason: 'no-coordinator-key' }
     const entry = this.#cache.get(token)
     if (entry?.keyGeneration === current.generation) {
-      const rejection = this.#rejectionFor(entry.ticket, request)
+      const rejection = this.#rejectionFor(entry, request)
       if (rejection === 'expired') this.#cache.delete(token)
       return rejection === undefined ? { ok: true, ticket: entry.ticket, cached: true } : { ok: false, reason: rejection }
     }
@@ -82,14 +83,22 @@ export class TicketVerifier {
     return { ok: true, ticket: result.ticket, cached: false }
   }
 
-  /** The checks of `verifyTicket` after the signature, in the same order. */
-  #rejectionFor(ticket: Ticket, request: TicketCheckRequest): TicketRejection | undefined {
+  /**
+   * The checks of `verifyTicket` after the signature, in the same order. The client check
+   * (an address range, built into a BlockList by protocol's `isClientCovered`) is
+   * remembered for the entry's last covered address: a hot token is reused by one client.
+   */
+  #rejectionFor(entry: VerifiedTicketEntry, request: TicketCheckRequest): TicketRejection | undefined {
+    const { ticket } = entry
     if (request.nowMs >= ticket.expiresAt) return 'expired'
     if (request.nowMs + this.#clockSkewMs < ticket.issuedAt) return 'not-yet-valid'
     if (ticket.nodeId !== this.#nodeId) return 'wrong-node'
     if (ticket.zone !== request.zone) return 'wrong-zone'
     if (!isPathCovered(ticket, request.path)) return 'wrong-path'
-    if (!isClientCovered(ticket.client, request.clientIp)) return 'wrong-client'
+    if (entry.coveredClientIp !== request.clientIp) {
+      if (!isClientCovered(ticket.client, request.clientIp)) return 'wrong-client'
+      entry.coveredClientIp = request.clientIp
+    }
     return undefined
   }
 }

@@ -4,6 +4,8 @@ import type { Ticket } from '@meson/protocol'
 export interface VerifiedTicketEntry {
   readonly ticket: Ticket
   readonly keyGeneration: number
+  /** The last client address found covered by `ticket.client`: the same client again needs no range check. */
+  coveredClientIp?: string
 }
 
 /** Default most tokens remembered; a few MB at ~400-byte tokens. */
