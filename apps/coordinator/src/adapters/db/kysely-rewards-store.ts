@@ -14,6 +14,8 @@ import { insertColumnRows } from './insert-column-rows.ts'
 type Schema = DatabaseSchema & RewardsDatabaseSchema
 /** Rows per multi-row INSERT: 7 columns × 1 500 stays under SQLite's 32 766 bound parameters. */
 const ROWS_PER_INSERT = 1500
+/** Rows SQLite hands over per step of a stream. */
+const ROWS_PER_READ = 10_000
 /** Plan rows turned into column arrays at a time: bounds the copy a store step holds. */
 const PLAN_ROWS_PER_SLICE = 20_000
 /**
@@ -159,29 +161,44 @@ export class KyselyRewardsStore implements RewardsStore {
 
   async loadEpochEvidence(startMs: number, endMs: number): Promise<EpochEvidence> {
     const mbps = this.#dialect === 'postgres' ? sql<number | null>`(measurements::json->>'mbps')::float8` : sql<number | null>`measurements->>'mbps'`
-    // Selected under the evidence's own names and fixed up in place: a million probe rows
-    // are read, and a second object per row would double what the close holds.
-    const probes: { id: string; nodeId: string; kind: string; outcome: string; reason: string; mbps: unknown }[] = await this.#db
+    const query = this.#db
       .selectFrom('probe_results')
-      .select(['id', 'node_id as nodeId', 'kind', 'outcome', 'reason', mbps.as('mbps')])
+      .select(['id', 'node_id', 'kind', 'outcome', 'reason', mbps.as('mbps')])
       .where('at_ms', '>=', startMs)
       .where('at_ms', '<', endMs)
       .orderBy('at_ms')
       .orderBy('id')
-      .execute()
-    for (const probe of probes) {
-      probe.kind = toProbeKind(probe.kind)
-      probe.outcome = probe.outcome === 'pass' ? 'pass' : 'fail'
-      if (typeof probe.mbps !== 'number') probe.mbps = null
+    // Each row becomes a small object of the evidence's own shape (see #rowsOf).
+    const probes: ProbeEvidence[] = []
+    const add = (row: { id: string; node_id: string; kind: string; outcome: string; reason: string; mbps: number | null }): void => {
+      probes.push({
+        id: row.id,
+        nodeId: row.node_id,
+        kind: toProbeKind(row.kind),
+        outcome: row.outcome === 'pass' ? 'pass' : 'fail',
+        reason: row.reason,
+        mbps: typeof row.mbps === 'number' ? row.mbps : null,
+      })
     }
+    for await (const row of this.#rowsOf(query)) add(row)
     const previousEpoch = await this.#db.selectFrom('epochs').select('id').where('start_ms', '<', startMs).orderBy('start_ms', 'desc').limit(1).executeTakeFirst()
     const previous = new Map<string, { credit: number; measuredMbps: number | null }>()
     if (previousEpoch !== undefined) {
-      const rows = await this.#db.selectFrom('epoch_node_scores').select(['node_id', 'credit', 'measured_mbps']).where('epoch_id', '=', previousEpoch.id).execute()
-      for (const row of rows) previous.set(row.node_id, { credit: row.credit, measuredMbps: row.measured_mbps })
+      const rows = this.#db.selectFrom('epoch_node_scores').select(['node_id', 'credit', 'measured_mbps']).where('epoch_id', '=', previousEpoch.id)
+      for await (const row of this.#rowsOf(rows)) previous.set(row.node_id, { credit: row.credit, measuredMbps: row.measured_mbps })
     }
-    // Every kind, outcome and mbps was just narrowed to ProbeEvidence's types.
-    return { probes: probes as ProbeEvidence[], previous, usageEarnings: await this.#usageEarnings(startMs, endMs) }
+    return { probes, previous, usageEarnings: await this.#usageEarnings(startMs, endMs) }
+  }
+
+  /**
+   * A query's rows one by one: streamed from SQLite (node:sqlite builds each row as a
+   * dictionary-mode object several times the size of a plain one, and a million of them
+   * held at once were most of an epoch close's memory), read at once from PostgreSQL
+   * (streaming there needs a cursor package).
+   */
+  async *#rowsOf<Row>(query: { stream(chunkSize: number): AsyncIterableIterator<Row>; execute(): Promise<Row[]> }): AsyncGenerator<Row> {
+    if (this.#dialect === 'sqlite') yield* query.stream(ROWS_PER_READ)
+    else yield* await query.execute()
   }
 
   /** Usage credited to `operator:<id>:pending` by metering (transaction kind `usage`) in the window. */
