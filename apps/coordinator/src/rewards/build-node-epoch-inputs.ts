@@ -12,16 +12,27 @@ import type { NodeEpochInput } from './score-node.ts'
  * - Correctness: every failed content probe and failed usage check is listed with its reason.
  */
 export function buildNodeEpochInputs(nodes: readonly RewardableNode[], evidence: EpochEvidence, epoch: EpochWindow): NodeEpochInput[] {
-  const probesByNode = new Map<string, ProbeEvidence[]>()
+  return [...eachNodeEpochInput(nodes, evidence, epoch)]
+}
+
+/**
+ * `buildNodeEpochInputs` one node at a time: the epoch close scores each input as it is
+ * made, so a million of them never exist at once.
+ */
+export function* eachNodeEpochInput(nodes: readonly RewardableNode[], evidence: EpochEvidence, epoch: EpochWindow): Generator<NodeEpochInput> {
+  // A node's one probe is kept as it is, several in an array: most nodes have one, and a
+  // million one-element arrays cost more than the probes.
+  const probesByNode = new Map<string, ProbeEvidence | ProbeEvidence[]>()
   for (const probe of evidence.probes) {
-    const list = probesByNode.get(probe.nodeId)
-    if (list === undefined) probesByNode.set(probe.nodeId, [probe])
-    else list.push(probe)
+    const found = probesByNode.get(probe.nodeId)
+    if (found === undefined) probesByNode.set(probe.nodeId, probe)
+    else if (Array.isArray(found)) found.push(probe)
+    else probesByNode.set(probe.nodeId, [found, probe])
   }
-  const inputs: NodeEpochInput[] = []
   for (const node of nodes) {
     if (node.registeredAt.getTime() >= epoch.endMs) continue
-    const probes = probesByNode.get(node.id) ?? NO_PROBES
+    const found = probesByNode.get(node.id)
+    const probes = found === undefined ? NO_PROBES : Array.isArray(found) ? found : [found]
     let reachablePass = 0
     let reachableFail = 0
     let contentPassed = 0
@@ -44,7 +55,7 @@ export function buildNodeEpochInputs(nodes: readonly RewardableNode[], evidence:
     }
     const previous = evidence.previous.get(node.id)
     const heartbeat = node.lastHeartbeatAt?.getTime()
-    inputs.push({
+    yield {
       nodeId: node.id,
       operatorId: node.operatorId,
       publicIp: node.publicIp,
@@ -59,9 +70,8 @@ export function buildNodeEpochInputs(nodes: readonly RewardableNode[], evidence:
       contentProbesPassed: contentPassed,
       contentProbeFailures: contentFailures ?? NO_FAILURES,
       usageHoldReason,
-    })
+    }
   }
-  return inputs
 }
 
 const NO_PROBES: readonly ProbeEvidence[] = Object.freeze([])

@@ -1,10 +1,10 @@
 import type { LedgerTransactionInput, PostTransactionResult } from '../store/store.ts'
 import { buildEpochTransactions } from './build-epoch-transactions.ts'
-import { buildNodeEpochInputs } from './build-node-epoch-inputs.ts'
+import { eachNodeEpochInput } from './build-node-epoch-inputs.ts'
 import type { EmissionSchedule } from './emission-schedule.ts'
 import { emissionForEpoch } from './emission-schedule.ts'
 import { planEpochClose } from './plan-epoch-close.ts'
-import type { EpochWindow } from './plan-epoch-close.ts'
+import type { EpochClosePlan, EpochWindow } from './plan-epoch-close.ts'
 import type { RewardableNode } from './rewardable-node.ts'
 import type { RewardsStore } from './rewards-store.ts'
 import type { ScoreConfig } from './score-config.ts'
@@ -58,13 +58,18 @@ export async function closeEpoch(epoch: EpochWindow, components: CloseEpochCompo
  * evidence and the plan (a million nodes' worth) can be collected before posting.
  */
 async function planAndClaim(epoch: EpochWindow, components: CloseEpochComponents): Promise<boolean> {
+  const plan = await planFromEvidence(epoch, components)
+  return (await components.rewardsStore.claimEpoch(plan, components.now())) === 'claimed'
+}
+
+/** Reads the fleet and the evidence and plans; they are dropped on return, before the plan is stored. */
+async function planFromEvidence(epoch: EpochWindow, components: CloseEpochComponents): Promise<EpochClosePlan> {
   const [nodes, evidence] = await Promise.all([components.listNodes(), components.rewardsStore.loadEpochEvidence(epoch.startMs, epoch.endMs)])
-  const plan = planEpochClose({
+  return planEpochClose({
     epoch,
     emission: emissionForEpoch(components.emissionSchedule, epoch.startMs, epoch.endMs),
-    nodes: buildNodeEpochInputs(nodes, evidence, epoch),
+    nodes: eachNodeEpochInput(nodes, evidence, epoch),
     usageEarnings: evidence.usageEarnings,
     config: components.scoreConfig,
   })
-  return (await components.rewardsStore.claimEpoch(plan, components.now())) === 'claimed'
 }

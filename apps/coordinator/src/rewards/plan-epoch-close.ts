@@ -35,10 +35,18 @@ export interface EpochClosePlan {
 export interface PlanEpochCloseParameters {
   readonly epoch: EpochWindow
   readonly emission: bigint
-  readonly nodes: readonly NodeEpochInput[]
+  /** Any order; an iterable, so the inputs of a million nodes need not exist all at once. */
+  readonly nodes: Iterable<NodeEpochInput>
   /** Usage earnings credited to each operator's pending account during the epoch. */
   readonly usageEarnings: ReadonlyMap<AccountId, bigint>
   readonly config: ScoreConfig
+}
+
+/** A score as the plan builds it: the anti-Sybil rules then set its weight and add their penalty. */
+type MutableNodeScore = { -readonly [Key in keyof NodeScore]: NodeScore[Key] }
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 /**
@@ -50,14 +58,24 @@ export interface PlanEpochCloseParameters {
 export function planEpochClose(parameters: PlanEpochCloseParameters): EpochClosePlan {
   const { epoch, config } = parameters
   const epochHours = (epoch.endMs - epoch.startMs) / 3_600_000
-  const ordered = [...parameters.nodes].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0))
-  const scores = applySybilRules(
-    ordered.map((node) => scoreNode(node, epochHours, config)),
-    ordered.map((node) => node.registeredAtMs),
-    config.weightScale,
-    config.isOneNodePerIp,
-  )
-  const { shares } = splitByWeight(parameters.emission, scores.map((score) => score.weight))
+  // Scored as the inputs come (an input is dropped as soon as it is scored), then put in
+  // node id order, so the plan does not depend on the order of the fleet.
+  const unordered: MutableNodeScore[] = []
+  const registeredAtMs: number[] = []
+  for (const node of parameters.nodes) {
+    unordered.push({ ...scoreNode(node, epochHours, config), weight: 0n })
+    registeredAtMs.push(node.registeredAtMs)
+  }
+  const order = Array.from(unordered.keys()).sort((a, b) => compareText(unordered[a]?.nodeId ?? '', unordered[b]?.nodeId ?? '') || a - b)
+  const scores = order.map((index) => unordered[index]).filter((score) => score !== undefined)
+  unordered.length = 0
+  const sybil = applySybilRules(scores, order.map((index) => registeredAtMs[index] ?? 0), config.weightScale, config.isOneNodePerIp)
+  scores.forEach((score, index) => {
+    score.weight = sybil.weights[index] ?? 0n
+    const penalty = sybil.penalties[index]
+    if (penalty !== undefined) score.penalties = [...score.penalties, penalty]
+  })
+  const { shares } = splitByWeight(parameters.emission, sybil.weights)
 
   const emissionByOperator = new Map<AccountId, bigint>()
   let emitted = 0n

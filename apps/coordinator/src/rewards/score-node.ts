@@ -28,6 +28,7 @@ export interface NodeEpochInput {
   readonly usageHoldReason: string | null
 }
 
+const NO_PENALTIES: readonly Penalty[] = Object.freeze([])
 const OFFLINE: Penalty = Object.freeze({ kind: 'offline', reason: 'the node did not heartbeat or answer reachability probes through the epoch' })
 
 /**
@@ -73,6 +74,7 @@ export function scoreNode(input: NodeEpochInput, epochHours: number, config: Sco
       contentProbesFailed: input.contentProbeFailures.length,
       isUsageHeld: input.usageHoldReason !== null,
     },
-    penalties,
+    // The common case shares one empty list (a million scores hold their penalties).
+    penalties: penalties.length === 0 ? NO_PENALTIES : penalties,
   }
 }

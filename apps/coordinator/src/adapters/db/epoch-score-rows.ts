@@ -1,17 +1,16 @@
-import { sql } from 'kysely'
 import type { Selectable, Transaction } from 'kysely'
 import type { NodeScore, Penalty } from '../../rewards/node-score.ts'
 import type { AccountId } from '@meson/protocol'
 import type { DatabaseSchema } from './database-schema.ts'
 import type { EpochNodeScoresTable, RewardsDatabaseSchema } from './rewards-database-schema.ts'
 import type { SqlDialect } from './sql-dialect.ts'
+import { insertColumnRows } from './insert-column-rows.ts'
+import type { ColumnValue } from './insert-column-rows.ts'
 
 type Schema = DatabaseSchema & RewardsDatabaseSchema
 
 // How a node's epoch score is written to and read from `epoch_node_scores`.
 
-/** Score rows per JSON-expanding INSERT. */
-export const SCORE_ROWS_PER_STATEMENT = 20_000
 /** The score columns in the order `insertEpochScores` writes them, with their PostgreSQL types. */
 const SCORE_COLUMNS = [
   'node_id', 'operator_id', 'public_ip', 'score', 'weight', 'credit', 'measured_mbps', 'bandwidth', 'storage', 'correctness', 'is_online',
@@ -23,13 +22,13 @@ const SCORE_COLUMN_TYPES = [
 ] as const
 
 /**
- * Score rows travel as one JSON array per statement, expanded by the database
- * (`json_each` in SQLite, `jsonb_array_elements` in PostgreSQL): a million rows in a few dozen statements,
- * instead of a statement per 1 500 rows prepared and bound one parameter at a time.
+ * Writes score rows column by column (`insertColumnRows`: `unnest` arrays in PostgreSQL,
+ * multi-row VALUES in SQLite), inside the caller's transaction.
  */
 export async function insertEpochScores(trx: Transaction<Schema>, dialect: SqlDialect, epochId: string, scores: readonly NodeScore[]): Promise<void> {
-  const json = JSON.stringify(
-    scores.map((score) => [
+  const columns: ColumnValue[][] = SCORE_COLUMNS.map(() => new Array<ColumnValue>(scores.length))
+  scores.forEach((score, row) => {
+    const values: readonly ColumnValue[] = [
       score.nodeId,
       score.operatorId,
       score.publicIp,
@@ -51,16 +50,20 @@ export async function insertEpochScores(trx: Transaction<Schema>, dialect: SqlDi
       score.evidence.contentProbesFailed,
       score.evidence.isUsageHeld ? 1 : 0,
       score.penalties.length === 0 ? '[]' : JSON.stringify(score.penalties),
-    ]),
-  )
-  const columns = sql.raw(SCORE_COLUMNS.join(', '))
-  if (dialect === 'postgres') {
-    const casts = sql.raw(SCORE_COLUMN_TYPES.map((type, index) => `(e->>${index})::${type}`).join(', '))
-    await sql`insert into epoch_node_scores (epoch_id, ${columns}) select ${epochId}, ${casts} from jsonb_array_elements(${json}::jsonb) as e`.execute(trx)
-    return
-  }
-  const values = sql.raw(SCORE_COLUMNS.map((_column, index) => `value->>${index}`).join(', '))
-  await sql`insert into epoch_node_scores (epoch_id, ${columns}) select ${epochId}, ${values} from json_each(${json})`.execute(trx)
+    ]
+    values.forEach((value, column) => {
+      const target = columns[column]
+      if (target !== undefined) target[row] = value
+    })
+  })
+  await insertColumnRows(trx, dialect, {
+    table: 'epoch_node_scores',
+    columns: SCORE_COLUMNS,
+    postgresTypes: SCORE_COLUMN_TYPES,
+    constantColumns: [{ column: 'epoch_id', value: epochId, postgresType: 'text' }],
+    values: columns,
+    rowCount: scores.length,
+  })
 }
 
 /** A stored score row back to the typed score. */

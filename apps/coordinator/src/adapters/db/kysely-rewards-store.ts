@@ -3,16 +3,21 @@ import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
 import type { NodeScore, Penalty } from '../../rewards/node-score.ts'
 import type { EpochClosePlan, OperatorPayout } from '../../rewards/plan-epoch-close.ts'
-import type { ProbeKind, ProbeResult } from '../../rewards/probe-result.ts'
+import type { ProbeEvidence, ProbeKind, ProbeResult } from '../../rewards/probe-result.ts'
 import type { EarningsRow, EpochEvidence, EpochSummary, RewardsStore } from '../../rewards/rewards-store.ts'
 import type { DatabaseSchema } from './database-schema.ts'
 import type { RewardsDatabaseSchema } from './rewards-database-schema.ts'
 import type { SqlDialect } from './sql-dialect.ts'
-import { insertEpochScores, SCORE_ROWS_PER_STATEMENT, toNodeScore } from './epoch-score-rows.ts'
+import { insertEpochScores, toNodeScore } from './epoch-score-rows.ts'
+import { insertColumnRows } from './insert-column-rows.ts'
 
 type Schema = DatabaseSchema & RewardsDatabaseSchema
 /** Rows per multi-row INSERT: 7 columns × 1 500 stays under SQLite's 32 766 bound parameters. */
 const ROWS_PER_INSERT = 1500
+/** Rows SQLite hands over per step of a stream. */
+const ROWS_PER_READ = 10_000
+/** Plan rows turned into column arrays at a time: bounds the copy a store step holds. */
+const PLAN_ROWS_PER_SLICE = 20_000
 /**
  * The `RewardsStore` over kysely, on the main store's database. It reads the ledger
  * (usage credited in a window) but never writes it: epoch transactions go through the
@@ -48,18 +53,19 @@ export class KyselyRewardsStore implements RewardsStore {
         .returning('id')
         .executeTakeFirst()
       if (claimed === undefined) return 'taken'
-      for (let start = 0; start < plan.scores.length; start += SCORE_ROWS_PER_STATEMENT) {
-        await insertEpochScores(trx, this.#dialect, plan.epoch.id, plan.scores.slice(start, start + SCORE_ROWS_PER_STATEMENT))
+      for (let start = 0; start < plan.scores.length; start += PLAN_ROWS_PER_SLICE) {
+        await insertEpochScores(trx, this.#dialect, plan.epoch.id, plan.scores.slice(start, start + PLAN_ROWS_PER_SLICE))
       }
-      for (let start = 0; start < plan.payouts.length; start += ROWS_PER_INSERT) {
-        const rows = plan.payouts.slice(start, start + ROWS_PER_INSERT).map((payout) => ({
-          epoch_id: plan.epoch.id,
-          operator_id: payout.operatorId,
-          source: payout.source,
-          amount: payout.amount.toString(),
-          held_reason: payout.heldReason,
-        }))
-        await trx.insertInto('epoch_payouts').values(rows).execute()
+      for (let start = 0; start < plan.payouts.length; start += PLAN_ROWS_PER_SLICE) {
+        const payouts = plan.payouts.slice(start, start + PLAN_ROWS_PER_SLICE)
+        await insertColumnRows(trx, this.#dialect, {
+          table: 'epoch_payouts',
+          columns: ['operator_id', 'source', 'amount', 'held_reason'],
+          postgresTypes: ['text', 'text', 'numeric', 'text'],
+          constantColumns: [{ column: 'epoch_id', value: plan.epoch.id, postgresType: 'text' }],
+          values: [payouts.map((payout) => payout.operatorId), payouts.map((payout) => payout.source), payouts.map((payout) => payout.amount.toString()), payouts.map((payout) => payout.heldReason)],
+          rowCount: payouts.length,
+        })
       }
       return 'claimed'
     })
@@ -155,29 +161,44 @@ export class KyselyRewardsStore implements RewardsStore {
 
   async loadEpochEvidence(startMs: number, endMs: number): Promise<EpochEvidence> {
     const mbps = this.#dialect === 'postgres' ? sql<number | null>`(measurements::json->>'mbps')::float8` : sql<number | null>`measurements->>'mbps'`
-    const probeRows = await this.#db
+    const query = this.#db
       .selectFrom('probe_results')
       .select(['id', 'node_id', 'kind', 'outcome', 'reason', mbps.as('mbps')])
       .where('at_ms', '>=', startMs)
       .where('at_ms', '<', endMs)
       .orderBy('at_ms')
       .orderBy('id')
-      .execute()
+    // Each row becomes a small object of the evidence's own shape (see #rowsOf).
+    const probes: ProbeEvidence[] = []
+    const add = (row: { id: string; node_id: string; kind: string; outcome: string; reason: string; mbps: number | null }): void => {
+      probes.push({
+        id: row.id,
+        nodeId: row.node_id,
+        kind: toProbeKind(row.kind),
+        outcome: row.outcome === 'pass' ? 'pass' : 'fail',
+        reason: row.reason,
+        mbps: typeof row.mbps === 'number' ? row.mbps : null,
+      })
+    }
+    for await (const row of this.#rowsOf(query)) add(row)
     const previousEpoch = await this.#db.selectFrom('epochs').select('id').where('start_ms', '<', startMs).orderBy('start_ms', 'desc').limit(1).executeTakeFirst()
     const previous = new Map<string, { credit: number; measuredMbps: number | null }>()
     if (previousEpoch !== undefined) {
-      const rows = await this.#db.selectFrom('epoch_node_scores').select(['node_id', 'credit', 'measured_mbps']).where('epoch_id', '=', previousEpoch.id).execute()
-      for (const row of rows) previous.set(row.node_id, { credit: row.credit, measuredMbps: row.measured_mbps })
+      const rows = this.#db.selectFrom('epoch_node_scores').select(['node_id', 'credit', 'measured_mbps']).where('epoch_id', '=', previousEpoch.id)
+      for await (const row of this.#rowsOf(rows)) previous.set(row.node_id, { credit: row.credit, measuredMbps: row.measured_mbps })
     }
-    const probes = probeRows.map((row) => ({
-      id: row.id,
-      nodeId: row.node_id,
-      kind: toProbeKind(row.kind),
-      outcome: row.outcome === 'pass' ? ('pass' as const) : ('fail' as const),
-      reason: row.reason,
-      mbps: typeof row.mbps === 'number' ? row.mbps : null,
-    }))
     return { probes, previous, usageEarnings: await this.#usageEarnings(startMs, endMs) }
+  }
+
+  /**
+   * A query's rows one by one: streamed from SQLite (node:sqlite builds each row as a
+   * dictionary-mode object several times the size of a plain one, and a million of them
+   * held at once were most of an epoch close's memory), read at once from PostgreSQL
+   * (streaming there needs a cursor package).
+   */
+  async *#rowsOf<Row>(query: { stream(chunkSize: number): AsyncIterableIterator<Row>; execute(): Promise<Row[]> }): AsyncGenerator<Row> {
+    if (this.#dialect === 'sqlite') yield* query.stream(ROWS_PER_READ)
+    else yield* await query.execute()
   }
 
   /** Usage credited to `operator:<id>:pending` by metering (transaction kind `usage`) in the window. */

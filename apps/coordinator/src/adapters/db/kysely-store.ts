@@ -85,7 +85,7 @@ export class KyselyStore implements Store {
 
   async postTransaction(tx: LedgerTransactionInput): Promise<PostTransactionResult> {
     const createdAt = this.#now().getTime()
-    return this.#db.transaction().execute((trx) => postLedgerTransaction(trx, tx, createdAt))
+    return this.#db.transaction().execute((trx) => postLedgerTransaction(trx, tx, createdAt, this.dialect))
   }
 
   async getBalance(ledgerAccount: LedgerAccount): Promise<bigint> {

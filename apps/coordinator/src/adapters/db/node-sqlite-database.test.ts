@@ -46,6 +46,18 @@ describe('NodeSqliteDatabase', () => {
     db.close()
   })
 
+  it('reuses a prepared writing statement, and prepares a reader anew each time', () => {
+    const db = open()
+    const insert = db.prepare('insert into t (name) values (?)')
+    assert.equal(db.prepare('insert into t (name) values (?)'), insert)
+    insert.run(['a'])
+    db.prepare('insert into t (name) values (?)').run(['b'])
+    const select = 'select name from t order by id'
+    assert.notEqual(db.prepare(select), db.prepare(select))
+    assert.deepEqual(db.prepare(select).all([]).map((row) => ({ ...(row as object) })), [{ name: 'a' }, { name: 'b' }])
+    db.close()
+  })
+
   it('can be closed twice', () => {
     const db = open()
     db.close()

@@ -16,19 +16,45 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely'
  */
 export class NodeSqliteDatabase implements SqliteDatabase {
   readonly #database: DatabaseSync
+  /**
+   * Prepared statements that return no rows, by SQL text, most recently used last.
+   * kysely prepares every query it runs; a bulk insert of many same-shaped multi-row
+   * statements (an epoch's scores) spent more time preparing than inserting. Only
+   * statements without result columns are kept: `run` finishes before it returns, so a
+   * cached one is never in use twice, while a reader may still be iterated.
+   */
+  readonly #writers = new Map<string, NodeSqliteStatement>()
 
   constructor(database: DatabaseSync) {
     this.#database = database
   }
 
   prepare(sql: string): SqliteStatement {
-    return new NodeSqliteStatement(this.#database.prepare(sql))
+    const cached = this.#writers.get(sql)
+    if (cached !== undefined) {
+      this.#writers.delete(sql)
+      this.#writers.set(sql, cached)
+      return cached
+    }
+    const statement = new NodeSqliteStatement(this.#database.prepare(sql))
+    if (!statement.reader) {
+      this.#writers.set(sql, statement)
+      if (this.#writers.size > CACHED_WRITERS) for (const oldest of this.#writers.keys()) {
+        this.#writers.delete(oldest)
+        break
+      }
+    }
+    return statement
   }
 
   close(): void {
+    this.#writers.clear()
     if (this.#database.isOpen) this.#database.close()
   }
 }
+
+/** How many prepared writing statements are kept. */
+const CACHED_WRITERS = 64
 
 class NodeSqliteStatement implements SqliteStatement {
   readonly reader: boolean
