@@ -1,6 +1,8 @@
 /**
- * bench/proxy: the proxy path (SOCKS5 → gateway → HTTP/2 tunnel → exit → target) next to
- * a direct TCP connection to the same target, in the same run, on loopback:
+ * bench/proxy: the proxy path (SOCKS5 → gateway → tunnel → exit → target) next to a
+ * direct TCP connection to the same target, in the same run, on loopback; the proxy
+ * twice: as shipped (streams on the exit's data connections) and with no data
+ * connections granted (every stream an HTTP/2 CONNECT stream, the fallback):
  *   - bulk throughput each way (SIZE_MIB, default 256 MiB; the issue asks for 1024), best of ROUNDS (3);
  *   - connection-setup latency (connect + one echoed byte), p50/p99 over SETUPS runs;
  *   - IDLE concurrent idle streams over one tunnel, and the process RSS they cost.
@@ -68,6 +70,8 @@ const echo = createServer((socket) => {
 const [sourcePort, sinkPort, echoPort] = [await listen(source), await listen(sink), await listen(echo)]
 const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url))
 const proxy = await startProxyProcesses(here('.'), [sourcePort, sinkPort, echoPort])
+/** The same tree with no data connections granted: every stream an HTTP/2 CONNECT stream (the fallback carrier). */
+const http2Only = await startProxyProcesses(here('.'), [sourcePort, sinkPort, echoPort], { BENCH_DATA_IDLE: '0' })
 /** BASELINE_DIR: bench/proxy of other trees, comma-separated (see prepare-baseline.sh), measured in the same run. */
 const baselineDirs = (process.env['BASELINE_DIR'] ?? '').split(',').filter((dir) => dir !== '')
 const baselines: { readonly name: string; readonly processes: ProxyProcesses }[] = []
@@ -93,6 +97,7 @@ const paths: readonly { readonly name: string; readonly open: Opener }[] = [
   { name: 'direct', open: direct },
   { name: 'bare 2-hop relay', open: relayed },
   ...baselines.map((baseline) => ({ name: baseline.name, open: through(baseline.processes) })),
+  { name: 'proxy (HTTP/2 streams only)', open: through(http2Only) },
   { name: 'proxy', open: through(proxy) },
 ]
 
@@ -183,5 +188,5 @@ results.push(`${IDLE} idle streams over one tunnel: ${rssLine('gateway')}, ${rss
 for (const socket of idle) socket.destroy()
 
 process.stdout.write(`bench/proxy (client+targets | gateway | exit in 3 processes, loopback, ${new Date().toISOString()})\n${results.map((line) => `  ${line}`).join('\n')}\n`)
-await Promise.all([proxy.stop(), ...baselines.map((baseline) => baseline.processes.stop()), relayGateway.stop(), relayExit.stop()])
+await Promise.all([proxy.stop(), http2Only.stop(), ...baselines.map((baseline) => baseline.processes.stop()), relayGateway.stop(), relayExit.stop()])
 for (const server of [source, sink, echo]) server.close()
