@@ -8,8 +8,8 @@ import type { BackoffPolicy } from '../../link/backoff-delay.ts'
 export interface ExitDataPoolOptions {
   readonly gateway: { readonly host: string; readonly port: number }
   readonly grant: DataGrant
-  /** Serves a data connection the gateway put to use for `authority`. */
-  readonly serve: (socket: Socket, authority: string) => void
+  /** Serves a data connection the gateway put to use for `authority`; resolves once the exit has answered. */
+  readonly serve: (socket: Socket, authority: string) => Promise<void>
   readonly backoff: BackoffPolicy
   readonly random: () => number
 }
@@ -22,8 +22,8 @@ const MAX_REQUEST_BYTES = 512
  * outbound like the control connection (NAT holds), each opened with a hello bound to
  * the session's grant by an HMAC and a fresh counter. It keeps `grant.idle` connections
  * waiting for the gateway's request and at most `grant.max` in all; a connection put to
- * use is replaced at once. Connections the gateway closes before using (a refused hello,
- * its limit) are redialed with capped, jittered backoff. `close()` (the control
+ * use is replaced as soon as the exit has answered on it (off the stream's setup path).
+ * Connections the gateway closes before using (a refused hello, its limit) are redialed with capped, jittered backoff. `close()` (the control
  * connection dropped) closes every data connection, idle or busy.
  */
 export class ExitDataPool {
@@ -77,8 +77,8 @@ export class ExitDataPool {
       if (authority === undefined || this.#closed) return void socket.destroy()
       used = true
       this.#failures = 0
-      this.fill()
-      this.#options.serve(socket, authority)
+      // The replacement is dialed once the exit has answered, off the stream's setup path.
+      void this.#options.serve(socket, authority).finally(() => this.fill())
     })
   }
 

@@ -164,7 +164,7 @@ export class ProxyTunnelClient {
       this.#dataPool = new ExitDataPool({
         gateway: this.#options.gateway,
         grant,
-        serve: (socket, authority) => void serveExitDataConnection(socket, authority, this.#dependencies).catch(() => socket.destroy()),
+        serve: (socket, authority) => serveExitDataConnection(socket, authority, this.#dependencies).catch(() => void socket.destroy()),
         backoff: this.#options.backoff ?? TUNNEL_BACKOFF,
         random: this.#options.random ?? (() => randomInt(1_000_000) / 1_000_000),
       })
