@@ -6,7 +6,7 @@
  *   BENCH_ALLOW_PORTS       comma-separated loopback ports the gateway may reach;
  *   BENCH_DATA_IDLE         data connections granted to the exit (0: HTTP/2 streams only; unset: the default).
  * Writes JSON lines to stdout: `{ready, socksPort, httpPort, tunnelPort, username, password}`,
- * then `{event: 'exit-connected'}`; answers `rss` on stdin with `{rss}` (bytes).
+ * then `{event: 'exit-connected'}`; answers `rss` and `cpu` on stdin with `{rss}` (bytes).
  */
 import { createInterface } from 'node:readline'
 import { decodeBase64Url, nodeIdFromPublicKey } from '@meson/protocol'
@@ -49,6 +49,10 @@ say({ ready: true, socksPort: portOf(gateway.socks5Url), httpPort: portOf(gatewa
 const commands = createInterface({ input: process.stdin })
 commands.on('line', (line) => {
   if (line === 'rss') say({ rss: process.memoryUsage().rss })
+  if (line === 'cpu') {
+    const usage = process.cpuUsage()
+    say({ cpu: usage.user + usage.system })
+  }
 })
 commands.once('close', () => {
   void gateway.stop().then(() => stores.close()).then(() => process.exit(0))

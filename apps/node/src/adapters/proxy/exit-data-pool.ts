@@ -23,8 +23,9 @@ const MAX_REQUEST_BYTES = 512
  * the session's grant by an HMAC and a fresh counter. It keeps `grant.idle` connections
  * waiting for the gateway's request and at most `grant.max` in all; a connection put to
  * use is replaced as soon as the exit has answered on it (off the stream's setup path).
- * Connections the gateway closes before using (a refused hello, its limit) are redialed with capped, jittered backoff. `close()` (the control
- * connection dropped) closes every data connection, idle or busy.
+ * Connections the gateway closes before using (a refused hello, its limit) are redialed
+ * with capped, jittered backoff. `close()` (the control connection dropped) closes
+ * every data connection, idle or busy.
  */
 export class ExitDataPool {
   readonly #options: ExitDataPoolOptions
