@@ -10,6 +10,8 @@ export interface BenchChild {
   waitFor(key: string): Promise<BenchMessage>
   /** Asks for the child's RSS in bytes. */
   rss(): Promise<number>
+  /** Asks for the CPU time (user + system) the child has used so far, in microseconds. */
+  cpu(): Promise<number>
   /** Closes stdin (the child stops itself) and waits for it to exit. */
   stop(): Promise<void>
 }
@@ -45,6 +47,10 @@ export function spawnBenchChild(script: string, env: Readonly<Record<string, str
     async rss() {
       child.stdin?.write('rss\n')
       return Number((await waitFor('rss'))['rss'])
+    },
+    async cpu() {
+      child.stdin?.write('cpu\n')
+      return Number((await waitFor('cpu'))['cpu'])
     },
     async stop() {
       child.stdin?.end()

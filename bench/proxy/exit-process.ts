@@ -4,7 +4,7 @@
  *   BENCH_EXIT_PRIVATE_KEY  the node key (PKCS#8 PEM);
  *   BENCH_TUNNEL_PORT       the gateway's tunnel port on 127.0.0.1;
  *   BENCH_ALLOW_PORTS       comma-separated loopback ports the exit may reach.
- * Writes `{connected: true}` once the tunnel is up; answers `rss` on stdin; exits when stdin closes.
+ * Writes `{connected: true}` once the tunnel is up; answers `rss` and `cpu` on stdin; exits when stdin closes.
  */
 import { createInterface } from 'node:readline'
 import { importPrivateKeyPem, nodeIdFromPublicKey, rawPublicKeyOf } from '@meson/protocol'
@@ -30,6 +30,10 @@ client.start()
 const commands = createInterface({ input: process.stdin })
 commands.on('line', (line) => {
   if (line === 'rss') say({ rss: process.memoryUsage().rss })
+  if (line === 'cpu') {
+    const usage = process.cpuUsage()
+    say({ cpu: usage.user + usage.system })
+  }
 })
 commands.once('close', () => {
   void client.stop().then(() => process.exit(0))

@@ -3,9 +3,10 @@
  * in-memory store with one funded buyer and one registered exit node, and the proxy
  * gateway (tunnel listener + SOCKS5 + HTTP front ends). Reads its job from env:
  *   BENCH_EXIT_PUBLIC_KEY   the exit's raw public key (base64url), registered as a node;
- *   BENCH_ALLOW_PORTS       comma-separated loopback ports the gateway may reach.
+ *   BENCH_ALLOW_PORTS       comma-separated loopback ports the gateway may reach;
+ *   BENCH_DATA_IDLE         data connections granted to the exit (0: HTTP/2 streams only; unset: the default).
  * Writes JSON lines to stdout: `{ready, socksPort, httpPort, tunnelPort, username, password}`,
- * then `{event: 'exit-connected'}`; answers `rss` on stdin with `{rss}` (bytes).
+ * then `{event: 'exit-connected'}`; answers `rss` and `cpu` on stdin with `{rss}` (bytes).
  */
 import { createInterface } from 'node:readline'
 import { decodeBase64Url, nodeIdFromPublicKey } from '@meson/protocol'
@@ -40,6 +41,7 @@ const gateway = await startProxyGateway({
   proxyStore,
   authorizeExit: authorizeRegisteredExit(stores.fleet, () => undefined),
   onEvent: (event) => say({ event }),
+  ...(process.env['BENCH_DATA_IDLE'] === undefined ? {} : { dataConnections: { idle: Number(process.env['BENCH_DATA_IDLE']), max: 512 } }),
 })
 const portOf = (url: string | undefined): number => Number(new URL((url ?? '').replace(/^socks5h:/, 'http:')).port)
 say({ ready: true, socksPort: portOf(gateway.socks5Url), httpPort: portOf(gateway.httpUrl), tunnelPort: gateway.tunnel.port, username: `customer-${buyer.id}`, password })
@@ -47,6 +49,10 @@ say({ ready: true, socksPort: portOf(gateway.socks5Url), httpPort: portOf(gatewa
 const commands = createInterface({ input: process.stdin })
 commands.on('line', (line) => {
   if (line === 'rss') say({ rss: process.memoryUsage().rss })
+  if (line === 'cpu') {
+    const usage = process.cpuUsage()
+    say({ cpu: usage.user + usage.system })
+  }
 })
 commands.once('close', () => {
   void gateway.stop().then(() => stores.close()).then(() => process.exit(0))

@@ -3,10 +3,11 @@
  * the same process hops can cost (no HTTP/2, no auth, no metering, plain `pipe`).
  *   BENCH_NEXT_PORT set: forwards every connection to 127.0.0.1:BENCH_NEXT_PORT (the gateway's stand-in);
  *   unset: reads a 2-byte big-endian port, then connects to 127.0.0.1:port (the exit's stand-in).
- * Writes `{ready, port}`; exits when stdin closes.
+ * Writes `{ready, port}`; answers `cpu` on stdin with `{cpu}` (µs); exits when stdin closes.
  */
 import { connect, createServer } from 'node:net'
 import type { Socket } from 'node:net'
+import { createInterface } from 'node:readline'
 
 const nextPort = process.env['BENCH_NEXT_PORT']
 
@@ -31,5 +32,10 @@ server.listen(0, '127.0.0.1', () => {
   const address = server.address()
   process.stdout.write(`${JSON.stringify({ ready: true, port: typeof address === 'object' && address !== null ? address.port : 0 })}\n`)
 })
-process.stdin.resume()
-process.stdin.once('end', () => process.exit(0))
+const commands = createInterface({ input: process.stdin })
+commands.on('line', (line) => {
+  if (line !== 'cpu') return
+  const usage = process.cpuUsage()
+  process.stdout.write(`${JSON.stringify({ cpu: usage.user + usage.system })}\n`)
+})
+commands.once('close', () => process.exit(0))

@@ -1,6 +1,8 @@
 /**
- * bench/proxy: the proxy path (SOCKS5 → gateway → HTTP/2 tunnel → exit → target) next to
- * a direct TCP connection to the same target, in the same run, on loopback:
+ * bench/proxy: the proxy path (SOCKS5 → gateway → tunnel → exit → target) next to a
+ * direct TCP connection to the same target, in the same run, on loopback; the proxy
+ * twice: as shipped (streams on the exit's data connections) and with no data
+ * connections granted (every stream an HTTP/2 CONNECT stream, the fallback):
  *   - bulk throughput each way (SIZE_MIB, default 256 MiB; the issue asks for 1024), best of ROUNDS (3);
  *   - connection-setup latency (connect + one echoed byte), p50/p99 over SETUPS runs;
  *   - IDLE concurrent idle streams over one tunnel, and the process RSS they cost.
@@ -17,6 +19,7 @@ import { performance } from 'node:perf_hooks'
 import { basename, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { spawnBenchChild } from './bench-child.ts'
+import type { BenchChild } from './bench-child.ts'
 import { startProxyProcesses } from './start-proxy-processes.ts'
 import type { ProxyProcesses } from './start-proxy-processes.ts'
 import { socks5Connect } from './socks5-connect.ts'
@@ -68,6 +71,8 @@ const echo = createServer((socket) => {
 const [sourcePort, sinkPort, echoPort] = [await listen(source), await listen(sink), await listen(echo)]
 const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url))
 const proxy = await startProxyProcesses(here('.'), [sourcePort, sinkPort, echoPort])
+/** The same tree with no data connections granted: every stream an HTTP/2 CONNECT stream (the fallback carrier). */
+const http2Only = await startProxyProcesses(here('.'), [sourcePort, sinkPort, echoPort], { BENCH_DATA_IDLE: '0' })
 /** BASELINE_DIR: bench/proxy of other trees, comma-separated (see prepare-baseline.sh), measured in the same run. */
 const baselineDirs = (process.env['BASELINE_DIR'] ?? '').split(',').filter((dir) => dir !== '')
 const baselines: { readonly name: string; readonly processes: ProxyProcesses }[] = []
@@ -88,13 +93,18 @@ const relayed: Opener = async (port) => {
   socket.write(Uint8Array.of(port >> 8, port & 255))
   return socket
 }
-/** The paths measured, each next to the others in every round. */
-const paths: readonly { readonly name: string; readonly open: Opener }[] = [
-  { name: 'direct', open: direct },
-  { name: 'bare 2-hop relay', open: relayed },
-  ...baselines.map((baseline) => ({ name: baseline.name, open: through(baseline.processes) })),
-  { name: 'proxy', open: through(proxy) },
+/** The paths measured, each next to the others in every round; `middle` are the processes between client and target. */
+const paths: readonly { readonly name: string; readonly open: Opener; readonly middle: readonly BenchChild[] }[] = [
+  { name: 'direct', open: direct, middle: [] },
+  { name: 'bare 2-hop relay', open: relayed, middle: [relayGateway, relayExit] },
+  ...baselines.map((baseline) => ({ name: baseline.name, open: through(baseline.processes), middle: [baseline.processes.gateway, baseline.processes.exit] })),
+  { name: 'proxy (HTTP/2 streams only)', open: through(http2Only), middle: [http2Only.gateway, http2Only.exit] },
+  { name: 'proxy', open: through(proxy), middle: [proxy.gateway, proxy.exit] },
 ]
+/** CPU time (µs) the middle processes of each path spent during the throughput runs, and the bytes they moved. */
+const cpuSpent = paths.map(() => 0)
+const bytesMoved = paths.map(() => 0)
+const middleCpu = async (middle: readonly BenchChild[]): Promise<number> => (await Promise.all(middle.map((child) => child.cpu()))).reduce((sum, value) => sum + value, 0)
 
 async function download(open: Opener): Promise<number> {
   const started = performance.now()
@@ -155,7 +165,12 @@ const results: string[] = []
 async function best(measure: (open: Opener) => Promise<number>): Promise<number[]> {
   const found = paths.map(() => 0)
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const [index, path] of paths.entries()) found[index] = Math.max(found[index] ?? 0, await measure(path.open))
+    for (const [index, path] of paths.entries()) {
+      const cpuBefore = await middleCpu(path.middle)
+      found[index] = Math.max(found[index] ?? 0, await measure(path.open))
+      cpuSpent[index] = (cpuSpent[index] ?? 0) + (await middleCpu(path.middle)) - cpuBefore
+      bytesMoved[index] = (bytesMoved[index] ?? 0) + SIZE
+    }
   }
   return found
 }
@@ -165,6 +180,10 @@ const throughputLine = (name: string, found: readonly number[]): string => {
 }
 results.push(throughputLine('download', await best(download)))
 results.push(throughputLine('upload  ', await best(upload)))
+/** CPU seconds per GiB in the processes between client and target: what the path costs, much less disturbed by neighbours than wall-clock rates. */
+const cpuPerGiB = (index: number): number => (cpuSpent[index] ?? NaN) / 1e6 / ((bytesMoved[index] ?? NaN) / 2 ** 30)
+const bareCpu = cpuPerGiB(1)
+results.push(`CPU of the middle processes per GiB moved (both directions): ` + paths.slice(1).map((path, offset) => `${path.name} ${cpuPerGiB(offset + 1).toFixed(2)} s${offset === 0 ? '' : ` (${(cpuPerGiB(offset + 1) / bareCpu).toFixed(2)}× bare relay)`}`).join(', '))
 const setups: number[][] = []
 for (const path of paths) setups.push(await setupLatencies(path.open))
 const p50 = (index: number): number => quantile(setups[index] ?? [], 0.5)
@@ -183,5 +202,5 @@ results.push(`${IDLE} idle streams over one tunnel: ${rssLine('gateway')}, ${rss
 for (const socket of idle) socket.destroy()
 
 process.stdout.write(`bench/proxy (client+targets | gateway | exit in 3 processes, loopback, ${new Date().toISOString()})\n${results.map((line) => `  ${line}`).join('\n')}\n`)
-await Promise.all([proxy.stop(), ...baselines.map((baseline) => baseline.processes.stop()), relayGateway.stop(), relayExit.stop()])
+await Promise.all([proxy.stop(), http2Only.stop(), ...baselines.map((baseline) => baseline.processes.stop()), relayGateway.stop(), relayExit.stop()])
 for (const server of [source, sink, echo]) server.close()

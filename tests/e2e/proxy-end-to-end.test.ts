@@ -2,7 +2,8 @@
  * Issue #10's "Show it" with the real curl binary as the client: HTTP proxy (plain and
  * CONNECT) and SOCKS5 with remote DNS through gateway → tunnel → exit → a loopback
  * target that is on the allow-list; bytes intact both ways; the buyer charged and the
- * operator credited exactly for the bytes counted.
+ * operator credited exactly for the bytes counted. Run twice: with the exits' data
+ * connections (the usual carrier) and with none granted (every stream on HTTP/2).
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -12,10 +13,16 @@ import type { ProxyNetwork } from '../testing/proxy-network.ts'
 const noCurl = await whyNoCurl()
 const skip = noCurl !== undefined && process.env['CI'] !== 'true' ? noCurl : false
 
-describe('proxy end to end with curl', { skip }, () => {
+const CARRIERS = [
+  { name: 'data connections', dataConnections: undefined },
+  { name: 'HTTP/2 streams only', dataConnections: { idle: 0, max: 0 } },
+] as const
+
+for (const carrier of CARRIERS) describe(`proxy end to end with curl (${carrier.name})`, { skip }, () => {
   let network: ProxyNetwork
   before(async () => {
-    network = await startProxyNetwork({ exits: [{ country: 'de' }, { country: 'de' }, { country: 'fr' }] })
+    network = await startProxyNetwork({ exits: [{ country: 'de' }, { country: 'de' }, { country: 'fr' }], ...(carrier.dataConnections === undefined ? {} : { dataConnections: carrier.dataConnections }) })
+    if (carrier.dataConnections === undefined) await waitFor(() => network.gateway.pool.list().every((exit) => exit.tunnel.idleDataConnections > 0), 'the data connections')
   })
   after(() => network.stop())
 

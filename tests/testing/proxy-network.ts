@@ -48,6 +48,8 @@ export interface ProxyNetwork {
   readonly dials: string[]
   readonly exits: { readonly nodeId: NodeId; readonly client: ProxyTunnelClient }[]
   addBuyer(credit: bigint): Promise<{ readonly id: AccountId; readonly password: string }>
+  /** Registers a node key (as an exit of `country`) without starting a tunnel client for it. */
+  registerNode(publicKey: Uint8Array, country: string | undefined): Promise<NodeId>
   balanceOf(accountId: AccountId): Promise<bigint>
   operatorBalance(): Promise<bigint>
   stop(): Promise<void>
@@ -73,6 +75,8 @@ export async function startProxyNetwork(options: {
   readonly resolve?: ResolveHostName
   /** More loopback ports the gateway and the exits may reach (benchmarks). */
   readonly extraAllowPorts?: readonly number[]
+  /** The gateway's data-connection grant per exit (default: the gateway's); idle 0 = HTTP/2 streams only. */
+  readonly dataConnections?: { readonly idle: number; readonly max: number }
 }): Promise<ProxyNetwork> {
   let bigWritten = 0
   const target = createHttpServer((request, response) => {
@@ -144,20 +148,25 @@ export async function startProxyNetwork(options: {
     },
     flushBytes: options.flushBytes ?? 8 << 20,
     flushIntervalMs: 200,
+    ...(options.dataConnections === undefined ? {} : { dataConnections: options.dataConnections }),
     random: () => {
       seed = (seed * 48271) % 2147483647
       return seed / 2147483647
     },
   })
 
+  const registerNode = async (publicKey: Uint8Array, country: string | undefined): Promise<NodeId> => {
+    const nodeId = nodeIdFromPublicKey(publicKey)
+    countries.set(nodeId, country)
+    await stores.fleet.saveNode({ id: nodeId, operatorId: operator.id, publicKey: publicKeyToString(publicKey), publicUrl: 'http://127.0.0.1:9', version: '0.1.0', status: 'active', publicIp: '127.0.0.1', diskQuotaBytes: 0n, declaredUplinkMbps: 0, capabilities: ['proxy'], isReachable: false })
+    return nodeId
+  }
   const dials: string[] = []
   const exits: { nodeId: NodeId; client: ProxyTunnelClient }[] = []
   for (const spec of options.exits) {
     const { privateKey } = generateKeyPair()
     const publicKey = rawPublicKeyOf(privateKey)
-    const nodeId = nodeIdFromPublicKey(publicKey)
-    countries.set(nodeId, spec.country)
-    await stores.fleet.saveNode({ id: nodeId, operatorId: operator.id, publicKey: publicKeyToString(publicKey), publicUrl: 'http://127.0.0.1:9', version: '0.1.0', status: 'active', publicIp: '127.0.0.1', diskQuotaBytes: 0n, declaredUplinkMbps: 0, capabilities: ['proxy'], isReachable: false })
+    const nodeId = await registerNode(publicKey, spec.country)
     const client = new ProxyTunnelClient({
       gateway: gateway.tunnel,
       identity: { nodeId, publicKey, privateKey },
@@ -189,6 +198,7 @@ export async function startProxyNetwork(options: {
     dials,
     exits,
     addBuyer,
+    registerNode,
     balanceOf: (accountId) => store.getBalance(buyerLedgerAccount(accountId)),
     operatorBalance: () => store.getBalance(operatorPendingLedgerAccount(operator.id)),
     async stop() {

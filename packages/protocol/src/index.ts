@@ -139,3 +139,24 @@ export {
   verifyTunnelHello,
 } from './proxy/tunnel-protocol.ts'
 export type { TunnelHello, TunnelRefusal } from './proxy/tunnel-protocol.ts'
+export {
+  buildDataHello,
+  buildDataReply,
+  buildDataRequest,
+  DATA_HELLO_BYTES,
+  DATA_KEY_BYTES,
+  DATA_SESSION_ID_BYTES,
+  dataGrantHeaders,
+  isDataHelloAuthentic,
+  parseDataGrant,
+  parseDataHello,
+  parseDataReply,
+  parseDataRequest,
+  parseTunnelOpening,
+  TUNNEL_CONTROL_MAGIC,
+  TUNNEL_DATA_GRANT_PATH,
+  TUNNEL_DATA_MAGIC,
+  TUNNEL_MAGIC_BYTES,
+} from './proxy/tunnel-data-protocol.ts'
+export type { DataFrameParse, DataGrant, DataHello, DataReply } from './proxy/tunnel-data-protocol.ts'
+export { readTunnelFrame } from './proxy/read-tunnel-frame.ts'

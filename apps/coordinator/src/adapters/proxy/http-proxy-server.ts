@@ -10,7 +10,6 @@ import { openProxiedStream } from './open-proxied-stream.ts'
 import type { ProxyFailure, ProxyRouting } from './open-proxied-stream.ts'
 import { httpStatusOf, PROXY_ERROR_HEADER } from './proxy-failure-replies.ts'
 import { relayMetered } from './relay-metered.ts'
-import type { ClientHttp2Stream } from 'node:http2'
 
 export interface HttpProxyServerOptions {
   readonly host: string
@@ -44,7 +43,7 @@ function failureHead(reason: ProxyFailure): string {
 }
 
 /** A Duplex over the tunnel stream that counts bytes both ways (plain-HTTP requests use node:http on it). */
-function countingDuplex(stream: ClientHttp2Stream, meter: MeteredConnection, flush: () => void): Duplex {
+function countingDuplex(stream: Duplex, meter: MeteredConnection, flush: () => void): Duplex {
   const duplex = new Duplex({
     write(chunk: Buffer, _encoding, callback) {
       if (meter.add('up', chunk.length)) flush()

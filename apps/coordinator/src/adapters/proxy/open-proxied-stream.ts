@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { ClientHttp2Stream } from 'node:http2'
+import type { Duplex } from 'node:stream'
 import { precheckExitTarget } from '@meson/protocol'
 import type { AccountId, ExitPolicy, ProxyUsername } from '@meson/protocol'
 import type { ExitPool, PooledExit } from '../../proxy/exit-pool.ts'
@@ -10,7 +10,7 @@ import type { ExitTunnel, OpenStreamRefusal } from './exit-tunnel.ts'
 export type ProxyFailure = OpenStreamRefusal | 'no-balance' | 'no-exit' | 'unknown-country'
 
 export type OpenProxiedStreamResult =
-  | { readonly ok: true; readonly stream: ClientHttp2Stream; readonly exit: PooledExit<ExitTunnel>; readonly meter: MeteredConnection }
+  | { readonly ok: true; readonly stream: Duplex; readonly exit: PooledExit<ExitTunnel>; readonly meter: MeteredConnection }
   | { readonly ok: false; readonly reason: ProxyFailure }
 
 export interface ProxyRouting {
@@ -28,7 +28,7 @@ const MAX_EXITS_TRIED = 3
 /**
  * The path every front end shares: mirror-check the target with the exit policy, refuse
  * a buyer without balance before any byte, pick the exit (sticky session or fresh; same
- * country only) and open a CONNECT stream through its tunnel. An exit refusing for a
+ * country only) and open a stream through its tunnel (a data connection, else HTTP/2). An exit refusing for a
  * reason of its own (cap, hours, tunnel gone) is skipped for the next one in the same
  * country; a refusal about the target is the answer.
  */

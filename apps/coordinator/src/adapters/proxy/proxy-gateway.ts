@@ -35,6 +35,8 @@ export interface ProxyGatewayOptions {
   readonly random?: () => number
   readonly onError?: (error: unknown) => void
   readonly onEvent?: TunnelListenerOptions['onEvent']
+  /** Data connections granted per exit (default 8 idle, 512 at once); idle 0: HTTP/2 streams only. */
+  readonly dataConnections?: TunnelListenerOptions['dataConnections']
 }
 
 export interface RunningProxyGateway {
@@ -78,6 +80,7 @@ export async function startProxyGateway(options: ProxyGatewayOptions): Promise<R
     authorizeExit: options.authorizeExit,
     ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.dataConnections === undefined ? {} : { dataConnections: options.dataConnections }),
   })
   const http = options.httpPort === undefined ? undefined : new HttpProxyServer({ host: options.host, port: options.httpPort, routing, authenticate, flushIntervalMs, maxHeaderSizeBytes: options.maxHeaderSizeBytes ?? 16 * 1024, onError })
   const socks = options.socksPort === undefined ? undefined : new Socks5Server({ host: options.host, port: options.socksPort, routing, authenticate, flushIntervalMs, handshakeTimeoutMs: 10_000, onError })

@@ -1,16 +1,17 @@
-import type { ClientHttp2Stream } from 'node:http2'
 import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { MeteredConnection } from '../../proxy/proxy-meter.ts'
 
 /**
- * Relays bytes between the buyer's socket and the tunnel stream, counting both ways.
- * Backpressure is end to end: `pipe` pauses the buyer's socket while the stream's HTTP/2
- * window is shut, and pauses the stream while the buyer reads slowly, so one slow
- * reader holds at most a window of memory and never stalls other streams. Charges are
+ * Relays bytes between the buyer's socket and the tunnel stream (a data connection or
+ * an HTTP/2 stream), counting both ways at the buyer's socket. Backpressure is end to
+ * end: `pipe` pauses the buyer's socket while the stream cannot take more (its TCP
+ * buffers or HTTP/2 window are full), and pauses the stream while the buyer reads
+ * slowly, so one slow reader holds at most a window of memory and never stalls others. Charges are
  * flushed every `flushBytes`, every `flushIntervalMs` and at the end; a buyer out of
  * balance has the connection closed.
  */
-export function relayMetered(client: Socket, stream: ClientHttp2Stream, meter: MeteredConnection, options: { readonly flushIntervalMs: number; readonly onError: (error: unknown) => void }): Promise<void> {
+export function relayMetered(client: Socket, stream: Duplex, meter: MeteredConnection, options: { readonly flushIntervalMs: number; readonly onError: (error: unknown) => void }): Promise<void> {
   return new Promise((resolve) => {
     let closed = false
     const flush = (): void => {

@@ -4,14 +4,15 @@ import { createServer } from 'node:http2'
 import type { Http2Server, IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2'
 import { connect } from 'node:net'
 import type { Socket } from 'node:net'
-import { publicKeyToString, signTunnelHello, TUNNEL_CHALLENGE_HEADER, TUNNEL_HELLO_PATH } from '@meson/protocol'
+import { parseDataGrant, publicKeyToString, signTunnelHello, TUNNEL_CHALLENGE_HEADER, TUNNEL_CONTROL_MAGIC, TUNNEL_DATA_GRANT_PATH, TUNNEL_HELLO_PATH } from '@meson/protocol'
 import type { ExitPolicy, ResolveHostName } from '@meson/protocol'
 import { backoffDelayMs } from '../../link/backoff-delay.ts'
 import type { BackoffPolicy } from '../../link/backoff-delay.ts'
 import type { NodeIdentity } from '../../identity/node-identity.ts'
 import { ExitByteCounter } from '../../proxy/exit-byte-counter.ts'
 import { TokenBucket } from '../../proxy/token-bucket.ts'
-import { serveExitStream } from './exit-stream.ts'
+import { ExitDataPool } from './exit-data-pool.ts'
+import { serveExitDataConnection, serveExitStream } from './exit-stream.ts'
 import type { ExitStreamDependencies } from './exit-stream.ts'
 
 /** Tunnel reconnects: 250 ms doubling to 30 s, equal jitter. */
@@ -40,17 +41,21 @@ async function resolveAll(hostName: string): Promise<readonly string[]> {
 }
 
 /**
- * The node's end of the proxy tunnel: one outbound TCP connection to the gateway (the
- * node needs no open port), on which it serves HTTP/2; the gateway opens one CONNECT
- * stream per proxied connection. Reconnects with capped, jittered backoff; when the
- * socket drops every stream on it dies with it, and their target sockets are closed.
+ * The node's end of the proxy tunnel: one outbound control connection to the gateway
+ * (the node needs no open port), on which it serves HTTP/2 — the signed hello, the
+ * gateway's data grant, and CONNECT streams when no data connection is idle — plus the
+ * pool of outbound data connections the grant allows, one per proxied stream.
+ * Reconnects with capped, jittered backoff; when the control connection drops, every
+ * stream and data connection dies with it, and their target sockets are closed.
  */
 export class ProxyTunnelClient {
   readonly #options: ProxyTunnelClientOptions
   readonly #server: Http2Server
   readonly #counter = new ExitByteCounter()
   readonly #buckets: { readonly up: TokenBucket; readonly down: TokenBucket } | undefined
+  readonly #dependencies: ExitStreamDependencies
   #socket: Socket | undefined
+  #dataPool: ExitDataPool | undefined
   #timer: NodeJS.Timeout | undefined
   #attempt = 0
   #stopped = true
@@ -60,6 +65,15 @@ export class ProxyTunnelClient {
     const rate = options.policy.bandwidthBytesPerSecond
     const now = options.now ?? Date.now
     this.#buckets = rate === undefined ? undefined : { up: new TokenBucket(rate, now), down: new TokenBucket(rate, now) }
+    this.#dependencies = {
+      policy: options.policy,
+      resolve: options.resolve ?? resolveAll,
+      ...(options.dial === undefined ? {} : { dial: options.dial }),
+      counter: this.#counter,
+      now,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      buckets: this.#buckets,
+    }
     this.#server = createServer({
       settings: { maxConcurrentStreams: 10_000, initialWindowSize: STREAM_WINDOW_BYTES },
       maxSessionMemory: 64,
@@ -69,6 +83,11 @@ export class ProxyTunnelClient {
       session.on('error', () => undefined)
     })
     this.#server.on('stream', (stream, headers) => this.#onStream(stream, headers))
+  }
+
+  /** Data connections waiting for the gateway (0 before a grant). */
+  get idleDataConnections(): number {
+    return this.#dataPool?.idleCount ?? 0
   }
 
   /** Bytes moved this month (the monthly cap's counter). */
@@ -88,6 +107,7 @@ export class ProxyTunnelClient {
     this.#stopped = true
     clearTimeout(this.#timer)
     this.#socket?.destroy()
+    this.#dataPool?.close()
     return Promise.resolve()
   }
 
@@ -100,11 +120,16 @@ export class ProxyTunnelClient {
     socket.once('connect', () => {
       this.#attempt = 0
       this.#options.onState?.('connected')
+      socket.write(TUNNEL_CONTROL_MAGIC)
       this.#server.emit('connection', socket)
     })
     socket.once('error', () => undefined)
     socket.once('close', () => {
-      if (this.#socket === socket) this.#socket = undefined
+      if (this.#socket === socket) {
+        this.#socket = undefined
+        this.#dataPool?.close()
+        this.#dataPool = undefined
+      }
       this.#options.onState?.('disconnected')
       this.#scheduleRedial()
     })
@@ -131,14 +156,21 @@ export class ProxyTunnelClient {
       stream.end(JSON.stringify(hello))
       return
     }
-    void serveExitStream(stream, headers, {
-      policy: this.#options.policy,
-      resolve: this.#options.resolve ?? resolveAll,
-      ...(this.#options.dial === undefined ? {} : { dial: this.#options.dial }),
-      counter: this.#counter,
-      now: this.#options.now ?? Date.now,
-      connectTimeoutMs: this.#options.connectTimeoutMs ?? 10_000,
-      buckets: this.#buckets,
-    }).catch(() => stream.destroy())
+    if (headers[':method'] === 'POST' && headers[':path'] === TUNNEL_DATA_GRANT_PATH) {
+      const grant = parseDataGrant(headers)
+      stream.respond({ ':status': grant === undefined ? 400 : 204 }, { endStream: true })
+      if (grant === undefined || this.#socket === undefined) return
+      this.#dataPool?.close()
+      this.#dataPool = new ExitDataPool({
+        gateway: this.#options.gateway,
+        grant,
+        serve: (socket, authority) => serveExitDataConnection(socket, authority, this.#dependencies).catch(() => void socket.destroy()),
+        backoff: this.#options.backoff ?? TUNNEL_BACKOFF,
+        random: this.#options.random ?? (() => randomInt(1_000_000) / 1_000_000),
+      })
+      this.#dataPool.fill()
+      return
+    }
+    void serveExitStream(stream, headers, this.#dependencies).catch(() => stream.destroy())
   }
 }
