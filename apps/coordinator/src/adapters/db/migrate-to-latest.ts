@@ -69,21 +69,25 @@ export async function migrateToLatest(
   }
 }
 
-/** PostgreSQL's "invalid_schema_name": a schema vanished while the catalog was read. */
-const PG_INVALID_SCHEMA_NAME = '3F000'
+/**
+ * PostgreSQL's "invalid_schema_name" and "undefined_table": a schema or a table of
+ * another schema vanished while kysely read the catalog of every schema.
+ */
+const PG_VANISHED_CATALOG_CODES: ReadonlySet<string> = new Set(['3F000', '42P01'])
 /** Parallel test files drop their schemas often; each retry waits a little longer. */
 const POSTGRES_MIGRATION_ATTEMPTS = 10
 
 function isVanishedSchemaError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === PG_INVALID_SCHEMA_NAME
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' && PG_VANISHED_CATALOG_CODES.has(error.code)
 }
 
 /**
  * kysely's migrator checks for its tables with an introspection query over every
  * schema of the database; when another schema is dropped at that moment (another
  * tenant, or parallel test runs cleaning up), PostgreSQL fails that query with
- * 3F000 for a schema that is not ours. Nothing was migrated then, so trying again
- * is safe; an error about our own schema fails on every attempt and is reported.
+ * 3F000 for a schema that is not ours, or with 42P01 for a table of a schema being
+ * dropped. Nothing was migrated then, so trying again is safe; an error about our own
+ * schema fails on every attempt and is reported.
  */
 async function migratePostgres(db: Kysely<DatabaseSchema>, provider: MigrationProvider, schema: string | undefined): Promise<MigrationResultSet> {
   // kysely looks for its migration table in EVERY schema when it is given none, so a
