@@ -139,7 +139,9 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const ticketKeys = new CoordinatorTicketKeys(ticketKeyFile.keys)
   // Opened before metering: usage is aggregated by the country of the tickets' clients (#14).
   const geo = options.geo ?? (await openGeoIpOrLocalOnly(logger))
-  const metering = createMetering(config, stores, metrics, { ...options, ticketKeys, geo }, logger, domainVerifier)
+  // Keep-alive pools to zones' origins: the redirector's fallback and metering's size checks.
+  const originAgents = createOriginAgents()
+  const metering = createMetering(config, stores, metrics, { ...options, ticketKeys, geo }, logger, domainVerifier, originAgents)
   const fleet = await startFleet(config, stores, coordinatorKey.key, { ...options, ticketKeys }, logger)
   const settlement = startSettlement(chain, stores, logger)
   const settlementTrigger = settlement === undefined ? undefined : createSettlementTrigger(settlement, logger)
@@ -151,7 +153,6 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
       if (result.status === 'closed') settlementTrigger?.request()
     },
   })
-  const originAgents = createOriginAgents()
   // The coordinator's own names and endpoints; the bound port is known after listen.
   let own = coordinatorEndpointsOf({ host: config.host, port: config.port, publicUrl: config.publicUrl, machineName: machineHostname() })
   const network: NetworkEndpoints = {
@@ -280,6 +281,7 @@ function createMetering(
   options: StartCoordinatorOptions & { readonly ticketKeys: CoordinatorTicketKeys; readonly geo: CountryLookup },
   logger: Logger,
   domainVerifier: DomainVerifier,
+  originAgents: OriginAgents,
 ): Metering {
   const rejections = new RejectionCounters()
   return new Metering({
@@ -299,7 +301,7 @@ function createMetering(
         minFleetNodes: config.usageFleetMinNodes,
         responsesPerTicket: config.usageResponsesPerTicket,
       },
-      measureObjectSize: createMeasureOriginObjectSize({ timeoutMs: config.originFallbackTimeoutMs }),
+      measureObjectSize: createMeasureOriginObjectSize({ timeoutMs: config.originFallbackTimeoutMs, agents: originAgents }),
       // A failed `usage` result: the epoch close gives the node correctness 0 and holds its operator's usage earnings.
       onImplausible: (report) =>
         stores.rewards.saveProbeResults([{ id: `usage-${report.batchId}`, nodeId: report.nodeId, kind: 'usage', atMs: report.atMs, outcome: 'fail', measurements: report.measurements, reason: report.reason }]),

@@ -24,7 +24,8 @@ export interface FetchFromOriginParameters {
   readonly query: string
   readonly method: 'GET' | 'HEAD'
   readonly requestHeaders: IncomingHttpHeaders
-  readonly clientIp: string
+  /** The client the request is made for (`X-Forwarded-For`); none when the coordinator asks for itself. */
+  readonly clientIp?: string
   /** Time allowed for the response headers, and for each silence in the body. */
   readonly timeoutMs: number
 }
@@ -68,7 +69,7 @@ export function fetchFromOrigin(parameters: FetchFromOriginParameters, agents: O
     const value = parameters.requestHeaders[name]
     if (value !== undefined) headers[name] = value
   }
-  headers['x-forwarded-for'] = parameters.clientIp
+  if (parameters.clientIp !== undefined) headers['x-forwarded-for'] = parameters.clientIp
   headers['via'] = '1.1 meson'
   return new Promise((resolve) => {
     let isSettled = false
