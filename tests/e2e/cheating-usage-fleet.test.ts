@@ -7,7 +7,9 @@
  * reports ×10 through the cheating harness: the buyer pays for what the object can be,
  * the excess is refused as `implausible-bytes`, and the node is flagged with the fleet's
  * figure as the reason. A fifth, honest node serving after the inflater is not flagged:
- * the inflater's one vote does not move the median.
+ * the inflater's one vote does not move the median. The flag's first delivery fails (as
+ * if the coordinator died right after the batch committed); it is kept with the batch
+ * and delivered when the coordinator starts again.
  */
 import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -51,6 +53,9 @@ describe("cheating usage judged by the fleet's median, through real nodes (SQLit
   let buyerId = '' as AccountId
   const nodes = new Map<Role, { node: RunningCoordinatorNode; operatorId: AccountId }>()
   const originRequests: string[] = []
+  let parsedConfig: Extract<ReturnType<typeof parseConfig>, { ok: true }>['config'] | undefined
+  /** The inflater's flags stored before the coordinator restarted (its first delivery failed). */
+  let flagsBeforeRestart = -1
 
   const actor = (role: Role): { node: RunningCoordinatorNode; operatorId: AccountId } => {
     const found = nodes.get(role)
@@ -65,6 +70,11 @@ describe("cheating usage judged by the fleet's median, through real nodes (SQLit
     dir = await mkdtemp(join(tmpdir(), 'meson-fleet-median-'))
     const logger = createLogger({ level: 'silent' })
     stores = await openStores({ url: `sqlite:${join(dir, 'coordinator.db')}`, logger })
+    // The first coordinator never manages to store a usage flag: the batch commits, its flag is lost in flight.
+    const rewardsStore = stores.rewards
+    const save = rewardsStore.saveProbeResults.bind(rewardsStore)
+    let isFirstCoordinator = true
+    rewardsStore.saveProbeResults = (results) => (isFirstCoordinator && results.some((result) => result.kind === 'usage') ? Promise.reject(new Error('the coordinator died here')) : save(results))
     // An origin that never tells a size: HEAD is refused, a range is ignored, bodies are chunked.
     origin = createServer((request, response) => {
       originRequests.push(`${request.method ?? ''} ${request.headers.range ?? ''}`)
@@ -78,6 +88,7 @@ describe("cheating usage judged by the fleet's median, through real nodes (SQLit
       flags: { port: '0', host: '127.0.0.1', dataDir: join(dir, 'coordinator'), adminToken: ADMIN_TOKEN, allowSharedIp: true, heartbeatIntervalMs: '1000', usageFlushMs: '50', rewardsOneNodePerIp: 'false', logLevel: 'silent' },
     })
     assert.ok(parsed.ok, parsed.ok ? '' : JSON.stringify(parsed))
+    parsedConfig = parsed.config
     coordinator = await startCoordinator(parsed.config, { logger, stores, startRewardsTimer: false })
     const buyer = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'buyer', role: 'buyer' } })
     buyerId = String(field(buyer.body, 'account', 'id')) as AccountId
@@ -117,6 +128,12 @@ describe("cheating usage judged by the fleet's median, through real nodes (SQLit
         `${role}'s usage judged`,
       )
     }
+    flagsBeforeRestart = (await stores.rewards.listProbeResults(actor('inflater').node.nodeId, 0, Number.MAX_SAFE_INTEGER)).filter((result) => result.kind === 'usage').length
+    // Start again on the same database: the flag kept with the batch is delivered.
+    await coordinator.close()
+    isFirstCoordinator = false
+    assert.ok(parsedConfig)
+    coordinator = await startCoordinator(parsedConfig, { logger, stores, startRewardsTimer: false })
   })
 
   after(async () => {
@@ -145,7 +162,8 @@ describe("cheating usage judged by the fleet's median, through real nodes (SQLit
     }
   })
 
-  it("flags the inflater with the fleet's median as the reason, and no honest node", async () => {
+  it("flags the inflater with the fleet's median as the reason, and no honest node — after a restart, though the flag's first delivery failed", async () => {
+    assert.equal(flagsBeforeRestart, 0, 'the first delivery failed')
     for (const role of ROLES) {
       const results = await stores.rewards.listProbeResults(actor(role).node.nodeId, 0, Number.MAX_SAFE_INTEGER)
       const flags = results.filter((result) => result.kind === 'usage' && result.outcome === 'fail')

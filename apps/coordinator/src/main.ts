@@ -146,6 +146,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const settlement = startSettlement(chain, stores, logger)
   const settlementTrigger = settlement === undefined ? undefined : createSettlementTrigger(settlement, logger)
   const rewards = createRewards(config, stores, {
+    beforeClose: () => metering.deliverKeptFlags().then(() => undefined),
     ...(options.now === undefined ? {} : { now: options.now }),
     onError: (error) => logger.warn({ err: error }, 'epoch close failed; retrying on the next tick'),
     // Each epoch this replica closes is settled on chain (idempotent: an unchanged tree posts nothing).
@@ -429,7 +430,12 @@ function createSettlementTrigger(settlement: ChainSettlement, logger: Logger): S
 function createRewards(
   config: CoordinatorConfig,
   stores: CoordinatorStores,
-  options: { readonly now?: () => number; readonly onError?: (error: unknown) => void; readonly onClosed?: (epochId: string, result: CloseEpochResult) => void },
+  options: {
+    readonly now?: () => number
+    readonly onError?: (error: unknown) => void
+    readonly onClosed?: (epochId: string, result: CloseEpochResult) => void
+    readonly beforeClose?: () => Promise<void>
+  },
 ): Rewards {
   return new Rewards({
     rewardsStore: stores.rewards,
@@ -447,6 +453,7 @@ function createRewards(
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
     ...(options.onClosed === undefined ? {} : { onClosed: options.onClosed }),
+    ...(options.beforeClose === undefined ? {} : { beforeClose: options.beforeClose }),
   })
 }
 

@@ -13,7 +13,7 @@ function ticket(nonce: string, overrides: Partial<IssuedTicket> = {}): IssuedTic
   return { nonce, nodeId: NODE, zone: 'site', path: '/a.bin', prefix: false, client: '203.0.113.9', issuedAt: 1_000, expiresAt: 10 * HOUR, byteBudget: 2n ** 60n, ...overrides }
 }
 
-const EMPTY_PLAN: UsageBatchPlan = { ticketUpdates: [], transactions: [], hourly: [], rejections: [], acceptedLines: 0, acceptedBytes: 0n, objectUsage: [] }
+const EMPTY_PLAN: UsageBatchPlan = { ticketUpdates: [], transactions: [], hourly: [], rejections: [], acceptedLines: 0, acceptedBytes: 0n, objectUsage: [], implausible: undefined }
 
 /**
  * The compliance suite of the `MeteringStore` port, run against SQLite and PostgreSQL
@@ -59,6 +59,7 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
               acceptedLines: 1,
               acceptedBytes: 2n ** 55n,
               objectUsage: [],
+              implausible: undefined,
             }
           },
         }
@@ -71,6 +72,37 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
         assert.deepEqual(await metering.listUsage({ fromMs: 3 * HOUR, toMs: 10 * HOUR }), [])
         assert.deepEqual(await metering.listRejectionCounts(), [{ nodeId: NODE, reason: 'unknown-ticket', lines: 1 }])
         assert.deepEqual(await metering.listRejectionCounts([]), [])
+      }))
+
+    it("keeps an implausible batch's flag with the batch, in its transaction, for delivery again at start", () =>
+      withZone(async ({ metering }) => {
+        const flag = (reason: string) => ({ reason, measurements: { reportedBytes: '655360', requests: 1, sizeSource: 'origin' } })
+        const apply = (batchId: string, receivedAt: number, implausible: UsageBatchPlan['implausible'], fail = false) =>
+          metering.applyUsageBatch({
+            batchId,
+            nodeId: NODE,
+            receivedAt,
+            lines: [],
+            billableTickets: [],
+            plan: () => {
+              if (fail) throw new Error('planned failure')
+              return { ...EMPTY_PLAN, implausible }
+            },
+          })
+        await apply('flag-1', 2 * HOUR, flag('inflated once'))
+        await apply('plain', 3 * HOUR, undefined)
+        await assert.rejects(apply('rolled-back', 4 * HOUR, flag('never committed'), true), /planned failure/)
+        await apply('flag-2', 5 * HOUR, flag('inflated twice'))
+        // A replayed batch is a duplicate: its flag is not written again, nor changed.
+        assert.deepEqual(await apply('flag-1', 6 * HOUR, flag('other')), { status: 'duplicate' })
+        assert.deepEqual(await metering.listImplausibleBatches(0), [
+          { batchId: 'flag-1', nodeId: NODE, receivedAt: 2 * HOUR, ...flag('inflated once') },
+          { batchId: 'flag-2', nodeId: NODE, receivedAt: 5 * HOUR, ...flag('inflated twice') },
+        ])
+        assert.deepEqual(
+          (await metering.listImplausibleBatches(4 * HOUR)).map((batch) => batch.batchId),
+          ['flag-2'],
+        )
       }))
 
     it('adds hourly usage of two batches in the same hour exactly', () =>

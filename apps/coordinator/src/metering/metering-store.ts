@@ -1,6 +1,6 @@
 import type { AccountId, UsageLine, ZoneId } from '@meson/protocol'
 import type { HourlyUsage } from './build-usage-charges.ts'
-import type { ObjectSizeEvidence, ObjectUsage } from './bound-usage-by-object-size.ts'
+import type { ImplausibleUsage, ObjectSizeEvidence, ObjectUsage } from './bound-usage-by-object-size.ts'
 import type { IssuedTicket, IssuedTicketState } from './issued-ticket.ts'
 import type { UsageRejection, UsageRejectionReason } from './usage-rejection.ts'
 import type { ZoneBilling } from './zone-billing.ts'
@@ -24,6 +24,15 @@ export interface UsageBatchPlan {
   readonly acceptedBytes: bigint
   /** Billed bytes and responses per object, added to the node's object statistics. */
   readonly objectUsage: readonly ObjectUsage[]
+  /** Why the batch is implausible, kept with the batch in its transaction; undefined if it is not. */
+  readonly implausible: ImplausibleUsage | undefined
+}
+
+/** A stored batch that was implausible: its flag, as kept with the batch. */
+export interface ImplausibleBatch extends ImplausibleUsage {
+  readonly batchId: string
+  readonly nodeId: string
+  readonly receivedAt: number
 }
 
 /** What the store loaded for a batch, inside its transaction. */
@@ -120,4 +129,6 @@ export interface MeteringStore {
   listUsageByCountry(query: UsageQuery): Promise<readonly CountryUsageRow[]>
   /** Rejected-line counters, of the given nodes or of all. */
   listRejectionCounts(nodeIds?: readonly string[]): Promise<readonly RejectionCount[]>
+  /** Implausible batches received at or after `sinceMs`, oldest first (their flags are delivered again at start). */
+  listImplausibleBatches(sinceMs: number): Promise<readonly ImplausibleBatch[]>
 }

@@ -25,6 +25,10 @@ export const DEFAULT_USAGE_GRACE_MS = 6 * 3_600_000
 const ORIGIN_SIZE_REFRESH_MS = 3_600_000
 /** Object statistics not updated for this long are pruned (the fleet's view of objects moves on). */
 const OBJECT_SIZE_RETENTION_MS = 7 * 24 * 3_600_000
+/** At start, implausibility flags kept with batches of the last day are delivered again. */
+const FLAG_REDELIVERY_MS = 24 * 3_600_000
+/** A later delivery looks this far behind the previous one (a batch's transaction may commit after its receivedAt). */
+const FLAG_REDELIVERY_MARGIN_MS = 10 * 60_000
 
 /** A batch whose usage was implausible: its node's earnings are held for the epoch. */
 export interface ImplausibleUsageReport extends ImplausibleUsage {
@@ -93,6 +97,8 @@ export class Metering {
   readonly #sizes: ObjectSizeLearner | undefined
   #timer: NodeJS.Timeout | undefined
   #lastDbPruneAt = 0
+  /** When kept flags were last delivered (undefined before the first delivery). */
+  #flagsDeliveredAt: number | undefined
 
   constructor(options: MeteringOptions) {
     this.#options = options
@@ -139,10 +145,31 @@ export class Metering {
     for (const accountId of new Set(this.zones.zones().map(({ zone }) => zone.accountId))) await this.balances.refresh(accountId)
     this.zones.rebuild()
     this.rejections.load(await this.#options.meteringStore.listRejectionCounts())
+    await this.deliverKeptFlags()
     this.#timer = setInterval(() => {
       void this.#tick()
     }, this.#options.flushIntervalMs)
     this.#timer.unref()
+  }
+
+  /**
+   * Delivers again the implausibility flags kept with their usage batches since the last
+   * delivery (at start: of the last day). A flag is kept in the batch's own transaction
+   * and delivered right after its commit; a crash in between would otherwise lose the
+   * hold (never the bound). Delivery is idempotent (`usage-<batchId>`). The rewards close
+   * runs this before it closes an epoch, so a flag committed by any replica is counted.
+   */
+  async deliverKeptFlags(): Promise<number> {
+    const report = this.#options.plausibility
+    if (report === undefined) return 0
+    const startedAt = this.#now()
+    const since = this.#flagsDeliveredAt === undefined ? startedAt - FLAG_REDELIVERY_MS : this.#flagsDeliveredAt - FLAG_REDELIVERY_MARGIN_MS
+    const batches = await this.#options.meteringStore.listImplausibleBatches(since)
+    for (const batch of batches) {
+      await report.onImplausible({ reason: batch.reason, measurements: batch.measurements, nodeId: batch.nodeId, batchId: batch.batchId, atMs: batch.receivedAt })
+    }
+    this.#flagsDeliveredAt = startedAt
+    return batches.length
   }
 
   /** Stops the timer. */

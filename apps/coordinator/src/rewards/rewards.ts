@@ -22,6 +22,12 @@ export interface RewardsInit {
   readonly now?: () => number
   readonly onError?: (error: unknown) => void
   readonly onClosed?: (epochId: string, result: CloseEpochResult) => void
+  /**
+   * Runs before due epochs are closed; a failure postpones the close to the next tick.
+   * Metering delivers here the implausibility flags kept with their usage batches, so a
+   * crash between a batch's commit and its flag still holds the node's earnings.
+   */
+  readonly beforeClose?: () => Promise<void>
 }
 
 /** Most epochs one tick closes (after a long downtime the rest follow on the next ticks). */
@@ -78,7 +84,9 @@ export class Rewards {
     // A fresh network starts with the first whole epoch it saw, not one it joined half-way.
     const firstStart = latest === undefined ? epochContaining(this.#createdAtMs, epochLengthMs).endMs : latest.closedAtMs === null ? latest.startMs : latest.endMs
     const results: { epochId: string; result: CloseEpochResult }[] = []
-    for (const epoch of endedEpochs(firstStart, now - closeDelayMs, epochLengthMs, CATCH_UP_EPOCHS)) {
+    const due = endedEpochs(firstStart, now - closeDelayMs, epochLengthMs, CATCH_UP_EPOCHS)
+    if (due.length > 0) await this.#init.beforeClose?.()
+    for (const epoch of due) {
       const result = await closeEpoch(epoch, { ...this.#init, now: this.#now })
       results.push({ epochId: epoch.id, result })
       this.#init.onClosed?.(epoch.id, result)

@@ -1,6 +1,7 @@
 import type { AccountId, ZoneId } from '@meson/protocol'
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
+import { z } from 'zod'
 import { objectKeyOf } from '../../metering/bound-usage-by-object-size.ts'
 import type { ObjectSizeEvidence, ObjectUsage } from '../../metering/bound-usage-by-object-size.ts'
 import type { IssuedTicket, IssuedTicketState } from '../../metering/issued-ticket.ts'
@@ -10,6 +11,7 @@ import type {
   ApplyUsageBatchInput,
   ApplyUsageBatchResult,
   CountryUsageRow,
+  ImplausibleBatch,
   MeteringStore,
   RejectionCount,
   UsageBatchPlan,
@@ -27,6 +29,8 @@ type Schema = DatabaseSchema & MeteringDatabaseSchema
 const IN_CHUNK = 500
 /** The `object_sizes` observer of the size the coordinator measured at the origin. */
 const ORIGIN_OBSERVER = '@origin'
+/** `usage_batches.implausible`, as this store writes it (read back defensively: it is our own JSON). */
+const implausibleFlagSchema = z.object({ reason: z.string(), measurements: z.record(z.string(), z.union([z.string(), z.number()])) })
 
 export interface KyselyMeteringStoreOptions {
   readonly dialect: SqlDialect
@@ -88,7 +92,12 @@ export class KyselyMeteringStore implements MeteringStore {
       await this.#countRejections(trx, input.nodeId, plan)
       await trx
         .updateTable('usage_batches')
-        .set({ accepted_lines: plan.acceptedLines, rejected_lines: plan.rejections.length, accepted_bytes: plan.acceptedBytes.toString() })
+        .set({
+          accepted_lines: plan.acceptedLines,
+          rejected_lines: plan.rejections.length,
+          accepted_bytes: plan.acceptedBytes.toString(),
+          implausible: plan.implausible === undefined ? null : JSON.stringify({ reason: plan.implausible.reason, measurements: plan.implausible.measurements }),
+        })
         .where('batch_id', '=', input.batchId)
         .execute()
       this.#beforeUsageCommit?.()
@@ -151,6 +160,21 @@ export class KyselyMeteringStore implements MeteringStore {
       bytes: BigInt(row.bytes_text),
       requests: Number(row.requests),
     }))
+  }
+
+  async listImplausibleBatches(sinceMs: number): Promise<readonly ImplausibleBatch[]> {
+    const rows = await this.#db
+      .selectFrom('usage_batches')
+      .select(['batch_id', 'node_id', 'received_at', 'implausible'])
+      .where('received_at', '>=', sinceMs)
+      .where('implausible', 'is not', null)
+      .orderBy('received_at')
+      .orderBy('batch_id')
+      .execute()
+    return rows.flatMap((row) => {
+      const flag = implausibleFlagSchema.safeParse(JSON.parse(row.implausible ?? 'null'))
+      return flag.success ? [{ batchId: row.batch_id, nodeId: row.node_id, receivedAt: Number(row.received_at), reason: flag.data.reason, measurements: flag.data.measurements }] : []
+    })
   }
 
   async listRejectionCounts(nodeIds?: readonly string[]): Promise<readonly RejectionCount[]> {

@@ -35,6 +35,8 @@ export type UsageBatchesTable = {
   accepted_lines: number
   rejected_lines: number
   accepted_bytes: Int64
+  /** The implausibility flag's JSON ({ reason, measurements }), or null (migration 0080). */
+  implausible: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export type UsageHourlyTable = {

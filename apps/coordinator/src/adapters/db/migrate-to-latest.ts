@@ -17,6 +17,7 @@ import { createIpfsZonesMigration } from './migrations/0050-ipfs-zones.ts'
 import { createRewardsMigration } from './migrations/0030-rewards.ts'
 import { createUsageRequestsCountryMigration } from './migrations/0060-usage-requests-country.ts'
 import { createObjectSizesMigration } from './migrations/0070-object-sizes.ts'
+import { createUsageBatchFlagsMigration } from './migrations/0080-usage-batch-flags.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import type { StoreLogger } from './store-logger.ts'
 
@@ -37,6 +38,7 @@ function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0050-ipfs-zones': createIpfsZonesMigration(),
     '0060-usage-requests-country': createUsageRequestsCountryMigration(dialect),
     '0070-object-sizes': createObjectSizesMigration(dialect),
+    '0080-usage-batch-flags': createUsageBatchFlagsMigration(),
   }
 }
 

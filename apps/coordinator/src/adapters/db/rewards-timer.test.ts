@@ -37,4 +37,49 @@ describe('Rewards.closeDueEpochs', () => {
       await pair.store.close()
     }
   })
+
+  it('runs beforeClose (the delivery of kept usage flags) before an epoch closes, only when one is due, and closes nothing while it fails', async () => {
+    const clock = { ms: 5_000 }
+    const pair = await openRewardsTestStores({ url: 'sqlite::memory:', now: () => new Date(clock.ms) })
+    try {
+      const calls: number[] = []
+      let failures = 1
+      const rewards = new Rewards({
+        rewardsStore: pair.rewardsStore,
+        listNodes: () =>
+          Promise.resolve([
+            { id: 'n1', operatorId: 'op-1' as AccountId, publicIp: '203.0.113.5', diskQuotaBytes: 10n ** 11n, registeredAt: new Date(0), lastHeartbeatAt: new Date(clock.ms), declaredUplinkMbps: 300 },
+          ]),
+        postTransaction: (tx) => pair.store.postTransaction(tx),
+        emissionSchedule: { genesisMs: 0, perHourInitial: 3_600_000n, yearlyDecayNumerator: 1n, yearlyDecayDenominator: 1n },
+        scoreConfig: DEFAULT_SCORE_CONFIG,
+        epochLengthMs: 10_000,
+        closeDelayMs: 1_000,
+        now: () => clock.ms,
+        beforeClose: async () => {
+          calls.push(clock.ms)
+          if (failures > 0) {
+            failures -= 1
+            throw new Error('flags unreachable')
+          }
+          // A flag kept with a batch of the epoch, delivered only now.
+          await pair.rewardsStore.saveProbeResults([{ id: 'usage-b1', nodeId: 'n1', kind: 'usage', atMs: 12_000, outcome: 'fail', measurements: {}, reason: 'inflated' }])
+        },
+      })
+      clock.ms = 15_000
+      assert.deepEqual(await rewards.closeDueEpochs(), [])
+      assert.deepEqual(calls, [], 'nothing due: no delivery')
+      clock.ms = 21_500
+      await assert.rejects(rewards.closeDueEpochs(), /flags unreachable/)
+      assert.equal(await pair.rewardsStore.latestEpoch(), undefined, 'a failed delivery closes nothing')
+      const closed = await rewards.closeDueEpochs()
+      assert.deepEqual(closed.map((entry) => [entry.epochId, entry.result.status]), [['10000', 'closed']])
+      assert.deepEqual(calls, [21_500, 21_500])
+      const score = await rewards.getNodeScore('n1')
+      assert.equal(score?.factors.correctness, 0, 'the delivered flag counted in the close')
+      assert.equal(await pair.store.getBalance('operator:op-1:pending'), 0n)
+    } finally {
+      await pair.store.close()
+    }
+  })
 })
