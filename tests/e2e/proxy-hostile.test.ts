@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { DEFAULT_EXIT_POLICY, generateKeyPair, nodeIdFromPublicKey, rawPublicKeyOf } from '@meson/protocol'
+import { generateProxySecret, hashProxySecret } from '@meson/coordinator/testing'
 import { ProxyTunnelClient } from '@meson/node/testing'
 import { after, before, describe, it } from 'node:test'
 import { curl, FILE, PRICE_PER_GIB, rawExchange, startProxyNetwork, waitFor, whyNoCurl } from '../testing/proxy-network.ts'
@@ -22,6 +23,9 @@ describe('proxy hostile cases', { skip }, () => {
     network = await startProxyNetwork({
       exits: [{ country: 'de' }, { country: 'de' }, { country: 'mc', policy: { monthlyCapBytes: 1024n } }, { country: 'ss' }, { country: 'dd' }, { country: 'bw', policy: { bandwidthBytesPerSecond: 128 * 1024 } }],
       flushBytes: 256 * 1024,
+      // Cached credentials and balances never expire here: only invalidation can refuse.
+      credentialTtlMs: 3_600_000,
+      balanceTtlMs: 3_600_000,
       resolve: (name) => Promise.resolve(name === 'target.test' ? ['127.0.0.1'] : name === 'rebind.test' ? ['127.0.0.1'] : []),
     })
   })
@@ -89,6 +93,26 @@ describe('proxy hostile cases', { skip }, () => {
     await waitFor(async () => (await network.balanceOf(buyer.id)) <= 0n, 'the balance to run out')
     // Overshoot is bounded by what was in flight: far less than the 256 MiB asked for.
     assert.ok((await network.balanceOf(buyer.id)) > -(PRICE_PER_GIB / 16n))
+    // Admitted from the cached balance before; refused at the next connection now, though the cache entry had an hour left.
+    const next = await curl(['--proxy', http(), '--proxy-user', `customer-${buyer.id}:${buyer.password}`, '--include', target('/file')])
+    assert.match(next.stdout.toString('latin1'), /^HTTP\/1\.1 402 [^]*Meson-Proxy-Error: no-balance/i)
+    const viaSocks = await curl(['--socks5-hostname', socks(), '--proxy-user', `customer-${buyer.id}:${buyer.password}`, target('/file')])
+    assert.notEqual(viaSocks.exitCode, 0)
+  })
+
+  it('refuses a rotated proxy secret from the next connection on, though the gateway had it cached', async () => {
+    const buyer = await network.addBuyer(10n ** 18n)
+    const user = (password: string): string => `customer-${buyer.id}:${password}`
+    const before = await curl(['--socks5-hostname', socks(), '--proxy-user', user(buyer.password), target('/file')])
+    assert.equal(before.exitCode, 0, 'the old secret works (and is now cached)')
+    const rotated = generateProxySecret()
+    await network.gateway.proxyStore.setCredentialHash(buyer.id, hashProxySecret(rotated), Date.now())
+    const old = await curl(['--proxy', http(), '--proxy-user', user(buyer.password), '--include', target('/file')])
+    assert.match(old.stdout.toString('latin1'), /^HTTP\/1\.1 407 /)
+    assert.notEqual((await curl(['--socks5-hostname', socks(), '--proxy-user', user(buyer.password), target('/file')])).exitCode, 0)
+    const fresh = await curl(['--socks5-hostname', socks(), '--proxy-user', user(rotated), target('/file')])
+    assert.equal(fresh.exitCode, 0)
+    assert.ok(fresh.stdout.equals(FILE))
   })
 
   it('an unknown country is a 502 with a reason, never another country', async () => {

@@ -189,7 +189,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     metering,
     handleBeforeFastify: zoneRedirector.handle,
     rawRedirect: zoneRedirector.rawRedirect,
-    ...(proxy === undefined ? {} : { proxy: proxyAccess(stores, proxy) }),
+    ...(proxy === undefined ? {} : { proxy: proxyAccess(proxy) }),
     ...(settlement === undefined ? {} : { settlement: settlement.service }),
     rewards,
     geo: redirector.geo,
@@ -356,8 +356,8 @@ async function startProxy(config: CoordinatorConfig, stores: CoordinatorStores, 
   return gateway
 }
 
-function proxyAccess(stores: CoordinatorStores, proxy: RunningProxyGateway): ProxyAccess {
-  return { proxyStore: stores.proxy, httpUrl: proxy.httpUrl, socks5Url: proxy.socks5Url }
+function proxyAccess(proxy: RunningProxyGateway): ProxyAccess {
+  return { proxyStore: proxy.proxyStore, httpUrl: proxy.httpUrl, socks5Url: proxy.socks5Url }
 }
 
 /** The hunters against every active node, through the system probe zone, started. */
