@@ -351,6 +351,7 @@ async function startProxy(config: CoordinatorConfig, stores: CoordinatorStores, 
     authorizeExit: authorizeRegisteredExit({ getFleetNode: (id) => Promise.resolve(fleet.registry.get(id)?.record) }, countryOf),
     onError: (error) => logger.warn({ err: error }, 'proxy connection error'),
     onEvent: (event, nodeId) => logger.info({ nodeId }, event),
+    dataConnections: { idle: config.proxyDataIdle, max: config.proxyDataMax },
   })
   logger.info({ http: gateway.httpUrl, socks5: gateway.socks5Url, tunnel: gateway.tunnel }, 'proxy gateway listening')
   return gateway
