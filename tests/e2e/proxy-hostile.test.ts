@@ -3,10 +3,13 @@
  * malformed SOCKS, oversized CONNECT lines, loopback spellings aimed at a port that is
  * not allow-listed (the tripwire: nothing may connect to it), a buyer with no balance,
  * a balance running out mid-connection, a stream that never reads while others flow,
- * an exit dropping mid-stream, and an exit's monthly cap.
+ * an exit dropping mid-stream, and an exit's monthly cap (also across a restart).
  */
 import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { DEFAULT_EXIT_POLICY, generateKeyPair, nodeIdFromPublicKey, rawPublicKeyOf } from '@meson/protocol'
 import { generateProxySecret, hashProxySecret } from '@meson/coordinator/testing'
 import { ProxyTunnelClient } from '@meson/node/testing'
@@ -127,6 +130,43 @@ describe('proxy hostile cases', { skip }, () => {
     await waitFor(() => network.exits[2]?.client.counter.bytesThisMonth(Date.now()) !== 0n, 'the exit to count')
     const second = await curl(['--proxy', http(), '--proxy-user', user, '--include', target('/file')])
     assert.match(second.stdout.toString('latin1'), /^HTTP\/1\.1 502 [^]*Meson-Proxy-Error: monthly-cap/i)
+  })
+
+  it('keeps an exit at its monthly cap across a restart (the counter is saved in the node\'s data dir)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'meson-exit-month-'))
+    const { privateKey } = generateKeyPair()
+    const publicKey = rawPublicKeyOf(privateKey)
+    const nodeId = await network.registerNode(publicKey, 'mr')
+    const startExit = (): ProxyTunnelClient => {
+      const client = new ProxyTunnelClient({
+        gateway: network.gateway.tunnel,
+        identity: { nodeId, publicKey, privateKey },
+        policy: { ...DEFAULT_EXIT_POLICY, allow: [{ address: '127.0.0.1', port: network.targetPort }], monthlyCapBytes: 1024n },
+        monthFile: join(dir, 'proxy-exit-month.json'),
+        backoff: { initialDelayMs: 20, maxDelayMs: 200, multiplier: 2 },
+      })
+      client.start()
+      return client
+    }
+    const inPool = (): boolean => network.gateway.pool.list().some((exit) => exit.nodeId === nodeId)
+    const user = `${network.username}-country-mr:${network.password}`
+    let exit = startExit()
+    try {
+      await waitFor(inPool, 'the exit to join')
+      const first = await curl(['--proxy', http(), '--proxy-user', user, target('/file')])
+      assert.equal(first.exitCode, 0, first.stderr)
+      await waitFor(() => exit.counter.bytesThisMonth(Date.now()) > 1024n, 'the exit to count')
+      await exit.stop()
+      await waitFor(() => !inPool(), 'the exit to leave')
+      exit = startExit()
+      await waitFor(inPool, 'the restarted exit to join')
+      assert.ok(exit.counter.bytesThisMonth(Date.now()) > 1024n, 'the restarted exit remembers the month')
+      const second = await curl(['--proxy', http(), '--proxy-user', user, '--include', target('/file')])
+      assert.match(second.stdout.toString('latin1'), /^HTTP\/1\.1 502 [^]*Meson-Proxy-Error: monthly-cap/i)
+    } finally {
+      await exit.stop()
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('keeps other streams flowing while one never reads, and buffers only a window of it', async () => {
