@@ -3,7 +3,9 @@
  * direct TCP connection to the same target, in the same run, on loopback; the proxy
  * twice: as shipped (streams on the exit's data connections) and with no data
  * connections granted (every stream an HTTP/2 CONNECT stream, the fallback):
- *   - bulk throughput each way (SIZE_MIB, default 256 MiB; the issue asks for 1024), best of ROUNDS (3);
+ *   - bulk throughput each way (SIZE_MIB, default 256 MiB; the issue asks for 1024), best of ROUNDS (3),
+ *     after WARM_MIB (16) each way through every path untimed (a process's first transfers run cold);
+ *   - CPU seconds per GiB of each middle process (gateway, exit; the bare relay's two hops), per direction;
  *   - connection-setup latency (connect + one echoed byte), p50/p99 over SETUPS runs;
  *   - IDLE concurrent idle streams over one tunnel, and the process RSS they cost.
  * Three processes, as in a deployment (on one machine): this one is the client and the
@@ -37,10 +39,13 @@ function listen(server: Server): Promise<number> {
   }))
 }
 
-/** Sends SIZE bytes to whoever connects, then ends. */
-const source = createServer((socket) => {
+/** WARM_MIB (default 16) each way through every path before anything is timed: the first transfers of a process run cold (JIT, TCP autotuning). */
+const WARM = Number(process.env['WARM_MIB'] ?? 16) * 1024 * 1024
+
+/** Sends `size` bytes to whoever connects, then ends. */
+const sourceOf = (size: number): Server => createServer((socket) => {
   socket.setNoDelay(true)
-  let left = SIZE
+  let left = size
   const pump = (): void => {
     while (left > 0) {
       const chunk = left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left)
@@ -52,15 +57,16 @@ const source = createServer((socket) => {
   socket.on('error', () => undefined)
   pump()
 })
-/** Reads SIZE bytes, then answers one byte. */
-const sink = createServer((socket) => {
+/** Reads `size` bytes, then answers one byte. */
+const sinkOf = (size: number): Server => createServer((socket) => {
   let got = 0
   socket.on('error', () => undefined)
   socket.on('data', (chunk: Buffer) => {
     got += chunk.length
-    if (got >= SIZE) socket.end('k')
+    if (got >= size) socket.end('k')
   })
 })
+const [source, sink, warmSource, warmSink] = [sourceOf(SIZE), sinkOf(SIZE), sourceOf(WARM), sinkOf(WARM)]
 /** Echoes. */
 const echo = createServer((socket) => {
   socket.setNoDelay(true)
@@ -68,15 +74,16 @@ const echo = createServer((socket) => {
   socket.pipe(socket)
 })
 
-const [sourcePort, sinkPort, echoPort] = [await listen(source), await listen(sink), await listen(echo)]
+const [sourcePort, sinkPort, echoPort, warmSourcePort, warmSinkPort] = [await listen(source), await listen(sink), await listen(echo), await listen(warmSource), await listen(warmSink)]
+const targetPorts = [sourcePort, sinkPort, echoPort, warmSourcePort, warmSinkPort]
 const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url))
-const proxy = await startProxyProcesses(here('.'), [sourcePort, sinkPort, echoPort])
+const proxy = await startProxyProcesses(here('.'), targetPorts)
 /** The same tree with no data connections granted: every stream an HTTP/2 CONNECT stream (the fallback carrier). */
-const http2Only = await startProxyProcesses(here('.'), [sourcePort, sinkPort, echoPort], { BENCH_DATA_IDLE: '0' })
+const http2Only = await startProxyProcesses(here('.'), targetPorts, { BENCH_DATA_IDLE: '0' })
 /** BASELINE_DIR: bench/proxy of other trees, comma-separated (see prepare-baseline.sh), measured in the same run. */
 const baselineDirs = (process.env['BASELINE_DIR'] ?? '').split(',').filter((dir) => dir !== '')
 const baselines: { readonly name: string; readonly processes: ProxyProcesses }[] = []
-for (const dir of baselineDirs) baselines.push({ name: `proxy (${basename(dirname(dirname(dir)))})`, processes: await startProxyProcesses(dir, [sourcePort, sinkPort, echoPort]) })
+for (const dir of baselineDirs) baselines.push({ name: `proxy (${basename(dirname(dirname(dir)))})`, processes: await startProxyProcesses(dir, targetPorts) })
 const relayExit = spawnBenchChild(here('relay-process.ts'), {})
 const relayExitPort = Number((await relayExit.waitFor('ready'))['port'])
 const relayGateway = spawnBenchChild(here('relay-process.ts'), { BENCH_NEXT_PORT: String(relayExitPort) })
@@ -101,30 +108,35 @@ const paths: readonly { readonly name: string; readonly open: Opener; readonly m
   { name: 'proxy (HTTP/2 streams only)', open: through(http2Only), middle: [http2Only.gateway, http2Only.exit] },
   { name: 'proxy', open: through(proxy), middle: [proxy.gateway, proxy.exit] },
 ]
-/** CPU time (µs) the middle processes of each path spent during the throughput runs, and the bytes they moved. */
-const cpuSpent = paths.map(() => 0)
-const bytesMoved = paths.map(() => 0)
-const middleCpu = async (middle: readonly BenchChild[]): Promise<number> => (await Promise.all(middle.map((child) => child.cpu()))).reduce((sum, value) => sum + value, 0)
+/** CPU time (µs) each middle process of each path spent during the throughput runs (by direction), and the bytes moved. */
+type Direction = 'download' | 'upload'
+const cpuSpent = { download: paths.map((path) => path.middle.map(() => 0)), upload: paths.map((path) => path.middle.map(() => 0)) }
+const bytesMoved = { download: paths.map(() => 0), upload: paths.map(() => 0) }
+const middleCpu = (middle: readonly BenchChild[]): Promise<number[]> => Promise.all(middle.map((child) => child.cpu()))
+for (const path of paths) {
+  await download(path.open, warmSourcePort, WARM)
+  await upload(path.open, warmSinkPort, WARM)
+}
 
-async function download(open: Opener): Promise<number> {
+async function download(open: Opener, port = sourcePort, size = SIZE): Promise<number> {
   const started = performance.now()
-  const socket = await open(sourcePort)
+  const socket = await open(port)
   let got = 0
   await new Promise<void>((resolve) => {
     socket.on('data', (chunk: Buffer) => (got += chunk.length))
     socket.once('close', () => resolve())
     socket.resume()
   })
-  if (got !== SIZE) throw new Error(`download got ${got} of ${SIZE} bytes`)
-  return SIZE / ((performance.now() - started) / 1000)
+  if (got !== size) throw new Error(`download got ${got} of ${size} bytes`)
+  return size / ((performance.now() - started) / 1000)
 }
 
-async function upload(open: Opener): Promise<number> {
+async function upload(open: Opener, port = sinkPort, size = SIZE): Promise<number> {
   const started = performance.now()
-  const socket = await open(sinkPort)
+  const socket = await open(port)
   const done = new Promise<void>((resolve) => socket.once('data', () => resolve()))
   socket.resume()
-  let left = SIZE
+  let left = size
   await new Promise<void>((resolve) => {
     const pump = (): void => {
       while (left > 0) {
@@ -138,7 +150,7 @@ async function upload(open: Opener): Promise<number> {
   })
   await done
   socket.destroy()
-  return SIZE / ((performance.now() - started) / 1000)
+  return size / ((performance.now() - started) / 1000)
 }
 
 async function setupLatencies(open: Opener): Promise<number[]> {
@@ -162,14 +174,16 @@ const mib = (bytesPerSecond: number): string => `${(bytesPerSecond / 1024 / 1024
 
 const results: string[] = []
 /** Best of ROUNDS alternating runs: on a shared machine the best run is the one least disturbed by neighbours. */
-async function best(measure: (open: Opener) => Promise<number>): Promise<number[]> {
+async function best(direction: Direction, measure: (open: Opener) => Promise<number>): Promise<number[]> {
   const found = paths.map(() => 0)
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const [index, path] of paths.entries()) {
       const cpuBefore = await middleCpu(path.middle)
       found[index] = Math.max(found[index] ?? 0, await measure(path.open))
-      cpuSpent[index] = (cpuSpent[index] ?? 0) + (await middleCpu(path.middle)) - cpuBefore
-      bytesMoved[index] = (bytesMoved[index] ?? 0) + SIZE
+      const cpuAfter = await middleCpu(path.middle)
+      const spent = cpuSpent[direction][index] ?? []
+      for (const [child, after] of cpuAfter.entries()) spent[child] = (spent[child] ?? 0) + after - (cpuBefore[child] ?? 0)
+      bytesMoved[direction][index] = (bytesMoved[direction][index] ?? 0) + SIZE
     }
   }
   return found
@@ -178,12 +192,24 @@ const throughputLine = (name: string, found: readonly number[]): string => {
   const directRate = found[0] ?? NaN
   return `${name} ${SIZE / 1024 / 1024} MiB (best of ${ROUNDS}): ` + paths.map((path, index) => `${path.name} ${mib(found[index] ?? NaN)}${index === 0 ? '' : ` (${((found[index] ?? NaN) / directRate).toFixed(2)}× direct)`}`).join(', ')
 }
-results.push(throughputLine('download', await best(download)))
-results.push(throughputLine('upload  ', await best(upload)))
-/** CPU seconds per GiB in the processes between client and target: what the path costs, much less disturbed by neighbours than wall-clock rates. */
-const cpuPerGiB = (index: number): number => (cpuSpent[index] ?? NaN) / 1e6 / ((bytesMoved[index] ?? NaN) / 2 ** 30)
-const bareCpu = cpuPerGiB(1)
-results.push(`CPU of the middle processes per GiB moved (both directions): ` + paths.slice(1).map((path, offset) => `${path.name} ${cpuPerGiB(offset + 1).toFixed(2)} s${offset === 0 ? '' : ` (${(cpuPerGiB(offset + 1) / bareCpu).toFixed(2)}× bare relay)`}`).join(', '))
+results.push(throughputLine('download', await best('download', (open) => download(open))))
+results.push(throughputLine('upload  ', await best('upload', (open) => upload(open))))
+/**
+ * CPU seconds per GiB in each process between client and target (gateway, exit; for the
+ * bare relay its two hops): what the path costs, much less disturbed by neighbours than wall-clock rates.
+ */
+const cpuPerGiB = (direction: Direction, index: number, child?: number): number => {
+  const spent = cpuSpent[direction][index] ?? []
+  const micros = child === undefined ? spent.reduce((sum, value) => sum + value, 0) : (spent[child] ?? NaN)
+  return micros / 1e6 / ((bytesMoved[direction][index] ?? NaN) / 2 ** 30)
+}
+for (const direction of ['download', 'upload'] as const) {
+  const bareCpu = cpuPerGiB(direction, 1)
+  results.push(
+    `CPU s/GiB, ${direction} (gateway + exit = sum): ` +
+      paths.slice(1).map((path, offset) => `${path.name} ${cpuPerGiB(direction, offset + 1, 0).toFixed(2)} + ${cpuPerGiB(direction, offset + 1, 1).toFixed(2)} = ${cpuPerGiB(direction, offset + 1).toFixed(2)}${offset === 0 ? '' : ` (${(cpuPerGiB(direction, offset + 1) / bareCpu).toFixed(2)}× bare)`}`).join(', '),
+  )
+}
 const setups: number[][] = []
 for (const path of paths) setups.push(await setupLatencies(path.open))
 const p50 = (index: number): number => quantile(setups[index] ?? [], 0.5)
@@ -203,4 +229,4 @@ for (const socket of idle) socket.destroy()
 
 process.stdout.write(`bench/proxy (client+targets | gateway | exit in 3 processes, loopback, ${new Date().toISOString()})\n${results.map((line) => `  ${line}`).join('\n')}\n`)
 await Promise.all([proxy.stop(), http2Only.stop(), ...baselines.map((baseline) => baseline.processes.stop()), relayGateway.stop(), relayExit.stop()])
-for (const server of [source, sink, echo]) server.close()
+for (const server of [source, sink, echo, warmSource, warmSink]) server.close()

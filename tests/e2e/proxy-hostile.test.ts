@@ -3,11 +3,15 @@
  * malformed SOCKS, oversized CONNECT lines, loopback spellings aimed at a port that is
  * not allow-listed (the tripwire: nothing may connect to it), a buyer with no balance,
  * a balance running out mid-connection, a stream that never reads while others flow,
- * an exit dropping mid-stream, and an exit's monthly cap.
+ * an exit dropping mid-stream, and an exit's monthly cap (also across a restart).
  */
 import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { DEFAULT_EXIT_POLICY, generateKeyPair, nodeIdFromPublicKey, rawPublicKeyOf } from '@meson/protocol'
+import { generateProxySecret, hashProxySecret } from '@meson/coordinator/testing'
 import { ProxyTunnelClient } from '@meson/node/testing'
 import { after, before, describe, it } from 'node:test'
 import { curl, FILE, PRICE_PER_GIB, rawExchange, startProxyNetwork, waitFor, whyNoCurl } from '../testing/proxy-network.ts'
@@ -22,6 +26,9 @@ describe('proxy hostile cases', { skip }, () => {
     network = await startProxyNetwork({
       exits: [{ country: 'de' }, { country: 'de' }, { country: 'mc', policy: { monthlyCapBytes: 1024n } }, { country: 'ss' }, { country: 'dd' }, { country: 'bw', policy: { bandwidthBytesPerSecond: 128 * 1024 } }],
       flushBytes: 256 * 1024,
+      // Cached credentials and balances never expire here: only invalidation can refuse.
+      credentialTtlMs: 3_600_000,
+      balanceTtlMs: 3_600_000,
       resolve: (name) => Promise.resolve(name === 'target.test' ? ['127.0.0.1'] : name === 'rebind.test' ? ['127.0.0.1'] : []),
     })
   })
@@ -89,6 +96,26 @@ describe('proxy hostile cases', { skip }, () => {
     await waitFor(async () => (await network.balanceOf(buyer.id)) <= 0n, 'the balance to run out')
     // Overshoot is bounded by what was in flight: far less than the 256 MiB asked for.
     assert.ok((await network.balanceOf(buyer.id)) > -(PRICE_PER_GIB / 16n))
+    // Admitted from the cached balance before; refused at the next connection now, though the cache entry had an hour left.
+    const next = await curl(['--proxy', http(), '--proxy-user', `customer-${buyer.id}:${buyer.password}`, '--include', target('/file')])
+    assert.match(next.stdout.toString('latin1'), /^HTTP\/1\.1 402 [^]*Meson-Proxy-Error: no-balance/i)
+    const viaSocks = await curl(['--socks5-hostname', socks(), '--proxy-user', `customer-${buyer.id}:${buyer.password}`, target('/file')])
+    assert.notEqual(viaSocks.exitCode, 0)
+  })
+
+  it('refuses a rotated proxy secret from the next connection on, though the gateway had it cached', async () => {
+    const buyer = await network.addBuyer(10n ** 18n)
+    const user = (password: string): string => `customer-${buyer.id}:${password}`
+    const before = await curl(['--socks5-hostname', socks(), '--proxy-user', user(buyer.password), target('/file')])
+    assert.equal(before.exitCode, 0, 'the old secret works (and is now cached)')
+    const rotated = generateProxySecret()
+    await network.gateway.proxyStore.setCredentialHash(buyer.id, hashProxySecret(rotated), Date.now())
+    const old = await curl(['--proxy', http(), '--proxy-user', user(buyer.password), '--include', target('/file')])
+    assert.match(old.stdout.toString('latin1'), /^HTTP\/1\.1 407 /)
+    assert.notEqual((await curl(['--socks5-hostname', socks(), '--proxy-user', user(buyer.password), target('/file')])).exitCode, 0)
+    const fresh = await curl(['--socks5-hostname', socks(), '--proxy-user', user(rotated), target('/file')])
+    assert.equal(fresh.exitCode, 0)
+    assert.ok(fresh.stdout.equals(FILE))
   })
 
   it('an unknown country is a 502 with a reason, never another country', async () => {
@@ -103,6 +130,43 @@ describe('proxy hostile cases', { skip }, () => {
     await waitFor(() => network.exits[2]?.client.counter.bytesThisMonth(Date.now()) !== 0n, 'the exit to count')
     const second = await curl(['--proxy', http(), '--proxy-user', user, '--include', target('/file')])
     assert.match(second.stdout.toString('latin1'), /^HTTP\/1\.1 502 [^]*Meson-Proxy-Error: monthly-cap/i)
+  })
+
+  it('keeps an exit at its monthly cap across a restart (the counter is saved in the node\'s data dir)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'meson-exit-month-'))
+    const { privateKey } = generateKeyPair()
+    const publicKey = rawPublicKeyOf(privateKey)
+    const nodeId = await network.registerNode(publicKey, 'mr')
+    const startExit = (): ProxyTunnelClient => {
+      const client = new ProxyTunnelClient({
+        gateway: network.gateway.tunnel,
+        identity: { nodeId, publicKey, privateKey },
+        policy: { ...DEFAULT_EXIT_POLICY, allow: [{ address: '127.0.0.1', port: network.targetPort }], monthlyCapBytes: 1024n },
+        monthFile: join(dir, 'proxy-exit-month.json'),
+        backoff: { initialDelayMs: 20, maxDelayMs: 200, multiplier: 2 },
+      })
+      client.start()
+      return client
+    }
+    const inPool = (): boolean => network.gateway.pool.list().some((exit) => exit.nodeId === nodeId)
+    const user = `${network.username}-country-mr:${network.password}`
+    let exit = startExit()
+    try {
+      await waitFor(inPool, 'the exit to join')
+      const first = await curl(['--proxy', http(), '--proxy-user', user, target('/file')])
+      assert.equal(first.exitCode, 0, first.stderr)
+      await waitFor(() => exit.counter.bytesThisMonth(Date.now()) > 1024n, 'the exit to count')
+      await exit.stop()
+      await waitFor(() => !inPool(), 'the exit to leave')
+      exit = startExit()
+      await waitFor(inPool, 'the restarted exit to join')
+      assert.ok(exit.counter.bytesThisMonth(Date.now()) > 1024n, 'the restarted exit remembers the month')
+      const second = await curl(['--proxy', http(), '--proxy-user', user, '--include', target('/file')])
+      assert.match(second.stdout.toString('latin1'), /^HTTP\/1\.1 502 [^]*Meson-Proxy-Error: monthly-cap/i)
+    } finally {
+      await exit.stop()
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('keeps other streams flowing while one never reads, and buffers only a window of it', async () => {

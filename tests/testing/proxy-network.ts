@@ -77,6 +77,9 @@ export async function startProxyNetwork(options: {
   readonly extraAllowPorts?: readonly number[]
   /** The gateway's data-connection grant per exit (default: the gateway's); idle 0 = HTTP/2 streams only. */
   readonly dataConnections?: { readonly idle: number; readonly max: number }
+  /** The gateway's credential and balance cache lifetimes (default: the gateway's). */
+  readonly credentialTtlMs?: number
+  readonly balanceTtlMs?: number
 }): Promise<ProxyNetwork> {
   let bigWritten = 0
   const target = createHttpServer((request, response) => {
@@ -149,6 +152,8 @@ export async function startProxyNetwork(options: {
     flushBytes: options.flushBytes ?? 8 << 20,
     flushIntervalMs: 200,
     ...(options.dataConnections === undefined ? {} : { dataConnections: options.dataConnections }),
+    ...(options.credentialTtlMs === undefined ? {} : { credentialTtlMs: options.credentialTtlMs }),
+    ...(options.balanceTtlMs === undefined ? {} : { balanceTtlMs: options.balanceTtlMs }),
     random: () => {
       seed = (seed * 48271) % 2147483647
       return seed / 2147483647

@@ -190,7 +190,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     metering,
     handleBeforeFastify: zoneRedirector.handle,
     rawRedirect: zoneRedirector.rawRedirect,
-    ...(proxy === undefined ? {} : { proxy: proxyAccess(stores, proxy) }),
+    ...(proxy === undefined ? {} : { proxy: proxyAccess(proxy) }),
     ...(settlement === undefined ? {} : { settlement: settlement.service }),
     rewards,
     geo: redirector.geo,
@@ -352,13 +352,14 @@ async function startProxy(config: CoordinatorConfig, stores: CoordinatorStores, 
     authorizeExit: authorizeRegisteredExit({ getFleetNode: (id) => Promise.resolve(fleet.registry.get(id)?.record) }, countryOf),
     onError: (error) => logger.warn({ err: error }, 'proxy connection error'),
     onEvent: (event, nodeId) => logger.info({ nodeId }, event),
+    dataConnections: { idle: config.proxyDataIdle, max: config.proxyDataMax },
   })
   logger.info({ http: gateway.httpUrl, socks5: gateway.socks5Url, tunnel: gateway.tunnel }, 'proxy gateway listening')
   return gateway
 }
 
-function proxyAccess(stores: CoordinatorStores, proxy: RunningProxyGateway): ProxyAccess {
-  return { proxyStore: stores.proxy, httpUrl: proxy.httpUrl, socks5Url: proxy.socks5Url }
+function proxyAccess(proxy: RunningProxyGateway): ProxyAccess {
+  return { proxyStore: proxy.proxyStore, httpUrl: proxy.httpUrl, socks5Url: proxy.socks5Url }
 }
 
 /** The hunters against every active node, through the system probe zone, started. */

@@ -48,6 +48,8 @@ describe('parseConfig', () => {
       proxyTunnelPort: 7403,
       proxyPricePerGiB: 10n ** 18n,
       proxyExitAllow: '',
+      proxyDataIdle: 8,
+      proxyDataMax: 512,
       epochLengthMs: 3_600_000,
       epochCloseDelayMs: 60_000,
       emissionPerHour: 1000n * 10n ** 18n,
@@ -128,6 +130,12 @@ describe('parseConfig', () => {
     assert.equal(result.config.proxyHttpPort, 7401)
     assert.equal(result.config.proxySocksPort, 7402)
     assert.equal(result.config.proxyPricePerGiB, 2n * 10n ** 18n)
+    const data = parseConfig({ flags: { proxyDataIdle: '0' }, env: { MESON_PROXY_DATA_MAX: '16' } })
+    assert.ok(data.ok)
+    assert.equal(data.config.proxyDataIdle, 0)
+    assert.equal(data.config.proxyDataMax, 16)
+    assert.equal(parseConfig({ flags: { proxyDataIdle: '65' } }).ok, false, 'above the grant\'s wire limit')
+    assert.equal(parseConfig({ flags: { proxyDataIdle: '9', proxyDataMax: '8' } }).ok, false, 'more idle than max')
     const bad = parseConfig({ flags: { proxyExitAllow: 'localhost:80' } })
     assert.equal(bad.ok, false)
   })

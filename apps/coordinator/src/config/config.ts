@@ -88,6 +88,10 @@ export interface CoordinatorConfig {
   readonly proxyPricePerGiB: bigint
   /** Comma-separated `IP:PORT` the gateway lets through although not public (local tests only). */
   readonly proxyExitAllow: string
+  /** Data connections each exit keeps dialed and waiting (0: every stream an HTTP/2 stream). */
+  readonly proxyDataIdle: number
+  /** Data connections (idle and busy) each exit may have open; beyond, streams use HTTP/2. */
+  readonly proxyDataMax: number
   /** Length of a rewards epoch (scores, emission, earnings); the demo uses seconds. */
   readonly epochLengthMs: number
   /** How long after an epoch ends it is closed, so usage in flight at its end still counts. */
@@ -165,6 +169,8 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   proxyTunnelPort: { flag: '--proxy-tunnel-port', env: 'MESON_PROXY_TUNNEL_PORT' },
   proxyPricePerGiB: { flag: '--proxy-price-per-gib', env: 'MESON_PROXY_PRICE_PER_GIB' },
   proxyExitAllow: { flag: '--proxy-exit-allow', env: 'MESON_PROXY_EXIT_ALLOW' },
+  proxyDataIdle: { flag: '--proxy-data-idle', env: 'MESON_PROXY_DATA_IDLE' },
+  proxyDataMax: { flag: '--proxy-data-max', env: 'MESON_PROXY_DATA_MAX' },
   epochLengthMs: { flag: '--epoch-length-ms', env: 'MESON_EPOCH_LENGTH_MS' },
   epochCloseDelayMs: { flag: '--epoch-close-delay-ms', env: 'MESON_EPOCH_CLOSE_DELAY_MS' },
   emissionPerHour: { flag: '--emission-per-hour', env: 'MESON_EMISSION_PER_HOUR' },
@@ -242,6 +248,9 @@ const configShape = z
       .string({ error: 'expected IP:PORT entries separated by commas' })
       .refine((text) => text.split(',').every((item) => item.trim() === '' || parseExitAllowEntry(item.trim()) !== undefined), { error: 'expected IP:PORT entries separated by commas' })
       .default(''),
+    // The bounds are the grant's wire limits (packages/protocol tunnel-data-protocol.ts).
+    proxyDataIdle: boundedInteger(0, 64).default(8),
+    proxyDataMax: boundedInteger(1, 4096).default(512),
     epochLengthMs: boundedInteger(1_000, 7 * 86_400_000).default(3_600_000),
     epochCloseDelayMs: boundedInteger(0, 3_600_000).default(60_000),
     emissionPerHour: emissionSchema.default(DEFAULT_EMISSION_PER_HOUR),
@@ -286,6 +295,10 @@ export const configSchema = configShape
       ticketKeyFile: raw.ticketKeyFile ?? join(raw.dataDir, 'ticket-keys.json'),
     }),
   )
+  .refine((config) => config.proxyDataIdle <= config.proxyDataMax, {
+    error: 'must not exceed proxyDataMax (the idle data connections count towards it)',
+    path: ['proxyDataIdle'],
+  })
   .refine((config) => config.nodeDownAfterMs > config.heartbeatIntervalMs, {
     error: 'must be longer than heartbeatIntervalMs, or nodes flap down between heartbeats',
     path: ['nodeDownAfterMs'],

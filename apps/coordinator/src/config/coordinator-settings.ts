@@ -53,6 +53,8 @@ const MEANINGS: Partial<Record<ConfigKey, string>> = {
   proxyTunnelPort: 'port proxy exits dial for their tunnel',
   proxyPricePerGiB: 'price of proxy traffic per GiB, base units or "1 MSN"',
   proxyExitAllow: 'IP:PORT[,IP:PORT] the gateway lets through although not public (local tests only)',
+  proxyDataIdle: 'data connections each proxy exit keeps dialed and waiting (0: HTTP/2 streams only)',
+  proxyDataMax: 'data connections each proxy exit may have open at once; beyond, streams use HTTP/2',
   epochLengthMs: 'length of a rewards epoch',
   epochCloseDelayMs: 'how long after its end an epoch is closed',
   emissionPerHour: 'token emission per hour in the first year, base units or "1000 MSN"',

@@ -10,10 +10,11 @@ const BUYER = 'acc_buyer' as AccountId
 const info = { connectionId: 'c1', accountId: BUYER, nodeId: 'nd_x', operatorId: 'acc_op' as AccountId, session: '' }
 
 /** A meter over an in-memory ledger: every byte costs `pricePerByte`; the buyer starts with `balance`. */
-function meterWith(options: { readonly balance: bigint; readonly flushBytes: number; readonly pricePerByte?: bigint }) {
+function meterWith(options: { readonly balance: bigint; readonly flushBytes: number; readonly pricePerByte?: bigint; readonly balanceTtlMs?: number }) {
   const posted: LedgerTransactionInput[] = []
   const usage: ProxyUsageLine[] = []
   let balance = options.balance
+  let balanceReads = 0
   const meter = new ProxyMeter({
     ports: {
       postTransaction: (transaction) => {
@@ -21,7 +22,10 @@ function meterWith(options: { readonly balance: bigint; readonly flushBytes: num
         for (const entry of transaction.entries) if (entry.ledgerAccount === `buyer:${BUYER}`) balance += entry.amount
         return Promise.resolve({ status: 'applied' })
       },
-      getBalance: () => Promise.resolve(balance),
+      getBalance: () => {
+        balanceReads += 1
+        return Promise.resolve(balance)
+      },
       addUsage: (lines) => {
         usage.push(...lines)
         return Promise.resolve()
@@ -31,8 +35,9 @@ function meterWith(options: { readonly balance: bigint; readonly flushBytes: num
     operatorSharePercent: 80,
     now: () => 0,
     flushBytes: options.flushBytes,
+    ...(options.balanceTtlMs === undefined ? {} : { balanceTtlMs: options.balanceTtlMs }),
   })
-  return { meter, posted, usage, balance: () => balance }
+  return { meter, posted, usage, balance: () => balance, balanceReads: () => balanceReads, credit: (amount: bigint) => (balance += amount) }
 }
 
 describe('proxy meter', () => {
@@ -81,5 +86,30 @@ describe('proxy meter', () => {
     assert.equal(connection.add('down', 10), false)
     assert.equal(connection.add('down', 1), true)
     assert.equal(await connection.flush(), true)
+  })
+
+  it('admits from a cached balance, and refuses the next connection once a flush spends it', async () => {
+    const { meter, balanceReads } = meterWith({ balance: 10n, flushBytes: 1 << 20, balanceTtlMs: 3_600_000 })
+    assert.equal(await meter.balanceOf(BUYER), 10n)
+    const connection = meter.open(info, await meter.balanceOf(BUYER))
+    assert.equal(balanceReads(), 1, 'the second admission read no ledger')
+    connection.add('down', 11)
+    assert.equal(await connection.flush(), true)
+    assert.ok((await meter.balanceOf(BUYER)) <= 0n, 'refused although the cached balance had an hour left')
+  })
+  it('takes a closing connection\'s charge off the cached balance, and reads the ledger again once it is gone', async () => {
+    const { meter, balanceReads, credit } = meterWith({ balance: 100n, flushBytes: 1 << 20, balanceTtlMs: 3_600_000 })
+    const first = meter.open(info, await meter.balanceOf(BUYER))
+    first.add('up', 40)
+    assert.equal(await first.close(), false)
+    assert.equal(await meter.balanceOf(BUYER), 60n, 'debited in memory')
+    const second = meter.open(info, await meter.balanceOf(BUYER))
+    second.add('up', 60)
+    assert.equal(await second.close(), true)
+    const readsBefore = balanceReads()
+    assert.equal(await meter.balanceOf(BUYER), 0n)
+    assert.equal(balanceReads(), readsBefore + 1, 'a spent balance is read from the ledger')
+    credit(5n)
+    assert.equal(await meter.balanceOf(BUYER), 5n, 'a top-up counts at the next connection')
   })
 })

@@ -4,6 +4,7 @@ import { buyerLedgerAccount } from '../ledger/ledger-accounts.ts'
 import type { LedgerTransactionInput, PostTransactionResult } from '../store/store.ts'
 import { buildProxyCharge } from './build-proxy-charge.ts'
 import type { ProxyUsageLine } from './proxy-store.ts'
+import { ReadThroughCache } from './read-through-cache.ts'
 
 /** What metering needs: the ledger's one posting path, balances, and the usage table. */
 export interface ProxyMeterPorts {
@@ -19,6 +20,13 @@ export interface ProxyMeterOptions {
   readonly now: () => number
   /** A connection is charged at least every this many bytes (and on close). */
   readonly flushBytes: number
+  /**
+   * How long a buyer's positive balance read for admission is reused (default 1000 ms).
+   * Only positive balances are kept: a refused buyer is read again at every connection,
+   * so a top-up counts at once, and a balance this gateway's own charges bring to zero
+   * refuses the next connection at once.
+   */
+  readonly balanceTtlMs?: number
 }
 
 /** Who a metered connection bills. */
@@ -40,24 +48,26 @@ export interface MeteredConnectionInfo {
  */
 export class ProxyMeter {
   readonly #options: ProxyMeterOptions
+  readonly #balances: ReadThroughCache<bigint>
 
   constructor(options: ProxyMeterOptions) {
     this.#options = options
-  }
-
-  /** True if the buyer has credit now (read from the ledger, exact). */
-  async hasBalance(accountId: AccountId): Promise<boolean> {
-    return (await this.#options.ports.getBalance(buyerLedgerAccount(accountId))) > 0n
+    this.#balances = new ReadThroughCache({
+      read: (accountId) => options.ports.getBalance(buyerLedgerAccount(accountId as AccountId)),
+      ttlMs: options.balanceTtlMs ?? 1000,
+      now: options.now,
+      cacheable: (balance) => balance > 0n,
+    })
   }
 
   /** Starts metering one connection; `balance` is the buyer's balance when it was admitted. */
   open(info: MeteredConnectionInfo, balance: bigint): MeteredConnection {
-    return new MeteredConnection(info, this.#options, balance)
+    return new MeteredConnection(info, this.#options, this.#balances, balance)
   }
 
-  /** Reads the buyer's balance (admission). */
+  /** The buyer's balance for admission: from memory while a positive one is fresh, else read from the ledger. */
   balanceOf(accountId: AccountId): Promise<bigint> {
-    return this.#options.ports.getBalance(buyerLedgerAccount(accountId))
+    return this.#balances.get(accountId)
   }
 }
 
@@ -65,6 +75,7 @@ export class ProxyMeter {
 export class MeteredConnection {
   readonly #info: MeteredConnectionInfo
   readonly #options: ProxyMeterOptions
+  readonly #balances: ReadThroughCache<bigint>
   /** Bytes folded in by the last `flush()` call. */
   #up = 0n
   #down = 0n
@@ -85,9 +96,10 @@ export class MeteredConnection {
   #flushAtBytes = 0
   #chain: Promise<boolean> = Promise.resolve(false)
 
-  constructor(info: MeteredConnectionInfo, options: ProxyMeterOptions, balance: bigint) {
+  constructor(info: MeteredConnectionInfo, options: ProxyMeterOptions, balances: ReadThroughCache<bigint>, balance: bigint) {
     this.#info = info
     this.#options = options
+    this.#balances = balances
     this.#balance = balance
     this.#affordableBytes = this.#bytesFor(balance)
     this.#updateFlushAt()
@@ -111,14 +123,28 @@ export class MeteredConnection {
     return this.#pendingUp + this.#pendingDown >= this.#flushAtBytes
   }
 
-  /** Charges every byte counted so far; resolves true when the buyer's balance is exhausted. */
+  /** Charges every byte counted so far; resolves true when the buyer's balance is exhausted (read from the ledger). */
   flush(): Promise<boolean> {
+    return this.#fold(false)
+  }
+
+  /**
+   * The last flush, when the connection has closed: charges every byte counted, and
+   * takes the charge off the cached balance instead of reading the ledger again (nothing
+   * is left to close; the next admission sees the debit, and reads the ledger if the
+   * balance is gone).
+   */
+  close(): Promise<boolean> {
+    return this.#fold(true)
+  }
+
+  #fold(final: boolean): Promise<boolean> {
     this.#up += BigInt(this.#pendingUp)
     this.#down += BigInt(this.#pendingDown)
     this.#pendingUp = 0
     this.#pendingDown = 0
     this.#updateFlushAt()
-    this.#chain = this.#chain.then(() => this.#flushNow())
+    this.#chain = this.#chain.then(() => this.#flushNow(final))
     return this.#chain
   }
 
@@ -138,7 +164,7 @@ export class MeteredConnection {
     return (balance * GIB) / this.#options.pricePerGiB + 1n
   }
 
-  async #flushNow(): Promise<boolean> {
+  async #flushNow(final: boolean): Promise<boolean> {
     const up = this.#up
     const down = this.#down
     if (up === this.#billedUp && down === this.#billedDown) return this.#balance <= 0n
@@ -171,7 +197,12 @@ export class MeteredConnection {
     ])
     this.#billedUp = up
     this.#billedDown = down
-    this.#balance = await ports.getBalance(buyerLedgerAccount(this.#info.accountId))
+    if (final) {
+      this.#balances.update(this.#info.accountId, (balance) => balance - charge.cost)
+      this.#balance -= charge.cost
+      return this.#balance <= 0n
+    }
+    this.#balance = await this.#balances.refresh(this.#info.accountId)
     this.#affordableBytes = this.#bytesFor(this.#balance)
     this.#updateFlushAt()
     return this.#balance <= 0n

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { KeyObject } from 'node:crypto'
 import type { NodeId, Ticket } from '@meson/protocol'
 import { systemClock } from '../adapters/http/cache-context.ts'
@@ -207,7 +208,7 @@ async function startLockedCoordinatorNode(
   )
   logger.info({ url: engine.url, publicUrl, nodeId: identity.nodeId, coordinator: config.coordinatorUrl.origin }, 'edge node listening (coordinator mode)')
   // A proxy exit dials the gateway once registered: the gateway admits registered nodes only.
-  const proxyExit = config.proxyExit === undefined ? undefined : new ProxyTunnelClient({ gateway: config.proxyExit.gateway, identity, policy: config.proxyExit.policy, onState: (state) => logger.info({ gateway: config.proxyExit?.gateway }, `proxy tunnel ${state}`) })
+  const proxyExit = config.proxyExit === undefined ? undefined : new ProxyTunnelClient({ gateway: config.proxyExit.gateway, identity, policy: config.proxyExit.policy, monthFile: join(config.dataDir, 'proxy-exit-month.json'), onState: (state) => logger.info({ gateway: config.proxyExit?.gateway }, `proxy tunnel ${state}`) })
   void registered.then((outcome) => {
     if (outcome.ok && !isDraining) proxyExit?.start()
   })

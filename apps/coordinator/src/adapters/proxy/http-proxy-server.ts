@@ -176,7 +176,7 @@ export class HttpProxyServer {
     })
     await new Promise<void>((resolve) => {
       const finish = (): void => {
-        meter.flush().then(() => resolve(), (error: unknown) => {
+        meter.close().then(() => resolve(), (error: unknown) => {
           this.#options.onError(error)
           resolve()
         })

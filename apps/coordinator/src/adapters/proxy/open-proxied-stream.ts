@@ -25,6 +25,10 @@ export interface ProxyRouting {
 const EXIT_SPECIFIC: ReadonlySet<ProxyFailure> = new Set(['monthly-cap', 'outside-hours', 'tunnel-lost'])
 const MAX_EXITS_TRIED = 3
 
+/** Connection ids (the idempotency key of their charges): a random prefix per process and a counter, no random bytes per connection. */
+const CONNECTION_ID_PREFIX = randomBytes(12).toString('base64url')
+let connectionCount = 0
+
 /**
  * The path every front end shares: mirror-check the target with the exit policy, refuse
  * a buyer without balance before any byte, pick the exit (sticky session or fresh; same
@@ -53,7 +57,7 @@ export async function openProxiedStream(route: ProxyUsername, host: string, port
     const opened = await picked.exit.tunnel.open(authority)
     if (opened.ok) {
       const meter = routing.meter.open(
-        { connectionId: randomBytes(12).toString('base64url'), accountId, nodeId: picked.exit.nodeId, operatorId: picked.exit.operatorId as AccountId, session: route.session ?? '' },
+        { connectionId: `${CONNECTION_ID_PREFIX}.${(connectionCount += 1).toString(36)}`, accountId, nodeId: picked.exit.nodeId, operatorId: picked.exit.operatorId as AccountId, session: route.session ?? '' },
         balance,
       )
       return { ok: true, stream: opened.stream, exit: picked.exit, meter }

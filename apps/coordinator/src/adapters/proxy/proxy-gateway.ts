@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import type { ExitPolicy } from '@meson/protocol'
+import { cachedProxyStore } from '../../proxy/cached-proxy-store.ts'
 import { ExitPool } from '../../proxy/exit-pool.ts'
 import { authenticateProxyUser } from '../../proxy/proxy-credentials.ts'
 import { ProxyMeter } from '../../proxy/proxy-meter.ts'
@@ -37,6 +38,10 @@ export interface ProxyGatewayOptions {
   readonly onEvent?: TunnelListenerOptions['onEvent']
   /** Data connections granted per exit (default 8 idle, 512 at once); idle 0: HTTP/2 streams only. */
   readonly dataConnections?: TunnelListenerOptions['dataConnections']
+  /** How long a credential hash read for a connection is reused (default 5000 ms; a rotation through `RunningProxyGateway.proxyStore` drops it at once). */
+  readonly credentialTtlMs?: number
+  /** How long a buyer's positive balance read for admission is reused (default 1000 ms; see `ProxyMeterOptions.balanceTtlMs`). */
+  readonly balanceTtlMs?: number
 }
 
 export interface RunningProxyGateway {
@@ -46,6 +51,11 @@ export interface RunningProxyGateway {
   readonly socks5Url: string | undefined
   readonly tunnel: { readonly host: string; readonly port: number }
   readonly pool: ExitPool<ExitTunnel>
+  /**
+   * The proxy store as the gateway reads it (credential hashes cached in memory): rotate
+   * secrets through this one, so the gateway forgets the old secret at once.
+   */
+  readonly proxyStore: ProxyStore
   stop(): Promise<void>
 }
 
@@ -58,19 +68,22 @@ export async function startProxyGateway(options: ProxyGatewayOptions): Promise<R
   const now = options.now ?? Date.now
   const onError = options.onError ?? (() => undefined)
   const pool = new ExitPool<ExitTunnel>({ now, random: options.random ?? Math.random })
+  // Per-connection reads come from memory: no store round trip on a connection's setup path.
+  const proxyStore = cachedProxyStore(options.proxyStore, { ttlMs: options.credentialTtlMs ?? 5000, now })
   const meter = new ProxyMeter({
     ports: {
       postTransaction: (transaction) => options.store.postTransaction(transaction),
       getBalance: (account) => options.store.getBalance(account),
-      addUsage: (lines) => options.proxyStore.addUsage(lines),
+      addUsage: (lines) => proxyStore.addUsage(lines),
     },
     pricePerGiB: options.pricePerGiB,
     operatorSharePercent: options.operatorSharePercent,
     now,
     flushBytes: options.flushBytes ?? 8 << 20,
+    ...(options.balanceTtlMs === undefined ? {} : { balanceTtlMs: options.balanceTtlMs }),
   })
   const routing: ProxyRouting = { pool, policy: options.policy, meter, sessionMs: options.sessionMs ?? 10 * 60_000 }
-  const authenticate = (username: string, password: string) => authenticateProxyUser(username, password, (account) => options.proxyStore.getCredentialHash(account))
+  const authenticate = (username: string, password: string) => authenticateProxyUser(username, password, (account) => proxyStore.getCredentialHash(account))
   const flushIntervalMs = options.flushIntervalMs ?? 1000
 
   const tunnels = new TunnelListener({
@@ -96,6 +109,7 @@ export async function startProxyGateway(options: ProxyGatewayOptions): Promise<R
       socks5Url: socksAddress === undefined ? undefined : urlOf('socks5h', socksAddress),
       tunnel: { host: tunnelAddress.address, port: tunnelAddress.port },
       pool,
+      proxyStore,
       async stop() {
         await Promise.all([tunnels.stop(), http?.stop(), socks?.stop()])
       },

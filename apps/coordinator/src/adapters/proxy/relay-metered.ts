@@ -28,7 +28,7 @@ export function relayMetered(client: Socket, stream: Duplex, meter: MeteredConne
       clearInterval(timer)
       client.destroy()
       stream.destroy()
-      meter.flush().then(() => resolve(), (error: unknown) => {
+      meter.close().then(() => resolve(), (error: unknown) => {
         options.onError(error)
         resolve()
       })

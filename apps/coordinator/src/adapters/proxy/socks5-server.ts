@@ -69,7 +69,10 @@ export class Socks5Server {
   }
 
   async #serve(socket: Socket): Promise<void> {
-    const reader = new HandshakeReader(socket, this.#options.handshakeTimeoutMs)
+    // Replies are corked until the server waits for the client: a client that sends its
+    // greeting, credentials and request at once gets the three replies in one segment.
+    socket.cork()
+    const reader = new HandshakeReader(socket, this.#options.handshakeTimeoutMs, () => uncorkFully(socket))
     try {
       const greeting = await reader.next(parseSocksGreeting)
       if (greeting === undefined || greeting === 'bad-address-type') return void socket.destroy()
@@ -90,6 +93,7 @@ export class Socks5Server {
       if (socket.destroyed) return void opened.stream.destroy()
       const early = reader.release()
       socket.write(buildSocksReply(SOCKS_REPLY.succeeded))
+      uncorkFully(socket)
       if (early.length > 0) {
         opened.meter.add('up', early.length)
         opened.stream.write(early)
@@ -101,6 +105,10 @@ export class Socks5Server {
   }
 }
 
+function uncorkFully(socket: Socket): void {
+  while (socket.writableCorked > 0) socket.uncork()
+}
+
 type Parser<T> = (bytes: Uint8Array) => { readonly status: 'incomplete' } | { readonly status: 'invalid'; readonly reason: string } | { readonly status: 'ok'; readonly value: T; readonly consumed: number } | { readonly status: 'bad-address-type' }
 
 /** Buffers handshake bytes and hands whole messages to the parsers; bounded in size and time. */
@@ -110,9 +118,12 @@ class HandshakeReader {
   #buffer: Buffer = Buffer.alloc(0)
   #wake: (() => void) | undefined
   #ended = false
+  readonly #beforeWait: () => void
 
-  constructor(socket: Socket, timeoutMs: number) {
+  /** `beforeWait` runs whenever the reader must wait for more bytes (the server sends what it holds). */
+  constructor(socket: Socket, timeoutMs: number, beforeWait: () => void) {
     this.#socket = socket
+    this.#beforeWait = beforeWait
     this.#timer = setTimeout(() => socket.destroy(), timeoutMs)
     socket.on('data', this.#onData)
     socket.once('close', this.#onEnd)
@@ -140,6 +151,7 @@ class HandshakeReader {
       }
       if (parsed.status === 'bad-address-type') return 'bad-address-type'
       if (parsed.status === 'invalid' || this.#ended || this.#socket.destroyed) return undefined
+      this.#beforeWait()
       await new Promise<void>((resolve) => (this.#wake = resolve))
       this.#wake = undefined
     }

@@ -14,6 +14,9 @@ export interface ExitDataPoolOptions {
   readonly random: () => number
 }
 
+/** How long a used data connection's replacement waits while others are idle: past the stream's first round trip. */
+const REFILL_DELAY_MS = 5
+
 /** A request is `0x01 | u16 | authority`: far below this. */
 const MAX_REQUEST_BYTES = 512
 
@@ -22,7 +25,8 @@ const MAX_REQUEST_BYTES = 512
  * outbound like the control connection (NAT holds), each opened with a hello bound to
  * the session's grant by an HMAC and a fresh counter. It keeps `grant.idle` connections
  * waiting for the gateway's request and at most `grant.max` in all; a connection put to
- * use is replaced as soon as the exit has answered on it (off the stream's setup path).
+ * use is replaced 5 ms after the exit has answered on it (at once if none is left idle),
+ * so the new dial and its HMAC stay off the stream's setup path.
  * Connections the gateway closes before using (a refused hello, its limit) are redialed
  * with capped, jittered backoff. `close()` (the control connection dropped) closes
  * every data connection, idle or busy.
@@ -34,6 +38,7 @@ export class ExitDataPool {
   #counter = 0
   #failures = 0
   #timer: NodeJS.Timeout | undefined
+  #refill: NodeJS.Timeout | undefined
   #closed = false
 
   constructor(options: ExitDataPoolOptions) {
@@ -54,6 +59,7 @@ export class ExitDataPool {
   close(): void {
     this.#closed = true
     clearTimeout(this.#timer)
+    clearTimeout(this.#refill)
     for (const socket of this.#all) socket.destroy()
   }
 
@@ -78,9 +84,19 @@ export class ExitDataPool {
       if (authority === undefined || this.#closed) return void socket.destroy()
       used = true
       this.#failures = 0
-      // The replacement is dialed once the exit has answered, off the stream's setup path.
-      void this.#options.serve(socket, authority).finally(() => this.fill())
+      // The replacement is dialed once the exit has answered and the stream's first bytes
+      // are through (a dial and an HMAC on both ends would compete with them), unless the pool is empty.
+      void this.#options.serve(socket, authority).finally(() => this.#refillSoon())
     })
+  }
+
+  #refillSoon(): void {
+    if (this.#idle.size === 0) return this.fill()
+    if (this.#refill !== undefined) return
+    this.#refill = setTimeout(() => {
+      this.#refill = undefined
+      this.fill()
+    }, REFILL_DELAY_MS)
   }
 
   /** A connection closed before the gateway used it: redial after a backoff. */

@@ -10,6 +10,7 @@ import { backoffDelayMs } from '../../link/backoff-delay.ts'
 import type { BackoffPolicy } from '../../link/backoff-delay.ts'
 import type { NodeIdentity } from '../../identity/node-identity.ts'
 import { ExitByteCounter } from '../../proxy/exit-byte-counter.ts'
+import { ExitMonthFile, loadExitMonth } from './exit-month-file.ts'
 import { TokenBucket } from '../../proxy/token-bucket.ts'
 import { ExitDataPool } from './exit-data-pool.ts'
 import { serveExitDataConnection, serveExitStream } from './exit-stream.ts'
@@ -33,6 +34,8 @@ export interface ProxyTunnelClientOptions {
   readonly connectTimeoutMs?: number
   readonly backoff?: BackoffPolicy
   readonly onState?: (state: 'connected' | 'disconnected', detail?: unknown) => void
+  /** Where the monthly byte counter is kept across restarts (none: in memory only). */
+  readonly monthFile?: string
 }
 
 async function resolveAll(hostName: string): Promise<readonly string[]> {
@@ -51,7 +54,8 @@ async function resolveAll(hostName: string): Promise<readonly string[]> {
 export class ProxyTunnelClient {
   readonly #options: ProxyTunnelClientOptions
   readonly #server: Http2Server
-  readonly #counter = new ExitByteCounter()
+  readonly #counter: ExitByteCounter
+  readonly #monthFile: ExitMonthFile | undefined
   readonly #buckets: { readonly up: TokenBucket; readonly down: TokenBucket } | undefined
   readonly #dependencies: ExitStreamDependencies
   #socket: Socket | undefined
@@ -62,6 +66,9 @@ export class ProxyTunnelClient {
 
   constructor(options: ProxyTunnelClientOptions) {
     this.#options = options
+    const monthFile = options.monthFile === undefined ? undefined : new ExitMonthFile(options.monthFile)
+    this.#monthFile = monthFile
+    this.#counter = new ExitByteCounter({ initial: options.monthFile === undefined ? undefined : loadExitMonth(options.monthFile), onChange: (state) => monthFile?.save(state) })
     const rate = options.policy.bandwidthBytesPerSecond
     const now = options.now ?? Date.now
     this.#buckets = rate === undefined ? undefined : { up: new TokenBucket(rate, now), down: new TokenBucket(rate, now) }
@@ -102,13 +109,14 @@ export class ProxyTunnelClient {
     this.#dial()
   }
 
-  /** Closes the tunnel; streams on it end at once. */
-  stop(): Promise<void> {
+  /** Closes the tunnel; streams on it end at once; the monthly counter is saved once their target sockets have closed. */
+  async stop(): Promise<void> {
     this.#stopped = true
     clearTimeout(this.#timer)
     this.#socket?.destroy()
     this.#dataPool?.close()
-    return Promise.resolve()
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    await this.#monthFile?.flush()
   }
 
   #dial(): void {
