@@ -144,6 +144,7 @@ export function decideRedirect(parameters: DecideRedirectParameters): DecideRedi
  * is not printable ASCII or too long. Parameter order is kept: it is part of the key.
  */
 function withoutTicketParameter(query: string): string | undefined {
+  if (query === '') return query
   if (query.length > MAX_QUERY_LENGTH || !QUERY.test(query)) return undefined
   return withoutTicket(query)
 }
