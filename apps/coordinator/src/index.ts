@@ -11,3 +11,8 @@ export { createLogger } from './adapters/log/create-logger.ts'
 export { openGeoIpLookup } from './adapters/geoip/open-geoip-lookup.ts'
 export type { OpenGeoIpLookupOptions } from './adapters/geoip/open-geoip-lookup.ts'
 export type { ChainSettlement, ChainSettlementOptions } from './adapters/chain/start-chain-settlement.ts'
+// The redirector's two faces and the raw path's head parser, for bench/redirector/raw-decision-cost.ts.
+export { createRedirector } from './adapters/http/routes/routing/redirect-route.ts'
+export type { Redirector, RedirectRouteDependencies } from './adapters/http/routes/routing/redirect-route.ts'
+export { parsePlainRedirectHead } from './adapters/http/routes/routing/plain-redirect-head.ts'
+export { createOriginAgents } from './adapters/http/routes/routing/fetch-from-origin.ts'

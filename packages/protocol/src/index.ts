@@ -67,6 +67,7 @@ export type { ClientRange } from './ticket-client.ts'
 export {
   DEFAULT_TICKET_CLOCK_SKEW_MS,
   encodeTicket,
+  encodeTicketClaims,
   isPathCovered,
   MAX_TICKET_TOKEN_LENGTH,
   openBillableTicket,

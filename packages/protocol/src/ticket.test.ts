@@ -6,7 +6,7 @@ import { canonicalJson } from './canonical-json.ts'
 import { generateKeyPair } from './keys.ts'
 import { nodeIdFromPublicKey } from './node-id.ts'
 import { deriveCoordinatorTicketKey, deriveNodeTicketKey, TicketKeyRing } from './ticket-keys.ts'
-import { encodeTicket, isPathCovered, openBillableTicket, ticketJson, ticketSchema, verifyTicket } from './ticket.ts'
+import { encodeTicket, encodeTicketClaims, isPathCovered, openBillableTicket, ticketJson, ticketSchema, verifyTicket } from './ticket.ts'
 import type { Ticket, TicketRequest } from './ticket.ts'
 
 const master = randomBytes(32)
@@ -67,6 +67,13 @@ describe('encodeTicket', () => {
   it('writes exactly the canonical JSON of the ticket, with and without optional fields', () => {
     for (const value of [ticket, { ...ticket, origin: 'https://o.example/a"b', zoneId: 'zon_abcdefghijklmnopqrst' }, { ...ticket, path: '/caf\u00e9/\u2028' }, { ...ticket, upstreams: ['https://up-1.example', 'https://up-2.example'] }]) {
       assert.equal(ticketJson(value), canonicalJson(value))
+    }
+  })
+
+  it('gives the same token from claims and a key id (the issuer path) as from the whole ticket', () => {
+    for (const value of [ticket, { ...ticket, origin: 'https://o.example/a"b', zoneId: 'zon_abcdefghijklmnopqrst' }, { ...ticket, path: '/caf\u00e9/\u2028' }, { ...ticket, upstreams: ['https://up-1.example'] }]) {
+      const { v: _v, kid, ...claims } = value
+      assert.equal(encodeTicketClaims(keys, kid, claims), encodeTicket(keys, value))
     }
   })
 

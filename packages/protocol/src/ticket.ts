@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { z } from 'zod'
-import { decodeBase64Url, encodeBase64Url } from './base64url.ts'
+import { decodeBase64Url } from './base64url.ts'
 import { nodeIdSchema } from './node-id.ts'
 import { isClientCovered, ticketClientSchema } from './ticket-client.ts'
 import { ticketKeyIdSchema } from './ticket-keys.ts'
@@ -92,8 +92,20 @@ function tag(key: KeyObject, bytes: Uint8Array): Buffer {
  * No state is kept: everything a verifier needs is in the token and its keys.
  */
 export function encodeTicket(keys: TicketTagKeys, ticket: Ticket): string {
-  const json = Buffer.from(ticketJson(ticket), 'utf8')
-  return `${encodeBase64Url(json)}.${encodeBase64Url(tag(keys.nodeKey, json))}.${encodeBase64Url(tag(keys.coordinatorKey, json))}`
+  return tagJson(keys, ticketJson(ticket))
+}
+
+/**
+ * `encodeTicket(keys, { v: 2, kid, ...claims })` without building the ticket object:
+ * the issuer's hot path (ADR 0016, fourth session). Same bytes, tested.
+ */
+export function encodeTicketClaims(keys: TicketTagKeys, kid: string, claims: Omit<Ticket, 'v' | 'kid'>): string {
+  return tagJson(keys, writeTicketJson(kid, claims))
+}
+
+function tagJson(keys: TicketTagKeys, text: string): string {
+  const json = Buffer.from(text, 'utf8')
+  return `${json.toString('base64url')}.${tag(keys.nodeKey, json).toString('base64url')}.${tag(keys.coordinatorKey, json).toString('base64url')}`
 }
 
 /**
@@ -103,21 +115,26 @@ export function encodeTicket(keys: TicketTagKeys, ticket: Ticket): string {
  * A field added to `ticketSchema` must be added here too, or it is left out of the token.
  */
 export function ticketJson(ticket: Ticket): string {
+  return writeTicketJson(ticket.kid, ticket)
+}
+
+/** The JSON of a v2 ticket with key id `kid` and these claims (`v` is always 2). */
+function writeTicketJson(kid: string, claims: Omit<Ticket, 'v' | 'kid'>): string {
   return JSON.stringify({
-    byteBudget: ticket.byteBudget.toString(),
-    client: ticket.client,
-    expiresAt: ticket.expiresAt,
-    issuedAt: ticket.issuedAt,
-    kid: ticket.kid,
-    nodeId: ticket.nodeId,
-    nonce: ticket.nonce,
-    origin: ticket.origin,
-    path: ticket.path,
-    prefix: ticket.prefix,
-    upstreams: ticket.upstreams,
-    v: ticket.v,
-    zone: ticket.zone,
-    zoneId: ticket.zoneId,
+    byteBudget: claims.byteBudget.toString(),
+    client: claims.client,
+    expiresAt: claims.expiresAt,
+    issuedAt: claims.issuedAt,
+    kid,
+    nodeId: claims.nodeId,
+    nonce: claims.nonce,
+    origin: claims.origin,
+    path: claims.path,
+    prefix: claims.prefix,
+    upstreams: claims.upstreams,
+    v: 2,
+    zone: claims.zone,
+    zoneId: claims.zoneId,
   })
 }
 

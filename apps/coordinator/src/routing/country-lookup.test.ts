@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { createCountryLookup, createStaticCountryLookup, LOCAL_LOCATION } from './country-lookup.ts'
+import { createCachedCountryLookup, createCountryLookup, createStaticCountryLookup, LOCAL_LOCATION } from './country-lookup.ts'
+import type { CountryLookup } from './country-lookup.ts'
 
 describe('createCountryLookup', () => {
   const seen: string[] = []
@@ -40,5 +41,37 @@ describe('createStaticCountryLookup', () => {
     assert.deepEqual(lookup.lookupCountry('198.51.100.7'), { country: 'FR', continent: 'EU' })
     assert.deepEqual(lookup.lookupCountry('127.0.0.1'), LOCAL_LOCATION)
     assert.equal(lookup.lookupCountry('__proto__'), undefined)
+  })
+})
+
+describe('createCachedCountryLookup', () => {
+  const US = { country: 'US', continent: 'NA' }
+  function counting(): { lookup: CountryLookup; seen: string[] } {
+    const seen: string[] = []
+    return { seen, lookup: { lookupCountry: (ip) => (seen.push(ip), ip === '8.8.8.8' ? US : ip === '127.0.0.1' ? LOCAL_LOCATION : undefined) } }
+  }
+
+  it('answers as the lookup does, asking it once per address (unknown answers included)', () => {
+    const { lookup, seen } = counting()
+    const cached = createCachedCountryLookup(lookup)
+    for (let round = 0; round < 3; round++) {
+      assert.deepEqual(cached.lookupCountry('8.8.8.8'), US)
+      assert.deepEqual(cached.lookupCountry('127.0.0.1'), LOCAL_LOCATION)
+      assert.equal(cached.lookupCountry('9.9.9.9'), undefined)
+      assert.equal(cached.lookupCountry('not an ip'), undefined)
+    }
+    assert.deepEqual(seen, ['8.8.8.8', '127.0.0.1', '9.9.9.9', 'not an ip'])
+  })
+
+  it('stays bounded: past its size it forgets the oldest address and asks again', () => {
+    const { lookup, seen } = counting()
+    const cached = createCachedCountryLookup(lookup, 2)
+    cached.lookupCountry('8.8.8.8')
+    cached.lookupCountry('1.1.1.1')
+    cached.lookupCountry('2.2.2.2')
+    cached.lookupCountry('2.2.2.2')
+    cached.lookupCountry('1.1.1.1')
+    assert.deepEqual(cached.lookupCountry('8.8.8.8'), US)
+    assert.deepEqual(seen, ['8.8.8.8', '1.1.1.1', '2.2.2.2', '8.8.8.8'])
   })
 })

@@ -43,3 +43,31 @@ export function createStaticCountryLookup(table: Readonly<Record<string, GeoLoca
   const byAddress = new Map(Object.entries(table))
   return createCountryLookup((ip) => byAddress.get(ip))
 }
+
+/** Client addresses a cached lookup remembers before it forgets the oldest. */
+export const DEFAULT_COUNTRY_CACHE_ENTRIES = 65_536
+
+/**
+ * `lookup` with its answers remembered per address string, for the redirector's hot path
+ * (ADR 0016, fourth session): a client asks many times in a row, and each lookup costs an
+ * address parse and a BlockList or database search. Safe because a lookup's data is loaded
+ * once at start (the port's contract). Bounded: past `maxEntries` the oldest entry is
+ * forgotten, so a stream of new addresses costs memory of at most `maxEntries` entries.
+ */
+export function createCachedCountryLookup(lookup: CountryLookup, maxEntries = DEFAULT_COUNTRY_CACHE_ENTRIES): CountryLookup {
+  // null marks "known unknown", so an unknown address is not looked up again.
+  const cache = new Map<string, GeoLocation | null>()
+  return {
+    lookupCountry(ip: string): GeoLocation | undefined {
+      const cached = cache.get(ip)
+      if (cached !== undefined) return cached ?? undefined
+      const found = lookup.lookupCountry(ip)
+      if (cache.size >= maxEntries) {
+        const oldest = cache.keys().next()
+        if (oldest.done !== true) cache.delete(oldest.value)
+      }
+      cache.set(ip, found ?? null)
+      return found
+    },
+  }
+}

@@ -1,12 +1,15 @@
-import { clientFieldFor, isPathCovered, newTicketNonce, ticketPathSchema } from '@meson/protocol'
+import { clientFieldFor, newTicketNonce } from '@meson/protocol'
 import type { Ticket } from '@meson/protocol'
+import { isRedirectablePath } from './is-redirectable-path.ts'
 import { ipfsAffinityKey } from '../gateway/ipfs-affinity-key.ts'
 import type { CountryLookup } from './country-lookup.ts'
 import type { FleetView } from './fleet-view.ts'
-import { selectNode } from './select-node.ts'
+import { DEFAULT_REPLICAS, selectNode } from './select-node.ts'
 import type { SelectionScope } from './select-node.ts'
 import type { ZoneDirectory, ZoneEntry } from './zone-directory.ts'
 import { isReferrerAllowed } from './is-referrer-allowed.ts'
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 /** Zone names as in URLs (the protocol's zoneRefSchema pattern, checked without zod). */
 const ZONE_REF = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/
@@ -79,9 +82,8 @@ export function decideRedirect(parameters: DecideRedirectParameters): DecideRedi
   if (!isReferrerAllowed(zone.allowedReferrers ?? [], parameters.referer)) return { kind: 'referrer-refused' }
   // A node refuses a ticket for a path with dot segments or a backslash (isPathCovered);
   // refusing it here keeps the client out of a redirect loop.
-  if (!ticketPathSchema.safeParse(path).success || !isPathCovered({ path, prefix: false }, path)) {
-    return { kind: 'invalid-request', reason: 'path' }
-  }
+  // (isRedirectablePath is `ticketPathSchema` and `isPathCovered` in one pass, tested equal.)
+  if (!isRedirectablePath(path)) return { kind: 'invalid-request', reason: 'path' }
   const query = withoutTicketParameter(parameters.query ?? '')
   if (query === undefined) return { kind: 'invalid-request', reason: 'query' }
   if (!zone.hasBalance) return { kind: 'payment-required', zone }
@@ -101,14 +103,15 @@ export function decideRedirect(parameters: DecideRedirectParameters): DecideRedi
     objectKey,
     clientCountry: location?.country,
     clientContinent: location?.continent,
-    ...(parameters.replicas === undefined ? {} : { replicas: parameters.replicas }),
+    replicas: parameters.replicas ?? DEFAULT_REPLICAS,
   })
   if (!selection.ok) return { kind: 'origin-fallback', origin: zone.origin, zone }
 
   const { node } = selection
   const nonce = (parameters.newNonce ?? newTicketNonce)()
   const expiresAt = now + parameters.ticketTtlMs
-  const token = parameters.sign({
+  // Written field by field (no spreads): this runs once per redirect.
+  const claims: Mutable<Omit<Ticket, 'v' | 'kid'>> = {
     zone: zone.name,
     path,
     prefix: false,
@@ -119,9 +122,10 @@ export function decideRedirect(parameters: DecideRedirectParameters): DecideRedi
     byteBudget: parameters.byteBudget,
     nonce,
     origin: zone.origin,
-    ...(zone.id === undefined ? {} : { zoneId: zone.id }),
-    ...(zone.type === 'ipfs' && zone.upstreams !== undefined ? { upstreams: [...zone.upstreams] } : {}),
-  })
+  }
+  if (zone.id !== undefined) claims.zoneId = zone.id
+  if (zone.type === 'ipfs' && zone.upstreams !== undefined) claims.upstreams = [...zone.upstreams]
+  const token = parameters.sign(claims)
   const base = node.publicUrl.endsWith('/') ? node.publicUrl.slice(0, -1) : node.publicUrl
   const ticketQuery = `${TICKET_PARAMETER}=${token}`
   return {
@@ -140,6 +144,7 @@ export function decideRedirect(parameters: DecideRedirectParameters): DecideRedi
  * is not printable ASCII or too long. Parameter order is kept: it is part of the key.
  */
 function withoutTicketParameter(query: string): string | undefined {
+  if (query === '') return query
   if (query.length > MAX_QUERY_LENGTH || !QUERY.test(query)) return undefined
   return withoutTicket(query)
 }

@@ -124,8 +124,10 @@ export function nodesOfGroup(index: RegionIndex, group: number): readonly FleetN
  * one), its top `replicas` non-overloaded nodes by weighted HRW, the least loaded of
  * those (ties go to the higher HRW rank). Undefined if the region is full or empty.
  */
-export function pickInRegion(index: RegionIndex, keyHash: number, replicas: number): FleetNode | undefined {
+export function pickInRegion(index: RegionIndex, keyHash: number, wantedReplicas: number): FleetNode | undefined {
   if (index.nodeCount === 0) return undefined
+  // The scratch arrays below hold MAX_REPLICAS entries.
+  const replicas = Math.min(MAX_REPLICAS, Math.max(1, wantedReplicas))
   const mask = index.groupCount - 1
   const first = groupHashOf(keyHash)
   const probes = Math.min(index.groupCount, MAX_PROBED_GROUPS)
@@ -136,19 +138,25 @@ export function pickInRegion(index: RegionIndex, keyHash: number, replicas: numb
   return undefined
 }
 
+const TOP_SCORES = new Float64Array(MAX_REPLICAS)
+const TOP_POSITIONS = new Uint32Array(MAX_REPLICAS)
+
 /** Position of the chosen node in the region's arrays, or -1. */
 function pickInGroup(index: RegionIndex, group: number, keyHash: number, replicas: number): number {
   const { idHashes, weights, loads } = index
   const end = index.offsets[group + 1] ?? 0
   // Top-k by insertion into two tiny arrays: k <= MAX_REPLICAS, so this beats sorting.
-  const topScores: number[] = []
-  const topPositions: number[] = []
+  // The arrays are the module's scratch space (a pick runs to its end synchronously):
+  // no allocation per request.
+  const topScores = TOP_SCORES
+  const topPositions = TOP_POSITIONS
+  let count = 0
   for (let position = index.offsets[group] ?? 0; position < end; position++) {
     // Written so that NaN (a missing gauge) counts as overloaded, not as idle.
     if (!((loads[position] ?? 1) < OVERLOAD_THRESHOLD)) continue
     const score = rendezvousScore(keyHash, idHashes[position] ?? 0, weights[position] ?? 0)
-    if (topScores.length === replicas && score <= (topScores[replicas - 1] ?? Infinity)) continue
-    let slot = Math.min(topScores.length, replicas - 1)
+    if (count === replicas && score <= (topScores[replicas - 1] ?? Infinity)) continue
+    let slot = Math.min(count, replicas - 1)
     while (slot > 0 && (topScores[slot - 1] ?? Infinity) < score) {
       topScores[slot] = topScores[slot - 1] ?? 0
       topPositions[slot] = topPositions[slot - 1] ?? 0
@@ -156,8 +164,12 @@ function pickInGroup(index: RegionIndex, group: number, keyHash: number, replica
     }
     topScores[slot] = score
     topPositions[slot] = position
+    if (count < replicas) count++
   }
   let best = -1
-  for (const position of topPositions) if (best === -1 || (loads[position] ?? 1) < (loads[best] ?? 1)) best = position
+  for (let slot = 0; slot < count; slot++) {
+    const position = topPositions[slot] ?? 0
+    if (best === -1 || (loads[position] ?? 1) < (loads[best] ?? 1)) best = position
+  }
   return best
 }

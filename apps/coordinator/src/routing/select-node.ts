@@ -1,7 +1,6 @@
 import type { FleetNode } from './fleet-node.ts'
 import type { FleetView } from './fleet-view.ts'
 import { MAX_REPLICAS, pickInRegion } from './region-index.ts'
-import type { RegionIndex } from './region-index.ts'
 import { hashString32 } from './stable-hash.ts'
 
 /** How many top-ranked nodes per object share its traffic (by load) unless told. */
@@ -36,17 +35,16 @@ export function selectNode(parameters: SelectNodeParameters): SelectNodeResult {
   const { fleet, clientCountry, clientContinent } = parameters
   const replicas = clampReplicas(parameters.replicas ?? DEFAULT_REPLICAS)
   const keyHash = hashString32(parameters.objectKey)
-  const tryRegion = (index: RegionIndex): FleetNode | undefined => pickInRegion(index, keyHash, replicas)
 
   if (clientCountry !== undefined) {
-    const node = tryRegion(fleet.country(clientCountry))
+    const node = pickInRegion(fleet.country(clientCountry), keyHash, replicas)
     if (node !== undefined) return { ok: true, node, scope: 'country' }
   }
   if (clientContinent !== undefined) {
-    const node = tryRegion(fleet.continent(clientContinent))
+    const node = pickInRegion(fleet.continent(clientContinent), keyHash, replicas)
     if (node !== undefined) return { ok: true, node, scope: 'continent' }
   }
-  const node = tryRegion(fleet.publicWorld())
+  const node = pickInRegion(fleet.publicWorld(), keyHash, replicas)
   return node === undefined ? { ok: false, reason: 'no-eligible-node' } : { ok: true, node, scope: 'world' }
 }
 

@@ -13,6 +13,19 @@ export interface TicketMasterKey {
   readonly activeFrom: number
 }
 
+/** What a ticket for one node is tagged with: the generation's id and its two keys. */
+export interface TagKeysOf {
+  readonly kid: string
+  readonly keys: TicketTagKeys
+}
+
+interface Generation {
+  readonly master: TicketMasterKey
+  readonly coordinatorKey: KeyObject
+  /** Per node id, the answer of `tagKeysFor` under this generation (bounded like the node keys). */
+  readonly tagKeys: Map<string, TagKeysOf>
+}
+
 /** Node keys cached per generation before the oldest are dropped (a fleet's worth). */
 const DEFAULT_NODE_KEY_CACHE = 200_000
 
@@ -27,7 +40,7 @@ const DEFAULT_NODE_KEY_CACHE = 200_000
  * generation is removed after ticket TTL + usage grace. Pure: the clock is passed in.
  */
 export class CoordinatorTicketKeys {
-  readonly #generations: readonly { readonly master: TicketMasterKey; readonly coordinatorKey: KeyObject }[]
+  readonly #generations: readonly Generation[]
   readonly #nodeKeys = new Map<string, KeyObject>()
   readonly #cacheSize: number
 
@@ -37,23 +50,42 @@ export class CoordinatorTicketKeys {
     // Newest activation first, so the active generation is the first one already active.
     this.#generations = [...masters]
       .sort((a, b) => b.activeFrom - a.activeFrom)
-      .map((master) => ({ master, coordinatorKey: createSecretKey(deriveCoordinatorTicketKey(master.secret, master.kid)) }))
+      .map((master) => ({ master, coordinatorKey: createSecretKey(deriveCoordinatorTicketKey(master.secret, master.kid)), tagKeys: new Map<string, TagKeysOf>() }))
     this.#cacheSize = cacheSize
   }
 
   /** The generation tickets are issued with at `nowMs` (the oldest if none is active yet). */
   activeKid(nowMs: number): string {
-    const active = this.#generations.find((generation) => generation.master.activeFrom <= nowMs) ?? this.#generations.at(-1)
-    if (active === undefined) throw new RangeError('no ticket master key')
-    return active.master.kid
+    return this.#activeGeneration(nowMs).master.kid
   }
 
-  /** The keys to tag a ticket for `nodeId` with, under the active generation. */
-  tagKeysFor(nodeId: string, nowMs: number): { readonly kid: string; readonly keys: TicketTagKeys } {
-    const kid = this.activeKid(nowMs)
-    const coordinatorKey = this.coordinatorKeyFor(kid)
-    if (coordinatorKey === undefined) throw new RangeError('active ticket key vanished')
-    return { kid, keys: { nodeKey: this.#nodeKey(kid, nodeId), coordinatorKey } }
+  /**
+   * The keys to tag a ticket for `nodeId` with, under the active generation. The answer
+   * for one (generation, node) is built once and then reused: issuing allocates nothing here.
+   */
+  tagKeysFor(nodeId: string, nowMs: number): TagKeysOf {
+    const generation = this.#activeGeneration(nowMs)
+    const cached = generation.tagKeys.get(nodeId)
+    if (cached !== undefined) return cached
+    const entry: TagKeysOf = Object.freeze({ kid: generation.master.kid, keys: Object.freeze({ nodeKey: this.#nodeKey(generation.master.kid, nodeId), coordinatorKey: generation.coordinatorKey }) })
+    if (generation.tagKeys.size >= this.#cacheSize) {
+      const oldest = generation.tagKeys.keys().next()
+      if (oldest.done !== true) generation.tagKeys.delete(oldest.value)
+    }
+    generation.tagKeys.set(nodeId, entry)
+    return entry
+  }
+
+  #activeGeneration(nowMs: number): Generation {
+    // Newest activation first: the first one already active is the active one.
+    const generations = this.#generations
+    for (let index = 0; index < generations.length; index++) {
+      const generation = generations[index]
+      if (generation !== undefined && generation.master.activeFrom <= nowMs) return generation
+    }
+    const oldest = generations.at(-1)
+    if (oldest === undefined) throw new RangeError('no ticket master key')
+    return oldest
   }
 
   /** The coordinators' key of `kid`, if that generation is still known. */

@@ -1,4 +1,4 @@
-import { encodeTicket } from '@meson/protocol'
+import { encodeTicketClaims } from '@meson/protocol'
 import type { Ticket } from '@meson/protocol'
 import type { CoordinatorTicketKeys } from './coordinator-ticket-keys.ts'
 
@@ -11,6 +11,6 @@ export type TicketClaims = Omit<Ticket, 'v' | 'kid'>
  * itself, by any coordinator replica.
  */
 export function issueTicket(keys: CoordinatorTicketKeys, claims: TicketClaims): string {
-  const { kid, keys: tagKeys } = keys.tagKeysFor(claims.nodeId, claims.issuedAt)
-  return encodeTicket(tagKeys, { v: 2, kid, ...claims })
+  const tagKeys = keys.tagKeysFor(claims.nodeId, claims.issuedAt)
+  return encodeTicketClaims(tagKeys.keys, tagKeys.kid, claims)
 }

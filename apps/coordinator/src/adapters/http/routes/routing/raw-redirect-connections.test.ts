@@ -263,6 +263,23 @@ describe('the raw redirect path', () => {
     raw.zones = new ZoneDirectory([site, other])
   })
 
+  it('never names a node removed from the fleet, on any path, from the next request on (caches included)', async () => {
+    const ask = async (path: string): Promise<string> => /location: (http:\/\/[^/]+)/.exec(await exchange(raw.url, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`))?.[1] ?? ''
+    const paths = Array.from({ length: 24 }, (_, index) => `/z/site/o${String(index)}.bin`)
+    // Warm every per-client and per-node cache with both nodes in the fleet.
+    const before = new Set<string>()
+    for (const path of paths) before.add(await ask(path))
+    assert.equal(before.size, 2, 'both nodes are chosen for some path')
+    const [kept, removed] = nodes
+    assert.ok(kept && removed)
+    raw.fleet = buildFleetView([kept])
+    try {
+      for (const path of paths) assert.equal(await ask(path), `http://${new URL(kept.publicUrl).host}`, path)
+    } finally {
+      raw.fleet = buildFleetView(nodes)
+    }
+  })
+
   it('hands a client that never reads its answers to node:http (backpressure), then serves it all', async () => {
     const socket = await open(raw.url)
     socket.pause()

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream'
 import type { TicketClaims } from '../../../../tickets/issue-ticket.ts'
 import type { ApiErrorCode } from '../../api-error.ts'
+import { createCachedCountryLookup } from '../../../../routing/country-lookup.ts'
 import type { CountryLookup } from '../../../../routing/country-lookup.ts'
 import { decideRedirect, withoutTicket } from '../../../../routing/decide-redirect.ts'
 import type { DecideRedirectResult } from '../../../../routing/decide-redirect.ts'
@@ -110,6 +111,8 @@ export function createRedirectHandler(dependencies: RedirectRouteDependencies): 
  */
 export function createRedirector(dependencies: RedirectRouteDependencies): Redirector {
   const newNonce = dependencies.newNonce ?? createPooledTicketNonces()
+  // A client asks many times in a row: its country is looked up once (ADR 0016, fourth session).
+  const geo = createCachedCountryLookup(dependencies.geo)
   const handle: RedirectHandler = (request, response) => {
     const url = request.url ?? '/'
     const method = request.method ?? 'GET'
@@ -119,14 +122,17 @@ export function createRedirector(dependencies: RedirectRouteDependencies): Redir
       sendError(request, response, 'NOT_FOUND', 'a zone serves GET and HEAD only', dependencies)
       return ANSWERED
     }
-    return answerZoneRequest(request, response, target.zone, target.pathAndQuery, dependencies, newNonce)
+    return answerZoneRequest(request, response, target.zone, target.pathAndQuery, dependencies, geo, newNonce)
   }
   const rawRedirect: RawRedirect = (head, peerAddress) => {
     const method = head.isHead ? 'HEAD' : 'GET'
     const target = zoneTargetOf(head.target, method, head.host, dependencies)
     if (target?.kind !== 'zone') return undefined
-    const { path, query } = splitQuery(target.pathAndQuery)
-    const decision = decide(target.zone, path, query, clientAddressOf(peerAddress, head.forwardedFor, dependencies.trustProxy), head.referer, dependencies, newNonce)
+    const { pathAndQuery } = target
+    const queryStart = pathAndQuery.indexOf('?')
+    const path = queryStart === -1 ? pathAndQuery : pathAndQuery.slice(0, queryStart)
+    const query = queryStart === -1 ? '' : pathAndQuery.slice(queryStart + 1)
+    const decision = decide(target.zone, path, query, clientAddressOf(peerAddress, head.forwardedFor, dependencies.trustProxy), head.referer, dependencies, geo, newNonce)
     if (decision.kind !== 'redirect') return undefined
     dependencies.countRedirect(method, 302)
     return decision.location
@@ -139,7 +145,7 @@ function splitQuery(pathAndQuery: string): { readonly path: string; readonly que
   return queryStart === -1 ? { path: pathAndQuery, query: '' } : { path: pathAndQuery.slice(0, queryStart), query: pathAndQuery.slice(queryStart + 1) }
 }
 
-function decide(zone: string, path: string, query: string, clientIp: string, referer: string | undefined, dependencies: RedirectRouteDependencies, newNonce: () => string): DecideRedirectResult {
+function decide(zone: string, path: string, query: string, clientIp: string, referer: string | undefined, dependencies: RedirectRouteDependencies, geo: CountryLookup, newNonce: () => string): DecideRedirectResult {
   return decideRedirect({
     zone,
     path,
@@ -149,7 +155,7 @@ function decide(zone: string, path: string, query: string, clientIp: string, ref
     now: dependencies.now(),
     fleet: dependencies.fleetView(),
     zones: dependencies.zones(),
-    geo: dependencies.geo,
+    geo,
     ticketTtlMs: dependencies.ticketTtlMs,
     byteBudget: dependencies.ticketByteBudget,
     sign: dependencies.signTicket,
@@ -157,7 +163,7 @@ function decide(zone: string, path: string, query: string, clientIp: string, ref
   })
 }
 
-function answerZoneRequest(request: IncomingMessage, response: ServerResponse, zoneName: string, pathAndQuery: string, dependencies: RedirectRouteDependencies, newNonce: () => string): Promise<void> {
+function answerZoneRequest(request: IncomingMessage, response: ServerResponse, zoneName: string, pathAndQuery: string, dependencies: RedirectRouteDependencies, geo: CountryLookup, newNonce: () => string): Promise<void> {
   const { path, query } = splitQuery(pathAndQuery)
   // A request that already went through this network (the origin fallback or a node adds
   // `Via: 1.1 meson`) came back through an origin that points at the network: a loop.
@@ -166,7 +172,7 @@ function answerZoneRequest(request: IncomingMessage, response: ServerResponse, z
     return ANSWERED
   }
   const clientIp = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], dependencies.trustProxy)
-  const decision = decide(zoneName, path, query, clientIp, request.headers.referer, dependencies, newNonce)
+  const decision = decide(zoneName, path, query, clientIp, request.headers.referer, dependencies, geo, newNonce)
   switch (decision.kind) {
     case 'redirect':
       // no-store: a cached 302 would hand one ticket (bound to one client) to others.
