@@ -112,7 +112,7 @@ describe('planEpochClose', () => {
     const plan = planEpochClose({ epoch, emission: 1000n, nodes: [node('a', { isOnline: false })], usageEarnings: new Map(), config: DEFAULT_SCORE_CONFIG })
     assert.equal(plan.emitted, 0n)
     assert.deepEqual(plan.transactions, [])
-    assert.equal(plan.scores[0]?.penalties[0]?.kind, 'offline')
+    assert.equal(plan.scores.at(0)?.penalties[0]?.kind, 'offline')
   })
 
   it('is deterministic whatever the input order', () => {

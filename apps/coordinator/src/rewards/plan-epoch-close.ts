@@ -3,7 +3,7 @@ import type { LedgerTransactionInput } from '../store/store.ts'
 import { buildEpochTransactions } from './build-epoch-transactions.ts'
 import type { OperatorPayout } from './operator-payout.ts'
 import { applySybilRules } from './apply-sybil-rules.ts'
-import type { NodeScore } from './node-score.ts'
+import { EpochScoreTable } from './epoch-score-table.ts'
 import type { ScoreConfig } from './score-config.ts'
 import { scoreNode } from './score-node.ts'
 import type { NodeEpochInput } from './score-node.ts'
@@ -26,7 +26,8 @@ export interface EpochClosePlan {
   /** Buyers' payments credited to operators during the epoch (by metering), held or not. */
   readonly usagePaid: bigint
   readonly nodesRewarded: number
-  readonly scores: readonly NodeScore[]
+  /** Every node's score, column by column, in node id order. */
+  readonly scores: EpochScoreTable
   readonly payouts: readonly OperatorPayout[]
   /** Ledger transactions to post through the ledger writer, each with an epoch-scoped id. */
   readonly transactions: readonly LedgerTransactionInput[]
@@ -42,9 +43,6 @@ export interface PlanEpochCloseParameters {
   readonly config: ScoreConfig
 }
 
-/** A score as the plan builds it: the anti-Sybil rules then set its weight and add their penalty. */
-type MutableNodeScore = { -readonly [Key in keyof NodeScore]: NodeScore[Key] }
-
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
@@ -58,39 +56,37 @@ function compareText(a: string, b: string): number {
 export function planEpochClose(parameters: PlanEpochCloseParameters): EpochClosePlan {
   const { epoch, config } = parameters
   const epochHours = (epoch.endMs - epoch.startMs) / 3_600_000
-  // Scored as the inputs come (an input is dropped as soon as it is scored), then put in
-  // node id order, so the plan does not depend on the order of the fleet.
-  const unordered: MutableNodeScore[] = []
-  const registeredAtMs: number[] = []
-  for (const node of parameters.nodes) {
-    unordered.push({ ...scoreNode(node, epochHours, config), weight: 0n })
-    registeredAtMs.push(node.registeredAtMs)
-  }
-  const order = Array.from(unordered.keys()).sort((a, b) => compareText(unordered[a]?.nodeId ?? '', unordered[b]?.nodeId ?? '') || a - b)
-  const scores = order.map((index) => unordered[index]).filter((score) => score !== undefined)
-  unordered.length = 0
-  const sybil = applySybilRules(scores, order.map((index) => registeredAtMs[index] ?? 0), config.weightScale, config.isOneNodePerIp)
-  scores.forEach((score, index) => {
-    score.weight = sybil.weights[index] ?? 0n
-    const penalty = sybil.penalties[index]
-    if (penalty !== undefined) score.penalties = [...score.penalties, penalty]
-  })
+  // Scored as the inputs come (an input is dropped as soon as it is scored, its score
+  // kept as a row of column arrays), then put in node id order, so the plan does not
+  // depend on the order of the fleet.
+  const unordered = new EpochScoreTable(epochHours)
+  for (const node of parameters.nodes) unordered.add(scoreNode(node, epochHours, config), node.registeredAtMs)
+  const ids = unordered.nodeIds
+  const order = Int32Array.from(ids.keys()).sort((a, b) => compareText(ids[a] ?? '', ids[b] ?? '') || a - b)
+  const scores = unordered.reordered(order)
+  const sybil = applySybilRules(scores, config.weightScale, config.isOneNodePerIp)
+  scores.weights = sybil.weights
+  scores.sybilPenalties = sybil.penalties
   const { shares } = splitByWeight(parameters.emission, sybil.weights)
 
   const emissionByOperator = new Map<AccountId, bigint>()
   let emitted = 0n
   let nodesRewarded = 0
-  scores.forEach((score, index) => {
-    const share = shares[index] ?? 0n
+  shares.forEach((share, row) => {
     if (share === 0n) return
+    const operatorId = scores.operatorIds[row]
+    if (operatorId === undefined) return
     nodesRewarded += 1
     emitted += share
-    emissionByOperator.set(score.operatorId, (emissionByOperator.get(score.operatorId) ?? 0n) + share)
+    emissionByOperator.set(operatorId, (emissionByOperator.get(operatorId) ?? 0n) + share)
   })
   const heldReasons = new Map<AccountId, string>()
-  for (const score of scores) {
-    const cheat = score.penalties.find((penalty) => penalty.kind === 'content-probe-failed' || penalty.kind === 'usage-implausible')
-    if (cheat !== undefined && !heldReasons.has(score.operatorId)) heldReasons.set(score.operatorId, `node ${score.nodeId}: ${cheat.reason}`)
+  // The map holds its rows in node id order (`reordered`), so the reason named does not
+  // depend on the fleet's order.
+  for (const [row, penalties] of scores.penalties) {
+    const operatorId = scores.operatorIds[row]
+    const cheat = penalties.find((penalty) => penalty.kind === 'content-probe-failed' || penalty.kind === 'usage-implausible')
+    if (cheat !== undefined && operatorId !== undefined && !heldReasons.has(operatorId)) heldReasons.set(operatorId, `node ${scores.nodeIds[row] ?? '?'}: ${cheat.reason}`)
   }
 
   const payouts: OperatorPayout[] = []

@@ -54,7 +54,7 @@ export class KyselyRewardsStore implements RewardsStore {
         .executeTakeFirst()
       if (claimed === undefined) return 'taken'
       for (let start = 0; start < plan.scores.length; start += PLAN_ROWS_PER_SLICE) {
-        await insertEpochScores(trx, this.#dialect, plan.epoch.id, plan.scores.slice(start, start + PLAN_ROWS_PER_SLICE))
+        await insertEpochScores(trx, this.#dialect, plan.epoch.id, plan.scores, start, Math.min(plan.scores.length, start + PLAN_ROWS_PER_SLICE))
       }
       for (let start = 0; start < plan.payouts.length; start += PLAN_ROWS_PER_SLICE) {
         const payouts = plan.payouts.slice(start, start + PLAN_ROWS_PER_SLICE)
