@@ -85,41 +85,6 @@ export class EpochScoreTable {
     return sybil === undefined ? scoring : [...scoring, sybil]
   }
 
-  /** A new table with the rows in `order` (each row's index in this table); this one can be dropped. */
-  reordered(order: ArrayLike<number>): EpochScoreTable {
-    const table = new EpochScoreTable(this.epochHours)
-    const pick = <T>(source: readonly T[], target: T[]): void => {
-      target.length = 0
-      for (let row = 0; row < order.length; row += 1) target.push(source[order[row] ?? 0] as T)
-    }
-    pick(this.nodeIds, table.nodeIds)
-    pick(this.operatorIds, table.operatorIds)
-    pick(this.publicIps, table.publicIps)
-    pick(this.scores, table.scores)
-    pick(this.credits, table.credits)
-    pick(this.measuredMbps, table.measuredMbps)
-    pick(this.bandwidths, table.bandwidths)
-    pick(this.storages, table.storages)
-    pick(this.correctnesses, table.correctnesses)
-    pick(this.isOnline, table.isOnline)
-    pick(this.speedProbes, table.speedProbes)
-    pick(this.declaredMbps, table.declaredMbps)
-    pick(this.offeredDiskBytes, table.offeredDiskBytes)
-    pick(this.verifiedDiskBytes, table.verifiedDiskBytes)
-    pick(this.previousCredits, table.previousCredits)
-    pick(this.contentProbesPassed, table.contentProbesPassed)
-    pick(this.contentProbesFailed, table.contentProbesFailed)
-    pick(this.isUsageHeld, table.isUsageHeld)
-    pick(this.registeredAtMs, table.registeredAtMs)
-    pick(this.weights, table.weights)
-    table.sybilPenalties = this.sybilPenalties.length === 0 ? [] : Array.from(order, (row) => this.sybilPenalties[row])
-    for (let row = 0; row < order.length; row += 1) {
-      const penalties = this.penalties.get(order[row] ?? 0)
-      if (penalties !== undefined) table.penalties.set(row, penalties)
-    }
-    return table
-  }
-
   /** The `NodeScore` of one row, built on demand (undefined past the end). */
   at(row: number): NodeScore | undefined {
     const nodeId = this.nodeIds[row]

@@ -4,6 +4,7 @@ import { buildEpochTransactions } from './build-epoch-transactions.ts'
 import type { OperatorPayout } from './operator-payout.ts'
 import { applySybilRules } from './apply-sybil-rules.ts'
 import { EpochScoreTable } from './epoch-score-table.ts'
+import { markEpochClosePhase } from './epoch-close-phases.ts'
 import type { ScoreConfig } from './score-config.ts'
 import { scoreNode } from './score-node.ts'
 import type { NodeEpochInput } from './score-node.ts'
@@ -26,7 +27,7 @@ export interface EpochClosePlan {
   /** Buyers' payments credited to operators during the epoch (by metering), held or not. */
   readonly usagePaid: bigint
   readonly nodesRewarded: number
-  /** Every node's score, column by column, in node id order. */
+  /** Every node's score, column by column, rows in the fleet's order. */
   readonly scores: EpochScoreTable
   readonly payouts: readonly OperatorPayout[]
   /** Ledger transactions to post through the ledger writer, each with an epoch-scoped id. */
@@ -57,17 +58,18 @@ export function planEpochClose(parameters: PlanEpochCloseParameters): EpochClose
   const { epoch, config } = parameters
   const epochHours = (epoch.endMs - epoch.startMs) / 3_600_000
   // Scored as the inputs come (an input is dropped as soon as it is scored, its score
-  // kept as a row of column arrays), then put in node id order, so the plan does not
-  // depend on the order of the fleet.
-  const unordered = new EpochScoreTable(epochHours)
-  for (const node of parameters.nodes) unordered.add(scoreNode(node, epochHours, config), node.registeredAtMs)
-  const ids = unordered.nodeIds
-  const order = Int32Array.from(ids.keys()).sort((a, b) => compareText(ids[a] ?? '', ids[b] ?? '') || a - b)
-  const scores = unordered.reordered(order)
+  // kept as a row of column arrays). The rows stay in the fleet's order: every rule below
+  // breaks ties by node id, not by row, so the plan does not depend on that order.
+  const scores = new EpochScoreTable(epochHours)
+  for (const node of parameters.nodes) scores.add(scoreNode(node, epochHours, config), node.registeredAtMs)
+  markEpochClosePhase('scored')
   const sybil = applySybilRules(scores, config.weightScale, config.isOneNodePerIp)
   scores.weights = sybil.weights
   scores.sybilPenalties = sybil.penalties
-  const { shares } = splitByWeight(parameters.emission, sybil.weights)
+  markEpochClosePhase('sybil')
+  const ids = scores.nodeIds
+  const { shares } = splitByWeight(parameters.emission, sybil.weights, (a, b) => compareText(ids[a] ?? '', ids[b] ?? ''))
+  markEpochClosePhase('split')
 
   const emissionByOperator = new Map<AccountId, bigint>()
   let emitted = 0n
@@ -80,14 +82,18 @@ export function planEpochClose(parameters: PlanEpochCloseParameters): EpochClose
     emitted += share
     emissionByOperator.set(operatorId, (emissionByOperator.get(operatorId) ?? 0n) + share)
   })
-  const heldReasons = new Map<AccountId, string>()
-  // The map holds its rows in node id order (`reordered`), so the reason named does not
-  // depend on the fleet's order.
+  // An operator's held usage names its cheating node with the smallest id (whatever the fleet's order).
+  const heldBy = new Map<AccountId, { readonly nodeId: string; readonly reason: string }>()
   for (const [row, penalties] of scores.penalties) {
     const operatorId = scores.operatorIds[row]
+    const nodeId = scores.nodeIds[row] ?? '?'
     const cheat = penalties.find((penalty) => penalty.kind === 'content-probe-failed' || penalty.kind === 'usage-implausible')
-    if (cheat !== undefined && operatorId !== undefined && !heldReasons.has(operatorId)) heldReasons.set(operatorId, `node ${scores.nodeIds[row] ?? '?'}: ${cheat.reason}`)
+    if (cheat === undefined || operatorId === undefined) continue
+    const found = heldBy.get(operatorId)
+    if (found === undefined || nodeId < found.nodeId) heldBy.set(operatorId, { nodeId, reason: cheat.reason })
   }
+  const heldReasons = new Map<AccountId, string>()
+  for (const [operatorId, held] of heldBy) heldReasons.set(operatorId, `node ${held.nodeId}: ${held.reason}`)
 
   const payouts: OperatorPayout[] = []
   for (const [operatorId, amount] of emissionByOperator) payouts.push({ operatorId, source: 'emission', amount, heldReason: null })
@@ -98,5 +104,6 @@ export function planEpochClose(parameters: PlanEpochCloseParameters): EpochClose
     payouts.push({ operatorId, source: 'usage', amount, heldReason: heldReasons.get(operatorId) ?? null })
   }
   const transactions = buildEpochTransactions(epoch.id, payouts)
+  markEpochClosePhase('payouts-planned')
   return { epoch, emission: parameters.emission, emitted, usagePaid, nodesRewarded, scores, payouts, transactions }
 }

@@ -10,6 +10,7 @@ import type { RewardsDatabaseSchema } from './rewards-database-schema.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import { insertEpochScores, toNodeScore } from './epoch-score-rows.ts'
 import { insertColumnRows } from './insert-column-rows.ts'
+import { markEpochClosePhase } from '../../rewards/epoch-close-phases.ts'
 
 type Schema = DatabaseSchema & RewardsDatabaseSchema
 /** Rows per multi-row INSERT: 7 columns × 1 500 stays under SQLite's 32 766 bound parameters. */
@@ -33,7 +34,7 @@ export class KyselyRewardsStore implements RewardsStore {
   }
 
   async claimEpoch(plan: EpochClosePlan, claimedAtMs: number): Promise<'claimed' | 'taken'> {
-    return this.#db.transaction().execute(async (trx) => {
+    const outcome = await this.#db.transaction().execute(async (trx) => {
       // The claim is the first write: a racing replica waits on the primary key
       // (PostgreSQL) or the write lock (SQLite), then finds the epoch taken.
       const claimed = await trx
@@ -56,6 +57,7 @@ export class KyselyRewardsStore implements RewardsStore {
       for (let start = 0; start < plan.scores.length; start += PLAN_ROWS_PER_SLICE) {
         await insertEpochScores(trx, this.#dialect, plan.epoch.id, plan.scores, start, Math.min(plan.scores.length, start + PLAN_ROWS_PER_SLICE))
       }
+      markEpochClosePhase('scores-written')
       for (let start = 0; start < plan.payouts.length; start += PLAN_ROWS_PER_SLICE) {
         const payouts = plan.payouts.slice(start, start + PLAN_ROWS_PER_SLICE)
         await insertColumnRows(trx, this.#dialect, {
@@ -67,8 +69,11 @@ export class KyselyRewardsStore implements RewardsStore {
           rowCount: payouts.length,
         })
       }
-      return 'claimed'
+      markEpochClosePhase('payouts-written')
+      return 'claimed' as const
     })
+    if (outcome === 'claimed') markEpochClosePhase('committed')
+    return outcome
   }
 
   async markEpochClosed(epochId: string, closedAtMs: number): Promise<void> {
