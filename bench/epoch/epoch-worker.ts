@@ -63,7 +63,7 @@ if (step === 'seed') {
     if (name !== undefined && before !== undefined) phases[name] = mark.atMs - before.atMs
   })
   const epoch = await rewardsStore.getEpoch(BENCH_EPOCH.id)
-  process.stdout.write(`${JSON.stringify({ ms, phases, maxRssBytes: process.resourceUsage().maxRSS * 1024, status: result.status, nodesRewarded: epoch?.nodesRewarded, emitted: epoch?.emitted.toString() })}\n`)
+  process.stdout.write(`${JSON.stringify({ ms, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000, phases, maxRssBytes: process.resourceUsage().maxRSS * 1024, status: result.status, nodesRewarded: epoch?.nodesRewarded, emitted: epoch?.emitted.toString() })}\n`)
 } else {
   // The peer: the same number of score rows and ledger entries, written by plain
   // multi-row INSERTs into a scratch table, with no reading, scoring or splitting.

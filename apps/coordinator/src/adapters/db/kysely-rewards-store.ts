@@ -1,6 +1,6 @@
 import type { AccountId } from '@meson/protocol'
 import { sql } from 'kysely'
-import type { Kysely } from 'kysely'
+import type { Kysely, SelectQueryBuilder } from 'kysely'
 import type { NodeScore, Penalty } from '../../rewards/node-score.ts'
 import type { EpochClosePlan, OperatorPayout } from '../../rewards/plan-epoch-close.ts'
 import type { ProbeEvidence, ProbeKind, ProbeResult } from '../../rewards/probe-result.ts'
@@ -15,8 +15,8 @@ import { markEpochClosePhase } from '../../rewards/epoch-close-phases.ts'
 type Schema = DatabaseSchema & RewardsDatabaseSchema
 /** Rows per multi-row INSERT: 7 columns × 1 500 stays under SQLite's 32 766 bound parameters. */
 const ROWS_PER_INSERT = 1500
-/** Rows SQLite hands over per step of a stream. */
-const ROWS_PER_READ = 10_000
+/** Rows SQLite hands over per step of a stream, and PostgreSQL per page. */
+const ROWS_PER_READ = 50_000
 /** Plan rows turned into column arrays at a time: bounds the copy a store step holds. */
 const PLAN_ROWS_PER_SLICE = 20_000
 /**
@@ -168,42 +168,65 @@ export class KyselyRewardsStore implements RewardsStore {
     const mbps = this.#dialect === 'postgres' ? sql<number | null>`(measurements::json->>'mbps')::float8` : sql<number | null>`measurements->>'mbps'`
     const query = this.#db
       .selectFrom('probe_results')
-      .select(['id', 'node_id', 'kind', 'outcome', 'reason', mbps.as('mbps')])
+      .select(['id', 'at_ms', 'node_id', 'kind', 'outcome', 'reason', mbps.as('mbps')])
       .where('at_ms', '>=', startMs)
       .where('at_ms', '<', endMs)
       .orderBy('at_ms')
       .orderBy('id')
-    // Each row becomes a small object of the evidence's own shape (see #rowsOf).
+    // Each row becomes a small object of the evidence's own shape (see #rowsOf); the
+    // reasons repeat ("measured" a million times), so each text is kept once.
     const probes: ProbeEvidence[] = []
+    const reasons = new Map<string, string>()
     const add = (row: { id: string; node_id: string; kind: string; outcome: string; reason: string; mbps: number | null }): void => {
+      let reason = reasons.get(row.reason)
+      if (reason === undefined) {
+        reason = row.reason
+        reasons.set(reason, reason)
+      }
       probes.push({
         id: row.id,
         nodeId: row.node_id,
         kind: toProbeKind(row.kind),
         outcome: row.outcome === 'pass' ? 'pass' : 'fail',
-        reason: row.reason,
+        reason,
         mbps: typeof row.mbps === 'number' ? row.mbps : null,
       })
     }
-    for await (const row of this.#rowsOf(query)) add(row)
+    const probePages = (after: { at_ms: number | string; id: string } | undefined): typeof query =>
+      after === undefined ? query : query.where((eb) => eb.or([eb('at_ms', '>', Number(after.at_ms)), eb.and([eb('at_ms', '=', Number(after.at_ms)), eb('id', '>', after.id)])]))
+    for await (const row of this.#rowsOf(query, probePages)) add(row)
+    reasons.clear()
     const previousEpoch = await this.#db.selectFrom('epochs').select('id').where('start_ms', '<', startMs).orderBy('start_ms', 'desc').limit(1).executeTakeFirst()
     const previous = new Map<string, { credit: number; measuredMbps: number | null }>()
     if (previousEpoch !== undefined) {
-      const rows = this.#db.selectFrom('epoch_node_scores').select(['node_id', 'credit', 'measured_mbps']).where('epoch_id', '=', previousEpoch.id)
-      for await (const row of this.#rowsOf(rows)) previous.set(row.node_id, { credit: row.credit, measuredMbps: row.measured_mbps })
+      const rows = this.#db.selectFrom('epoch_node_scores').select(['node_id', 'credit', 'measured_mbps']).where('epoch_id', '=', previousEpoch.id).orderBy('node_id')
+      const pages = (after: { node_id: string } | undefined): typeof rows => (after === undefined ? rows : rows.where('node_id', '>', after.node_id))
+      for await (const row of this.#rowsOf(rows, pages)) previous.set(row.node_id, { credit: row.credit, measuredMbps: row.measured_mbps })
     }
     return { probes, previous, usageEarnings: await this.#usageEarnings(startMs, endMs) }
   }
 
   /**
-   * A query's rows one by one: streamed from SQLite (node:sqlite builds each row as a
-   * dictionary-mode object several times the size of a plain one, and a million of them
-   * held at once were most of an epoch close's memory), read at once from PostgreSQL
-   * (streaming there needs a cursor package).
+   * A query's rows one by one, never all at once: streamed from SQLite (node:sqlite
+   * builds each row as a dictionary-mode object several times the size of a plain one,
+   * and a million of them held at once were most of an epoch close's memory), read from
+   * PostgreSQL in pages of `ROWS_PER_READ` by keyset (`after(lastRow)` is the query of
+   * the rows after the page's last; the query is ordered by that key), as streaming
+   * there needs a cursor package.
    */
-  async *#rowsOf<Row>(query: { stream(chunkSize: number): AsyncIterableIterator<Row>; execute(): Promise<Row[]> }): AsyncGenerator<Row> {
-    if (this.#dialect === 'sqlite') yield* query.stream(ROWS_PER_READ)
-    else yield* await query.execute()
+  async *#rowsOf<Tables, Table extends keyof Tables, Row>(query: SelectQueryBuilder<Tables, Table, Row>, after: (lastRow: Row | undefined) => SelectQueryBuilder<Tables, Table, Row>): AsyncGenerator<Row> {
+    if (this.#dialect === 'sqlite') {
+      yield* query.stream(ROWS_PER_READ)
+      return
+    }
+    let last: Row | undefined
+    for (;;) {
+      // kysely types an executed row as Simplify<Row>: the same shape, spelled out.
+      const rows = (await after(last).limit(ROWS_PER_READ).execute()) as Row[]
+      yield* rows
+      if (rows.length < ROWS_PER_READ) return
+      last = rows[rows.length - 1]
+    }
   }
 
   /** Usage credited to `operator:<id>:pending` by metering (transaction kind `usage`) in the window. */
