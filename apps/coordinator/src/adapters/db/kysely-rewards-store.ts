@@ -193,7 +193,11 @@ export class KyselyRewardsStore implements RewardsStore {
       })
     }
     const probePages = (after: { at_ms: number | string; id: string } | undefined): typeof query =>
-      after === undefined ? query : query.where((eb) => eb.or([eb('at_ms', '>', Number(after.at_ms)), eb.and([eb('at_ms', '=', Number(after.at_ms)), eb('id', '>', after.id)])]))
+      // `at_ms >= last` on its own too: inside the OR it could not bound the index scan,
+      // and every page would walk the window from its start.
+      after === undefined
+        ? query
+        : query.where('at_ms', '>=', Number(after.at_ms)).where((eb) => eb.or([eb('at_ms', '>', Number(after.at_ms)), eb('id', '>', after.id)]))
     for await (const row of this.#rowsOf(query, probePages)) add(row)
     reasons.clear()
     const previousEpoch = await this.#db.selectFrom('epochs').select('id').where('start_ms', '<', startMs).orderBy('start_ms', 'desc').limit(1).executeTakeFirst()
