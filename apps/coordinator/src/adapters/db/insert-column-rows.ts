@@ -10,7 +10,7 @@ export interface ColumnRowsInsert {
   /** Table and columns are trusted constants of the adapter (spliced into the SQL text). */
   readonly table: string
   readonly columns: readonly string[]
-  /** Each column's PostgreSQL type, for `unnest($n::type[])` (SQLite ignores them). */
+  /** Each column's PostgreSQL type. COPY reads text by the table's own types and needs none; kept as the callers' statement of the row shape (and for a return to `unnest`). */
   readonly postgresTypes: readonly string[]
   /** Values bound before the columns' values, to every row (`epoch_id`, `created_at`, ...). */
   readonly constantColumns?: readonly { readonly column: string; readonly value: ColumnValue; readonly postgresType: string }[]
