@@ -15,8 +15,10 @@ import { markEpochClosePhase } from '../../rewards/epoch-close-phases.ts'
 type Schema = DatabaseSchema & RewardsDatabaseSchema
 /** Rows per multi-row INSERT: 7 columns × 1 500 stays under SQLite's 32 766 bound parameters. */
 const ROWS_PER_INSERT = 1500
-/** Rows SQLite hands over per step of a stream, and PostgreSQL per page. */
-const ROWS_PER_READ = 50_000
+/** Rows SQLite hands over per step of a stream. */
+const ROWS_PER_READ = 10_000
+/** Rows per keyset page read from PostgreSQL (the default of the `rowsPerPage` option). */
+const POSTGRES_ROWS_PER_PAGE = 50_000
 /** Plan rows turned into column arrays at a time: bounds the copy a store step holds. */
 const PLAN_ROWS_PER_SLICE = 20_000
 /**
@@ -27,10 +29,13 @@ const PLAN_ROWS_PER_SLICE = 20_000
 export class KyselyRewardsStore implements RewardsStore {
   readonly #db: Kysely<Schema>
   readonly #dialect: SqlDialect
+  readonly #rowsPerPage: number
 
-  constructor(db: Kysely<DatabaseSchema>, options: { readonly dialect: SqlDialect }) {
+  /** `rowsPerPage`: rows per keyset page read from PostgreSQL (tests make it small). */
+  constructor(db: Kysely<DatabaseSchema>, options: { readonly dialect: SqlDialect; readonly rowsPerPage?: number }) {
     this.#db = db.$extendTables<RewardsDatabaseSchema>()
     this.#dialect = options.dialect
+    this.#rowsPerPage = options.rowsPerPage ?? POSTGRES_ROWS_PER_PAGE
   }
 
   async claimEpoch(plan: EpochClosePlan, claimedAtMs: number): Promise<'claimed' | 'taken'> {
@@ -214,7 +219,7 @@ export class KyselyRewardsStore implements RewardsStore {
    * A query's rows one by one, never all at once: streamed from SQLite (node:sqlite
    * builds each row as a dictionary-mode object several times the size of a plain one,
    * and a million of them held at once were most of an epoch close's memory), read from
-   * PostgreSQL in pages of `ROWS_PER_READ` by keyset (`after(lastRow)` is the query of
+   * PostgreSQL in pages of `rowsPerPage` by keyset (`after(lastRow)` is the query of
    * the rows after the page's last; the query is ordered by that key), as streaming
    * there needs a cursor package.
    */
@@ -226,9 +231,9 @@ export class KyselyRewardsStore implements RewardsStore {
     let last: Row | undefined
     for (;;) {
       // kysely types an executed row as Simplify<Row>: the same shape, spelled out.
-      const rows = (await after(last).limit(ROWS_PER_READ).execute()) as Row[]
+      const rows = (await after(last).limit(this.#rowsPerPage).execute()) as Row[]
       yield* rows
-      if (rows.length < ROWS_PER_READ) return
+      if (rows.length < this.#rowsPerPage) return
       last = rows[rows.length - 1]
     }
   }
