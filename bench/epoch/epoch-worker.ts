@@ -2,9 +2,10 @@
 //   seed  <url> <schema|-> <nodes>   stores the epoch's probe results (not timed)
 //   close <url> <schema|-> <nodes>   closes the epoch, prints {"ms","maxRssBytes",...}
 //   floor <url> <schema|-> <nodes>   the peer: bulk INSERTs of the same row counts, nothing else
+import { subscribe } from 'node:diagnostics_channel'
 import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
-import { closeEpoch, createStores, DEFAULT_SCORE_CONFIG, openDatabase } from '@meson/coordinator/testing'
+import { closeEpoch, createStores, DEFAULT_SCORE_CONFIG, EPOCH_CLOSE_CHANNEL, openDatabase } from '@meson/coordinator/testing'
 import type { RewardsStore } from '@meson/coordinator/testing'
 import { BENCH_EPOCH, simulatedNodes, simulatedProbes } from './simulated-epoch.ts'
 
@@ -32,12 +33,18 @@ if (step === 'seed') {
   if (database.dialect === 'postgres') await sql`analyze`.execute(database.db)
   process.stdout.write('{}\n')
 } else if (step === 'close') {
+  // The close's own step ends (diagnostics_channel), turned into each step's duration.
+  const marks: { phase: string; atMs: number }[] = []
+  subscribe(EPOCH_CLOSE_CHANNEL, (message) => marks.push(message as { phase: string; atMs: number }))
   const started = performance.now()
   const result = await closeEpoch(BENCH_EPOCH, {
     rewardsStore: {
       ...bindAll(rewardsStore),
-      loadEpochEvidence: (start, end) => timed('loadEvidence', () => rewardsStore.loadEpochEvidence(start, end)),
-      claimEpoch: (plan, at) => timed('storePlan', () => rewardsStore.claimEpoch(plan, at)),
+      loadEpochEvidence: (start, end) => timed('loadEvidence', () => rewardsStore.loadEpochEvidence(start, end)).finally(() => marks.push({ phase: 'loaded', atMs: performance.now() })),
+      claimEpoch: (plan, at) => {
+        marks.push({ phase: 'claiming', atMs: performance.now() })
+        return timed('storePlan', () => rewardsStore.claimEpoch(plan, at))
+      },
     },
     listNodes: () => Promise.resolve(nodes),
     postTransaction: (tx) => timed('postLedger', () => store.postTransaction(tx)),
@@ -46,8 +53,17 @@ if (step === 'seed') {
     now: () => BENCH_EPOCH.endMs + 60_000,
   })
   const ms = performance.now() - started
+  // Each step from the previous mark: score (builds each node's input and scores it),
+  // order (by node id), sybil, split, payouts (per operator + ledger transactions),
+  // gap (plan → store), scores/payouts written, commit.
+  const names: Record<string, string> = { scored: 'score', sybil: 'sybil', split: 'split', 'payouts-planned': 'planPayouts', claiming: 'toStore', 'scores-written': 'writeScores', 'payouts-written': 'writePayouts', committed: 'commit' }
+  marks.forEach((mark, index) => {
+    const name = names[mark.phase]
+    const before = marks[index - 1]
+    if (name !== undefined && before !== undefined) phases[name] = mark.atMs - before.atMs
+  })
   const epoch = await rewardsStore.getEpoch(BENCH_EPOCH.id)
-  process.stdout.write(`${JSON.stringify({ ms, phases, maxRssBytes: process.resourceUsage().maxRSS * 1024, status: result.status, nodesRewarded: epoch?.nodesRewarded, emitted: epoch?.emitted.toString() })}\n`)
+  process.stdout.write(`${JSON.stringify({ ms, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000, phases, maxRssBytes: process.resourceUsage().maxRSS * 1024, status: result.status, nodesRewarded: epoch?.nodesRewarded, emitted: epoch?.emitted.toString() })}\n`)
 } else {
   // The peer: the same number of score rows and ledger entries, written by plain
   // multi-row INSERTs into a scratch table, with no reading, scoring or splitting.

@@ -20,6 +20,8 @@ const HEAP_MB = process.env['HEAP_MB'] ?? '4096'
 
 interface StepResult {
   readonly ms: number
+  /** CPU time of the step's own process (user + system), whole run of the close step. */
+  readonly cpuMs?: number
   readonly maxRssBytes: number
   readonly phases?: Record<string, number>
   readonly nodesRewarded?: number
@@ -52,7 +54,7 @@ try {
       const result = await step('close', close.url, close.schema, count)
       const floorTarget = target('floor')
       const floor = await step('floor', floorTarget.url, floorTarget.schema, count)
-      const line = `${backend.padEnd(8)} ${String(count).padStart(9)} nodes: close ${(result.ms / 1000).toFixed(2)} s, peak RSS ${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB | floor ${(floor.ms / 1000).toFixed(2)} s | close/floor ${(result.ms / floor.ms).toFixed(2)}x | phases ${JSON.stringify(Object.fromEntries(Object.entries(result.phases ?? {}).map(([key, ms]) => [key, Math.round(ms)])))}`
+      const line = `${backend.padEnd(8)} ${String(count).padStart(9)} nodes: close ${(result.ms / 1000).toFixed(2)} s (CPU ${((result.cpuMs ?? 0) / 1000).toFixed(2)} s, ${result.nodesRewarded ?? "?"} rewarded), peak RSS ${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB | floor ${(floor.ms / 1000).toFixed(2)} s | close/floor ${(result.ms / floor.ms).toFixed(2)}x | phases ${JSON.stringify(Object.fromEntries(Object.entries(result.phases ?? {}).map(([key, ms]) => [key, Math.round(ms)])))}`
       console.log(line)
       rows.push(line)
       await dropTestSchemas(schemas.splice(0))

@@ -112,7 +112,7 @@ describe('planEpochClose', () => {
     const plan = planEpochClose({ epoch, emission: 1000n, nodes: [node('a', { isOnline: false })], usageEarnings: new Map(), config: DEFAULT_SCORE_CONFIG })
     assert.equal(plan.emitted, 0n)
     assert.deepEqual(plan.transactions, [])
-    assert.equal(plan.scores[0]?.penalties[0]?.kind, 'offline')
+    assert.equal(plan.scores.at(0)?.penalties[0]?.kind, 'offline')
   })
 
   it('is deterministic whatever the input order', () => {
@@ -120,5 +120,13 @@ describe('planEpochClose', () => {
     const first = planEpochClose({ epoch, emission: 999n, nodes, usageEarnings: new Map(), config: DEFAULT_SCORE_CONFIG })
     const second = planEpochClose({ epoch, emission: 999n, nodes: [...nodes].reverse(), usageEarnings: new Map(), config: DEFAULT_SCORE_CONFIG })
     assert.deepEqual(first.transactions, second.transactions)
+  })
+
+  it('gives the unit left over among equal weights to the smallest node id, whatever the input order', () => {
+    const nodes = [node('a', { publicIp: '1.1.1.1' }), node('b', { publicIp: '2.2.2.2' }), node('c', { publicIp: '3.3.3.3' })]
+    for (const order of [nodes, [...nodes].reverse(), [nodes[1], nodes[2], nodes[0]]]) {
+      const plan = planEpochClose({ epoch, emission: 1000n, nodes: order.filter((entry) => entry !== undefined), usageEarnings: new Map(), config: DEFAULT_SCORE_CONFIG })
+      assert.deepEqual(plan.payouts.map((payout) => [payout.operatorId, payout.amount]).sort(), [['op-a', 334n], ['op-b', 333n], ['op-c', 333n]])
+    }
   })
 })

@@ -3,7 +3,8 @@ import type { LedgerTransactionInput } from '../store/store.ts'
 import { buildEpochTransactions } from './build-epoch-transactions.ts'
 import type { OperatorPayout } from './operator-payout.ts'
 import { applySybilRules } from './apply-sybil-rules.ts'
-import type { NodeScore } from './node-score.ts'
+import { EpochScoreTable } from './epoch-score-table.ts'
+import { markEpochClosePhase } from './epoch-close-phases.ts'
 import type { ScoreConfig } from './score-config.ts'
 import { scoreNode } from './score-node.ts'
 import type { NodeEpochInput } from './score-node.ts'
@@ -26,7 +27,8 @@ export interface EpochClosePlan {
   /** Buyers' payments credited to operators during the epoch (by metering), held or not. */
   readonly usagePaid: bigint
   readonly nodesRewarded: number
-  readonly scores: readonly NodeScore[]
+  /** Every node's score, column by column, rows in the fleet's order. */
+  readonly scores: EpochScoreTable
   readonly payouts: readonly OperatorPayout[]
   /** Ledger transactions to post through the ledger writer, each with an epoch-scoped id. */
   readonly transactions: readonly LedgerTransactionInput[]
@@ -42,9 +44,6 @@ export interface PlanEpochCloseParameters {
   readonly config: ScoreConfig
 }
 
-/** A score as the plan builds it: the anti-Sybil rules then set its weight and add their penalty. */
-type MutableNodeScore = { -readonly [Key in keyof NodeScore]: NodeScore[Key] }
-
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
@@ -58,40 +57,43 @@ function compareText(a: string, b: string): number {
 export function planEpochClose(parameters: PlanEpochCloseParameters): EpochClosePlan {
   const { epoch, config } = parameters
   const epochHours = (epoch.endMs - epoch.startMs) / 3_600_000
-  // Scored as the inputs come (an input is dropped as soon as it is scored), then put in
-  // node id order, so the plan does not depend on the order of the fleet.
-  const unordered: MutableNodeScore[] = []
-  const registeredAtMs: number[] = []
-  for (const node of parameters.nodes) {
-    unordered.push({ ...scoreNode(node, epochHours, config), weight: 0n })
-    registeredAtMs.push(node.registeredAtMs)
-  }
-  const order = Array.from(unordered.keys()).sort((a, b) => compareText(unordered[a]?.nodeId ?? '', unordered[b]?.nodeId ?? '') || a - b)
-  const scores = order.map((index) => unordered[index]).filter((score) => score !== undefined)
-  unordered.length = 0
-  const sybil = applySybilRules(scores, order.map((index) => registeredAtMs[index] ?? 0), config.weightScale, config.isOneNodePerIp)
-  scores.forEach((score, index) => {
-    score.weight = sybil.weights[index] ?? 0n
-    const penalty = sybil.penalties[index]
-    if (penalty !== undefined) score.penalties = [...score.penalties, penalty]
-  })
-  const { shares } = splitByWeight(parameters.emission, sybil.weights)
+  // Scored as the inputs come (an input is dropped as soon as it is scored, its score
+  // kept as a row of column arrays). The rows stay in the fleet's order: every rule below
+  // breaks ties by node id, not by row, so the plan does not depend on that order.
+  const scores = new EpochScoreTable(epochHours)
+  for (const node of parameters.nodes) scores.add(scoreNode(node, epochHours, config), node.registeredAtMs)
+  markEpochClosePhase('scored')
+  const sybil = applySybilRules(scores, config.weightScale, config.isOneNodePerIp)
+  scores.weights = sybil.weights
+  scores.sybilPenalties = sybil.penalties
+  markEpochClosePhase('sybil')
+  const ids = scores.nodeIds
+  const { shares } = splitByWeight(parameters.emission, sybil.weights, (a, b) => compareText(ids[a] ?? '', ids[b] ?? ''))
+  markEpochClosePhase('split')
 
   const emissionByOperator = new Map<AccountId, bigint>()
   let emitted = 0n
   let nodesRewarded = 0
-  scores.forEach((score, index) => {
-    const share = shares[index] ?? 0n
+  shares.forEach((share, row) => {
     if (share === 0n) return
+    const operatorId = scores.operatorIds[row]
+    if (operatorId === undefined) return
     nodesRewarded += 1
     emitted += share
-    emissionByOperator.set(score.operatorId, (emissionByOperator.get(score.operatorId) ?? 0n) + share)
+    emissionByOperator.set(operatorId, (emissionByOperator.get(operatorId) ?? 0n) + share)
   })
-  const heldReasons = new Map<AccountId, string>()
-  for (const score of scores) {
-    const cheat = score.penalties.find((penalty) => penalty.kind === 'content-probe-failed' || penalty.kind === 'usage-implausible')
-    if (cheat !== undefined && !heldReasons.has(score.operatorId)) heldReasons.set(score.operatorId, `node ${score.nodeId}: ${cheat.reason}`)
+  // An operator's held usage names its cheating node with the smallest id (whatever the fleet's order).
+  const heldBy = new Map<AccountId, { readonly nodeId: string; readonly reason: string }>()
+  for (const [row, penalties] of scores.penalties) {
+    const operatorId = scores.operatorIds[row]
+    const nodeId = scores.nodeIds[row] ?? '?'
+    const cheat = penalties.find((penalty) => penalty.kind === 'content-probe-failed' || penalty.kind === 'usage-implausible')
+    if (cheat === undefined || operatorId === undefined) continue
+    const found = heldBy.get(operatorId)
+    if (found === undefined || nodeId < found.nodeId) heldBy.set(operatorId, { nodeId, reason: cheat.reason })
   }
+  const heldReasons = new Map<AccountId, string>()
+  for (const [operatorId, held] of heldBy) heldReasons.set(operatorId, `node ${held.nodeId}: ${held.reason}`)
 
   const payouts: OperatorPayout[] = []
   for (const [operatorId, amount] of emissionByOperator) payouts.push({ operatorId, source: 'emission', amount, heldReason: null })
@@ -102,5 +104,6 @@ export function planEpochClose(parameters: PlanEpochCloseParameters): EpochClose
     payouts.push({ operatorId, source: 'usage', amount, heldReason: heldReasons.get(operatorId) ?? null })
   }
   const transactions = buildEpochTransactions(epoch.id, payouts)
+  markEpochClosePhase('payouts-planned')
   return { epoch, emission: parameters.emission, emitted, usagePaid, nodesRewarded, scores, payouts, transactions }
 }

@@ -1,11 +1,13 @@
 /**
  * Splits `total` base units among weights in proportion, exactly: every share is
  * floor(total × w / W), then the units left over (fewer than the number of weights)
- * go one each to the largest remainders, ties to the lower index (Hamilton's method).
+ * go one each to the largest remainders (Hamilton's method), ties to the lower index, or
+ * to the first by `tieBreak(a, b)` of the two indexes when given (the epoch close breaks
+ * ties by node id, so its split does not depend on the fleet's order).
  * The shares always sum to `total` when some weight is positive; all zero otherwise
  * (nothing is distributed, and `total` is returned as `undistributed`).
  */
-export function splitByWeight(total: bigint, weights: readonly bigint[]): { readonly shares: bigint[]; readonly undistributed: bigint } {
+export function splitByWeight(total: bigint, weights: readonly bigint[], tieBreak?: (a: number, b: number) => number): { readonly shares: bigint[]; readonly undistributed: bigint } {
   if (total < 0n) throw new RangeError('total must be >= 0')
   let sum = 0n
   for (const weight of weights) {
@@ -36,7 +38,7 @@ export function splitByWeight(total: bigint, weights: readonly bigint[]): { read
   }
   let left = Number(total - given)
   if (left > 0) {
-    candidates.sort((a, b) => (fractions[b] ?? 0) - (fractions[a] ?? 0) || a - b)
+    candidates.sort((a, b) => (fractions[b] ?? 0) - (fractions[a] ?? 0) || (tieBreak?.(a, b) ?? 0) || a - b)
     for (const index of candidates) {
       if (left === 0) break
       shares[index] = (shares[index] ?? 0n) + 1n

@@ -26,6 +26,7 @@ export { buildCumulativeMerkleTree } from '../settlement/cumulative-merkle-tree.
 export type { CumulativeEntry } from '../settlement/cumulative-merkle-tree.ts'
 export { createStores, openDatabase } from '../adapters/db/open-store.ts'
 export { closeEpoch } from '../rewards/close-epoch.ts'
+export { EPOCH_CLOSE_CHANNEL } from '../rewards/epoch-close-phases.ts'
 export { DEFAULT_SCORE_CONFIG } from '../rewards/score-config.ts'
 export type { RewardsStore } from '../rewards/rewards-store.ts'
 export type { ProbeResult } from '../rewards/probe-result.ts'

@@ -2,6 +2,7 @@ import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { StoreError } from '../../store/store-error.ts'
 import type { DatabaseSchema } from './database-schema.ts'
+import { CopyingClient } from './postgres-copy.ts'
 import type { StoreLogger } from './store-logger.ts'
 
 /** How long to wait for a TCP connection + auth before calling PostgreSQL unreachable. */
@@ -29,7 +30,8 @@ export async function createPostgresKysely(options: {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new StoreError('STORE_OPTION_UNSUPPORTED', 'A schema name must be lowercase letters, digits and underscores.')
   }
-  const pool = new pg.Pool({ connectionString: options.connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
+  // CopyingClient: a statement given `CopyRows` runs as COPY FROM STDIN (bulk rows of an epoch close).
+  const pool = new pg.Pool({ connectionString: options.connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, Client: CopyingClient })
   // An idle client can die (server restart); without a listener that would crash the process.
   pool.on('error', (error) => {
     logger?.error({ err: error.message }, 'a pooled PostgreSQL connection failed')

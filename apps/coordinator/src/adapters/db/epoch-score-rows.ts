@@ -1,4 +1,5 @@
 import type { Selectable, Transaction } from 'kysely'
+import type { EpochScoreTable } from '../../rewards/epoch-score-table.ts'
 import type { NodeScore, Penalty } from '../../rewards/node-score.ts'
 import type { AccountId } from '@meson/protocol'
 import type { DatabaseSchema } from './database-schema.ts'
@@ -22,47 +23,64 @@ const SCORE_COLUMN_TYPES = [
 ] as const
 
 /**
- * Writes score rows column by column (`insertColumnRows`: `unnest` arrays in PostgreSQL,
- * multi-row VALUES in SQLite), inside the caller's transaction.
+ * Writes the score rows [start, end) of an epoch's score table column by column
+ * (`insertColumnRows`: COPY in PostgreSQL, multi-row VALUES in SQLite), inside the
+ * caller's transaction. The column arrays are the slice's only copy.
  */
-export async function insertEpochScores(trx: Transaction<Schema>, dialect: SqlDialect, epochId: string, scores: readonly NodeScore[]): Promise<void> {
-  const columns: ColumnValue[][] = SCORE_COLUMNS.map(() => new Array<ColumnValue>(scores.length))
-  scores.forEach((score, row) => {
-    const values: readonly ColumnValue[] = [
-      score.nodeId,
-      score.operatorId,
-      score.publicIp,
-      score.score,
-      score.weight.toString(),
-      score.credit,
-      score.measuredMbps,
-      score.factors.bandwidth,
-      score.factors.storage,
-      score.factors.correctness,
-      score.evidence.isOnline ? 1 : 0,
-      score.evidence.speedProbes,
-      score.evidence.declaredMbps,
-      score.evidence.offeredDiskBytes.toString(),
-      score.evidence.verifiedDiskBytes?.toString() ?? null,
-      score.evidence.previousCredit,
-      score.evidence.epochHours,
-      score.evidence.contentProbesPassed,
-      score.evidence.contentProbesFailed,
-      score.evidence.isUsageHeld ? 1 : 0,
-      score.penalties.length === 0 ? '[]' : JSON.stringify(score.penalties),
-    ]
-    values.forEach((value, column) => {
-      const target = columns[column]
-      if (target !== undefined) target[row] = value
-    })
-  })
+export async function insertEpochScores(trx: Transaction<Schema>, dialect: SqlDialect, epochId: string, table: EpochScoreTable, start: number, end: number): Promise<void> {
+  const count = Math.max(0, end - start)
+  const slice = <T, U>(values: readonly T[], map: (value: T) => U): U[] => {
+    const out = new Array<U>(count)
+    for (let row = 0; row < count; row += 1) out[row] = map(values[start + row] as T)
+    return out
+  }
+  const same = <T extends ColumnValue>(value: T): T => value
+  const nullable = (value: number): number | null => (Number.isNaN(value) ? null : value)
+  const flag = (value: boolean): number => (value ? 1 : 0)
+  // Rows without a penalty of their own mostly share one anti-Sybil penalty object: its JSON once.
+  const jsonOf = new Map<Penalty | undefined, string>([[undefined, '[]']])
+  const penalties = new Array<string>(count)
+  for (let row = 0; row < count; row += 1) {
+    const own = table.penalties.get(start + row)
+    const sybil = table.sybilPenalties[start + row]
+    let json = own === undefined ? jsonOf.get(sybil) : undefined
+    if (json === undefined) {
+      json = JSON.stringify(table.penaltiesOf(start + row))
+      if (own === undefined) jsonOf.set(sybil, json)
+    }
+    penalties[row] = json
+  }
+  const epochHours = new Array<number>(count).fill(table.epochHours)
+  const columns: ColumnValue[][] = [
+    slice(table.nodeIds, same),
+    slice(table.operatorIds, same),
+    slice(table.publicIps, same),
+    slice(table.scores, same),
+    slice(table.weights, String),
+    slice(table.credits, same),
+    slice(table.measuredMbps, nullable),
+    slice(table.bandwidths, same),
+    slice(table.storages, same),
+    slice(table.correctnesses, same),
+    slice(table.isOnline, flag),
+    slice(table.speedProbes, same),
+    slice(table.declaredMbps, nullable),
+    slice(table.offeredDiskBytes, String),
+    slice(table.verifiedDiskBytes, (value) => (value === null ? null : String(value))),
+    slice(table.previousCredits, nullable),
+    epochHours,
+    slice(table.contentProbesPassed, same),
+    slice(table.contentProbesFailed, same),
+    slice(table.isUsageHeld, flag),
+    penalties,
+  ]
   await insertColumnRows(trx, dialect, {
     table: 'epoch_node_scores',
     columns: SCORE_COLUMNS,
     postgresTypes: SCORE_COLUMN_TYPES,
     constantColumns: [{ column: 'epoch_id', value: epochId, postgresType: 'text' }],
     values: columns,
-    rowCount: scores.length,
+    rowCount: count,
   })
 }
 

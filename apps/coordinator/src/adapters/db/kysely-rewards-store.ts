@@ -1,6 +1,6 @@
 import type { AccountId } from '@meson/protocol'
 import { sql } from 'kysely'
-import type { Kysely } from 'kysely'
+import type { Kysely, SelectQueryBuilder } from 'kysely'
 import type { NodeScore, Penalty } from '../../rewards/node-score.ts'
 import type { EpochClosePlan, OperatorPayout } from '../../rewards/plan-epoch-close.ts'
 import type { ProbeEvidence, ProbeKind, ProbeResult } from '../../rewards/probe-result.ts'
@@ -10,12 +10,15 @@ import type { RewardsDatabaseSchema } from './rewards-database-schema.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import { insertEpochScores, toNodeScore } from './epoch-score-rows.ts'
 import { insertColumnRows } from './insert-column-rows.ts'
+import { markEpochClosePhase } from '../../rewards/epoch-close-phases.ts'
 
 type Schema = DatabaseSchema & RewardsDatabaseSchema
 /** Rows per multi-row INSERT: 7 columns × 1 500 stays under SQLite's 32 766 bound parameters. */
 const ROWS_PER_INSERT = 1500
 /** Rows SQLite hands over per step of a stream. */
 const ROWS_PER_READ = 10_000
+/** Rows per keyset page read from PostgreSQL (the default of the `rowsPerPage` option). */
+const POSTGRES_ROWS_PER_PAGE = 50_000
 /** Plan rows turned into column arrays at a time: bounds the copy a store step holds. */
 const PLAN_ROWS_PER_SLICE = 20_000
 /**
@@ -26,14 +29,17 @@ const PLAN_ROWS_PER_SLICE = 20_000
 export class KyselyRewardsStore implements RewardsStore {
   readonly #db: Kysely<Schema>
   readonly #dialect: SqlDialect
+  readonly #rowsPerPage: number
 
-  constructor(db: Kysely<DatabaseSchema>, options: { readonly dialect: SqlDialect }) {
+  /** `rowsPerPage`: rows per keyset page read from PostgreSQL (tests make it small). */
+  constructor(db: Kysely<DatabaseSchema>, options: { readonly dialect: SqlDialect; readonly rowsPerPage?: number }) {
     this.#db = db.$extendTables<RewardsDatabaseSchema>()
     this.#dialect = options.dialect
+    this.#rowsPerPage = options.rowsPerPage ?? POSTGRES_ROWS_PER_PAGE
   }
 
   async claimEpoch(plan: EpochClosePlan, claimedAtMs: number): Promise<'claimed' | 'taken'> {
-    return this.#db.transaction().execute(async (trx) => {
+    const outcome = await this.#db.transaction().execute(async (trx) => {
       // The claim is the first write: a racing replica waits on the primary key
       // (PostgreSQL) or the write lock (SQLite), then finds the epoch taken.
       const claimed = await trx
@@ -54,8 +60,9 @@ export class KyselyRewardsStore implements RewardsStore {
         .executeTakeFirst()
       if (claimed === undefined) return 'taken'
       for (let start = 0; start < plan.scores.length; start += PLAN_ROWS_PER_SLICE) {
-        await insertEpochScores(trx, this.#dialect, plan.epoch.id, plan.scores.slice(start, start + PLAN_ROWS_PER_SLICE))
+        await insertEpochScores(trx, this.#dialect, plan.epoch.id, plan.scores, start, Math.min(plan.scores.length, start + PLAN_ROWS_PER_SLICE))
       }
+      markEpochClosePhase('scores-written')
       for (let start = 0; start < plan.payouts.length; start += PLAN_ROWS_PER_SLICE) {
         const payouts = plan.payouts.slice(start, start + PLAN_ROWS_PER_SLICE)
         await insertColumnRows(trx, this.#dialect, {
@@ -67,8 +74,11 @@ export class KyselyRewardsStore implements RewardsStore {
           rowCount: payouts.length,
         })
       }
-      return 'claimed'
+      markEpochClosePhase('payouts-written')
+      return 'claimed' as const
     })
+    if (outcome === 'claimed') markEpochClosePhase('committed')
+    return outcome
   }
 
   async markEpochClosed(epochId: string, closedAtMs: number): Promise<void> {
@@ -163,42 +173,69 @@ export class KyselyRewardsStore implements RewardsStore {
     const mbps = this.#dialect === 'postgres' ? sql<number | null>`(measurements::json->>'mbps')::float8` : sql<number | null>`measurements->>'mbps'`
     const query = this.#db
       .selectFrom('probe_results')
-      .select(['id', 'node_id', 'kind', 'outcome', 'reason', mbps.as('mbps')])
+      .select(['id', 'at_ms', 'node_id', 'kind', 'outcome', 'reason', mbps.as('mbps')])
       .where('at_ms', '>=', startMs)
       .where('at_ms', '<', endMs)
       .orderBy('at_ms')
       .orderBy('id')
-    // Each row becomes a small object of the evidence's own shape (see #rowsOf).
+    // Each row becomes a small object of the evidence's own shape (see #rowsOf); the
+    // reasons repeat ("measured" a million times), so each text is kept once.
     const probes: ProbeEvidence[] = []
+    const reasons = new Map<string, string>()
     const add = (row: { id: string; node_id: string; kind: string; outcome: string; reason: string; mbps: number | null }): void => {
+      let reason = reasons.get(row.reason)
+      if (reason === undefined) {
+        reason = row.reason
+        reasons.set(reason, reason)
+      }
       probes.push({
         id: row.id,
         nodeId: row.node_id,
         kind: toProbeKind(row.kind),
         outcome: row.outcome === 'pass' ? 'pass' : 'fail',
-        reason: row.reason,
+        reason,
         mbps: typeof row.mbps === 'number' ? row.mbps : null,
       })
     }
-    for await (const row of this.#rowsOf(query)) add(row)
+    const probePages = (after: { at_ms: number | string; id: string } | undefined): typeof query =>
+      // `at_ms >= last` on its own too: inside the OR it could not bound the index scan,
+      // and every page would walk the window from its start.
+      after === undefined
+        ? query
+        : query.where('at_ms', '>=', Number(after.at_ms)).where((eb) => eb.or([eb('at_ms', '>', Number(after.at_ms)), eb('id', '>', after.id)]))
+    for await (const row of this.#rowsOf(query, probePages)) add(row)
+    reasons.clear()
     const previousEpoch = await this.#db.selectFrom('epochs').select('id').where('start_ms', '<', startMs).orderBy('start_ms', 'desc').limit(1).executeTakeFirst()
     const previous = new Map<string, { credit: number; measuredMbps: number | null }>()
     if (previousEpoch !== undefined) {
-      const rows = this.#db.selectFrom('epoch_node_scores').select(['node_id', 'credit', 'measured_mbps']).where('epoch_id', '=', previousEpoch.id)
-      for await (const row of this.#rowsOf(rows)) previous.set(row.node_id, { credit: row.credit, measuredMbps: row.measured_mbps })
+      const rows = this.#db.selectFrom('epoch_node_scores').select(['node_id', 'credit', 'measured_mbps']).where('epoch_id', '=', previousEpoch.id).orderBy('node_id')
+      const pages = (after: { node_id: string } | undefined): typeof rows => (after === undefined ? rows : rows.where('node_id', '>', after.node_id))
+      for await (const row of this.#rowsOf(rows, pages)) previous.set(row.node_id, { credit: row.credit, measuredMbps: row.measured_mbps })
     }
     return { probes, previous, usageEarnings: await this.#usageEarnings(startMs, endMs) }
   }
 
   /**
-   * A query's rows one by one: streamed from SQLite (node:sqlite builds each row as a
-   * dictionary-mode object several times the size of a plain one, and a million of them
-   * held at once were most of an epoch close's memory), read at once from PostgreSQL
-   * (streaming there needs a cursor package).
+   * A query's rows one by one, never all at once: streamed from SQLite (node:sqlite
+   * builds each row as a dictionary-mode object several times the size of a plain one,
+   * and a million of them held at once were most of an epoch close's memory), read from
+   * PostgreSQL in pages of `rowsPerPage` by keyset (`after(lastRow)` is the query of
+   * the rows after the page's last; the query is ordered by that key), as streaming
+   * there needs a cursor package.
    */
-  async *#rowsOf<Row>(query: { stream(chunkSize: number): AsyncIterableIterator<Row>; execute(): Promise<Row[]> }): AsyncGenerator<Row> {
-    if (this.#dialect === 'sqlite') yield* query.stream(ROWS_PER_READ)
-    else yield* await query.execute()
+  async *#rowsOf<Tables, Table extends keyof Tables, Row>(query: SelectQueryBuilder<Tables, Table, Row>, after: (lastRow: Row | undefined) => SelectQueryBuilder<Tables, Table, Row>): AsyncGenerator<Row> {
+    if (this.#dialect === 'sqlite') {
+      yield* query.stream(ROWS_PER_READ)
+      return
+    }
+    let last: Row | undefined
+    for (;;) {
+      // kysely types an executed row as Simplify<Row>: the same shape, spelled out.
+      const rows = (await after(last).limit(this.#rowsPerPage).execute()) as Row[]
+      yield* rows
+      if (rows.length < this.#rowsPerPage) return
+      last = rows[rows.length - 1]
+    }
   }
 
   /** Usage credited to `operator:<id>:pending` by metering (transaction kind `usage`) in the window. */
