@@ -76,6 +76,39 @@ describe('TicketVerifier', () => {
     assert.equal(verifier.verify(token, request).ok, true)
   })
 
+  it('re-checks the path on every cache hit, also after the same path was covered before', () => {
+    const { verifier } = newVerifier()
+    const prefixToken = fixtureToken({ path: '/img', prefix: true, nonce: 'tn_prefixprefixprefixx' })
+    for (const [path, isCovered] of [
+      ['/img/a.png', true],
+      ['/img/a.png', true],
+      ['/img/../secret.png', false],
+      ['/img/a.png', true],
+      ['/other/a.png', false],
+      ['/img/%2E%2E/secret.png', false],
+      ['/img/b.png', true],
+      ['/img/a.png', true],
+    ] as const) {
+      assert.equal(verifier.verify(prefixToken, { ...request, path }).ok, isCovered, path)
+    }
+  })
+
+  it('answers from its cache only for the exact token: another one with the same ending is checked in full', () => {
+    const { verifier } = newVerifier()
+    const token = fixtureToken()
+    assert.equal(verifier.verify(token, request).ok, true)
+    // The cache is keyed by the token's last characters; a forgery keeps them and changes the rest.
+    const [, nodeTag = '', coordTag = ''] = token.split('.')
+    const [otherPayload = ''] = fixtureToken({ path: '/img/secret.png' }).split('.')
+    const forged = `${otherPayload}.${nodeTag}.${coordTag}`
+    assert.ok(forged.endsWith(token.slice(-24)) && forged !== token)
+    assert.deepEqual(verifier.verify(forged, { ...request, path: '/img/secret.png' }), { ok: false, reason: 'bad-signature' })
+    // The forgery did not push the real token out.
+    const again = verifier.verify(token, request)
+    assert.ok(again.ok)
+    assert.equal(again.cached, true)
+  })
+
   it('re-checks the client on every cache hit, also after the same client was covered before', () => {
     const { verifier } = newVerifier()
     const token = fixtureToken()

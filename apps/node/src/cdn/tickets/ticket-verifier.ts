@@ -86,7 +86,9 @@ export class TicketVerifier {
   /**
    * The checks of `verifyTicket` after the signature, in the same order. The client check
    * (an address range, built into a BlockList by protocol's `isClientCovered`) is
-   * remembered for the entry's last covered address: a hot token is reused by one client.
+   * remembered for the entry's last covered address, and the path check (which splits
+   * the path to refuse dot segments) for its last covered path: a hot token is reused by
+   * one client for one object. Both are pure functions of the ticket and that string.
    */
   #rejectionFor(entry: VerifiedTicketEntry, request: TicketCheckRequest): TicketRejection | undefined {
     const { ticket } = entry
@@ -94,7 +96,10 @@ export class TicketVerifier {
     if (request.nowMs + this.#clockSkewMs < ticket.issuedAt) return 'not-yet-valid'
     if (ticket.nodeId !== this.#nodeId) return 'wrong-node'
     if (ticket.zone !== request.zone) return 'wrong-zone'
-    if (!isPathCovered(ticket, request.path)) return 'wrong-path'
+    if (entry.coveredPath !== request.path) {
+      if (!isPathCovered(ticket, request.path)) return 'wrong-path'
+      entry.coveredPath = request.path
+    }
     if (entry.coveredClientIp !== request.clientIp) {
       if (!isClientCovered(ticket.client, request.clientIp)) return 'wrong-client'
       entry.coveredClientIp = request.clientIp
