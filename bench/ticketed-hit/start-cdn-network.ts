@@ -48,8 +48,9 @@ export async function startCdnNetwork(parameters: StartCdnNetworkParameters): Pr
   const coordinatorDir = await mkdtemp(join(tmpdir(), 'meson-bench-coordinator-'))
   parameters.onTempDir(coordinatorDir)
   const adminToken = randomBytes(24).toString('hex')
+  // wrk repeats one ticketed URL for the whole run: a budget sized to the object (issue #11) would bounce it after a few hits.
   const parsed = parseConfig({
-    flags: { port: String(await findFreePort()), host: '127.0.0.1', dataDir: coordinatorDir, adminToken, ticketTtlMs: '3600000', ticketByteBudget: String(2n ** 50n) },
+    flags: { port: String(await findFreePort()), host: '127.0.0.1', dataDir: coordinatorDir, adminToken, ticketTtlMs: '3600000', ticketByteBudget: String(2n ** 50n), ticketBudgetResponses: '0' },
   })
   if (!parsed.ok) throw new BenchError('BENCH_CONFIG_INVALID', `the coordinator refused the bench config: ${JSON.stringify(parsed)}`)
   const coordinator = await startCoordinator(parsed.config, { logger: createLogger({ level: 'warn' }) })

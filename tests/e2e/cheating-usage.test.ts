@@ -62,6 +62,8 @@ describe('cheating usage reports through real nodes (SQLite, real sockets on 127
   const originHeads: string[] = []
   /** When each node's last batch was billed (the flag of a cheater is stored then). */
   const billedAt = new Map<Role, number>()
+  /** The honest node's objects, as `/z/site/<object>` (served and billed in before()). */
+  const honestPaths: string[] = []
 
   const actor = (role: Role): Actor => {
     const found = actors.get(role)
@@ -114,6 +116,10 @@ describe('cheating usage reports through real nodes (SQLite, real sockets on 127
     assert.ok(parsed.ok, parsed.ok ? '' : JSON.stringify(parsed))
     // Epochs are closed by the test, never by a timer racing it.
     coordinator = await startCoordinator(parsed.config, { logger, stores, startRewardsTimer: false })
+    // A fresh network's first closed epoch is the first whole one after its start: usage
+    // billed in the epoch it started in is never in an epoch's payouts. Bill after it.
+    const firstWholeEpoch = (Math.floor(Date.now() / EPOCH_MS) + 1) * EPOCH_MS
+    await until(() => Promise.resolve(Date.now()), (now) => now >= firstWholeEpoch, 'the first whole epoch')
     const buyer = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'buyer', role: 'buyer' } })
     buyerId = String(field(buyer.body, 'account', 'id')) as AccountId
     assert.equal((await api('POST', `${coordinator.url}/v1/admin/credits`, { token: ADMIN_TOKEN, json: { accountId: buyerId, amount: String(CREDIT) } })).status, 201)
@@ -132,6 +138,7 @@ describe('cheating usage reports through real nodes (SQLite, real sockets on 127
       const list = wanted.get(role) ?? []
       if (list.length < OBJECTS[role]) list.push(location)
     }
+    for (const location of wanted.get('honest') ?? []) honestPaths.push(new URL(location).pathname)
     // Each transfer, then its billing, one after the other: one object's usage per batch.
     for (const role of ROLES) {
       for (const [index, location] of (wanted.get(role) ?? []).entries()) {
@@ -222,5 +229,30 @@ describe('cheating usage reports through real nodes (SQLite, real sockets on 127
       assert.equal(earnings.filter((row) => row.source === 'usage').reduce((sum, row) => sum + row.amount, 0n), expected, `${role}'s epoch payouts add up`)
       assert.deepEqual(earnings.filter((row) => row.heldReason !== null), [])
     }
+  })
+
+  it("sizes a new ticket's byte budget by the object's size at the origin: a client fetching again on it gets one more response, then a fresh ticket", async () => {
+    const budgetOf = async (path: string): Promise<{ location: string; byteBudget: string }> => {
+      const redirect = await fetchRaw(`${coordinator.url}${path}`)
+      assert.equal(redirect.status, 302)
+      const location = String(redirect.headers.location)
+      const token = new URL(location).searchParams.get('mt') ?? ''
+      return { location, byteBudget: String(field(JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')), 'byteBudget')) }
+    }
+    const [path] = honestPaths
+    assert.ok(path)
+    const sized = await budgetOf(path)
+    assert.equal(sized.byteBudget, String(ALLOWANCE), 'one whole response: size + 10 % + 512 B')
+    assert.equal((await budgetOf('/z/site/never-measured.bin')).byteBudget, String(2n ** 30n), 'an object not measured keeps the configured budget')
+    assert.equal((await budgetOf(`${path}?v=2`)).byteBudget, String(2n ** 30n), 'another representation (a query) keeps the configured budget')
+
+    for (const attempt of [1, 2]) {
+      const served = await fetchRaw(sized.location)
+      assert.equal(served.status, 200, `response ${String(attempt)} on the sized ticket`)
+      assert.equal(served.body.length, SIZE)
+    }
+    const bounced = await fetchRaw(sized.location)
+    assert.equal(bounced.status, 302, 'the spent ticket is bounced to the redirector')
+    assert.ok(String(bounced.headers.location).startsWith(`${coordinator.url}${path}`), String(bounced.headers.location))
   })
 })

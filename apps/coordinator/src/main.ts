@@ -13,6 +13,7 @@ import { FleetControl } from './fleet/fleet-control.ts'
 import { Metering } from './metering/metering.ts'
 import { registerMeteringMetrics } from './metering/metering-metrics.ts'
 import { RejectionCounters } from './metering/rejection-counters.ts'
+import { sizedTicketBudget } from './metering/object-budgets.ts'
 import { createHttpMetrics } from './adapters/http/http-metrics.ts'
 import type { HttpMetrics } from './adapters/http/http-metrics.ts'
 import { ensureAdminTokenFile } from './adapters/disk/admin-token-file.ts'
@@ -489,6 +490,7 @@ function redirectDependencies(
     now,
     ticketTtlMs: config.ticketTtlMs,
     ticketByteBudget: config.ticketByteBudget,
+    ticketByteBudgetFor: (zone, path) => sizedTicketBudget(config.ticketByteBudget, metering.objectBudgets.perResponseBytes(zone, path), config.ticketBudgetResponses),
     trustProxy: config.trustProxy,
     originTimeoutMs: config.originFallbackTimeoutMs,
     originAgents,

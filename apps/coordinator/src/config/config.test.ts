@@ -37,6 +37,7 @@ describe('parseConfig', () => {
       redirectRawConnections: true,
       ticketTtlMs: 5 * 60_000,
       ticketByteBudget: 2n ** 30n,
+      ticketBudgetResponses: 1,
       originFallbackTimeoutMs: 10_000,
       publicUrl: undefined,
       minPricePerGiB: 10n ** 15n,

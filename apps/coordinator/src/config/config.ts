@@ -63,6 +63,8 @@ export interface CoordinatorConfig {
   readonly ticketTtlMs: number
   /** Bytes a node may serve on one ticket. */
   readonly ticketByteBudget: bigint
+  /** Whole responses a ticket for an object of known size may serve (its budget); 0: always `ticketByteBudget`. */
+  readonly ticketBudgetResponses: number
   /** Origin fallback (no eligible node): time for the origin's response headers, and for silence in its body. */
   readonly originFallbackTimeoutMs: number
   /** The URL clients reach this coordinator at; its host is never taken for a zone's custom domain. */
@@ -158,6 +160,7 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   redirectRawConnections: { flag: '--redirect-raw-connections', env: 'MESON_REDIRECT_RAW_CONNECTIONS' },
   ticketTtlMs: { flag: '--ticket-ttl-ms', env: 'MESON_TICKET_TTL_MS' },
   ticketByteBudget: { flag: '--ticket-byte-budget', env: 'MESON_TICKET_BYTE_BUDGET' },
+  ticketBudgetResponses: { flag: '--ticket-budget-responses', env: 'MESON_TICKET_BUDGET_RESPONSES' },
   originFallbackTimeoutMs: { flag: '--origin-fallback-timeout-ms', env: 'MESON_ORIGIN_FALLBACK_TIMEOUT_MS' },
   publicUrl: { flag: '--public-url', env: 'MESON_COORDINATOR_PUBLIC_URL' },
   minPricePerGiB: { flag: '--min-price-per-gib', env: 'MESON_MIN_PRICE_PER_GIB' },
@@ -234,6 +237,7 @@ const configShape = z
     redirectRawConnections: booleanSchema.default(true),
     ticketTtlMs: boundedInteger(1_000, 86_400_000).default(5 * 60_000),
     ticketByteBudget: byteCountSchema.default(2n ** 30n),
+    ticketBudgetResponses: boundedInteger(0, 10_000).default(1),
     originFallbackTimeoutMs: boundedInteger(100, 300_000).default(10_000),
     publicUrl: publicUrlSchema.optional(),
     minPricePerGiB: priceSchema.default(DEFAULT_MIN_PRICE_PER_GIB),

@@ -41,6 +41,7 @@ const MEANINGS: Partial<Record<ConfigKey, string>> = {
   redirectRawConnections: 'answer plain zone redirects on the raw connection path in front of node:http (false: node:http only)',
   ticketTtlMs: 'lifetime of a ticket the redirector signs',
   ticketByteBudget: 'bytes a node may serve on one ticket',
+  ticketBudgetResponses: 'whole responses a ticket for an object of known size may serve (0: always the byte budget)',
   originFallbackTimeoutMs: "origin fallback: time for the origin's headers and each silence in its body",
   ticketKeyFile: 'ticket master secrets, the same file on every replica (created 0600; ADR 0016)',
   publicUrl: 'URL clients reach this coordinator at (its host is never a custom domain)',

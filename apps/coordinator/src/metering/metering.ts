@@ -16,7 +16,9 @@ import { LiveZoneDirectory } from './live-zone-directory.ts'
 import type { ZoneWithSettings } from './live-zone-directory.ts'
 import type { IpfsZoneStore } from '../gateway/ipfs-zone-store.ts'
 import { withIpfsUpstreams } from '../gateway/with-ipfs-upstreams.ts'
+import { plausibleSizeFor } from './bound-usage-by-object-size.ts'
 import type { ImplausibleUsage, UsagePlausibilitySettings } from './bound-usage-by-object-size.ts'
+import { ObjectBudgets } from './object-budgets.ts'
 import { ObjectSizeLearner } from './learn-object-sizes.ts'
 
 /** Default: usage is accepted up to 6 h after a ticket expired (see README, metering). */
@@ -87,6 +89,8 @@ export interface MeteringOptions {
 export class Metering {
   readonly balances: BalanceCache
   readonly rejections: RejectionCounters
+  /** Per-response bytes of the objects this coordinator measured at their origin: the redirector sizes ticket budgets by them. */
+  readonly objectBudgets = new ObjectBudgets(100_000)
   readonly zones: LiveZoneDirectory
   /** Where ipfs zones' upstreams are kept (undefined when not wired). */
   readonly ipfsZones: IpfsZoneStore | undefined
@@ -121,8 +125,9 @@ export class Metering {
     }
     this.zones = new LiveZoneDirectory(loadZones, (accountId) => this.balances.hasBalance(accountId))
     const measure = options.plausibility?.measureObjectSize
+    const settings = options.plausibility?.settings
     this.#sizes =
-      measure === undefined
+      measure === undefined || settings === undefined
         ? undefined
         : new ObjectSizeLearner({
             originOf: (zone) => {
@@ -130,7 +135,11 @@ export class Metering {
               return entry === undefined || entry.type === 'ipfs' ? undefined : entry.origin
             },
             measure,
-            record: (zone, path, sizeBytes, atMs) => options.meteringStore.recordOriginObjectSize(zone, path, sizeBytes, atMs),
+            record: async (zone, path, sizeBytes, atMs) => {
+              await options.meteringStore.recordOriginObjectSize(zone, path, sizeBytes, atMs)
+              const plausible = plausibleSizeFor({ originSizeBytes: sizeBytes, nodes: [] }, '', settings)
+              if (plausible !== undefined) this.objectBudgets.record(zone, path, plausible.perResponseBytes)
+            },
             now: this.#now,
             refreshMs: ORIGIN_SIZE_REFRESH_MS,
             maxPerBatch: 16,

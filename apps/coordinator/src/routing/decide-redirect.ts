@@ -38,6 +38,12 @@ export interface DecideRedirectParameters {
   readonly ticketTtlMs: number
   /** Bytes the node may serve on this ticket. */
   readonly byteBudget: bigint
+  /**
+   * The budget of a ticket for one object of a pull zone, by the object's known size
+   * (issue #11; `byteBudget` when unknown). Not asked for IPFS zones or with a query
+   * (another representation of the path may be larger).
+   */
+  readonly byteBudgetFor?: ((zone: string, path: string) => bigint) | undefined
   /** Encodes and tags a ticket (the real one: tickets/ `issueTicket(keys, claims)`, ADR 0016). */
   readonly sign: (claims: Omit<Ticket, 'v' | 'kid'>) => string
   /** Top-ranked nodes per object (see selectNode); default 2. */
@@ -119,7 +125,7 @@ export function decideRedirect(parameters: DecideRedirectParameters): DecideRedi
     client,
     issuedAt: now,
     expiresAt,
-    byteBudget: parameters.byteBudget,
+    byteBudget: parameters.byteBudgetFor === undefined || query !== '' || zone.type === 'ipfs' ? parameters.byteBudget : parameters.byteBudgetFor(zone.name, path),
     nonce,
     origin: zone.origin,
   }

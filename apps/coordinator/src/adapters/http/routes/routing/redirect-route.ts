@@ -34,6 +34,8 @@ export interface RedirectRouteDependencies {
   readonly now: () => number
   readonly ticketTtlMs: number
   readonly ticketByteBudget: bigint
+  /** A ticket's budget by its object's known size (metering's `ObjectBudgets`); absent: always `ticketByteBudget`. */
+  readonly ticketByteBudgetFor?: (zone: string, path: string) => bigint
   readonly trustProxy: boolean
   readonly originTimeoutMs: number
   readonly originAgents: OriginAgents
@@ -158,6 +160,7 @@ function decide(zone: string, path: string, query: string, clientIp: string, ref
     geo,
     ticketTtlMs: dependencies.ticketTtlMs,
     byteBudget: dependencies.ticketByteBudget,
+    byteBudgetFor: dependencies.ticketByteBudgetFor,
     sign: dependencies.signTicket,
     newNonce,
   })

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { ObjectBudgets, sizedTicketBudget } from './object-budgets.ts'
+
+describe('ObjectBudgets', () => {
+  it('remembers the per-response bytes of each object, separately per zone and path', () => {
+    const budgets = new ObjectBudgets(10)
+    budgets.record('site', '/a.bin', 1_612n)
+    budgets.record('other', '/a.bin', 99n)
+    assert.equal(budgets.perResponseBytes('site', '/a.bin'), 1_612n)
+    assert.equal(budgets.perResponseBytes('other', '/a.bin'), 99n)
+    assert.equal(budgets.perResponseBytes('site', '/b.bin'), undefined)
+    // A zone and path that would collide if joined naively stay apart.
+    assert.equal(budgets.perResponseBytes('site/a', '.bin'), undefined)
+    budgets.record('site', '/a.bin', 2_000n)
+    assert.equal(budgets.perResponseBytes('site', '/a.bin'), 2_000n, 'a new measurement replaces the old')
+  })
+
+  it('is bounded: the oldest-recorded object is forgotten first', () => {
+    const budgets = new ObjectBudgets(2)
+    budgets.record('z', '/1', 1n)
+    budgets.record('z', '/2', 2n)
+    budgets.record('z', '/1', 11n) // measured again: now the newest
+    budgets.record('z', '/3', 3n)
+    assert.equal(budgets.size, 2)
+    assert.equal(budgets.perResponseBytes('z', '/2'), undefined)
+    assert.equal(budgets.perResponseBytes('z', '/1'), 11n)
+    assert.equal(budgets.perResponseBytes('z', '/3'), 3n)
+  })
+})
+
+describe('sizedTicketBudget', () => {
+  const GIB = 2n ** 30n
+  const cases: [bigint, bigint | undefined, number, bigint][] = [
+    [GIB, 1_612n, 4, 6_448n],
+    [GIB, 1_612n, 1, 1_612n],
+    [GIB, undefined, 4, GIB],
+    [GIB, 1_612n, 0, GIB],
+    [GIB, GIB, 4, GIB],
+    [5_000n, 1_612n, 4, 5_000n],
+    [GIB, 0n, 4, GIB],
+  ]
+  for (const [configured, perResponse, responses, expected] of cases) {
+    it(`configured ${String(configured)}, per response ${String(perResponse)}, ${String(responses)} responses → ${String(expected)}`, () => {
+      assert.equal(sizedTicketBudget(configured, perResponse, responses), expected)
+    })
+  }
+})

@@ -1,0 +1,52 @@
+/**
+ * What one response of an object may carry, by object, as this coordinator measured it at
+ * the object's origin (issue #11: "a ticket's budget follows the object's size"). The
+ * redirector sizes a ticket's byte budget from it; metering fills it when it records an
+ * origin measurement. Bounded: when full, the oldest entry is forgotten (its tickets get
+ * the configured budget again, the ingest bound still caps what they bill). In memory and
+ * per replica: another replica's measurements are not seen until it measures itself.
+ */
+export class ObjectBudgets {
+  readonly #perResponse = new Map<string, bigint>()
+  readonly #maxEntries: number
+
+  constructor(maxEntries: number) {
+    this.#maxEntries = maxEntries
+  }
+
+  /** Records the bytes one response of `zone` `path` may carry (size + tolerance + overhead). */
+  record(zone: string, path: string, perResponseBytes: bigint): void {
+    const key = keyOf(zone, path)
+    this.#perResponse.delete(key)
+    this.#perResponse.set(key, perResponseBytes)
+    if (this.#perResponse.size > this.#maxEntries) {
+      const oldest = this.#perResponse.keys().next()
+      if (oldest.done !== true) this.#perResponse.delete(oldest.value)
+    }
+  }
+
+  /** The bytes one response of the object may carry, or undefined when it was not measured here. */
+  perResponseBytes(zone: string, path: string): bigint | undefined {
+    return this.#perResponse.get(keyOf(zone, path))
+  }
+
+  get size(): number {
+    return this.#perResponse.size
+  }
+}
+
+function keyOf(zone: string, path: string): string {
+  return `${zone}\n${path}`
+}
+
+/**
+ * A ticket's byte budget: `responses` whole responses of the object when its size is
+ * known, never more than the configured budget; the configured budget otherwise, or when
+ * `responses` is 0 (sizing off). A client that needs more (seeks, reloads on one ticket)
+ * is bounced by the node to the redirector for a fresh ticket, which bills on its own. Pure.
+ */
+export function sizedTicketBudget(configured: bigint, perResponseBytes: bigint | undefined, responses: number): bigint {
+  if (perResponseBytes === undefined || responses <= 0) return configured
+  const sized = perResponseBytes * BigInt(responses)
+  return sized > 0n && sized < configured ? sized : configured
+}
