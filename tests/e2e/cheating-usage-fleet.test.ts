@@ -21,24 +21,19 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { createLogger, parseConfig, startCoordinator } from '@meson/coordinator'
 import type { RunningCoordinator } from '@meson/coordinator'
-import { loadNodeModeConfig, startCoordinatorNode } from '@meson/node'
-import type { RunningCoordinatorNode } from '@meson/node'
-import { cheatingUsage } from '@meson/node/testing'
-import { buyerLedgerAccount, openStores, operatorPendingLedgerAccount, readJsonField as field } from '@meson/coordinator/testing'
+import { buyerLedgerAccount, openStores, operatorPendingLedgerAccount } from '@meson/coordinator/testing'
 import type { CoordinatorStores } from '@meson/coordinator/testing'
 import { newTicketNonce } from '@meson/protocol'
 import type { AccountId, Ticket } from '@meson/protocol'
-import { api, fetchRaw, until } from './e2e-http.ts'
+import { fetchRaw, until } from './e2e-http.ts'
+import { allowanceOf, CREDIT, createBuyerWithZone, PER_BYTE, startOperatorNode } from './usage-e2e-network.ts'
+import type { OperatorNode } from './usage-e2e-network.ts'
 
 const ADMIN_TOKEN = 'e2e-admin-token-fleet-median-0123456'
-/** Every byte costs exactly 10^9 base units, so charges never round. */
-const PRICE_PER_GIB = 2n ** 30n * 10n ** 9n
-const PER_BYTE = 10n ** 9n
-const CREDIT = 10n ** 18n
 const SIZE = 40_000
 const BODY = Buffer.alloc(SIZE, 'M')
-/** What one response may bill once the fleet knows the size: size + 10 % (rounded up) + 512 bytes. */
-const ALLOWANCE = BigInt(SIZE) + BigInt(Math.ceil(SIZE / 10)) + 512n
+/** What one response may bill once the fleet knows the size (the defaults). */
+const ALLOWANCE = allowanceOf(SIZE)
 const OBJECT = '/shared.bin'
 
 /** In the order they serve the one object. */
@@ -51,13 +46,13 @@ describe("cheating usage judged by the fleet's median, through real nodes (SQLit
   let coordinator: RunningCoordinator
   let origin: Server
   let buyerId = '' as AccountId
-  const nodes = new Map<Role, { node: RunningCoordinatorNode; operatorId: AccountId }>()
+  const nodes = new Map<Role, OperatorNode>()
   const originRequests: string[] = []
   let parsedConfig: Extract<ReturnType<typeof parseConfig>, { ok: true }>['config'] | undefined
   /** The inflater's flags stored before the coordinator restarted (its first delivery failed). */
   let flagsBeforeRestart = -1
 
-  const actor = (role: Role): { node: RunningCoordinatorNode; operatorId: AccountId } => {
+  const actor = (role: Role): OperatorNode => {
     const found = nodes.get(role)
     assert.ok(found, role)
     return found
@@ -90,22 +85,10 @@ describe("cheating usage judged by the fleet's median, through real nodes (SQLit
     assert.ok(parsed.ok, parsed.ok ? '' : JSON.stringify(parsed))
     parsedConfig = parsed.config
     coordinator = await startCoordinator(parsed.config, { logger, stores, startRewardsTimer: false })
-    const buyer = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'buyer', role: 'buyer' } })
-    buyerId = String(field(buyer.body, 'account', 'id')) as AccountId
-    assert.equal((await api('POST', `${coordinator.url}/v1/admin/credits`, { token: ADMIN_TOKEN, json: { accountId: buyerId, amount: String(CREDIT) } })).status, 201)
     const originUrl = `http://127.0.0.1:${String((origin.address() as AddressInfo).port)}` // TCP: an AddressInfo.
-    assert.equal((await api('POST', `${coordinator.url}/v1/zones`, { token: String(field(buyer.body, 'token')), json: { name: 'site', origin: originUrl, pricePerGiB: String(PRICE_PER_GIB) } })).status, 201)
+    buyerId = await createBuyerWithZone(coordinator, ADMIN_TOKEN, originUrl)
 
-    for (const role of ROLES) {
-      const created = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: `${role}-operator`, role: 'operator' } })
-      const flags = { coordinatorUrl: coordinator.url, operatorToken: String(field(created.body, 'token')), host: '127.0.0.1', port: '0', dataDir: join(dir, role), heartbeatIntervalMs: '1000', usageFlushIntervalMs: '100', shutdownGraceMs: '1000' }
-      const loaded = loadNodeModeConfig({ env: {}, flags })
-      assert.equal(loaded.mode, 'coordinator')
-      const node = await startCoordinatorNode(loaded.config, role === 'inflater' ? { wrapUsageTransport: cheatingUsage({ inflateBytesBy: 10n }) } : {})
-      nodes.set(role, { node, operatorId: String(field(created.body, 'account', 'id')) as AccountId })
-      const outcome = await node.registered
-      assert.ok(outcome.ok, outcome.ok ? '' : outcome.error.message)
-    }
+    for (const role of ROLES) nodes.set(role, await startOperatorNode(coordinator, ADMIN_TOKEN, dir, role, role === 'inflater' ? { inflateBytesBy: 10n } : undefined))
 
     // The redirector sends one object to one node; the coordinator's own issuer gives each
     // of the others a ticket for the same object (as it would after the first one left).

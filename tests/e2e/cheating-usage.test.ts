@@ -20,24 +20,19 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { createLogger, parseConfig, startCoordinator } from '@meson/coordinator'
 import type { RunningCoordinator } from '@meson/coordinator'
-import { loadNodeModeConfig, startCoordinatorNode } from '@meson/node'
-import type { RunningCoordinatorNode } from '@meson/node'
-import { cheatingUsage } from '@meson/node/testing'
 import type { UsageCheats } from '@meson/node/testing'
 import { buyerLedgerAccount, openStores, operatorHeldLedgerAccount, operatorPendingLedgerAccount, readJsonField as field } from '@meson/coordinator/testing'
 import type { CoordinatorStores } from '@meson/coordinator/testing'
 import type { AccountId } from '@meson/protocol'
 import { api, fetchRaw, until } from './e2e-http.ts'
+import { allowanceOf, CREDIT, createBuyerWithZone, PER_BYTE, startOperatorNode } from './usage-e2e-network.ts'
+import type { OperatorNode } from './usage-e2e-network.ts'
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef'
-/** Every byte costs exactly 10^9 base units, so charges never round; operators get 80 %. */
-const PRICE_PER_GIB = 2n ** 30n * 10n ** 9n
-const PER_BYTE = 10n ** 9n
-const CREDIT = 10n ** 18n
 const SIZE = 65_536
 const FILE = Buffer.alloc(SIZE, 'F')
-/** What one response may bill: size + 10 % (rounded up) + 512 bytes (the defaults). */
-const ALLOWANCE = BigInt(SIZE) + BigInt(Math.ceil(SIZE / 10)) + 512n
+/** What one response may bill (the defaults). */
+const ALLOWANCE = allowanceOf(SIZE)
 const EPOCH_MS = 1000
 
 type Role = 'honest' | 'inflater' | 'replayer' | 'minter'
@@ -46,11 +41,7 @@ const CHEATS: Record<Role, UsageCheats | undefined> = { honest: undefined, infla
 const OBJECTS: Record<Role, number> = { honest: 2, inflater: 1, replayer: 3, minter: 1 }
 const ROLES = Object.keys(CHEATS) as Role[]
 
-interface Actor {
-  readonly node: RunningCoordinatorNode
-  readonly operatorId: AccountId
-  readonly operatorToken: string
-}
+type Actor = OperatorNode
 
 describe('cheating usage reports through real nodes (SQLite, real sockets on 127.0.0.1)', () => {
   let dir = ''
@@ -75,16 +66,8 @@ describe('cheating usage reports through real nodes (SQLite, real sockets on 127
   const rejectedOf = (role: Role) => coordinator.metering.rejections.countsOf(actor(role).node.nodeId)
 
   async function startActor(role: Role): Promise<void> {
-    const created = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: `${role}-operator`, role: 'operator' } })
-    const operatorToken = String(field(created.body, 'token'))
-    const flags = { coordinatorUrl: coordinator.url, operatorToken, host: '127.0.0.1', port: '0', dataDir: join(dir, role), heartbeatIntervalMs: '1000', usageFlushIntervalMs: '100', shutdownGraceMs: '1000' }
-    const loaded = loadNodeModeConfig({ env: {}, flags })
-    assert.equal(loaded.mode, 'coordinator')
-    const cheats = CHEATS[role]
-    const node = await startCoordinatorNode(loaded.config, cheats === undefined ? {} : { wrapUsageTransport: cheatingUsage(cheats) })
-    actors.set(role, { node, operatorId: String(field(created.body, 'account', 'id')) as AccountId, operatorToken })
-    const outcome = await node.registered
-    assert.ok(outcome.ok, outcome.ok ? '' : outcome.error.message)
+    const started = await startOperatorNode(coordinator, ADMIN_TOKEN, dir, role, CHEATS[role])
+    actors.set(role, started)
   }
 
   before(async () => {
@@ -120,11 +103,8 @@ describe('cheating usage reports through real nodes (SQLite, real sockets on 127
     // billed in the epoch it started in is never in an epoch's payouts. Bill after it.
     const firstWholeEpoch = (Math.floor(Date.now() / EPOCH_MS) + 1) * EPOCH_MS
     await until(() => Promise.resolve(Date.now()), (now) => now >= firstWholeEpoch, 'the first whole epoch')
-    const buyer = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'buyer', role: 'buyer' } })
-    buyerId = String(field(buyer.body, 'account', 'id')) as AccountId
-    assert.equal((await api('POST', `${coordinator.url}/v1/admin/credits`, { token: ADMIN_TOKEN, json: { accountId: buyerId, amount: String(CREDIT) } })).status, 201)
     const originUrl = `http://127.0.0.1:${String((origin.address() as AddressInfo).port)}` // TCP: an AddressInfo.
-    assert.equal((await api('POST', `${coordinator.url}/v1/zones`, { token: String(field(buyer.body, 'token')), json: { name: 'site', origin: originUrl, pricePerGiB: String(PRICE_PER_GIB) } })).status, 201)
+    buyerId = await createBuyerWithZone(coordinator, ADMIN_TOKEN, originUrl)
     for (const role of ROLES) await startActor(role)
 
     // Rendezvous hashing picks each object's node: find objects that land on each node.

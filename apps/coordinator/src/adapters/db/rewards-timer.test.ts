@@ -2,27 +2,36 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { AccountId } from '@meson/protocol'
 import { Rewards } from '../../rewards/rewards.ts'
+import type { RewardsInit } from '../../rewards/rewards.ts'
 import { DEFAULT_SCORE_CONFIG } from '../../rewards/score-config.ts'
 import { openRewardsTestStores } from '../../testing/open-rewards-test-stores.ts'
+
+type TestStores = Awaited<ReturnType<typeof openRewardsTestStores>>
+
+/** Rewards over one node of 300 Mb/s declared uplink, 10 s epochs closed 1 s after their end, 1 base unit of emission per ms. */
+function oneNodeRewards(pair: TestStores, clock: { ms: number }, extra: Pick<RewardsInit, 'beforeClose'> = {}): Rewards {
+  return new Rewards({
+    rewardsStore: pair.rewardsStore,
+    listNodes: () =>
+      Promise.resolve([
+        { id: 'n1', operatorId: 'op-1' as AccountId, publicIp: '203.0.113.5', diskQuotaBytes: 10n ** 11n, registeredAt: new Date(0), lastHeartbeatAt: new Date(clock.ms), declaredUplinkMbps: 300 },
+      ]),
+    postTransaction: (tx) => pair.store.postTransaction(tx),
+    emissionSchedule: { genesisMs: 0, perHourInitial: 3_600_000n, yearlyDecayNumerator: 1n, yearlyDecayDenominator: 1n },
+    scoreConfig: DEFAULT_SCORE_CONFIG,
+    epochLengthMs: 10_000,
+    closeDelayMs: 1_000,
+    now: () => clock.ms,
+    ...extra,
+  })
+}
 
 describe('Rewards.closeDueEpochs', () => {
   it('starts a fresh network with the first whole epoch, closes each ended epoch once, and pays a node measured by nothing from its declared uplink', async () => {
     const clock = { ms: 5_000 }
     const pair = await openRewardsTestStores({ url: 'sqlite::memory:', now: () => new Date(clock.ms) })
     try {
-      const rewards = new Rewards({
-        rewardsStore: pair.rewardsStore,
-        listNodes: () =>
-          Promise.resolve([
-            { id: 'n1', operatorId: 'op-1' as AccountId, publicIp: '203.0.113.5', diskQuotaBytes: 10n ** 11n, registeredAt: new Date(0), lastHeartbeatAt: new Date(clock.ms), declaredUplinkMbps: 300 },
-          ]),
-        postTransaction: (tx) => pair.store.postTransaction(tx),
-        emissionSchedule: { genesisMs: 0, perHourInitial: 3_600_000n, yearlyDecayNumerator: 1n, yearlyDecayDenominator: 1n },
-        scoreConfig: DEFAULT_SCORE_CONFIG,
-        epochLengthMs: 10_000,
-        closeDelayMs: 1_000,
-        now: () => clock.ms,
-      })
+      const rewards = oneNodeRewards(pair, clock)
       clock.ms = 15_000
       assert.deepEqual(await rewards.closeDueEpochs(), [], 'the epoch the coordinator started in is not closed')
       clock.ms = 21_500
@@ -44,18 +53,7 @@ describe('Rewards.closeDueEpochs', () => {
     try {
       const calls: number[] = []
       let failures = 1
-      const rewards = new Rewards({
-        rewardsStore: pair.rewardsStore,
-        listNodes: () =>
-          Promise.resolve([
-            { id: 'n1', operatorId: 'op-1' as AccountId, publicIp: '203.0.113.5', diskQuotaBytes: 10n ** 11n, registeredAt: new Date(0), lastHeartbeatAt: new Date(clock.ms), declaredUplinkMbps: 300 },
-          ]),
-        postTransaction: (tx) => pair.store.postTransaction(tx),
-        emissionSchedule: { genesisMs: 0, perHourInitial: 3_600_000n, yearlyDecayNumerator: 1n, yearlyDecayDenominator: 1n },
-        scoreConfig: DEFAULT_SCORE_CONFIG,
-        epochLengthMs: 10_000,
-        closeDelayMs: 1_000,
-        now: () => clock.ms,
+      const rewards = oneNodeRewards(pair, clock, {
         beforeClose: async () => {
           calls.push(clock.ms)
           if (failures > 0) {
