@@ -50,6 +50,8 @@ export type IngestUsageResult =
       readonly nodeId: string
       /** When the batch was received. */
       readonly receivedAt: number
+      /** When its ledger entries were posted: the epoch its earnings (and a flag's hold) belong to. */
+      readonly postedAt: number
       /** Why the node's usage is implausible (its earnings are held for the epoch); else undefined. */
       readonly implausible: ImplausibleUsage | undefined
     }
@@ -110,5 +112,5 @@ export async function ingestUsageReport(body: unknown, dependencies: IngestUsage
   if (result.status === 'duplicate') return { kind: 'duplicate', batchId: report.batchId }
   const { plan } = result
   await dependencies.onApplied?.(report.nodeId, plan)
-  return { kind: 'applied', batchId: report.batchId, acceptedLines: plan.acceptedLines, acceptedBytes: plan.acceptedBytes, rejected: plan.rejections, charges: plan.charges, nodeId: report.nodeId, receivedAt, implausible: plan.implausible }
+  return { kind: 'applied', batchId: report.batchId, acceptedLines: plan.acceptedLines, acceptedBytes: plan.acceptedBytes, rejected: plan.rejections, charges: plan.charges, nodeId: report.nodeId, receivedAt, postedAt: result.postedAt, implausible: plan.implausible }
 }

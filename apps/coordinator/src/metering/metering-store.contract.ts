@@ -89,15 +89,21 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
               return { ...EMPTY_PLAN, implausible }
             },
           })
-        await apply('flag-1', 2 * HOUR, flag('inflated once'))
+        const postedAt = async (applying: ReturnType<typeof apply>): Promise<number> => {
+          const applied = await applying
+          assert.equal(applied.status, 'applied')
+          return applied.postedAt
+        }
+        // The flag carries when the batch's ledger entries were posted: the epoch whose earnings it holds.
+        const firstPosted = await postedAt(apply('flag-1', 2 * HOUR, flag('inflated once')))
         await apply('plain', 3 * HOUR, undefined)
         await assert.rejects(apply('rolled-back', 4 * HOUR, flag('never committed'), true), /planned failure/)
-        await apply('flag-2', 5 * HOUR, flag('inflated twice'))
+        const secondPosted = await postedAt(apply('flag-2', 5 * HOUR, flag('inflated twice')))
         // A replayed batch is a duplicate: its flag is not written again, nor changed.
         assert.deepEqual(await apply('flag-1', 6 * HOUR, flag('other')), { status: 'duplicate' })
         assert.deepEqual(await metering.listImplausibleBatches(0), [
-          { batchId: 'flag-1', nodeId: NODE, receivedAt: 2 * HOUR, ...flag('inflated once') },
-          { batchId: 'flag-2', nodeId: NODE, receivedAt: 5 * HOUR, ...flag('inflated twice') },
+          { batchId: 'flag-1', nodeId: NODE, receivedAt: 2 * HOUR, postedAt: firstPosted, ...flag('inflated once') },
+          { batchId: 'flag-2', nodeId: NODE, receivedAt: 5 * HOUR, postedAt: secondPosted, ...flag('inflated twice') },
         ])
         assert.deepEqual(
           (await metering.listImplausibleBatches(4 * HOUR)).map((batch) => batch.batchId),

@@ -33,6 +33,8 @@ export interface ImplausibleBatch extends ImplausibleUsage {
   readonly batchId: string
   readonly nodeId: string
   readonly receivedAt: number
+  /** When its ledger entries were posted: the flag holds the earnings of that epoch. */
+  readonly postedAt: number
 }
 
 /** What the store loaded for a batch, inside its transaction. */
@@ -64,7 +66,8 @@ export interface ApplyUsageBatchInput<P extends UsageBatchPlan> {
 }
 
 export type ApplyUsageBatchResult<P> =
-  | { readonly status: 'applied'; readonly plan: P }
+  /** `postedAt`: the time the batch's ledger entries carry (the epoch its earnings belong to). */
+  | { readonly status: 'applied'; readonly plan: P; readonly postedAt: number }
   /** The batch id was applied before; nothing changed. */
   | { readonly status: 'duplicate' }
 

@@ -175,7 +175,7 @@ export class Metering {
     const since = this.#flagsDeliveredAt === undefined ? startedAt - FLAG_REDELIVERY_MS : this.#flagsDeliveredAt - FLAG_REDELIVERY_MARGIN_MS
     const batches = await this.#options.meteringStore.listImplausibleBatches(since)
     for (const batch of batches) {
-      await report.onImplausible({ reason: batch.reason, measurements: batch.measurements, nodeId: batch.nodeId, batchId: batch.batchId, atMs: batch.receivedAt })
+      await report.onImplausible({ reason: batch.reason, measurements: batch.measurements, nodeId: batch.nodeId, batchId: batch.batchId, atMs: batch.postedAt })
     }
     this.#flagsDeliveredAt = startedAt
     return batches.length
@@ -245,7 +245,7 @@ export class Metering {
       const report = this.#options.plausibility
       if (result.implausible !== undefined && report !== undefined) {
         // After the commit: the excess is already unbilled; a crash here loses only the hold.
-        await report.onImplausible({ ...result.implausible, nodeId: result.nodeId, batchId: result.batchId, atMs: result.receivedAt })
+        await report.onImplausible({ ...result.implausible, nodeId: result.nodeId, batchId: result.batchId, atMs: result.postedAt })
       }
     } else this.#metrics?.observeBatch(result.kind === 'duplicate' ? 'duplicate' : 'refused')
     return result

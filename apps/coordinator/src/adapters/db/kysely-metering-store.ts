@@ -30,7 +30,7 @@ const IN_CHUNK = 500
 /** The `object_sizes` observer of the size the coordinator measured at the origin. */
 const ORIGIN_OBSERVER = '@origin'
 /** `usage_batches.implausible`, as this store writes it (read back defensively: it is our own JSON). */
-const implausibleFlagSchema = z.object({ reason: z.string(), measurements: z.record(z.string(), z.union([z.string(), z.number()])) })
+const implausibleFlagSchema = z.object({ reason: z.string(), measurements: z.record(z.string(), z.union([z.string(), z.number()])), postedAt: z.number().int() })
 
 export interface KyselyMeteringStoreOptions {
   readonly dialect: SqlDialect
@@ -96,12 +96,12 @@ export class KyselyMeteringStore implements MeteringStore {
           accepted_lines: plan.acceptedLines,
           rejected_lines: plan.rejections.length,
           accepted_bytes: plan.acceptedBytes.toString(),
-          implausible: plan.implausible === undefined ? null : JSON.stringify({ reason: plan.implausible.reason, measurements: plan.implausible.measurements }),
+          implausible: plan.implausible === undefined ? null : JSON.stringify({ reason: plan.implausible.reason, measurements: plan.implausible.measurements, postedAt }),
         })
         .where('batch_id', '=', input.batchId)
         .execute()
       this.#beforeUsageCommit?.()
-      return { status: 'applied', plan }
+      return { status: 'applied', plan, postedAt }
     })
   }
 
@@ -173,7 +173,7 @@ export class KyselyMeteringStore implements MeteringStore {
       .execute()
     return rows.flatMap((row) => {
       const flag = implausibleFlagSchema.safeParse(JSON.parse(row.implausible ?? 'null'))
-      return flag.success ? [{ batchId: row.batch_id, nodeId: row.node_id, receivedAt: Number(row.received_at), reason: flag.data.reason, measurements: flag.data.measurements }] : []
+      return flag.success ? [{ batchId: row.batch_id, nodeId: row.node_id, receivedAt: Number(row.received_at), postedAt: flag.data.postedAt, reason: flag.data.reason, measurements: flag.data.measurements }] : []
     })
   }
 
