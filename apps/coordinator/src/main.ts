@@ -490,7 +490,10 @@ function redirectDependencies(
     now,
     ticketTtlMs: config.ticketTtlMs,
     ticketByteBudget: config.ticketByteBudget,
-    ticketByteBudgetFor: (zone, path) => sizedTicketBudget(config.ticketByteBudget, metering.objectBudgets.perResponseBytes(zone, path), config.ticketBudgetResponses),
+    // Sizing off (0): no per-redirect lookup at all.
+    ...(config.ticketBudgetResponses === 0
+      ? {}
+      : { ticketByteBudgetFor: (zone: string, path: string) => sizedTicketBudget(config.ticketByteBudget, metering.objectBudgets.perResponseBytes(zone, path), config.ticketBudgetResponses) }),
     trustProxy: config.trustProxy,
     originTimeoutMs: config.originFallbackTimeoutMs,
     originAgents,

@@ -108,6 +108,7 @@ export type { IdentityProof } from './identity-proof.ts'
 export { NODE_API_ERROR_CODES, NODE_API_PATHS } from './node-api.ts'
 export type { NodeApiEndpoint } from './node-api.ts'
 export { readBoundedText } from './read-bounded-text.ts'
+export { rememberBounded } from './bounded-map.ts'
 
 export { formatIpAddress, parseIpAddress, parseIpv4, parseIpv6 } from './proxy/ip-address.ts'
 export type { IpAddress } from './proxy/ip-address.ts'

@@ -1,3 +1,4 @@
+import { rememberBounded } from '@meson/protocol'
 import { objectKeyOf } from './bound-usage-by-object-size.ts'
 import type { IssuedTicket } from './issued-ticket.ts'
 
@@ -72,12 +73,6 @@ export class ObjectSizeLearner {
   }
 
   #remember(key: string, atMs: number): void {
-    this.#askedAt.delete(key)
-    this.#askedAt.set(key, atMs)
-    while (this.#askedAt.size > this.#options.maxRemembered) {
-      const oldest = this.#askedAt.keys().next()
-      if (oldest.done === true) break
-      this.#askedAt.delete(oldest.value)
-    }
+    rememberBounded(this.#askedAt, key, atMs, this.#options.maxRemembered)
   }
 }

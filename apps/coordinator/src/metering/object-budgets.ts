@@ -1,3 +1,5 @@
+import { rememberBounded } from '@meson/protocol'
+
 /**
  * What one response of an object may carry, by object, as this coordinator measured it at
  * the object's origin (issue #11: "a ticket's budget follows the object's size"). The
@@ -16,13 +18,7 @@ export class ObjectBudgets {
 
   /** Records the bytes one response of `zone` `path` may carry (size + tolerance + overhead). */
   record(zone: string, path: string, perResponseBytes: bigint): void {
-    const key = keyOf(zone, path)
-    this.#perResponse.delete(key)
-    this.#perResponse.set(key, perResponseBytes)
-    if (this.#perResponse.size > this.#maxEntries) {
-      const oldest = this.#perResponse.keys().next()
-      if (oldest.done !== true) this.#perResponse.delete(oldest.value)
-    }
+    rememberBounded(this.#perResponse, keyOf(zone, path), perResponseBytes, this.#maxEntries)
   }
 
   /** The bytes one response of the object may carry, or undefined when it was not measured here. */

@@ -1,3 +1,5 @@
+import { rememberBounded } from '@meson/protocol'
+
 /**
  * A small in-memory read-through cache for the proxy gateway's per-connection reads (a
  * buyer's credential hash, a buyer's balance), so admitting a connection costs no store
@@ -60,11 +62,7 @@ export class ReadThroughCache<V> {
   set(key: string, value: V): void {
     this.#entries.delete(key)
     if (this.#options.cacheable !== undefined && !this.#options.cacheable(value)) return
-    this.#entries.set(key, { value, expiresAtMs: this.#options.now() + this.#options.ttlMs })
-    if (this.#entries.size > (this.#options.maxEntries ?? 100_000)) {
-      const oldest = this.#entries.keys().next()
-      if (oldest.done !== true) this.#entries.delete(oldest.value)
-    }
+    rememberBounded(this.#entries, key, { value, expiresAtMs: this.#options.now() + this.#options.ttlMs }, this.#options.maxEntries ?? 100_000)
   }
 
   /** Changes a cached value in place (keeping its expiry); nothing when the key is not cached. */

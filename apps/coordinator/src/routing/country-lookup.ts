@@ -1,5 +1,5 @@
 import { LOCAL_REGION } from './fleet-node.ts'
-import { unmapIpv4 } from '@meson/protocol'
+import { rememberBounded, unmapIpv4 } from '@meson/protocol'
 import { classifyAddress } from './classify-address.ts'
 
 /** Where an address is: ISO 3166-1 alpha-2 country and continent code, or 'local'. */
@@ -62,11 +62,7 @@ export function createCachedCountryLookup(lookup: CountryLookup, maxEntries = DE
       const cached = cache.get(ip)
       if (cached !== undefined) return cached ?? undefined
       const found = lookup.lookupCountry(ip)
-      if (cache.size >= maxEntries) {
-        const oldest = cache.keys().next()
-        if (oldest.done !== true) cache.delete(oldest.value)
-      }
-      cache.set(ip, found ?? null)
+      rememberBounded(cache, ip, found ?? null, maxEntries)
       return found
     },
   }

@@ -1,6 +1,6 @@
 import { createSecretKey } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
-import { deriveCoordinatorTicketKey, deriveNodeTicketKey, nodeTicketKeyWire } from '@meson/protocol'
+import { deriveCoordinatorTicketKey, deriveNodeTicketKey, nodeTicketKeyWire, rememberBounded } from '@meson/protocol'
 import type { NodeTicketKeyWire, TicketTagKeys } from '@meson/protocol'
 
 /** One generation of the ticket master secret (ADR 0016). */
@@ -68,11 +68,7 @@ export class CoordinatorTicketKeys {
     const cached = generation.tagKeys.get(nodeId)
     if (cached !== undefined) return cached
     const entry: TagKeysOf = Object.freeze({ kid: generation.master.kid, keys: Object.freeze({ nodeKey: this.#nodeKey(generation.master.kid, nodeId), coordinatorKey: generation.coordinatorKey }) })
-    if (generation.tagKeys.size >= this.#cacheSize) {
-      const oldest = generation.tagKeys.keys().next()
-      if (oldest.done !== true) generation.tagKeys.delete(oldest.value)
-    }
-    generation.tagKeys.set(nodeId, entry)
+    rememberBounded(generation.tagKeys, nodeId, entry, this.#cacheSize)
     return entry
   }
 
@@ -105,11 +101,7 @@ export class CoordinatorTicketKeys {
     const master = this.#generations.find((generation) => generation.master.kid === kid)?.master
     if (master === undefined) throw new RangeError(`unknown ticket key id ${kid}`)
     const key = createSecretKey(deriveNodeTicketKey(master.secret, kid, nodeId))
-    if (this.#nodeKeys.size >= this.#cacheSize) {
-      const oldest = this.#nodeKeys.keys().next()
-      if (oldest.done !== true) this.#nodeKeys.delete(oldest.value)
-    }
-    this.#nodeKeys.set(cacheKey, key)
+    rememberBounded(this.#nodeKeys, cacheKey, key, this.#cacheSize)
     return key
   }
 }

@@ -1,7 +1,6 @@
 import type { AccountId, ZoneId } from '@meson/protocol'
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
-import { z } from 'zod'
 import { objectKeyOf } from '../../metering/bound-usage-by-object-size.ts'
 import type { ObjectSizeEvidence, ObjectUsage } from '../../metering/bound-usage-by-object-size.ts'
 import type { IssuedTicket, IssuedTicketState } from '../../metering/issued-ticket.ts'
@@ -22,6 +21,7 @@ import { postLedgerTransaction } from './post-ledger-transaction.ts'
 import type { DatabaseSchema } from './database-schema.ts'
 import type { MeteringDatabaseSchema } from './metering-database-schema.ts'
 import type { SqlDialect } from './sql-dialect.ts'
+import { implausibleColumn, listImplausibleBatches } from './usage-batch-flags.ts'
 import { addHourlyUsage } from './usage-hourly-rows.ts'
 
 type Schema = DatabaseSchema & MeteringDatabaseSchema
@@ -29,8 +29,6 @@ type Schema = DatabaseSchema & MeteringDatabaseSchema
 const IN_CHUNK = 500
 /** The `object_sizes` observer of the size the coordinator measured at the origin. */
 const ORIGIN_OBSERVER = '@origin'
-/** `usage_batches.implausible`, as this store writes it (read back defensively: it is our own JSON). */
-const implausibleFlagSchema = z.object({ reason: z.string(), measurements: z.record(z.string(), z.union([z.string(), z.number()])), postedAt: z.number().int() })
 
 export interface KyselyMeteringStoreOptions {
   readonly dialect: SqlDialect
@@ -96,7 +94,7 @@ export class KyselyMeteringStore implements MeteringStore {
           accepted_lines: plan.acceptedLines,
           rejected_lines: plan.rejections.length,
           accepted_bytes: plan.acceptedBytes.toString(),
-          implausible: plan.implausible === undefined ? null : JSON.stringify({ reason: plan.implausible.reason, measurements: plan.implausible.measurements, postedAt }),
+          implausible: implausibleColumn(plan.implausible, postedAt),
         })
         .where('batch_id', '=', input.batchId)
         .execute()
@@ -162,19 +160,8 @@ export class KyselyMeteringStore implements MeteringStore {
     }))
   }
 
-  async listImplausibleBatches(sinceMs: number): Promise<readonly ImplausibleBatch[]> {
-    const rows = await this.#db
-      .selectFrom('usage_batches')
-      .select(['batch_id', 'node_id', 'received_at', 'implausible'])
-      .where('received_at', '>=', sinceMs)
-      .where('implausible', 'is not', null)
-      .orderBy('received_at')
-      .orderBy('batch_id')
-      .execute()
-    return rows.flatMap((row) => {
-      const flag = implausibleFlagSchema.safeParse(JSON.parse(row.implausible ?? 'null'))
-      return flag.success ? [{ batchId: row.batch_id, nodeId: row.node_id, receivedAt: Number(row.received_at), postedAt: flag.data.postedAt, reason: flag.data.reason, measurements: flag.data.measurements }] : []
-    })
+  listImplausibleBatches(sinceMs: number): Promise<readonly ImplausibleBatch[]> {
+    return listImplausibleBatches(this.#db, sinceMs)
   }
 
   async listRejectionCounts(nodeIds?: readonly string[]): Promise<readonly RejectionCount[]> {

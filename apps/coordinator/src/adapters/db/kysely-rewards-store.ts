@@ -1,22 +1,20 @@
 import type { AccountId } from '@meson/protocol'
-import { sql } from 'kysely'
-import type { Kysely, SelectQueryBuilder } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { NodeScore, Penalty } from '../../rewards/node-score.ts'
 import type { EpochClosePlan, OperatorPayout } from '../../rewards/plan-epoch-close.ts'
-import type { ProbeEvidence, ProbeKind, ProbeResult } from '../../rewards/probe-result.ts'
+import type { ProbeResult } from '../../rewards/probe-result.ts'
 import type { EarningsRow, EpochEvidence, EpochSummary, RewardsStore } from '../../rewards/rewards-store.ts'
 import type { DatabaseSchema } from './database-schema.ts'
 import type { RewardsDatabaseSchema } from './rewards-database-schema.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import { insertEpochScores, toNodeScore } from './epoch-score-rows.ts'
 import { insertColumnRows } from './insert-column-rows.ts'
+import { readEpochEvidence, toProbeKind } from './epoch-evidence-rows.ts'
 import { markEpochClosePhase } from '../../rewards/epoch-close-phases.ts'
 
 type Schema = DatabaseSchema & RewardsDatabaseSchema
 /** Rows per multi-row INSERT: 7 columns × 1 500 stays under SQLite's 32 766 bound parameters. */
 const ROWS_PER_INSERT = 1500
-/** Rows SQLite hands over per step of a stream. */
-const ROWS_PER_READ = 10_000
 /** Rows per keyset page read from PostgreSQL (the default of the `rowsPerPage` option). */
 const POSTGRES_ROWS_PER_PAGE = 50_000
 /** Plan rows turned into column arrays at a time: bounds the copy a store step holds. */
@@ -169,102 +167,8 @@ export class KyselyRewardsStore implements RewardsStore {
     return rows.map(toProbeResult)
   }
 
-  async loadEpochEvidence(startMs: number, endMs: number): Promise<EpochEvidence> {
-    const mbps = this.#dialect === 'postgres' ? sql<number | null>`(measurements::json->>'mbps')::float8` : sql<number | null>`measurements->>'mbps'`
-    const query = this.#db
-      .selectFrom('probe_results')
-      .select(['id', 'at_ms', 'node_id', 'kind', 'outcome', 'reason', mbps.as('mbps')])
-      .where('at_ms', '>=', startMs)
-      .where('at_ms', '<', endMs)
-      .orderBy('at_ms')
-      .orderBy('id')
-    // Each row becomes a small object of the evidence's own shape (see #rowsOf); the
-    // reasons repeat ("measured" a million times), so each text is kept once.
-    const probes: ProbeEvidence[] = []
-    const reasons = new Map<string, string>()
-    const add = (row: { id: string; node_id: string; kind: string; outcome: string; reason: string; mbps: number | null }): void => {
-      let reason = reasons.get(row.reason)
-      if (reason === undefined) {
-        reason = row.reason
-        reasons.set(reason, reason)
-      }
-      probes.push({
-        id: row.id,
-        nodeId: row.node_id,
-        kind: toProbeKind(row.kind),
-        outcome: row.outcome === 'pass' ? 'pass' : 'fail',
-        reason,
-        mbps: typeof row.mbps === 'number' ? row.mbps : null,
-      })
-    }
-    const probePages = (after: { at_ms: number | string; id: string } | undefined): typeof query =>
-      // `at_ms >= last` on its own too: inside the OR it could not bound the index scan,
-      // and every page would walk the window from its start.
-      after === undefined
-        ? query
-        : query.where('at_ms', '>=', Number(after.at_ms)).where((eb) => eb.or([eb('at_ms', '>', Number(after.at_ms)), eb('id', '>', after.id)]))
-    for await (const row of this.#rowsOf(query, probePages)) add(row)
-    reasons.clear()
-    const previousEpoch = await this.#db.selectFrom('epochs').select('id').where('start_ms', '<', startMs).orderBy('start_ms', 'desc').limit(1).executeTakeFirst()
-    const previous = new Map<string, { credit: number; measuredMbps: number | null }>()
-    if (previousEpoch !== undefined) {
-      const rows = this.#db.selectFrom('epoch_node_scores').select(['node_id', 'credit', 'measured_mbps']).where('epoch_id', '=', previousEpoch.id).orderBy('node_id')
-      const pages = (after: { node_id: string } | undefined): typeof rows => (after === undefined ? rows : rows.where('node_id', '>', after.node_id))
-      for await (const row of this.#rowsOf(rows, pages)) previous.set(row.node_id, { credit: row.credit, measuredMbps: row.measured_mbps })
-    }
-    return { probes, previous, usageEarnings: await this.#usageEarnings(startMs, endMs) }
-  }
-
-  /**
-   * A query's rows one by one, never all at once: streamed from SQLite (node:sqlite
-   * builds each row as a dictionary-mode object several times the size of a plain one,
-   * and a million of them held at once were most of an epoch close's memory), read from
-   * PostgreSQL in pages of `rowsPerPage` by keyset (`after(lastRow)` is the query of
-   * the rows after the page's last; the query is ordered by that key), as streaming
-   * there needs a cursor package.
-   */
-  async *#rowsOf<Tables, Table extends keyof Tables, Row>(query: SelectQueryBuilder<Tables, Table, Row>, after: (lastRow: Row | undefined) => SelectQueryBuilder<Tables, Table, Row>): AsyncGenerator<Row> {
-    if (this.#dialect === 'sqlite') {
-      yield* query.stream(ROWS_PER_READ)
-      return
-    }
-    let last: Row | undefined
-    for (;;) {
-      // kysely types an executed row as Simplify<Row>: the same shape, spelled out.
-      const rows = (await after(last).limit(this.#rowsPerPage).execute()) as Row[]
-      yield* rows
-      if (rows.length < this.#rowsPerPage) return
-      last = rows[rows.length - 1]
-    }
-  }
-
-  /** Usage credited to `operator:<id>:pending` by metering (transaction kind `usage`) in the window. */
-  async #usageEarnings(startMs: number, endMs: number): Promise<Map<AccountId, bigint>> {
-    const base = this.#db
-      .selectFrom('ledger_entries')
-      .innerJoin('ledger_transactions', 'ledger_transactions.id', 'ledger_entries.transaction_id')
-      .where('ledger_transactions.kind', '=', 'usage')
-      .where('ledger_entries.ledger_account', 'like', 'operator:%:pending')
-      .where('ledger_entries.created_at', '>=', startMs)
-      .where('ledger_entries.created_at', '<', endMs)
-    const earnings = new Map<AccountId, bigint>()
-    const add = (account: string, amount: bigint): void => {
-      const operatorId = account.slice('operator:'.length, -':pending'.length) as AccountId
-      earnings.set(operatorId, (earnings.get(operatorId) ?? 0n) + amount)
-    }
-    if (this.#dialect === 'postgres') {
-      // SUM over numeric is exact in PostgreSQL.
-      const rows = await base
-        .select(['ledger_entries.ledger_account', sql<string>`sum(ledger_entries.amount)`.as('total')])
-        .groupBy('ledger_entries.ledger_account')
-        .execute()
-      for (const row of rows) add(row.ledger_account, BigInt(row.total))
-      return earnings
-    }
-    // SQLite would SUM the TEXT money as a double; the sum is done here, exactly.
-    const rows = await base.select(['ledger_entries.ledger_account', 'ledger_entries.amount']).execute()
-    for (const row of rows) add(row.ledger_account, BigInt(row.amount))
-    return earnings
+  loadEpochEvidence(startMs: number, endMs: number): Promise<EpochEvidence> {
+    return readEpochEvidence(this.#db, { dialect: this.#dialect, rowsPerPage: this.#rowsPerPage }, startMs, endMs)
   }
 }
 
@@ -301,12 +205,6 @@ function toPayout(row: { operator_id: string; source: string; amount: string; he
     amount: BigInt(row.amount),
     heldReason: row.held_reason,
   }
-}
-
-const PROBE_KINDS: readonly ProbeKind[] = ['content', 'ipfs-content', 'speed', 'reachability', 'usage']
-
-function toProbeKind(text: string): ProbeKind {
-  return PROBE_KINDS.find((kind) => kind === text) ?? 'reachability'
 }
 
 function toProbeResult(row: { id: string; node_id: string; kind: string; at_ms: number | string; outcome: string; measurements: string; reason: string }): ProbeResult {
