@@ -162,3 +162,19 @@ export {
 } from './proxy/tunnel-data-protocol.ts'
 export type { DataFrameParse, DataGrant, DataHello, DataReply } from './proxy/tunnel-data-protocol.ts'
 export { readTunnelFrame } from './proxy/read-tunnel-frame.ts'
+export {
+  MAX_STORAGE_CHALLENGE_BYTES,
+  signStorageChallenge,
+  signStorageMessage,
+  STORAGE_MESSAGE_MAX_AGE_MS,
+  STORAGE_PROOF_PATH,
+  STORAGE_SEGMENT_HEADER,
+  storageAnswerSchema,
+  storageChallengeSchema,
+  storageConfirmSchema,
+  storageFillRequestSchema,
+  storageProofDigest,
+  storageReleaseSchema,
+  verifyStorageChallenge,
+} from './storage-proof.ts'
+export type { StorageAnswer, StorageChallenge, StorageChallengeRejection, StorageConfirm, StorageFillRequest, StorageRelease, VerifyStorageChallengeResult } from './storage-proof.ts'

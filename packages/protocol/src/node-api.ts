@@ -8,6 +8,10 @@ export const NODE_API_PATHS = {
   register: '/v1/nodes/register',
   heartbeat: '/v1/nodes/heartbeat',
   usage: '/v1/nodes/usage',
+  /** Proof of storage: one more segment of fill (answered with its bytes), a held segment's digest, released segments. */
+  storageFill: '/v1/nodes/storage/fill',
+  storageConfirm: '/v1/nodes/storage/confirm',
+  storageRelease: '/v1/nodes/storage/release',
 } as const
 
 export type NodeApiEndpoint = keyof typeof NODE_API_PATHS

@@ -6,7 +6,7 @@ import { isKeyObject, publicKeyObjectFrom } from './keys.ts'
 import type { VerifyKey } from './keys.ts'
 
 /** What a signature is for; a signature made for one purpose never verifies for another. */
-export const SIGNING_PURPOSES = ['registration', 'heartbeat', 'usage-report', 'ticket', 'command', 'proxy-tunnel', 'ticket-keys'] as const
+export const SIGNING_PURPOSES = ['registration', 'heartbeat', 'usage-report', 'ticket', 'command', 'proxy-tunnel', 'ticket-keys', 'storage', 'storage-challenge'] as const
 export type SigningPurpose = (typeof SIGNING_PURPOSES)[number]
 
 /** Length of an ed25519 signature (RFC 8032 §5.1.6). */
