@@ -53,6 +53,8 @@ import { SettlementTrigger } from './settlement/settlement-trigger.ts'
 import { readSettlerKeyFile } from './adapters/disk/settler-key-file.ts'
 import { DEFAULT_SCORE_CONFIG } from './rewards/score-config.ts'
 import { createLiveProbes } from './adapters/probes/create-live-probes.ts'
+import { createStorageProofs } from './adapters/probes/create-storage-proofs.ts'
+import type { StorageProofs } from './probes/storage-proofs.ts'
 import type { Hunters } from './probes/hunters.ts'
 
 export interface StartCoordinatorOptions {
@@ -177,6 +179,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   }
   // One redirector, two faces: node:http's handler and the raw connection path (ADR 0016).
   const zoneRedirector = createRedirector(redirectDependencies(config, redirector, originAgents, options.now ?? Date.now, metrics))
+  const storage = createStorageProofs(config, stores, fleet, coordinatorKey.key, options.now ?? Date.now)
   const { app } = buildHttpServer({
     metrics,
     network,
@@ -194,6 +197,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     ...(proxy === undefined ? {} : { proxy: proxyAccess(proxy) }),
     ...(settlement === undefined ? {} : { settlement: settlement.service }),
     rewards,
+    ...(storage === undefined ? {} : { storage }),
     geo: redirector.geo,
   })
   try {
@@ -220,7 +224,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   if (address === null || typeof address === 'string') throw new Error('the HTTP server is not bound to a TCP address')
   const url = formatUrl(address)
   own = coordinatorEndpointsOf({ host: config.host, port: address.port, publicUrl: config.publicUrl, machineName: machineHostname() })
-  const probes = config.probesEnabled ? startLiveProbes(config, config.publicUrl ?? url, stores, fleet, options, logger) : undefined
+  const probes = config.probesEnabled ? startLiveProbes(config, config.publicUrl ?? url, stores, fleet, storage, options, logger) : undefined
   logger.info({ url, store: store.dialect }, 'coordinator listening')
 
   let closing: Promise<void> | undefined
@@ -364,13 +368,14 @@ function proxyAccess(proxy: RunningProxyGateway): ProxyAccess {
 }
 
 /** The hunters against every active node, through the system probe zone, started. */
-function startLiveProbes(config: CoordinatorConfig, coordinatorUrl: string, stores: CoordinatorStores, fleet: FleetControl, options: StartCoordinatorOptions, logger: Logger): Hunters {
+function startLiveProbes(config: CoordinatorConfig, coordinatorUrl: string, stores: CoordinatorStores, fleet: FleetControl, storage: StorageProofs | undefined, options: StartCoordinatorOptions, logger: Logger): Hunters {
   const hunters = createLiveProbes({
     coordinatorUrl,
     clientIp: config.probeClientIp,
     listNodes: () => [...fleet.registry.list()].filter((node) => node.status === 'active').map((node) => ({ id: node.record.id, publicUrl: node.record.publicUrl })),
     signTicket: (claims) => fleet.signTicket(claims),
     saveResults: (results) => stores.rewards.saveProbeResults(results),
+    ...(storage === undefined ? {} : { storage }),
     intervalMs: config.probeIntervalMs,
     capMbps: config.scoreBandwidthCapMbps,
     ...(options.probeObjectBytes === undefined ? {} : { settings: options.probeObjectBytes }),

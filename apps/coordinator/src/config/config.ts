@@ -114,6 +114,14 @@ export interface CoordinatorConfig {
   readonly probeIntervalMs: number
   /** The address nodes see the coordinator's probes come from: probe tickets are bound to it. */
   readonly probeClientIp: string
+  /** Proof of storage with the probes: nodes get fill, each probe round challenges it, verified disk scores (ADR 0012). */
+  readonly storageProofsEnabled: boolean
+  /** Bytes per segment of proof-of-storage fill. */
+  readonly storageSegmentBytes: number
+  /** Most fill one node is given (disk above it is not verified, nor needed: the storage curve tops out at 100 GB). */
+  readonly storageProofMaxBytes: bigint
+  /** Bytes one storage challenge reads on the node. */
+  readonly storageChallengeBytes: number
   /** Folder of the built dashboard (index.html + assets), served at `/`; no dashboard when undefined. */
   readonly dashboardDir: string | undefined
   /** JSON-RPC URL of the chain to settle on; the chain keys are all set or none (no chain). */
@@ -184,6 +192,10 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   probesEnabled: { flag: '--probes-enabled', env: 'MESON_PROBES_ENABLED' },
   probeIntervalMs: { flag: '--probe-interval-ms', env: 'MESON_PROBE_INTERVAL_MS' },
   probeClientIp: { flag: '--probe-client-ip', env: 'MESON_PROBE_CLIENT_IP' },
+  storageProofsEnabled: { flag: '--storage-proofs-enabled', env: 'MESON_STORAGE_PROOFS_ENABLED' },
+  storageSegmentBytes: { flag: '--storage-segment-bytes', env: 'MESON_STORAGE_SEGMENT_BYTES' },
+  storageProofMaxBytes: { flag: '--storage-proof-max-bytes', env: 'MESON_STORAGE_PROOF_MAX_BYTES' },
+  storageChallengeBytes: { flag: '--storage-challenge-bytes', env: 'MESON_STORAGE_CHALLENGE_BYTES' },
   dashboardDir: { flag: '--dashboard-dir', env: 'MESON_DASHBOARD_DIR' },
   chainRpcUrl: { flag: '--chain-rpc-url', env: 'MESON_CHAIN_RPC_URL' },
   chainId: { flag: '--chain-id', env: 'MESON_CHAIN_ID' },
@@ -265,6 +277,10 @@ const configShape = z
     probesEnabled: booleanSchema.default(false),
     probeIntervalMs: boundedInteger(200, 86_400_000).default(600_000),
     probeClientIp: z.string({ error: 'expected an IP address' }).refine((text) => isIP(text) !== 0, { error: 'expected an IP address' }).default('127.0.0.1'),
+    storageProofsEnabled: booleanSchema.default(true),
+    storageSegmentBytes: boundedInteger(4096, 256 * 1024 * 1024).default(64 * 1024 * 1024),
+    storageProofMaxBytes: byteCountSchema.default(100n * 10n ** 9n),
+    storageChallengeBytes: boundedInteger(16, 1024 * 1024).default(64 * 1024),
     dashboardDir: z.string({ error: 'expected a directory path' }).min(1, { error: 'expected a directory path' }).optional(),
     chainRpcUrl: chainRpcUrlSchema.optional(),
     chainId: boundedInteger(1, 2 ** 32 - 1).optional(),

@@ -15,6 +15,8 @@ export interface HuntersInit {
   /** Sends one probe to one node (the HTTP adapter); never throws for a node's failure. */
   readonly runProbe: (probe: PlannedProbe, node: ProbeTarget) => Promise<ProbeObservation>
   readonly saveResults: (results: readonly ProbeResult[]) => Promise<void>
+  /** A storage probe of the node's proof-of-storage fill, last in each round; absent: storage proofs are off. */
+  readonly storageProbe?: (node: ProbeTarget) => Promise<ProbeResult>
   /** SHA-256, lowercase hex (node:crypto in production; injected to keep this pure of I/O). */
   readonly sha256: (bytes: Uint8Array) => string
   readonly settings: ProbeSettings
@@ -67,6 +69,7 @@ export class Hunters {
       const observation = await this.#init.runProbe(probe, node)
       results.push(judgeProbe(probe, observation, this.#expectedSha256(probe), this.#init.now(), this.#init.capMbps))
     }
+    if (this.#init.storageProbe !== undefined) results.push(await this.#init.storageProbe(node))
     await this.#init.saveResults(results)
     return results
   }

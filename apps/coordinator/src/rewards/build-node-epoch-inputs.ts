@@ -10,6 +10,8 @@ import type { NodeEpochInput } from './score-node.ts'
  * - Online: a heartbeat at or after the epoch start, and no more failed than passed reachability probes.
  * - Bandwidth: the median `mbps` of the epoch's passed speed probes, else the last known.
  * - Correctness: every failed content probe and failed usage check is listed with its reason.
+ * - Verified disk: with storage probes in the epoch, the fill the last passed one proved,
+ *   or 0 if any failed (with its reason); without any (storage proofs off), null.
  */
 export function buildNodeEpochInputs(nodes: readonly RewardableNode[], evidence: EpochEvidence, epoch: EpochWindow): NodeEpochInput[] {
   return [...eachNodeEpochInput(nodes, evidence, epoch)]
@@ -39,6 +41,8 @@ export function* eachNodeEpochInput(nodes: readonly RewardableNode[], evidence: 
     let contentFailures: string[] | undefined
     let speeds: number[] | undefined
     let usageHoldReason: string | null = null
+    let storageFailure: string | null = null
+    let verifiedDisk: number | null = null
     for (const probe of probes) {
       if (probe.kind === 'reachability') {
         if (probe.outcome === 'pass') reachablePass += 1
@@ -47,6 +51,9 @@ export function* eachNodeEpochInput(nodes: readonly RewardableNode[], evidence: 
         // Wrong bytes through the IPFS gateway are wrong bytes: the same correctness rule.
         if (probe.outcome === 'pass') contentPassed += 1
         else (contentFailures ??= []).push(`${probe.kind} probe ${probe.id}: ${probe.reason}`)
+      } else if (probe.kind === 'storage') {
+        if (probe.outcome === 'fail') storageFailure ??= `storage probe ${probe.id}: ${probe.reason}`
+        else verifiedDisk = probe.heldBytes ?? 0
       } else if (probe.kind === 'speed') {
         if (probe.outcome === 'pass' && probe.mbps !== null && Number.isFinite(probe.mbps)) (speeds ??= []).push(probe.mbps)
       } else if (probe.outcome === 'fail') {
@@ -65,11 +72,12 @@ export function* eachNodeEpochInput(nodes: readonly RewardableNode[], evidence: 
       speedProbes: speeds?.length ?? 0,
       declaredMbps: node.declaredUplinkMbps ?? null,
       offeredDiskBytes: node.diskQuotaBytes,
-      verifiedDiskBytes: null,
+      verifiedDiskBytes: storageFailure !== null ? 0n : verifiedDisk === null ? null : BigInt(Math.max(0, Math.trunc(verifiedDisk))),
       previousCredit: previous?.credit ?? null,
       contentProbesPassed: contentPassed,
       contentProbeFailures: contentFailures ?? NO_FAILURES,
       usageHoldReason,
+      storageProbeFailure: storageFailure,
     }
   }
 }

@@ -21,7 +21,12 @@ export function explainNodeScore(score: Pick<NodeScore, 'factors' | 'evidence' |
     storage: {
       value: factors.storage,
       measurements: { offeredBytes: evidence.offeredDiskBytes.toString(), verifiedBytes: evidence.verifiedDiskBytes?.toString() ?? null, scoredBytes: scoredBytes.toString() },
-      howToRaise: nextStep === undefined ? 'At the top of the curve: more disk does not raise this factor.' : `Offer at least ${nextStep} bytes of disk (the next point on the curve).`,
+      howToRaise:
+        evidence.verifiedDiskBytes !== null && evidence.verifiedDiskBytes < evidence.offeredDiskBytes
+          ? `Only disk proven by storage probes counts (${evidence.verifiedDiskBytes} of ${evidence.offeredDiskBytes} bytes offered): keep the node's data directory on a disk with that room free, and keep the proof-of-storage fill the coordinator sends; a failed challenge counts 0 for the epoch.`
+          : nextStep === undefined
+            ? 'At the top of the curve: more disk does not raise this factor.'
+            : `Offer at least ${nextStep} bytes of disk (the next point on the curve).`,
     },
     credit: {
       value: factors.credit,

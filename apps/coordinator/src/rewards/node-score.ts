@@ -1,7 +1,7 @@
 import type { AccountId } from '@meson/protocol'
 
 /** What made a node's score lower than its factors alone would give, with the reason. */
-export type PenaltyKind = 'content-probe-failed' | 'usage-implausible' | 'offline' | 'same-ip' | 'shared-subnet'
+export type PenaltyKind = 'content-probe-failed' | 'usage-implausible' | 'storage-probe-failed' | 'offline' | 'same-ip' | 'shared-subnet'
 
 export interface Penalty {
   readonly kind: PenaltyKind

@@ -3,10 +3,11 @@ import type { Measurements } from './node-score.ts'
 /**
  * What the hunters learn about a node, one row per probe: content (bytes compared by
  * SHA-256 with the origin's), ipfs-content (a fresh raw block through the node's IPFS
- * gateway, compared the same way), speed (TTFB, throughput), reachability, and usage
- * (plausibility of the node's usage reports, judged by the coordinator).
+ * gateway, compared the same way), speed (TTFB, throughput), reachability, usage
+ * (plausibility of the node's usage reports, judged by the coordinator) and storage (a
+ * challenge of the proof-of-storage fill the node holds; `heldBytes` is its verified disk).
  */
-export type ProbeKind = 'content' | 'ipfs-content' | 'speed' | 'reachability' | 'usage'
+export type ProbeKind = 'content' | 'ipfs-content' | 'speed' | 'reachability' | 'usage' | 'storage'
 
 /** What an epoch close reads of a probe result: no measurements but the throughput. */
 export interface ProbeEvidence {
@@ -17,6 +18,8 @@ export interface ProbeEvidence {
   readonly reason: string
   /** `measurements.mbps` of a speed probe, else null. */
   readonly mbps: number | null
+  /** `measurements.heldBytes` of a storage probe (the fill it proved), else absent or null. */
+  readonly heldBytes?: number | null
 }
 
 export interface ProbeResult {

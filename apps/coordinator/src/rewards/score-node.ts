@@ -26,6 +26,8 @@ export interface NodeEpochInput {
   readonly contentProbeFailures: readonly string[]
   /** Why the node's usage reports were implausible this epoch, or null. */
   readonly usageHoldReason: string | null
+  /** The reason of the epoch's first failed storage probe (verified disk is then 0), or null. */
+  readonly storageProbeFailure?: string | null
 }
 
 const NO_PENALTIES: readonly Penalty[] = Object.freeze([])
@@ -53,6 +55,8 @@ export function scoreNode(input: NodeEpochInput, epochHours: number, config: Sco
     correctness = 0
     penalties.push({ kind: 'usage-implausible', reason: input.usageHoldReason })
   }
+  // A failed storage challenge already zeroes verified disk (and with it the storage factor); the penalty says why.
+  if (input.storageProbeFailure !== undefined && input.storageProbeFailure !== null) penalties.push({ kind: 'storage-probe-failed', reason: input.storageProbeFailure })
   if (!input.isOnline) penalties.push(OFFLINE)
   return {
     nodeId: input.nodeId,

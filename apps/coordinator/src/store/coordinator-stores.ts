@@ -5,6 +5,7 @@ import type { ProxyStore } from '../proxy/proxy-store.ts'
 import type { EarningsSource } from '../settlement/operator-earnings.ts'
 import type { SettlementStore } from '../settlement/settlement-store.ts'
 import type { IpfsZoneStore } from '../gateway/ipfs-zone-store.ts'
+import type { StorageSegmentStore } from '../probes/storage-segment-store.ts'
 import type { RewardsStore } from '../rewards/rewards-store.ts'
 import type { Store } from './store.ts'
 import type { ZoneStore } from '../zones/zone-store.ts'
@@ -33,6 +34,8 @@ export interface CoordinatorStores {
   readonly earnings: EarningsSource
   /** The upstream gateways of ipfs zones. */
   readonly ipfsZones: IpfsZoneStore
+  /** Proof-of-storage segments per node (ADR 0012 "Verified disk"). */
+  readonly storageSegments: StorageSegmentStore
   /** Epochs, scores, probe results and payouts. */
   readonly rewards: RewardsStore
   /** Closes the database under all of them. */

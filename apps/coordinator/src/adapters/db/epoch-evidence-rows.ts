@@ -17,7 +17,7 @@ export interface EvidenceReadOptions {
   readonly rowsPerPage: number
 }
 
-const PROBE_KINDS: readonly ProbeKind[] = ['content', 'ipfs-content', 'speed', 'reachability', 'usage']
+const PROBE_KINDS: readonly ProbeKind[] = ['content', 'ipfs-content', 'speed', 'reachability', 'usage', 'storage']
 
 export function toProbeKind(text: string): ProbeKind {
   return PROBE_KINDS.find((kind) => kind === text) ?? 'reachability'
@@ -30,9 +30,11 @@ export function toProbeKind(text: string): ProbeKind {
  */
 export async function readEpochEvidence(db: Kysely<Schema>, options: EvidenceReadOptions, startMs: number, endMs: number): Promise<EpochEvidence> {
   const mbps = options.dialect === 'postgres' ? sql<number | null>`(measurements::json->>'mbps')::float8` : sql<number | null>`measurements->>'mbps'`
+  // The fill a storage probe proved; only storage rows carry it.
+  const heldBytes = options.dialect === 'postgres' ? sql<number | null>`(measurements::json->>'heldBytes')::float8` : sql<number | null>`measurements->>'heldBytes'`
   const query = db
     .selectFrom('probe_results')
-    .select(['id', 'at_ms', 'node_id', 'kind', 'outcome', 'reason', mbps.as('mbps')])
+    .select(['id', 'at_ms', 'node_id', 'kind', 'outcome', 'reason', mbps.as('mbps'), heldBytes.as('held_bytes')])
     .where('at_ms', '>=', startMs)
     .where('at_ms', '<', endMs)
     .orderBy('at_ms')
@@ -41,20 +43,21 @@ export async function readEpochEvidence(db: Kysely<Schema>, options: EvidenceRea
   // reasons repeat ("measured" a million times), so each text is kept once.
   const probes: ProbeEvidence[] = []
   const reasons = new Map<string, string>()
-  const add = (row: { id: string; node_id: string; kind: string; outcome: string; reason: string; mbps: number | null }): void => {
+  const add = (row: { id: string; node_id: string; kind: string; outcome: string; reason: string; mbps: number | null; held_bytes: number | null }): void => {
     let reason = reasons.get(row.reason)
     if (reason === undefined) {
       reason = row.reason
       reasons.set(reason, reason)
     }
-    probes.push({
+    const probe: ProbeEvidence = {
       id: row.id,
       nodeId: row.node_id,
       kind: toProbeKind(row.kind),
       outcome: row.outcome === 'pass' ? 'pass' : 'fail',
       reason,
       mbps: typeof row.mbps === 'number' ? row.mbps : null,
-    })
+    }
+    probes.push(probe.kind === 'storage' ? { ...probe, heldBytes: typeof row.held_bytes === 'number' ? row.held_bytes : null } : probe)
   }
   const probePages = (after: { at_ms: number | string; id: string } | undefined): typeof query =>
     // `at_ms >= last` on its own too: inside the OR it could not bound the index scan,

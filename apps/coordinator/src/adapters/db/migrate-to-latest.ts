@@ -18,6 +18,7 @@ import { createRewardsMigration } from './migrations/0030-rewards.ts'
 import { createUsageRequestsCountryMigration } from './migrations/0060-usage-requests-country.ts'
 import { createObjectSizesMigration } from './migrations/0070-object-sizes.ts'
 import { createUsageBatchFlagsMigration } from './migrations/0080-usage-batch-flags.ts'
+import { createStorageSegmentsMigration } from './migrations/0090-storage-segments.ts'
 import type { SqlDialect } from './sql-dialect.ts'
 import type { StoreLogger } from './store-logger.ts'
 
@@ -39,6 +40,7 @@ function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0060-usage-requests-country': createUsageRequestsCountryMigration(dialect),
     '0070-object-sizes': createObjectSizesMigration(dialect),
     '0080-usage-batch-flags': createUsageBatchFlagsMigration(),
+    '0090-storage-segments': createStorageSegmentsMigration(dialect),
   }
 }
 

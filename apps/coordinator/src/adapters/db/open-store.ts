@@ -6,6 +6,7 @@ import type { DatabaseSchema } from './database-schema.ts'
 import { KyselyDomainVerificationStore } from './kysely-domain-verification-store.ts'
 import { KyselyFleetStore } from './kysely-fleet-store.ts'
 import { KyselyIpfsZoneStore } from './kysely-ipfs-zone-store.ts'
+import { KyselyStorageSegmentStore } from './kysely-storage-segment-store.ts'
 import { KyselyProxyStore } from './kysely-proxy-store.ts'
 import { KyselyRewardsStore } from './kysely-rewards-store.ts'
 import { KyselySettlementStore } from './kysely-settlement-store.ts'
@@ -61,6 +62,7 @@ export function createStores(database: OpenedDatabase, options: { readonly now: 
     proxy: new KyselyProxyStore(database.db),
     rewards: new KyselyRewardsStore(database.db, { dialect: database.dialect }),
     ipfsZones: new KyselyIpfsZoneStore(database.db),
+    storageSegments: new KyselyStorageSegmentStore(database.db),
     settlement: new KyselySettlementStore(database.db, { now: options.now }),
     earnings: new LedgerEarningsSource(database.db),
     close: () => store.close(),

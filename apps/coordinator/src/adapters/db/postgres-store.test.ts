@@ -53,7 +53,7 @@ if (unreachable !== undefined && isCi) {
       const second = await openStore({ url, schema, logger })
       try {
         assert.deepEqual(await second.getAccount(account.id), account)
-        assert.deepEqual(applied, ['0001-initial', '0002-fleet', '0003-metering', '0010-zone-identity', '0011-domain-verifications', '0020-proxy', '0030-rewards', '0040-settlement', '0050-ipfs-zones', '0060-usage-requests-country', '0070-object-sizes', '0080-usage-batch-flags'].map((migration) => JSON.stringify({ migration })))
+        assert.deepEqual(applied, ['0001-initial', '0002-fleet', '0003-metering', '0010-zone-identity', '0011-domain-verifications', '0020-proxy', '0030-rewards', '0040-settlement', '0050-ipfs-zones', '0060-usage-requests-country', '0070-object-sizes', '0080-usage-batch-flags', '0090-storage-segments'].map((migration) => JSON.stringify({ migration })))
       } finally {
         await second.close()
       }

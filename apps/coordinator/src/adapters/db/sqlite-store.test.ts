@@ -58,7 +58,7 @@ describe('SQLite store files', () => {
     const logger = { info: (fields: object) => applied.push(JSON.stringify(fields)), error: () => undefined }
     await (await openStore({ url: path, logger })).close()
     await (await openStore({ url: path, logger })).close()
-    assert.deepEqual(applied, ['0001-initial', '0002-fleet', '0003-metering', '0010-zone-identity', '0011-domain-verifications', '0020-proxy', '0030-rewards', '0040-settlement', '0050-ipfs-zones', '0060-usage-requests-country', '0070-object-sizes', '0080-usage-batch-flags'].map((migration) => JSON.stringify({ migration })))
+    assert.deepEqual(applied, ['0001-initial', '0002-fleet', '0003-metering', '0010-zone-identity', '0011-domain-verifications', '0020-proxy', '0030-rewards', '0040-settlement', '0050-ipfs-zones', '0060-usage-requests-country', '0070-object-sizes', '0080-usage-batch-flags', '0090-storage-segments'].map((migration) => JSON.stringify({ migration })))
   })
 
   it('lets three coordinator processes migrate a fresh file at once', async () => {

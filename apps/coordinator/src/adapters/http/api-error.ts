@@ -42,6 +42,10 @@ export type ApiErrorCode =
   // Rewards (epochs, earnings, node scores).
   | 'REWARDS_UNAVAILABLE'
   | 'SCORE_NOT_FOUND'
+  // Proof of storage (node → coordinator).
+  | 'STORAGE_REQUEST_REPLAYED'
+  | 'STORAGE_SEGMENT_NOT_FOUND'
+  | 'STORAGE_DIGEST_MISMATCH'
 
 /** An expected refusal of an API request; its `shortMessage` is safe to show the caller. */
 export class ApiError extends BaseError {

@@ -25,6 +25,7 @@ import { epochsRoute } from './routes/rewards/epochs-route.ts'
 import { nodeScoreRoute } from './routes/rewards/node-score-route.ts'
 import { probeIpfsRoute } from './routes/probes/probe-ipfs-route.ts'
 import { probeOriginRoute } from './routes/probes/probe-origin-route.ts'
+import { storageConfirmRoute, storageFillRoute, storageReleaseRoute } from './routes/probes/storage-routes.ts'
 import { explorerRoute } from './routes/explorer/explorer-route.ts'
 import { ledgerRoute } from './routes/ledger/ledger-route.ts'
 import type { Route } from './route-spec.ts'
@@ -62,6 +63,9 @@ export const API_ROUTES: readonly Route[] = [
   nodeScoreRoute,
   probeOriginRoute,
   probeIpfsRoute,
+  storageFillRoute,
+  storageConfirmRoute,
+  storageReleaseRoute,
   explorerRoute,
   healthRoute,
   metricsRoute,

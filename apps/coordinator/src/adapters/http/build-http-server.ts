@@ -13,6 +13,7 @@ import type { Metering } from '../../metering/metering.ts'
 import type { ProxyAccess } from '../../proxy/proxy-access.ts'
 import type { SettlementService } from '../../settlement/settlement-service.ts'
 import type { Rewards } from '../../rewards/rewards.ts'
+import type { StorageProofs } from '../../probes/storage-proofs.ts'
 import { API_ROUTES } from './api-routes.ts'
 import { authenticate } from './authenticate.ts'
 import type { Caller } from './caller.ts'
@@ -54,6 +55,7 @@ export interface BuildHttpServerParameters {
   readonly settlement?: SettlementService
   /** Rewards, for the epoch, earnings and node score routes. */
   readonly rewards?: Rewards
+  readonly storage?: StorageProofs
   /** The metrics registry `/metrics` renders; other capabilities register theirs in it first. */
   readonly metrics?: HttpMetrics
   /** GeoIP, for the explorer's nodes by country. */
@@ -176,6 +178,7 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
     ...(parameters.proxy === undefined ? {} : { proxy: parameters.proxy }),
     ...(parameters.settlement === undefined ? {} : { settlement: parameters.settlement }),
     ...(parameters.rewards === undefined ? {} : { rewards: parameters.rewards }),
+    ...(parameters.storage === undefined ? {} : { storage: parameters.storage }),
     ...(parameters.geo === undefined ? {} : { geo: parameters.geo }),
   }
   const authDependencies = { adminSecret, findAccountByTokenHash: (hash: string) => store.findAccountByTokenHash(hash) }
@@ -214,6 +217,7 @@ export function buildHttpServer(parameters: BuildHttpServerParameters): HttpServ
         const answer = await route.run({ params: request.params, query: request.query, body: request.body, caller, clientIp: request.socket.remoteAddress ?? '', headers: request.headers }, context)
         void reply.status(answer.status)
         if (answer.contentType !== undefined) void reply.type(answer.contentType)
+        if (answer.headers !== undefined) void reply.headers(answer.headers)
         return reply.send(answer.body)
       },
     })

@@ -51,4 +51,8 @@ export const ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   LOOP_DETECTED: 508,
   REWARDS_UNAVAILABLE: 503,
   SCORE_NOT_FOUND: 404,
+  STORAGE_REQUEST_REPLAYED: 409,
+  STORAGE_SEGMENT_NOT_FOUND: 404,
+  // 422: the node's digest of a segment is not the segment the coordinator served.
+  STORAGE_DIGEST_MISMATCH: 422,
 }

@@ -9,6 +9,7 @@ import type { Metering } from '../../metering/metering.ts'
 import type { ProxyAccess } from '../../proxy/proxy-access.ts'
 import type { SettlementService } from '../../settlement/settlement-service.ts'
 import type { Rewards } from '../../rewards/rewards.ts'
+import type { StorageProofs } from '../../probes/storage-proofs.ts'
 import type { CountryLookup } from '../../routing/country-lookup.ts'
 import type { AuthRequirement, Caller } from './caller.ts'
 import type { NetworkEndpoints } from '../../zones/network-endpoints.ts'
@@ -40,6 +41,8 @@ export interface RouteContext {
   readonly settlement?: SettlementService
   /** Epochs, earnings and node scores; absent when not wired. */
   readonly rewards?: Rewards
+  /** Proof of storage (fill, confirm, release); absent when storage proofs are off. */
+  readonly storage?: StorageProofs
   /** GeoIP, for the explorer's nodes by country; absent when not wired. */
   readonly geo?: CountryLookup
 }
@@ -49,6 +52,8 @@ export interface RouteReply {
   readonly status: number
   readonly body?: unknown
   readonly contentType?: string
+  /** Extra response headers (lowercase names). */
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 export interface ResponseSpec {

@@ -9,7 +9,9 @@ import { rawBlockCid } from '../../probes/probe-ipfs-block.ts'
 import { probeOriginBody } from '../../probes/probe-origin-body.ts'
 import { probeIpfsRequestUrl, probeIpfsTicketClaims, probeRequestUrl, probeTicketClaims } from '../../probes/probe-zone.ts'
 import type { TicketClaims } from '../../tickets/issue-ticket.ts'
+import type { StorageProofs } from '../../probes/storage-proofs.ts'
 import { createHttpProbeRunner, sha256Hex } from './http-probe-runner.ts'
+import { createStorageProbe } from './send-storage-challenge.ts'
 
 export interface LiveProbesOptions {
   /** The coordinator's URL as nodes reach it (its probe origin is under it). */
@@ -20,6 +22,8 @@ export interface LiveProbesOptions {
   readonly listNodes: () => readonly ProbeTarget[]
   readonly signTicket: (claims: TicketClaims) => string
   readonly saveResults: (results: readonly ProbeResult[]) => Promise<void>
+  /** Proof of storage: each round ends with a challenge of the node's fill; absent: off. */
+  readonly storage?: StorageProofs
   readonly intervalMs: number
   readonly capMbps: number
   /** Sizes of the probe objects; the defaults of `DEFAULT_PROBE_SETTINGS` otherwise. */
@@ -58,14 +62,16 @@ export function createLiveProbes(options: LiveProbesOptions): Hunters {
     const claims = parameters === undefined ? undefined : probeTicketClaims(probe, parameters)
     return probeRequestUrl(node.publicUrl, probe, claims === undefined ? 'no-ticket' : options.signTicket(claims))
   }
+  const random = options.random ?? cryptoRandom
   return new Hunters({
     listNodes: () => Promise.resolve(options.listNodes()),
+    ...(options.storage === undefined ? {} : { storageProbe: createStorageProbe({ storage: options.storage, timeoutMs, random, now }) }),
     runProbe: createHttpProbeRunner({ probeUrl, timeoutMs, maxBodyBytes: Math.max(settings.speedBytes, settings.contentMaxBytes, settings.ipfsContentMaxBytes ?? 0) + 1 }),
     saveResults: options.saveResults,
     sha256: sha256Hex,
     settings,
     capMbps: options.capMbps,
-    random: options.random ?? cryptoRandom,
+    random,
     now,
     ...(options.onError === undefined ? {} : { onError: options.onError }),
   })
