@@ -11,7 +11,7 @@ import {
   storageProofDigest,
   storageReleaseSchema,
 } from '@meson/protocol'
-import type { NodeId, SignedEnvelope, StorageChallenge } from '@meson/protocol'
+import type { NodeId, SignedEnvelope, StorageChallenge, VerifyKey } from '@meson/protocol'
 import type { z } from 'zod'
 import type { StorageFill } from './storage-fill.ts'
 import type { StorageSegment, StorageSegmentStore } from './storage-segment-store.ts'
@@ -30,7 +30,7 @@ export interface StorageProofSettings {
 }
 
 interface NodeKeyAndDisk {
-  readonly verifyKey: KeyObject
+  readonly verifyKey: VerifyKey
   readonly offeredDiskBytes: bigint
 }
 

@@ -25,3 +25,24 @@ describe('node epoch inputs from IPFS content probes', () => {
     assert.deepEqual(input.contentProbeFailures, ["ipfs-content probe ipfs-2: the SHA-256 of the body differs from the origin's (wrong bytes)"])
   })
 })
+
+describe('node epoch inputs from storage probes (verified disk)', () => {
+  const storage = (id: string, outcome: 'pass' | 'fail', heldBytes: number): ProbeEvidence => ({ id, nodeId: 'n1', kind: 'storage', outcome, reason: outcome === 'pass' ? 'matched' : 'wrong proof', mbps: null, heldBytes })
+
+  it('is unverified (null) when no storage probe ran: storage proofs are off', () => {
+    const input = inputFor([{ id: 'speed-1', nodeId: 'n1', kind: 'speed', outcome: 'pass', reason: 'measured', mbps: 100 }])
+    assert.equal(input.verifiedDiskBytes, null)
+    assert.equal(input.storageProbeFailure, null)
+  })
+
+  it('takes the fill the last passed storage probe of the epoch proved', () => {
+    assert.equal(inputFor([storage('s-1', 'pass', 1000), storage('s-2', 'pass', 5000)]).verifiedDiskBytes, 5000n)
+    assert.equal(inputFor([storage('s-1', 'pass', 0)]).verifiedDiskBytes, 0n, 'holding no fill verifies nothing')
+  })
+
+  it('is 0 for the epoch after any failed storage probe, with its reason', () => {
+    const input = inputFor([storage('s-1', 'pass', 5000), storage('s-2', 'fail', 5000), storage('s-3', 'pass', 5000)])
+    assert.equal(input.verifiedDiskBytes, 0n)
+    assert.equal(input.storageProbeFailure, 'storage probe s-2: wrong proof')
+  })
+})
