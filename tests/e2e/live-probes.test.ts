@@ -80,6 +80,9 @@ describe('live probes through real nodes (SQLite, real sockets on 127.0.0.1)', (
         usageFlushMs: '50',
         probesEnabled: 'true',
         probeIntervalMs: '300',
+        // Proof of storage stays small here (tests/e2e/storage-proofs.test.ts covers it).
+        storageSegmentBytes: '65536',
+        storageProofMaxBytes: '262144',
         epochLengthMs: String(EPOCH_MS),
         epochCloseDelayMs: '1000',
         rewardsOneNodePerIp: 'false',
@@ -126,7 +129,7 @@ describe('live probes through real nodes (SQLite, real sockets on 127.0.0.1)', (
   it('passes every probe of the honest node: content (whole objects and ranges), speed and reachability', async () => {
     const results = await until(() => resultsOf(honest.nodeId), (rows) => rows.filter((row) => row.kind === 'content').length >= 3, 'three content probes of the honest node', 60_000)
     assert.deepEqual(results.filter((row) => row.outcome === 'fail').map((row) => row.reason), [])
-    assert.deepEqual([...new Set(results.map((row) => row.kind))].sort(), ['content', 'ipfs-content', 'reachability', 'speed'])
+    assert.deepEqual([...new Set(results.map((row) => row.kind))].sort(), ['content', 'ipfs-content', 'reachability', 'speed', 'storage'])
     assert.equal(typeof results.find((row) => row.kind === 'speed')?.measurements['mbps'], 'number')
   })
 

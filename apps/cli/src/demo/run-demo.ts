@@ -135,6 +135,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       // Live probes every ~3 s, so a demo node's score shows measured speed and correctness.
       probesEnabled: 'true',
       probeIntervalMs: '3000',
+      // Proof of storage at demo scale: 4 MiB segments, at most 32 MiB of fill per node.
+      storageSegmentBytes: String(4 * 1024 * 1024),
+      storageProofMaxBytes: String(32 * 1024 * 1024),
       rewardsOneNodePerIp: 'false',
       dashboardDir,
     },
