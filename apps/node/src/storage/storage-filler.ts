@@ -57,6 +57,7 @@ export class StorageFiller {
   #timer: TimerHandle | undefined
   #running = false
   #inflight: Promise<unknown> = Promise.resolve()
+  #queue: Promise<unknown> = Promise.resolve()
 
   constructor(options: StorageFillerOptions, dependencies: StorageFillerDependencies) {
     this.#options = {
@@ -91,8 +92,17 @@ export class StorageFiller {
     return this.#options.quotaBytes - BigInt(cacheBytes()) - BigInt(store.heldBytes) - this.#options.headroomBytes
   }
 
-  /** One tick (tests call it directly). Never throws for a coordinator's answer. */
-  async tick(): Promise<FillTickReport> {
+  /**
+   * One tick (tests call it directly); a tick asked for while one runs waits for it, so
+   * two never interleave their reads of the room left. Never throws for a coordinator's answer.
+   */
+  tick(): Promise<FillTickReport> {
+    const next = this.#queue.then(() => this.#tickOnce())
+    this.#queue = next.catch(() => undefined)
+    return next
+  }
+
+  async #tickOnce(): Promise<FillTickReport> {
     if (!this.#dependencies.isRegistered()) return { filled: [], released: [], stoppedBy: 'not-registered' }
     for (const info of this.#dependencies.store.segments()) {
       if (info.state === 'pending' && info.sha256 !== undefined) await this.#confirm(info.segment, info.sha256)
