@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, it } from 'node:test'
 import { signStorageChallenge, STORAGE_PROOF_PATH, storageProofDigest } from '@meson/protocol'
+import { eventually } from '../testing/cache-server-fixtures.ts'
 import { cheatingStorage } from '../testing/cheating-storage.ts'
+import { COORDINATOR_ENDPOINTS } from '../link/coordinator-endpoints.ts'
 import { startCoordinatorNodeHarness } from '../testing/coordinator-node-fixtures.ts'
 import type { CoordinatorNodeHarness } from '../testing/coordinator-node-fixtures.ts'
 
@@ -45,9 +47,18 @@ describe('a node with storage proofs', () => {
     assert.notDeepEqual(answer.body, { segment: 1, proof: answer.expected })
   })
 
+  it('asks for fill on its own once registered, signed with its key', async () => {
+    harness = await startCoordinatorNodeHarness()
+    const started = harness
+    await eventually(() => started.fake.storage.fills.length > 0)
+    assert.equal(started.fake.storage.fills[0]?.nodeId, started.node.nodeId)
+    assert.ok(started.fake.requests.findIndex((request) => request.path === COORDINATOR_ENDPOINTS.storageFill) > started.fake.requests.findIndex((request) => request.path === COORDINATOR_ENDPOINTS.register))
+  })
+
   it('with --storage-proofs off, neither fills nor answers challenges', async () => {
     harness = await startCoordinatorNodeHarness({ storageProofs: 'off' })
     assert.equal(harness.node.storage, undefined)
+    assert.deepEqual(harness.fake.requests.filter((request) => request.path.startsWith('/v1/nodes/storage/')), [])
     const response = await fetch(`${harness.node.url}${STORAGE_PROOF_PATH}`, { method: 'POST', body: '{}' })
     assert.equal(response.status, 404)
     await response.body?.cancel()
