@@ -76,7 +76,8 @@ describe('the storage-proof challenge route', () => {
     ['a range past the end', () => signStorageChallenge(coordinator.privateKey, challenge({ offset: 99_000, length: 1001 })), 404, 'NOT_FOUND'],
     ['a body that is not JSON', () => '{', 400, 'BAD_REQUEST'],
     ['a body that is no envelope', () => ({ hello: 1 }), 400, 'BAD_REQUEST'],
-    ['a body over 4 KiB', () => ({ payload: 'x'.repeat(5000), signature: 'y' }), 400, 'BAD_REQUEST'],
+    // A valid challenge, padded with JSON whitespace past the cap: refused for its size alone.
+    ['a body over 4 KiB', () => JSON.stringify(signStorageChallenge(coordinator.privateKey, challenge())) + ' '.repeat(4096), 400, 'BAD_REQUEST'],
   ]
   for (const [name, body, status, code] of refusals) {
     it(`refuses ${name} with ${status}`, async () => {
@@ -87,13 +88,14 @@ describe('the storage-proof challenge route', () => {
   }
 
   it('refuses a streamed body once it passes 4 KiB, without a content-length', async () => {
-    const chunk = new TextEncoder().encode('x'.repeat(1024))
+    const valid = new TextEncoder().encode(JSON.stringify(signStorageChallenge(coordinator.privateKey, challenge())))
+    const spaces = new TextEncoder().encode(' '.repeat(1024))
     let sent = 0
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
         sent += 1
         if (sent > 6) controller.close()
-        else controller.enqueue(chunk)
+        else controller.enqueue(sent === 1 ? valid : spaces)
       },
     })
     const response = await fetch(url, { method: 'POST', body, duplex: 'half' } as RequestInit)
