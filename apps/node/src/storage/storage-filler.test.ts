@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { makeDataDir } from '../testing/cache-store-fixtures.ts'
 import { errorReply, FakeCoordinator } from '../testing/fake-coordinator.ts'
+import type { FakeReply } from '../testing/fake-coordinator.ts'
 import { fixtureIdentity, recordingLogger } from '../testing/link-fixtures.ts'
 import { COORDINATOR_ENDPOINTS } from '../link/coordinator-endpoints.ts'
 import { StorageFillStore } from './fill-store.ts'
@@ -110,6 +111,34 @@ describe('the storage filler', () => {
     assert.equal((await filler.tick()).stoppedBy, 'refused')
     assert.equal(store.heldBytes, 0)
     assert.deepEqual(store.segments(), [])
+  })
+
+  const confirmAnswers: readonly (readonly [string, FakeReply, 'deleted' | 'kept'])[] = [
+    ['a segment the coordinator does not know (404 STORAGE_SEGMENT_NOT_FOUND)', errorReply(404, 'STORAGE_SEGMENT_NOT_FOUND', 'lost'), 'deleted'],
+    ['an invalid message (400 INVALID_REQUEST)', errorReply(400, 'INVALID_REQUEST', 'no'), 'deleted'],
+    ['a node the coordinator forgot (404 NODE_UNKNOWN)', errorReply(404, 'NODE_UNKNOWN', 'register again'), 'kept'],
+    ['a skewed clock (400 NODE_CLOCK_SKEW)', errorReply(400, 'NODE_CLOCK_SKEW', 'ntp'), 'kept'],
+    ['a signature refused (401)', errorReply(401, 'NODE_SIGNATURE_INVALID', 'no'), 'kept'],
+    ['a busy coordinator (503)', errorReply(503, 'UNAVAILABLE', 'later'), 'kept'],
+  ]
+  for (const [name, answer, fate] of confirmAnswers) {
+    it(`${fate === 'deleted' ? 'deletes' : 'keeps pending'} a segment whose confirm meets ${name}`, async () => {
+      fake.storage.segmentBytes = 950_000
+      fake.override(COORDINATOR_ENDPOINTS.storageConfirm, () => answer)
+      await filler.tick()
+      assert.equal(store.get(0)?.state, fate === 'deleted' ? undefined : 'pending')
+    })
+  }
+
+  it('keeps a release refused for a skewed clock, and forgets one refused as invalid', async () => {
+    await filler.tick()
+    cacheBytes = 40_000
+    fake.override(COORDINATOR_ENDPOINTS.storageRelease, () => errorReply(400, 'NODE_CLOCK_SKEW', 'ntp'))
+    await filler.tick()
+    assert.equal(store.pendingReleases().length, 2)
+    fake.override(COORDINATOR_ENDPOINTS.storageRelease, () => errorReply(400, 'INVALID_REQUEST', 'no'))
+    await filler.tick()
+    assert.deepEqual(store.pendingReleases(), [])
   })
 
   it('confirms a segment again next tick when the confirm did not get through', async () => {

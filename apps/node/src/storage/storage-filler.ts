@@ -1,6 +1,8 @@
 import { silentLogger } from '../cdn/engine/logger.ts'
 import type { Logger } from '../cdn/engine/logger.ts'
-import { isTransientStatus } from '../link/coordinator-http.ts'
+import { NODE_API_ERROR_CODES } from '@meson/protocol'
+import { coordinatorErrorOf, isTransientStatus } from '../link/coordinator-http.ts'
+import type { CoordinatorReply } from '../link/coordinator-http.ts'
 import { systemTimers } from '../link/link-runtime.ts'
 import type { TimerHandle, Timers } from '../link/link-runtime.ts'
 import type { StorageFillStore } from './fill-store.ts'
@@ -166,7 +168,7 @@ export class StorageFiller {
       await this.#dependencies.onHeld?.(segment)
       return 'held'
     }
-    if (reply.kind === 'unreachable' || isTransientStatus(reply.status) || ![400, 409, 422].includes(reply.status)) {
+    if (!isFinalRefusal(reply)) {
       this.#logger.warn({ segment, reason: describeCoordinatorReply(reply) }, 'storage confirm failed; confirming again next tick')
       return 'retry'
     }
@@ -195,11 +197,11 @@ export class StorageFiller {
     for (let start = 0; start < pending.length; start += MAX_RELEASE_SEGMENTS) {
       const batch = pending.slice(start, start + MAX_RELEASE_SEGMENTS)
       const reply = await requests.release(batch)
-      if (reply.kind === 'unreachable' || isTransientStatus(reply.status) || [401, 403, 404].includes(reply.status)) {
+      if (reply.kind === 'unreachable' || (reply.status >= 300 && !isFinalRefusal(reply))) {
         this.#logger.warn({ segments: batch.length, reason: describeCoordinatorReply(reply) }, 'storage release failed; sending it again next tick')
         break
       }
-      // Another 4xx will not change on resend (401/403/404: a coordinator that lost track of the node, retried).
+      // A final refusal will not change on resend.
       if (reply.status >= 300) this.#logger.warn({ segments: batch.length, reason: describeCoordinatorReply(reply) }, 'storage release refused; forgetting it')
       await store.forgetReleases(batch)
       done.push(...batch)
@@ -217,4 +219,20 @@ export class StorageFiller {
         })
     }, delayMs)
   }
+}
+
+/**
+ * A refusal that resending the same message cannot turn around: 409/422 (wrong digest,
+ * replay), a 404 that is not NODE_UNKNOWN (segment never served, released or lost), a 400
+ * that is not NODE_CLOCK_SKEW. Everything else — network, 408/429/5xx, 401/403, NODE_UNKNOWN
+ * (the coordinator lost track of the node until it registers again), a skewed clock — may
+ * pass later, so it is retried next tick.
+ */
+function isFinalRefusal(reply: CoordinatorReply): boolean {
+  if (reply.kind === 'unreachable' || isTransientStatus(reply.status)) return false
+  const code = coordinatorErrorOf(reply.body)?.code
+  if (reply.status === 409 || reply.status === 422) return true
+  if (reply.status === 404) return code !== NODE_API_ERROR_CODES.nodeUnknown
+  if (reply.status === 400) return code !== 'NODE_CLOCK_SKEW'
+  return false
 }

@@ -53,7 +53,7 @@ export class FakeStorageEndpoints {
     switch (path) {
       case COORDINATOR_ENDPOINTS.storageFill: {
         const opened = openEnvelope('storage', storageFillRequestSchema, keyOf, body)
-        if (!opened.ok) return storageError(opened.reason === 'unknown-signer' ? 404 : 400, opened.reason)
+        if (!opened.ok) return refusal(opened.reason)
         this.fills.push(opened.value)
         const size = Math.min(this.segmentBytes, opened.value.maxBytes)
         if (!this.enabled || size === 0 || (this.capacityBytes !== undefined && this.heldBytes + size > this.capacityBytes)) return { status: 204, body: undefined }
@@ -65,19 +65,19 @@ export class FakeStorageEndpoints {
       }
       case COORDINATOR_ENDPOINTS.storageConfirm: {
         const opened = openEnvelope('storage', storageConfirmSchema, keyOf, body)
-        if (!opened.ok) return storageError(400, opened.reason)
+        if (!opened.ok) return refusal(opened.reason)
         const size = this.served.get(opened.value.segment)
-        if (size === undefined) return storageError(404, 'unknown segment')
+        if (size === undefined) return storageError(404, 'STORAGE_SEGMENT_NOT_FOUND', 'never served, released or lost')
         if (createHash('sha256').update(this.bytesOf(opened.value.segment, size)).digest('hex') !== opened.value.sha256) {
           this.refusedConfirms.push(opened.value.segment)
-          return storageError(422, 'digest mismatch')
+          return storageError(422, 'STORAGE_DIGEST_MISMATCH', 'not the segment served')
         }
         this.confirmed.set(opened.value.segment, opened.value.sha256)
         return { status: 200, body: { segment: opened.value.segment, heldBytes: this.heldBytes } }
       }
       case COORDINATOR_ENDPOINTS.storageRelease: {
         const opened = openEnvelope('storage', storageReleaseSchema, keyOf, body)
-        if (!opened.ok) return storageError(400, opened.reason)
+        if (!opened.ok) return refusal(opened.reason)
         this.releases.push(opened.value.segments)
         for (const segment of opened.value.segments) this.confirmed.delete(segment)
         return { status: 200, body: { released: opened.value.segments.length } }
@@ -88,6 +88,13 @@ export class FakeStorageEndpoints {
   }
 }
 
-function storageError(status: number, message: string): FakeReply {
-  return { status, body: { error: { code: status === 422 ? 'STORAGE_DIGEST_MISMATCH' : 'INVALID_STORAGE_MESSAGE', message } } }
+/** The coordinator's codes (apps/coordinator, storage-proofs.ts): NODE_UNKNOWN 404, NODE_SIGNATURE_INVALID 401, INVALID_REQUEST 400. */
+function refusal(reason: string): FakeReply {
+  if (reason === 'unknown-signer') return storageError(404, 'NODE_UNKNOWN', 'register again')
+  if (reason === 'bad-signature') return storageError(401, 'NODE_SIGNATURE_INVALID', 'not signed by the registered key')
+  return storageError(400, 'INVALID_REQUEST', reason)
+}
+
+function storageError(status: number, code: string, message: string): FakeReply {
+  return { status, body: { error: { code, message } } }
 }
