@@ -228,6 +228,7 @@ async function startLockedCoordinatorNode(
             requests: new StorageRequests({ coordinatorUrl: config.coordinatorUrl, identity, nowMs: () => clock.nowMs() }),
             cacheBytes: () => store.stats().storedBytes,
             isRegistered: () => link.state === 'registered',
+            coordinatorKey: () => keyHolder.current?.raw,
             ...(cheat === undefined ? {} : { onHeld: cheat.onHeld }),
             logger,
           },

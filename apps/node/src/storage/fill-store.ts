@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { silentLogger } from '../cdn/engine/logger.ts'
 import type { Logger } from '../cdn/engine/logger.ts'
-import { fsyncDirectory } from '../cdn/store/durable-file.ts'
+import { fsyncDirectory, writeFileDurably } from '../cdn/store/durable-file.ts'
 
 /** Where a segment is: written but not yet confirmed to the coordinator, or confirmed. */
 export type SegmentState = 'pending' | 'held'
@@ -29,6 +29,8 @@ export interface SegmentReader {
   readRange(segment: number, offset: number, length: number): Promise<RangeRead>
 }
 
+/** The coordinator key the fill was taken under: fill is keyed by the coordinator's key, so another key means it can never be proved again. */
+const FILL_KEY_FILE = 'coordinator-key'
 const PENDING_NAME = /^(\d{1,16})-(\d{1,16})-([0-9a-f]{64})\.pending$/
 const HELD_NAME = /^(\d{1,16})-(\d{1,16})\.seg$/
 const RELEASE_NAME = /^(\d{1,16})\.released$/
@@ -40,7 +42,8 @@ const RELEASE_NAME = /^(\d{1,16})\.released$/
  * - `<index>.tmp` while written (never counted; deleted on open),
  * - `<index>-<size>-<sha256>.pending` once complete and fsynced, until the coordinator confirms it,
  * - `<index>-<size>.seg` once confirmed,
- * - `<index>.released` (empty) for a segment deleted whose release the coordinator has not yet acknowledged.
+ * - `<index>.released` (empty) for a segment deleted whose release the coordinator has not yet acknowledged,
+ * - `coordinator-key`: the coordinator key (base64url) the segments were filled under.
  *
  * The name carries the size, so a file whose size differs after a crash is dropped
  * (and released) without re-hashing anything: the coordinator's challenges check the bytes.
@@ -50,6 +53,7 @@ export class StorageFillStore implements SegmentReader {
   readonly #segments = new Map<number, SegmentInfo>()
   readonly #releases = new Set<number>()
   readonly #logger: Logger
+  #fillKey: string | undefined
 
   private constructor(dir: string, logger: Logger) {
     this.dir = dir
@@ -61,7 +65,26 @@ export class StorageFillStore implements SegmentReader {
     const store = new StorageFillStore(join(dataDir, 'storage-proof'), logger)
     await mkdir(store.dir, { recursive: true, mode: 0o700 })
     await store.#scan()
+    store.#fillKey = await readFile(join(store.dir, FILL_KEY_FILE), 'utf8').then(
+      (text) => text.trim(),
+      () => undefined,
+    )
     return store
+  }
+
+  /** The coordinator key (base64url) the segments were filled under; undefined before the first fill. */
+  fillKey(): string | undefined {
+    return this.#fillKey
+  }
+
+  /** Records the coordinator key the segments are filled under from now on (durably). */
+  async setFillKey(key: string): Promise<void> {
+    const tmp = join(this.dir, `${FILL_KEY_FILE}.tmp`)
+    await rm(tmp, { force: true })
+    await writeFileDurably(tmp, new TextEncoder().encode(`${key}\n`))
+    await rename(tmp, join(this.dir, FILL_KEY_FILE))
+    await fsyncDirectory(this.dir)
+    this.#fillKey = key
   }
 
   /** Bytes of every segment on disk, pending or confirmed. */

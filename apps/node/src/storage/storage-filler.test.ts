@@ -21,6 +21,7 @@ describe('the storage filler', () => {
   let store: StorageFillStore
   let cacheBytes = 0
   let registered = true
+  let coordinatorKey: Uint8Array = new Uint8Array(32).fill(1)
   let logger: ReturnType<typeof recordingLogger>
   let filler: StorageFiller
 
@@ -34,10 +35,11 @@ describe('the storage filler', () => {
     store = await StorageFillStore.open(dataDir)
     cacheBytes = 0
     registered = true
+    coordinatorKey = new Uint8Array(32).fill(1)
     logger = recordingLogger()
     filler = new StorageFiller(
       { quotaBytes: QUOTA, intervalMs: 60_000 },
-      { store, requests: new StorageRequests({ coordinatorUrl: fake.url, identity, nowMs: () => Date.now() }), cacheBytes: () => cacheBytes, isRegistered: () => registered, logger },
+      { store, requests: new StorageRequests({ coordinatorUrl: fake.url, identity, nowMs: () => Date.now() }), cacheBytes: () => cacheBytes, isRegistered: () => registered, coordinatorKey: () => coordinatorKey, logger },
     )
   })
   afterEach(async () => {
@@ -91,6 +93,21 @@ describe('the storage filler', () => {
     assert.ok(BigInt(cacheBytes + store.heldBytes) <= QUOTA - QUOTA / 20n)
     assert.deepEqual(store.pendingReleases(), [])
     assert.equal(report.stoppedBy, 'full', 'room given back is not asked for again in the same tick')
+  })
+
+  it('gives all its fill back when the coordinator key changed (fill is keyed by it), and fills again at once', async () => {
+    await filler.tick()
+    const before = store.segments().map((info) => info.segment)
+    await filler.tick()
+    assert.deepEqual(fake.storage.releases, [], 'the same key keeps the fill')
+    coordinatorKey = new Uint8Array(32).fill(2)
+    const report = await filler.tick()
+    assert.deepEqual(fake.storage.releases, [before])
+    assert.deepEqual(report.released, before)
+    assert.equal(report.filled.length, before.length, 'filled again at once, under the new key')
+    assert.ok(report.filled.every((segment) => !before.includes(segment)))
+    assert.equal(store.fillKey(), Buffer.from(coordinatorKey).toString('base64url'))
+    assert.equal((await StorageFillStore.open(dataDir)).fillKey(), store.fillKey(), 'the key is kept across restarts')
   })
 
   it('keeps a release the coordinator did not take and sends it again next tick', async () => {

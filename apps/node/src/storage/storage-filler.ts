@@ -31,6 +31,11 @@ export interface StorageFillerDependencies {
   readonly cacheBytes: () => number
   /** The filler asks for nothing until the node is registered. */
   readonly isRegistered: () => boolean
+  /**
+   * The coordinator key the link fetched (raw). The coordinator derives its fill from
+   * its key, so fill taken under another key can never be proved: it is all given back.
+   */
+  readonly coordinatorKey?: () => Uint8Array | undefined
   /** Called once a segment is confirmed (the cheating harness drops it here). */
   readonly onHeld?: (segment: number) => Promise<void>
   readonly timers?: Timers
@@ -106,6 +111,7 @@ export class StorageFiller {
 
   async #tickOnce(): Promise<FillTickReport> {
     if (!this.#dependencies.isRegistered()) return { filled: [], released: [], stoppedBy: 'not-registered' }
+    await this.#followCoordinatorKey()
     for (const info of this.#dependencies.store.segments()) {
       if (info.state === 'pending' && info.sha256 !== undefined) await this.#confirm(info.segment, info.sha256)
     }
@@ -175,6 +181,22 @@ export class StorageFiller {
     await store.delete(segment, { release: false })
     this.#logger.warn({ segment, reason: describeCoordinatorReply(reply) }, 'storage confirm refused; segment deleted')
     return 'rejected'
+  }
+
+  /** Gives every segment back when the coordinator key is not the one they were filled under. */
+  async #followCoordinatorKey(): Promise<void> {
+    const raw = this.#dependencies.coordinatorKey?.()
+    if (raw === undefined) return
+    const { store } = this.#dependencies
+    const key = Buffer.from(raw).toString('base64url')
+    const previous = store.fillKey()
+    if (previous === key) return
+    if (previous !== undefined) {
+      const segments = store.segments()
+      for (const info of segments) await store.delete(info.segment, { release: true })
+      if (segments.length > 0) this.#logger.info({ segments: segments.length }, 'the coordinator key changed: its earlier fill can no longer be proved; gave it back')
+    }
+    await store.setFillKey(key)
   }
 
   /** Deletes the newest segments until `deficit` bytes are back (released by the next #sendReleases). */
