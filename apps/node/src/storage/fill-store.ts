@@ -42,7 +42,7 @@ const RELEASE_NAME = /^(\d{1,16})\.released$/
  * - `<index>.tmp` while written (never counted; deleted on open),
  * - `<index>-<size>-<sha256>.pending` once complete and fsynced, until the coordinator confirms it,
  * - `<index>-<size>.seg` once confirmed,
- * - `<index>.released` (empty) for a segment deleted whose release the coordinator has not yet acknowledged,
+ * - `<index>.released` (empty): the segment is released, not yet acknowledged (its file stays until then),
  * - `coordinator-key`: the coordinator key (base64url) the segments were filled under.
  *
  * The name carries the size, so a file whose size differs after a crash is dropped
@@ -103,7 +103,7 @@ export class StorageFillStore implements SegmentReader {
     return this.#segments.get(segment)
   }
 
-  /** Segments deleted whose release the coordinator has not acknowledged yet. */
+  /** Segments marked for release that the coordinator has not acknowledged yet (their files may still be there). */
   pendingReleases(): readonly number[] {
     return [...this.#releases].sort((a, b) => a - b)
   }
@@ -181,29 +181,43 @@ export class StorageFillStore implements SegmentReader {
     }
   }
 
-  /**
-   * Deletes `segment`. With `release`, an empty `<index>.released` marker is left until
-   * {@link forgetReleases}, so a release the coordinator has not acknowledged survives a crash.
-   */
-  async delete(segment: number, options: { readonly release: boolean }): Promise<void> {
+  /** Deletes `segment` now, with nothing to release (the coordinator never counted it). */
+  async delete(segment: number): Promise<void> {
     const info = this.#segments.get(segment)
-    if (options.release) {
-      await writeFile(join(this.dir, `${segment}.released`), '', { mode: 0o600 })
-      this.#releases.add(segment)
-    }
-    if (info !== undefined) {
-      await rm(join(this.dir, fileName(info)), { force: true })
-      this.#segments.delete(segment)
-    }
+    if (info === undefined) return
+    await rm(join(this.dir, fileName(info)), { force: true })
+    this.#segments.delete(segment)
     await fsyncDirectory(this.dir)
   }
 
-  /** The coordinator acknowledged the release of `segments`. */
+  /**
+   * Marks `segment` for release: an empty `<index>.released` marker is written and the
+   * file is **kept** (its bytes still count) until the coordinator acknowledges the release
+   * ({@link forgetReleases}), so a challenge planned before the release still finds the
+   * bytes, and a release not yet acknowledged survives a crash.
+   */
+  async release(segment: number): Promise<void> {
+    if (this.#releases.has(segment)) return
+    await writeFile(join(this.dir, `${segment}.released`), '', { mode: 0o600 })
+    await fsyncDirectory(this.dir)
+    this.#releases.add(segment)
+  }
+
+  /** True once `segment` is marked for release. */
+  isReleasing(segment: number): boolean {
+    return this.#releases.has(segment)
+  }
+
+  /** The coordinator acknowledged the release of `segments`: their files and markers go. */
   async forgetReleases(segments: readonly number[]): Promise<void> {
     for (const segment of segments) {
+      const info = this.#segments.get(segment)
+      if (info !== undefined) await rm(join(this.dir, fileName(info)), { force: true })
+      this.#segments.delete(segment)
       await rm(join(this.dir, `${segment}.released`), { force: true })
       this.#releases.delete(segment)
     }
+    await fsyncDirectory(this.dir)
   }
 
   async #scan(): Promise<void> {
@@ -233,7 +247,7 @@ export class StorageFillStore implements SegmentReader {
       }
       this.#segments.set(info.segment, info)
     }
-    for (const segment of dropped) await this.delete(segment, { release: true })
+    for (const segment of dropped) await this.release(segment)
     if (dropped.length > 0) this.#logger.warn({ segments: dropped.length }, 'dropped storage-proof segments whose size changed on disk')
   }
 }

@@ -117,8 +117,11 @@ describe('the storage filler', () => {
     assert.deepEqual((await filler.tick()).released, [])
     // 100 000 bytes over: the newest three segments (32 496 + 2 × 65 536 bytes).
     assert.equal(store.pendingReleases().length, 3)
+    assert.equal(store.heldBytes, 950_000, 'the files stay until the release is acknowledged')
+    assert.equal(fake.storage.fills.length, 15, 'no fill asked for while over')
     fake.override(COORDINATOR_ENDPOINTS.storageRelease, () => undefined)
     assert.equal((await filler.tick()).released.length, 3)
+    assert.equal(store.heldBytes, 950_000 - 32_496 - 2 * SEGMENT)
     assert.deepEqual(store.pendingReleases(), [])
   })
 

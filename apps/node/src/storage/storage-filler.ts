@@ -113,13 +113,13 @@ export class StorageFiller {
     if (!this.#dependencies.isRegistered()) return { filled: [], released: [], stoppedBy: 'not-registered' }
     await this.#followCoordinatorKey()
     for (const info of this.#dependencies.store.segments()) {
-      if (info.state === 'pending' && info.sha256 !== undefined) await this.#confirm(info.segment, info.sha256)
+      if (info.state === 'pending' && info.sha256 !== undefined && !this.#dependencies.store.isReleasing(info.segment)) await this.#confirm(info.segment, info.sha256)
     }
     const free = this.freeBytes()
     if (free < 0n) await this.#shrink(-free)
     const released = await this.#sendReleases()
     // Room just given back is not asked for again in the same tick: no churn while the cache moves.
-    if (free <= 0n) return { filled: [], released, stoppedBy: 'full' }
+    if (free < 0n) return { filled: [], released, stoppedBy: 'full' }
     const filled: number[] = []
     for (let asked = 0; asked < this.#options.maxSegmentsPerTick; asked += 1) {
       const room = this.freeBytes()
@@ -178,7 +178,7 @@ export class StorageFiller {
       this.#logger.warn({ segment, reason: describeCoordinatorReply(reply) }, 'storage confirm failed; confirming again next tick')
       return 'retry'
     }
-    await store.delete(segment, { release: false })
+    await store.delete(segment)
     this.#logger.warn({ segment, reason: describeCoordinatorReply(reply) }, 'storage confirm refused; segment deleted')
     return 'rejected'
   }
@@ -193,22 +193,31 @@ export class StorageFiller {
     if (previous === key) return
     if (previous !== undefined) {
       const segments = store.segments()
-      for (const info of segments) await store.delete(info.segment, { release: true })
+      for (const info of segments) await store.release(info.segment)
       if (segments.length > 0) this.#logger.info({ segments: segments.length }, 'the coordinator key changed: its earlier fill can no longer be proved; gave it back')
     }
     await store.setFillKey(key)
   }
 
-  /** Deletes the newest segments until `deficit` bytes are back (released by the next #sendReleases). */
+  /**
+   * Releases the newest segments until `deficit` bytes are on their way back (counting
+   * those already released and not yet acknowledged). Their files go once the coordinator
+   * acknowledges the release (#sendReleases), never before: a challenge planned before it
+   * still finds its bytes.
+   */
   async #shrink(deficit: bigint): Promise<void> {
     const { store } = this.#dependencies
     let freed = 0n
+    for (const info of store.segments()) if (store.isReleasing(info.segment)) freed += BigInt(info.size)
+    let released = 0n
     for (const info of [...store.segments()].reverse()) {
       if (freed >= deficit) break
-      await store.delete(info.segment, { release: true })
+      if (store.isReleasing(info.segment)) continue
+      await store.release(info.segment)
       freed += BigInt(info.size)
+      released += BigInt(info.size)
     }
-    this.#logger.info({ freedBytes: freed }, 'the cache grew: gave storage-proof segments back')
+    if (released > 0n) this.#logger.info({ releasedBytes: released }, 'the cache grew: giving storage-proof segments back')
   }
 
   /** Sends the releases not yet acknowledged; returns the ones acknowledged now. */
