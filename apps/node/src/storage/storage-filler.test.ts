@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, it } from 'node:test'
+import { eventually } from '../testing/cache-server-fixtures.ts'
 import { makeDataDir } from '../testing/cache-store-fixtures.ts'
 import { errorReply, FakeCoordinator } from '../testing/fake-coordinator.ts'
 import type { FakeReply } from '../testing/fake-coordinator.ts'
@@ -178,6 +179,15 @@ describe('the storage filler', () => {
     assert.equal((await filler.tick()).stoppedBy, 'refused')
     assert.deepEqual(store.segments(), [])
     assert.equal(fake.requestsTo(COORDINATOR_ENDPOINTS.storageConfirm).length, 0)
+  })
+
+  it('gives up a segment being streamed when stopped, leaving no file', async () => {
+    fake.storage.stall = true
+    filler.start()
+    await eventually(async () => (await readdir(store.dir)).some((name) => name.endsWith('.tmp')))
+    await filler.stop()
+    assert.deepEqual(await readdir(store.dir), ['coordinator-key'])
+    assert.equal(store.heldBytes, 0)
   })
 
   it('logs a refused fill at warn and waits for the next tick; an unreachable coordinator too', async () => {

@@ -65,6 +65,8 @@ export class StorageFiller {
   #running = false
   #inflight: Promise<unknown> = Promise.resolve()
   #queue: Promise<unknown> = Promise.resolve()
+  /** Aborted by stop(): a segment being streamed is given up, not awaited for minutes. */
+  readonly #abort = new AbortController()
 
   constructor(options: StorageFillerOptions, dependencies: StorageFillerDependencies) {
     this.#options = {
@@ -85,9 +87,10 @@ export class StorageFiller {
     this.#schedule(0)
   }
 
-  /** No more ticks; waits for the one in progress. */
+  /** No more ticks; aborts a segment being streamed and waits for the tick in progress. */
   async stop(): Promise<void> {
     this.#running = false
+    this.#abort.abort()
     if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer)
     this.#timer = undefined
     await this.#inflight
@@ -133,7 +136,8 @@ export class StorageFiller {
 
   async #fillOne(maxBytes: number): Promise<number | 'coordinator-has-none' | 'unreachable' | 'refused'> {
     const { store, requests } = this.#dependencies
-    const reply = await requests.fill(maxBytes)
+    if (this.#abort.signal.aborted) return 'unreachable'
+    const reply = await requests.fill(maxBytes, this.#abort.signal)
     if (reply.kind === 'none') return 'coordinator-has-none'
     if (reply.kind === 'unreachable') {
       this.#logger.warn({ reason: reply.reason }, 'storage fill: coordinator unreachable; retrying next tick')

@@ -31,8 +31,8 @@ export class StorageRequests {
     this.#nowMs = parameters.nowMs
   }
 
-  /** `POST /v1/nodes/storage/fill`: 200 with the segment's bytes (streamed, not read here), or 204. */
-  async fill(maxBytes: number): Promise<FillReply> {
+  /** `POST /v1/nodes/storage/fill`: 200 with the segment's bytes (streamed, not read here), or 204. `signal` aborts the request and its body. */
+  async fill(maxBytes: number, signal?: AbortSignal): Promise<FillReply> {
     const envelope = signStorageMessage(this.#identity.privateKey, { action: 'fill', nodeId: this.#identity.nodeId, requestId: randomBytes(16).toString('base64url'), issuedAt: this.#nowMs(), maxBytes })
     let response: Response
     try {
@@ -40,7 +40,7 @@ export class StorageRequests {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/octet-stream, application/json' },
         body: JSON.stringify(envelope),
-        signal: AbortSignal.timeout(FILL_TIMEOUT_MS),
+        signal: signal === undefined ? AbortSignal.timeout(FILL_TIMEOUT_MS) : AbortSignal.any([AbortSignal.timeout(FILL_TIMEOUT_MS), signal]),
         redirect: 'error',
       })
     } catch (error) {

@@ -156,7 +156,8 @@ export class FakeCoordinator {
     if ('bytes' in reply) {
       const length = reply.chunked === true ? {} : { 'content-length': String(reply.bytes.byteLength) }
       response.writeHead(reply.status, { 'content-type': 'application/octet-stream', ...length, ...reply.headers })
-      response.end(reply.bytes)
+      if (reply.stall === true) response.write(reply.bytes.subarray(0, reply.bytes.byteLength >> 1))
+      else response.end(reply.bytes)
       return
     }
     if (reply.status === 204) {

@@ -6,7 +6,7 @@ import { COORDINATOR_ENDPOINTS } from '../link/coordinator-endpoints.ts'
 /** A reply of the fake coordinator: JSON, raw bytes, or a dropped connection. */
 export type FakeReply =
   | { readonly status: number; readonly body?: unknown }
-  | { readonly status: number; readonly bytes: Uint8Array; readonly headers: Readonly<Record<string, string>>; readonly chunked?: boolean }
+  | { readonly status: number; readonly bytes: Uint8Array; readonly headers: Readonly<Record<string, string>>; readonly chunked?: boolean; readonly stall?: boolean }
   | 'hang-up'
 
 /**
@@ -22,6 +22,8 @@ export class FakeStorageEndpoints {
   capacityBytes: number | undefined
   /** Test lever: the next fills send this many bytes more than they announce, without content-length. */
   overrunBytes = 0
+  /** Test lever: the next fills send their first half and then nothing more (the connection stays open). */
+  stall = false
   readonly fills: StorageFillRequest[] = []
   readonly served = new Map<number, number>()
   readonly confirmed = new Map<number, string>()
@@ -61,7 +63,7 @@ export class FakeStorageEndpoints {
         this.#next += 1
         this.served.set(segment, size)
         const bytes = this.overrunBytes > 0 ? this.bytesOf(segment, size + this.overrunBytes) : this.bytesOf(segment, size)
-        return { status: 200, bytes, headers: { [STORAGE_SEGMENT_HEADER]: String(segment) }, chunked: this.overrunBytes > 0 }
+        return { status: 200, bytes, headers: { [STORAGE_SEGMENT_HEADER]: String(segment) }, chunked: this.overrunBytes > 0, stall: this.stall }
       }
       case COORDINATOR_ENDPOINTS.storageConfirm: {
         const opened = openEnvelope('storage', storageConfirmSchema, keyOf, body)
