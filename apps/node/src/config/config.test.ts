@@ -56,7 +56,16 @@ describe('loadNodeModeConfig', () => {
     assert.equal(loaded.config.heartbeatIntervalMs, 30_000)
     assert.equal(loaded.config.publicUrl, undefined)
     assert.equal(loaded.config.port, 0)
+    assert.equal(loaded.config.storageProofs, true)
+    assert.equal(loaded.config.storageFillIntervalMs, 60_000)
     assert.equal(Object.isFrozen(loaded.config), true)
+  })
+
+  it('reads --storage-proofs and --storage-fill-interval-ms', () => {
+    const loaded = loadNodeModeConfig({ env: { MESON_NODE_STORAGE_PROOFS: 'off' }, flags: { coordinatorUrl: 'http://c', operatorToken: 't', storageFillIntervalMs: '5000' } })
+    assert.ok(loaded.mode === 'coordinator')
+    assert.equal(loaded.config.storageProofs, false)
+    assert.equal(loaded.config.storageFillIntervalMs, 5000)
   })
 
   const bad: readonly (readonly [string, Record<string, string>, RegExp])[] = [
@@ -65,6 +74,8 @@ describe('loadNodeModeConfig', () => {
     ['credentials in the coordinator URL', { coordinatorUrl: 'http://u:p@c', operatorToken: 't' }, /must not contain credentials/],
     ['a heartbeat under 1 s', { coordinatorUrl: 'http://c', operatorToken: 't', heartbeatIntervalMs: '999' }, /--heartbeat-interval-ms/],
     ['a public URL with a fragment', { coordinatorUrl: 'http://c', operatorToken: 't', publicUrl: 'http://n/#x' }, /--public-url/],
+    ['storage proofs neither on nor off', { coordinatorUrl: 'http://c', operatorToken: 't', storageProofs: 'maybe' }, /--storage-proofs \(MESON_NODE_STORAGE_PROOFS\)/],
+    ['a zero storage fill interval', { coordinatorUrl: 'http://c', operatorToken: 't', storageFillIntervalMs: '0' }, /--storage-fill-interval-ms/],
     ['a bad pinned key', { coordinatorUrl: 'http://c', operatorToken: 't', pinnedCoordinatorKey: 'nope' }, /--coordinator-key/],
   ]
   for (const [name, flags, message] of bad) {

@@ -100,6 +100,7 @@ const byteSize = z.string().transform((text, context) => {
 const safeByteCount = byteSize.pipe(z.bigint().min(1n).max(BigInt(Number.MAX_SAFE_INTEGER))).transform(Number)
 const durationMs = z.coerce.number().int().min(1).max(24 * 3_600_000)
 const tcpPort = z.coerce.number().int().min(0).max(65_535)
+const onOff = z.enum(['on', 'off', 'true', 'false']).transform((text) => text === 'on' || text === 'true')
 const httpOrigin = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).transform((text) => new URL(text))
 
 const configSchema = z.object({
@@ -124,7 +125,7 @@ const configSchema = z.object({
   keepAliveTimeoutMs: durationMs,
   collapseWaitTimeoutMs: durationMs,
   shutdownGraceMs: durationMs,
-  fastConnections: z.enum(['on', 'off', 'true', 'false']).transform((text) => text === 'on' || text === 'true'),
+  fastConnections: onOff,
   // An RFC 9110 token, compared case-insensitively (W3C Edge Architecture 1.0 §2.2).
   surrogateTarget: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/, 'must be a token (letters, digits, -, _, ...)').transform((text) => text.toLowerCase()),
 })
@@ -207,6 +208,10 @@ export interface CoordinatorModeConfig {
   readonly exitBlockedPorts: string | undefined
   /** IPFS denylist file (bad-bits format) loaded at start (#13); the coordinator can replace it. */
   readonly ipfsDenylistFile: string | undefined
+  /** Proof of storage (ADR 0012, "Verified disk"): fill free offered disk with the coordinator's segments and answer its challenges. */
+  readonly storageProofs: boolean
+  /** Time between two fill rounds (ask for segments, give room back when the cache grew). */
+  readonly storageFillIntervalMs: number
 }
 
 /** The whole config of a node in coordinator mode: no single origin (tickets name it). */
@@ -237,6 +242,8 @@ export const COORDINATOR_MODE_SETTINGS: readonly CoordinatorModeSetting[] = [
   { key: 'exitHours', flag: '--exit-hours', env: 'MESON_NODE_EXIT_HOURS', defaultValue: undefined, meaning: 'proxy exit: UTC hours FROM-TO it serves, e.g. 22-6' },
   { key: 'exitBlockedPorts', flag: '--exit-blocked-ports', env: 'MESON_NODE_EXIT_BLOCKED_PORTS', defaultValue: undefined, meaning: 'proxy exit: ports refused on top of 25,465,587' },
   { key: 'ipfsDenylistFile', flag: '--ipfs-denylist', env: 'MESON_NODE_IPFS_DENYLIST', defaultValue: undefined, meaning: 'IPFS gateway denylist file (bad-bits format) loaded at start; listed content answers 410' },
+  { key: 'storageProofs', flag: '--storage-proofs', env: 'MESON_NODE_STORAGE_PROOFS', defaultValue: 'on', meaning: 'on|off: fill the offered disk the cache does not use with the coordinator\'s segments and answer its storage challenges (verified disk)' },
+  { key: 'storageFillIntervalMs', flag: '--storage-fill-interval-ms', env: 'MESON_NODE_STORAGE_FILL_INTERVAL_MS', defaultValue: '60000', meaning: 'time between two storage fill rounds' },
   { key: 'pinnedCoordinatorKey', flag: '--coordinator-key', env: 'MESON_NODE_COORDINATOR_KEY', defaultValue: undefined, meaning: 'pin the coordinator key (base64url); a different key stops the node' },
 ]
 
@@ -267,6 +274,8 @@ const coordinatorModeSchema = z.object({
   exitHours: z.string().optional(),
   exitBlockedPorts: z.string().optional(),
   ipfsDenylistFile: z.string().min(1).max(4096).optional(),
+  storageProofs: onOff,
+  storageFillIntervalMs: durationMs,
 })
 
 /** Which mode the node runs in, with its config. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { IDENTITY_PATH, parseIdentityChallenge, signIdentityProof } from '@meson/protocol'
+import { IDENTITY_PATH, parseIdentityChallenge, signIdentityProof, STORAGE_PROOF_PATH } from '@meson/protocol'
 import { sendErrorResponse } from '../adapters/http/error-response.ts'
 import type { NodeIdentity } from '../identity/node-identity.ts'
 import { handleZoneRequest } from '../adapters/http/zone-request-handler.ts'
@@ -10,13 +10,16 @@ const ADMIN_PREFIX = '/_meson/'
 
 /**
  * The main port's routes in coordinator mode, asked before the cache server's own: the
- * registration callback, `/z/<zone>/<path>`, and a 404 for every other path (there is
+ * registration callback, `/z/<zone>/<path>`, the storage challenge (when storage proofs
+ * are on), and a 404 for every other path (there is
  * no default origin to proxy to). Other `/_meson/*` paths are left to the admin routes.
  * `serving` is undefined until the node is ready to serve zones (503 meanwhile).
  */
 export function createCoordinatorModeRoute(parameters: {
   readonly identity: NodeIdentity
   readonly serving: () => ZoneServing | undefined
+  /** `POST /_meson/storage-proof` (storage/storage-proof-route.ts); undefined when storage proofs are off. */
+  readonly storageProof?: (req: IncomingMessage, res: ServerResponse) => void
 }): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     const url = req.url ?? '/'
@@ -30,6 +33,10 @@ export function createCoordinatorModeRoute(parameters: {
     }
     if (url === IDENTITY_PATH || url.startsWith(`${IDENTITY_PATH}?`)) {
       answerIdentityCallback(parameters.identity, req, res, url)
+      return true
+    }
+    if (parameters.storageProof !== undefined && (url === STORAGE_PROOF_PATH || url.startsWith(`${STORAGE_PROOF_PATH}?`))) {
+      parameters.storageProof(req, res)
       return true
     }
     if (url.startsWith(ADMIN_PREFIX)) return false

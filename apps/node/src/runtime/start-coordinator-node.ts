@@ -33,6 +33,11 @@ import { createNodeCommandHandler } from './node-command-handler.ts'
 import { NODE_SOFTWARE_VERSION } from './node-software-version.ts'
 import { collectNodeStats, createLoadGauge } from './node-stats.ts'
 import { silentLogger } from '../cdn/engine/logger.ts'
+import { StorageFillStore } from '../storage/fill-store.ts'
+import type { SegmentReader } from '../storage/fill-store.ts'
+import { StorageFiller } from '../storage/storage-filler.ts'
+import { createStorageProofRoute } from '../storage/storage-proof-route.ts'
+import { StorageRequests } from '../storage/storage-requests.ts'
 
 /** How the first registration ended: registered, or refused (or stopped) with a reason. */
 export type RegistrationOutcome = { readonly ok: true } | { readonly ok: false; readonly error: CoordinatorRefusedError | CoordinatorKeyMismatchError | Error }
@@ -47,6 +52,11 @@ export interface StartCoordinatorNodeDependencies extends StartNodeDependencies 
    * identity to re-sign them (the cheating-node harness of `@meson/node/testing`).
    */
   readonly wrapUsageTransport?: (transport: UsageTransport, identity: { readonly nodeId: NodeId; readonly privateKey: KeyObject }) => UsageTransport
+  /**
+   * Test hook, no CLI option sets it: given the fill store, what runs once a segment is
+   * confirmed and what challenges read through (the cheating-storage harness).
+   */
+  readonly storageCheat?: (store: StorageFillStore) => { readonly onHeld: (segment: number) => Promise<void>; readonly reader: SegmentReader }
 }
 
 /** A running node in coordinator mode. */
@@ -59,6 +69,8 @@ export interface RunningCoordinatorNode {
   readonly store: CacheStore
   readonly link: CoordinatorLink
   readonly outbox: UsageOutbox
+  /** The storage-proof fill and its loop; undefined with `--storage-proofs off`. */
+  readonly storage: { readonly store: StorageFillStore; readonly filler: StorageFiller } | undefined
   /** Settles when first registered, or refused; never rejects. It keeps retrying while the coordinator is away. */
   readonly registered: Promise<RegistrationOutcome>
   /**
@@ -117,7 +129,11 @@ async function startLockedCoordinatorNode(
   let inflight = 0
   // Filled once the engine listens (its context is the zones' base); until then, 503.
   const servingSlot: { current: ZoneServing | undefined } = { current: undefined }
-  const route = createCoordinatorModeRoute({ identity, serving: () => servingSlot.current })
+  const fillStore = config.storageProofs ? await StorageFillStore.open(config.dataDir, logger) : undefined
+  const cheat = fillStore === undefined ? undefined : dependencies.storageCheat?.(fillStore)
+  const storageProof =
+    fillStore === undefined ? undefined : createStorageProofRoute({ nodeId: identity.nodeId, coordinatorKey: () => keyHolder.current?.key, reader: cheat?.reader ?? fillStore, nowMs: () => clock.nowMs() })
+  const route = createCoordinatorModeRoute({ identity, serving: () => servingSlot.current, ...(storageProof === undefined ? {} : { storageProof }) })
   let engine
   try {
     engine = await startCacheEngine({ config, originUrl: undefined, route, rawHits: rawZoneHitSource(() => servingSlot.current), dependencies })
@@ -202,6 +218,21 @@ async function startLockedCoordinatorNode(
       logger,
     },
   )
+  const filler =
+    fillStore === undefined
+      ? undefined
+      : new StorageFiller(
+          { quotaBytes: config.cacheSizeBytes, intervalMs: config.storageFillIntervalMs },
+          {
+            store: fillStore,
+            requests: new StorageRequests({ coordinatorUrl: config.coordinatorUrl, identity, nowMs: () => clock.nowMs() }),
+            cacheBytes: () => store.stats().storedBytes,
+            isRegistered: () => link.state === 'registered',
+            coordinatorKey: () => keyHolder.current?.raw,
+            ...(cheat === undefined ? {} : { onHeld: cheat.onHeld }),
+            logger,
+          },
+        )
   const registered: Promise<RegistrationOutcome> = link.start().then(
     () => ({ ok: true }),
     (error: unknown) => ({ ok: false, error: error instanceof Error ? error : new Error(String(error)) }),
@@ -210,7 +241,10 @@ async function startLockedCoordinatorNode(
   // A proxy exit dials the gateway once registered: the gateway admits registered nodes only.
   const proxyExit = config.proxyExit === undefined ? undefined : new ProxyTunnelClient({ gateway: config.proxyExit.gateway, identity, policy: config.proxyExit.policy, monthFile: join(config.dataDir, 'proxy-exit-month.json'), onState: (state) => logger.info({ gateway: config.proxyExit?.gateway }, `proxy tunnel ${state}`) })
   void registered.then((outcome) => {
-    if (outcome.ok && !isDraining) proxyExit?.start()
+    if (!outcome.ok || isDraining) return
+    proxyExit?.start()
+    // Fill is asked for only once registered: the coordinator knows the node's key then.
+    filler?.start()
   })
 
   let stopping: Promise<{ readonly pendingUsageBatches: number }> | undefined
@@ -223,10 +257,12 @@ async function startLockedCoordinatorNode(
     store,
     link,
     outbox,
+    storage: fillStore === undefined || filler === undefined ? undefined : { store: fillStore, filler },
     registered,
     stop() {
       stopping ??= (async () => {
         isDraining = true
+        await filler?.stop()
         await proxyExit?.stop()
         // The last heartbeat says `draining` while in-flight responses finish.
         const linkStopped = link.stop({ drain: true })

@@ -28,7 +28,7 @@ export interface CoordinatorNodeHarness {
 
 export async function startCoordinatorNodeHarness(
   flags: Readonly<Partial<Record<keyof NodeConfig | keyof CoordinatorModeConfig, string>>> = {},
-  dependencies: Pick<StartCoordinatorNodeDependencies, 'clock'> = {},
+  dependencies: Pick<StartCoordinatorNodeDependencies, 'clock' | 'storageCheat'> = {},
 ): Promise<CoordinatorNodeHarness> {
   const fake = await FakeCoordinator.start()
   const origin = await startScriptedOrigin()

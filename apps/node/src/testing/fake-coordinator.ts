@@ -21,6 +21,10 @@ import {
 } from '@meson/protocol'
 import type { Heartbeat, KeyPair, Registration, SignedEnvelope, TicketTagKeys, UsageReport } from '@meson/protocol'
 import { COORDINATOR_ENDPOINTS } from '../link/coordinator-endpoints.ts'
+import { FakeStorageEndpoints } from './fake-storage-endpoints.ts'
+import type { FakeReply } from './fake-storage-endpoints.ts'
+
+export type { FakeReply } from './fake-storage-endpoints.ts'
 
 /** A request the fake received. */
 export interface RecordedRequest {
@@ -30,8 +34,6 @@ export interface RecordedRequest {
   readonly body: unknown
 }
 
-/** What a handler answers: a status and JSON body, or a dropped connection. */
-export type FakeReply = { readonly status: number; readonly body?: unknown } | 'hang-up'
 
 /** Overrides one endpoint; returning undefined falls back to the fake's default behaviour. */
 export type FakeHandler = (request: RecordedRequest) => FakeReply | undefined
@@ -56,6 +58,8 @@ export class FakeCoordinator {
   readonly registrations: Registration[] = []
   readonly heartbeats: { readonly heartbeat: Heartbeat; readonly status: string; readonly acks: readonly string[] }[] = []
   readonly usageBatches = new Map<string, UsageReport>()
+  /** The storage-proof endpoints (off until `storage.enabled = true`). */
+  readonly storage = new FakeStorageEndpoints()
   readonly #handlers = new Map<string, FakeHandler>()
   readonly #publicKeysByNode = new Map<string, Uint8Array>()
   readonly #queuedCommands: SignedEnvelope[] = []
@@ -149,6 +153,18 @@ export class FakeCoordinator {
       request.socket.destroy()
       return
     }
+    if ('bytes' in reply) {
+      const length = reply.chunked === true ? {} : { 'content-length': String(reply.bytes.byteLength) }
+      response.writeHead(reply.status, { 'content-type': 'application/octet-stream', ...length, ...reply.headers })
+      if (reply.stall === true) response.write(reply.bytes.subarray(0, reply.bytes.byteLength >> 1))
+      else response.end(reply.bytes)
+      return
+    }
+    if (reply.status === 204) {
+      response.writeHead(204)
+      response.end()
+      return
+    }
     response.writeHead(reply.status, { 'content-type': 'application/json' })
     response.end(reply.body === undefined ? '' : JSON.stringify(reply.body))
   }
@@ -164,7 +180,7 @@ export class FakeCoordinator {
       case COORDINATOR_ENDPOINTS.usage:
         return this.#usage(request.body)
       default:
-        return errorReply(404, 'NOT_FOUND', 'no such endpoint')
+        return this.storage.handle(request.path, request.body, (nodeId) => this.#publicKeysByNode.get(nodeId)) ?? errorReply(404, 'NOT_FOUND', 'no such endpoint')
     }
   }
 

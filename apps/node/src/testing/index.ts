@@ -8,6 +8,7 @@ export { bodyOf, fixedClock, makeDataDir, readAll, sampleResponse, sha256Hex, st
 export type { NewResponse } from './cache-store-fixtures.ts'
 export { cheatingUsage } from './cheating-usage.ts'
 export type { UsageCheats } from './cheating-usage.ts'
+export { cheatingStorage } from './cheating-storage.ts'
 export { fetchOnce, startCoordinatorNodeHarness } from './coordinator-node-fixtures.ts'
 export type { CoordinatorNodeHarness } from './coordinator-node-fixtures.ts'
 export { FakeCoordinator, errorReply } from './fake-coordinator.ts'

@@ -15,6 +15,7 @@ const STATUS_BY_CODE: ReadonlyMap<string, number> = new Map([
   ['BAD_REQUEST', 400],
   ['INVALID_PURGE', 400],
   ['UNAUTHORIZED', 401],
+  ['FORBIDDEN', 403],
   ['NOT_FOUND', 404],
   ['METHOD_NOT_ALLOWED', 405],
   ['SHUTTING_DOWN', 503],
