@@ -181,7 +181,8 @@ describe('the storage filler', () => {
     assert.equal(fake.requestsTo(COORDINATOR_ENDPOINTS.storageConfirm).length, 0)
   })
 
-  it('gives up a segment being streamed when stopped, leaving no file', async () => {
+  // Broken, stop() waits for the stalled segment: the timeout turns that hang into a failure.
+  it('gives up a segment being streamed when stopped, leaving no file', { timeout: 20_000 }, async () => {
     fake.storage.stall = true
     filler.start()
     await eventually(async () => (await readdir(store.dir)).some((name) => name.endsWith('.tmp')))
