@@ -44,8 +44,9 @@ describe('the storage filler', () => {
     )
   })
   afterEach(async () => {
-    await filler.stop()
+    // The fake first: its dropped connections end any segment still streaming.
     await fake.stop()
+    await filler.stop()
     await cleanup()
   })
 
@@ -181,7 +182,8 @@ describe('the storage filler', () => {
     assert.equal(fake.requestsTo(COORDINATOR_ENDPOINTS.storageConfirm).length, 0)
   })
 
-  it('gives up a segment being streamed when stopped, leaving no file', async () => {
+  // Broken, stop() waits for the stalled segment: the timeout turns that hang into a failure.
+  it('gives up a segment being streamed when stopped, leaving no file', { timeout: 10_000 }, async () => {
     fake.storage.stall = true
     filler.start()
     await eventually(async () => (await readdir(store.dir)).some((name) => name.endsWith('.tmp')))
