@@ -13,8 +13,8 @@ const MAX_ANSWER_BYTES = 4096
 /**
  * The storage probe of a hunters' round over HTTP: plans a challenge of the node's
  * confirmed fill, POSTs it (signed by the coordinator) to the node's
- * `/_meson/storage-proof`, and judges the answer; a failed challenge ends the
- * challenged segment as lost. Never throws for a node's failure.
+ * `/_meson/storage-proof`, and judges the answer; a wrong proof (or the node's 404)
+ * ends the challenged segment as lost. Never throws for a node's failure.
  */
 export function createStorageProbe(options: {
   readonly storage: StorageProofs
@@ -46,7 +46,13 @@ export function createStorageProbe(options: {
       }
     }
     const result = judgeStorageProbe({ id, nodeId: node.id, atMs: options.now(), planned, reply })
-    if (result.outcome === 'fail' && 'challenge' in planned) await options.storage.markLost(planned.challenge.nodeId, planned.challenge.segment)
+    // The segment is lost only when the node itself answered: a wrong proof (its bytes are
+    // not the fill) or 404 (it says it has no such segment). A timeout or a 5xx fails the
+    // probe (0 verified disk this epoch) but the segment stays, so an honest node is not
+    // left holding a file the coordinator no longer counts.
+    if (result.outcome === 'fail' && 'challenge' in planned && reply?.kind === 'answer' && (reply.status === 200 || reply.status === 404)) {
+      await options.storage.markLost(planned.challenge.nodeId, planned.challenge.segment)
+    }
     return result
   }
 }

@@ -14,6 +14,7 @@ import type { CoordinatorStores } from '../../store/coordinator-stores.ts'
 import { StorageFill } from '../../probes/storage-fill.ts'
 import { StorageProofs } from '../../probes/storage-proofs.ts'
 import { judgeStorageProbe } from '../../probes/storage-probe.ts'
+import { createStorageProbe } from './send-storage-challenge.ts'
 
 const SEGMENT = 64 * 1024
 const SECRET = Buffer.alloc(48, 7)
@@ -154,6 +155,26 @@ describe('StorageProofs (SQLite)', () => {
     assert.deepEqual(released, { ok: true, released: 1 })
     assert.deepEqual(await proofs.planChallenge(node.id), { heldBytes: 0 })
     clock += 1
+  })
+
+  it('ends a segment as lost only when the node answers with a wrong proof or 404, not on a timeout or a 5xx', async () => {
+    const node = addNode(3n * BigInt(SEGMENT))
+    const served = await proofs.fill(fillRequest(node))
+    assert.ok(served.ok && served.segment !== undefined)
+    const index = served.segment.index
+    assert.equal(code(await proofs.confirm(confirm(node, index, fill.sha256(node.id, index, SEGMENT)))), 'ok')
+    const probeWith = (answer: () => Promise<Response>): ReturnType<typeof createStorageProbe> =>
+      createStorageProbe({ storage: proofs, timeoutMs: 1000, random: Math.random, now: () => clock, fetch: () => answer() })
+    const target = { id: node.id, publicUrl: 'http://127.0.0.1:9' }
+    const transient = [() => Promise.reject(new Error('timeout')), () => Promise.resolve(new Response('busy', { status: 503 }))]
+    for (const answer of transient) {
+      const result = await probeWith(answer)(target)
+      assert.equal(result.outcome, 'fail')
+      assert.ok(await stores.storageSegments.findLiveSegment(node.id, index), `still live after: ${result.reason}`)
+    }
+    const wrong = await probeWith(() => Promise.resolve(Response.json({ segment: index, proof: '0'.repeat(64) })))(target)
+    assert.match(wrong.reason, /wrong proof/)
+    assert.equal(await stores.storageSegments.findLiveSegment(node.id, index), undefined, 'a wrong proof loses the segment')
   })
 
   function code(result: { ok: boolean; code?: string }): string {
