@@ -138,6 +138,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       // Proof of storage at demo scale: 4 MiB segments, at most 32 MiB of fill per node.
       storageSegmentBytes: String(4 * 1024 * 1024),
       storageProofMaxBytes: String(32 * 1024 * 1024),
+      // The storage curve at demo scale, so the demo's proven fill shows in its scores (v3's starts at 20 GB).
+      scoreStoragePoints: '8MiB:0.7,16MiB:0.85,32MiB:1',
       rewardsOneNodePerIp: 'false',
       dashboardDir,
     },

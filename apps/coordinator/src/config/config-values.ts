@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { parseByteSize } from '@meson/protocol'
 import { parseBaseUnitsOrTokens } from '../ledger/token-amount.ts'
 
 /**
@@ -88,3 +89,37 @@ export function isLoopbackHost(host: string): boolean {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
+
+/** One point of the storage curve: bytes (a size like "20GB") and the factor from there. */
+export interface StoragePoint {
+  readonly bytes: bigint
+  readonly factor: number
+}
+
+/**
+ * The storage curve as text, `<size>:<factor>` pairs separated by commas
+ * ("20GB:0.7,60GB:0.85,100GB:1"): sizes strictly ascending, factors in [0, 1] and never
+ * falling (more disk never scores less).
+ */
+export const storagePointsSchema = z.string({ error: 'expected "<size>:<factor>,…"' }).transform((value, ctx): StoragePoint[] => {
+  const points: StoragePoint[] = []
+  for (const part of value.split(',')) {
+    const [size = '', factorText = '', extra] = part.trim().split(':')
+    const bytes = parseByteSize(size.trim())
+    const factor = Number(factorText.trim())
+    if (extra !== undefined || !bytes.ok || factorText.trim() === '' || !Number.isFinite(factor) || factor < 0 || factor > 1) {
+      ctx.addIssue({ code: 'custom', message: `"${part.trim().slice(0, 40)}" is not <size>:<factor> with a factor in [0, 1] (e.g. "20GB:0.7")` })
+      return z.NEVER
+    }
+    const previous = points.at(-1)
+    if (previous !== undefined && (bytes.value <= previous.bytes || factor < previous.factor)) {
+      ctx.addIssue({ code: 'custom', message: 'sizes must ascend and factors never fall' })
+      return z.NEVER
+    }
+    points.push({ bytes: bytes.value, factor })
+  }
+  return points
+})
+
+/** A number in [0, 1] (env and flags are text). */
+export const fraction = z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value), z.number({ error: 'expected a number from 0 to 1' }).min(0).max(1))

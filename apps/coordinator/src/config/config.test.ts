@@ -57,6 +57,14 @@ describe('parseConfig', () => {
       emissionYearlyPercent: 80,
       emissionGenesisMs: Date.UTC(2026, 0, 1),
       scoreBandwidthCapMbps: 1_500,
+      scoreStoragePoints: [
+        { bytes: 20n * 10n ** 9n, factor: 0.7 },
+        { bytes: 60n * 10n ** 9n, factor: 0.85 },
+        { bytes: 100n * 10n ** 9n, factor: 1 },
+      ],
+      scoreCreditInitial: 0.4,
+      scoreCreditGainPerHour: 0.6 / (30 * 24),
+      scoreCreditLossPerHour: 0.6 / (3 * 24),
       rewardsOneNodePerIp: true,
       probesEnabled: false,
       probeIntervalMs: 600_000,
@@ -154,6 +162,22 @@ describe('parseConfig', () => {
     assert.equal(result.config.publicUrl, 'https://cdn.meson.example')
     for (const ticketByteBudget of ['0', '1.5', '-1', 'lots']) assert.equal(parseConfig({ flags: { ticketByteBudget } }).ok, false, ticketByteBudget)
     assert.equal(parseConfig({ flags: { publicUrl: 'https://user:secret@cdn.meson.example' } }).ok, false)
+  })
+
+  it('reads the score curve and credit constants, refusing curves that fall or factors outside [0, 1]', () => {
+    const result = parseConfig({ flags: { scoreStoragePoints: '8MiB:0.7, 16MiB:0.85,32MiB:1', scoreCreditInitial: '0.5', scoreCreditGainPerHour: '0.1' } })
+    assert.ok(result.ok)
+    assert.deepEqual(result.config.scoreStoragePoints, [
+      { bytes: 8n * 2n ** 20n, factor: 0.7 },
+      { bytes: 16n * 2n ** 20n, factor: 0.85 },
+      { bytes: 32n * 2n ** 20n, factor: 1 },
+    ])
+    assert.equal(result.config.scoreCreditInitial, 0.5)
+    assert.equal(result.config.scoreCreditGainPerHour, 0.1)
+    for (const scoreStoragePoints of ['', '20GB', '20GB:1.5', '20GB:-0.1', '20GB:0.7,10GB:0.8', '20GB:0.9,60GB:0.8', '20GB:0.7:1', 'lots:0.7', '20GB:x']) {
+      assert.equal(parseConfig({ flags: { scoreStoragePoints } }).ok, false, scoreStoragePoints)
+    }
+    for (const scoreCreditLossPerHour of ['2', '-1', 'x']) assert.equal(parseConfig({ flags: { scoreCreditLossPerHour } }).ok, false, scoreCreditLossPerHour)
   })
 
   it('reads the fleet settings from flags and env, and keeps nodes from flapping down', () => {

@@ -4,7 +4,8 @@ import { z } from 'zod'
 import { semverSchema, parseExitAllowEntry } from '@meson/protocol'
 import type { Address } from 'viem'
 import { chainRpcUrlSchema, contractAddressSchema, missingChainKey } from './chain-settings-schema.ts'
-import { ANY_SCHEME, booleanSchema, boundedInteger, byteCountSchema, DB_URL, DEFAULT_EMISSION_PER_HOUR, DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_MAX_PRICE_PER_GIB, DEFAULT_MIN_PRICE_PER_GIB, DEFAULT_PRICE_PER_GIB, DEFAULT_PROXY_PRICE_PER_GIB, defaultNodeDownAfterMs, emissionSchema, isLoopbackHost, priceSchema, publicUrlSchema } from './config-values.ts'
+import { ANY_SCHEME, booleanSchema, boundedInteger, byteCountSchema, DB_URL, DEFAULT_EMISSION_PER_HOUR, DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_MAX_PRICE_PER_GIB, DEFAULT_MIN_PRICE_PER_GIB, DEFAULT_PRICE_PER_GIB, DEFAULT_PROXY_PRICE_PER_GIB, defaultNodeDownAfterMs, emissionSchema, fraction, isLoopbackHost, priceSchema, publicUrlSchema, storagePointsSchema } from './config-values.ts'
+import type { StoragePoint } from './config-values.ts'
 
 /**
  * The coordinator's configuration: every key, with its type, flag, environment variable
@@ -106,6 +107,12 @@ export interface CoordinatorConfig {
   readonly emissionGenesisMs: number
   /** Measured bandwidth above this earns no more score (Meson v3: 1 500 Mb/s). */
   readonly scoreBandwidthCapMbps: number
+  /** The storage curve (Meson v3: 20 GB → 0.7, 60 GB → 0.85, 100 GB → 1.0; 0 below the first point). */
+  readonly scoreStoragePoints: readonly StoragePoint[]
+  /** Credit a new node starts with and never falls below (v3: 0.4), and what it gains per healthy hour and loses per hour down. */
+  readonly scoreCreditInitial: number
+  readonly scoreCreditGainPerHour: number
+  readonly scoreCreditLossPerHour: number
   /** Anti-Sybil: one rewarded node per public IP, a /24 shares one share (off only for local demos). */
   readonly rewardsOneNodePerIp: boolean
   /** Run the hunters: probe every live node through the system probe zone (off by default; the demo turns it on). */
@@ -188,6 +195,10 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   emissionYearlyPercent: { flag: '--emission-yearly-percent', env: 'MESON_EMISSION_YEARLY_PERCENT' },
   emissionGenesisMs: { flag: '--emission-genesis-ms', env: 'MESON_EMISSION_GENESIS_MS' },
   scoreBandwidthCapMbps: { flag: '--score-bandwidth-cap-mbps', env: 'MESON_SCORE_BANDWIDTH_CAP_MBPS' },
+  scoreStoragePoints: { flag: '--score-storage-points', env: 'MESON_SCORE_STORAGE_POINTS' },
+  scoreCreditInitial: { flag: '--score-credit-initial', env: 'MESON_SCORE_CREDIT_INITIAL' },
+  scoreCreditGainPerHour: { flag: '--score-credit-gain-per-hour', env: 'MESON_SCORE_CREDIT_GAIN_PER_HOUR' },
+  scoreCreditLossPerHour: { flag: '--score-credit-loss-per-hour', env: 'MESON_SCORE_CREDIT_LOSS_PER_HOUR' },
   rewardsOneNodePerIp: { flag: '--rewards-one-node-per-ip', env: 'MESON_REWARDS_ONE_NODE_PER_IP' },
   probesEnabled: { flag: '--probes-enabled', env: 'MESON_PROBES_ENABLED' },
   probeIntervalMs: { flag: '--probe-interval-ms', env: 'MESON_PROBE_INTERVAL_MS' },
@@ -273,6 +284,10 @@ const configShape = z
     emissionYearlyPercent: boundedInteger(0, 100).default(80),
     emissionGenesisMs: boundedInteger(0, 8_640_000_000_000).default(Date.UTC(2026, 0, 1)),
     scoreBandwidthCapMbps: boundedInteger(1, 1_000_000).default(1_500),
+    scoreStoragePoints: storagePointsSchema.prefault('20GB:0.7,60GB:0.85,100GB:1'),
+    scoreCreditInitial: fraction.default(0.4),
+    scoreCreditGainPerHour: fraction.default(0.6 / (30 * 24)),
+    scoreCreditLossPerHour: fraction.default(0.6 / (3 * 24)),
     rewardsOneNodePerIp: booleanSchema.default(true),
     probesEnabled: booleanSchema.default(false),
     probeIntervalMs: boundedInteger(200, 86_400_000).default(600_000),
