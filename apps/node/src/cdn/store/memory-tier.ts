@@ -16,7 +16,7 @@ export class MemoryTier {
   readonly #limits: MemoryTierLimits
   readonly #bodies = new Map<string, Buffer>()
   #bytes = 0
-  /** The id last in `#bodies`' order when known; undefined: unknown (the next read moves). */
+  /** The id last in `#bodies`' order (undefined: none yet); it may name an id deleted since, which is harmless: reading an absent id finds nothing, and setting it sets this again. */
   #newestId: string | undefined
 
   constructor(limits: MemoryTierLimits) {
