@@ -108,6 +108,20 @@ describe('the served-bytes write-ahead log', () => {
     await wal.close()
   })
 
+  it('waits at most one interval when the wall clock stepped back since the last commit', { timeout: 20_000 }, async () => {
+    const timers = new FakeTimers()
+    let nowMs = 1_700_000_000_000
+    const wal = new UsageWal(dataDir, { commitIntervalMs: 50, clock: { nowMs: () => nowMs }, timers })
+    await wal.open(0)
+    wal.append({ ticket: ticket('first'), bytes: 1n })
+    await until(async () => (await logged(wal)).includes('first'))
+    nowMs -= 3_600_000
+    wal.append({ ticket: ticket('second'), bytes: 2n })
+    await until(() => timers.pendingDelaysMs().length > 0)
+    assert.deepEqual(timers.pendingDelaysMs(), [50])
+    await wal.close()
+  })
+
   it('commits at once when asked for durability (sealing, closing), cutting the wait short', { timeout: 20_000 }, async () => {
     const timers = new FakeTimers()
     const wal = new UsageWal(dataDir, { commitIntervalMs: 1000, clock: timers, timers })

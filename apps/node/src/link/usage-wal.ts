@@ -158,7 +158,8 @@ export class UsageWal {
 
   /** The next group commit: after the current turn, and no sooner than the interval after the last one started. */
   async #scheduleCommit(): Promise<void> {
-    const waitMs = this.#hurried > 0 ? 0 : this.#lastCommitMs + this.#commitIntervalMs - this.#clock.nowMs()
+    // At most one interval, even if the wall clock stepped back since the last commit.
+    const waitMs = this.#hurried > 0 ? 0 : Math.min(this.#commitIntervalMs, this.#lastCommitMs + this.#commitIntervalMs - this.#clock.nowMs())
     await new Promise<void>((resolve) => {
       if (waitMs <= 0) setImmediate(resolve)
       else this.#wait = { handle: this.#timers.setTimeout(resolve, waitMs), wake: resolve }
