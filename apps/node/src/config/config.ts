@@ -197,6 +197,8 @@ export interface CoordinatorModeConfig {
   readonly declaredUplinkMbps: number
   /** Usage is sealed into a signed, journaled batch at least this often (the crash-loss window). */
   readonly usageFlushIntervalMs: number
+  /** Least time between two group commits of the served-bytes log (ADR 0009, "Fifth session"); 0: back to back. */
+  readonly usageCommitIntervalMs: number
   /** Production pin of the coordinator's ticket key (raw ed25519, base64url); undefined: trust what it serves. */
   readonly pinnedCoordinatorKey: Uint8Array | undefined
   /** Proxy exit settings as given (see proxy/exit-settings.ts); parsed into `proxyExit`. */
@@ -235,6 +237,7 @@ export const COORDINATOR_MODE_SETTINGS: readonly CoordinatorModeSetting[] = [
   { key: 'heartbeatIntervalMs', flag: '--heartbeat-interval-ms', env: 'MESON_NODE_HEARTBEAT_INTERVAL_MS', defaultValue: '30000', meaning: 'time between heartbeats (at least 1000)' },
   { key: 'declaredUplinkMbps', flag: '--uplink-mbps', env: 'MESON_NODE_UPLINK_MBPS', defaultValue: '100', meaning: 'uplink bandwidth declared at registration, Mbit/s' },
   { key: 'usageFlushIntervalMs', flag: '--usage-flush-interval-ms', env: 'MESON_NODE_USAGE_FLUSH_INTERVAL_MS', defaultValue: '10000', meaning: 'usage is sealed, journaled and sent at least this often' },
+  { key: 'usageCommitIntervalMs', flag: '--usage-commit-interval-ms', env: 'MESON_NODE_USAGE_COMMIT_INTERVAL_MS', defaultValue: '50', meaning: 'least time between two fsyncs of the served-bytes log, 0 to 1000 (what a kill -9 can lose)' },
   { key: 'proxyGateway', flag: '--proxy-gateway', env: 'MESON_NODE_PROXY_GATEWAY', defaultValue: undefined, meaning: 'host:port of the proxy gateway tunnel: this node becomes a proxy exit' },
   { key: 'exitAllow', flag: '--exit-allow', env: 'MESON_NODE_EXIT_ALLOW', defaultValue: undefined, meaning: 'proxy exit: IP:PORT[,IP:PORT] reachable although not public (local tests only; empty by default)' },
   { key: 'exitMonthlyCap', flag: '--exit-monthly-cap', env: 'MESON_NODE_EXIT_MONTHLY_CAP', defaultValue: undefined, meaning: 'proxy exit: bytes per UTC month, e.g. 500GiB' },
@@ -266,6 +269,7 @@ const coordinatorModeSchema = z.object({
   heartbeatIntervalMs: z.coerce.number().int().min(1000).max(3_600_000),
   declaredUplinkMbps: z.coerce.number().int().min(1).max(1_000_000),
   usageFlushIntervalMs: durationMs,
+  usageCommitIntervalMs: z.coerce.number().int().min(0).max(1000),
   pinnedCoordinatorKey: pinnedKey.optional(),
   proxyGateway: z.string().optional(),
   exitAllow: z.string().optional(),

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
-import { appendFile, readdir } from 'node:fs/promises'
+import { appendFile, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { makeDataDir } from '../testing/cache-store-fixtures.ts'
+import { FakeTimers } from '../testing/fake-timers.ts'
 import { UsageWal } from './usage-wal.ts'
 
 describe('the served-bytes write-ahead log', () => {
@@ -73,6 +74,66 @@ describe('the served-bytes write-ahead log', () => {
     wal.append({ ticket: ticket('b'), bytes: 2n })
     await wal.removeBelow(walUpto)
     assert.deepEqual(await new UsageWal(dataDir).open(0), [{ ticket: ticket('b'), bytes: 2n, requests: 1 }])
+  })
+
+  /** Nonces in the log's files now, without opening (or hurrying) the log. */
+  const logged = async (wal: UsageWal): Promise<string[]> => {
+    let text = ''
+    for (const name of await readdir(wal.directory)) text += await readFile(join(wal.directory, name), 'utf8')
+    return [...text.matchAll(/"n":"([^"]+)"/g)].map((match) => match[1] ?? '')
+  }
+  const until = async (condition: () => boolean | Promise<boolean>): Promise<void> => {
+    for (let turn = 0; turn < 1000 && !(await condition()); turn += 1) await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+
+  it('starts a group commit no sooner than the commit interval after the last one started (the first at once)', { timeout: 20_000 }, async () => {
+    const timers = new FakeTimers()
+    const wal = new UsageWal(dataDir, { commitIntervalMs: 50, clock: timers, timers })
+    await wal.open(0)
+    wal.append({ ticket: ticket('first'), bytes: 1n })
+    await until(async () => (await logged(wal)).includes('first'))
+    assert.deepEqual(await logged(wal), ['first'], 'the first commit after a quiet interval does not wait')
+    timers.advance(20)
+    wal.append({ ticket: ticket('second'), bytes: 2n })
+    wal.append({ ticket: ticket('second'), bytes: 3n })
+    await until(() => timers.pendingDelaysMs().length > 0)
+    assert.deepEqual(timers.pendingDelaysMs(), [30], 'waits for the rest of the interval since the last commit started')
+    assert.deepEqual(await logged(wal), ['first'])
+    timers.advance(30)
+    await until(async () => (await logged(wal)).length === 2)
+    assert.deepEqual(await new UsageWal(dataDir).open(0), [
+      { ticket: ticket('first'), bytes: 1n, requests: 1 },
+      { ticket: ticket('second'), bytes: 5n, requests: 2 },
+    ])
+    await wal.close()
+  })
+
+  it('waits at most one interval when the wall clock stepped back since the last commit', { timeout: 20_000 }, async () => {
+    const timers = new FakeTimers()
+    let nowMs = 1_700_000_000_000
+    const wal = new UsageWal(dataDir, { commitIntervalMs: 50, clock: { nowMs: () => nowMs }, timers })
+    await wal.open(0)
+    wal.append({ ticket: ticket('first'), bytes: 1n })
+    await until(async () => (await logged(wal)).includes('first'))
+    nowMs -= 3_600_000
+    wal.append({ ticket: ticket('second'), bytes: 2n })
+    await until(() => timers.pendingDelaysMs().length > 0)
+    assert.deepEqual(timers.pendingDelaysMs(), [50])
+    await wal.close()
+  })
+
+  it('commits at once when asked for durability (sealing, closing), cutting the wait short', { timeout: 20_000 }, async () => {
+    const timers = new FakeTimers()
+    const wal = new UsageWal(dataDir, { commitIntervalMs: 1000, clock: timers, timers })
+    await wal.open(0)
+    wal.append({ ticket: ticket('first'), bytes: 1n })
+    await wal.flushed()
+    wal.append({ ticket: ticket('second'), bytes: 2n })
+    await until(() => timers.pendingDelaysMs().length > 0)
+    await wal.flushed()
+    assert.deepEqual(await logged(wal), ['first', 'second'])
+    assert.deepEqual(timers.pendingDelaysMs(), [], 'the interval timer is cleared')
+    await wal.close()
   })
 
   it('ignores a torn last line (the crash hit mid-write)', async () => {

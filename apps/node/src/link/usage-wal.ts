@@ -2,6 +2,8 @@ import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { MeteredTicket } from '../cdn/usage/usage-meter.ts'
+import { systemClock, systemTimers } from './link-runtime.ts'
+import type { Clock, TimerHandle, Timers } from './link-runtime.ts'
 
 /** Completed transfers under one ticket: their bytes, and how many (1 when appended; more once coalesced). */
 export interface ServedRecord {
@@ -15,13 +17,30 @@ type PendingRecords = Map<string, { readonly ticket: MeteredTicket; bytes: bigin
 
 const SEGMENT_FILE = /^(\d{16})\.log$/
 
+/** Default least time between the starts of two group commits (ADR 0009, "Fifth session"). */
+export const DEFAULT_USAGE_COMMIT_INTERVAL_MS = 50
+
+export interface UsageWalOptions {
+  /**
+   * Least time from the start of one group commit to the start of the next; 0: one
+   * after another. A transfer completed within the last interval may not be durable
+   * yet, so this is what a `kill -9` can lose on top of the transfers in flight.
+   */
+  readonly commitIntervalMs?: number
+  readonly clock?: Clock
+  readonly timers?: Timers
+}
+
 /**
  * The served-bytes write-ahead log: `<dataDir>/usage/wal/<seq>.log`, JSON lines of
  * completed transfers, made durable by group commit: records appended while a write +
  * fdatasync is under way go together in the next one, so a burst costs one fsync, not
  * one per transfer. Within one commit the transfers of one ticket are one line (bytes
  * summed, `r` requests): none of them was durable before the commit, so nothing is
- * lost, and a hot ticket costs one ~500-byte line per fsync, not per request. Sealing a usage batch rotates to a new segment; the batch file
+ * lost, and a hot ticket costs one ~500-byte line per fsync, not per request. Commits
+ * start at most once per `commitIntervalMs` (the first after a quiet interval at once),
+ * so a busy node pays ~20 fsyncs a second, not one after another; `flushed()` (sealing,
+ * closing) commits at once. Sealing a usage batch rotates to a new segment; the batch file
  * records the first segment it does not cover (`walUpto`), so after a crash the
  * segments a journaled batch covers are skipped and the rest are replayed.
  */
@@ -32,9 +51,21 @@ export class UsageWal {
   #flushing: Promise<void> | undefined
   #handles = new Map<number, Promise<FileHandle>>()
   #failures = 0
+  readonly #commitIntervalMs: number
+  readonly #clock: Clock
+  readonly #timers: Timers
+  /** When the last group commit started (-∞: none yet). */
+  #lastCommitMs = Number.NEGATIVE_INFINITY
+  /** The wait before the next commit, while one is scheduled: cut short by `flushed()`. */
+  #wait: { readonly handle: TimerHandle; readonly wake: () => void } | undefined
+  /** Callers of `flushed()` waiting: commits then start without waiting for the interval. */
+  #hurried = 0
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, options: UsageWalOptions = {}) {
     this.directory = join(dataDir, 'usage', 'wal')
+    this.#commitIntervalMs = options.commitIntervalMs ?? DEFAULT_USAGE_COMMIT_INTERVAL_MS
+    this.#clock = options.clock ?? systemClock
+    this.#timers = options.timers ?? systemTimers
   }
 
   /** Fsync failures so far (records then stay in memory only, as before the WAL). */
@@ -83,12 +114,20 @@ export class UsageWal {
       pending.bytes += record.bytes
       pending.requests += requests
     }
-    this.#flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#flushAll())
+    this.#flushing ??= this.#scheduleCommit()
   }
 
-  /** Resolves once everything appended so far is on disk. */
+  /** Resolves once everything appended so far is on disk (a commit waiting for its interval starts now). */
   async flushed(): Promise<void> {
-    while (this.#flushing !== undefined) await this.#flushing
+    this.#hurried += 1
+    try {
+      while (this.#flushing !== undefined) {
+        this.#cutWaitShort()
+        await this.#flushing
+      }
+    } finally {
+      this.#hurried -= 1
+    }
   }
 
   /** Starts a new segment for later records; returns its number (the segments below it are what the sealed batch covers). */
@@ -117,23 +156,43 @@ export class UsageWal {
     this.#handles.clear()
   }
 
-  async #flushAll(): Promise<void> {
-    while (this.#pending.size > 0) {
-      const group = this.#pending
-      this.#pending = new Map()
-      for (const [segment, records] of group) {
-        let text = ''
-        for (const { ticket, bytes, requests } of records.values()) text += `${JSON.stringify({ z: ticket.zone, n: ticket.nonce, t: ticket.token, b: String(bytes), ...(requests === 1 ? {} : { r: requests }) })}\n`
-        try {
-          const handle = await this.#handleOf(segment)
-          await handle.write(text)
-          await handle.datasync()
-        } catch {
-          this.#failures += 1
-        }
+  /** The next group commit: after the current turn, and no sooner than the interval after the last one started. */
+  async #scheduleCommit(): Promise<void> {
+    // At most one interval, even if the wall clock stepped back since the last commit.
+    const waitMs = this.#hurried > 0 ? 0 : Math.min(this.#commitIntervalMs, this.#lastCommitMs + this.#commitIntervalMs - this.#clock.nowMs())
+    await new Promise<void>((resolve) => {
+      if (waitMs <= 0) setImmediate(resolve)
+      else this.#wait = { handle: this.#timers.setTimeout(resolve, waitMs), wake: resolve }
+    })
+    this.#wait = undefined
+    await this.#commit()
+    this.#flushing = this.#pending.size > 0 ? this.#scheduleCommit() : undefined
+  }
+
+  #cutWaitShort(): void {
+    const wait = this.#wait
+    if (wait === undefined) return
+    this.#wait = undefined
+    this.#timers.clearTimeout(wait.handle)
+    wait.wake()
+  }
+
+  /** Writes and syncs everything pending, one segment after another. */
+  async #commit(): Promise<void> {
+    this.#lastCommitMs = this.#clock.nowMs()
+    const group = this.#pending
+    this.#pending = new Map()
+    for (const [segment, records] of group) {
+      let text = ''
+      for (const { ticket, bytes, requests } of records.values()) text += `${JSON.stringify({ z: ticket.zone, n: ticket.nonce, t: ticket.token, b: String(bytes), ...(requests === 1 ? {} : { r: requests }) })}\n`
+      try {
+        const handle = await this.#handleOf(segment)
+        await handle.write(text)
+        await handle.datasync()
+      } catch {
+        this.#failures += 1
       }
     }
-    this.#flushing = undefined
   }
 
   #handleOf(segment: number): Promise<FileHandle> {

@@ -120,7 +120,7 @@ async function startLockedCoordinatorNode(
   const budgets = new TicketBudgetMeter()
   const outbox = new UsageOutbox(
     { nodeId: identity.nodeId, privateKey: identity.privateKey, publicKey: identity.publicKey, flushIntervalMs: config.usageFlushIntervalMs },
-    { journal: new UsageJournal(config.dataDir, logger), wal: new UsageWal(config.dataDir), transport: usageTransportOf(config, dependencies, identity), clock, logger },
+    { journal: new UsageJournal(config.dataDir, logger), wal: new UsageWal(config.dataDir, { commitIntervalMs: config.usageCommitIntervalMs }), transport: usageTransportOf(config, dependencies, identity), clock, logger },
   )
   await outbox.start()
 

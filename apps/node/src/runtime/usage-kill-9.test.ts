@@ -63,6 +63,10 @@ async function walRecordCount(dataDir: string): Promise<number> {
   return count
 }
 
+async function waitForWalRecords(dataDir: string, count: number): Promise<void> {
+  for (let turn = 0; turn < 1000 && (await walRecordCount(dataDir)) < count; turn += 1) await new Promise((resolve) => setTimeout(resolve, 10))
+}
+
 describe('usage survives kill -9 of a node under load', () => {
   let fake: FakeCoordinator
   let origin: ScriptedOrigin
@@ -87,19 +91,27 @@ describe('usage survives kill -9 of a node under load', () => {
     await rm(dataDir, { recursive: true, force: true })
   })
 
+  const ticketedUrl = (url: string, nodeId: string, path: string): { nonce: string; url: string } => {
+    const nowMs = Date.now()
+    const ticket = ticketSchema.parse({
+      v: 2, kid: 'k1', zone: 'my-site', path, prefix: false, nodeId, client: '127.0.0.1', issuedAt: nowMs - 1000, expiresAt: nowMs + 600_000,
+      byteBudget: '10000000', nonce: newTicketNonce(), origin: origin.url,
+    })
+    return { nonce: ticket.nonce, url: `${url}/z/my-site${path}?mt=${encodeTicket(fake.ticketTagKeys(nodeId), ticket)}` }
+  }
+  /** Bytes per ticket in the usage batches the fake coordinator accepted. */
+  const acceptedBytes = (): Map<string, bigint> => {
+    const accepted = new Map<string, bigint>()
+    for (const line of [...fake.usageBatches.values()].flatMap((batch) => batch.lines)) accepted.set(line.ticketId, (accepted.get(line.ticketId) ?? 0n) + line.bytes)
+    return accepted
+  }
+
   it('after a restart the coordinator accepts exactly the bytes clients received, within the transfers in flight at the kill', { timeout: 120_000 }, async () => {
     const args = ['--coordinator', fake.url.href, '--token', 'operator-token-1', '--port', '0', '--data-dir', dataDir, '--usage-flush-interval-ms', '3600000']
     const first = startNodeProcess(args)
     cleanups.push(first.kill)
     const { url, nodeId } = await first.listening
-    const ticketFor = (path: string) => {
-      const nowMs = Date.now()
-      const ticket = ticketSchema.parse({
-        v: 2, kid: 'k1', zone: 'my-site', path, prefix: false, nodeId, client: '127.0.0.1', issuedAt: nowMs - 1000, expiresAt: nowMs + 600_000,
-        byteBudget: '10000000', nonce: newTicketNonce(), origin: origin.url,
-      })
-      return { nonce: ticket.nonce, url: `${url}/z/my-site${path}?mt=${encodeTicket(fake.ticketTagKeys(nodeId), ticket)}` }
-    }
+    const ticketFor = (path: string) => ticketedUrl(url, nodeId, path)
     // Load: COMPLETED transfers, eight at a time, then IN_FLIGHT ones stalled mid-body.
     const received = new Map<string, number>()
     const completed = Array.from({ length: COMPLETED }, (_, index) => ticketFor(`/done-${index}.bin`))
@@ -132,11 +144,49 @@ describe('usage survives kill -9 of a node under load', () => {
       await new Promise((resolve) => setTimeout(resolve, 10))
     }
     await second.kill()
-    const accepted = new Map<string, bigint>()
-    for (const line of [...fake.usageBatches.values()].flatMap((batch) => batch.lines)) accepted.set(line.ticketId, (accepted.get(line.ticketId) ?? 0n) + line.bytes)
+    const accepted = acceptedBytes()
     for (const ticket of completed) assert.equal(accepted.get(ticket.nonce), BigInt(received.get(ticket.nonce) ?? -1), `ticket ${ticket.nonce}`)
     // In flight at the kill: nothing, or at most what was sent, never more.
     for (const ticket of stalled) assert.ok((accepted.get(ticket.nonce) ?? 0n) <= BigInt(BODY.length))
     assert.equal(accepted.size <= COMPLETED + IN_FLIGHT, true)
+  })
+
+  it('with a commit interval, loses at most the transfers of the last interval: earlier ones are kept, nothing is over-counted', { timeout: 120_000 }, async () => {
+    const intervalDir = await mkdtemp(join(tmpdir(), 'meson-usage-interval-'))
+    cleanups.push(() => rm(intervalDir, { recursive: true, force: true }))
+    const batchesBefore = new Set(fake.usageBatches.keys())
+    // The longest interval allowed: a commit waiting for it is easy to catch before the kill.
+    const args = ['--coordinator', fake.url.href, '--token', 'operator-token-1', '--port', '0', '--data-dir', intervalDir, '--usage-flush-interval-ms', '3600000', '--usage-commit-interval-ms', '1000']
+    const first = startNodeProcess(args)
+    cleanups.push(first.kill)
+    const { url, nodeId } = await first.listening
+    const fetchAll = async (tickets: readonly { nonce: string; url: string }[]): Promise<Map<string, number>> => {
+      const outcomes = await Promise.all(tickets.map(async (ticket) => [ticket.nonce, (await fetchCounting(ticket.url).done).bytes] as const))
+      return new Map(outcomes)
+    }
+    // The first transfer after a quiet log commits at once; the next ones wait for the
+    // interval, and must still reach the log once it has passed (not only at a seal).
+    const early = [ticketedUrl(url, nodeId, '/early-0.bin')]
+    const received = await fetchAll(early)
+    await waitForWalRecords(intervalDir, 1)
+    const delayed = Array.from({ length: 4 }, (_, index) => ticketedUrl(url, nodeId, `/delayed-${String(index)}.bin`))
+    for (const [nonce, bytes] of await fetchAll(delayed)) received.set(nonce, bytes)
+    await waitForWalRecords(intervalDir, 1 + delayed.length)
+    assert.equal(await walRecordCount(intervalDir), 1 + delayed.length, 'transfers that waited for the interval were committed after it')
+    // The last interval's transfers: the kill comes right after they complete.
+    const last = Array.from({ length: 4 }, (_, index) => ticketedUrl(url, nodeId, `/last-${String(index)}.bin`))
+    for (const [nonce, bytes] of await fetchAll(last)) received.set(nonce, bytes)
+    await first.kill()
+
+    const second = startNodeProcess(args)
+    cleanups.push(second.kill)
+    await second.listening
+    const newLines = () => [...fake.usageBatches.entries()].filter(([id]) => !batchesBefore.has(id)).flatMap(([, batch]) => batch.lines)
+    for (let turn = 0; turn < 1000 && newLines().length < 1 + delayed.length; turn += 1) await new Promise((resolve) => setTimeout(resolve, 10))
+    await second.kill()
+    const accepted = acceptedBytes()
+    for (const ticket of [...early, ...delayed]) assert.equal(accepted.get(ticket.nonce), BigInt(received.get(ticket.nonce) ?? -1), `committed transfer ${ticket.nonce}`)
+    // The last interval: each transfer counted whole or not at all, never more than it sent.
+    for (const ticket of last) assert.ok([0n, BigInt(received.get(ticket.nonce) ?? -1)].includes(accepted.get(ticket.nonce) ?? 0n), `last-interval transfer ${ticket.nonce}`)
   })
 })

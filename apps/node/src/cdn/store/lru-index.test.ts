@@ -75,4 +75,38 @@ describe('LruIndex', () => {
     assert.equal(index.variants('k1')[0], updated)
     assert.deepEqual(idsInLruOrder(index), ['b', 'a'])
   })
+
+  it('keeps the exact LRU order through any mix of operations (touching the newest object is skipped)', () => {
+    const index = new LruIndex()
+    const model: string[] = []
+    let seed = 7
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0
+      return (seed >>> 16) % n
+    }
+    for (let step = 0; step < 3000; step += 1) {
+      const id = 'abcde'.charAt(next(5))
+      const present = model.includes(id)
+      const without = model.filter((other) => other !== id)
+      switch (next(4)) {
+        case 0:
+          // The same primary and secondary key: replaces the object, which becomes the newest.
+          index.add(object(id, id))
+          model.splice(0, model.length, ...without, id)
+          break
+        case 1:
+          index.touch(id)
+          if (present) model.splice(0, model.length, ...without, id)
+          break
+        case 2:
+          index.update(object(id, id))
+          if (present) model.splice(0, model.length, ...without, id)
+          break
+        default:
+          index.delete(id)
+          model.splice(0, model.length, ...without)
+      }
+      assert.deepEqual(idsInLruOrder(index), model, `step ${String(step)}`)
+    }
+  })
 })

@@ -11,12 +11,16 @@ export interface IndexedObject {
  * The in-memory index of the disk tier: by id in least-recently-used order (a `Map`
  * keeps insertion order, so "use" is delete + set: O(1)), and by primary key with the
  * newest variant first. One object per primary+secondary key: adding a second one
- * replaces the first.
+ * replaces the first. Touching the object that is already the most recently used one
+ * changes nothing and is skipped: a hot object hit again and again would otherwise
+ * churn the map's table on every hit (ADR 0006, "Fifth session").
  */
 export class LruIndex {
   readonly #byId = new Map<string, IndexedObject>()
   readonly #byPrimaryKey = new Map<string, IndexedObject[]>()
   #totalBytes = 0
+  /** The id last in `#byId`'s order when known (undefined: unknown, the next touch moves); it may name an id deleted since, which is harmless: touching an absent id does nothing, and adding it sets this again. */
+  #newestId: string | undefined
 
   get size(): number {
     return this.#byId.size
@@ -40,6 +44,8 @@ export class LruIndex {
     const variants = this.#byPrimaryKey.get(primaryKey) ?? []
     const replaced = variants.find((variant) => variant.entry.response.secondaryKey === secondaryKey)
     if (replaced !== undefined) this.delete(replaced.entry.id)
+    // Setting an id already present keeps its place: then which id is last is not known.
+    this.#newestId = this.#byId.has(object.entry.id) ? undefined : object.entry.id
     this.#byId.set(object.entry.id, object)
     this.#totalBytes += object.sizeBytes
     const remaining = this.#byPrimaryKey.get(primaryKey) ?? []
@@ -53,6 +59,7 @@ export class LruIndex {
     if (current === undefined) return
     this.#byId.delete(object.entry.id)
     this.#byId.set(object.entry.id, object)
+    this.#newestId = object.entry.id
     this.#totalBytes += object.sizeBytes - current.sizeBytes
     const variants = this.#byPrimaryKey.get(current.entry.response.primaryKey) ?? []
     this.#byPrimaryKey.set(
@@ -63,10 +70,12 @@ export class LruIndex {
 
   /** Marks an object as just used. */
   touch(id: string): void {
+    if (id === this.#newestId) return
     const object = this.#byId.get(id)
     if (object === undefined) return
     this.#byId.delete(id)
     this.#byId.set(id, object)
+    this.#newestId = id
   }
 
   /** Removes an object; returns it if it was there. */

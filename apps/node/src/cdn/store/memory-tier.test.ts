@@ -33,4 +33,34 @@ describe('MemoryTier', () => {
     tier.delete('a')
     assert.equal(tier.bytes, 0)
   })
+
+  it('evicts in exact LRU order through any mix of reads, sets and deletes (reading the newest body is skipped)', () => {
+    const tier = new MemoryTier({ maxBytes: 30, maxObjectBytes: 10 })
+    const model: string[] = []
+    let seed = 11
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0
+      return (seed >>> 16) % n
+    }
+    for (let step = 0; step < 3000; step += 1) {
+      const id = 'abcde'.charAt(next(5))
+      const present = model.includes(id)
+      const without = model.filter((other) => other !== id)
+      switch (next(3)) {
+        case 0:
+          assert.equal(tier.get(id) !== undefined, present, `step ${String(step)}: get ${id}`)
+          if (present) model.splice(0, model.length, ...without, id)
+          break
+        case 1:
+          tier.set(id, Buffer.alloc(10))
+          // Three bodies fit: the least recently used one goes first.
+          model.splice(0, model.length, ...without.slice(Math.max(0, without.length - 2)), id)
+          break
+        default:
+          tier.delete(id)
+          model.splice(0, model.length, ...without)
+      }
+      assert.equal(tier.count, model.length, `step ${String(step)}`)
+    }
+  })
 })

@@ -9,12 +9,15 @@ export interface MemoryTierLimits {
 /**
  * Whole bodies of small hot objects, by object id, under a byte budget with its own
  * LRU order (independent of the disk tier's: a body can be cold in memory and still on
- * disk).
+ * disk). Reading the body that is already the most recently used one leaves the order
+ * as it is (no delete + set: a hot body read on every hit would churn the map's table).
  */
 export class MemoryTier {
   readonly #limits: MemoryTierLimits
   readonly #bodies = new Map<string, Buffer>()
   #bytes = 0
+  /** The id last in `#bodies`' order (undefined: none yet); it may name an id deleted since, which is harmless: reading an absent id finds nothing, and setting it sets this again. */
+  #newestId: string | undefined
 
   constructor(limits: MemoryTierLimits) {
     this.#limits = limits
@@ -36,9 +39,10 @@ export class MemoryTier {
   /** The body, marked as just used, or undefined. */
   get(id: string): Buffer | undefined {
     const body = this.#bodies.get(id)
-    if (body === undefined) return undefined
+    if (body === undefined || id === this.#newestId) return body
     this.#bodies.delete(id)
     this.#bodies.set(id, body)
+    this.#newestId = id
     return body
   }
 
@@ -52,6 +56,7 @@ export class MemoryTier {
       this.#bytes -= oldest.length
     }
     this.#bodies.set(id, body)
+    this.#newestId = id
     this.#bytes += body.length
     return true
   }
