@@ -224,7 +224,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   if (address === null || typeof address === 'string') throw new Error('the HTTP server is not bound to a TCP address')
   const url = formatUrl(address)
   own = coordinatorEndpointsOf({ host: config.host, port: address.port, publicUrl: config.publicUrl, machineName: machineHostname() })
-  const probes = config.probesEnabled ? startLiveProbes(config, config.publicUrl ?? url, stores, fleet, storage, options, logger) : undefined
+  const probes = config.probesEnabled ? startLiveProbes(config, config.publicUrl ?? url, stores, fleet, { storage, proxy }, options, logger) : undefined
   logger.info({ url, store: store.dialect }, 'coordinator listening')
 
   let closing: Promise<void> | undefined
@@ -368,7 +368,15 @@ function proxyAccess(proxy: RunningProxyGateway): ProxyAccess {
 }
 
 /** The hunters against every active node, through the system probe zone, started. */
-function startLiveProbes(config: CoordinatorConfig, coordinatorUrl: string, stores: CoordinatorStores, fleet: FleetControl, storage: StorageProofs | undefined, options: StartCoordinatorOptions, logger: Logger): Hunters {
+function startLiveProbes(
+  config: CoordinatorConfig,
+  coordinatorUrl: string,
+  stores: CoordinatorStores,
+  fleet: FleetControl,
+  { storage, proxy }: { readonly storage: StorageProofs | undefined; readonly proxy: RunningProxyGateway | undefined },
+  options: StartCoordinatorOptions,
+  logger: Logger,
+): Hunters {
   const hunters = createLiveProbes({
     coordinatorUrl,
     clientIp: config.probeClientIp,
@@ -376,6 +384,7 @@ function startLiveProbes(config: CoordinatorConfig, coordinatorUrl: string, stor
     signTicket: (claims) => fleet.signTicket(claims),
     saveResults: (results) => stores.rewards.saveProbeResults(results),
     ...(storage === undefined ? {} : { storage }),
+    ...(proxy === undefined ? {} : { tunnelOf: (nodeId: string) => proxy.pool.get(nodeId)?.tunnel }),
     intervalMs: config.probeIntervalMs,
     capMbps: config.scoreBandwidthCapMbps,
     ...(options.probeObjectBytes === undefined ? {} : { settings: options.probeObjectBytes }),

@@ -203,7 +203,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       dataDir,
       firstPort: options.basePort === 0 ? 0 : options.basePort + 2,
       heartbeatIntervalMs: DEMO_HEARTBEAT_MS,
-      ...(proxy === undefined ? {} : { proxyExit: { gateway: `${proxy.tunnel.host}:${proxy.tunnel.port}`, allow: originAllow } }),
+      // The exits also allow the coordinator's own port: the hunters' tunnel probe fetches its probe origin through them.
+      ...(proxy === undefined ? {} : { proxyExit: { gateway: `${proxy.tunnel.host}:${proxy.tunnel.port}`, allow: `${originAllow},127.0.0.1:${new URL(coordinator.url).port}` } }),
     })
     if (proxy === undefined) throw new Error('the coordinator started without its proxy gateway')
     const gateway = proxy

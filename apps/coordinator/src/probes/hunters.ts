@@ -15,8 +15,11 @@ export interface HuntersInit {
   /** Sends one probe to one node (the HTTP adapter); never throws for a node's failure. */
   readonly runProbe: (probe: PlannedProbe, node: ProbeTarget) => Promise<ProbeObservation>
   readonly saveResults: (results: readonly ProbeResult[]) => Promise<void>
-  /** A storage probe of the node's proof-of-storage fill, last in each round; absent: storage proofs are off. */
-  readonly storageProbe?: (node: ProbeTarget) => Promise<ProbeResult>
+  /**
+   * Probes after the planned ones, in order (the tunnel probe of a proxy exit, the storage
+   * probe of its fill); one that returns undefined does not apply to the node.
+   */
+  readonly extraProbes?: readonly ((node: ProbeTarget) => Promise<ProbeResult | undefined>)[]
   /** SHA-256, lowercase hex (node:crypto in production; injected to keep this pure of I/O). */
   readonly sha256: (bytes: Uint8Array) => string
   readonly settings: ProbeSettings
@@ -69,7 +72,10 @@ export class Hunters {
       const observation = await this.#init.runProbe(probe, node)
       results.push(judgeProbe(probe, observation, this.#expectedSha256(probe), this.#init.now(), this.#init.capMbps))
     }
-    if (this.#init.storageProbe !== undefined) results.push(await this.#init.storageProbe(node))
+    for (const extra of this.#init.extraProbes ?? []) {
+      const result = await extra(node)
+      if (result !== undefined) results.push(result)
+    }
     await this.#init.saveResults(results)
     return results
   }

@@ -64,6 +64,11 @@ export class ExitPool<T> {
     return this.#exits.size
   }
 
+  /** The connected exit of a node, if any. */
+  get(nodeId: string): PooledExit<T> | undefined {
+    return this.#exits.get(nodeId)
+  }
+
   /** Connected exits (for status pages and tests). */
   list(): readonly PooledExit<T>[] {
     return [...this.#exits.values()]

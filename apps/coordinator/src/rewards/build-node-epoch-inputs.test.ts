@@ -46,3 +46,13 @@ describe('node epoch inputs from storage probes (verified disk)', () => {
     assert.equal(input.storageProbeFailure, 'storage probe s-2: wrong proof')
   })
 })
+
+describe('node epoch inputs from tunnel probes (a proxy exit\'s reachability)', () => {
+  it('counts a failed tunnel probe as failed reachability: more failures than passes is offline', () => {
+    const reach = (id: string, outcome: 'pass' | 'fail'): ProbeEvidence => ({ id, nodeId: 'n1', kind: 'reachability', outcome, reason: outcome, mbps: null })
+    const tunnel = (id: string, outcome: 'pass' | 'fail'): ProbeEvidence => ({ id, nodeId: 'n1', kind: 'tunnel', outcome, reason: outcome, mbps: null })
+    assert.equal(inputFor([reach('r1', 'pass'), tunnel('t1', 'fail')]).isOnline, true, 'one each: still online')
+    assert.equal(inputFor([reach('r1', 'pass'), tunnel('t1', 'fail'), tunnel('t2', 'fail')]).isOnline, false)
+    assert.equal(inputFor([reach('r1', 'fail'), tunnel('t1', 'pass'), tunnel('t2', 'pass')]).isOnline, true)
+  })
+})

@@ -7,7 +7,8 @@ import type { NodeEpochInput } from './score-node.ts'
 /**
  * Turns the fleet and the epoch's evidence into each node's score input. Pure.
  * - Nodes registered after the epoch ended are left out.
- * - Online: a heartbeat at or after the epoch start, and no more failed than passed reachability probes.
+ * - Online: a heartbeat at or after the epoch start, and no more failed than passed
+ *   reachability probes (the public URL's, and a proxy exit's tunnel's).
  * - Bandwidth: the median `mbps` of the epoch's passed speed probes, else the last known.
  * - Correctness: every failed content probe and failed usage check is listed with its reason.
  * - Verified disk: with storage probes in the epoch, the fill the last passed one proved,
@@ -44,7 +45,8 @@ export function* eachNodeEpochInput(nodes: readonly RewardableNode[], evidence: 
     let storageFailure: string | null = null
     let verifiedDisk: number | null = null
     for (const probe of probes) {
-      if (probe.kind === 'reachability') {
+      // A proxy exit's tunnel carrying a probe stream is reachability too (issue #11).
+      if (probe.kind === 'reachability' || probe.kind === 'tunnel') {
         if (probe.outcome === 'pass') reachablePass += 1
         else reachableFail += 1
       } else if (probe.kind === 'content' || probe.kind === 'ipfs-content') {

@@ -17,7 +17,7 @@ export interface EvidenceReadOptions {
   readonly rowsPerPage: number
 }
 
-const PROBE_KINDS: readonly ProbeKind[] = ['content', 'ipfs-content', 'speed', 'reachability', 'usage', 'storage']
+const PROBE_KINDS: readonly ProbeKind[] = ['content', 'ipfs-content', 'speed', 'reachability', 'tunnel', 'usage', 'storage']
 
 export function toProbeKind(text: string): ProbeKind {
   return PROBE_KINDS.find((kind) => kind === text) ?? 'reachability'

@@ -12,6 +12,11 @@ import type { TicketClaims } from '../../tickets/issue-ticket.ts'
 import type { StorageProofs } from '../../probes/storage-proofs.ts'
 import { createHttpProbeRunner, sha256Hex } from './http-probe-runner.ts'
 import { createStorageProbe } from './send-storage-challenge.ts'
+import { createTunnelProbe } from './tunnel-probe.ts'
+import type { TunnelProbeOptions } from './tunnel-probe.ts'
+
+/** Size of the object a tunnel probe fetches through a proxy exit. */
+const TUNNEL_PROBE_BYTES = 16 * 1024
 
 export interface LiveProbesOptions {
   /** The coordinator's URL as nodes reach it (its probe origin is under it). */
@@ -24,6 +29,8 @@ export interface LiveProbesOptions {
   readonly saveResults: (results: readonly ProbeResult[]) => Promise<void>
   /** Proof of storage: each round ends with a challenge of the node's fill; absent: off. */
   readonly storage?: StorageProofs
+  /** A proxy exit's open tunnel (the tunnel probe); absent: no proxy gateway runs. */
+  readonly tunnelOf?: TunnelProbeOptions['tunnelOf']
   readonly intervalMs: number
   readonly capMbps: number
   /** Sizes of the probe objects; the defaults of `DEFAULT_PROBE_SETTINGS` otherwise. */
@@ -65,7 +72,10 @@ export function createLiveProbes(options: LiveProbesOptions): Hunters {
   const random = options.random ?? cryptoRandom
   return new Hunters({
     listNodes: () => Promise.resolve(options.listNodes()),
-    ...(options.storage === undefined ? {} : { storageProbe: createStorageProbe({ storage: options.storage, timeoutMs, random, now }) }),
+    extraProbes: [
+      ...(options.tunnelOf === undefined ? [] : [createTunnelProbe({ tunnelOf: options.tunnelOf, coordinatorUrl: options.coordinatorUrl, sizeBytes: TUNNEL_PROBE_BYTES, timeoutMs, random, now })]),
+      ...(options.storage === undefined ? [] : [createStorageProbe({ storage: options.storage, timeoutMs, random, now })]),
+    ],
     runProbe: createHttpProbeRunner({ probeUrl, timeoutMs, maxBodyBytes: Math.max(settings.speedBytes, settings.contentMaxBytes, settings.ipfsContentMaxBytes ?? 0) + 1 }),
     saveResults: options.saveResults,
     sha256: sha256Hex,
