@@ -82,7 +82,7 @@ describe('a redirect worker decides as the primary (ADR 0016, fifth session)', (
   const primaryZones = primary.zones()
 
   it('gives the same answers, ticket bytes included, from a snapshot sent over IPC', () => {
-    const snapshot = new RedirectSnapshot(overIpc<SnapshotUpdate>({ seq: 1, fleet: fleetNodes, zones: primaryZones.entries(), budgets: budgets.entries() }), budgets.capacity)
+    const snapshot = new RedirectSnapshot(overIpc<SnapshotUpdate>({ seq: 1, fleet: { upserts: fleetNodes, removals: [] }, zones: primaryZones.entries(), budgets: budgets.entries() }), budgets.capacity)
     const expected = answers(redirectorFor(primary, new CoordinatorTicketKeys(masters)))
     const actual = answers(redirectorFor(snapshot, new CoordinatorTicketKeys(overIpc(masters))))
     assert.deepEqual(actual, expected)
@@ -93,13 +93,18 @@ describe('a redirect worker decides as the primary (ADR 0016, fifth session)', (
   })
 
   it('follows updates: a zone, a node and a budget change give the answers the primary gives after them', () => {
-    const snapshot = new RedirectSnapshot(overIpc<SnapshotUpdate>({ seq: 1, fleet: fleetNodes, zones: primaryZones.entries(), budgets: budgets.entries() }), budgets.capacity)
-    const changedNodes = fleetNodes.filter((node) => node.country !== 'DE')
+    const snapshot = new RedirectSnapshot(overIpc<SnapshotUpdate>({ seq: 1, fleet: { upserts: fleetNodes, removals: [] }, zones: primaryZones.entries(), budgets: budgets.entries() }), budgets.capacity)
+    // Germany's nodes leave, Japan's first node gets busy, a node joins.
+    const joined = testNode('joined', { country: 'US', continent: 'NA', weight: 9 })
+    const busy = fleetNodes.find((node) => node.country === 'JP')
+    assert.ok(busy !== undefined)
+    const changedNodes = [...fleetNodes.filter((node) => node.country !== 'DE').map((node) => (node === busy ? { ...node, load: 0.97 } : node)), joined]
+    const removals = fleetNodes.filter((node) => node.country === 'DE').map((node) => node.nodeId)
     const changedZones = zoneEntries.map((entry) => (entry.name === 'broke' ? { ...entry, hasBalance: true } : entry)).filter((entry) => entry.name !== 'ipfs')
     const changedBudgets = new ObjectBudgets(100)
     for (const [zone, path, bytes] of budgets.entries()) changedBudgets.record(zone, path, bytes)
     changedBudgets.record('site', '/obj/3.bin', 99n)
-    snapshot.apply(overIpc<SnapshotUpdate>({ seq: 2, fleet: changedNodes, zones: changedZones, budgets: [['site', '/obj/3.bin', 99n]] }))
+    snapshot.apply(overIpc<SnapshotUpdate>({ seq: 2, fleet: { upserts: [{ ...busy, load: 0.97 }, joined], removals }, zones: changedZones, budgets: [['site', '/obj/3.bin', 99n]] }))
     assert.equal(snapshot.seq, 2)
     const changed: RedirectSources = { fleetView: () => buildFleetView(changedNodes), zones: () => new ZoneDirectory(changedZones), perResponseBytes: (zone, path) => changedBudgets.perResponseBytes(zone, path) }
     const keys = new CoordinatorTicketKeys(masters)

@@ -1,4 +1,5 @@
 import { ObjectBudgets } from '../../metering/object-budgets.ts'
+import type { FleetNode } from '../../routing/fleet-node.ts'
 import { buildFleetView } from '../../routing/fleet-view.ts'
 import type { FleetView } from '../../routing/fleet-view.ts'
 import { ZoneDirectory } from '../../routing/zone-directory.ts'
@@ -12,13 +13,15 @@ import type { SnapshotUpdate } from './redirect-worker-messages.ts'
  * does), and takes effect at the next request: a request never sees half an update.
  */
 export class RedirectSnapshot implements RedirectSources {
+  readonly #nodes = new Map<string, FleetNode>()
   #fleet: FleetView
   #zones: ZoneDirectory
   readonly #budgets: ObjectBudgets
   #seq: number
 
   constructor(initial: SnapshotUpdate, budgetCapacity: number) {
-    this.#fleet = buildFleetView(initial.fleet ?? [])
+    for (const node of initial.fleet?.upserts ?? []) this.#nodes.set(node.nodeId, node)
+    this.#fleet = buildFleetView(this.#nodes.values())
     this.#zones = new ZoneDirectory(initial.zones ?? [])
     this.#budgets = new ObjectBudgets(budgetCapacity)
     for (const [zone, path, bytes] of initial.budgets ?? []) this.#budgets.record(zone, path, bytes)
@@ -31,7 +34,11 @@ export class RedirectSnapshot implements RedirectSources {
   }
 
   apply(update: SnapshotUpdate): void {
-    if (update.fleet !== undefined) this.#fleet = buildFleetView(update.fleet, this.#fleet)
+    if (update.fleet !== undefined) {
+      for (const nodeId of update.fleet.removals) this.#nodes.delete(nodeId)
+      for (const node of update.fleet.upserts) this.#nodes.set(node.nodeId, node)
+      this.#fleet = buildFleetView(this.#nodes.values(), this.#fleet)
+    }
     if (update.zones !== undefined) this.#zones = new ZoneDirectory(update.zones)
     for (const [zone, path, bytes] of update.budgets ?? []) this.#budgets.record(zone, path, bytes)
     this.#seq = Math.max(this.#seq, update.seq)

@@ -93,6 +93,16 @@ describe('redirect workers (ADR 0016, fifth session)', () => {
     const afterRemoval = await Promise.all(paths.map((path) => redirectOf(`${workersUrl}${path}`)))
     assert.ok(!afterRemoval.includes(removed.publicUrl), `${removed.publicUrl} still named`)
     assert.ok(afterRemoval.every((target) => target.startsWith('http://127.0.0.')))
+    // A heartbeat that overloads a node (a change, not a removal) reaches them the same way.
+    const overloaded = records.find((record) => record.publicUrl === afterRemoval[0])
+    assert.ok(overloaded !== undefined)
+    const stats = { load: 0.99, freeDiskBytes: 1n, servedBytes: 0n, inflight: 0, cache: { hits: 0, misses: 0, objects: 0, storedBytes: 0n } }
+    assert.equal(coordinator.fleet.registry.applyHeartbeat(overloaded.id, { seq: 1, timestampMs: Date.now(), isDraining: false, stats }, Date.now()).kind, 'accepted')
+    await workers.sync()
+    const afterOverload = await Promise.all(paths.map((path) => redirectOf(`${workersUrl}${path}`)))
+    assert.ok(!afterOverload.includes(overloaded.publicUrl), `${overloaded.publicUrl} still named`)
+    assert.ok(!afterOverload.includes(removed.publicUrl))
+    coordinator.fleet.registry.applyHeartbeat(overloaded.id, { seq: 2, timestampMs: Date.now(), isDraining: false, stats: { ...stats, load: 0 } }, Date.now())
     coordinator.fleet.registry.upsert(removed, Date.now())
     // Counts arrive once a second from each worker.
     const deadline = Date.now() + 10_000
@@ -100,10 +110,10 @@ describe('redirect workers (ADR 0016, fifth session)', () => {
     while (Date.now() < deadline) {
       text = await (await fetch(`${coordinator.url}/metrics`)).text()
       const match = /meson_redirects_total\{method="GET",status_code="302"\} (\d+)/.exec(text)
-      if (match !== null && Number(match[1]) >= 121) break
+      if (match !== null && Number(match[1]) >= 181) break
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
-    assert.match(text, /meson_redirects_total\{method="GET",status_code="302"\} (1[2-9]\d|[2-9]\d\d)/)
+    assert.match(text, /meson_redirects_total\{method="GET",status_code="302"\} (1[89]\d|[2-9]\d\d)/)
   })
 
   it('a worker that dies is replaced with the current state; the other keeps the port served', async () => {

@@ -10,7 +10,7 @@ import type { TicketMasterKey } from '../../tickets/coordinator-ticket-keys.ts'
 import type { CountRedirect } from '../http/routes/routing/redirect-metrics.ts'
 import type { RedirectSettings } from './redirect-settings.ts'
 import { isWorkerMessage } from './redirect-worker-messages.ts'
-import type { SnapshotUpdate, WorkerInit } from './redirect-worker-messages.ts'
+import type { FleetDelta, SnapshotUpdate, WorkerInit } from './redirect-worker-messages.ts'
 
 const WORKER_ENTRY = fileURLToPath(new URL('./redirect-worker-main.ts', import.meta.url))
 /** As `FleetViewSource`: the workers follow the fleet at most four times a second. */
@@ -65,6 +65,8 @@ export class RedirectWorkerPool {
   #port: number
   #seq = 0
   #fleetVersion = -1
+  /** The eligible nodes as last sent, by id: what the next delta is computed against. */
+  readonly #sentNodes = new Map<string, FleetNode>()
   #zones: ZoneDirectory | undefined
   #pendingBudgets: [string, string, bigint][] = []
   #timer: NodeJS.Timeout | undefined
@@ -121,12 +123,26 @@ export class RedirectWorkerPool {
     for (const waiter of this.#waiters.splice(0)) waiter.resolve()
   }
 
-  /** The whole state, as a newly started worker needs it. */
+  /** The whole state as of the last push, as a newly started worker needs it. */
   #fullSnapshot(): SnapshotUpdate {
-    this.#pendingBudgets = []
-    this.#fleetVersion = this.#options.fleetVersion()
-    this.#zones = this.#options.zones()
-    return { seq: this.#seq, fleet: this.#options.fleetNodes(), zones: this.#zones.entries(), budgets: this.#options.budgets.entries() }
+    return { seq: this.#seq, fleet: { upserts: [...this.#sentNodes.values()], removals: [] }, zones: this.#zones?.entries() ?? [], budgets: this.#options.budgets.entries() }
+  }
+
+  /** The nodes added or changed since the last push, and those gone; the sent state follows. */
+  #fleetDelta(): FleetDelta {
+    const upserts: FleetNode[] = []
+    const seen = new Set<string>()
+    for (const node of this.#options.fleetNodes()) {
+      seen.add(node.nodeId)
+      const sent = this.#sentNodes.get(node.nodeId)
+      if (sent !== undefined && isSameNode(sent, node)) continue
+      upserts.push(node)
+      this.#sentNodes.set(node.nodeId, node)
+    }
+    const removals: string[] = []
+    for (const nodeId of this.#sentNodes.keys()) if (!seen.has(nodeId)) removals.push(nodeId)
+    for (const nodeId of removals) this.#sentNodes.delete(nodeId)
+    return { upserts, removals }
   }
 
   #push(): void {
@@ -138,9 +154,12 @@ export class RedirectWorkerPool {
     if (!isFleetChanged && !isZonesChanged && this.#pendingBudgets.length === 0) return
     this.#fleetVersion = version
     this.#zones = zones
+    const fleet = isFleetChanged ? this.#fleetDelta() : undefined
+    const isFleetMoved = fleet !== undefined && (fleet.upserts.length > 0 || fleet.removals.length > 0)
+    if (!isFleetMoved && !isZonesChanged && this.#pendingBudgets.length === 0) return
     const update: SnapshotUpdate = {
       seq: ++this.#seq,
-      ...(isFleetChanged ? { fleet: this.#options.fleetNodes() } : {}),
+      ...(isFleetMoved ? { fleet } : {}),
       ...(isZonesChanged ? { zones: zones.entries() } : {}),
       ...(this.#pendingBudgets.length === 0 ? {} : { budgets: this.#pendingBudgets }),
     }
@@ -150,7 +169,7 @@ export class RedirectWorkerPool {
 
   #fork(): Promise<void> {
     const options = this.#options
-    // A worker forked while updates are pending starts from the current state; the others get the same via #push.
+    // A worker forked while changes are pending starts from the state they make; the others get them via this push.
     this.#push()
     const init: WorkerInit = {
       host: options.host,
@@ -160,7 +179,7 @@ export class RedirectWorkerPool {
       settings: options.settings,
       ticketKeys: options.ticketKeys,
       budgetCapacity: options.budgets.capacity,
-      snapshot: { ...this.#fullSnapshot(), seq: this.#seq },
+      snapshot: this.#fullSnapshot(),
     }
     const child = fork(WORKER_ENTRY, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     const worker: Worker = { child, ackedSeq: -1, isReady: false }
@@ -220,6 +239,10 @@ export class RedirectWorkerPool {
       }
     }
   }
+}
+
+function isSameNode(a: FleetNode, b: FleetNode): boolean {
+  return a.publicUrl === b.publicUrl && a.country === b.country && a.continent === b.continent && a.load === b.load && a.healthy === b.healthy && a.weight === b.weight
 }
 
 async function holdFreePort(host: string): Promise<{ readonly server: import('node:net').Server; readonly port: number }> {
