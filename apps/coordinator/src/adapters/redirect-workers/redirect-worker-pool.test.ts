@@ -35,6 +35,7 @@ describe('redirect workers (ADR 0016, fifth session)', () => {
   let workers: RedirectWorkerPool
   let workersUrl = ''
   const records: FleetNodeRecord[] = []
+  let buyerToken = ''
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'meson-redirect-workers-'))
@@ -53,7 +54,8 @@ describe('redirect workers (ADR 0016, fifth session)', () => {
     const operatorId = String(readJsonField(await call('/v1/accounts', adminToken, { name: 'op', role: 'operator' }), 'account', 'id')) as AccountId
     const buyer = await call('/v1/accounts', adminToken, { name: 'buyer', role: 'buyer' })
     await call('/v1/admin/credits', adminToken, { accountId: String(readJsonField(buyer, 'account', 'id')), amount: '1000 MSN' })
-    await call('/v1/zones', String(readJsonField(buyer, 'token')), { name: ZONE, origin: 'http://127.0.0.1:9' })
+    buyerToken = String(readJsonField(buyer, 'token'))
+    await call('/v1/zones', buyerToken, { name: ZONE, origin: 'http://127.0.0.1:9' })
     const publicKey = String(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x)
     for (let index = 0; index < NODE_COUNT; index++) {
       const ip = `127.0.0.${String(index + 10)}`
@@ -77,6 +79,18 @@ describe('redirect workers (ADR 0016, fifth session)', () => {
     assert.equal(await redirectOf(`${coordinator.url}/z/${ZONE}/a.bin`), target)
     assert.equal(await redirectOf(`${workersUrl}/z/nothere/a.bin`), 'status 404')
     assert.equal(await redirectOf(`${workersUrl}/v1/zones`), 'status 404')
+  })
+
+  it('a zone made over the API reaches the workers by itself (no sync)', async () => {
+    assert.equal(await redirectOf(`${workersUrl}/z/later/a.bin`), 'status 404')
+    const answer = await requestJson('POST', `${coordinator.url}/v1/zones`, { json: { name: 'later', origin: 'http://127.0.0.1:9' }, token: buyerToken })
+    assert.equal(answer.status, 201)
+    let target = ''
+    for (let attempt = 0; attempt < 200 && !target.startsWith('http://'); attempt++) {
+      target = await redirectOf(`${workersUrl}/z/later/a.bin`)
+      if (!target.startsWith('http://')) await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    assert.match(target, /^http:\/\/127\.0\.0\.\d+:8080$/)
   })
 
   it("a node taken out of the fleet is never named once sync() resolved, and the workers' redirects show in the primary's metrics", async () => {

@@ -13,8 +13,10 @@ import { isWorkerMessage } from './redirect-worker-messages.ts'
 import type { FleetDelta, SnapshotUpdate, WorkerInit } from './redirect-worker-messages.ts'
 
 const WORKER_ENTRY = fileURLToPath(new URL('./redirect-worker-main.ts', import.meta.url))
-/** As `FleetViewSource`: the workers follow the fleet at most four times a second. */
-const DEFAULT_PUSH_INTERVAL_MS = 250
+/** How often zones and object budgets are checked (an identity check and a list): a zone change reaches workers within this. */
+const DEFAULT_PUSH_INTERVAL_MS = 50
+/** As `FleetViewSource`: the workers follow the fleet at most four times a second (each rebuilds its view, O(nodes)). */
+const DEFAULT_FLEET_INTERVAL_MS = 250
 const START_TIMEOUT_MS = 60_000
 const STOP_TIMEOUT_MS = 5_000
 
@@ -43,6 +45,9 @@ export interface RedirectWorkerPoolOptions {
   readonly countRedirect: CountRedirect
   readonly onWorkerExit: (detail: { readonly pid: number | undefined; readonly code: number | null; readonly signal: string | null }) => void
   readonly pushIntervalMs?: number
+  readonly fleetIntervalMs?: number
+  /** Monotonic ms for the fleet throttle (default `performance.now`). */
+  readonly monotonicNow?: () => number
 }
 
 interface Worker {
@@ -54,8 +59,9 @@ interface Worker {
 /**
  * The primary's side of the redirect workers (ADR 0016, fifth session): forks `count`
  * workers that share one port with `SO_REUSEPORT`, sends each the settings, ticket master
- * keys and a full snapshot, then pushes what changed (fleet, zones, object budgets) every
- * `pushIntervalMs` and at once on `sync()`. A worker that exits unexpectedly is replaced
+ * keys and a full snapshot, then pushes what changed: zones and object budgets within
+ * `pushIntervalMs` (50 ms), the fleet as a delta at most every `fleetIntervalMs` (250 ms, as
+ * the primary's own view), and everything at once on `sync()`. A worker that exits unexpectedly is replaced
  * (the others keep serving the port meanwhile). Their redirect counts go to `countRedirect`.
  */
 export class RedirectWorkerPool {
@@ -65,6 +71,7 @@ export class RedirectWorkerPool {
   #port: number
   #seq = 0
   #fleetVersion = -1
+  #fleetPushedAtMs = Number.NEGATIVE_INFINITY
   /** The eligible nodes as last sent, by id: what the next delta is computed against. */
   readonly #sentNodes = new Map<string, FleetNode>()
   #zones: ZoneDirectory | undefined
@@ -106,9 +113,9 @@ export class RedirectWorkerPool {
     return [...this.#workers].flatMap((worker) => (worker.child.pid === undefined ? [] : [worker.child.pid]))
   }
 
-  /** Pushes what changed now, and resolves once every running worker applied it. */
+  /** Pushes what changed now (the fleet too, whatever its throttle), and resolves once every running worker applied it. */
   sync(): Promise<void> {
-    this.#push()
+    this.#push(true)
     const seq = this.#seq
     if ([...this.#workers].every((worker) => worker.ackedSeq >= seq)) return Promise.resolve()
     return new Promise((resolve) => this.#waiters.push({ seq, resolve }))
@@ -145,14 +152,19 @@ export class RedirectWorkerPool {
     return { upserts, removals }
   }
 
-  #push(): void {
+  #push(isFleetDue = false): void {
     if (this.#closing) return
-    const version = this.#options.fleetVersion()
-    const zones = this.#options.zones()
-    const isFleetChanged = version !== this.#fleetVersion
+    const options = this.#options
+    const nowMs = (options.monotonicNow ?? performance.now.bind(performance))()
+    const version = options.fleetVersion()
+    const zones = options.zones()
+    const isFleetChanged = version !== this.#fleetVersion && (isFleetDue || nowMs - this.#fleetPushedAtMs >= (options.fleetIntervalMs ?? DEFAULT_FLEET_INTERVAL_MS))
     const isZonesChanged = zones !== this.#zones
     if (!isFleetChanged && !isZonesChanged && this.#pendingBudgets.length === 0) return
-    this.#fleetVersion = version
+    if (isFleetChanged) {
+      this.#fleetVersion = version
+      this.#fleetPushedAtMs = nowMs
+    }
     this.#zones = zones
     const fleet = isFleetChanged ? this.#fleetDelta() : undefined
     const isFleetMoved = fleet !== undefined && (fleet.upserts.length > 0 || fleet.removals.length > 0)
@@ -170,7 +182,7 @@ export class RedirectWorkerPool {
   #fork(): Promise<void> {
     const options = this.#options
     // A worker forked while changes are pending starts from the state they make; the others get them via this push.
-    this.#push()
+    this.#push(true)
     const init: WorkerInit = {
       host: options.host,
       port: this.#port,
