@@ -176,7 +176,7 @@ export class RedirectWorkerPool {
       ...(this.#pendingBudgets.length === 0 ? {} : { budgets: this.#pendingBudgets }),
     }
     this.#pendingBudgets = []
-    for (const worker of this.#workers) worker.child.send({ type: 'update', update })
+    for (const worker of this.#workers) if (worker.child.connected) worker.child.send({ type: 'update', update })
   }
 
   #fork(): Promise<void> {
@@ -224,6 +224,11 @@ export class RedirectWorkerPool {
             reject(new RedirectWorkerError(`a redirect worker failed to start: ${message.message}`))
             return
         }
+      })
+      // A failed spawn, or a send to a worker that is exiting: its 'exit' (if any) does the rest.
+      child.on('error', (error) => {
+        clearTimeout(timeout)
+        reject(new RedirectWorkerError(`a redirect worker failed: ${error.message}`))
       })
       child.once('exit', (code, signal) => {
         clearTimeout(timeout)
