@@ -5,7 +5,8 @@
 // nodes over HTTP, or even saving them one by one into the SQLite fleet store (~95 s on the
 // bench machine), would take the run's whole budget; no redirect reads the store anyway. It serves `/z/bench/...`
 // with 302s once set up; until then it answers 404 (the bench waits for the first 302).
-// Run: node bench/redirector/coordinator-server.ts --port <port> [--nodes 10] [--raw-connections false]
+// Run: node bench/redirector/coordinator-server.ts --port <port> [--nodes 10] [--raw-connections false] [--redirect-workers 2]
+// (with redirect workers, zone requests are served on the port it prints as `redirect workers on <url>`)
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -20,7 +21,7 @@ import { BenchError } from '../edge-vs-nginx/bench-error.ts'
 
 const BENCH_ZONE = 'bench'
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, nodes: { type: 'string', default: '10' }, 'raw-connections': { type: 'string', default: 'true' } } })
+const { values } = parseArgs({ options: { port: { type: 'string' }, nodes: { type: 'string', default: '10' }, 'raw-connections': { type: 'string', default: 'true' }, 'redirect-workers': { type: 'string', default: '0' } } })
 const port = Number(values.port)
 const nodeCount = Number(values.nodes)
 if (!Number.isInteger(port) || port <= 0 || !Number.isInteger(nodeCount) || nodeCount < 1) {
@@ -35,7 +36,7 @@ const origin = createServer((_request, response) => response.writeHead(200, { 'c
 await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve))
 // A TCP server bound to a port: address() is an AddressInfo, never a pipe name.
 const originUrl = `http://127.0.0.1:${String((origin.address() as AddressInfo).port)}`
-const parsed = parseConfig({ flags: { port: String(port), host: '127.0.0.1', dataDir: dir, adminToken, allowSharedIp: true, redirectRawConnections: values['raw-connections'] } })
+const parsed = parseConfig({ flags: { port: String(port), host: '127.0.0.1', dataDir: dir, adminToken, allowSharedIp: true, redirectRawConnections: values['raw-connections'], redirectWorkers: values['redirect-workers'], redirectPort: '0' } })
 if (!parsed.ok) throw new BenchError('BENCH_CONFIG_INVALID', `the coordinator refused the bench config: ${JSON.stringify(parsed)}`)
 // No fleet timers: fake nodes send no heartbeats, and must not be marked down mid-run.
 const coordinator = await startCoordinator(parsed.config, { logger: createLogger({ level: 'warn' }), startFleetTimers: false })
@@ -78,6 +79,12 @@ for (let index = 0; index < nodeCount; index++) {
 // What a restart does with the store's nodes (FleetControl.start): load them into memory.
 coordinator.fleet.registry.load(records, Date.now())
 process.stdout.write(`seeded ${String(nodeCount)} nodes in ${(performance.now() - seedStart).toFixed(0)} ms\n`)
+const workers = coordinator.redirectWorkers
+if (workers !== undefined) {
+  // The seeded fleet and the zone reach the workers before the bench's first request.
+  await workers.sync()
+  process.stdout.write(`redirect workers on http://127.0.0.1:${String(workers.port)} pids ${workers.pids.join(',')}\n`)
+}
 process.stdout.write(`coordinator on ${base} with ${String(nodeCount)} nodes\n`)
 
 const stop = async (): Promise<void> => {

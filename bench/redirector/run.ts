@@ -2,7 +2,7 @@
 // for fleets of 10, 1 000 and 100 000 nodes, with and without ticket signing; (b) a
 // node:http redirector against nginx's bare `return 302` over loopback, with wrk,
 // alternating A/B/A/B. Composition root only; see bench/README.md ("redirector").
-import { chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -28,6 +28,7 @@ import { measureDecisions } from './measure-decisions.ts'
 import type { DecisionRate } from './measure-decisions.ts'
 import { renderNginxRedirectConfig } from './nginx-redirect-config.ts'
 import { buildSimulatedFleet, simulatedClientIps, simulatedNodeId } from './simulated-fleet.ts'
+import { treeCpuSeconds, treePeakRssKiB } from './process-cpu.ts'
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results')
@@ -40,9 +41,11 @@ const FLEET_SIZES = [10, 1000, 100_000] as const
  * nginx's bare `return 302`; the node redirector; the node redirector with a placeholder
  * ticket; the real coordinator (its raw connection path in front of node:http, ADR 0016),
  * one per fleet size of COORDINATOR_NODES; the real coordinator on node:http only
- * (`redirectRawConnections` off), at the first fleet size.
+ * (`redirectRawConnections` off), at the first fleet size; the real coordinator with
+ * REDIRECT_WORKERS redirect worker processes on its redirect port (ADR 0016, fifth
+ * session), one per fleet size: several processes, so compare its "cores" column.
  */
-const HTTP_SIDES = ['nginx', 'node', 'node-unsigned', 'coordinator', 'coordinator-http'] as const
+const HTTP_SIDES = ['nginx', 'node', 'node-unsigned', 'coordinator', 'coordinator-http', 'coordinator-workers'] as const
 type HttpSide = (typeof HTTP_SIDES)[number]
 
 const settings = {
@@ -55,6 +58,8 @@ const settings = {
   /** Fleet sizes of the real coordinator (one coordinator process each). */
   coordinatorNodes: (process.env.COORDINATOR_NODES ?? FLEET_SIZES.join(',')).split(',').map(Number),
   isHttpSkipped: process.env.SKIP_HTTP === '1',
+  /** Redirect worker processes of the `coordinator-workers` side. */
+  redirectWorkers: Number(process.env.REDIRECT_WORKERS ?? '2'),
   sides: (process.env.SIDES ?? 'nginx,coordinator,coordinator-http').split(',').filter((side): side is HttpSide => (HTTP_SIDES as readonly string[]).includes(side)),
 }
 
@@ -127,6 +132,9 @@ interface HttpRun {
   readonly side: string
   readonly round: number
   readonly result: WrkResult
+  /** CPU seconds the side's processes (and their children) used during the run, and its wall time. */
+  readonly serverCpuSeconds: number
+  readonly wallSeconds: number
 }
 
 /** One server under load. */
@@ -134,25 +142,27 @@ interface HttpTarget {
   readonly label: string
   readonly side: HttpSide
   readonly baseUrl: string
-  /** Our own processes (not nginx): their peak RSS is reported. */
-  readonly pid: number | undefined
+  /** The side's root process: its tree's CPU time and peak RSS are reported. */
+  readonly pid: number
 }
 
-async function startNodeRedirector(group: ProcessGroup, isUnsigned: boolean): Promise<string> {
+async function startNodeRedirector(group: ProcessGroup, isUnsigned: boolean): Promise<{ readonly baseUrl: string; readonly pid: number }> {
   const port = await findFreePort()
   const args = [SERVER_ENTRY, '--port', String(port), '--nodes', String(settings.httpNodes), ...(isUnsigned ? ['--unsigned'] : [])]
   const managed = group.start(isUnsigned ? 'unsigned node redirector' : 'node redirector', process.execPath, args)
   const baseUrl = `http://127.0.0.1:${port}`
   await waitUntilReady(`${baseUrl}/ready`, managed, 20_000)
-  return baseUrl
+  return { baseUrl, pid: managed.pid }
 }
 
-async function startCoordinator(group: ProcessGroup, path: string, nodes: number, isRaw: boolean): Promise<{ readonly baseUrl: string; readonly pid: number }> {
+async function startCoordinator(group: ProcessGroup, path: string, nodes: number, isRaw: boolean, workers: number): Promise<{ readonly baseUrl: string; readonly pid: number }> {
   const port = await findFreePort()
-  const managed = group.start(`coordinator/${String(nodes)}`, process.execPath, [COORDINATOR_ENTRY, '--port', String(port), '--nodes', String(nodes), '--raw-connections', String(isRaw)])
-  const baseUrl = `http://127.0.0.1:${port}`
+  const managed = group.start(`coordinator/${String(nodes)}`, process.execPath, [COORDINATOR_ENTRY, '--port', String(port), '--nodes', String(nodes), '--raw-connections', String(isRaw), '--redirect-workers', String(workers)])
+  const apiUrl = `http://127.0.0.1:${port}`
   // A shared, loaded machine can take a while to start a coordinator.
-  await waitUntilReady(`${baseUrl}/healthz`, managed, 90_000)
+  await waitUntilReady(`${apiUrl}/healthz`, managed, 90_000)
+  // With redirect workers, zone requests go to the workers' port, which the server prints.
+  const baseUrl = workers === 0 ? apiUrl : await redirectUrlOf(managed)
   // It listens before its zone and nodes exist: wait for the first 302.
   const deadline = Date.now() + 90_000
   for (;;) {
@@ -171,7 +181,17 @@ async function startCoordinator(group: ProcessGroup, path: string, nodes: number
   }
 }
 
-async function startNginxRedirector(group: ProcessGroup, nginxPath: string, onWorkDir: (dir: string) => void): Promise<string> {
+async function redirectUrlOf(managed: ReturnType<ProcessGroup['start']>): Promise<string> {
+  const deadline = Date.now() + 90_000
+  for (;;) {
+    const match = /redirect workers on (http:\/\/[\d.]+:\d+)/.exec(managed.outputTail())
+    if (match?.[1] !== undefined) return match[1]
+    if (Date.now() > deadline || !managed.isRunning()) throw new BenchError('BENCH_SERVER_NOT_READY', 'the coordinator did not start its redirect workers.', { details: managed.outputTail().trim() || '(no output)' })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+async function startNginxRedirector(group: ProcessGroup, nginxPath: string, onWorkDir: (dir: string) => void): Promise<{ readonly baseUrl: string; readonly pid: number }> {
   const workDir = await mkdtemp(join(tmpdir(), 'meson-bench-redirector-nginx-'))
   onWorkDir(workDir)
   const port = await findFreePort()
@@ -186,7 +206,7 @@ async function startNginxRedirector(group: ProcessGroup, nginxPath: string, onWo
   const managed = group.start('nginx', nginxPath, ['-p', workDir, '-c', configPath, '-e', join(workDir, 'error.log')], isRoot ? { uid: UNPRIVILEGED_ID, gid: UNPRIVILEGED_ID } : {})
   const baseUrl = `http://127.0.0.1:${port}`
   await waitUntilReady(`${baseUrl}/ready`, managed, 10_000)
-  return baseUrl
+  return { baseUrl, pid: managed.pid }
 }
 
 /** One request by hand, so a side that answers the wrong thing fails loudly before the load. */
@@ -210,47 +230,40 @@ async function measureHttp(group: ProcessGroup, onWorkDir: (dir: string) => void
   const path = '/z/bench/obj/1.bin'
   const targets: HttpTarget[] = []
   for (const side of settings.sides) {
-    if (side === 'coordinator' || side === 'coordinator-http') {
-      const sizes = side === 'coordinator' ? settings.coordinatorNodes : settings.coordinatorNodes.slice(0, 1)
+    if (side === 'coordinator' || side === 'coordinator-http' || side === 'coordinator-workers') {
+      const sizes = side === 'coordinator-http' ? settings.coordinatorNodes.slice(0, 1) : settings.coordinatorNodes
       for (const nodes of sizes) {
-        const started = await startCoordinator(group, path, nodes, side === 'coordinator')
-        const label = `${side}/${String(nodes)}`
+        const workers = side === 'coordinator-workers' ? settings.redirectWorkers : 0
+        const started = await startCoordinator(group, path, nodes, side !== 'coordinator-http', workers)
+        const label = `${side === 'coordinator-workers' ? `coordinator-${String(workers)}w` : side}/${String(nodes)}`
         // The seeded nodes listen nowhere; their URLs are on 127/8.
         await checkRedirect(label, `${started.baseUrl}${path}`, 'http://127.')
         targets.push({ label, side, baseUrl: started.baseUrl, pid: started.pid })
       }
       continue
     }
-    const baseUrl = side === 'nginx' ? await startNginxRedirector(group, nginxPath, onWorkDir) : await startNodeRedirector(group, side === 'node-unsigned')
-    await checkRedirect(side, `${baseUrl}${path}`, `http://127.0.0.1:1${path}${side === 'nginx' ? '' : '?mt='}`)
-    targets.push({ label: side, side, baseUrl, pid: undefined })
+    const started = side === 'nginx' ? await startNginxRedirector(group, nginxPath, onWorkDir) : await startNodeRedirector(group, side === 'node-unsigned')
+    await checkRedirect(side, `${started.baseUrl}${path}`, `http://127.0.0.1:1${path}${side === 'nginx' ? '' : '?mt='}`)
+    targets.push({ label: side, side, baseUrl: started.baseUrl, pid: started.pid })
   }
   const runs: HttpRun[] = []
   for (let round = 1; round <= settings.rounds; round++) {
     for (const target of targets) {
+      const cpuBefore = await treeCpuSeconds(target.pid)
+      const startedAt = performance.now()
       const result = await runWrk(group, { wrkPath, url: `${target.baseUrl}${path}`, threads: settings.threads, connections: settings.connections, duration: settings.duration })
-      runs.push({ side: target.label, round, result })
-      log(`round ${round}, ${target.label}: ${result.requestsPerSec.toFixed(0)} req/s, p99 ${result.latencyP99Ms.toFixed(2)} ms, errors ${result.socketErrors + result.non2xxOr3xx}`)
+      const wallSeconds = (performance.now() - startedAt) / 1000
+      const serverCpuSeconds = (await treeCpuSeconds(target.pid)) - cpuBefore
+      runs.push({ side: target.label, round, result, serverCpuSeconds, wallSeconds })
+      log(`round ${round}, ${target.label}: ${result.requestsPerSec.toFixed(0)} req/s, p99 ${result.latencyP99Ms.toFixed(2)} ms, errors ${result.socketErrors + result.non2xxOr3xx}, server CPU ${(serverCpuSeconds / wallSeconds).toFixed(2)} cores`)
     }
   }
   const peakRssKiB = new Map<string, number>()
   for (const target of targets) {
-    if (target.pid === undefined) continue
-    const rss = await peakRssOf(target.pid)
+    const rss = await treePeakRssKiB(target.pid)
     if (rss !== undefined) peakRssKiB.set(target.label, rss)
   }
   return { runs, labels: targets.map((target) => target.label), peakRssKiB }
-}
-
-/** A process's peak resident set (Linux `VmHWM`, KiB), or undefined elsewhere. */
-async function peakRssOf(pid: number): Promise<number | undefined> {
-  try {
-    const status = await readFile(`/proc/${String(pid)}/status`, 'latin1')
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(status)
-    return match?.[1] === undefined ? undefined : Number(match[1])
-  } catch {
-    return undefined
-  }
 }
 
 interface HttpResults {
@@ -291,10 +304,21 @@ function formatReport(rows: readonly InProcessRow[], http: HttpResults | undefin
     }
     const means = new Map(http.labels.map((label) => [label, mean(runs.filter((run) => run.side === label).map((run) => run.result.requestsPerSec))]))
     const nginxMean = means.get('nginx') ?? 0
-    lines.push('', `${'side'.padEnd(24)}  ${'mean req/s'.padStart(10)}  ${'vs nginx'.padStart(8)}  peak RSS`)
+    lines.push(
+      '',
+      `processes: nginx = 1 master + 1 worker (worker_processes 1); coordinator = 1 process; coordinator-${String(settings.redirectWorkers)}w = 1 primary (API, idle here) + ${String(settings.redirectWorkers)} redirect worker processes; wrk -t${String(settings.threads)} on the same ${String(availableParallelism())} CPUs.`,
+      '"cores" = CPU seconds of the side\'s process tree per second of load; "CPU us/req" = that CPU time per request.',
+      '',
+      `${'side'.padEnd(24)}  ${'mean req/s'.padStart(10)}  ${'vs nginx'.padStart(8)}  ${'cores'.padStart(5)}  ${'CPU us/req'.padStart(10)}  peak RSS`,
+    )
     for (const [label, value] of means) {
       const rss = http.peakRssKiB.get(label)
-      lines.push(`${label.padEnd(24)}  ${value.toFixed(0).padStart(10)}  ${(nginxMean > 0 ? `${(value / nginxMean).toFixed(2)}x` : '-').padStart(8)}  ${rss === undefined ? '-' : `${(rss / 1024).toFixed(0)} MiB`}`)
+      const sideRuns = runs.filter((run) => run.side === label)
+      const cores = mean(sideRuns.map((run) => run.serverCpuSeconds / run.wallSeconds))
+      const cpuPerRequestUs = mean(sideRuns.map((run) => (run.serverCpuSeconds * 1e6) / Math.max(1, run.result.requests)))
+      lines.push(
+        `${label.padEnd(24)}  ${value.toFixed(0).padStart(10)}  ${(nginxMean > 0 ? `${(value / nginxMean).toFixed(2)}x` : '-').padStart(8)}  ${cores.toFixed(2).padStart(5)}  ${cpuPerRequestUs.toFixed(1).padStart(10)}  ${rss === undefined ? '-' : `${(rss / 1024).toFixed(0)} MiB`}`,
+      )
     }
   }
   return `${lines.join('\n')}\n`

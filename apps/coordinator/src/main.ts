@@ -13,7 +13,6 @@ import { FleetControl } from './fleet/fleet-control.ts'
 import { Metering } from './metering/metering.ts'
 import { registerMeteringMetrics } from './metering/metering-metrics.ts'
 import { RejectionCounters } from './metering/rejection-counters.ts'
-import { sizedTicketBudget } from './metering/object-budgets.ts'
 import { createHttpMetrics } from './adapters/http/http-metrics.ts'
 import type { HttpMetrics } from './adapters/http/http-metrics.ts'
 import { ensureAdminTokenFile } from './adapters/disk/admin-token-file.ts'
@@ -27,9 +26,13 @@ import { openGeoIpLookup } from './adapters/geoip/open-geoip-lookup.ts'
 import { createOriginAgents } from './adapters/http/routes/routing/fetch-from-origin.ts'
 import type { OriginAgents } from './adapters/http/routes/routing/fetch-from-origin.ts'
 import { FleetViewSource } from './routing/fleet-view-source.ts'
-import { createRedirector } from './adapters/http/routes/routing/redirect-route.ts'
-import type { RedirectRouteDependencies } from './adapters/http/routes/routing/redirect-route.ts'
+import type { Redirector } from './adapters/http/routes/routing/redirect-route.ts'
 import { createRedirectCounter } from './adapters/http/routes/routing/redirect-metrics.ts'
+import type { CountRedirect } from './adapters/http/routes/routing/redirect-metrics.ts'
+import { redirectorOn, redirectSettingsOf } from './adapters/redirect-workers/redirect-settings.ts'
+import type { RedirectSettings } from './adapters/redirect-workers/redirect-settings.ts'
+import { startRedirectWorkers } from './adapters/redirect-workers/start-redirect-workers.ts'
+import type { RedirectWorkerPool } from './adapters/redirect-workers/redirect-worker-pool.ts'
 import { hostName } from './routing/host-name.ts'
 import { createCountryLookup } from './routing/country-lookup.ts'
 import type { CountryLookup } from './routing/country-lookup.ts'
@@ -101,6 +104,8 @@ export interface RunningCoordinator {
   readonly rewards: Rewards
   /** The hunters probing live nodes (undefined unless `probesEnabled`). */
   readonly probes: Hunters | undefined
+  /** The redirect worker processes (undefined unless `redirectWorkers` > 0): their port, `sync()`. */
+  readonly redirectWorkers: RedirectWorkerPool | undefined
   /** Stops accepting requests, waits for in-flight ones, then closes the store it opened. */
   close(): Promise<void>
 }
@@ -178,7 +183,9 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     throw error
   }
   // One redirector, two faces: node:http's handler and the raw connection path (ADR 0016).
-  const zoneRedirector = createRedirector(redirectDependencies(config, redirector, originAgents, options.now ?? Date.now, metrics))
+  const wiring = redirectWiring(config, { ...redirector, ticketKeys }, originAgents, options.now ?? Date.now, metrics)
+  const zoneRedirector = wiring.redirector
+  let redirectWorkers: RedirectWorkerPool | undefined
   const storage = createStorageProofs(config, stores, fleet, coordinatorKey.key, options.now ?? Date.now)
   const { app } = buildHttpServer({
     metrics,
@@ -203,12 +210,15 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   try {
     await metering.start()
     await app.listen({ port: config.port, host: config.host })
+    // Zone requests on the redirect port, one process per worker (ADR 0016, fifth session).
+    redirectWorkers = await startRedirectWorkers(config, { registry: fleet.registry, geo, metering, masterKeys: ticketKeyFile.keys, settings: wiring.settings, countRedirect: wiring.countRedirect, logger })
     if (options.startRewardsTimer ?? options.startFleetTimers ?? true) {
       rewards.start()
       // Finishes a settlement a crash left between sending and recording, without waiting for an epoch.
       settlementTrigger?.request()
     }
   } catch (error) {
+    await redirectWorkers?.close()
     await app.close()
     await proxy?.stop()
     originAgents.destroy()
@@ -238,10 +248,12 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     settlementTrigger,
     rewards,
     probes,
+    redirectWorkers,
     close() {
       closing ??= (async () => {
         await probes?.stop()
         await proxy?.stop()
+        await redirectWorkers?.close()
         await app.close()
         originAgents.destroy()
         await rewards.stop()
@@ -491,35 +503,25 @@ async function openGeoIpOrLocalOnly(logger: Logger): Promise<CountryLookup> {
   }
 }
 
-/** The redirector's wiring: the fleet's view and ticket issuer, metering's zones. */
-function redirectDependencies(
+/** The redirector's wiring: the fleet's view and ticket keys, metering's zones and object budgets; the same settings go to redirect workers. */
+function redirectWiring(
   config: CoordinatorConfig,
-  redirector: { readonly fleet: FleetControl; readonly metering: Metering; readonly geo: CountryLookup; readonly network: NetworkEndpoints },
+  redirector: { readonly fleet: FleetControl; readonly metering: Metering; readonly geo: CountryLookup; readonly network: NetworkEndpoints; readonly ticketKeys: CoordinatorTicketKeys },
   originAgents: OriginAgents,
   now: () => number,
   metrics: HttpMetrics,
-): RedirectRouteDependencies {
+): { readonly redirector: Redirector; readonly settings: RedirectSettings; readonly countRedirect: CountRedirect } {
   const { fleet, metering, geo } = redirector
   const fleetViews = new FleetViewSource({ registry: fleet.registry, geo })
   const ownHosts = new Set(['localhost', hostName(config.host)])
   if (config.publicUrl !== undefined) ownHosts.add(hostName(new URL(config.publicUrl).host))
   for (const name of redirector.network.coordinatorNames) ownHosts.add(name)
-  return {
+  const settings = redirectSettingsOf(config, ownHosts)
+  const countRedirect = createRedirectCounter(metrics.registry)
+  const sources = {
     fleetView: () => fleetViews.current(),
     zones: () => metering.zones.current(),
-    geo,
-    signTicket: (claims) => fleet.signTicket(claims),
-    now,
-    ticketTtlMs: config.ticketTtlMs,
-    ticketByteBudget: config.ticketByteBudget,
-    // Sizing off (0): no per-redirect lookup at all.
-    ...(config.ticketBudgetResponses === 0
-      ? {}
-      : { ticketByteBudgetFor: (zone: string, path: string) => sizedTicketBudget(config.ticketByteBudget, metering.objectBudgets.perResponseBytes(zone, path), config.ticketBudgetResponses) }),
-    trustProxy: config.trustProxy,
-    originTimeoutMs: config.originFallbackTimeoutMs,
-    originAgents,
-    ownHosts,
-    countRedirect: createRedirectCounter(metrics.registry),
+    perResponseBytes: (zone: string, path: string) => metering.objectBudgets.perResponseBytes(zone, path),
   }
+  return { redirector: redirectorOn(settings, sources, { geo, ticketKeys: redirector.ticketKeys, now, originAgents, countRedirect }), settings, countRedirect }
 }

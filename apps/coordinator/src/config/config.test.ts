@@ -35,6 +35,8 @@ describe('parseConfig', () => {
       usageResponsesPerTicket: 1,
       trustProxy: false,
       redirectRawConnections: true,
+      redirectWorkers: 0,
+      redirectPort: 7410,
       ticketTtlMs: 5 * 60_000,
       ticketByteBudget: 2n ** 30n,
       ticketBudgetResponses: 1,

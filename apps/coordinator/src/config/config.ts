@@ -60,6 +60,10 @@ export interface CoordinatorConfig {
   readonly trustProxy: boolean
   /** The redirector's raw connection path in front of node:http (ADR 0016 "redirector at line rate"). */
   readonly redirectRawConnections: boolean
+  /** Redirect worker processes on `redirectPort` (ADR 0016, fifth session); 0: none, zone requests on the API port only. */
+  readonly redirectWorkers: number
+  /** The port the redirect workers share (`SO_REUSEPORT`); 0 picks a free one. */
+  readonly redirectPort: number
   /** Lifetime of a ticket the redirector signs. */
   readonly ticketTtlMs: number
   /** Bytes a node may serve on one ticket. */
@@ -173,6 +177,8 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, { readonly flag: string; re
   usageResponsesPerTicket: { flag: '--usage-responses-per-ticket', env: 'MESON_USAGE_RESPONSES_PER_TICKET' },
   trustProxy: { flag: '--trust-proxy', env: 'MESON_TRUST_PROXY' },
   redirectRawConnections: { flag: '--redirect-raw-connections', env: 'MESON_REDIRECT_RAW_CONNECTIONS' },
+  redirectWorkers: { flag: '--redirect-workers', env: 'MESON_REDIRECT_WORKERS' },
+  redirectPort: { flag: '--redirect-port', env: 'MESON_REDIRECT_PORT' },
   ticketTtlMs: { flag: '--ticket-ttl-ms', env: 'MESON_TICKET_TTL_MS' },
   ticketByteBudget: { flag: '--ticket-byte-budget', env: 'MESON_TICKET_BYTE_BUDGET' },
   ticketBudgetResponses: { flag: '--ticket-budget-responses', env: 'MESON_TICKET_BUDGET_RESPONSES' },
@@ -258,6 +264,8 @@ const configShape = z
     usageResponsesPerTicket: boundedInteger(1, 10_000).default(1),
     trustProxy: booleanSchema.default(false),
     redirectRawConnections: booleanSchema.default(true),
+    redirectWorkers: boundedInteger(0, 64).default(0),
+    redirectPort: boundedInteger(0, 65535).default(7410),
     ticketTtlMs: boundedInteger(1_000, 86_400_000).default(5 * 60_000),
     ticketByteBudget: byteCountSchema.default(2n ** 30n),
     ticketBudgetResponses: boundedInteger(0, 10_000).default(1),

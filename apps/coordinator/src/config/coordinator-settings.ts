@@ -39,6 +39,8 @@ const MEANINGS: Partial<Record<ConfigKey, string>> = {
   usageResponsesPerTicket: 'whole responses of its object one ticket may bill',
   trustProxy: 'take the client address from the last X-Forwarded-For entry (only behind your own proxy)',
   redirectRawConnections: 'answer plain zone redirects on the raw connection path in front of node:http (false: node:http only)',
+  redirectWorkers: 'redirect worker processes serving zone requests on the redirect port, fed by this process (0: none)',
+  redirectPort: 'port the redirect workers share with SO_REUSEPORT (0: any free port); used only with redirect workers',
   ticketTtlMs: 'lifetime of a ticket the redirector signs',
   ticketByteBudget: 'bytes a node may serve on one ticket',
   ticketBudgetResponses: 'whole responses a ticket for an object of known size may serve (0: always the byte budget)',

@@ -16,6 +16,24 @@ describe('ObjectBudgets', () => {
     assert.equal(budgets.perResponseBytes('site', '/a.bin'), 2_000n, 'a new measurement replaces the old')
   })
 
+  it('replays into an equal copy: entries() oldest first, then each later record to its observers (redirect workers)', () => {
+    const budgets = new ObjectBudgets(3)
+    budgets.record('site', '/a.bin', 1n)
+    budgets.record('site/x', 'y\nz', 2n)
+    const copy = new ObjectBudgets(budgets.capacity)
+    for (const [zone, path, bytes] of budgets.entries()) copy.record(zone, path, bytes)
+    const stop = budgets.observe((zone, path, bytes) => copy.record(zone, path, bytes))
+    budgets.record('site', '/b.bin', 3n)
+    budgets.record('site', '/a.bin', 4n)
+    budgets.record('site', '/c.bin', 5n)
+    stop()
+    budgets.record('site', '/d.bin', 6n)
+    assert.deepEqual(copy.entries(), [['site', '/b.bin', 3n], ['site', '/a.bin', 4n], ['site', '/c.bin', 5n]])
+    assert.equal(copy.perResponseBytes('site/x', 'y\nz'), undefined, 'forgotten in the copy as in the original')
+    assert.equal(budgets.perResponseBytes('site', '/d.bin'), 6n)
+    assert.equal(copy.perResponseBytes('site', '/d.bin'), undefined, 'no record after stop')
+  })
+
   it('is bounded: the oldest-recorded object is forgotten first', () => {
     const budgets = new ObjectBudgets(2)
     budgets.record('z', '/1', 1n)

@@ -11,6 +11,7 @@ import { rememberBounded } from '@meson/protocol'
 export class ObjectBudgets {
   readonly #perResponse = new Map<string, bigint>()
   readonly #maxEntries: number
+  readonly #observers = new Set<(zone: string, path: string, perResponseBytes: bigint) => void>()
 
   constructor(maxEntries: number) {
     this.#maxEntries = maxEntries
@@ -19,6 +20,24 @@ export class ObjectBudgets {
   /** Records the bytes one response of `zone` `path` may carry (size + tolerance + overhead). */
   record(zone: string, path: string, perResponseBytes: bigint): void {
     rememberBounded(this.#perResponse, keyOf(zone, path), perResponseBytes, this.#maxEntries)
+    for (const observer of this.#observers) observer(zone, path, perResponseBytes)
+  }
+
+  /**
+   * Learns of every later `record`, in order (redirect workers replay them into their own
+   * copy, ADR 0016 fifth session). Returns the function that stops it.
+   */
+  observe(observer: (zone: string, path: string, perResponseBytes: bigint) => void): () => void {
+    this.#observers.add(observer)
+    return () => this.#observers.delete(observer)
+  }
+
+  /** Every entry as `[zone, path, perResponseBytes]`, oldest first (replaying them rebuilds an equal copy). */
+  entries(): [string, string, bigint][] {
+    return [...this.#perResponse].map(([key, bytes]) => {
+      const split = key.indexOf('\n')
+      return [key.slice(0, split), key.slice(split + 1), bytes]
+    })
   }
 
   /** The bytes one response of the object may carry, or undefined when it was not measured here. */
@@ -28,6 +47,11 @@ export class ObjectBudgets {
 
   get size(): number {
     return this.#perResponse.size
+  }
+
+  /** Entries kept before the oldest is forgotten. */
+  get capacity(): number {
+    return this.#maxEntries
   }
 }
 

@@ -64,4 +64,13 @@ describe('ZoneDirectory', () => {
     assert.equal(snapshot.findByName('my-site')?.hasBalance, true)
     assert.equal(snapshot.size, 1)
   })
+
+  it('lists its entries, from which an equal directory is built (a redirect worker\'s copy)', () => {
+    const snapshot = new ZoneDirectory([{ ...site, customDomains: ['CDN.example.com'], blockedCountries: ['fr'] }, { ...site, name: 'other', customDomains: [] }])
+    const copy = new ZoneDirectory(snapshot.entries())
+    assert.deepEqual(copy.entries(), snapshot.entries())
+    assert.equal(copy.findByHost('cdn.example.com')?.name, 'my-site')
+    assert.equal(copy.isCountryBlocked('my-site', 'FR'), true)
+    assert.equal(copy.size, 2)
+  })
 })

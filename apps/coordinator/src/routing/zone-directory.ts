@@ -74,4 +74,9 @@ export class ZoneDirectory {
   get size(): number {
     return this.#byName.size
   }
+
+  /** Every zone, as given (a snapshot to rebuild an equal directory from, e.g. in a redirect worker). */
+  entries(): ZoneEntry[] {
+    return [...this.#byName.values()]
+  }
 }
