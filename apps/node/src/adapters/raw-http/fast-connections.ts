@@ -120,6 +120,18 @@ interface SharedState {
   readonly onUnexpectedError: (error: unknown) => void
 }
 
+/**
+ * Connections that answered in this event-loop turn, corked: one `setImmediate` (after
+ * the poll phase has read every ready connection) uncorks them all, so the answers leave
+ * back to back and the reader is woken once per batch, not once per answer (as the
+ * coordinator's raw redirect path does, ADR 0016). Latency cost: at most one loop turn.
+ */
+const corked: FastConnection[] = []
+function flushCorked(): void {
+  for (const connection of corked) connection.uncork()
+  corked.length = 0
+}
+
 /** One connection while the fast path owns it. */
 class FastConnection {
   readonly #shared: SharedState
@@ -132,6 +144,7 @@ class FastConnection {
   #isHeadersDeadline = true
   #isWaitingForDrain = false
   #isReadEnded = false
+  #isCorked = false
 
   constructor(shared: SharedState, socket: Socket) {
     this.#shared = shared
@@ -161,6 +174,12 @@ class FastConnection {
   destroy(): void {
     this.#stopReading()
     this.#socket.destroy()
+  }
+
+  uncork(): void {
+    if (!this.#isCorked) return
+    this.#isCorked = false
+    this.#socket.uncork()
   }
 
   readonly #onData = (chunk: Buffer): void => {
@@ -246,14 +265,14 @@ class FastConnection {
         this.#handOver(buffer.subarray(offset))
         return
       }
-      if (hit.body === undefined) {
-        socket.write(hit.head)
-      } else {
+      if (!this.#isCorked) {
         socket.cork()
-        socket.write(hit.head)
-        socket.write(hit.body)
-        socket.uncork()
+        this.#isCorked = true
+        corked.push(this)
+        if (corked.length === 1) setImmediate(flushCorked)
       }
+      socket.write(hit.head)
+      if (hit.body !== undefined) socket.write(hit.body)
       offset = head.endOffset
       if (head.wantsClose) {
         // RFC 9112 §9.6: nothing more is read after a request with `close`.
@@ -324,6 +343,8 @@ class FastConnection {
   }
 
   #endAfterWrites(): void {
+    // `end` flushes corked bytes itself; the flag only keeps flushCorked from a second uncork.
+    this.#isCorked = false
     this.#stopReading()
     this.#deadlineMs = Number.POSITIVE_INFINITY
     // Cut a peer that never reads what is left, as node:http's socket timeout would.
@@ -342,6 +363,8 @@ class FastConnection {
 
   /** Removes every listener of ours but the error guard and forgets the connection. */
   #release(): void {
+    // Our answers go out first: node:http may write its own and destroy the socket (a 400), which drops corked bytes.
+    this.uncork()
     this.#stopReading()
     this.#socket.off('timeout', this.#onTimeout)
     this.#socket.off('close', this.#onClose)
