@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { IndexedObject } from './lru-index.ts'
 import { LruIndex } from './lru-index.ts'
+import { seededPicker } from '../../testing/seeded-picker.ts'
 
 function object(id: string, primaryKey: string, secondaryKey = '', sizeBytes = 10): IndexedObject {
   return {
@@ -79,11 +80,7 @@ describe('LruIndex', () => {
   it('keeps the exact LRU order through any mix of operations (touching the newest object is skipped)', () => {
     const index = new LruIndex()
     const model: string[] = []
-    let seed = 7
-    const next = (n: number): number => {
-      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0
-      return (seed >>> 16) % n
-    }
+    const next = seededPicker(7)
     for (let step = 0; step < 3000; step += 1) {
       const id = 'abcde'.charAt(next(5))
       const present = model.includes(id)

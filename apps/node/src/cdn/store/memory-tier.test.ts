@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { MemoryTier } from './memory-tier.ts'
+import { seededPicker } from '../../testing/seeded-picker.ts'
 
 describe('MemoryTier', () => {
   it('refuses bodies over the per-object cap', () => {
@@ -37,11 +38,7 @@ describe('MemoryTier', () => {
   it('evicts in exact LRU order through any mix of reads, sets and deletes (reading the newest body is skipped)', () => {
     const tier = new MemoryTier({ maxBytes: 30, maxObjectBytes: 10 })
     const model: string[] = []
-    let seed = 11
-    const next = (n: number): number => {
-      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0
-      return (seed >>> 16) % n
-    }
+    const next = seededPicker(11)
     for (let step = 0; step < 3000; step += 1) {
       const id = 'abcde'.charAt(next(5))
       const present = model.includes(id)
