@@ -6,9 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { BaseError } from '@meson/protocol'
 import type { FleetNode } from '../../routing/fleet-node.ts'
 import type { ZoneDirectory } from '../../routing/zone-directory.ts'
-import type { TicketMasterKey } from '../../tickets/coordinator-ticket-keys.ts'
 import type { CountRedirect } from '../http/routes/routing/redirect-metrics.ts'
-import type { RedirectSettings } from './redirect-settings.ts'
 import { isWorkerMessage } from './redirect-worker-messages.ts'
 import type { FleetDelta, SnapshotUpdate, WorkerInit } from './redirect-worker-messages.ts'
 
@@ -27,15 +25,9 @@ export class RedirectWorkerError extends BaseError {
   }
 }
 
-export interface RedirectWorkerPoolOptions {
+/** How the workers listen and decide: the part of each worker's `WorkerInit` the pool is given. A port of 0 picks a free port, held by the pool until every worker listens on it. */
+export interface RedirectWorkerPoolOptions extends Pick<WorkerInit, 'host' | 'port' | 'rawConnections' | 'headersTimeoutMs' | 'settings' | 'ticketKeys'> {
   readonly count: number
-  readonly host: string
-  /** 0: a free port, held by the pool until every worker listens on it. */
-  readonly port: number
-  readonly rawConnections: boolean
-  readonly headersTimeoutMs: number
-  readonly settings: RedirectSettings
-  readonly ticketKeys: readonly TicketMasterKey[]
   /** The registry's change counter and its eligible nodes (`toFleetNodes`). */
   readonly fleetVersion: () => number
   readonly fleetNodes: () => FleetNode[]

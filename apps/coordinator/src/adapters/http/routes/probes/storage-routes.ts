@@ -1,20 +1,15 @@
 import { Readable } from 'node:stream'
 import { NODE_API_PATHS, STORAGE_SEGMENT_HEADER } from '@meson/protocol'
 import { z } from 'zod'
-import type { StorageProofs, StorageRefusal } from '../../../../probes/storage-proofs.ts'
+import type { StorageRefusal } from '../../../../probes/storage-proofs.ts'
 import { ApiError } from '../../api-error.ts'
 import { defineRoute } from '../../route-spec.ts'
-import type { RouteContext } from '../../route-spec.ts'
 
 const refusals = {
   400: { description: 'INVALID_REQUEST (not a storage envelope), NODE_CLOCK_SKEW' },
   401: { description: 'NODE_SIGNATURE_INVALID' },
   404: { description: 'NODE_UNKNOWN: register again' },
 } as const
-
-function storageOf(context: RouteContext): StorageProofs | undefined {
-  return context.storage
-}
 
 function toApiError(refusal: StorageRefusal): ApiError {
   return new ApiError(refusal.code, refusal.message)
@@ -38,7 +33,7 @@ export const storageFillRoute = defineRoute({
     409: { description: 'STORAGE_REQUEST_REPLAYED' },
   },
   handle: async ({ body }, context) => {
-    const storage = storageOf(context)
+    const storage = context.storage
     if (storage === undefined) return { status: 204 }
     const result = await storage.fill(body)
     if (!result.ok) throw toApiError(result)
@@ -66,7 +61,7 @@ export const storageConfirmRoute = defineRoute({
     422: { description: 'STORAGE_DIGEST_MISMATCH: the segment is dropped' },
   },
   handle: async ({ body }, context) => {
-    const storage = storageOf(context)
+    const storage = context.storage
     if (storage === undefined) throw new ApiError('STORAGE_SEGMENT_NOT_FOUND', 'storage proofs are off on this coordinator')
     const result = await storage.confirm(body)
     if (!result.ok) throw toApiError(result)
@@ -83,7 +78,7 @@ export const storageReleaseRoute = defineRoute({
   body: z.unknown(),
   responses: { 200: { description: '{ released }' }, ...refusals },
   handle: async ({ body }, context) => {
-    const storage = storageOf(context)
+    const storage = context.storage
     if (storage === undefined) return { status: 200, body: { released: 0 } }
     const result = await storage.release(body)
     if (!result.ok) throw toApiError(result)
