@@ -1,8 +1,9 @@
-import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely'
+import { CompiledQuery, Kysely, sql } from 'kysely'
 import pg from 'pg'
 import { StoreError } from '../../store/store-error.ts'
 import type { DatabaseSchema } from './database-schema.ts'
 import { CopyingClient } from './postgres-copy.ts'
+import { CurrentSchemaPostgresDialect } from './postgres-schema-introspector.ts'
 import type { StoreLogger } from './store-logger.ts'
 
 /** How long to wait for a TCP connection + auth before calling PostgreSQL unreachable. */
@@ -37,7 +38,8 @@ export async function createPostgresKysely(options: {
     logger?.error({ err: error.message }, 'a pooled PostgreSQL connection failed')
   })
   const db = new Kysely<DatabaseSchema>({
-    dialect: new PostgresDialect({
+    // Its introspector reads our schema only (the migrator's table check; see the class).
+    dialect: new CurrentSchemaPostgresDialect({
       pool,
       ...(schema === undefined
         ? {}
