@@ -100,8 +100,8 @@ export type VerifyStorageChallengeResult = { readonly ok: true; readonly challen
 
 /**
  * Opens a challenge received by node `nodeId` and checks it is the coordinator's, for
- * this node and not expired. A replay of a live challenge only repeats the same read,
- * so no replay guard is kept. Never throws.
+ * this node and not expired. Replays are the receiver's to refuse (the node keeps the
+ * nonces of live challenges it answered). Never throws.
  */
 export function verifyStorageChallenge(coordinatorPublicKey: VerifyKey, raw: unknown, context: { readonly now: number; readonly nodeId: string }): VerifyStorageChallengeResult {
   const opened = openEnvelope('storage-challenge', storageChallengeSchema, coordinatorPublicKey, raw)

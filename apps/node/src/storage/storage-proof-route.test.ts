@@ -87,6 +87,17 @@ describe('the storage-proof challenge route', () => {
     })
   }
 
+  it('refuses a captured challenge sent again with 409, without reading the segment again', async () => {
+    const asked = challenge({ offset: 10, length: 100 })
+    const envelope = signStorageChallenge(coordinator.privateKey, asked)
+    assert.equal((await post(envelope)).status, 200)
+    const again = await post(envelope)
+    assert.equal(again.status, 409)
+    assert.equal(codeOf(again.body), 'CONFLICT')
+    // A fresh challenge for the same range is answered: the guard is per nonce.
+    assert.equal((await post(signStorageChallenge(coordinator.privateKey, challenge({ offset: 10, length: 100 })))).status, 200)
+  })
+
   it('refuses a streamed body once it passes 4 KiB, without a content-length', async () => {
     const valid = new TextEncoder().encode(JSON.stringify(signStorageChallenge(coordinator.privateKey, challenge())))
     const spaces = new TextEncoder().encode(' '.repeat(1024))

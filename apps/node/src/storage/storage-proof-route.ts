@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { storageProofDigest, verifyStorageChallenge } from '@meson/protocol'
 import type { StorageAnswer, VerifyKey } from '@meson/protocol'
 import { sendErrorResponse } from '../adapters/http/error-response.ts'
+import { ChallengeNonces } from './challenge-nonces.ts'
 import type { SegmentReader } from './fill-store.ts'
 
 /** Largest challenge body read; a signed challenge is a few hundred bytes. */
@@ -20,22 +21,25 @@ export interface StorageProofRouteParameters {
  * challenge, reads `length` bytes at `offset` of the segment and answers
  * `{ segment, proof: storageProofDigest(nonce, bytes) }`. 400 malformed or too large,
  * 403 not the coordinator's / not for this node / expired, 404 unknown segment or a
- * range past its end, 405 not POST. Never throws; answers never carry a stack.
+ * range past its end, 405 not POST, 409 a challenge answered already (a captured copy
+ * sent again: no second disk read), 429 too many live challenges. Never throws; answers
+ * never carry a stack.
  */
 export function createStorageProofRoute(parameters: StorageProofRouteParameters): (req: IncomingMessage, res: ServerResponse) => void {
+  const nonces = new ChallengeNonces()
   return (req, res) => {
     if (req.method !== 'POST') {
       req.resume()
       sendErrorResponse(res, 'METHOD_NOT_ALLOWED', 'The storage proof route is POST only.', ['allow', 'POST'])
       return
     }
-    answerChallenge(parameters, req, res).catch(() => {
+    answerChallenge(parameters, nonces, req, res).catch(() => {
       sendErrorResponse(res, 'INTERNAL', 'Internal error.')
     })
   }
 }
 
-async function answerChallenge(parameters: StorageProofRouteParameters, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function answerChallenge(parameters: StorageProofRouteParameters, nonces: ChallengeNonces, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const text = await readBoundedBody(req, MAX_STORAGE_CHALLENGE_BODY_BYTES)
   if (text === undefined) {
     sendErrorResponse(res, 'BAD_REQUEST', `A challenge body is at most ${MAX_STORAGE_CHALLENGE_BODY_BYTES} bytes.`, ['connection', 'close'])
@@ -59,7 +63,16 @@ async function answerChallenge(parameters: StorageProofRouteParameters, req: Inc
     else sendErrorResponse(res, 'FORBIDDEN', `The challenge was refused: ${verified.reason}.`)
     return
   }
-  const { segment, offset, length, nonce } = verified.challenge
+  const { segment, offset, length, nonce, expiresAt } = verified.challenge
+  const admission = nonces.admit(nonce, expiresAt, parameters.nowMs())
+  if (admission === 'replayed') {
+    sendErrorResponse(res, 'CONFLICT', 'This challenge was answered already.')
+    return
+  }
+  if (admission === 'full') {
+    sendErrorResponse(res, 'TOO_MANY_REQUESTS', 'Too many live challenges; try again later.')
+    return
+  }
   const read = await parameters.reader.readRange(segment, offset, length)
   if (!read.ok) {
     sendErrorResponse(res, 'NOT_FOUND', read.reason === 'unknown-segment' ? 'This node holds no such segment.' : 'The range is past the end of the segment.')

@@ -18,6 +18,8 @@ const STATUS_BY_CODE: ReadonlyMap<string, number> = new Map([
   ['FORBIDDEN', 403],
   ['NOT_FOUND', 404],
   ['METHOD_NOT_ALLOWED', 405],
+  ['CONFLICT', 409],
+  ['TOO_MANY_REQUESTS', 429],
   ['SHUTTING_DOWN', 503],
   ['PRECONDITION_FAILED', 412],
 ])
