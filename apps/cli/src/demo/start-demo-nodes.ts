@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcessByStdio } from 'node:child_process'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 
@@ -44,6 +45,8 @@ const STOP_GRACE_MS = 10_000
 /** A node that dies this many times in a row without staying up a minute is left down. */
 const MAX_QUICK_RESTARTS = 5
 const STABLE_AFTER_MS = 60_000
+/** The pause before trying again a restart that failed; it doubles each time. */
+const FIRST_RETRY_PAUSE_MS = 1_000
 const LISTENING = /^meson-net node listening on (\S+) \(node (nd_[a-z2-7]+),/m
 const REGISTERED = /^meson-net node registered with /m
 
@@ -92,12 +95,24 @@ async function startSupervisedNode(options: DemoNodesOptions, index: number): Pr
       if (isStopping) return
       report('died', exit, `demo node ${String(index + 1)} (${current.nodeId}) exited (${exit}); restarting it`)
       quickRestarts = Date.now() - startedAt > STABLE_AFTER_MS ? 1 : quickRestarts + 1
-      if (quickRestarts > MAX_QUICK_RESTARTS) {
-        report('gave-up', exit, `demo node ${String(index + 1)} died ${String(MAX_QUICK_RESTARTS)} times in a row; leaving it down`)
-        return
-      }
-      try {
-        run = await startNodeProcess(options, index, port)
+      // A start that fails (say it did not register in time on a busy machine) counts as
+      // one more quick death and is tried again after a pause that doubles each time.
+      for (let pauseMs = FIRST_RETRY_PAUSE_MS; ; pauseMs *= 2) {
+        if (quickRestarts > MAX_QUICK_RESTARTS) {
+          report('gave-up', exit, `demo node ${String(index + 1)} died ${String(MAX_QUICK_RESTARTS)} times in a row; leaving it down`)
+          return
+        }
+        try {
+          run = await startNodeProcess(options, index, port)
+        } catch (error) {
+          if (wasStopped()) return
+          const why = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)
+          report('died', 'start failed', `demo node ${String(index + 1)} could not be restarted (${why}); trying again in ${String(pauseMs / 1000)} s`)
+          quickRestarts += 1
+          await sleep(pauseMs)
+          if (wasStopped()) return
+          continue
+        }
         // stop() may have run while the new process started.
         if (wasStopped()) {
           await run.stop()
@@ -105,8 +120,7 @@ async function startSupervisedNode(options: DemoNodesOptions, index: number): Pr
         }
         report('restarted', exit, `demo node ${String(index + 1)} is back on ${run.url}`)
         supervise(run)
-      } catch (error) {
-        report('gave-up', exit, `demo node ${String(index + 1)} could not be restarted: ${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)}`)
+        return
       }
     })
   }
