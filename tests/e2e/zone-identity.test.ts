@@ -3,7 +3,8 @@
  * Real coordinator (SQLite), one real node, two real origins, on loopback: buyer A's zone
  * `x` is cached on the node, A deletes it, buyer B creates `x` on another origin. The
  * node must serve B's origin (never A's cached object), the delete must purge A's
- * objects fleet-wide, and usage on A's old tickets must never be billed to B.
+ * objects fleet-wide, and usage on A's old tickets must never be billed to B; what the
+ * coordinator learned of A's object sizes must not size B's tickets.
  */
 import assert from 'node:assert/strict'
 import { createPrivateKey } from 'node:crypto'
@@ -97,8 +98,11 @@ describe('a zone name reused after a delete is a new zone', () => {
     await until(() => Promise.resolve(node.store.lookup(zoneCacheKey(first.zoneId, '/object.txt')).length), (count) => count === 1, 'the object stored under the zone id')
     assert.equal(node.store.lookup(zoneCacheKey('x', '/object.txt')).length, 0)
     const unusedTicketOfA = first.ticketNonce
+    // What the coordinator learned of A's object sizes must not judge B's objects.
+    coordinator.metering.objectBudgets.record('x', '/object.txt', 17n)
 
     assert.equal((await api('DELETE', `${coordinator.url}/v1/zones/x`, { token: buyers.a.token })).status, 204)
+    assert.equal(coordinator.metering.objectBudgets.perResponseBytes('x', '/object.txt'), undefined, 'the deleted zone\'s object budgets are forgotten')
     await until(() => Promise.resolve(node.store.lookup(zoneCacheKey(first.zoneId, '/object.txt')).length), (count) => count === 0, 'the delete purging the node')
 
     assert.equal((await api('POST', `${coordinator.url}/v1/zones`, { token: buyers.b.token, json: { name: 'x', origin: originB.url, pricePerGiB: String(PRICE_PER_GIB) } })).status, 201)

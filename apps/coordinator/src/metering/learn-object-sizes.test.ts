@@ -14,7 +14,7 @@ function learner(options: { sizes?: Record<string, bigint>; maxPerBatch?: number
   let release: () => void = () => undefined
   let gate: Promise<void> | undefined
   const instance = new ObjectSizeLearner({
-    originOf: (zone) => (zone === 'site' ? 'http://origin.test' : undefined),
+    originOf: (zone) => (zone.startsWith('site') ? 'http://origin.test' : undefined),
     measure: async (origin, path) => {
       asked.push(`${origin}${path}`)
       if (gate !== undefined) await gate
@@ -46,6 +46,16 @@ function learner(options: { sizes?: Record<string, bigint>; maxPerBatch?: number
 }
 
 describe('ObjectSizeLearner', () => {
+  it('asks again at once for the objects of a zone it forgot (deleted, its name taken again), and only for that zone', async () => {
+    const world = learner({ sizes: { '/a.bin': 119n } })
+    await world.instance.learn([ticket('/a.bin'), ticket('/a.bin', { zone: 'site2', nonce: 'two' })])
+    assert.equal(world.asked.length, 2)
+    world.instance.forgetZone('site')
+    await world.instance.learn([ticket('/a.bin', { nonce: 'again' }), ticket('/a.bin', { zone: 'site2', nonce: 'two-again' })])
+    assert.deepEqual(world.asked, ['http://origin.test/a.bin', 'http://origin.test/a.bin', 'http://origin.test/a.bin'])
+    assert.equal(world.recorded.at(-1), 'site/a.bin=119@1000')
+  })
+
   it("asks the origin once per object, stores a size it gives, and asks again only after the refresh time", async () => {
     const world = learner({ sizes: { '/a.bin': 119n } })
     await world.instance.learn([ticket('/a.bin'), ticket('/a.bin', { nonce: 'other' }), ticket('/b.bin')])

@@ -72,6 +72,15 @@ export class ObjectSizeLearner {
     }
   }
 
+  /** Forgets when `zone`'s objects were asked (deleted: a new zone of that name is measured at once). */
+  forgetZone(zone: string): void {
+    // Paths start with "/" and zone names hold none, so this prefix is the zone's alone.
+    const prefix = objectKeyOf(zone, '/')
+    for (const key of this.#askedAt.keys()) {
+      if (key.startsWith(prefix)) this.#askedAt.delete(key)
+    }
+  }
+
   #remember(key: string, atMs: number): void {
     rememberBounded(this.#askedAt, key, atMs, this.#options.maxRemembered)
   }

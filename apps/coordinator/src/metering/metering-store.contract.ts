@@ -208,6 +208,27 @@ export function runMeteringStoreContract(label: string, openFresh: () => Promise
         assert.deepEqual(seen[4], new Map([['site/b.bin', { nodes: [{ nodeId: 'node-y', bytes: 7n, requests: 1 }] }]]))
       }))
 
+    it("forgets one zone's object sizes, the origin's and the nodes', and no other zone's", () =>
+      withZone(async ({ metering }) => {
+        const tickets = [ticket('f1', { path: '/b.bin' })]
+        const lines = [{ ticketId: 'f1', zone: 'site', bytes: 1n, ticket: 't' }]
+        const seen: ReadonlyMap<string, unknown>[] = []
+        const apply = (batchId: string, objectUsage: UsageBatchPlan['objectUsage']) =>
+          metering.applyUsageBatch({ batchId, nodeId: NODE, receivedAt: 0, lines, billableTickets: tickets, plan: (context) => {
+            seen.push(context.objects)
+            return { ...EMPTY_PLAN, objectUsage }
+          } })
+        await metering.recordOriginObjectSize('site', '/b.bin', 100n, 1_000)
+        await metering.recordOriginObjectSize('site2', '/b.bin', 5n, 1_000)
+        await apply('f-1', [{ zone: 'site', path: '/b.bin', bytes: 90n, requests: 1 }])
+        assert.equal(await metering.forgetObjectSizes('site'), 2)
+        assert.equal(await metering.forgetObjectSizes('site'), 0)
+        await apply('f-2', [])
+        assert.deepEqual(seen[1], new Map(), 'nothing is known of the zone any more')
+        // The other zone's row stays: forgetting it now deletes exactly that one.
+        assert.equal(await metering.forgetObjectSizes('site2'), 1)
+      }))
+
     it('loads the price a zone-settings change set last, inside the batch', () =>
       withZone(async ({ metering, zones }, zone) => {
         assert.equal((await zones.updateZoneSettings(zone.accountId, 'site', { pricePerGiB: 7n })).status, 'updated')

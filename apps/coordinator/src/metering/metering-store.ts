@@ -126,6 +126,11 @@ export interface MeteringStore {
   recordOriginObjectSize(zone: string, path: string, sizeBytes: bigint, atMs: number): Promise<void>
   /** Deletes object statistics and sizes last updated before `before` (ms); returns how many. */
   pruneObjectSizes(before: number): Promise<number>
+  /**
+   * Deletes every object statistic and size of zone `zone` (by name): a deleted zone's
+   * name can be taken again by a new zone whose objects differ. Returns how many.
+   */
+  forgetObjectSizes(zone: string): Promise<number>
   /** Hourly usage rows matching the query, ordered by hour, zone, node. */
   listUsage(query: UsageQuery): Promise<readonly UsageRow[]>
   /** Hourly usage by client country matching the query, ordered by hour, zone, node, country. */

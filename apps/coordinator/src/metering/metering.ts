@@ -199,6 +199,19 @@ export class Metering {
   }
 
   /** Call after a zone was created, deleted or changed. */
+  /**
+   * Forgets what was learned of a deleted zone's objects — the stored sizes and
+   * statistics (every replica bounds usage by those), this replica's ticket budgets and
+   * when it last measured them — so a new zone that takes the name is judged by its own
+   * objects, not the old zone's. Another replica's in-memory budgets of the name stay
+   * until it forgets them (they only size tickets; the bound reads the store).
+   */
+  async forgetZoneObjects(zone: string): Promise<void> {
+    this.objectBudgets.forgetZone(zone)
+    this.#sizes?.forgetZone(zone)
+    await this.#options.meteringStore.forgetObjectSizes(zone)
+  }
+
   async zonesChanged(): Promise<void> {
     await this.zones.refresh()
     // A new buyer's balance is read before their zone can be used for free.

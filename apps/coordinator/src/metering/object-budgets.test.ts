@@ -22,7 +22,7 @@ describe('ObjectBudgets', () => {
     budgets.record('site/x', 'y\nz', 2n)
     const copy = new ObjectBudgets(budgets.capacity)
     for (const [zone, path, bytes] of budgets.entries()) copy.record(zone, path, bytes)
-    const stop = budgets.observe((zone, path, bytes) => copy.record(zone, path, bytes))
+    const stop = budgets.observe((change) => copy.apply(change))
     budgets.record('site', '/b.bin', 3n)
     budgets.record('site', '/a.bin', 4n)
     budgets.record('site', '/c.bin', 5n)
@@ -32,6 +32,25 @@ describe('ObjectBudgets', () => {
     assert.equal(copy.perResponseBytes('site/x', 'y\nz'), undefined, 'forgotten in the copy as in the original')
     assert.equal(budgets.perResponseBytes('site', '/d.bin'), 6n)
     assert.equal(copy.perResponseBytes('site', '/d.bin'), undefined, 'no record after stop')
+  })
+
+  it('forgets a deleted zone\'s objects, and nothing of a zone whose name merely starts the same; copies follow', () => {
+    const budgets = new ObjectBudgets(10)
+    const copy = new ObjectBudgets(budgets.capacity)
+    budgets.observe((change) => copy.apply(change))
+    budgets.record('site', '/a.bin', 1n)
+    budgets.record('site', '/b.bin', 2n)
+    budgets.record('site2', '/a.bin', 3n)
+    budgets.record('sit', 'e\n/a.bin', 4n)
+    budgets.forgetZone('site')
+    for (const each of [budgets, copy]) {
+      assert.equal(each.perResponseBytes('site', '/a.bin'), undefined)
+      assert.equal(each.perResponseBytes('site', '/b.bin'), undefined)
+      assert.equal(each.perResponseBytes('site2', '/a.bin'), 3n)
+      assert.equal(each.perResponseBytes('sit', 'e\n/a.bin'), 4n)
+    }
+    budgets.record('site', '/a.bin', 5n)
+    assert.equal(copy.perResponseBytes('site', '/a.bin'), 5n, 'the name taken again learns afresh')
   })
 
   it('is bounded: the oldest-recorded object is forgotten first', () => {

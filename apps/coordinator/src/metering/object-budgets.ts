@@ -8,10 +8,16 @@ import { rememberBounded } from '@meson/protocol'
  * the configured budget again, the ingest bound still caps what they bill). In memory and
  * per replica: another replica's measurements are not seen until it measures itself.
  */
+/**
+ * One change of {@link ObjectBudgets}, in the order it happened: `[zone, path, bytes]` a
+ * record, `[zone]` the zone's entries forgotten (the zone was deleted).
+ */
+export type ObjectBudgetChange = readonly [zone: string, path: string, perResponseBytes: bigint] | readonly [zone: string]
+
 export class ObjectBudgets {
   readonly #perResponse = new Map<string, bigint>()
   readonly #maxEntries: number
-  readonly #observers = new Set<(zone: string, path: string, perResponseBytes: bigint) => void>()
+  readonly #observers = new Set<(change: ObjectBudgetChange) => void>()
 
   constructor(maxEntries: number) {
     this.#maxEntries = maxEntries
@@ -20,14 +26,29 @@ export class ObjectBudgets {
   /** Records the bytes one response of `zone` `path` may carry (size + tolerance + overhead). */
   record(zone: string, path: string, perResponseBytes: bigint): void {
     rememberBounded(this.#perResponse, keyOf(zone, path), perResponseBytes, this.#maxEntries)
-    for (const observer of this.#observers) observer(zone, path, perResponseBytes)
+    for (const observer of this.#observers) observer([zone, path, perResponseBytes])
+  }
+
+  /** Forgets every entry of `zone` (deleted: its name may come back as another zone). */
+  forgetZone(zone: string): void {
+    const prefix = keyOf(zone, '')
+    for (const key of this.#perResponse.keys()) {
+      if (key.startsWith(prefix)) this.#perResponse.delete(key)
+    }
+    for (const observer of this.#observers) observer([zone])
+  }
+
+  /** Applies a change another copy observed (a redirect worker's copy of the primary's). */
+  apply(change: ObjectBudgetChange): void {
+    if (change.length === 1) this.forgetZone(change[0])
+    else this.record(change[0], change[1], change[2])
   }
 
   /**
-   * Learns of every later `record`, in order (redirect workers replay them into their own
-   * copy, ADR 0016 fifth session). Returns the function that stops it.
+   * Learns of every later `record` and `forgetZone`, in order (redirect workers replay them
+   * into their own copy, ADR 0016 fifth session). Returns the function that stops it.
    */
-  observe(observer: (zone: string, path: string, perResponseBytes: bigint) => void): () => void {
+  observe(observer: (change: ObjectBudgetChange) => void): () => void {
     this.#observers.add(observer)
     return () => this.#observers.delete(observer)
   }

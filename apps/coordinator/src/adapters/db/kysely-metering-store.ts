@@ -111,6 +111,11 @@ export class KyselyMeteringStore implements MeteringStore {
       .execute()
   }
 
+  async forgetObjectSizes(zone: string): Promise<number> {
+    const result = await this.#db.deleteFrom('object_sizes').where('zone', '=', zone).executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
   async pruneObjectSizes(before: number): Promise<number> {
     const result = await this.#db.deleteFrom('object_sizes').where('updated_at', '<', before).executeTakeFirst()
     return Number(result.numDeletedRows)

@@ -24,7 +24,7 @@ export class RedirectSnapshot implements RedirectSources {
     this.#fleet = buildFleetView(this.#nodes.values())
     this.#zones = new ZoneDirectory(initial.zones ?? [])
     this.#budgets = new ObjectBudgets(budgetCapacity)
-    for (const [zone, path, bytes] of initial.budgets ?? []) this.#budgets.record(zone, path, bytes)
+    for (const change of initial.budgets ?? []) this.#budgets.apply(change)
     this.#seq = initial.seq
   }
 
@@ -40,7 +40,7 @@ export class RedirectSnapshot implements RedirectSources {
       this.#fleet = buildFleetView(this.#nodes.values(), this.#fleet)
     }
     if (update.zones !== undefined) this.#zones = new ZoneDirectory(update.zones)
-    for (const [zone, path, bytes] of update.budgets ?? []) this.#budgets.record(zone, path, bytes)
+    for (const change of update.budgets ?? []) this.#budgets.apply(change)
     this.#seq = Math.max(this.#seq, update.seq)
   }
 

@@ -2,13 +2,14 @@ import type { FleetNode } from '../../routing/fleet-node.ts'
 import type { ZoneEntry } from '../../routing/zone-directory.ts'
 import type { TicketMasterKey } from '../../tickets/coordinator-ticket-keys.ts'
 import type { RedirectSettings } from './redirect-settings.ts'
+import type { ObjectBudgetChange } from '../../metering/object-budgets.ts'
 
 /**
  * What changed since the last update: the eligible nodes that were added or changed (as
  * the primary's `toFleetNodes` yields them, locations resolved) and the ids of those no
  * longer eligible — a heartbeat moves one node's load, so a 100 000-node fleet is not sent
  * whole (14 MB, ~0.5 s to clone) four times a second; the zone entries, whole; the object
- * budgets measured since, replayed in order. Sent over the IPC channel with
+ * budget changes since (measured objects, zones forgotten), replayed in order. Sent over the IPC channel with
  * `serialization: 'advanced'` (structured clone: bigint and Uint8Array travel as they are).
  */
 export interface SnapshotUpdate {
@@ -16,7 +17,7 @@ export interface SnapshotUpdate {
   readonly seq: number
   readonly fleet?: FleetDelta
   readonly zones?: readonly ZoneEntry[]
-  readonly budgets?: readonly (readonly [zone: string, path: string, perResponseBytes: bigint])[]
+  readonly budgets?: readonly ObjectBudgetChange[]
 }
 
 export interface FleetDelta {

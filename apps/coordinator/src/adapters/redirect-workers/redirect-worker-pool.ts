@@ -9,6 +9,7 @@ import type { ZoneDirectory } from '../../routing/zone-directory.ts'
 import type { CountRedirect } from '../http/routes/routing/redirect-metrics.ts'
 import { isWorkerMessage } from './redirect-worker-messages.ts'
 import type { FleetDelta, SnapshotUpdate, WorkerInit } from './redirect-worker-messages.ts'
+import type { ObjectBudgetChange } from '../../metering/object-budgets.ts'
 
 const WORKER_ENTRY = fileURLToPath(new URL('./redirect-worker-main.ts', import.meta.url))
 /** How often zones and object budgets are checked (an identity check and a list): a zone change reaches workers within this. */
@@ -32,8 +33,8 @@ export interface RedirectWorkerPoolOptions extends Pick<WorkerInit, 'host' | 'po
   readonly fleetVersion: () => number
   readonly fleetNodes: () => FleetNode[]
   readonly zones: () => ZoneDirectory
-  /** Metering's object budgets: their entries, and each later record in order. */
-  readonly budgets: { entries(): [string, string, bigint][]; observe(observer: (zone: string, path: string, bytes: bigint) => void): () => void; readonly capacity: number }
+  /** Metering's object budgets: their entries, and each later change in order. */
+  readonly budgets: { entries(): [string, string, bigint][]; observe(observer: (change: ObjectBudgetChange) => void): () => void; readonly capacity: number }
   readonly countRedirect: CountRedirect
   readonly onWorkerExit: (detail: { readonly pid: number | undefined; readonly code: number | null; readonly signal: string | null }) => void
   readonly pushIntervalMs?: number
@@ -67,7 +68,7 @@ export class RedirectWorkerPool {
   /** The eligible nodes as last sent, by id: what the next delta is computed against. */
   readonly #sentNodes = new Map<string, FleetNode>()
   #zones: ZoneDirectory | undefined
-  #pendingBudgets: [string, string, bigint][] = []
+  #pendingBudgets: ObjectBudgetChange[] = []
   #timer: NodeJS.Timeout | undefined
   #stopObserving: (() => void) | undefined
   #closing = false
@@ -83,7 +84,7 @@ export class RedirectWorkerPool {
     const holder = options.port === 0 ? await holdFreePort(options.host) : undefined
     const pool = new RedirectWorkerPool(options, holder?.port ?? options.port)
     try {
-      pool.#stopObserving = options.budgets.observe((zone, path, bytes) => pool.#pendingBudgets.push([zone, path, bytes]))
+      pool.#stopObserving = options.budgets.observe((change) => pool.#pendingBudgets.push(change))
       await Promise.all(Array.from({ length: options.count }, () => pool.#fork()))
     } catch (error) {
       await pool.close()

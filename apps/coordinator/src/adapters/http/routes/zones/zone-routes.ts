@@ -111,6 +111,8 @@ export const deleteZoneRoute = defineRoute({
     const deleted = await zones.deleteZone(account.id, params.name)
     if (!deleted) throw zoneNotFound(params.name)
     await metering.zonesChanged()
+    // Its object sizes must not judge a new zone that takes the name.
+    await metering.forgetZoneObjects(zone.name)
     // Fleet-wide: every live node drops the zone's whole cache namespace (its id, never
     // reused), so no disk keeps a deleted zone's objects until they expire.
     await fleet.purge({ zoneName: zone.name, zoneId: zone.id, accountId: account.id, args: { prefixes: ['/'] } })
