@@ -39,35 +39,48 @@ if (unreachable !== undefined && IS_CI) {
 } else {
   after(() => dropTestSchemas([...opened, ...churned]))
 
+  const eachTable = (statement: (table: string) => string): string => Array.from({ length: TABLES_PER_CHURN_SCHEMA }, (_, index) => statement(`t${String(index)}`)).join(' ')
+  const createTables = (schema: string): string => eachTable((table) => `create table "${schema}".${table} (id serial primary key, v text);`)
+
+  /**
+   * Opens OPENS stores, each in a fresh schema, while another connection runs `round`
+   * again and again; returns how many rounds ran meanwhile.
+   */
+  async function openWhileChurning(name: string, round: (churn: pg.Client, index: number) => Promise<void>): Promise<number> {
+    const churn = new pg.Client({ connectionString: TEST_PG_URL })
+    await churn.connect()
+    const churning = new AbortController()
+    let rounds = 0
+    const churnLoop = (async () => {
+      while (!churning.signal.aborted) {
+        await round(churn, rounds)
+        rounds += 1
+      }
+    })()
+    try {
+      for (let index = 0; index < OPENS; index += 1) {
+        const schema = `meson_race_${runId}_${name}_${String(index)}`
+        opened.push(schema)
+        const stores = await openStores({ url: TEST_PG_URL, schema })
+        assert.equal(stores.store.dialect, 'postgres')
+        await stores.close()
+      }
+    } finally {
+      churning.abort()
+      await churnLoop
+      await churn.end()
+    }
+    return rounds
+  }
+
   describe('PostgreSQL migration while other schemas come and go', () => {
     it(`opens ${String(OPENS)} stores in fresh schemas while another connection creates and drops schemas of tables`, async () => {
-      const churn = new pg.Client({ connectionString: TEST_PG_URL })
-      await churn.connect()
-      const churning = new AbortController()
-      let dropped = 0
-      const churnLoop = (async () => {
-        for (let round = 0; !churning.signal.aborted; round += 1) {
-          const schema = `meson_churn_${runId}_${String(round)}`
-          churned.push(schema)
-          const tables = Array.from({ length: TABLES_PER_CHURN_SCHEMA }, (_, index) => `create table "${schema}".t${String(index)} (id serial primary key, v text);`)
-          await churn.query(`create schema "${schema}"; ${tables.join(' ')}`)
-          await churn.query(`drop schema "${schema}" cascade`)
-          dropped += 1
-        }
-      })()
-      try {
-        for (let index = 0; index < OPENS; index += 1) {
-          const schema = `meson_race_${runId}_${String(index)}`
-          opened.push(schema)
-          const stores = await openStores({ url: TEST_PG_URL, schema })
-          assert.equal(stores.store.dialect, 'postgres')
-          await stores.close()
-        }
-      } finally {
-        churning.abort()
-        await churnLoop
-        await churn.end()
-      }
+      const dropped = await openWhileChurning('dropping', async (churn, round) => {
+        const schema = `meson_churn_${runId}_${String(round)}`
+        churned.push(schema)
+        await churn.query(`create schema "${schema}"; ${createTables(schema)}`)
+        await churn.query(`drop schema "${schema}" cascade`)
+      })
       // The race was really run: schemas were dropped while the stores were opened.
       assert.ok(dropped >= OPENS, `only ${String(dropped)} schemas were dropped during ${String(OPENS)} opens`)
     })
@@ -75,33 +88,11 @@ if (unreachable !== undefined && IS_CI) {
     it(`opens ${String(OPENS)} stores in fresh schemas while another connection adds and drops columns in another schema`, async () => {
       const other = `meson_churn_${runId}_columns`
       churned.push(other)
-      const tables = Array.from({ length: TABLES_PER_CHURN_SCHEMA }, (_, index) => `create table "${other}".t${String(index)} (id serial primary key, v text);`)
-      const churn = new pg.Client({ connectionString: TEST_PG_URL })
-      await churn.connect()
-      await churn.query(`create schema "${other}"; ${tables.join(' ')}`)
-      const churning = new AbortController()
-      let altered = 0
-      const churnLoop = (async () => {
-        while (!churning.signal.aborted) {
-          const adds = Array.from({ length: TABLES_PER_CHURN_SCHEMA }, (_, index) => `alter table "${other}".t${String(index)} add column kind text;`)
-          const drops = Array.from({ length: TABLES_PER_CHURN_SCHEMA }, (_, index) => `alter table "${other}".t${String(index)} drop column kind;`)
-          await churn.query(adds.join(' '))
-          await churn.query(drops.join(' '))
-          altered += 1
-        }
-      })()
-      try {
-        for (let index = 0; index < OPENS; index += 1) {
-          const schema = `meson_race_${runId}_beside_${String(index)}`
-          opened.push(schema)
-          const stores = await openStores({ url: TEST_PG_URL, schema })
-          await stores.close()
-        }
-      } finally {
-        churning.abort()
-        await churnLoop
-        await churn.end()
-      }
+      const altered = await openWhileChurning('altering', async (churn, round) => {
+        if (round === 0) await churn.query(`create schema "${other}"; ${createTables(other)}`)
+        await churn.query(eachTable((table) => `alter table "${other}".${table} add column kind text;`))
+        await churn.query(eachTable((table) => `alter table "${other}".${table} drop column kind;`))
+      })
       assert.ok(altered >= OPENS, `only ${String(altered)} rounds of column changes ran during ${String(OPENS)} opens`)
     })
 
