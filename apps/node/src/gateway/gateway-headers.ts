@@ -18,8 +18,12 @@ export interface ResponseIdentity {
  * representations.
  */
 function commonHeaders(identity: ResponseIdentity): string[] {
+  return ['cache-control', IMMUTABLE_CACHE_CONTROL, ...identityHeaders(identity)]
+}
+
+/** `X-Ipfs-Path`, `X-Ipfs-Roots` and `Vary: Accept`, without caching policy. */
+function identityHeaders(identity: ResponseIdentity): string[] {
   return [
-    'cache-control', IMMUTABLE_CACHE_CONTROL,
     'x-ipfs-path', identity.contentPath,
     'x-ipfs-roots', identity.roots.map((cid) => cid.toString()).join(','),
     'vary', 'Accept',
@@ -36,7 +40,7 @@ export function rawResponseHeaders(request: GatewayRequest, target: CID, identit
     'content-type', 'application/vnd.ipld.raw',
     'content-length', String(sizeBytes),
     'x-content-type-options', 'nosniff',
-    'etag', `"${target.toString()}.raw"`,
+    'etag', rawEtag(target),
     'content-disposition', contentDisposition('attachment', request.filename ?? `${target.toString()}.bin`),
     'accept-ranges', 'none',
     ...commonHeaders(identity),
@@ -53,16 +57,76 @@ export function carResponseHeaders(request: GatewayRequest, identity: ResponseId
   return [
     'content-type', `application/vnd.ipld.car; version=1; order=dfs; dups=${car.duplicates ? 'y' : 'n'}`,
     'x-content-type-options', 'nosniff',
-    'etag', `"${request.cid.toString()}.car.${carVariantTag(identity.contentPath, car)}"`,
+    'etag', carEtag(request, identity),
     'content-disposition', contentDisposition('attachment', request.filename ?? `${request.cid.toString()}.car`),
     'accept-ranges', 'none',
     ...commonHeaders(identity),
   ]
 }
 
-/** Headers of a deserialized file (or listing): the type, the CID as Etag, ranges allowed. */
+/** The Etag of a raw block answer: the CID with `.raw`, so it differs from the deserialized one. */
+export function rawEtag(target: CID): string {
+  return `"${target.toString()}.raw"`
+}
+
+/** The Etag of a CAR answer: the root CID, `.car` and a tag of every parameter that changes the bytes. */
+export function carEtag(request: GatewayRequest, identity: ResponseIdentity): string {
+  return `"${request.cid.toString()}.car.${carVariantTag(identity.contentPath, request.car)}"`
+}
+
+/** The Etag of a deserialized file, or of a directory served through its index.html: the CID. */
+export function deserializedEtag(target: CID): string {
+  return `"${target.toString()}"`
+}
+
+/**
+ * Version of the generated directory listing: part of its Etag, so a new listing page
+ * invalidates cached ones. Bump it when `renderDirectoryListing` changes its output.
+ */
+const DIRECTORY_LISTING_VERSION = 'v1'
+
+/**
+ * The Etag of a generated directory listing (path gateway spec, "Etag"; gateway
+ * conformance `DirIndex-<hash>_CID-<cid>`): it names the directory but differs from its
+ * block's, because the HTML is ours, not the DAG's.
+ */
+export function directoryListingEtag(directory: CID): string {
+  return `"DirIndex-${DIRECTORY_LISTING_VERSION}_CID-${directory.toString()}"`
+}
+
+/**
+ * The Etags an `If-None-Match` may name for this answer (path gateway spec, "If-None-Match"):
+ * the format's own and, for deserialized answers, the listing's and the directory's CID,
+ * since a directory is answered by its index.html or a listing.
+ */
+export function etagsOfAnswer(request: GatewayRequest, target: CID, identity: ResponseIdentity): readonly string[] {
+  if (request.format === 'raw') return [rawEtag(target)]
+  if (request.format === 'car') return [carEtag(request, identity)]
+  return [deserializedEtag(target), directoryListingEtag(target)]
+}
+
+/**
+ * Headers of a `304 Not Modified` (RFC 9110 §15.4.5: the fields a 200 would carry that
+ * caches need: Cache-Control, Etag, Vary), and the gateway's `X-Ipfs-*`.
+ */
+export function notModifiedHeaders(etag: string, identity: ResponseIdentity): string[] {
+  return ['etag', etag, ...commonHeaders(identity)]
+}
+
+/**
+ * Headers of a generated directory listing: no `Cache-Control: immutable`, because the
+ * page is the gateway's rendering, which can change with the gateway (path gateway spec,
+ * "Cache-Control"; conformance `TestGatewayCache` expects none), and the listing Etag.
+ */
+export function directoryListingResponseHeaders(request: GatewayRequest, directory: CID, identity: ResponseIdentity): string[] {
+  const headers = ['content-type', 'text/html; charset=utf-8', 'etag', directoryListingEtag(directory), ...identityHeaders(identity)]
+  if (request.download || request.filename !== undefined) headers.push('content-disposition', contentDisposition(request.download ? 'attachment' : 'inline', request.filename ?? directory.toString()))
+  return headers
+}
+
+/** Headers of a deserialized file: the type, the CID as Etag (the directory's for its index.html), ranges allowed. */
 export function deserializedResponseHeaders(request: GatewayRequest, target: CID, identity: ResponseIdentity, contentType: string, name: string | undefined): string[] {
-  const headers = ['content-type', contentType, 'etag', `"${target.toString()}"`, 'accept-ranges', 'bytes', ...commonHeaders(identity)]
+  const headers = ['content-type', contentType, 'etag', deserializedEtag(target), 'accept-ranges', 'bytes', ...commonHeaders(identity)]
   const filename = request.filename ?? name
   if (request.download || request.filename !== undefined) headers.push('content-disposition', contentDisposition(request.download ? 'attachment' : 'inline', filename ?? target.toString()))
   return headers

@@ -31,6 +31,17 @@ describe('parseGatewayRequest (trustless gateway spec: request)', () => {
     { target: `/ipfs/${CID_V1}?format=car&dag-scope=tree`, expect: 'BAD_GATEWAY_REQUEST' },
     { target: `/ipfs/${CID_V1}?format=car&entity-bytes=10:5`, expect: 'BAD_GATEWAY_REQUEST' },
     { target: `/ipfs/${CID_V1}?format=car&entity-bytes=x:5`, expect: 'BAD_GATEWAY_REQUEST' },
+    // car-version / car-order / car-dups query parameters (trustless gateway spec).
+    { target: `/ipfs/${CID_V1}?format=car&car-version=1&car-order=dfs&car-dups=y`, expect: 'car' },
+    { target: `/ipfs/${CID_V1}?format=car&car-order=unk`, expect: 'car' },
+    { target: `/ipfs/${CID_V1}?format=car&car-version=2`, expect: 'BAD_GATEWAY_REQUEST' },
+    { target: `/ipfs/${CID_V1}?format=car&car-order=bfs`, expect: 'BAD_GATEWAY_REQUEST' },
+    { target: `/ipfs/${CID_V1}?format=car&car-dups=maybe`, expect: 'BAD_GATEWAY_REQUEST' },
+    // Base36 CIDs (k...) are CIDs too.
+    { target: '/ipfs/k2cwuecmjhil59wbzcwn7mhcm1lxzpq6nqefdeonp9ltuxb1nbmb28eg', expect: 'deserialized' },
+    // IPNS is not resolved here: a clear answer of its own, not "bad path".
+    { target: '/ipns/example.com/index.html', expect: 'IPNS_UNSUPPORTED' },
+    { target: '/ipns/k51qzi5uqu5dlxdsdu5fpuu7h69wu4ohp32iwm9pdt9nq3y5rpn3ln9j12zfhe', expect: 'IPNS_UNSUPPORTED' },
   ]
   for (const row of table) {
     it(`${row.target} Accept: ${row.accept ?? '(none)'} → ${row.expect}`, () => {
@@ -40,14 +51,19 @@ describe('parseGatewayRequest (trustless gateway spec: request)', () => {
   }
 
   it('reads dag-scope, entity-bytes and dups, and decodes path segments', () => {
+    // ?format=car names the type; the Accept's dups=y still applies (conformance: "specific Accept header is prioritized").
     const parsed = parseGatewayRequest(`/ipfs/${CID_V0}/dir/b%20c.txt?format=car&dag-scope=entity&entity-bytes=-100:*`, 'application/vnd.ipld.car; dups=y')
     assert.ok(parsed.ok)
     assert.deepEqual(parsed.value.segments, ['dir', 'b c.txt'])
-    assert.deepEqual(parsed.value.car, { scope: 'entity', entityBytes: { from: -100, to: '*' }, duplicates: false })
+    assert.deepEqual(parsed.value.car, { scope: 'entity', entityBytes: { from: -100, to: '*' }, duplicates: true })
     const dups = parseGatewayRequest(`/ipfs/${CID_V1}`, 'application/vnd.ipld.car; dups=y')
     assert.ok(dups.ok)
     assert.equal(dups.value.car.duplicates, true)
     assert.equal(dups.value.car.scope, 'all')
+    // The query parameter wins over the Accept parameter.
+    const query = parseGatewayRequest(`/ipfs/${CID_V1}?car-dups=n`, 'application/vnd.ipld.car; dups=y')
+    assert.ok(query.ok)
+    assert.equal(query.value.car.duplicates, false)
   })
 })
 

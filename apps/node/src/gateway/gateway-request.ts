@@ -38,12 +38,14 @@ export interface GatewayRequest {
 }
 
 export interface GatewayRequestRejection {
-  readonly code: Extract<GatewayErrorCode, 'BAD_CID' | 'BAD_PATH' | 'BAD_GATEWAY_REQUEST' | 'NOT_ACCEPTABLE'>
+  readonly code: Extract<GatewayErrorCode, 'BAD_CID' | 'BAD_PATH' | 'BAD_GATEWAY_REQUEST' | 'NOT_ACCEPTABLE' | 'IPNS_UNSUPPORTED'>
   readonly message: string
 }
 
 /** Path prefix of the gateway. */
 export const IPFS_PATH_PREFIX = '/ipfs/'
+/** Path prefix of mutable names, which this gateway does not resolve (ADR 0014). */
+export const IPNS_PATH_PREFIX = '/ipns/'
 
 const RAW_TYPE = 'application/vnd.ipld.raw'
 const CAR_TYPE = 'application/vnd.ipld.car'
@@ -56,6 +58,7 @@ const MAX_SEGMENTS = 64
  * does not produce is 406, anything else (browsers: text/html, * / *) is deserialized.
  */
 export function parseGatewayRequest(target: string, accept: string | undefined): Result<GatewayRequest, GatewayRequestRejection> {
+  if (target.startsWith(IPNS_PATH_PREFIX) || target === '/ipns') return reject('IPNS_UNSUPPORTED', 'This gateway serves immutable /ipfs/<cid> paths only: IPNS names and DNSLink are not resolved here.')
   if (!target.startsWith(IPFS_PATH_PREFIX)) return reject('BAD_PATH', 'Gateway paths are /ipfs/<cid>[/<path>].')
   const queryAt = target.indexOf('?')
   const path = queryAt === -1 ? target : target.slice(0, queryAt)
@@ -95,9 +98,9 @@ export function parseGatewayRequest(target: string, accept: string | undefined):
 export function parseCid(text: string): CID | undefined {
   if (text.length === 0 || text.length > 512) return undefined
   try {
+    // CID.parse reads base32, base58btc (CIDv0) and base36 (k..., as in subdomain labels).
     return CID.parse(text)
   } catch {
-    // Base36 (k...) and other bases CID.parse does not guess are not accepted here.
     return undefined
   }
 }
@@ -111,7 +114,8 @@ function negotiateFormat(format: string | null, accept: string | undefined): Res
   const none = new Map<string, string>()
   if (format !== null) {
     if (format === 'raw') return ok({ format: 'raw', carParameters: none })
-    if (format === 'car') return ok({ format: 'car', carParameters: none })
+    // The Accept's CAR parameters (dups, order) still apply when ?format=car names the type.
+    if (format === 'car') return ok({ format: 'car', carParameters: acceptedCarParameters(accept) ?? none })
     return reject('BAD_GATEWAY_REQUEST', `format=${format.slice(0, 40)} is not served here (raw, car, or none for deserialized).`)
   }
   if (accept === undefined || accept.trim() === '') return ok({ format: 'deserialized', carParameters: none })
@@ -119,12 +123,7 @@ function negotiateFormat(format: string | null, accept: string | undefined): Res
   for (const item of accept.split(',')) {
     const [typeText = '', ...parameterTexts] = item.split(';')
     const type = typeText.trim().toLowerCase()
-    const parameters = new Map<string, string>()
-    for (const text of parameterTexts) {
-      const at = text.indexOf('=')
-      if (at === -1) continue
-      parameters.set(text.slice(0, at).trim().toLowerCase(), text.slice(at + 1).trim().replace(/^"|"$/g, '').toLowerCase())
-    }
+    const parameters = parseMediaTypeParameters(parameterTexts)
     if (parameters.get('q') === '0') continue
     if (type === RAW_TYPE) return ok({ format: 'raw', carParameters: none })
     if (type === CAR_TYPE) {
@@ -140,6 +139,27 @@ function negotiateFormat(format: string | null, accept: string | undefined): Res
   }
   if (askedForIpld) return reject('NOT_ACCEPTABLE', `This gateway answers ${RAW_TYPE} and ${CAR_TYPE}; version=1, order=dfs|unk, dups=y|n.`)
   return ok({ format: 'deserialized', carParameters: none })
+}
+
+/** The parameters of the first CAR variant in `accept` this gateway can produce, if any. */
+function acceptedCarParameters(accept: string | undefined): ReadonlyMap<string, string> | undefined {
+  for (const item of (accept ?? '').split(',')) {
+    const [typeText = '', ...parameterTexts] = item.split(';')
+    if (typeText.trim().toLowerCase() !== CAR_TYPE) continue
+    const parameters = parseMediaTypeParameters(parameterTexts)
+    if (parameters.get('q') !== '0' && isCarVariantServed(parameters)) return parameters
+  }
+  return undefined
+}
+
+function parseMediaTypeParameters(parameterTexts: readonly string[]): Map<string, string> {
+  const parameters = new Map<string, string>()
+  for (const text of parameterTexts) {
+    const at = text.indexOf('=')
+    if (at === -1) continue
+    parameters.set(text.slice(0, at).trim().toLowerCase(), text.slice(at + 1).trim().replace(/^"|"$/g, '').toLowerCase())
+  }
+  return parameters
 }
 
 /** CARv1 only; we write DFS order, which also satisfies order=unk. */
@@ -160,7 +180,13 @@ function parseCarOptions(query: URLSearchParams, parameters: ReadonlyMap<string,
     if (parsed === undefined) return reject('BAD_GATEWAY_REQUEST', 'entity-bytes is from:to with integers (to may be *), from <= to when both have the same sign.')
     entityBytes = parsed
   }
+  // car-version, car-order, car-dups (trustless gateway spec): the query wins over Accept.
+  const version = query.get('car-version')
+  if (version !== null && version !== '1') return reject('BAD_GATEWAY_REQUEST', 'car-version is 1 (CARv1 is the only version served here).')
+  const order = query.get('car-order')
+  if (order !== null && order !== 'dfs' && order !== 'unk') return reject('BAD_GATEWAY_REQUEST', 'car-order is dfs or unk.')
   const dupsText = query.get('car-dups') ?? parameters.get('dups') ?? 'n'
+  if (dupsText !== 'y' && dupsText !== 'n') return reject('BAD_GATEWAY_REQUEST', 'car-dups is y or n.')
   return ok({ scope: scopeText, entityBytes, duplicates: dupsText === 'y' })
 }
 

@@ -6,7 +6,8 @@ import type { GatewayErrorCode } from '../../gateway/gateway-error.ts'
  * Statuses of gateway error codes (trustless and path gateway specs): 400 for a bad CID
  * or path, 404 when the path does not exist or no upstream has the block, 504 when none
  * answered in time, 502 when upstreams only sent blocks that failed verification (we
- * never serve those), 406 for an Accept we cannot produce, 410 for denylisted content.
+ * never serve those), 406 for an Accept we cannot produce, 410 for denylisted content, 501 for
+ * `/ipns/` names (a feature this gateway does not implement, ADR 0014).
  */
 const STATUS_BY_GATEWAY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   BAD_CID: 400,
@@ -19,6 +20,7 @@ const STATUS_BY_GATEWAY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   BLOCK_TIMEOUT: 504,
   BLOCK_UNVERIFIED: 502,
   CONTENT_DENIED: 410,
+  IPNS_UNSUPPORTED: 501,
 }
 
 /** The HTTP status of a gateway error code. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { CID } from 'multiformats/cid'
 import { exporter } from 'ipfs-unixfs-exporter'
 import type { UnixFSEntry } from 'ipfs-unixfs-exporter'
 import { formatContentRange, formatUnsatisfiedContentRange, parseRange } from '../../cdn/policy/range.ts'
@@ -9,7 +10,7 @@ import { contentTypeFromName, sniffContentType } from '../../gateway/content-typ
 import { renderDirectoryListing } from '../../gateway/directory-listing.ts'
 import type { ListingEntry } from '../../gateway/directory-listing.ts'
 import { GatewayError } from '../../gateway/gateway-error.ts'
-import { deserializedResponseHeaders } from '../../gateway/gateway-headers.ts'
+import { deserializedResponseHeaders, directoryListingResponseHeaders } from '../../gateway/gateway-headers.ts'
 import type { ResponseIdentity } from '../../gateway/gateway-headers.ts'
 import type { GatewayRequest } from '../../gateway/gateway-request.ts'
 import type { ResolvedContentPath } from '../../gateway/resolve-content-path.ts'
@@ -43,7 +44,8 @@ export async function serveDeserialized(context: GatewayContext, req: IncomingMe
     }
     const index = await findIndexHtml(resolved, blockstore, signal)
     if (index !== undefined) {
-      await serveFile(req, res, request, index, identity, 'index.html', signal)
+      // The Etag is the directory's CID (path gateway spec): the URL names the directory.
+      await serveFile(req, res, request, index, identity, 'index.html', signal, entry.cid)
       return
     }
     await serveListing(req, res, request, entry, identity, signal)
@@ -56,7 +58,7 @@ export async function serveDeserialized(context: GatewayContext, req: IncomingMe
     res.end(req.method === 'HEAD' ? undefined : bytes)
     return
   }
-  await serveFile(req, res, request, entry, identity, name, signal)
+  await serveFile(req, res, request, entry, identity, name, signal, entry.cid)
 }
 
 async function findIndexHtml(resolved: ResolvedContentPath, blockstore: ReadableBlockstore, signal: AbortSignal): Promise<FileEntry | undefined> {
@@ -69,10 +71,10 @@ async function findIndexHtml(resolved: ResolvedContentPath, blockstore: Readable
   }
 }
 
-async function serveFile(req: IncomingMessage, res: ServerResponse, request: GatewayRequest, entry: FileEntry, identity: ResponseIdentity, name: string | undefined, signal: AbortSignal): Promise<void> {
+async function serveFile(req: IncomingMessage, res: ServerResponse, request: GatewayRequest, entry: FileEntry, identity: ResponseIdentity, name: string | undefined, signal: AbortSignal, etagCid: CID): Promise<void> {
   const sizeBytes = Number(entry.size)
   const contentType = contentTypeFromName(name) ?? sniffContentType(await readHead(entry, sizeBytes, signal))
-  const headers = deserializedResponseHeaders(request, entry.cid, identity, contentType, name)
+  const headers = deserializedResponseHeaders(request, etagCid, identity, contentType, name)
   const range = req.method === 'GET' ? parseRange(headerText(req.headers.range), sizeBytes) : { kind: 'full' as const }
   if (range.kind === 'unsatisfiable') {
     res.writeHead(416, [...headers, 'content-range', formatUnsatisfiedContentRange(sizeBytes), 'content-length', '0'])
@@ -109,9 +111,7 @@ async function serveListing(req: IncomingMessage, res: ServerResponse, request: 
     if (entries.length >= MAX_LISTING_ENTRIES) break
   }
   const body = Buffer.from(renderDirectoryListing(identity.contentPath, entries), 'utf8')
-  // The listing is generated: its Etag must differ from the directory's block (IPFS path gateway spec).
-  const headers = deserializedResponseHeaders(request, entry.cid, identity, 'text/html; charset=utf-8', undefined).map((value, index, all) => (all[index - 1] === 'etag' ? `"DirIndex-${entry.cid.toString()}"` : value))
-  res.writeHead(200, [...headers, 'content-length', String(body.length)])
+  res.writeHead(200, [...directoryListingResponseHeaders(request, entry.cid, identity), 'content-length', String(body.length)])
   res.end(req.method === 'HEAD' ? undefined : body)
 }
 

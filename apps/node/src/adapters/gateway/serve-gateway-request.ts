@@ -4,9 +4,10 @@ import { carBlocks } from '../../gateway/car-blocks.ts'
 import { encodeCarBlockPrefix, encodeCarHeader } from '../../gateway/car-encoder.ts'
 import { isDenied } from '../../gateway/denylist.ts'
 import { GatewayError } from '../../gateway/gateway-error.ts'
-import { carResponseHeaders, rawResponseHeaders } from '../../gateway/gateway-headers.ts'
+import { carResponseHeaders, etagsOfAnswer, notModifiedHeaders, rawResponseHeaders } from '../../gateway/gateway-headers.ts'
 import type { ResponseIdentity } from '../../gateway/gateway-headers.ts'
 import { parseGatewayRequest } from '../../gateway/gateway-request.ts'
+import { ifNoneMatchHit } from '../../gateway/if-none-match.ts'
 import type { GatewayRequest } from '../../gateway/gateway-request.ts'
 import { resolveContentPath } from '../../gateway/resolve-content-path.ts'
 import type { ResolvedContentPath } from '../../gateway/resolve-content-path.ts'
@@ -43,7 +44,12 @@ export async function serveGatewayRequest(context: GatewayContext, req: Incoming
     // The target's block before any header: a missing, late or forged block is a status, not a cut stream.
     const targetBlock = await context.source.getBlock(resolved.target, { signal: firstBlock })
     const identity: ResponseIdentity = { contentPath: contentPathOf(target), roots: resolved.roots }
-    if (request.format === 'raw') {
+    // The client holds this immutable answer already (path gateway spec, "If-None-Match"): 304, no body.
+    const notModified = ifNoneMatchHit(headerText(req.headers['if-none-match']), etagsOfAnswer(request, resolved.target, identity))
+    if (notModified !== undefined) {
+      res.writeHead(304, notModifiedHeaders(notModified, identity))
+      res.end()
+    } else if (request.format === 'raw') {
       res.writeHead(200, rawResponseHeaders(request, resolved.target, identity, targetBlock.length))
       res.end(req.method === 'HEAD' ? undefined : targetBlock)
     } else if (request.format === 'car') {

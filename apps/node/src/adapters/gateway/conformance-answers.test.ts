@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { base36 } from 'multiformats/bases/base36'
+import { equals } from 'multiformats/bytes'
+import type { CID } from 'multiformats/cid'
+import { importFiles } from '../../gateway/import-files.ts'
+import { buildGatewayFixtures, fixtureBytes } from '../../testing/gateway/gateway-fixtures.ts'
+import type { GatewayFixtures } from '../../testing/gateway/gateway-fixtures.ts'
+import { startGatewayHarness } from '../../testing/gateway/gateway-harness.ts'
+import type { GatewayHarness } from '../../testing/gateway/gateway-harness.ts'
+import { readAndVerifyCar } from '../../testing/gateway/read-car.ts'
+
+// Cases of the public ipfs gateway-conformance suite (t0116 cache, trustless CAR and raw,
+// path gateway) that the neighbouring answer tests do not cover, against a node gateway
+// on loopback in front of a loopback upstream.
+
+let fixtures: GatewayFixtures
+let harness: GatewayHarness
+/** A directory with two identical files (ascii.txt, ascii-copy.txt) and a multi-block file. */
+let duplicates: CID
+
+before(async () => {
+  fixtures = await buildGatewayFixtures()
+  const ascii = new TextEncoder().encode('the same bytes twice\n')
+  duplicates = await importFiles(
+    fixtures.blocks,
+    [
+      { path: 'ascii.txt', content: ascii },
+      { path: 'ascii-copy.txt', content: ascii },
+      { path: 'multiblock.txt', content: fixtureBytes(1026, 5) },
+    ],
+    { chunkSizeBytes: 256 },
+  )
+  harness = await startGatewayHarness([fixtures.blocks])
+})
+after(async () => {
+  await harness.close()
+})
+
+async function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Headers; body: Uint8Array }> {
+  const response = await fetch(`${harness.url}${path}`, { headers, method, redirect: 'manual' })
+  return { status: response.status, headers: response.headers, body: new Uint8Array(await response.arrayBuffer()) }
+}
+
+describe('If-None-Match (path gateway spec "If-None-Match"; conformance t0116)', () => {
+  it('answers 304 without a body for a file whose Etag is named, alone, third in a list, weak, or by *', async () => {
+    const path = `/ipfs/${fixtures.dir.cid.toString()}/hello.txt`
+    const file = await get(path)
+    const etag = file.headers.get('etag') ?? ''
+    assert.equal(file.status, 200)
+    for (const ifNoneMatch of [etag, `"fakeEtag1", "fakeEtag2", ${etag}`, `W/${etag}`, '*']) {
+      const answer = await get(path, { 'if-none-match': ifNoneMatch })
+      assert.equal(answer.status, 304, ifNoneMatch)
+      assert.equal(answer.body.length, 0)
+      assert.equal(answer.headers.get('etag'), etag)
+      assert.equal(answer.headers.get('cache-control'), 'public, max-age=29030400, immutable')
+      assert.equal(answer.headers.get('x-ipfs-path'), path)
+    }
+    assert.equal((await get(path, { 'if-none-match': '"something-else"' })).status, 200)
+    assert.equal((await get(path, { 'if-none-match': etag }, 'HEAD')).status, 304)
+  })
+
+  it('answers 304 for a directory served by its index.html when its CID is named, and gives that CID as Etag', async () => {
+    const path = `/ipfs/${fixtures.site.cid.toString()}/`
+    const page = await get(path)
+    assert.equal(page.status, 200)
+    assert.equal(page.headers.get('etag'), `"${fixtures.site.cid.toString()}"`)
+    assert.equal(page.headers.get('cache-control'), 'public, max-age=29030400, immutable')
+    assert.equal((await get(path, { 'if-none-match': `"${fixtures.site.cid.toString()}"` })).status, 304)
+  })
+
+  it('answers 304 for a directory listing named by the weak directory CID or by its own DirIndex Etag', async () => {
+    const path = `/ipfs/${fixtures.dir.cid.toString()}/`
+    const listing = await get(path)
+    const etag = listing.headers.get('etag') ?? ''
+    assert.equal((await get(path, { 'if-none-match': `W/"${fixtures.dir.cid.toString()}"` })).status, 304)
+    assert.equal((await get(path, { 'if-none-match': etag })).status, 304)
+  })
+
+  it('matches raw and CAR answers by their own Etags only, not the deserialized one', async () => {
+    const cid = fixtures.rawLeaf.cid.toString()
+    assert.equal((await get(`/ipfs/${cid}?format=raw`, { 'if-none-match': `"${cid}.raw"` })).status, 304)
+    assert.equal((await get(`/ipfs/${cid}?format=raw`, { 'if-none-match': `"${cid}"` })).status, 200)
+    const car = await get(`/ipfs/${cid}?format=car`)
+    const carEtag = car.headers.get('etag') ?? ''
+    assert.equal((await get(`/ipfs/${cid}?format=car`, { 'if-none-match': carEtag })).status, 304)
+    assert.equal((await get(`/ipfs/${cid}?format=car&dag-scope=block`, { 'if-none-match': carEtag })).status, 200)
+  })
+})
+
+describe('directory listing headers (conformance t0116 "unixfs dir listing")', () => {
+  it('has a DirIndex-..._CID-<cid> Etag and no immutable Cache-Control (the HTML is the gateway\'s, not the DAG\'s)', async () => {
+    const listing = await get(`/ipfs/${fixtures.dir.cid.toString()}/sub/`)
+    assert.equal(listing.status, 200)
+    const sub = listing.headers.get('x-ipfs-roots')?.split(',').at(-1) ?? ''
+    assert.match(listing.headers.get('etag') ?? '', new RegExp(`^"DirIndex-.*_CID-${sub}"$`))
+    assert.equal(listing.headers.get('cache-control'), null)
+    assert.equal(listing.headers.get('x-ipfs-path'), `/ipfs/${fixtures.dir.cid.toString()}/sub/`)
+  })
+})
+
+describe('CAR variants (trustless gateway spec "CAR dups", IPIP-412; conformance TestTrustlessCarOrderAndDuplicates)', () => {
+  it('honours dups=y from Accept when ?format=car is given too, and car-dups in the query', async () => {
+    const all = await readAndVerifyCar((await get(`/ipfs/${duplicates.toString()}?format=car`)).body)
+    for (const [path, headers] of [
+      [`/ipfs/${duplicates.toString()}?format=car`, { accept: 'application/vnd.ipld.car; version=1; order=dfs; dups=y' }],
+      [`/ipfs/${duplicates.toString()}`, { accept: 'application/vnd.ipld.car; version=1; order=dfs; dups=y' }],
+      [`/ipfs/${duplicates.toString()}?format=car&car-dups=y`, {}],
+    ] as const) {
+      const answer = await get(path, headers)
+      assert.equal(answer.status, 200, path)
+      assert.equal(answer.headers.get('content-type'), 'application/vnd.ipld.car; version=1; order=dfs; dups=y', path)
+      const car = await readAndVerifyCar(answer.body)
+      assert.equal(car.mismatched, 0)
+      // The shared file's block comes twice; nothing else changes.
+      assert.equal(car.blocks.length, all.blocks.length + 1, path)
+      assert.deepEqual(new Set(car.blocks.map((block) => block.cid.toString())), new Set(all.blocks.map((block) => block.cid.toString())))
+    }
+    const once = await get(`/ipfs/${duplicates.toString()}`, { accept: 'application/vnd.ipld.car; version=1; order=dfs; dups=n' })
+    assert.equal(once.headers.get('content-type'), 'application/vnd.ipld.car; version=1; order=dfs; dups=n')
+    const onceCar = await readAndVerifyCar(once.body)
+    assert.equal(new Set(onceCar.blocks.map((block) => block.cid.toString())).size, onceCar.blocks.length)
+  })
+
+  it('answers 400 for a car-version it does not write', async () => {
+    assert.equal((await get(`/ipfs/${duplicates.toString()}?format=car&car-version=2`)).status, 400)
+  })
+
+  it('never puts identity-CID blocks in a CAR, even with dups=y; the bafkqaaa probe is a valid empty CAR rooted at it', async () => {
+    for (const cid of ['bafkqaaa', 'bafkqaf3imvwgy3zaneqgc3janfxgy2lomvscay3jmqfa']) {
+      const answer = await get(`/ipfs/${cid}`, { accept: 'application/vnd.ipld.car; dups=y' })
+      assert.equal(answer.status, 200, cid)
+      const car = await readAndVerifyCar(answer.body)
+      assert.deepEqual(car.roots.map(String), [cid])
+      assert.deepEqual(car.blocks, [], cid)
+    }
+  })
+})
+
+describe('Content-Disposition (path gateway spec "filename", "download"; trustless raw)', () => {
+  it('names a raw block ?filename= as an attachment, and a deserialized file inline or, with download=true, as an attachment', async () => {
+    const raw = await get(`/ipfs/${fixtures.rawLeaf.cid.toString()}?filename=foobar.bin`, { accept: 'application/vnd.ipld.raw' })
+    assert.equal(raw.headers.get('content-disposition'), 'attachment; filename="foobar.bin"')
+    const path = `/ipfs/${fixtures.dir.cid.toString()}/hello.txt`
+    assert.equal((await get(`${path}?filename=greeting.txt`)).headers.get('content-disposition'), 'inline; filename="greeting.txt"')
+    assert.equal((await get(`${path}?filename=greeting.txt&download=true`)).headers.get('content-disposition'), 'attachment; filename="greeting.txt"')
+    const utf8 = await get(`${path}?filename=${encodeURIComponent('テスト.txt')}`)
+    assert.equal(utf8.headers.get('content-disposition'), `inline; filename="___.txt"; filename*=UTF-8''${encodeURIComponent('テスト.txt')}`)
+    assert.equal((await get(path)).headers.get('content-disposition'), null)
+  })
+})
+
+describe('paths this gateway does not serve', () => {
+  it('answers /ipns/ with a clear 501 IPNS_UNSUPPORTED, never a stack trace', async () => {
+    for (const path of ['/ipns/example.com/', '/ipns/k51qzi5uqu5dlxdsdu5fpuu7h69wu4ohp32iwm9pdt9nq3y5rpn3ln9j12zfhe?format=raw']) {
+      const answer = await get(path)
+      assert.equal(answer.status, 501, path)
+      assert.equal(answer.headers.get('content-type'), 'application/json; charset=utf-8')
+      assert.match(new TextDecoder().decode(answer.body), /"code":"IPNS_UNSUPPORTED"/)
+    }
+  })
+
+  it('serves a CID written in base36 like its base32 form', async () => {
+    const answer = await get(`/ipfs/${fixtures.rawLeaf.cid.toString(base36)}?format=raw`)
+    assert.equal(answer.status, 200)
+    assert.ok(equals(answer.body, fixtures.rawLeaf.bytes))
+  })
+})
