@@ -29,6 +29,7 @@ ${rows}
 `
 }
 
-function escapeHtml(text: string): string {
+/** `text` safe inside HTML text and double- or single-quoted attributes. */
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 }

@@ -1,5 +1,7 @@
 import type { CID } from 'multiformats/cid'
-import type { CarOptions, GatewayRequest } from './gateway-request.ts'
+import { planDagAnswer } from './dag-answer.ts'
+import type { DagAnswerPlan } from './dag-answer.ts'
+import type { CarOptions, GatewayRequest, IpldFormat } from './gateway-request.ts'
 
 /** `Cache-Control` of immutable `/ipfs/` answers (path gateway spec: one year-ish, immutable). */
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=29030400, immutable'
@@ -80,8 +82,8 @@ export function deserializedEtag(target: CID): string {
 }
 
 /**
- * Version of the generated directory listing: part of its Etag, so a new listing page
- * invalidates cached ones. Bump it when `renderDirectoryListing` changes its output.
+ * Version of the generated pages (directory listing, DAG view): part of their Etags, so
+ * a new page invalidates cached ones. Bump it when either renderer changes its output.
  */
 const DIRECTORY_LISTING_VERSION = 'v1'
 
@@ -102,7 +104,43 @@ export function directoryListingEtag(directory: CID): string {
 export function etagsOfAnswer(request: GatewayRequest, target: CID, identity: ResponseIdentity): readonly string[] {
   if (request.format === 'raw') return [rawEtag(target)]
   if (request.format === 'car') return [carEtag(request, identity)]
+  const plan = planDagAnswer(request, target)
+  if (plan.kind === 'block') return [dagBlockEtag(target, plan.format)]
+  if (plan.kind === 'html') return [dagIndexEtag(target)]
+  if (plan.kind === 'conversion-unsupported') return []
   return [deserializedEtag(target), directoryListingEtag(target)]
+}
+
+/** The Etag of a dag-json/dag-cbor block served as `format` (conformance: `"<cid>.dag-json"`). */
+export function dagBlockEtag(target: CID, format: IpldFormat): string {
+  return `"${target.toString()}.${format}"`
+}
+
+/** The Etag of the HTML view of a dag-json/dag-cbor block (`DagIndex-`, like a listing's `DirIndex-`). */
+export function dagIndexEtag(target: CID): string {
+  return `"DagIndex-${DIRECTORY_LISTING_VERSION}_CID-${target.toString()}"`
+}
+
+/**
+ * Headers of a dag-json/dag-cbor block served byte for byte (path gateway spec; conformance
+ * `TestNativeDag`): its representation's type, `nosniff`, the format in the Etag, and a
+ * Content-Disposition — inline `<cid>.json` for JSON, attachment `<cid>.cbor` for CBOR
+ * (binary a browser cannot show) — that `?filename=` and `?download=true` adjust.
+ */
+export function dagBlockResponseHeaders(request: GatewayRequest, target: CID, identity: ResponseIdentity, plan: Extract<DagAnswerPlan, { kind: 'block' }>): string[] {
+  return [
+    'content-type', plan.contentType,
+    'x-content-type-options', 'nosniff',
+    'etag', dagBlockEtag(target, plan.format),
+    'content-disposition', contentDisposition(request.download ? 'attachment' : plan.disposition, request.filename ?? `${target.toString()}.${plan.extension}`),
+    'accept-ranges', 'bytes',
+    ...commonHeaders(identity),
+  ]
+}
+
+/** Headers of the HTML view of a block: like a listing, the gateway's page, so no immutable caching and no attachment. */
+export function dagIndexResponseHeaders(target: CID, identity: ResponseIdentity): string[] {
+  return ['content-type', 'text/html; charset=utf-8', 'etag', dagIndexEtag(target), ...identityHeaders(identity)]
 }
 
 /**

@@ -21,7 +21,12 @@ describe('parseGatewayRequest (trustless gateway spec: request)', () => {
     { target: `/ipfs/${CID_V1}?format=raw`, accept: 'application/vnd.ipld.car', expect: 'raw' },
     { target: `/ipfs/${CID_V1}`, accept: 'application/vnd.ipld.car; version=2', expect: 'NOT_ACCEPTABLE' },
     { target: `/ipfs/${CID_V1}`, accept: 'application/vnd.ipld.car; order=weird', expect: 'NOT_ACCEPTABLE' },
-    { target: `/ipfs/${CID_V1}`, accept: 'application/vnd.ipld.dag-json', expect: 'NOT_ACCEPTABLE' },
+    { target: `/ipfs/${CID_V1}`, accept: 'application/vnd.ipld.dag-json', expect: 'deserialized' },
+    { target: `/ipfs/${CID_V1}`, accept: 'application/vnd.ipld.dag-foo', expect: 'NOT_ACCEPTABLE' },
+    // The first specific type wins wherever it stands (conformance: "Accept: foo, application/vnd.ipld.dag-json,bar").
+    { target: `/ipfs/${CID_V1}`, accept: 'text/html, application/vnd.ipld.raw', expect: 'raw' },
+    { target: `/ipfs/${CID_V1}?format=dag-json`, expect: 'deserialized' },
+    { target: `/ipfs/${CID_V1}?format=cbor`, expect: 'deserialized' },
     { target: `/ipfs/${CID_V1}?format=tar`, expect: 'BAD_GATEWAY_REQUEST' },
     { target: '/ipfs/not-a-cid', expect: 'BAD_CID' },
     { target: '/ipfs/', expect: 'BAD_CID' },
@@ -65,6 +70,30 @@ describe('parseGatewayRequest (trustless gateway spec: request)', () => {
     assert.ok(query.ok)
     assert.equal(query.value.car.duplicates, false)
   })
+})
+
+describe('IPLD representations (path gateway spec: format, Accept)', () => {
+  const table: readonly { readonly target: string; readonly accept?: string; readonly ipldFormat: string | undefined; readonly acceptsHtml: boolean }[] = [
+    { target: `/ipfs/${CID_V1}?format=dag-json`, ipldFormat: 'dag-json', acceptsHtml: false },
+    { target: `/ipfs/${CID_V1}?format=dag-cbor`, accept: 'text/html', ipldFormat: 'dag-cbor', acceptsHtml: false },
+    { target: `/ipfs/${CID_V1}?format=json`, ipldFormat: 'json', acceptsHtml: false },
+    { target: `/ipfs/${CID_V1}?format=cbor`, ipldFormat: 'cbor', acceptsHtml: false },
+    { target: `/ipfs/${CID_V1}`, accept: 'foo, application/vnd.ipld.dag-json,bar', ipldFormat: 'dag-json', acceptsHtml: false },
+    { target: `/ipfs/${CID_V1}`, accept: 'application/cbor', ipldFormat: 'cbor', acceptsHtml: false },
+    { target: `/ipfs/${CID_V1}`, accept: 'text/html', ipldFormat: undefined, acceptsHtml: true },
+    { target: `/ipfs/${CID_V1}`, accept: 'text/html,application/xhtml+xml,*/*;q=0.8', ipldFormat: undefined, acceptsHtml: true },
+    { target: `/ipfs/${CID_V1}`, accept: '*/*', ipldFormat: undefined, acceptsHtml: false },
+    { target: `/ipfs/${CID_V1}`, ipldFormat: undefined, acceptsHtml: false },
+  ]
+  for (const row of table) {
+    it(`${row.target} Accept: ${row.accept ?? '(none)'} → ${row.ipldFormat ?? 'as is'}${row.acceptsHtml ? ', html' : ''}`, () => {
+      const parsed = parseGatewayRequest(row.target, row.accept)
+      assert.ok(parsed.ok)
+      assert.equal(parsed.value.format, 'deserialized')
+      assert.equal(parsed.value.ipldFormat, row.ipldFormat)
+      assert.equal(parsed.value.acceptsHtml, row.acceptsHtml)
+    })
+  }
 })
 
 describe('entity-bytes (IPIP-402)', () => {

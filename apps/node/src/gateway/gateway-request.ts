@@ -6,6 +6,19 @@ import type { GatewayErrorCode } from './gateway-error.ts'
 /** What the response carries: one block, a CAR of blocks, or the deserialized UnixFS/IPLD value. */
 export type ResponseFormat = 'raw' | 'car' | 'deserialized'
 
+/**
+ * An IPLD codec representation asked for by `?format=` or `Accept` (path gateway spec):
+ * `dag-json`/`dag-cbor` (`application/vnd.ipld.dag-*`) or plain `json`/`cbor`.
+ */
+export type IpldFormat = 'dag-json' | 'dag-cbor' | 'json' | 'cbor'
+
+const IPLD_FORMATS: ReadonlyMap<string, IpldFormat> = new Map([
+  ['application/vnd.ipld.dag-json', 'dag-json'],
+  ['application/vnd.ipld.dag-cbor', 'dag-cbor'],
+  ['application/json', 'json'],
+  ['application/cbor', 'cbor'],
+])
+
 /** `dag-scope` of a CAR request (IPIP-402): the block, the entity (whole file/dir), or the whole DAG. */
 export type DagScope = 'block' | 'entity' | 'all'
 
@@ -35,6 +48,10 @@ export interface GatewayRequest {
   readonly filename: string | undefined
   /** `?download=true`: Content-Disposition attachment for deserialized responses. */
   readonly download: boolean
+  /** The IPLD representation asked for (deserialized answers only), if any. */
+  readonly ipldFormat: IpldFormat | undefined
+  /** `Accept` names `text/html`: a dag-json/dag-cbor block is answered with an HTML view. */
+  readonly acceptsHtml: boolean
 }
 
 export interface GatewayRequestRejection {
@@ -91,6 +108,8 @@ export function parseGatewayRequest(target: string, accept: string | undefined):
     car: car.value,
     filename: query.get('filename') ?? undefined,
     download: query.get('download') === 'true',
+    ipldFormat: negotiated.value.ipldFormat,
+    acceptsHtml: negotiated.value.acceptsHtml,
   })
 }
 
@@ -108,37 +127,50 @@ export function parseCid(text: string): CID | undefined {
 interface Negotiated {
   readonly format: ResponseFormat
   readonly carParameters: ReadonlyMap<string, string>
+  readonly ipldFormat: IpldFormat | undefined
+  readonly acceptsHtml: boolean
 }
 
+/**
+ * `?format=` first, then the first `Accept` member naming a type this gateway treats
+ * specially (raw, a CAR variant it writes, dag-json/dag-cbor/json/cbor), in the order
+ * given — as the reference gateways do; generic types (`text/html`, `* / *`) mean the
+ * deserialized answer. Only an Accept of nothing but unproducible IPLD types is 406.
+ */
 function negotiateFormat(format: string | null, accept: string | undefined): Result<Negotiated, GatewayRequestRejection> {
   const none = new Map<string, string>()
+  const deserialized = (ipldFormat: IpldFormat | undefined, acceptsHtml: boolean): Negotiated => ({ format: 'deserialized', carParameters: none, ipldFormat, acceptsHtml })
   if (format !== null) {
-    if (format === 'raw') return ok({ format: 'raw', carParameters: none })
+    if (format === 'raw') return ok({ format: 'raw', carParameters: none, ipldFormat: undefined, acceptsHtml: false })
     // The Accept's CAR parameters (dups, order) still apply when ?format=car names the type.
-    if (format === 'car') return ok({ format: 'car', carParameters: acceptedCarParameters(accept) ?? none })
-    return reject('BAD_GATEWAY_REQUEST', `format=${format.slice(0, 40)} is not served here (raw, car, or none for deserialized).`)
+    if (format === 'car') return ok({ format: 'car', carParameters: acceptedCarParameters(accept) ?? none, ipldFormat: undefined, acceptsHtml: false })
+    const ipldFormat = IPLD_FORMATS.get(format === 'json' || format === 'cbor' ? `application/${format}` : `application/vnd.ipld.${format}`)
+    if (ipldFormat !== undefined) return ok(deserialized(ipldFormat, false))
+    return reject('BAD_GATEWAY_REQUEST', `format=${format.slice(0, 40)} is not served here (raw, car, dag-json, dag-cbor, json, cbor, or none for deserialized).`)
   }
-  if (accept === undefined || accept.trim() === '') return ok({ format: 'deserialized', carParameters: none })
+  if (accept === undefined || accept.trim() === '') return ok(deserialized(undefined, false))
   let askedForIpld = false
+  let acceptsOther = false
+  let acceptsHtml = false
   for (const item of accept.split(',')) {
     const [typeText = '', ...parameterTexts] = item.split(';')
     const type = typeText.trim().toLowerCase()
     const parameters = parseMediaTypeParameters(parameterTexts)
-    if (parameters.get('q') === '0') continue
-    if (type === RAW_TYPE) return ok({ format: 'raw', carParameters: none })
+    if (parameters.get('q') === '0' || type === '') continue
+    if (type === RAW_TYPE) return ok({ format: 'raw', carParameters: none, ipldFormat: undefined, acceptsHtml: false })
     if (type === CAR_TYPE) {
       askedForIpld = true
-      if (isCarVariantServed(parameters)) return ok({ format: 'car', carParameters: parameters })
+      if (isCarVariantServed(parameters)) return ok({ format: 'car', carParameters: parameters, ipldFormat: undefined, acceptsHtml: false })
       continue
     }
-    if (type.startsWith('application/vnd.ipld.')) {
-      askedForIpld = true
-      continue
-    }
-    return ok({ format: 'deserialized', carParameters: none })
+    const ipldFormat = IPLD_FORMATS.get(type)
+    if (ipldFormat !== undefined) return ok(deserialized(ipldFormat, false))
+    if (type.startsWith('application/vnd.ipld.')) askedForIpld = true
+    else if (type === 'text/html') acceptsHtml = true
+    else acceptsOther = true
   }
-  if (askedForIpld) return reject('NOT_ACCEPTABLE', `This gateway answers ${RAW_TYPE} and ${CAR_TYPE}; version=1, order=dfs|unk, dups=y|n.`)
-  return ok({ format: 'deserialized', carParameters: none })
+  if (askedForIpld && !acceptsHtml && !acceptsOther) return reject('NOT_ACCEPTABLE', `This gateway answers ${RAW_TYPE} and ${CAR_TYPE}; version=1, order=dfs|unk, dups=y|n.`)
+  return ok(deserialized(undefined, acceptsHtml))
 }
 
 /** The parameters of the first CAR variant in `accept` this gateway can produce, if any. */

@@ -150,6 +150,89 @@ describe('Content-Disposition (path gateway spec "filename", "download"; trustle
   })
 })
 
+describe('dag-json and dag-cbor answers (path gateway spec; conformance TestNativeDag, TestPathing, TestDagPbConversion)', () => {
+  it('serves a dag-json block as is, inline <cid>.json, nosniff, "<cid>.dag-json" Etag; dag-cbor as an attachment <cid>.cbor', async () => {
+    const json = fixtures.json.cid.toString()
+    const answer = await get(`/ipfs/${json}/`)
+    assert.equal(answer.status, 200)
+    assert.ok(equals(answer.body, fixtures.json.bytes))
+    assert.equal(answer.headers.get('content-type'), 'application/vnd.ipld.dag-json')
+    assert.equal(answer.headers.get('content-disposition'), `inline; filename="${json}.json"`)
+    assert.equal(answer.headers.get('x-content-type-options'), 'nosniff')
+    assert.equal(answer.headers.get('etag'), `"${json}.dag-json"`)
+    assert.equal(answer.headers.get('cache-control'), 'public, max-age=29030400, immutable')
+    assert.equal(answer.headers.get('content-length'), String(fixtures.json.bytes.length))
+    const cbor = await get(`/ipfs/${fixtures.cbor.cid.toString()}`, { accept: 'application/vnd.ipld.dag-cbor' })
+    assert.ok(equals(cbor.body, fixtures.cbor.bytes))
+    assert.equal(cbor.headers.get('content-disposition'), `attachment; filename="${fixtures.cbor.cid.toString()}.cbor"`)
+    assert.equal(cbor.headers.get('etag'), `"${fixtures.cbor.cid.toString()}.dag-cbor"`)
+    assert.equal((await get(`/ipfs/${json}`, { 'if-none-match': `"${json}.dag-json"` })).status, 304)
+  })
+
+  it('answers ?format=dag-json, Accept: foo, application/vnd.ipld.dag-json,bar, ?format=json and Accept: application/cbor with the same bytes', async () => {
+    const json = fixtures.json.cid.toString()
+    const cases: readonly [string, Record<string, string>, string, Uint8Array][] = [
+      [`/ipfs/${json}?format=dag-json`, {}, 'application/vnd.ipld.dag-json', fixtures.json.bytes],
+      [`/ipfs/${json}`, { accept: 'foo, application/vnd.ipld.dag-json,bar' }, 'application/vnd.ipld.dag-json', fixtures.json.bytes],
+      [`/ipfs/${json}?format=json`, {}, 'application/json', fixtures.json.bytes],
+      [`/ipfs/${fixtures.cbor.cid.toString()}`, { accept: 'application/cbor' }, 'application/cbor', fixtures.cbor.bytes],
+    ]
+    for (const [path, headers, type, bytes] of cases) {
+      const answer = await get(path, headers)
+      assert.equal(answer.status, 200, path)
+      assert.equal(answer.headers.get('content-type'), type, path)
+      assert.ok(equals(answer.body, bytes), path)
+    }
+    const head = await get(`/ipfs/${fixtures.cbor.cid.toString()}?format=dag-cbor`, {}, 'HEAD')
+    assert.equal(head.status, 200)
+    assert.equal(head.headers.get('content-length'), String(fixtures.cbor.bytes.length))
+  })
+
+  it('honours ?filename= and ?download=true, and answers a byte range of the block', async () => {
+    const json = fixtures.json.cid.toString()
+    assert.equal((await get(`/ipfs/${json}?filename=foobar.json`, { accept: 'application/vnd.ipld.dag-json' })).headers.get('content-disposition'), 'inline; filename="foobar.json"')
+    assert.equal((await get(`/ipfs/${json}?filename=foobar.json&download=true`, { accept: 'application/vnd.ipld.dag-json' })).headers.get('content-disposition'), 'attachment; filename="foobar.json"')
+    const part = await get(`/ipfs/${json}`, { range: 'bytes=2-5' })
+    assert.equal(part.status, 206)
+    assert.equal(part.headers.get('content-range'), `bytes 2-5/${fixtures.json.bytes.length}`)
+    assert.ok(equals(part.body, fixtures.json.bytes.subarray(2, 6)))
+  })
+
+  it('answers Accept: text/html with an HTML view: DagIndex Etag, no Content-Disposition, no immutable caching', async () => {
+    const answer = await get(`/ipfs/${fixtures.cbor.cid.toString()}/`, { accept: 'text/html' })
+    assert.equal(answer.status, 200)
+    assert.equal(answer.headers.get('content-type'), 'text/html; charset=utf-8')
+    assert.match(answer.headers.get('etag') ?? '', /DagIndex-/)
+    assert.equal(answer.headers.get('content-disposition'), null)
+    assert.equal(answer.headers.get('cache-control'), null)
+    const html = new TextDecoder().decode(answer.body)
+    assert.ok(html.includes('</html>'))
+    assert.ok(html.includes(fixtures.rawLeaf.cid.toString()), 'the value, with its links, is shown')
+  })
+
+  it('answers 501 for a codec conversion it does not do, and serves plain json asked of UnixFS as the file (no-op)', async () => {
+    assert.equal((await get(`/ipfs/${fixtures.cbor.cid.toString()}?format=dag-json`)).status, 501)
+    assert.equal((await get(`/ipfs/${fixtures.dir.cid.toString()}/?format=dag-json`)).status, 501)
+    const file = await get(`/ipfs/${fixtures.dir.cid.toString()}/hello.txt?format=json`)
+    assert.equal(file.status, 200)
+    assert.equal(file.headers.get('content-type'), 'text/plain; charset=utf-8')
+    assert.ok(equals(file.body, fixtures.dir.hello))
+  })
+
+  it('answers 501 for a path that ends on a field inside a block (never the whole block), 404 for a missing one, and follows links', async () => {
+    const cbor = fixtures.cbor.cid.toString()
+    for (const format of ['', '?format=raw', '?format=car', '?format=dag-cbor']) {
+      const field = await get(`/ipfs/${cbor}/name${format}`)
+      assert.equal(field.status, 501, format)
+      assert.match(new TextDecoder().decode(field.body), /reading IPLD Kinds other than Links \(CBOR Tag 42\) is not implemented/)
+    }
+    assert.equal((await get(`/ipfs/${cbor}/i-do-not-exist`)).status, 404)
+    const leaf = await get(`/ipfs/${cbor}/leaf?format=raw`)
+    assert.equal(leaf.status, 200)
+    assert.ok(equals(leaf.body, fixtures.rawLeaf.bytes))
+  })
+})
+
 describe('paths this gateway does not serve', () => {
   it('answers /ipns/ with a clear 501 IPNS_UNSUPPORTED, never a stack trace', async () => {
     for (const path of ['/ipns/example.com/', '/ipns/k51qzi5uqu5dlxdsdu5fpuu7h69wu4ohp32iwm9pdt9nq3y5rpn3ln9j12zfhe?format=raw']) {

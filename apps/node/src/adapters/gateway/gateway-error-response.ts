@@ -7,7 +7,8 @@ import type { GatewayErrorCode } from '../../gateway/gateway-error.ts'
  * or path, 404 when the path does not exist or no upstream has the block, 504 when none
  * answered in time, 502 when upstreams only sent blocks that failed verification (we
  * never serve those), 406 for an Accept we cannot produce, 410 for denylisted content, 501 for
- * `/ipns/` names (a feature this gateway does not implement, ADR 0014).
+ * `/ipns/` names, codec conversions and paths that end inside a block (features this
+ * gateway does not implement, ADR 0014).
  */
 const STATUS_BY_GATEWAY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   BAD_CID: 400,
@@ -21,6 +22,7 @@ const STATUS_BY_GATEWAY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   BLOCK_UNVERIFIED: 502,
   CONTENT_DENIED: 410,
   IPNS_UNSUPPORTED: 501,
+  NOT_IMPLEMENTED: 501,
 }
 
 /** The HTTP status of a gateway error code. */

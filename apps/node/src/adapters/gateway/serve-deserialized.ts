@@ -10,7 +10,9 @@ import { contentTypeFromName, sniffContentType } from '../../gateway/content-typ
 import { renderDirectoryListing } from '../../gateway/directory-listing.ts'
 import type { ListingEntry } from '../../gateway/directory-listing.ts'
 import { GatewayError } from '../../gateway/gateway-error.ts'
-import { deserializedResponseHeaders, directoryListingResponseHeaders } from '../../gateway/gateway-headers.ts'
+import { planDagAnswer } from '../../gateway/dag-answer.ts'
+import { renderDagIndex } from '../../gateway/dag-index-html.ts'
+import { dagBlockResponseHeaders, dagIndexResponseHeaders, deserializedResponseHeaders, directoryListingResponseHeaders } from '../../gateway/gateway-headers.ts'
 import type { ResponseIdentity } from '../../gateway/gateway-headers.ts'
 import type { GatewayRequest } from '../../gateway/gateway-request.ts'
 import type { ResolvedContentPath } from '../../gateway/resolve-content-path.ts'
@@ -29,9 +31,23 @@ const BLOCK_READ_CONCURRENCY = 16
 /**
  * The deserialized answer (path gateway spec): a UnixFS file (with `Range`, type from the
  * name or sniffed), a directory's `index.html` or a small listing (after a redirect to
- * the `/`-terminated URL, so relative links resolve), or a dag-json/dag-cbor block as is.
+ * the `/`-terminated URL, so relative links resolve), or a dag-json/dag-cbor block: as is
+ * in its own or a byte-compatible representation (`planDagAnswer`), or as an HTML view.
  */
 export async function serveDeserialized(context: GatewayContext, req: IncomingMessage, res: ServerResponse, request: GatewayRequest, resolved: ResolvedContentPath, identity: ResponseIdentity, signal: AbortSignal): Promise<void> {
+  const plan = planDagAnswer(request, resolved.target)
+  if (plan.kind === 'conversion-unsupported') throw new GatewayError('NOT_IMPLEMENTED', `Converting ${plan.from} to ${plan.to} is not implemented by this gateway; ask for the block as it is (?format=raw).`)
+  if (plan.kind !== 'unixfs') {
+    const bytes = await context.source.getBlock(resolved.target, { signal })
+    if (plan.kind === 'html') {
+      const body = Buffer.from(renderDagIndex(identity.contentPath, resolved.target, resolved.target.code === DAG_CBOR ? 'dag-cbor' : 'dag-json', bytes), 'utf8')
+      res.writeHead(200, [...dagIndexResponseHeaders(resolved.target, identity), 'content-length', String(body.length)])
+      res.end(req.method === 'HEAD' ? undefined : body)
+      return
+    }
+    sendBytes(req, res, dagBlockResponseHeaders(request, resolved.target, identity, plan), bytes)
+    return
+  }
   const blockstore = blockstoreOver(context.source)
   const entry = await exporter(resolved.target, blockstore, { signal })
   const name = request.segments.at(-1)
@@ -51,14 +67,23 @@ export async function serveDeserialized(context: GatewayContext, req: IncomingMe
     await serveListing(req, res, request, entry, identity, signal)
     return
   }
-  if (entry.type === 'object') {
-    const bytes = await context.source.getBlock(resolved.target, { signal })
-    const type = resolved.target.code === DAG_CBOR ? 'application/vnd.ipld.dag-cbor' : 'application/vnd.ipld.dag-json'
-    res.writeHead(200, [...deserializedResponseHeaders(request, resolved.target, identity, type, name), 'content-length', String(bytes.length)])
-    res.end(req.method === 'HEAD' ? undefined : bytes)
+  // dag-cbor/dag-json were answered above; another data-model codec is not served.
+  if (entry.type === 'object') throw new GatewayError('UNSUPPORTED_CODEC', `Codec 0x${resolved.target.code.toString(16)} is not served by this gateway.`)
+  await serveFile(req, res, request, entry, identity, name, signal, entry.cid)
+}
+
+/** `bytes` whole, or the one range the request asks for (206/416), as the file path does. */
+function sendBytes(req: IncomingMessage, res: ServerResponse, headers: readonly string[], bytes: Uint8Array): void {
+  const range = req.method === 'GET' ? parseRange(headerText(req.headers.range), bytes.length) : { kind: 'full' as const }
+  if (range.kind === 'unsatisfiable') {
+    res.writeHead(416, [...headers, 'content-range', formatUnsatisfiedContentRange(bytes.length), 'content-length', '0'])
+    res.end()
     return
   }
-  await serveFile(req, res, request, entry, identity, name, signal, entry.cid)
+  const body = range.kind === 'partial' ? bytes.subarray(range.start, range.end + 1) : bytes
+  if (range.kind === 'partial') res.writeHead(206, [...headers, 'content-range', formatContentRange(range.start, range.end, bytes.length), 'content-length', String(body.length)])
+  else res.writeHead(200, [...headers, 'content-length', String(bytes.length)])
+  res.end(req.method === 'HEAD' ? undefined : body)
 }
 
 async function findIndexHtml(resolved: ResolvedContentPath, blockstore: ReadableBlockstore, signal: AbortSignal): Promise<FileEntry | undefined> {

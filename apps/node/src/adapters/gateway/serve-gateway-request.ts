@@ -41,6 +41,8 @@ export async function serveGatewayRequest(context: GatewayContext, req: Incoming
     const firstBlock = AbortSignal.any([abort.signal, AbortSignal.timeout(context.firstBlockTimeoutMs)])
     const resolved = await resolveContentPath(context.source, request.cid, request.segments, { signal: firstBlock })
     if (resolved.roots.slice(1).some((cid) => isDenied(context.denylist(), cid, []))) throw denied()
+    // A path that ends inside a dag-cbor/dag-json block (a field, not a link) is not served: never the whole block for it.
+    if (resolved.remainder.length > 0) throw new GatewayError('NOT_IMPLEMENTED', `/${resolved.remainder.join('/')} is a field inside ${resolved.target.toString()}: reading IPLD Kinds other than Links (CBOR Tag 42) is not implemented.`)
     // The target's block before any header: a missing, late or forged block is a status, not a cut stream.
     const targetBlock = await context.source.getBlock(resolved.target, { signal: firstBlock })
     const identity: ResponseIdentity = { contentPath: contentPathOf(target), roots: resolved.roots }
