@@ -171,6 +171,22 @@ export function deserializedResponseHeaders(request: GatewayRequest, target: CID
 }
 
 /**
+ * `Location` of the redirect of a directory to its `/`-terminated URL (path gateway spec;
+ * conformance: `/ipfs/<cid>/%C4%85/%C4%99/`): the absolute path as requested, percent-
+ * encoding kept, with whatever the node's URL puts before the content path (a zone's
+ * `/z/<name>`) and the query (a zone's ticket) kept too. `requestUrl` is the request-target
+ * the node received, `contentPath` its `/ipfs/...` part without the query.
+ */
+export function trailingSlashLocation(requestUrl: string, contentPath: string): string {
+  const queryAt = requestUrl.indexOf('?')
+  const path = queryAt === -1 ? requestUrl : requestUrl.slice(0, queryAt)
+  const query = queryAt === -1 ? '' : requestUrl.slice(queryAt)
+  if (path.endsWith(contentPath)) return `${path}/${query}`
+  // Not expected (the content path is the request's tail); relative to the directory's parent is still right.
+  return `${contentPath.slice(contentPath.lastIndexOf('/') + 1)}/${query}`
+}
+
+/**
  * `Content-Disposition` with an ASCII fallback `filename` and, for other names, the
  * UTF-8 `filename*` form (RFC 6266 §4.3, RFC 8187).
  */

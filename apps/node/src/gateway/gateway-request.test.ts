@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { resolveEntityBytes } from './car-blocks.ts'
+import { trailingSlashLocation } from './gateway-headers.ts'
 import { parseEntityBytes, parseGatewayRequest } from './gateway-request.ts'
 
 const CID_V1 = 'bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba'
@@ -111,5 +112,13 @@ describe('entity-bytes (IPIP-402)', () => {
     assert.deepEqual(resolveEntityBytes({ from: 5, to: -2 }, 50n), { start: 5n, end: 48n })
     assert.deepEqual(resolveEntityBytes({ from: 5, to: -1 }, 50n), { start: 5n, end: 49n })
     assert.equal(resolveEntityBytes({ from: 60, to: '*' }, 50n), undefined)
+  })
+})
+
+describe('trailingSlashLocation (path gateway spec: directory redirect)', () => {
+  it('keeps the absolute path as requested, a zone prefix before it and the query after it', () => {
+    assert.equal(trailingSlashLocation(`/ipfs/${CID_V1}/%C4%85/%C4%99`, `/ipfs/${CID_V1}/%C4%85/%C4%99`), `/ipfs/${CID_V1}/%C4%85/%C4%99/`)
+    assert.equal(trailingSlashLocation(`/z/site/ipfs/${CID_V1}/docs?mt=ticket`, `/ipfs/${CID_V1}/docs`), `/z/site/ipfs/${CID_V1}/docs/?mt=ticket`)
+    assert.equal(trailingSlashLocation('/elsewhere', `/ipfs/${CID_V1}/docs`), 'docs/')
   })
 })

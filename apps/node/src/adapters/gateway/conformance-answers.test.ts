@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import * as dagPb from '@ipld/dag-pb'
+import { UnixFS } from 'ipfs-unixfs'
 import { base36 } from 'multiformats/bases/base36'
 import { equals } from 'multiformats/bytes'
-import type { CID } from 'multiformats/cid'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
 import { importFiles } from '../../gateway/import-files.ts'
 import { buildGatewayFixtures, fixtureBytes } from '../../testing/gateway/gateway-fixtures.ts'
 import type { GatewayFixtures } from '../../testing/gateway/gateway-fixtures.ts'
@@ -16,8 +19,11 @@ import { readAndVerifyCar } from '../../testing/gateway/read-car.ts'
 
 let fixtures: GatewayFixtures
 let harness: GatewayHarness
-/** A directory with two identical files (ascii.txt, ascii-copy.txt) and a multi-block file. */
+/** A directory with two identical files (ascii.txt, ascii-copy.txt), a multi-block file and ą/ę/file-źł.txt. */
 let duplicates: CID
+/** A UnixFS symlink whose target is "foo". */
+let symlink: CID
+const ASCII = new TextEncoder().encode('hello application/vnd.ipld.car')
 
 before(async () => {
   fixtures = await buildGatewayFixtures()
@@ -28,9 +34,13 @@ before(async () => {
       { path: 'ascii.txt', content: ascii },
       { path: 'ascii-copy.txt', content: ascii },
       { path: 'multiblock.txt', content: fixtureBytes(1026, 5) },
+      { path: 'ą/ę/file-źł.txt', content: ASCII },
     ],
     { chunkSizeBytes: 256 },
   )
+  const node = dagPb.encode(dagPb.prepare({ Data: new UnixFS({ type: 'symlink', data: new TextEncoder().encode('foo') }).marshal() }))
+  symlink = CID.createV1(dagPb.code, await sha256.digest(node))
+  await fixtures.blocks.put(symlink, node)
   harness = await startGatewayHarness([fixtures.blocks])
 })
 after(async () => {
@@ -230,6 +240,39 @@ describe('dag-json and dag-cbor answers (path gateway spec; conformance TestNati
     const leaf = await get(`/ipfs/${cbor}/leaf?format=raw`)
     assert.equal(leaf.status, 200)
     assert.ok(equals(leaf.body, fixtures.rawLeaf.bytes))
+  })
+})
+
+describe('UnixFS paths and ranges (conformance TestUnixFSDirectoryListing, TestGatewayUnixFSFileRanges, TestGatewaySymlink)', () => {
+  it('redirects a directory to its absolute /-terminated path, percent-encoding and query kept', async () => {
+    const redirect = await get(`/ipfs/${duplicates.toString()}/ą/ę?filename=x`)
+    assert.equal(redirect.status, 301)
+    assert.equal(redirect.headers.get('location'), `/ipfs/${duplicates.toString()}/%C4%85/%C4%99/?filename=x`)
+    const file = await get(`/ipfs/${duplicates.toString()}/%C4%85/%C4%99/file-%C5%BA%C5%82.txt`)
+    assert.ok(equals(file.body, ASCII))
+  })
+
+  it('answers several ranges with a 206 multipart/byteranges whose parts are exactly those bytes', async () => {
+    const answer = await get(`/ipfs/${duplicates.toString()}/%C4%85/%C4%99/file-%C5%BA%C5%82.txt`, { range: 'bytes=6-16,0-4' })
+    assert.equal(answer.status, 206)
+    const type = answer.headers.get('content-type') ?? ''
+    const boundary = /^multipart\/byteranges; boundary=(\S+)$/.exec(type)?.[1]
+    assert.ok(boundary !== undefined, type)
+    assert.equal(answer.headers.get('content-length'), String(answer.body.length))
+    const text = Buffer.from(answer.body).toString('latin1')
+    const expected = (start: number, end: number): string => `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes ${start}-${end}/${ASCII.length}\r\n\r\n${Buffer.from(ASCII.subarray(start, end + 1)).toString('latin1')}`
+    assert.equal(text, `${expected(6, 16)}\r\n${expected(0, 4)}\r\n--${boundary}--\r\n`)
+    const merged = await get(`/ipfs/${duplicates.toString()}/%C4%85/%C4%99/file-%C5%BA%C5%82.txt`, { range: 'bytes=0-4,3-8' })
+    assert.equal(merged.status, 206)
+    assert.equal(merged.headers.get('content-range'), `bytes 0-8/${ASCII.length}`)
+    assert.ok(equals(merged.body, ASCII.subarray(0, 9)))
+  })
+
+  it('serves a symlink as its target path, with a length that matches the body', async () => {
+    const answer = await get(`/ipfs/${symlink.toString()}`)
+    assert.equal(answer.status, 200)
+    assert.equal(new TextDecoder().decode(answer.body), 'foo')
+    assert.equal(answer.headers.get('content-length'), '3')
   })
 })
 

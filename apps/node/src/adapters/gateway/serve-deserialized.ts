@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { CID } from 'multiformats/cid'
 import { exporter } from 'ipfs-unixfs-exporter'
 import type { UnixFSEntry } from 'ipfs-unixfs-exporter'
-import { formatContentRange, formatUnsatisfiedContentRange, parseRange } from '../../cdn/policy/range.ts'
 import { blockstoreOver } from '../../gateway/block-source-blockstore.ts'
 import type { ReadableBlockstore } from '../../gateway/block-source-blockstore.ts'
 import { DAG_CBOR } from '../../gateway/block-codecs.ts'
@@ -12,12 +11,13 @@ import type { ListingEntry } from '../../gateway/directory-listing.ts'
 import { GatewayError } from '../../gateway/gateway-error.ts'
 import { planDagAnswer } from '../../gateway/dag-answer.ts'
 import { renderDagIndex } from '../../gateway/dag-index-html.ts'
-import { dagBlockResponseHeaders, dagIndexResponseHeaders, deserializedResponseHeaders, directoryListingResponseHeaders } from '../../gateway/gateway-headers.ts'
+import { dagBlockResponseHeaders, dagIndexResponseHeaders, deserializedResponseHeaders, directoryListingResponseHeaders, trailingSlashLocation } from '../../gateway/gateway-headers.ts'
 import type { ResponseIdentity } from '../../gateway/gateway-headers.ts'
 import type { GatewayRequest } from '../../gateway/gateway-request.ts'
 import type { ResolvedContentPath } from '../../gateway/resolve-content-path.ts'
 import type { GatewayContext } from './gateway-context.ts'
-import { writeChunk } from './write-chunk.ts'
+import { sendContent } from './send-content.ts'
+import type { ReadContent } from './send-content.ts'
 
 /** Entries shown in a generated listing, at most (bigger directories are cut, with a note). */
 const MAX_LISTING_ENTRIES = 10_000
@@ -45,7 +45,7 @@ export async function serveDeserialized(context: GatewayContext, req: IncomingMe
       res.end(req.method === 'HEAD' ? undefined : body)
       return
     }
-    sendBytes(req, res, dagBlockResponseHeaders(request, resolved.target, identity, plan), bytes)
+    await sendContent(req, res, dagBlockResponseHeaders(request, resolved.target, identity, plan), plan.contentType, bytes.length, bytesReader(bytes))
     return
   }
   const blockstore = blockstoreOver(context.source)
@@ -53,8 +53,7 @@ export async function serveDeserialized(context: GatewayContext, req: IncomingMe
   const name = request.segments.at(-1)
   if (entry.type === 'directory') {
     if (!identity.contentPath.endsWith('/')) {
-      const query = req.url?.includes('?') === true ? req.url.slice(req.url.indexOf('?')) : ''
-      res.writeHead(301, ['location', `${identity.contentPath.slice(identity.contentPath.lastIndexOf('/') + 1)}/${query}`, 'content-length', '0', 'cache-control', 'public, max-age=29030400, immutable'])
+      res.writeHead(301, ['location', trailingSlashLocation(req.url ?? '', identity.contentPath), 'content-length', '0', 'cache-control', 'public, max-age=29030400, immutable'])
       res.end()
       return
     }
@@ -72,20 +71,6 @@ export async function serveDeserialized(context: GatewayContext, req: IncomingMe
   await serveFile(req, res, request, entry, identity, name, signal, entry.cid)
 }
 
-/** `bytes` whole, or the one range the request asks for (206/416), as the file path does. */
-function sendBytes(req: IncomingMessage, res: ServerResponse, headers: readonly string[], bytes: Uint8Array): void {
-  const range = req.method === 'GET' ? parseRange(headerText(req.headers.range), bytes.length) : { kind: 'full' as const }
-  if (range.kind === 'unsatisfiable') {
-    res.writeHead(416, [...headers, 'content-range', formatUnsatisfiedContentRange(bytes.length), 'content-length', '0'])
-    res.end()
-    return
-  }
-  const body = range.kind === 'partial' ? bytes.subarray(range.start, range.end + 1) : bytes
-  if (range.kind === 'partial') res.writeHead(206, [...headers, 'content-range', formatContentRange(range.start, range.end, bytes.length), 'content-length', String(body.length)])
-  else res.writeHead(200, [...headers, 'content-length', String(bytes.length)])
-  res.end(req.method === 'HEAD' ? undefined : body)
-}
-
 async function findIndexHtml(resolved: ResolvedContentPath, blockstore: ReadableBlockstore, signal: AbortSignal): Promise<FileEntry | undefined> {
   try {
     const index = await exporter(`${resolved.target.toString()}/index.html`, blockstore, { signal })
@@ -97,27 +82,24 @@ async function findIndexHtml(resolved: ResolvedContentPath, blockstore: Readable
 }
 
 async function serveFile(req: IncomingMessage, res: ServerResponse, request: GatewayRequest, entry: FileEntry, identity: ResponseIdentity, name: string | undefined, signal: AbortSignal, etagCid: CID): Promise<void> {
+  // A symlink's content is its target path, held in the (verified) node itself; the exporter streams none of it.
+  if (entry.type === 'file' && entry.unixfs.type === 'symlink') {
+    const target = entry.unixfs.data ?? new Uint8Array(0)
+    const contentType = contentTypeFromName(name) ?? sniffContentType(target)
+    await sendContent(req, res, deserializedResponseHeaders(request, etagCid, identity, contentType, name), contentType, target.length, bytesReader(target))
+    return
+  }
   const sizeBytes = Number(entry.size)
   const contentType = contentTypeFromName(name) ?? sniffContentType(await readHead(entry, sizeBytes, signal))
   const headers = deserializedResponseHeaders(request, etagCid, identity, contentType, name)
-  const range = req.method === 'GET' ? parseRange(headerText(req.headers.range), sizeBytes) : { kind: 'full' as const }
-  if (range.kind === 'unsatisfiable') {
-    res.writeHead(416, [...headers, 'content-range', formatUnsatisfiedContentRange(sizeBytes), 'content-length', '0'])
-    res.end()
-    return
+  await sendContent(req, res, headers, contentType, sizeBytes, (offset, length) => entry.content({ offset, length, signal, blockReadConcurrency: BLOCK_READ_CONCURRENCY }))
+}
+
+/** Reads from bytes already in hand (a verified block). */
+function bytesReader(bytes: Uint8Array): ReadContent {
+  return async function* (offset, length) {
+    yield await Promise.resolve(bytes.subarray(offset, offset + length))
   }
-  const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, sizeBytes - 1]
-  const length = Math.max(0, end - start + 1)
-  if (range.kind === 'partial') res.writeHead(206, [...headers, 'content-range', formatContentRange(start, end, sizeBytes), 'content-length', String(length)])
-  else res.writeHead(200, [...headers, 'content-length', String(sizeBytes)])
-  if (req.method === 'HEAD' || length === 0) {
-    res.end()
-    return
-  }
-  for await (const chunk of entry.content({ offset: start, length, signal, blockReadConcurrency: BLOCK_READ_CONCURRENCY })) {
-    await writeChunk(res, chunk)
-  }
-  res.end()
 }
 
 async function readHead(entry: FileEntry, sizeBytes: number, signal: AbortSignal): Promise<Uint8Array> {
@@ -138,8 +120,4 @@ async function serveListing(req: IncomingMessage, res: ServerResponse, request: 
   const body = Buffer.from(renderDirectoryListing(identity.contentPath, entries), 'utf8')
   res.writeHead(200, [...directoryListingResponseHeaders(request, entry.cid, identity), 'content-length', String(body.length)])
   res.end(req.method === 'HEAD' ? undefined : body)
-}
-
-function headerText(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value
 }
