@@ -60,7 +60,8 @@ export function carResponseHeaders(request: GatewayRequest, identity: ResponseId
     'content-type', `application/vnd.ipld.car; version=1; order=dfs; dups=${car.duplicates ? 'y' : 'n'}`,
     'x-content-type-options', 'nosniff',
     'etag', carEtag(request, identity),
-    'content-disposition', contentDisposition('attachment', request.filename ?? `${request.cid.toString()}.car`),
+    // Named after the CID the path ends at (conformance t0118), which is what the CAR is of.
+    'content-disposition', contentDisposition('attachment', request.filename ?? `${(identity.roots.at(-1) ?? request.cid).toString()}.car`),
     'accept-ranges', 'none',
     ...commonHeaders(identity),
   ]

@@ -113,6 +113,14 @@ export function parseGatewayRequest(target: string, accept: string | undefined):
   })
 }
 
+/**
+ * True when a request's `Cache-Control` has `only-if-cached` (RFC 9111 §5.2.1.7; path and
+ * trustless gateway specs: answer 412 unless the root block is held here).
+ */
+export function isOnlyIfCached(cacheControl: string | undefined): boolean {
+  return (cacheControl ?? '').split(',').some((directive) => directive.trim().toLowerCase() === 'only-if-cached')
+}
+
 /** Parses a CID in any multibase (CIDv0 is bare base58btc); undefined when it is not one. */
 export function parseCid(text: string): CID | undefined {
   if (text.length === 0 || text.length > 512) return undefined

@@ -23,6 +23,8 @@ let harness: GatewayHarness
 let duplicates: CID
 /** A UnixFS symlink whose target is "foo". */
 let symlink: CID
+/** A raw block no other test asks for, so it is not cached before the only-if-cached test. */
+let uncached: CID
 const ASCII = new TextEncoder().encode('hello application/vnd.ipld.car')
 
 before(async () => {
@@ -41,6 +43,9 @@ before(async () => {
   const node = dagPb.encode(dagPb.prepare({ Data: new UnixFS({ type: 'symlink', data: new TextEncoder().encode('foo') }).marshal() }))
   symlink = CID.createV1(dagPb.code, await sha256.digest(node))
   await fixtures.blocks.put(symlink, node)
+  const uncachedBytes = new TextEncoder().encode('asked for with only-if-cached first')
+  uncached = CID.createV1(0x55, await sha256.digest(uncachedBytes))
+  await fixtures.blocks.put(uncached, uncachedBytes)
   harness = await startGatewayHarness([fixtures.blocks])
 })
 after(async () => {
@@ -130,6 +135,15 @@ describe('CAR variants (trustless gateway spec "CAR dups", IPIP-412; conformance
     assert.equal(once.headers.get('content-type'), 'application/vnd.ipld.car; version=1; order=dfs; dups=n')
     const onceCar = await readAndVerifyCar(once.body)
     assert.equal(new Set(onceCar.blocks.map((block) => block.cid.toString())).size, onceCar.blocks.length)
+  })
+
+  it('names a CAR of a path after the CID the path ends at', async () => {
+    const answer = await get(`/ipfs/${fixtures.dir.cid.toString()}/hello.txt`, { accept: 'application/vnd.ipld.car' })
+    const target = answer.headers.get('x-ipfs-roots')?.split(',').at(-1) ?? ''
+    assert.notEqual(target, fixtures.dir.cid.toString())
+    assert.equal(answer.headers.get('content-disposition'), `attachment; filename="${target}.car"`)
+    assert.equal(answer.headers.get('content-length'), null)
+    assert.equal(answer.headers.get('accept-ranges'), 'none')
   })
 
   it('answers 400 for a car-version it does not write', async () => {
@@ -273,6 +287,21 @@ describe('UnixFS paths and ranges (conformance TestUnixFSDirectoryListing, TestG
     assert.equal(answer.status, 200)
     assert.equal(new TextDecoder().decode(answer.body), 'foo')
     assert.equal(answer.headers.get('content-length'), '3')
+  })
+})
+
+describe('Cache-Control: only-if-cached (path gateway spec; trustless spec; conformance t0116)', () => {
+  it('answers 412 while the root block is not held here, and normally once it is', async () => {
+    const path = `/ipfs/${uncached.toString()}?format=raw`
+    const onlyIfCached = { 'cache-control': 'only-if-cached' }
+    assert.equal((await get(path, onlyIfCached)).status, 412)
+    assert.equal((await get(path, onlyIfCached, 'HEAD')).status, 412)
+    assert.equal((await get(path)).status, 200)
+    const cached = await get(path, { 'cache-control': 'max-age=0, only-if-cached' })
+    assert.equal(cached.status, 200)
+    assert.equal(new TextDecoder().decode(cached.body), 'asked for with only-if-cached first')
+    assert.equal((await get(path, onlyIfCached, 'HEAD')).status, 200)
+    assert.equal((await get('/ipfs/bafkqaaa?format=raw', onlyIfCached)).status, 200, 'identity CIDs are always here')
   })
 })
 

@@ -6,7 +6,7 @@ import type { GatewayErrorCode } from '../../gateway/gateway-error.ts'
  * Statuses of gateway error codes (trustless and path gateway specs): 400 for a bad CID
  * or path, 404 when the path does not exist or no upstream has the block, 504 when none
  * answered in time, 502 when upstreams only sent blocks that failed verification (we
- * never serve those), 406 for an Accept we cannot produce, 410 for denylisted content, 501 for
+ * never serve those), 406 for an Accept we cannot produce, 410 for denylisted content, 412 for `only-if-cached` when the root block is not held here, 501 for
  * `/ipns/` names, codec conversions and paths that end inside a block (features this
  * gateway does not implement, ADR 0014).
  */
@@ -23,6 +23,7 @@ const STATUS_BY_GATEWAY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   CONTENT_DENIED: 410,
   IPNS_UNSUPPORTED: 501,
   NOT_IMPLEMENTED: 501,
+  NOT_CACHED: 412,
 }
 
 /** The HTTP status of a gateway error code. */

@@ -6,7 +6,7 @@ import { isDenied } from '../../gateway/denylist.ts'
 import { GatewayError } from '../../gateway/gateway-error.ts'
 import { carResponseHeaders, etagsOfAnswer, notModifiedHeaders, rawResponseHeaders } from '../../gateway/gateway-headers.ts'
 import type { ResponseIdentity } from '../../gateway/gateway-headers.ts'
-import { parseGatewayRequest } from '../../gateway/gateway-request.ts'
+import { isOnlyIfCached, parseGatewayRequest } from '../../gateway/gateway-request.ts'
 import { ifNoneMatchHit } from '../../gateway/if-none-match.ts'
 import type { GatewayRequest } from '../../gateway/gateway-request.ts'
 import { resolveContentPath } from '../../gateway/resolve-content-path.ts'
@@ -38,6 +38,9 @@ export async function serveGatewayRequest(context: GatewayContext, req: Incoming
   res.once('close', () => abort.abort())
   try {
     if (isDenied(context.denylist(), request.cid, request.segments)) throw denied()
+    if (isOnlyIfCached(headerText(req.headers['cache-control'])) && context.source.hasLocalBlock !== undefined && !(await context.source.hasLocalBlock(request.cid))) {
+      throw new GatewayError('NOT_CACHED', `only-if-cached: ${request.cid.toString()} is not held by this node.`)
+    }
     const firstBlock = AbortSignal.any([abort.signal, AbortSignal.timeout(context.firstBlockTimeoutMs)])
     const resolved = await resolveContentPath(context.source, request.cid, request.segments, { signal: firstBlock })
     if (resolved.roots.slice(1).some((cid) => isDenied(context.denylist(), cid, []))) throw denied()
