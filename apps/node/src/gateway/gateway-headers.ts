@@ -23,9 +23,22 @@ function commonHeaders(identity: ResponseIdentity): string[] {
   return ['cache-control', IMMUTABLE_CACHE_CONTROL, ...identityHeaders(identity)]
 }
 
-/** `X-Ipfs-Path`, `X-Ipfs-Roots` and `Vary: Accept`, without caching policy. */
+/**
+ * CORS for every gateway answer (conformance `TestCors`, as public gateways do): `/ipfs/`
+ * content is public and immutable, so any origin's JS may read it, its ranges and the
+ * gateway's headers. No credentials are involved, so `*` is safe.
+ */
+export const CORS_HEADERS: readonly string[] = [
+  'access-control-allow-origin', '*',
+  'access-control-allow-methods', 'GET, HEAD, OPTIONS',
+  'access-control-allow-headers', 'Content-Type, Range, User-Agent, X-Requested-With',
+  'access-control-expose-headers', 'Content-Range, Content-Length, X-Ipfs-Path, X-Ipfs-Roots, X-Chunked-Output, X-Stream-Output, Ipfs-Uri',
+]
+
+/** `X-Ipfs-Path`, `X-Ipfs-Roots`, `Vary: Accept` and CORS, without caching policy. */
 function identityHeaders(identity: ResponseIdentity): string[] {
   return [
+    ...CORS_HEADERS,
     'x-ipfs-path', identity.contentPath,
     'x-ipfs-roots', identity.roots.map((cid) => cid.toString()).join(','),
     'vary', 'Accept',

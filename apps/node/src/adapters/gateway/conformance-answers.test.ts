@@ -305,6 +305,30 @@ describe('Cache-Control: only-if-cached (path gateway spec; trustless spec; conf
   })
 })
 
+describe('CORS (conformance TestCors)', () => {
+  const assertCors = (headers: Headers, what: string): void => {
+    assert.equal(headers.get('access-control-allow-origin'), '*', what)
+    assert.deepEqual(headers.get('access-control-allow-methods')?.split(', '), ['GET', 'HEAD', 'OPTIONS'], what)
+    for (const name of ['Content-Type', 'Range', 'User-Agent', 'X-Requested-With']) assert.ok(headers.get('access-control-allow-headers')?.split(', ').includes(name), `${what}: ${name}`)
+    for (const name of ['Content-Range', 'Content-Length', 'X-Ipfs-Roots', 'X-Chunked-Output', 'X-Stream-Output', 'Ipfs-Uri']) assert.ok(headers.get('access-control-expose-headers')?.split(', ').includes(name), `${what}: ${name}`)
+  }
+
+  it('lets any origin read answers, errors and redirects, and answers the OPTIONS preflight', async () => {
+    const hello = await get('/ipfs/bafkqabtimvwgy3yk/')
+    assert.equal(hello.status, 200)
+    assert.equal(new TextDecoder().decode(hello.body), 'hello\n')
+    assertCors(hello.headers, 'GET')
+    const options = await get('/ipfs/bafkqabtimvwgy3yk/', { origin: 'http://127.0.0.1:1', 'access-control-request-method': 'GET' }, 'OPTIONS')
+    assert.equal(options.status, 200)
+    assertCors(options.headers, 'OPTIONS')
+    assertCors((await get('/ipfs/not-a-cid')).headers, 'error')
+    assertCors((await get(`/ipfs/${fixtures.dir.cid.toString()}/sub`)).headers, 'redirect')
+    const post = await get('/ipfs/bafkqabtimvwgy3yk', {}, 'POST')
+    assert.equal(post.status, 405)
+    assert.equal(post.headers.get('allow'), 'GET, HEAD, OPTIONS')
+  })
+})
+
 describe('paths this gateway does not serve', () => {
   it('answers /ipns/ with a clear 501 IPNS_UNSUPPORTED, never a stack trace', async () => {
     for (const path of ['/ipns/example.com/', '/ipns/k51qzi5uqu5dlxdsdu5fpuu7h69wu4ohp32iwm9pdt9nq3y5rpn3ln9j12zfhe?format=raw']) {

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { GatewayError } from '../../gateway/gateway-error.ts'
 import type { GatewayErrorCode } from '../../gateway/gateway-error.ts'
+import { CORS_HEADERS } from '../../gateway/gateway-headers.ts'
 
 /**
  * Statuses of gateway error codes (trustless and path gateway specs): 400 for a bad CID
@@ -46,6 +47,6 @@ export function sendGatewayError(res: ServerResponse, error: unknown): void {
   const body = JSON.stringify({ error: { code: known ? error.code : 'INTERNAL', message: known ? error.shortMessage : 'Internal error.' } })
   // A 504 may succeed on retry; the others are stable answers for this immutable path.
   const cacheControl = status === 410 || status === 400 ? 'public, max-age=60' : 'no-store'
-  res.writeHead(status, ['content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(body)), 'cache-control', cacheControl])
+  res.writeHead(status, ['content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(body)), 'cache-control', cacheControl, ...CORS_HEADERS])
   res.end(res.req.method === 'HEAD' ? undefined : body)
 }

@@ -11,7 +11,7 @@ import type { ListingEntry } from '../../gateway/directory-listing.ts'
 import { GatewayError } from '../../gateway/gateway-error.ts'
 import { planDagAnswer } from '../../gateway/dag-answer.ts'
 import { renderDagIndex } from '../../gateway/dag-index-html.ts'
-import { dagBlockResponseHeaders, dagIndexResponseHeaders, deserializedResponseHeaders, directoryListingResponseHeaders, trailingSlashLocation } from '../../gateway/gateway-headers.ts'
+import { CORS_HEADERS, dagBlockResponseHeaders, dagIndexResponseHeaders, deserializedResponseHeaders, directoryListingResponseHeaders, trailingSlashLocation } from '../../gateway/gateway-headers.ts'
 import type { ResponseIdentity } from '../../gateway/gateway-headers.ts'
 import type { GatewayRequest } from '../../gateway/gateway-request.ts'
 import type { ResolvedContentPath } from '../../gateway/resolve-content-path.ts'
@@ -53,7 +53,7 @@ export async function serveDeserialized(context: GatewayContext, req: IncomingMe
   const name = request.segments.at(-1)
   if (entry.type === 'directory') {
     if (!identity.contentPath.endsWith('/')) {
-      res.writeHead(301, ['location', trailingSlashLocation(req.url ?? '', identity.contentPath), 'content-length', '0', 'cache-control', 'public, max-age=29030400, immutable'])
+      res.writeHead(301, ['location', trailingSlashLocation(req.url ?? '', identity.contentPath), 'content-length', '0', 'cache-control', 'public, max-age=29030400, immutable', ...CORS_HEADERS])
       res.end()
       return
     }

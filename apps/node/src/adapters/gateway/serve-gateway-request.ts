@@ -4,7 +4,7 @@ import { carBlocks } from '../../gateway/car-blocks.ts'
 import { encodeCarBlockPrefix, encodeCarHeader } from '../../gateway/car-encoder.ts'
 import { isDenied } from '../../gateway/denylist.ts'
 import { GatewayError } from '../../gateway/gateway-error.ts'
-import { carResponseHeaders, etagsOfAnswer, notModifiedHeaders, rawResponseHeaders } from '../../gateway/gateway-headers.ts'
+import { CORS_HEADERS, carResponseHeaders, etagsOfAnswer, notModifiedHeaders, rawResponseHeaders } from '../../gateway/gateway-headers.ts'
 import type { ResponseIdentity } from '../../gateway/gateway-headers.ts'
 import { isOnlyIfCached, parseGatewayRequest } from '../../gateway/gateway-request.ts'
 import { ifNoneMatchHit } from '../../gateway/if-none-match.ts'
@@ -23,8 +23,14 @@ import { writeChunk } from './write-chunk.ts'
  * the request-target as the gateway sees it (a zone's prefix already removed).
  */
 export async function serveGatewayRequest(context: GatewayContext, req: IncomingMessage, res: ServerResponse, target: string): Promise<void> {
+  if (req.method === 'OPTIONS') {
+    // A CORS preflight (or a plain OPTIONS): what any origin may do here.
+    res.writeHead(200, ['allow', 'GET, HEAD, OPTIONS', 'content-length', '0', ...CORS_HEADERS])
+    res.end()
+    return
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405, ['allow', 'GET, HEAD', 'content-length', '0'])
+    res.writeHead(405, ['allow', 'GET, HEAD, OPTIONS', 'content-length', '0', ...CORS_HEADERS])
     res.end()
     return
   }
