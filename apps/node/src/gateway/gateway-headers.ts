@@ -45,19 +45,23 @@ function identityHeaders(identity: ResponseIdentity): string[] {
   ]
 }
 
+/** Media type of a single raw block. */
+export const RAW_BLOCK_TYPE = 'application/vnd.ipld.raw'
+
 /**
  * Headers of a `application/vnd.ipld.raw` answer (trustless gateway spec, "Block
  * Responses"): the block is an attachment named `<cid>.bin`, never rendered, and its
- * Etag is the CID with the `.raw` suffix so it differs from the deserialized one.
+ * Etag is the CID with the `.raw` suffix so it differs from the deserialized one. Byte
+ * ranges of the (verified) block are served (path gateway conformance `TestGatewayBlock`);
+ * the length comes with the range decision.
  */
-export function rawResponseHeaders(request: GatewayRequest, target: CID, identity: ResponseIdentity, sizeBytes: number): string[] {
+export function rawResponseHeaders(request: GatewayRequest, target: CID, identity: ResponseIdentity): string[] {
   return [
-    'content-type', 'application/vnd.ipld.raw',
-    'content-length', String(sizeBytes),
+    'content-type', RAW_BLOCK_TYPE,
     'x-content-type-options', 'nosniff',
     'etag', rawEtag(target),
     'content-disposition', contentDisposition('attachment', request.filename ?? `${target.toString()}.bin`),
-    'accept-ranges', 'none',
+    'accept-ranges', 'bytes',
     ...commonHeaders(identity),
   ]
 }

@@ -290,6 +290,24 @@ describe('UnixFS paths and ranges (conformance TestUnixFSDirectoryListing, TestG
   })
 })
 
+describe('raw block ranges (path gateway conformance TestGatewayBlock, TestGatewayBlockMultiRangeRequest)', () => {
+  it('answers one range of a raw block with a 206 of those bytes, several with multipart/byteranges', async () => {
+    const { cid, bytes } = fixtures.rawLeaf
+    const one = await get(`/ipfs/${cid.toString()}`, { accept: 'application/vnd.ipld.raw', range: 'bytes=6-16' })
+    assert.equal(one.status, 206)
+    assert.equal(one.headers.get('content-type'), 'application/vnd.ipld.raw')
+    assert.equal(one.headers.get('content-range'), `bytes 6-16/${bytes.length}`)
+    assert.ok(equals(one.body, bytes.subarray(6, 17)))
+    const several = await get(`/ipfs/${cid.toString()}?format=raw`, { range: 'bytes=6-16,0-4' })
+    assert.equal(several.status, 206)
+    assert.match(several.headers.get('content-type') ?? '', /^multipart\/byteranges; boundary=/)
+    const text = Buffer.from(several.body).toString('latin1')
+    for (const [start, end] of [[6, 16], [0, 4]] as const) {
+      assert.ok(text.includes(`Content-Type: application/vnd.ipld.raw\r\nContent-Range: bytes ${start}-${end}/${bytes.length}\r\n\r\n${Buffer.from(bytes.subarray(start, end + 1)).toString('latin1')}`))
+    }
+  })
+})
+
 describe('Cache-Control: only-if-cached (path gateway spec; trustless spec; conformance t0116)', () => {
   it('answers 412 while the root block is not held here, and normally once it is', async () => {
     const path = `/ipfs/${uncached.toString()}?format=raw`

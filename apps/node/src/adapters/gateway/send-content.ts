@@ -49,6 +49,13 @@ export async function sendContent(req: IncomingMessage, res: ServerResponse, hea
   }
 }
 
+/** Reads from bytes already in hand (a verified block). */
+export function bytesReader(bytes: Uint8Array): ReadContent {
+  return async function* (offset, length) {
+    yield await Promise.resolve(bytes.subarray(offset, offset + length))
+  }
+}
+
 async function copy(res: ServerResponse, read: ReadContent, offset: number, length: number): Promise<void> {
   if (length <= 0) return
   for await (const chunk of read(offset, length)) await writeChunk(res, chunk)

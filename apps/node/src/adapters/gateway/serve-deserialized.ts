@@ -16,8 +16,7 @@ import type { ResponseIdentity } from '../../gateway/gateway-headers.ts'
 import type { GatewayRequest } from '../../gateway/gateway-request.ts'
 import type { ResolvedContentPath } from '../../gateway/resolve-content-path.ts'
 import type { GatewayContext } from './gateway-context.ts'
-import { sendContent } from './send-content.ts'
-import type { ReadContent } from './send-content.ts'
+import { bytesReader, sendContent } from './send-content.ts'
 
 /** Entries shown in a generated listing, at most (bigger directories are cut, with a note). */
 const MAX_LISTING_ENTRIES = 10_000
@@ -93,13 +92,6 @@ async function serveFile(req: IncomingMessage, res: ServerResponse, request: Gat
   const contentType = contentTypeFromName(name) ?? sniffContentType(await readHead(entry, sizeBytes, signal))
   const headers = deserializedResponseHeaders(request, etagCid, identity, contentType, name)
   await sendContent(req, res, headers, contentType, sizeBytes, (offset, length) => entry.content({ offset, length, signal, blockReadConcurrency: BLOCK_READ_CONCURRENCY }))
-}
-
-/** Reads from bytes already in hand (a verified block). */
-function bytesReader(bytes: Uint8Array): ReadContent {
-  return async function* (offset, length) {
-    yield await Promise.resolve(bytes.subarray(offset, offset + length))
-  }
 }
 
 async function readHead(entry: FileEntry, sizeBytes: number, signal: AbortSignal): Promise<Uint8Array> {

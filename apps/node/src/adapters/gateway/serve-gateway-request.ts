@@ -4,7 +4,7 @@ import { carBlocks } from '../../gateway/car-blocks.ts'
 import { encodeCarBlockPrefix, encodeCarHeader } from '../../gateway/car-encoder.ts'
 import { isDenied } from '../../gateway/denylist.ts'
 import { GatewayError } from '../../gateway/gateway-error.ts'
-import { CORS_HEADERS, carResponseHeaders, etagsOfAnswer, notModifiedHeaders, rawResponseHeaders } from '../../gateway/gateway-headers.ts'
+import { CORS_HEADERS, RAW_BLOCK_TYPE, carResponseHeaders, etagsOfAnswer, notModifiedHeaders, rawResponseHeaders } from '../../gateway/gateway-headers.ts'
 import type { ResponseIdentity } from '../../gateway/gateway-headers.ts'
 import { isOnlyIfCached, parseGatewayRequest } from '../../gateway/gateway-request.ts'
 import { ifNoneMatchHit } from '../../gateway/if-none-match.ts'
@@ -14,6 +14,7 @@ import type { ResolvedContentPath } from '../../gateway/resolve-content-path.ts'
 import type { GatewayContext } from './gateway-context.ts'
 import { sendGatewayError } from './gateway-error-response.ts'
 import { serveDeserialized } from './serve-deserialized.ts'
+import { bytesReader, sendContent } from './send-content.ts'
 import { writeChunk } from './write-chunk.ts'
 
 /**
@@ -61,8 +62,7 @@ export async function serveGatewayRequest(context: GatewayContext, req: Incoming
       res.writeHead(304, notModifiedHeaders(notModified, identity))
       res.end()
     } else if (request.format === 'raw') {
-      res.writeHead(200, rawResponseHeaders(request, resolved.target, identity, targetBlock.length))
-      res.end(req.method === 'HEAD' ? undefined : targetBlock)
+      await sendContent(req, res, rawResponseHeaders(request, resolved.target, identity), RAW_BLOCK_TYPE, targetBlock.length, bytesReader(targetBlock))
     } else if (request.format === 'car') {
       await writeCar(context, req, res, request, resolved, identity, abort.signal)
     } else {
