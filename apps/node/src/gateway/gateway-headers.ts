@@ -103,7 +103,7 @@ export function deserializedEtag(target: CID): string {
  * Version of the generated pages (directory listing, DAG view): part of their Etags, so
  * a new page invalidates cached ones. Bump it when either renderer changes its output.
  */
-const DIRECTORY_LISTING_VERSION = 'v1'
+const DIRECTORY_LISTING_VERSION = 'v2'
 
 /**
  * The Etag of a generated directory listing (path gateway spec, "Etag"; gateway
@@ -186,6 +186,18 @@ export function deserializedResponseHeaders(request: GatewayRequest, target: CID
   const filename = request.filename ?? name
   if (request.download || request.filename !== undefined) headers.push('content-disposition', contentDisposition(request.download ? 'attachment' : 'inline', filename ?? target.toString()))
   return headers
+}
+
+/**
+ * What the node's URL puts before the content path (a zone's `/z/<name>`), or '' when
+ * the request path is the content path itself (or does not end with it).
+ */
+export function urlPrefixBefore(requestUrl: string, contentPath: string): string {
+  const queryAt = requestUrl.indexOf('?')
+  const path = queryAt === -1 ? requestUrl : requestUrl.slice(0, queryAt)
+  const bare = contentPath.endsWith('/') ? contentPath.slice(0, -1) : contentPath
+  const candidate = path.endsWith('/') ? path.slice(0, -1) : path
+  return candidate.endsWith(bare) ? candidate.slice(0, candidate.length - bare.length) : ''
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { resolveEntityBytes } from './car-blocks.ts'
-import { trailingSlashLocation } from './gateway-headers.ts'
+import { trailingSlashLocation, urlPrefixBefore } from './gateway-headers.ts'
 import { parseEntityBytes, parseGatewayRequest } from './gateway-request.ts'
 
 const CID_V1 = 'bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba'
@@ -120,5 +120,11 @@ describe('trailingSlashLocation (path gateway spec: directory redirect)', () => 
     assert.equal(trailingSlashLocation(`/ipfs/${CID_V1}/%C4%85/%C4%99`, `/ipfs/${CID_V1}/%C4%85/%C4%99`), `/ipfs/${CID_V1}/%C4%85/%C4%99/`)
     assert.equal(trailingSlashLocation(`/z/site/ipfs/${CID_V1}/docs?mt=ticket`, `/ipfs/${CID_V1}/docs`), `/z/site/ipfs/${CID_V1}/docs/?mt=ticket`)
     assert.equal(trailingSlashLocation('/elsewhere', `/ipfs/${CID_V1}/docs`), 'docs/')
+  })
+
+  it('finds the prefix a zone puts before the content path (listing links), or none', () => {
+    assert.equal(urlPrefixBefore(`/z/site/ipfs/${CID_V1}/docs/?mt=ticket`, `/ipfs/${CID_V1}/docs/`), '/z/site')
+    assert.equal(urlPrefixBefore(`/ipfs/${CID_V1}/`, `/ipfs/${CID_V1}/`), '')
+    assert.equal(urlPrefixBefore('/elsewhere/', `/ipfs/${CID_V1}/`), '')
   })
 })

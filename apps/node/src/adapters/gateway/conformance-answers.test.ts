@@ -266,6 +266,18 @@ describe('UnixFS paths and ranges (conformance TestUnixFSDirectoryListing, TestG
     assert.ok(equals(file.body, ASCII))
   })
 
+  it('lists a directory with breadcrumbs, a backlink and absolute links under the content path', async () => {
+    const root = duplicates.toString()
+    const listing = await get(`/ipfs/${root}/%C4%85/%C4%99/`)
+    assert.equal(listing.status, 200)
+    const html = new TextDecoder().decode(listing.body)
+    assert.ok(html.includes(`/ipfs/<a href="/ipfs/${root}">${root}</a>/<a href="/ipfs/${root}/%C4%85">ą</a>/<a href="/ipfs/${root}/%C4%85/%C4%99">ę</a>`))
+    assert.ok(html.includes(`<a href="/ipfs/${root}/%C4%85/%C4%99/..">..</a>`))
+    assert.ok(html.includes(`<a href="/ipfs/${root}/%C4%85/%C4%99/file-%C5%BA%C5%82.txt">file-źł.txt</a>`))
+    assert.match(html, /<a class="ipfs-hash" translate="no" href="\/ipfs\/[a-z0-9]+\?filename=file-%25C5%25BA%25C5%2582.txt">/)
+    assert.ok(!new TextDecoder().decode((await get(`/ipfs/${root}/`)).body).includes('>..</a>'))
+  })
+
   it('answers several ranges with a 206 multipart/byteranges whose parts are exactly those bytes', async () => {
     const answer = await get(`/ipfs/${duplicates.toString()}/%C4%85/%C4%99/file-%C5%BA%C5%82.txt`, { range: 'bytes=6-16,0-4' })
     assert.equal(answer.status, 206)

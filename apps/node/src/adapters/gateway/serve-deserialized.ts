@@ -11,7 +11,7 @@ import type { ListingEntry } from '../../gateway/directory-listing.ts'
 import { GatewayError } from '../../gateway/gateway-error.ts'
 import { planDagAnswer } from '../../gateway/dag-answer.ts'
 import { renderDagIndex } from '../../gateway/dag-index-html.ts'
-import { CORS_HEADERS, dagBlockResponseHeaders, dagIndexResponseHeaders, deserializedResponseHeaders, directoryListingResponseHeaders, trailingSlashLocation } from '../../gateway/gateway-headers.ts'
+import { CORS_HEADERS, dagBlockResponseHeaders, dagIndexResponseHeaders, deserializedResponseHeaders, directoryListingResponseHeaders, trailingSlashLocation, urlPrefixBefore } from '../../gateway/gateway-headers.ts'
 import type { ResponseIdentity } from '../../gateway/gateway-headers.ts'
 import type { GatewayRequest } from '../../gateway/gateway-request.ts'
 import type { ResolvedContentPath } from '../../gateway/resolve-content-path.ts'
@@ -109,7 +109,8 @@ async function serveListing(req: IncomingMessage, res: ServerResponse, request: 
     entries.push({ name: child.name, cid: child.cid.toString(), sizeBytes: child.size })
     if (entries.length >= MAX_LISTING_ENTRIES) break
   }
-  const body = Buffer.from(renderDirectoryListing(identity.contentPath, entries), 'utf8')
+  const location = { basePath: urlPrefixBefore(req.url ?? '', identity.contentPath), root: request.cid.toString(), segments: request.segments }
+  const body = Buffer.from(renderDirectoryListing(location, entries), 'utf8')
   res.writeHead(200, [...directoryListingResponseHeaders(request, entry.cid, identity), 'content-length', String(body.length)])
   res.end(req.method === 'HEAD' ? undefined : body)
 }
