@@ -66,6 +66,10 @@ describe('parseGatewayRequest (trustless gateway spec: request)', () => {
     assert.ok(dups.ok)
     assert.equal(dups.value.car.duplicates, true)
     assert.equal(dups.value.car.scope, 'all')
+    // entity-bytes implies dag-scope=entity (trustless gateway spec).
+    const implied = parseGatewayRequest(`/ipfs/${CID_V1}?format=car&entity-bytes=0:99`, undefined)
+    assert.ok(implied.ok)
+    assert.equal(implied.value.car.scope, 'entity')
     // The query parameter wins over the Accept parameter.
     const query = parseGatewayRequest(`/ipfs/${CID_V1}?car-dups=n`, 'application/vnd.ipld.car; dups=y')
     assert.ok(query.ok)

@@ -211,7 +211,8 @@ function isCarVariantServed(parameters: ReadonlyMap<string, string>): boolean {
 }
 
 function parseCarOptions(query: URLSearchParams, parameters: ReadonlyMap<string, string>): Result<CarOptions, GatewayRequestRejection> {
-  const scopeText = query.get('dag-scope') ?? 'all'
+  // entity-bytes "implies dag-scope=entity" (trustless gateway spec); an explicit dag-scope is kept.
+  const scopeText = query.get('dag-scope') ?? (query.has('entity-bytes') ? 'entity' : 'all')
   if (scopeText !== 'block' && scopeText !== 'entity' && scopeText !== 'all') return reject('BAD_GATEWAY_REQUEST', 'dag-scope is block, entity or all.')
   const bytesText = query.get('entity-bytes')
   let entityBytes: EntityBytes | undefined

@@ -146,6 +146,14 @@ describe('CAR variants (trustless gateway spec "CAR dups", IPIP-412; conformance
     assert.equal(answer.headers.get('accept-ranges'), 'none')
   })
 
+  it('reads entity-bytes without dag-scope as dag-scope=entity: only the blocks of the range', async () => {
+    const file = `/ipfs/${fixtures.bigFile.cid.toString()}?format=car`
+    const all = await readAndVerifyCar((await get(file)).body)
+    const range = await readAndVerifyCar((await get(`${file}&entity-bytes=0:99`)).body)
+    assert.ok(range.blocks.length < all.blocks.length / 4, `${range.blocks.length} of ${all.blocks.length}`)
+    assert.equal(range.blocks[0]?.cid.toString(), fixtures.bigFile.cid.toString())
+  })
+
   it('answers 400 for a car-version it does not write', async () => {
     assert.equal((await get(`/ipfs/${duplicates.toString()}?format=car&car-version=2`)).status, 400)
   })
