@@ -27,6 +27,9 @@ const STATUS_BY_GATEWAY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   NOT_CACHED: 412,
 }
 
+/** `Retry-After` of a 502/504: a bad upstream's cooldown or a slow one may be over by then. */
+const RETRY_AFTER_SECONDS = 30
+
 /** The HTTP status of a gateway error code. */
 export function statusForGatewayCode(code: GatewayErrorCode): number {
   return STATUS_BY_GATEWAY_CODE[code]
@@ -47,6 +50,8 @@ export function sendGatewayError(res: ServerResponse, error: unknown): void {
   const body = JSON.stringify({ error: { code: known ? error.code : 'INTERNAL', message: known ? error.shortMessage : 'Internal error.' } })
   // A 504 may succeed on retry; the others are stable answers for this immutable path.
   const cacheControl = status === 410 || status === 400 ? 'public, max-age=60' : 'no-store'
-  res.writeHead(status, ['content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(body)), 'cache-control', cacheControl, ...CORS_HEADERS])
+  // 502/504 are worth retrying (path gateway spec: they SHOULD say when).
+  const retry = status === 502 || status === 504 ? ['retry-after', String(RETRY_AFTER_SECONDS)] : []
+  res.writeHead(status, ['content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(body)), 'cache-control', cacheControl, ...retry, ...CORS_HEADERS])
   res.end(res.req.method === 'HEAD' ? undefined : body)
 }
