@@ -189,6 +189,26 @@ export function deserializedResponseHeaders(request: GatewayRequest, target: CID
 }
 
 /**
+ * `Content-Location` of an answer whose format came from `Accept` rather than `?format=`
+ * (path gateway spec, "Content-Location"; trustless spec for the CAR parameters): the
+ * same URL with the format in the query, so generic HTTP caches keep the block, the CAR
+ * and the deserialized answer apart. Undefined when the URL already names the format or
+ * the answer is the default one. `target` is the gateway's request-target (query
+ * included), `prefix` what the node's URL puts before it (a zone's `/z/<name>`).
+ */
+export function contentLocationOf(target: string, request: GatewayRequest, prefix: string): string | undefined {
+  const queryAt = target.indexOf('?')
+  const path = queryAt === -1 ? target : target.slice(0, queryAt)
+  const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1))
+  if (query.has('format')) return undefined
+  const format = request.format === 'deserialized' ? request.ipldFormat : request.format
+  if (format === undefined) return undefined
+  query.set('format', format)
+  if (request.format === 'car' && !query.has('car-dups')) query.set('car-dups', request.car.duplicates ? 'y' : 'n')
+  return `${prefix}${path}?${query.toString()}`
+}
+
+/**
  * What the node's URL puts before the content path (a zone's `/z/<name>`), or '' when
  * the request path is the content path itself (or does not end with it).
  */

@@ -343,6 +343,25 @@ describe('Cache-Control: only-if-cached (path gateway spec; trustless spec; conf
   })
 })
 
+describe('Content-Location (path gateway spec: a format negotiated by Accept)', () => {
+  it('names the format in the URL when Accept chose it, and not otherwise or on errors', async () => {
+    const raw = fixtures.rawLeaf.cid.toString()
+    assert.equal((await get(`/ipfs/${raw}?filename=a.bin`, { accept: 'application/vnd.ipld.raw' })).headers.get('content-location'), `/ipfs/${raw}?filename=a.bin&format=raw`)
+    assert.equal((await get(`/ipfs/${raw}?format=raw`)).headers.get('content-location'), null)
+    assert.equal((await get(`/ipfs/${raw}`)).headers.get('content-location'), null)
+    assert.equal((await get(`/ipfs/${duplicates.toString()}`, { accept: 'application/vnd.ipld.car; version=1; order=dfs; dups=y' })).headers.get('content-location'), `/ipfs/${duplicates.toString()}?format=car&car-dups=y`)
+    const json = fixtures.json.cid.toString()
+    assert.equal((await get(`/ipfs/${json}`, { accept: 'application/vnd.ipld.dag-json' })).headers.get('content-location'), `/ipfs/${json}?format=dag-json`)
+    const missing = await get(`/ipfs/${fixtures.dir.cid.toString()}/nope.txt`, { accept: 'application/vnd.ipld.raw' })
+    assert.equal(missing.status, 404)
+    assert.equal(missing.headers.get('content-location'), null)
+    const cbor = fixtures.cbor.cid.toString()
+    const failed = await get(`/ipfs/${cbor}`, { accept: 'application/vnd.ipld.dag-json' })
+    assert.equal(failed.status, 501)
+    assert.equal(failed.headers.get('content-location'), null)
+  })
+})
+
 describe('CORS (conformance TestCors)', () => {
   const assertCors = (headers: Headers, what: string): void => {
     assert.equal(headers.get('access-control-allow-origin'), '*', what)

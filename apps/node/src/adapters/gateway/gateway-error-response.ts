@@ -45,6 +45,8 @@ export function sendGatewayError(res: ServerResponse, error: unknown): void {
     res.destroy()
     return
   }
+  // Headers set for the success answer (Content-Location) do not describe an error.
+  res.removeHeader('content-location')
   const known = error instanceof GatewayError
   const status = known ? statusForGatewayCode(error.code) : 500
   const body = JSON.stringify({ error: { code: known ? error.code : 'INTERNAL', message: known ? error.shortMessage : 'Internal error.' } })

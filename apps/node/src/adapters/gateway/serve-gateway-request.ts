@@ -4,7 +4,7 @@ import { carBlocks } from '../../gateway/car-blocks.ts'
 import { encodeCarBlockPrefix, encodeCarHeader } from '../../gateway/car-encoder.ts'
 import { isDenied } from '../../gateway/denylist.ts'
 import { GatewayError } from '../../gateway/gateway-error.ts'
-import { CORS_HEADERS, RAW_BLOCK_TYPE, carResponseHeaders, etagsOfAnswer, notModifiedHeaders, rawResponseHeaders } from '../../gateway/gateway-headers.ts'
+import { CORS_HEADERS, RAW_BLOCK_TYPE, carResponseHeaders, contentLocationOf, etagsOfAnswer, notModifiedHeaders, rawResponseHeaders, urlPrefixBefore } from '../../gateway/gateway-headers.ts'
 import type { ResponseIdentity } from '../../gateway/gateway-headers.ts'
 import { isOnlyIfCached, parseGatewayRequest } from '../../gateway/gateway-request.ts'
 import { ifNoneMatchHit } from '../../gateway/if-none-match.ts'
@@ -56,6 +56,9 @@ export async function serveGatewayRequest(context: GatewayContext, req: Incoming
     // The target's block before any header: a missing, late or forged block is a status, not a cut stream.
     const targetBlock = await context.source.getBlock(resolved.target, { signal: firstBlock })
     const identity: ResponseIdentity = { contentPath: contentPathOf(target), roots: resolved.roots }
+    // Set here for every success answer of this request; an error answer removes it.
+    const location = contentLocationOf(target, request, urlPrefixBefore(req.url ?? '', identity.contentPath))
+    if (location !== undefined) res.setHeader('content-location', location)
     // The client holds this immutable answer already (path gateway spec, "If-None-Match"): 304, no body.
     const notModified = ifNoneMatchHit(headerText(req.headers['if-none-match']), etagsOfAnswer(request, resolved.target, identity))
     if (notModified !== undefined) {
