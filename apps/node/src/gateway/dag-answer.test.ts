@@ -10,6 +10,8 @@ const DAG_JSON = cidOf(0x0129)
 const DAG_CBOR = cidOf(0x71)
 const DAG_PB = cidOf(0x70)
 const RAW = cidOf(0x55)
+const JSON_PLAIN = cidOf(0x0200)
+const CBOR_PLAIN = cidOf(0x51)
 
 describe('planDagAnswer (conformance TestNativeDag, TestDagPbConversion, TestPlainCodec)', () => {
   const table: readonly { readonly rule: string; readonly target: CID; readonly ipldFormat?: IpldFormat; readonly acceptsHtml?: boolean; readonly expect: string }[] = [
@@ -25,6 +27,9 @@ describe('planDagAnswer (conformance TestNativeDag, TestDagPbConversion, TestPla
     { rule: 'UnixFS as plain json is a no-op', target: DAG_PB, ipldFormat: 'json', expect: 'unixfs' },
     { rule: 'raw as plain cbor is a no-op', target: RAW, ipldFormat: 'cbor', expect: 'unixfs' },
     { rule: 'UnixFS for a browser is UnixFS', target: DAG_PB, acceptsHtml: true, expect: 'unixfs' },
+    { rule: 'plain json: the block as application/json, inline, even for a browser', target: JSON_PLAIN, acceptsHtml: true, expect: 'block json application/json inline json' },
+    { rule: 'plain cbor asked as cbor: an attachment', target: CBOR_PLAIN, ipldFormat: 'cbor', expect: 'block cbor application/cbor attachment cbor' },
+    { rule: 'plain json asked as dag-json is a reinterpretation, not done', target: JSON_PLAIN, ipldFormat: 'dag-json', expect: 'conversion-unsupported' },
   ]
   for (const row of table) {
     it(row.rule, () => {

@@ -23,6 +23,11 @@ let harness: GatewayHarness
 let duplicates: CID
 /** A UnixFS symlink whose target is "foo". */
 let symlink: CID
+/** Blocks of the plain json (0x0200) and cbor (0x51) codecs. */
+const PLAIN_JSON = new TextEncoder().encode('{"hello":"plain json","n":[1,2,3]}')
+const PLAIN_CBOR = Uint8Array.from([0xa1, 0x61, 0x61, 0x01])
+let plainJson: CID
+let plainCbor: CID
 /** A raw block no other test asks for, so it is not cached before the only-if-cached test. */
 let uncached: CID
 const ASCII = new TextEncoder().encode('hello application/vnd.ipld.car')
@@ -43,6 +48,10 @@ before(async () => {
   const node = dagPb.encode(dagPb.prepare({ Data: new UnixFS({ type: 'symlink', data: new TextEncoder().encode('foo') }).marshal() }))
   symlink = CID.createV1(dagPb.code, await sha256.digest(node))
   await fixtures.blocks.put(symlink, node)
+  plainJson = CID.createV1(0x0200, await sha256.digest(PLAIN_JSON))
+  plainCbor = CID.createV1(0x51, await sha256.digest(PLAIN_CBOR))
+  await fixtures.blocks.put(plainJson, PLAIN_JSON)
+  await fixtures.blocks.put(plainCbor, PLAIN_CBOR)
   const uncachedBytes = new TextEncoder().encode('asked for with only-if-cached first')
   uncached = CID.createV1(0x55, await sha256.digest(uncachedBytes))
   await fixtures.blocks.put(uncached, uncachedBytes)
@@ -262,6 +271,33 @@ describe('dag-json and dag-cbor answers (path gateway spec; conformance TestNati
     const leaf = await get(`/ipfs/${cbor}/leaf?format=raw`)
     assert.equal(leaf.status, 200)
     assert.ok(equals(leaf.body, fixtures.rawLeaf.bytes))
+  })
+})
+
+describe('plain json and cbor codecs (path gateway spec "Response Payload"; conformance TestPlainCodec)', () => {
+  it('serves a plain json block like raw with application/json, inline <cid>.json, with ?format=json, Accept and ranges', async () => {
+    const cid = plainJson.toString()
+    for (const [path, headers] of [[`/ipfs/${cid}`, {}], [`/ipfs/${cid}?format=json`, {}], [`/ipfs/${cid}`, { accept: 'application/json' }]] as const) {
+      const answer = await get(path, headers)
+      assert.equal(answer.status, 200, path)
+      assert.equal(answer.headers.get('content-type'), 'application/json', path)
+      assert.equal(answer.headers.get('content-disposition'), `inline; filename="${cid}.json"`, path)
+      assert.ok(equals(answer.body, PLAIN_JSON), path)
+    }
+    const part = await get(`/ipfs/${cid}`, { range: 'bytes=1-7' })
+    assert.equal(part.status, 206)
+    assert.ok(equals(part.body, PLAIN_JSON.subarray(1, 8)))
+  })
+
+  it('serves a plain cbor block as an application/cbor attachment, and both as raw blocks and in CARs', async () => {
+    const cbor = await get(`/ipfs/${plainCbor.toString()}`)
+    assert.equal(cbor.status, 200)
+    assert.equal(cbor.headers.get('content-type'), 'application/cbor')
+    assert.equal(cbor.headers.get('content-disposition'), `attachment; filename="${plainCbor.toString()}.cbor"`)
+    assert.ok(equals(cbor.body, PLAIN_CBOR))
+    assert.ok(equals((await get(`/ipfs/${plainJson.toString()}?format=raw`)).body, PLAIN_JSON))
+    const car = await readAndVerifyCar((await get(`/ipfs/${plainCbor.toString()}?format=car`)).body)
+    assert.deepEqual(car.blocks.map((block) => block.cid.toString()), [plainCbor.toString()])
   })
 })
 
