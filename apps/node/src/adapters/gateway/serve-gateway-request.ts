@@ -19,8 +19,9 @@ import { writeChunk } from './write-chunk.ts'
 
 /**
  * Answers `GET|HEAD /ipfs/<cid>[/<path>]` (IPFS trustless gateway and path gateway
- * specs): raw blocks, CARv1 streams and deserialized UnixFS, every block verified
- * against its CID by the context's source before a byte of it is written. `target` is
+ * specs): raw blocks, CARv1 streams, deserialized UnixFS and dag-json/dag-cbor, every
+ * block verified against its CID by the context's source before a byte of it is
+ * written; `OPTIONS` is the CORS preflight, `/ipns/` a clear 501. `target` is
  * the request-target as the gateway sees it (a zone's prefix already removed).
  */
 export async function serveGatewayRequest(context: GatewayContext, req: IncomingMessage, res: ServerResponse, target: string): Promise<void> {
