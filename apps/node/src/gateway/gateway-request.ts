@@ -148,7 +148,8 @@ interface Negotiated {
 function negotiateFormat(format: string | null, accept: string | undefined): Result<Negotiated, GatewayRequestRejection> {
   const none = new Map<string, string>()
   const deserialized = (ipldFormat: IpldFormat | undefined, acceptsHtml: boolean): Negotiated => ({ format: 'deserialized', carParameters: none, ipldFormat, acceptsHtml })
-  if (format !== null) {
+  // An empty ?format= names nothing: Accept decides, as without it.
+  if (format !== null && format !== '') {
     if (format === 'raw') return ok({ format: 'raw', carParameters: none, ipldFormat: undefined, acceptsHtml: false })
     // The Accept's CAR parameters (dups, order) still apply when ?format=car names the type.
     if (format === 'car') return ok({ format: 'car', carParameters: acceptedCarParameters(accept) ?? none, ipldFormat: undefined, acceptsHtml: false })
@@ -173,11 +174,12 @@ function negotiateFormat(format: string | null, accept: string | undefined): Res
     }
     const ipldFormat = IPLD_FORMATS.get(type)
     if (ipldFormat !== undefined) return ok(deserialized(ipldFormat, false))
-    if (type.startsWith('application/vnd.ipld.')) askedForIpld = true
+    // Gateway formats not produced here (other IPLD types, tar, IPNS records): never answered with something else.
+    if (type.startsWith('application/vnd.ipld.') || type === 'application/x-tar' || type.startsWith('application/vnd.ipfs.')) askedForIpld = true
     else if (type === 'text/html') acceptsHtml = true
     else acceptsOther = true
   }
-  if (askedForIpld && !acceptsHtml && !acceptsOther) return reject('NOT_ACCEPTABLE', `This gateway answers ${RAW_TYPE} and ${CAR_TYPE}; version=1, order=dfs|unk, dups=y|n.`)
+  if (askedForIpld && !acceptsHtml && !acceptsOther) return reject('NOT_ACCEPTABLE', `This gateway answers ${RAW_TYPE}, ${CAR_TYPE} (version=1, order=dfs|unk, dups=y|n), application/vnd.ipld.dag-json, application/vnd.ipld.dag-cbor, application/json, application/cbor and deserialized content; not tar or IPNS records.`)
   return ok(deserialized(undefined, acceptsHtml))
 }
 
