@@ -166,7 +166,9 @@ export function dagIndexResponseHeaders(target: CID, identity: ResponseIdentity)
  * caches need: Cache-Control, Etag, Vary), and the gateway's `X-Ipfs-*`.
  */
 export function notModifiedHeaders(etag: string, identity: ResponseIdentity): string[] {
-  return ['etag', etag, ...commonHeaders(identity)]
+  // A generated page's 304 keeps its 200's caching: none of the immutable kind.
+  const isPage = etag.startsWith('"DirIndex-') || etag.startsWith('"DagIndex-')
+  return ['etag', etag, ...(isPage ? identityHeaders(identity) : commonHeaders(identity))]
 }
 
 /**
