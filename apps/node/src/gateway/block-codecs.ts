@@ -10,6 +10,9 @@ export const DAG_PB = dagPb.code
 export const RAW = raw.code
 export const DAG_CBOR = dagCbor.code
 export const DAG_JSON = dagJson.code
+/** Plain JSON and CBOR (multicodec 0x0200, 0x51): bytes with a type, no links (path gateway spec). */
+export const JSON_CODEC = 0x0200
+export const CBOR_CODEC = 0x51
 
 /** One outgoing link of a block, in the order the block holds it. */
 export interface BlockLink {
@@ -18,9 +21,9 @@ export interface BlockLink {
   readonly name?: string
 }
 
-/** True for the codecs this gateway decodes (dag-pb, raw, dag-cbor, dag-json). */
+/** True for the codecs this gateway serves (dag-pb, raw, dag-cbor, dag-json, plain json and cbor). */
 export function isSupportedCodec(code: number): boolean {
-  return code === DAG_PB || code === RAW || code === DAG_CBOR || code === DAG_JSON
+  return code === DAG_PB || code === RAW || code === DAG_CBOR || code === DAG_JSON || code === JSON_CODEC || code === CBOR_CODEC
 }
 
 /** Decodes a dag-cbor or dag-json block to its data model value. */
@@ -33,11 +36,13 @@ export function decodeIpldValue(cid: CID, bytes: Uint8Array): unknown {
 /**
  * The links of a block, in order: dag-pb links as stored (which is the DFS order of a
  * UnixFS file's chunks), dag-cbor/dag-json links in the order of a depth-first walk of
- * the value (map keys in their encoded order), none for raw.
+ * the value (map keys in their encoded order), none for raw, plain json and cbor.
  */
 export function blockLinks(cid: CID, bytes: Uint8Array): readonly BlockLink[] {
   switch (cid.code) {
     case RAW:
+    case JSON_CODEC:
+    case CBOR_CODEC:
       return []
     case DAG_PB:
       return dagPb.decode(bytes).Links.map((link) => (link.Name === undefined ? { cid: link.Hash } : { cid: link.Hash, name: link.Name }))

@@ -12,6 +12,11 @@ export interface BlockReadOptions {
  */
 export interface BlockSource {
   getBlock(cid: CID, options?: BlockReadOptions): Promise<Uint8Array>
+  /**
+   * True when `getBlock(cid)` would be answered without asking an upstream (a verified
+   * block held here, or an identity CID). Absent: the source holds all it will ever have.
+   */
+  hasLocalBlock?(cid: CID): Promise<boolean>
 }
 
 /**

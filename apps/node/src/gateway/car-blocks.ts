@@ -6,6 +6,9 @@ import type { BlockReadOptions, BlockSource } from './block-source.ts'
 import type { CarOptions, EntityBytes } from './gateway-request.ts'
 import { prefetchBlocks } from './prefetch-blocks.ts'
 
+/** Multihash code of identity "hashes" (the digest is the data). */
+const IDENTITY_MULTIHASH = 0x00
+
 /** One block of a CAR answer. */
 export interface CarBlock {
   readonly cid: CID
@@ -30,11 +33,13 @@ interface FileRange {
  * blocks, then the target per `dag-scope` — `block`: its block; `entity`: a UnixFS file's
  * whole DAG (only the blocks `entity-bytes` needs when given), a directory's own block
  * (and its HAMT shard blocks), the block of anything else; `all`: the whole DAG. Each
- * block once, unless `duplicates`.
+ * block once, unless `duplicates`; identity-CID blocks never (their CID holds the bytes).
  */
 export async function* carBlocks(source: BlockSource, start: CarStart, car: CarOptions, window: number, options: BlockReadOptions = {}): AsyncGenerator<CarBlock> {
   const seen = new Set<string>()
   const emit = function* (block: CarBlock): Generator<CarBlock> {
+    // Identity CIDs carry their bytes: never a block of the CAR, whatever dups says (trustless gateway spec, "CAR dups").
+    if (block.cid.multihash.code === IDENTITY_MULTIHASH) return
     const key = block.cid.toString()
     if (!car.duplicates && seen.has(key)) return
     seen.add(key)

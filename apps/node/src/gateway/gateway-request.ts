@@ -6,6 +6,19 @@ import type { GatewayErrorCode } from './gateway-error.ts'
 /** What the response carries: one block, a CAR of blocks, or the deserialized UnixFS/IPLD value. */
 export type ResponseFormat = 'raw' | 'car' | 'deserialized'
 
+/**
+ * An IPLD codec representation asked for by `?format=` or `Accept` (path gateway spec):
+ * `dag-json`/`dag-cbor` (`application/vnd.ipld.dag-*`) or plain `json`/`cbor`.
+ */
+export type IpldFormat = 'dag-json' | 'dag-cbor' | 'json' | 'cbor'
+
+const IPLD_FORMATS: ReadonlyMap<string, IpldFormat> = new Map([
+  ['application/vnd.ipld.dag-json', 'dag-json'],
+  ['application/vnd.ipld.dag-cbor', 'dag-cbor'],
+  ['application/json', 'json'],
+  ['application/cbor', 'cbor'],
+])
+
 /** `dag-scope` of a CAR request (IPIP-402): the block, the entity (whole file/dir), or the whole DAG. */
 export type DagScope = 'block' | 'entity' | 'all'
 
@@ -35,15 +48,21 @@ export interface GatewayRequest {
   readonly filename: string | undefined
   /** `?download=true`: Content-Disposition attachment for deserialized responses. */
   readonly download: boolean
+  /** The IPLD representation asked for (deserialized answers only), if any. */
+  readonly ipldFormat: IpldFormat | undefined
+  /** `Accept` names `text/html`: a dag-json/dag-cbor block is answered with an HTML view. */
+  readonly acceptsHtml: boolean
 }
 
 export interface GatewayRequestRejection {
-  readonly code: Extract<GatewayErrorCode, 'BAD_CID' | 'BAD_PATH' | 'BAD_GATEWAY_REQUEST' | 'NOT_ACCEPTABLE'>
+  readonly code: Extract<GatewayErrorCode, 'BAD_CID' | 'BAD_PATH' | 'BAD_GATEWAY_REQUEST' | 'NOT_ACCEPTABLE' | 'IPNS_UNSUPPORTED'>
   readonly message: string
 }
 
 /** Path prefix of the gateway. */
 export const IPFS_PATH_PREFIX = '/ipfs/'
+/** Path prefix of mutable names, which this gateway does not resolve (ADR 0014). */
+export const IPNS_PATH_PREFIX = '/ipns/'
 
 const RAW_TYPE = 'application/vnd.ipld.raw'
 const CAR_TYPE = 'application/vnd.ipld.car'
@@ -56,6 +75,7 @@ const MAX_SEGMENTS = 64
  * does not produce is 406, anything else (browsers: text/html, * / *) is deserialized.
  */
 export function parseGatewayRequest(target: string, accept: string | undefined): Result<GatewayRequest, GatewayRequestRejection> {
+  if (target.startsWith(IPNS_PATH_PREFIX) || target === '/ipns') return reject('IPNS_UNSUPPORTED', 'This gateway serves immutable /ipfs/<cid> paths only: IPNS names and DNSLink are not resolved here.')
   if (!target.startsWith(IPFS_PATH_PREFIX)) return reject('BAD_PATH', 'Gateway paths are /ipfs/<cid>[/<path>].')
   const queryAt = target.indexOf('?')
   const path = queryAt === -1 ? target : target.slice(0, queryAt)
@@ -88,16 +108,26 @@ export function parseGatewayRequest(target: string, accept: string | undefined):
     car: car.value,
     filename: query.get('filename') ?? undefined,
     download: query.get('download') === 'true',
+    ipldFormat: negotiated.value.ipldFormat,
+    acceptsHtml: negotiated.value.acceptsHtml,
   })
+}
+
+/**
+ * True when a request's `Cache-Control` has `only-if-cached` (RFC 9111 §5.2.1.7; path and
+ * trustless gateway specs: answer 412 unless the root block is held here).
+ */
+export function isOnlyIfCached(cacheControl: string | undefined): boolean {
+  return (cacheControl ?? '').split(',').some((directive) => directive.trim().toLowerCase() === 'only-if-cached')
 }
 
 /** Parses a CID in any multibase (CIDv0 is bare base58btc); undefined when it is not one. */
 export function parseCid(text: string): CID | undefined {
   if (text.length === 0 || text.length > 512) return undefined
   try {
+    // CID.parse reads base32, base58btc (CIDv0) and base36 (k..., as in subdomain labels).
     return CID.parse(text)
   } catch {
-    // Base36 (k...) and other bases CID.parse does not guess are not accepted here.
     return undefined
   }
 }
@@ -105,41 +135,73 @@ export function parseCid(text: string): CID | undefined {
 interface Negotiated {
   readonly format: ResponseFormat
   readonly carParameters: ReadonlyMap<string, string>
+  readonly ipldFormat: IpldFormat | undefined
+  readonly acceptsHtml: boolean
 }
 
+/**
+ * `?format=` first, then the first `Accept` member naming a type this gateway treats
+ * specially (raw, a CAR variant it writes, dag-json/dag-cbor/json/cbor), in the order
+ * given — as the reference gateways do; generic types (`text/html`, `* / *`) mean the
+ * deserialized answer. Only an Accept of nothing but unproducible IPLD types is 406.
+ */
 function negotiateFormat(format: string | null, accept: string | undefined): Result<Negotiated, GatewayRequestRejection> {
   const none = new Map<string, string>()
-  if (format !== null) {
-    if (format === 'raw') return ok({ format: 'raw', carParameters: none })
-    if (format === 'car') return ok({ format: 'car', carParameters: none })
-    return reject('BAD_GATEWAY_REQUEST', `format=${format.slice(0, 40)} is not served here (raw, car, or none for deserialized).`)
+  const deserialized = (ipldFormat: IpldFormat | undefined, acceptsHtml: boolean): Negotiated => ({ format: 'deserialized', carParameters: none, ipldFormat, acceptsHtml })
+  // An empty ?format= names nothing: Accept decides, as without it.
+  if (format !== null && format !== '') {
+    if (format === 'raw') return ok({ format: 'raw', carParameters: none, ipldFormat: undefined, acceptsHtml: false })
+    // The Accept's CAR parameters (dups, order) still apply when ?format=car names the type.
+    if (format === 'car') return ok({ format: 'car', carParameters: acceptedCarParameters(accept) ?? none, ipldFormat: undefined, acceptsHtml: false })
+    const ipldFormat = IPLD_FORMATS.get(format === 'json' || format === 'cbor' ? `application/${format}` : `application/vnd.ipld.${format}`)
+    if (ipldFormat !== undefined) return ok(deserialized(ipldFormat, false))
+    return reject('BAD_GATEWAY_REQUEST', `format=${format.slice(0, 40)} is not served here (raw, car, dag-json, dag-cbor, json, cbor, or none for deserialized).`)
   }
-  if (accept === undefined || accept.trim() === '') return ok({ format: 'deserialized', carParameters: none })
+  if (accept === undefined || accept.trim() === '') return ok(deserialized(undefined, false))
   let askedForIpld = false
+  let acceptsOther = false
+  let acceptsHtml = false
   for (const item of accept.split(',')) {
     const [typeText = '', ...parameterTexts] = item.split(';')
     const type = typeText.trim().toLowerCase()
-    const parameters = new Map<string, string>()
-    for (const text of parameterTexts) {
-      const at = text.indexOf('=')
-      if (at === -1) continue
-      parameters.set(text.slice(0, at).trim().toLowerCase(), text.slice(at + 1).trim().replace(/^"|"$/g, '').toLowerCase())
-    }
-    if (parameters.get('q') === '0') continue
-    if (type === RAW_TYPE) return ok({ format: 'raw', carParameters: none })
+    const parameters = parseMediaTypeParameters(parameterTexts)
+    if (parameters.get('q') === '0' || type === '') continue
+    if (type === RAW_TYPE) return ok({ format: 'raw', carParameters: none, ipldFormat: undefined, acceptsHtml: false })
     if (type === CAR_TYPE) {
       askedForIpld = true
-      if (isCarVariantServed(parameters)) return ok({ format: 'car', carParameters: parameters })
+      if (isCarVariantServed(parameters)) return ok({ format: 'car', carParameters: parameters, ipldFormat: undefined, acceptsHtml: false })
       continue
     }
-    if (type.startsWith('application/vnd.ipld.')) {
-      askedForIpld = true
-      continue
-    }
-    return ok({ format: 'deserialized', carParameters: none })
+    const ipldFormat = IPLD_FORMATS.get(type)
+    if (ipldFormat !== undefined) return ok(deserialized(ipldFormat, false))
+    // Gateway formats not produced here (other IPLD types, tar, IPNS records): never answered with something else.
+    if (type.startsWith('application/vnd.ipld.') || type === 'application/x-tar' || type.startsWith('application/vnd.ipfs.')) askedForIpld = true
+    else if (type === 'text/html') acceptsHtml = true
+    else acceptsOther = true
   }
-  if (askedForIpld) return reject('NOT_ACCEPTABLE', `This gateway answers ${RAW_TYPE} and ${CAR_TYPE}; version=1, order=dfs|unk, dups=y|n.`)
-  return ok({ format: 'deserialized', carParameters: none })
+  if (askedForIpld && !acceptsHtml && !acceptsOther) return reject('NOT_ACCEPTABLE', `This gateway answers ${RAW_TYPE}, ${CAR_TYPE} (version=1, order=dfs|unk, dups=y|n), application/vnd.ipld.dag-json, application/vnd.ipld.dag-cbor, application/json, application/cbor and deserialized content; not tar or IPNS records.`)
+  return ok(deserialized(undefined, acceptsHtml))
+}
+
+/** The parameters of the first CAR variant in `accept` this gateway can produce, if any. */
+function acceptedCarParameters(accept: string | undefined): ReadonlyMap<string, string> | undefined {
+  for (const item of (accept ?? '').split(',')) {
+    const [typeText = '', ...parameterTexts] = item.split(';')
+    if (typeText.trim().toLowerCase() !== CAR_TYPE) continue
+    const parameters = parseMediaTypeParameters(parameterTexts)
+    if (parameters.get('q') !== '0' && isCarVariantServed(parameters)) return parameters
+  }
+  return undefined
+}
+
+function parseMediaTypeParameters(parameterTexts: readonly string[]): Map<string, string> {
+  const parameters = new Map<string, string>()
+  for (const text of parameterTexts) {
+    const at = text.indexOf('=')
+    if (at === -1) continue
+    parameters.set(text.slice(0, at).trim().toLowerCase(), text.slice(at + 1).trim().replace(/^"|"$/g, '').toLowerCase())
+  }
+  return parameters
 }
 
 /** CARv1 only; we write DFS order, which also satisfies order=unk. */
@@ -151,7 +213,8 @@ function isCarVariantServed(parameters: ReadonlyMap<string, string>): boolean {
 }
 
 function parseCarOptions(query: URLSearchParams, parameters: ReadonlyMap<string, string>): Result<CarOptions, GatewayRequestRejection> {
-  const scopeText = query.get('dag-scope') ?? 'all'
+  // entity-bytes "implies dag-scope=entity" (trustless gateway spec); an explicit dag-scope is kept.
+  const scopeText = query.get('dag-scope') ?? (query.has('entity-bytes') ? 'entity' : 'all')
   if (scopeText !== 'block' && scopeText !== 'entity' && scopeText !== 'all') return reject('BAD_GATEWAY_REQUEST', 'dag-scope is block, entity or all.')
   const bytesText = query.get('entity-bytes')
   let entityBytes: EntityBytes | undefined
@@ -160,7 +223,13 @@ function parseCarOptions(query: URLSearchParams, parameters: ReadonlyMap<string,
     if (parsed === undefined) return reject('BAD_GATEWAY_REQUEST', 'entity-bytes is from:to with integers (to may be *), from <= to when both have the same sign.')
     entityBytes = parsed
   }
+  // car-version, car-order, car-dups (trustless gateway spec): the query wins over Accept.
+  const version = query.get('car-version')
+  if (version !== null && version !== '1') return reject('BAD_GATEWAY_REQUEST', 'car-version is 1 (CARv1 is the only version served here).')
+  const order = query.get('car-order')
+  if (order !== null && order !== 'dfs' && order !== 'unk') return reject('BAD_GATEWAY_REQUEST', 'car-order is dfs or unk.')
   const dupsText = query.get('car-dups') ?? parameters.get('dups') ?? 'n'
+  if (dupsText !== 'y' && dupsText !== 'n') return reject('BAD_GATEWAY_REQUEST', 'car-dups is y or n.')
   return ok({ scope: scopeText, entityBytes, duplicates: dupsText === 'y' })
 }
 

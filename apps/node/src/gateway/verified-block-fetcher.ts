@@ -50,6 +50,11 @@ export class VerifiedBlockFetcher implements BlockSource {
     return this.#health.isBad(upstream, this.#init.nowMs())
   }
 
+  async hasLocalBlock(cid: CID): Promise<boolean> {
+    if (cid.multihash.code === IDENTITY) return true
+    return this.#writing.has(cid.toString()) || (await this.#init.cache.get(cid)) !== undefined
+  }
+
   async getBlock(cid: CID, options: BlockReadOptions = {}): Promise<Uint8Array> {
     if (!isSupportedMultihash(cid)) throw new GatewayError('UNSUPPORTED_CODEC', `Multihash 0x${cid.multihash.code.toString(16)} cannot be verified here.`)
     if (!isSupportedCodec(cid.code)) throw new GatewayError('UNSUPPORTED_CODEC', `Codec 0x${cid.code.toString(16)} is not served by this gateway.`)

@@ -62,7 +62,7 @@ describe('deserialized UnixFS answers', () => {
   it('redirects a directory to its /-terminated URL, then lists it when it has no index.html', async () => {
     const redirect = await get(`/ipfs/${fixtures.dir.cid.toString()}`)
     assert.equal(redirect.status, 301)
-    assert.equal(redirect.headers.get('location'), `${fixtures.dir.cid.toString()}/`)
+    assert.equal(redirect.headers.get('location'), `/ipfs/${fixtures.dir.cid.toString()}/`)
     const listing = await get(`/ipfs/${fixtures.dir.cid.toString()}/`)
     assert.equal(listing.status, 200)
     assert.equal(listing.headers.get('content-type'), 'text/html; charset=utf-8')

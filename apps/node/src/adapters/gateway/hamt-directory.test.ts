@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import * as dagPb from '@ipld/dag-pb'
 import type { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
 import { unixfsOf } from '../../gateway/car-blocks.ts'
 import { importFiles } from '../../gateway/import-files.ts'
 import { MemoryBlockSource } from '../../gateway/memory-block-source.ts'
@@ -37,6 +38,27 @@ describe('HAMT-sharded directories', () => {
     assert.equal(car.mismatched, 0)
     assert.equal(car.blocks[0]?.cid.toString(), root.toString())
     assert.ok(car.blocks.length >= 2)
+  })
+
+  it('carries exactly the shards on the path, root first, then the file, for dag-scope=block (conformance TestTrustlessCarDagScopeBlock)', async () => {
+    for (const name of ['file-7.txt', 'file-123.txt', 'file-299.txt']) {
+      const answer = await fetch(`${harness.url}/ipfs/${root.toString()}/${name}?format=car&dag-scope=block`)
+      const car = await readAndVerifyCar(new Uint8Array(await answer.arrayBuffer()))
+      const ids = car.blocks.map((block) => block.cid)
+      assert.equal(ids[0]?.toString(), root.toString(), name)
+      // Each block links the next: a single chain from the root to the file, no sibling shard.
+      for (let index = 0; index + 1 < ids.length; index += 1) {
+        const current = ids[index]
+        const next = ids[index + 1]
+        if (current === undefined || next === undefined) throw new Error('unreachable')
+        assert.equal(unixfsOf(await blocks.getBlock(current))?.type, 'hamt-sharded-directory', `${name} #${index}`)
+        assert.ok(dagPb.decode(await blocks.getBlock(current)).Links.some((link) => link.Hash.equals(next)), `${name}: block ${index} links the next`)
+      }
+      const last = ids.at(-1)
+      // The file: a raw leaf (small files are one raw block) or a UnixFS file node.
+      assert.ok(last !== undefined && (last.code === raw.code || unixfsOf(await blocks.getBlock(last))?.type === 'file'), name)
+      assert.equal(answer.headers.get('x-ipfs-roots'), `${root.toString()},${last.toString()}`)
+    }
   })
 
   it('holds the shard blocks, and no file blocks, for dag-scope=entity on the directory', async () => {

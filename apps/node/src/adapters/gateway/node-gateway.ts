@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client'
 import type { BlockCache } from '../../gateway/block-source.ts'
 import { EMPTY_DENYLIST } from '../../gateway/denylist.ts'
 import type { Denylist } from '../../gateway/denylist.ts'
-import { IPFS_PATH_PREFIX } from '../../gateway/gateway-request.ts'
+import { IPFS_PATH_PREFIX, IPNS_PATH_PREFIX } from '../../gateway/gateway-request.ts'
 import { DEFAULT_PREFETCH_WINDOW } from '../../gateway/prefetch-blocks.ts'
 import { VerifiedBlockFetcher } from '../../gateway/verified-block-fetcher.ts'
 import type { CacheStore } from '../../cdn/store/cache-store.ts'
@@ -100,11 +100,14 @@ export class NodeGateway {
     void serveGatewayRequest(this.contextFor(upstreams), req, res, target)
   }
 
-  /** A route for the node's main server: `/ipfs/*` from the configured upstreams, everything else passed on. */
+  /**
+   * A route for the node's main server: `/ipfs/*` from the configured upstreams, `/ipns/*`
+   * answered with the gateway's clear 501 (not resolved here), everything else passed on.
+   */
   route(): (req: IncomingMessage, res: ServerResponse) => boolean {
     return (req, res) => {
       const url = req.url ?? '/'
-      if (!url.startsWith(IPFS_PATH_PREFIX)) return false
+      if (!url.startsWith(IPFS_PATH_PREFIX) && !url.startsWith(IPNS_PATH_PREFIX)) return false
       this.serve(req, res, url, this.#parameters.settings.upstreams)
       return true
     }

@@ -16,7 +16,7 @@ before(async () => {
 })
 
 /** Reads a body until it ends or the connection is cut; never throws. */
-async function readAll(url: string): Promise<{ status: number; body: Buffer; cut: boolean }> {
+async function readAll(url: string): Promise<{ status: number; headers: Headers; body: Buffer; cut: boolean }> {
   const response = await fetch(url)
   const chunks: Uint8Array[] = []
   let cut = false
@@ -25,7 +25,7 @@ async function readAll(url: string): Promise<{ status: number; body: Buffer; cut
   } catch {
     cut = true
   }
-  return { status: response.status, body: Buffer.concat(chunks), cut }
+  return { status: response.status, headers: response.headers, body: Buffer.concat(chunks), cut }
 }
 
 describe('every upstream block is verified against its CID', () => {
@@ -36,6 +36,7 @@ describe('every upstream block is verified against its CID', () => {
     try {
       const answer = await readAll(`${harness.url}/ipfs/${fixtures.rawLeaf.cid.toString()}?format=raw`)
       assert.equal(answer.status, 502)
+      assert.equal(answer.headers.get('retry-after'), '30')
       assert.equal(answer.body.indexOf(Buffer.from(tamperedCopy(fixtures.rawLeaf.bytes))), -1)
       assert.match(answer.body.toString(), /BLOCK_UNVERIFIED/)
       const metrics = await harness.metricsText()
@@ -90,8 +91,13 @@ describe('every upstream block is verified against its CID', () => {
     const silent = await startGatewayHarness([], { extraUpstreams: [`http://127.0.0.1:${address.port}`], settings: { upstreamTimeoutMs: 200 } })
     const empty = await startGatewayHarness([new MemoryBlockSource()])
     try {
-      assert.equal((await readAll(`${silent.url}/ipfs/${fixtures.rawLeaf.cid.toString()}?format=raw`)).status, 504)
-      assert.equal((await readAll(`${empty.url}/ipfs/${fixtures.rawLeaf.cid.toString()}?format=raw`)).status, 404)
+      const late = await readAll(`${silent.url}/ipfs/${fixtures.rawLeaf.cid.toString()}?format=raw`)
+      assert.equal(late.status, 504)
+      // Worth a retry, and the client is told when (path gateway spec, "Retry-After").
+      assert.equal(late.headers.get('retry-after'), '30')
+      const missing = await readAll(`${empty.url}/ipfs/${fixtures.rawLeaf.cid.toString()}?format=raw`)
+      assert.equal(missing.status, 404)
+      assert.equal(missing.headers.get('retry-after'), null)
     } finally {
       await silent.close()
       await empty.close()
