@@ -75,18 +75,29 @@ export class Socks5Server {
     const reader = new HandshakeReader(socket, this.#options.handshakeTimeoutMs, () => uncorkFully(socket))
     try {
       const greeting = await reader.next(parseSocksGreeting)
-      if (greeting === undefined || greeting === 'bad-address-type') return void socket.destroy()
-      if (!greeting.methods.includes(SOCKS_METHOD_USERNAME_PASSWORD)) return void socket.end(Uint8Array.of(0x05, SOCKS_METHOD_NONE_ACCEPTABLE))
+      // RFC 1928 §3: a SOCKS5 greeting without the username/password method (none at all included) gets X'FF' and the close.
+      if (greeting === 'bad-address-type' || (greeting === undefined && !reader.offeredNoMethods())) return void socket.destroy()
+      if (greeting === undefined || !greeting.methods.includes(SOCKS_METHOD_USERNAME_PASSWORD)) return void socket.end(Uint8Array.of(0x05, SOCKS_METHOD_NONE_ACCEPTABLE))
       socket.write(Uint8Array.of(0x05, SOCKS_METHOD_USERNAME_PASSWORD))
       const credentials = await reader.next(parseSocksUserPass)
-      if (credentials === undefined || credentials === 'bad-address-type') return void socket.destroy()
+      // RFC 1929 §2: a malformed subnegotiation (wrong version, empty field) is a failure status, then the close.
+      if (credentials === undefined || credentials === 'bad-address-type') {
+        if (reader.malformed()) socket.end(Uint8Array.of(0x01, 0x01))
+        else socket.destroy()
+        return
+      }
       const auth = await this.#options.authenticate(credentials.username, credentials.password)
       // RFC 1929 §2: a non-zero status means failure, and the server MUST close the connection.
       if (!auth.ok) return void socket.end(Uint8Array.of(0x01, 0x01))
       socket.write(Uint8Array.of(0x01, 0x00))
       const request = await reader.next(parseSocksRequest)
       if (request === 'bad-address-type') return void socket.end(buildSocksReply(SOCKS_REPLY.addressTypeNotSupported))
-      if (request === undefined) return void socket.destroy()
+      // A malformed request (version, reserved byte, a domain no DNS name can be) is a general failure (RFC 1928 §6), then the close.
+      if (request === undefined) {
+        if (reader.malformed()) socket.end(buildSocksReply(SOCKS_REPLY.generalFailure))
+        else socket.destroy()
+        return
+      }
       if (request.command !== 0x01) return void socket.end(buildSocksReply(SOCKS_REPLY.commandNotSupported))
       const opened = await openProxiedStream(auth.route, request.host, request.port, this.#options.routing)
       if (!opened.ok) return void socket.end(buildSocksReply(socksReplyOf(opened.reason)))
@@ -118,6 +129,7 @@ class HandshakeReader {
   #buffer: Buffer = Buffer.alloc(0)
   #wake: (() => void) | undefined
   #ended = false
+  #invalid = false
   readonly #beforeWait: () => void
 
   /** `beforeWait` runs whenever the reader must wait for more bytes (the server sends what it holds). */
@@ -141,10 +153,21 @@ class HandshakeReader {
     this.#wake?.()
   }
 
+  /** The last `next` returned undefined because the bytes were malformed (not because the peer left or the time ran out). */
+  malformed(): boolean {
+    return this.#invalid && !this.#socket.destroyed
+  }
+
+  /** The greeting read was `05 00`: SOCKS5, with no method offered. */
+  offeredNoMethods(): boolean {
+    return this.malformed() && this.#buffer[0] === 0x05 && this.#buffer[1] === 0x00
+  }
+
   /** The next message, undefined if the peer sent garbage or left; 'bad-address-type' passes through. */
   async next<T>(parse: Parser<T>): Promise<T | 'bad-address-type' | undefined> {
     for (;;) {
       const parsed = parse(this.#buffer)
+      this.#invalid = parsed.status === 'invalid'
       if (parsed.status === 'ok') {
         this.#buffer = this.#buffer.subarray(parsed.consumed)
         return parsed.value
