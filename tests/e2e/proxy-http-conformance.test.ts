@@ -12,9 +12,10 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import type { IncomingHttpHeaders, Server } from 'node:http'
 import { connect } from 'node:net'
+import type { Socket } from 'node:net'
 import { hashProxySecret } from '@meson/coordinator/testing'
 import { after, before, describe, it } from 'node:test'
-import { curl, FILE, startProxyNetwork, whyNoCurl } from '../testing/proxy-network.ts'
+import { curl, FILE, startProxyNetwork, waitFor, whyNoCurl } from '../testing/proxy-network.ts'
 import type { ProxyNetwork } from '../testing/proxy-network.ts'
 
 const noCurl = await whyNoCurl()
@@ -27,9 +28,10 @@ interface SeenRequest {
 }
 
 /** A loopback origin that records every request it gets and answers with a hop-by-hop field of its own. */
-async function startRecordingOrigin(host: string): Promise<{ readonly server: Server; readonly port: number; readonly seen: SeenRequest[]; connections(): number }> {
+async function startRecordingOrigin(host: string): Promise<{ readonly server: Server; readonly port: number; readonly seen: SeenRequest[]; connections(): number; openConnections(): number }> {
   const seen: SeenRequest[] = []
   let connections = 0
+  let open = 0
   const server = createServer((request, response) => {
     seen.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers })
     // A smuggled request is answered at once, body or not, so a proxy that let one through fails the test instead of hanging it.
@@ -42,11 +44,15 @@ async function startRecordingOrigin(host: string): Promise<{ readonly server: Se
       response.end(body)
     })
   })
-  server.on('connection', () => (connections += 1))
+  server.on('connection', (socket: Socket) => {
+    connections += 1
+    open += 1
+    socket.once('close', () => (open -= 1))
+  })
   await new Promise<void>((resolve) => server.listen(0, host, () => resolve()))
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('not bound')
-  return { server, port: address.port, seen, connections: () => connections }
+  return { server, port: address.port, seen, connections: () => connections, openConnections: () => open }
 }
 
 /** Writes `bytes` on a fresh connection and collects everything until the gateway closes (or `untilText` shows up). */
@@ -70,15 +76,17 @@ describe('HTTP proxy conformance', { skip }, () => {
   let one: Awaited<ReturnType<typeof startRecordingOrigin>>
   let two: Awaited<ReturnType<typeof startRecordingOrigin>>
   let ipv6: Awaited<ReturnType<typeof startRecordingOrigin>>
+  let three: Awaited<ReturnType<typeof startRecordingOrigin>>
   before(async () => {
     one = await startRecordingOrigin('127.0.0.1')
     two = await startRecordingOrigin('127.0.0.1')
+    three = await startRecordingOrigin('127.0.0.1')
     ipv6 = await startRecordingOrigin('::1')
-    network = await startProxyNetwork({ exits: [{ country: 'de' }], extraAllowPorts: [one.port, two.port], extraAllow: [{ address: '::1', port: ipv6.port }] })
+    network = await startProxyNetwork({ exits: [{ country: 'de' }], extraAllowPorts: [one.port, two.port, three.port], extraAllow: [{ address: '::1', port: ipv6.port }] })
   })
   after(async () => {
     await network.stop()
-    for (const origin of [one, two, ipv6]) {
+    for (const origin of [one, two, three, ipv6]) {
       origin.server.closeAllConnections()
       origin.server.close()
     }
@@ -212,5 +220,16 @@ describe('HTTP proxy conformance', { skip }, () => {
     assert.match(gzip, /^HTTP\/1\.1 501 /, 'a transfer coding the proxy would silently drop')
     assert.equal(one.seen.length, seenBefore)
     assert.equal(one.connections(), connectionsBefore)
+  })
+
+  it('closes the stream and the exit\'s target connection of a request whose client left while the stream opened', async () => {
+    const clients = 5
+    for (let index = 0; index < clients; index += 1) {
+      const socket = connect({ host: '127.0.0.1', port: proxyPort() })
+      socket.on('error', () => undefined)
+      socket.write(`POST http://127.0.0.1:${three.port}/gone HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nProxy-Authorization: ${basic()}\r\n\r\nhello`, () => socket.destroy())
+    }
+    // The exit dials the origin before the gateway learns each client left; every one of those connections must then close.
+    await waitFor(() => three.connections() === clients && three.openConnections() === 0, 'the target connections to close')
   })
 })

@@ -164,6 +164,13 @@ export class HttpProxyServer {
       return void response.end()
     }
     const { meter } = opened
+    // The client left while the stream opened: its 'close' has fired already and would never be seen below,
+    // leaving the stream and the exit's target connection open until the origin gave up on them.
+    if (response.destroyed || request.socket.destroyed) {
+      opened.stream.destroy()
+      await meter.close()
+      return
+    }
     const flush = (): void => {
       meter.flush().then((exhausted) => {
         if (exhausted) response.destroy()
