@@ -97,10 +97,14 @@ describe('HTTP proxy conformance', { skip }, () => {
   const auth = (): string => `${network.username}:${network.password}`
   const basic = (): string => `Basic ${Buffer.from(auth()).toString('base64')}`
 
-  it('tunnels CONNECT to an IPv6 literal [::1]:port (curl --proxytunnel)', async () => {
+  it('tunnels CONNECT to an IPv6 literal [::1]:port and forwards absolute-form requests to it (curl)', async () => {
     const result = await curl(['--proxytunnel', '--proxy', proxy(), '--proxy-user', auth(), `http://[::1]:${ipv6.port}/file`])
     assert.equal(result.exitCode, 0, result.stderr)
     assert.ok(result.stdout.equals(FILE))
+    assert.equal(ipv6.seen.at(-1)?.headers.host, `[::1]:${ipv6.port}`)
+    const plain = await curl(['--proxy', proxy(), '--proxy-user', auth(), `http://[::1]:${ipv6.port}/file`])
+    assert.equal(plain.exitCode, 0, plain.stderr)
+    assert.ok(plain.stdout.equals(FILE))
     assert.equal(ipv6.seen.at(-1)?.headers.host, `[::1]:${ipv6.port}`)
   })
 
