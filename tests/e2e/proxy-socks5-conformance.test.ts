@@ -11,14 +11,17 @@ import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
 import { hashProxySecret } from '@meson/coordinator/testing'
 import { after, before, describe, it } from 'node:test'
-import { curl, FILE, startProxyNetwork, whyNoCurl } from '../testing/proxy-network.ts'
+import { curl, FILE, startProxyNetwork, waitFor, whyNoCurl } from '../testing/proxy-network.ts'
 import type { ProxyNetwork } from '../testing/proxy-network.ts'
 
 const noCurl = await whyNoCurl()
 const skip = noCurl !== undefined && process.env['CI'] !== 'true' ? noCurl : false
 
-/** Sends `chunks` one write each (after the previous one was sent) and returns all bytes received until the server closes. */
-function talk(port: number, chunks: readonly Uint8Array[]): Promise<Buffer> {
+/**
+ * Sends `chunks` one write each (after the previous one was sent) and returns all bytes
+ * received until the server closes; `halfClose`: shut down the sending side after the last.
+ */
+function talk(port: number, chunks: readonly Uint8Array[], halfClose = false): Promise<Buffer> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port, noDelay: true })
     const received: Buffer[] = []
@@ -27,7 +30,9 @@ function talk(port: number, chunks: readonly Uint8Array[]): Promise<Buffer> {
     socket.once('close', () => resolve(Buffer.concat(received)))
     const send = (index: number): void => {
       const chunk = chunks[index]
-      if (chunk !== undefined && !socket.destroyed) socket.write(chunk, () => setImmediate(() => send(index + 1)))
+      if (chunk === undefined) {
+        if (halfClose) socket.end()
+      } else if (!socket.destroyed) socket.write(chunk, () => setImmediate(() => send(index + 1)))
     }
     send(0)
   })
@@ -64,6 +69,8 @@ describe('SOCKS5 conformance (RFC 1928, RFC 1929)', { skip }, () => {
       extraAllow: [{ address: '::1', port: ipv6Port }],
       resolve: (name) => Promise.resolve(name === 'target.test' ? ['127.0.0.1'] : []),
     })
+    // Streams take the data connections (the usual carrier), not the HTTP/2 fallback.
+    await waitFor(() => network.gateway.pool.list().every((exit) => exit.tunnel.idleDataConnections > 0), 'the data connections')
   })
   after(async () => {
     await network.stop()
@@ -127,6 +134,13 @@ describe('SOCKS5 conformance (RFC 1928, RFC 1929)', { skip }, () => {
     const answer = await talk(port(), [...[...handshakeBytes].map((value) => bytes(value)), request])
     assert.deepEqual([...answer.subarray(0, 14)], [5, 2, 1, 0, ...reply(0)])
     assert.match(answer.subarray(14).toString('latin1'), /^HTTP\/1\.1 200 /)
+    assert.ok(answer.subarray(answer.length - FILE.length).equals(FILE))
+  })
+
+  it('still answers, and relays the response, when the client shuts down its sending side right after its request', async () => {
+    const request = Buffer.from(`GET /file HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+    const answer = await talk(port(), [Buffer.concat([greeting, credentials(), connectTo([127, 0, 0, 1], network.targetPort), request])], true)
+    assert.deepEqual([...answer.subarray(0, 14)], [5, 2, 1, 0, ...reply(0)])
     assert.ok(answer.subarray(answer.length - FILE.length).equals(FILE))
   })
 

@@ -42,7 +42,9 @@ export class Socks5Server {
 
   constructor(options: Socks5ServerOptions) {
     this.#options = options
-    this.#server = createServer({ noDelay: true }, (socket) => {
+    // Half-open: a client may send its whole handshake and request and then shut down its
+    // sending side; it must still get every reply (node would otherwise end our side at its FIN).
+    this.#server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
       this.#sockets.add(socket)
       socket.once('close', () => this.#sockets.delete(socket))
       socket.on('error', () => undefined)
@@ -109,6 +111,8 @@ export class Socks5Server {
         opened.meter.add('up', early.length)
         opened.stream.write(early)
       }
+      // The client's FIN came during the handshake, so `pipe` will never see it: pass it on here.
+      if (socket.readableEnded) opened.stream.end()
       await relayMetered(socket, opened.stream, opened.meter, { flushIntervalMs: this.#options.flushIntervalMs, onError: this.#options.onError })
     } finally {
       reader.dispose()
