@@ -75,6 +75,8 @@ export async function startProxyNetwork(options: {
   readonly resolve?: ResolveHostName
   /** More loopback ports the gateway and the exits may reach (benchmarks). */
   readonly extraAllowPorts?: readonly number[]
+  /** More exact allow-list entries (address as the policy formats it, e.g. '::1'), for targets not on 127.0.0.1. */
+  readonly extraAllow?: readonly { readonly address: string; readonly port: number }[]
   /** The gateway's data-connection grant per exit (default: the gateway's); idle 0 = HTTP/2 streams only. */
   readonly dataConnections?: { readonly idle: number; readonly max: number }
   /** The gateway's credential and balance cache lifetimes (default: the gateway's). */
@@ -133,7 +135,7 @@ export async function startProxyNetwork(options: {
   const buyer = await addBuyer(options.credit ?? 10n ** 18n)
 
   const countries = new Map<string, string | undefined>()
-  const allowTarget = [targetPort, ...(options.extraAllowPorts ?? [])].map((port) => ({ address: '127.0.0.1', port }))
+  const allowTarget = [...[targetPort, ...(options.extraAllowPorts ?? [])].map((port) => ({ address: '127.0.0.1', port })), ...(options.extraAllow ?? [])]
   let seed = 7
   const gateway = await startProxyGateway({
     host: '127.0.0.1',

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { Duplex } from 'node:stream'
 import { parseHostPort } from '@meson/protocol'
+import { endToEndHeaders, parseAbsoluteTarget, unsupportedTransferCoding } from '../../proxy/http-proxy-request.ts'
 import type { ProxyAuthResult } from '../../proxy/proxy-credentials.ts'
 import type { MeteredConnection } from '../../proxy/proxy-meter.ts'
 import { openProxiedStream } from './open-proxied-stream.ts'
@@ -22,9 +23,6 @@ export interface HttpProxyServerOptions {
   readonly onError: (error: unknown) => void
 }
 
-/** RFC 9110 §7.6.1 hop-by-hop fields, plus the proxy's own, never forwarded. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
-
 /** RFC 9110 §11.7.1: `Proxy-Authorization: Basic base64(user:pass)`. */
 function readBasicCredentials(headers: IncomingHttpHeaders): { readonly username: string; readonly password: string } | undefined {
   const value = headers['proxy-authorization']
@@ -40,6 +38,13 @@ const AUTH_REQUIRED = 'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authe
 function failureHead(reason: ProxyFailure): string {
   const status = httpStatusOf(reason)
   return `HTTP/1.1 ${status} ${status === 402 ? 'Payment Required' : status === 403 ? 'Forbidden' : status === 400 ? 'Bad Request' : 'Bad Gateway'}\r\n${PROXY_ERROR_HEADER}: ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`
+}
+
+/** A 4xx/5xx the client can read: the reason in `Meson-Proxy-Error` and a one-line text body; the connection closes. */
+function refuseWithMessage(response: ServerResponse, status: number, message: string): void {
+  const body = `${message}\n`
+  response.writeHead(status, { [PROXY_ERROR_HEADER]: 'bad-request', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' })
+  response.end(body)
 }
 
 /** A Duplex over the tunnel stream that counts bytes both ways (plain-HTTP requests use node:http on it). */
@@ -127,10 +132,11 @@ export class HttpProxyServer {
   async #connect(request: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
     socket.setNoDelay(true)
     socket.on('error', () => undefined)
-    const auth = await this.#authenticate(request)
-    if (auth?.ok !== true) return void socket.end(AUTH_REQUIRED)
+    // Syntax first (RFC 9112 §3.2.3: authority-form, port required): a malformed target is a 400 with or without credentials.
     const target = parseHostPort(request.url ?? '')
     if (target === undefined) return void socket.end(failureHead('bad-request'))
+    const auth = await this.#authenticate(request)
+    if (auth?.ok !== true) return void socket.end(AUTH_REQUIRED)
     const opened = await openProxiedStream(auth.route, target.host, target.port, this.#options.routing)
     if (!opened.ok) return void socket.end(failureHead(opened.reason))
     if (socket.destroyed) return void opened.stream.destroy()
@@ -143,34 +149,38 @@ export class HttpProxyServer {
   }
 
   async #forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // Syntax first: an origin-form request or an unusable target is a clear 400 with or without credentials.
+    const target = parseAbsoluteTarget(request.url ?? '')
+    if (!target.ok) return refuseWithMessage(response, target.status, target.message)
+    if (unsupportedTransferCoding(request.headers)) return refuseWithMessage(response, 501, 'Only the chunked transfer coding is supported in requests (RFC 9112 §6.1).')
     const auth = await this.#authenticate(request)
     if (auth?.ok !== true) {
       response.writeHead(407, { 'Proxy-Authenticate': 'Basic realm="meson", charset="UTF-8"', 'Content-Length': '0', Connection: 'close' })
       return void response.end()
     }
-    const url = URL.canParse(request.url ?? '') ? new URL(request.url ?? '') : undefined
-    if (url?.protocol !== 'http:') {
-      response.writeHead(400, { [PROXY_ERROR_HEADER]: 'bad-request', 'Content-Length': '0', Connection: 'close' })
-      return void response.end()
-    }
-    const host = url.hostname.replace(/^\[|\]$/g, '')
-    const opened = await openProxiedStream(auth.route, host, Number(url.port === '' ? 80 : url.port), this.#options.routing)
+    const opened = await openProxiedStream(auth.route, target.host, target.port, this.#options.routing)
     if (!opened.ok) {
       response.writeHead(httpStatusOf(opened.reason), { [PROXY_ERROR_HEADER]: opened.reason, 'Content-Length': '0', Connection: 'close' })
       return void response.end()
     }
     const { meter } = opened
+    // The client left while the stream opened: its 'close' has fired already and would never be seen below,
+    // leaving the stream and the exit's target connection open until the origin gave up on them.
+    if (response.destroyed || request.socket.destroyed) {
+      opened.stream.destroy()
+      await meter.close()
+      return
+    }
     const flush = (): void => {
       meter.flush().then((exhausted) => {
         if (exhausted) response.destroy()
       }, this.#options.onError)
     }
-    const headers: Record<string, string | string[]> = {}
-    for (const [name, value] of Object.entries(request.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value
-    headers['connection'] = 'close'
+    // RFC 9110 §7.6.1 / RFC 9112 §3.2.2: only end-to-end fields travel on, with a Host made from the target.
+    const headers = { host: target.hostHeader, ...endToEndHeaders(request.headers), connection: 'close' }
     const upstream = httpRequest({
       method: request.method,
-      path: `${url.pathname}${url.search}`,
+      path: target.path,
       headers,
       createConnection: () => countingDuplex(opened.stream, meter, flush),
     })
@@ -182,9 +192,7 @@ export class HttpProxyServer {
         })
       }
       upstream.on('response', (upstreamResponse) => {
-        const responseHeaders: Record<string, string | string[]> = {}
-        for (const [name, value] of Object.entries(upstreamResponse.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) responseHeaders[name] = value
-        response.writeHead(upstreamResponse.statusCode ?? 502, responseHeaders)
+        response.writeHead(upstreamResponse.statusCode ?? 502, endToEndHeaders(upstreamResponse.headers))
         upstreamResponse.pipe(response)
         upstreamResponse.once('error', () => response.destroy())
       })

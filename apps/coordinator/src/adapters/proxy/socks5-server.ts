@@ -42,7 +42,9 @@ export class Socks5Server {
 
   constructor(options: Socks5ServerOptions) {
     this.#options = options
-    this.#server = createServer({ noDelay: true }, (socket) => {
+    // Half-open: a client may send its whole handshake and request and then shut down its
+    // sending side; it must still get every reply (node would otherwise end our side at its FIN).
+    this.#server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
       this.#sockets.add(socket)
       socket.once('close', () => this.#sockets.delete(socket))
       socket.on('error', () => undefined)
@@ -75,18 +77,29 @@ export class Socks5Server {
     const reader = new HandshakeReader(socket, this.#options.handshakeTimeoutMs, () => uncorkFully(socket))
     try {
       const greeting = await reader.next(parseSocksGreeting)
-      if (greeting === undefined || greeting === 'bad-address-type') return void socket.destroy()
-      if (!greeting.methods.includes(SOCKS_METHOD_USERNAME_PASSWORD)) return void socket.end(Uint8Array.of(0x05, SOCKS_METHOD_NONE_ACCEPTABLE))
+      // RFC 1928 §3: a SOCKS5 greeting without the username/password method (none at all included) gets X'FF' and the close.
+      if (greeting === 'bad-address-type' || (greeting === undefined && !reader.offeredNoMethods())) return void socket.destroy()
+      if (greeting === undefined || !greeting.methods.includes(SOCKS_METHOD_USERNAME_PASSWORD)) return void socket.end(Uint8Array.of(0x05, SOCKS_METHOD_NONE_ACCEPTABLE))
       socket.write(Uint8Array.of(0x05, SOCKS_METHOD_USERNAME_PASSWORD))
       const credentials = await reader.next(parseSocksUserPass)
-      if (credentials === undefined || credentials === 'bad-address-type') return void socket.destroy()
+      // RFC 1929 §2: a malformed subnegotiation (wrong version, empty field) is a failure status, then the close.
+      if (credentials === undefined || credentials === 'bad-address-type') {
+        if (reader.malformed()) socket.end(Uint8Array.of(0x01, 0x01))
+        else socket.destroy()
+        return
+      }
       const auth = await this.#options.authenticate(credentials.username, credentials.password)
       // RFC 1929 §2: a non-zero status means failure, and the server MUST close the connection.
       if (!auth.ok) return void socket.end(Uint8Array.of(0x01, 0x01))
       socket.write(Uint8Array.of(0x01, 0x00))
       const request = await reader.next(parseSocksRequest)
       if (request === 'bad-address-type') return void socket.end(buildSocksReply(SOCKS_REPLY.addressTypeNotSupported))
-      if (request === undefined) return void socket.destroy()
+      // A malformed request (version, reserved byte, a domain no DNS name can be) is a general failure (RFC 1928 §6), then the close.
+      if (request === undefined) {
+        if (reader.malformed()) socket.end(buildSocksReply(SOCKS_REPLY.generalFailure))
+        else socket.destroy()
+        return
+      }
       if (request.command !== 0x01) return void socket.end(buildSocksReply(SOCKS_REPLY.commandNotSupported))
       const opened = await openProxiedStream(auth.route, request.host, request.port, this.#options.routing)
       if (!opened.ok) return void socket.end(buildSocksReply(socksReplyOf(opened.reason)))
@@ -98,6 +111,8 @@ export class Socks5Server {
         opened.meter.add('up', early.length)
         opened.stream.write(early)
       }
+      // The client's FIN came during the handshake, so `pipe` will never see it: pass it on here.
+      if (socket.readableEnded) opened.stream.end()
       await relayMetered(socket, opened.stream, opened.meter, { flushIntervalMs: this.#options.flushIntervalMs, onError: this.#options.onError })
     } finally {
       reader.dispose()
@@ -118,6 +133,7 @@ class HandshakeReader {
   #buffer: Buffer = Buffer.alloc(0)
   #wake: (() => void) | undefined
   #ended = false
+  #invalid = false
   readonly #beforeWait: () => void
 
   /** `beforeWait` runs whenever the reader must wait for more bytes (the server sends what it holds). */
@@ -141,10 +157,21 @@ class HandshakeReader {
     this.#wake?.()
   }
 
+  /** The last `next` returned undefined because the bytes were malformed (not because the peer left or the time ran out). */
+  malformed(): boolean {
+    return this.#invalid && !this.#socket.destroyed
+  }
+
+  /** The greeting read was `05 00`: SOCKS5, with no method offered. */
+  offeredNoMethods(): boolean {
+    return this.malformed() && this.#buffer[0] === 0x05 && this.#buffer[1] === 0x00
+  }
+
   /** The next message, undefined if the peer sent garbage or left; 'bad-address-type' passes through. */
   async next<T>(parse: Parser<T>): Promise<T | 'bad-address-type' | undefined> {
     for (;;) {
       const parsed = parse(this.#buffer)
+      this.#invalid = parsed.status === 'invalid'
       if (parsed.status === 'ok') {
         this.#buffer = this.#buffer.subarray(parsed.consumed)
         return parsed.value

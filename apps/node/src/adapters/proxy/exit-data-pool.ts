@@ -65,7 +65,8 @@ export class ExitDataPool {
 
   #dial(): void {
     const { host, port } = this.#options.gateway
-    const socket = connect({ host, port, noDelay: true })
+    // Half-open: a buyer that shuts down its sending side reaches the target as a FIN, and the target's answer still flows back.
+    const socket = connect({ host, port, noDelay: true, allowHalfOpen: true })
     this.#all.add(socket)
     this.#idle.add(socket)
     socket.setKeepAlive(true, 15_000)
