@@ -14,6 +14,7 @@ import type { CacheEntry, FillReservation } from '../../cdn/store/cache-store.ts
 import { startBackgroundRevalidation } from './background-refresh.ts'
 import type { CacheContext } from './cache-context.ts'
 import { sendErrorResponse } from './error-response.ts'
+import { dropUnstorable, storeFreshened } from './freshened-entry.ts'
 import { toHeaderMap } from './header-fields.ts'
 import { fetchAndRelay, fetchRangeAndRelay, fillRequestHeaders, originHeaderMap, relayAndMaybeStore, sendOriginError } from './origin-fill.ts'
 import { selectStoredPart, sendStoredPartIfCovered } from './stored-part-response.ts'
@@ -126,8 +127,9 @@ async function revalidateReserved(context: CacheContext, request: ClientRequest,
       return
     }
     const freshened: StoredResponse = { ...entry.response, headers: freshenStoredHeaders(entry.response, notModifiedHeaders), requestTimeMs, responseTimeMs }
-    const updated = (await context.store.updateResponse(entry, freshened).catch(() => undefined)) ?? { ...entry, response: freshened }
-    return sendStoredEntry(context, request.req, request.res, updated, request.headers, 'revalidated')
+    const outcome = await storeFreshened(context, request.headers, entry, freshened)
+    await sendStoredEntry(context, request.req, request.res, outcome.entry, request.headers, 'revalidated')
+    return dropUnstorable(context, entry, outcome)
   }
   // RFC 9111 §4.3.3: a 5xx may be answered with the stale response where allowed.
   if (status >= 500 && mayServeStaleOnError) {

@@ -160,7 +160,11 @@ describe('freshness and storage conformance (RFC 9111 §3, §4.2, §5.2)', () =>
     for (const [name, cacheControl, isReused] of cases) {
       it(name, async () => {
         const p = path('cc')
-        serve(p, 200, { 'cache-control': cacheControl })
+        // setHeader takes several lines as an array (OutgoingHttpHeaders types Cache-Control as one string).
+        origin.route(p, (_req, res) => {
+          res.setHeader('cache-control', cacheControl)
+          res.writeHead(200).end('cc')
+        })
         const { originRequests } = await twice(p, 10)
         assert.equal(originRequests, isReused ? 1 : 2, isReused ? 'expected a hit' : 'expected the origin to be asked again')
       })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import type { OutgoingHttpHeaders } from 'node:http'
 import { after, before, beforeEach, describe, it } from 'node:test'
-import { createManualClock, send, startScriptedOrigin, startTestNode } from '../../testing/cache-server-fixtures.ts'
+import { createManualClock, eventually, send, startScriptedOrigin, startTestNode } from '../../testing/cache-server-fixtures.ts'
 import type { ManualClock, ScriptedOrigin, TestNode } from '../../testing/cache-server-fixtures.ts'
 
 /**
@@ -70,6 +70,30 @@ describe('validation, conditional, range and invalidation conformance (RFC 9111 
       assert.equal(response.body.toString(), 'weak')
       assert.match(String(response.headers['cache-status']), /fwd-status=304/)
     })
+
+    for (const [name, cacheControl] of [['private', 'private, max-age=600'], ['no-store', 'no-store, max-age=600']] as const) {
+      for (const isBackground of [false, true]) {
+        it(`drops a stored response that a ${isBackground ? 'background ' : ''}304 marks ${name}: no other client gets it (§3, §4.3.4)`, async () => {
+          const p = path(`304-${name}`)
+          let notModified = 0
+          origin.route(p, (req, res) => {
+            if (req.headers['if-none-match'] === '"s1"') {
+              notModified++
+              return void res.writeHead(304, { etag: '"s1"', 'cache-control': cacheControl }).end()
+            }
+            res.writeHead(200, { 'cache-control': `max-age=1${isBackground ? ', stale-while-revalidate=600' : ''}`, etag: '"s1"' }).end(`full ${origin.count(p)}`)
+          })
+          await send(base, p)
+          clock.advance(5000)
+          const revalidated = await send(base, p)
+          assert.equal(revalidated.body.toString(), 'full 1', 'the client that validated gets the stored body')
+          await eventually(() => notModified === 1)
+          // A response is dropped after it was answered; wait for the store to forget it.
+          await eventually(async () => (await send(base, p)).body.toString() !== 'full 1')
+          assert.equal(origin.count(p), 3)
+        })
+      }
+    }
 
     it('revalidates a no-cache response on every request, even when fresh (§5.2.2.4)', async () => {
       const p = path('no-cache')
@@ -209,7 +233,7 @@ describe('validation, conditional, range and invalidation conformance (RFC 9111 
   describe('Vary (§4.1)', () => {
     it('matches request fields case-insensitively by name and needs absent to match absent', async () => {
       const p = path('vary')
-      origin.route(p, (req, res) => res.writeHead(200, { 'cache-control': 'max-age=600', vary: 'X-Lang, X-Mode' }).end(`${req.headers['x-lang'] ?? '-'}/${req.headers['x-mode'] ?? '-'}`))
+      origin.route(p, (req, res) => res.writeHead(200, { 'cache-control': 'max-age=600', vary: 'X-Lang, X-Mode' }).end(`${String(req.headers['x-lang'] ?? '-')}/${String(req.headers['x-mode'] ?? '-')}`))
       assert.equal((await send(base, p, { headers: { 'x-lang': 'en' } })).body.toString(), 'en/-')
       assert.equal((await send(base, p, { headers: { 'X-LANG': 'en' } })).body.toString(), 'en/-')
       assert.equal(origin.count(p), 1)
