@@ -73,6 +73,23 @@ describe('freshness and storage conformance (RFC 9111 §3, §4.2, §5.2)', () =>
       })
     }
 
+    it('records the time a response without Date was received as its Date, and never changes it on hits (RFC 9110 §6.6.1)', async () => {
+      const p = path('no-date')
+      serve(p, 200, { 'cache-control': 'max-age=600' })
+      const received = httpDate(0)
+      const miss = await send(base, p)
+      clock.advance(30_000)
+      // A precondition sends the request down the general path; a plain GET takes the fast one.
+      const hit = await send(base, p, { headers: { 'if-none-match': '"other"' } })
+      clock.advance(30_000)
+      const plainHit = await send(base, p)
+      assert.equal(origin.count(p), 1)
+      assert.equal(miss.headers.date, received)
+      assert.equal(hit.headers.date, received)
+      assert.equal(plainHit.headers.date, received)
+      assert.equal(plainHit.headers.age, '60')
+    })
+
     it('adds the origin Age to the resident time in the Age it sends (§4.2.3, §5.1)', async () => {
       const p = path('age')
       serve(p, 200, { 'cache-control': 'max-age=600', age: '100' })
