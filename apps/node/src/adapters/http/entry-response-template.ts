@@ -5,8 +5,8 @@ import {
   formatCacheStatus,
   freshnessLifetimeMs,
   hasDirective,
-  parseCacheControl,
   residentTimeMs,
+  responseCacheDirectives,
 } from '../../cdn/policy/index.ts'
 import type { CacheEntry } from '../../cdn/store/cache-store.ts'
 import { appendHeaderFields } from './header-fields.ts'
@@ -130,7 +130,7 @@ function buildTemplate(entry: CacheEntry): EntryResponseTemplate {
     correctedInitialAgeMs: correctedInitialAgeMs(stored),
     responseTimeMs: stored.responseTimeMs,
     // A stored part (206, RFC 9111 §3.4) answers only Range requests it covers, never a plain GET.
-    isPlainHitServable: stored.status !== 206 && headers.vary === undefined && !hasDirective(parseCacheControl(headers['cache-control']), 'no-cache'),
+    isPlainHitServable: stored.status !== 206 && headers.vary === undefined && !hasDirective(responseCacheDirectives(headers).cacheControl, 'no-cache'),
     hitFields: { ageSeconds: Number.NaN, ttlSeconds: Number.NaN, age: '', cacheStatus: '' },
   }
 }

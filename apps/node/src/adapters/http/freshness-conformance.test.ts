@@ -152,6 +152,33 @@ describe('freshness and storage conformance (RFC 9111 §3, §4.2, §5.2)', () =>
     })
   })
 
+  describe('CDN-Cache-Control, the field targeted at CDNs (RFC 9213 §2.1, §3)', () => {
+    const cases: ReadonlyArray<readonly [string, () => OutgoingHttpHeaders, number, boolean]> = [
+      ['its max-age makes a response fresh', () => ({ 'cdn-cache-control': 'max-age=60' }), 10, true],
+      ['its max-age=0 is stale even with a future Expires', () => ({ 'cdn-cache-control': 'max-age=0', date: httpDate(0), expires: httpDate(3600) }), 0, false],
+      ['an origin Age beyond its max-age is stale', () => ({ 'cdn-cache-control': 'max-age=60', date: httpDate(0), age: '120' }), 0, false],
+      ['its short max-age beats a long Cache-Control max-age', () => ({ 'cache-control': 'max-age=3600', 'cdn-cache-control': 'max-age=1' }), 10, false],
+      ['its long max-age beats a short Cache-Control max-age', () => ({ 'cache-control': 'max-age=1', 'cdn-cache-control': 'max-age=3600' }), 10, true],
+      ['its max-age beats an invalid Expires', () => ({ 'cdn-cache-control': 'max-age=60', date: httpDate(0), expires: '0' }), 10, true],
+      ['its private is not stored, whatever Cache-Control says', () => ({ 'cdn-cache-control': 'private', 'cache-control': 'max-age=10000', date: httpDate(0), expires: httpDate(10000) }), 0, false],
+      ['its no-cache is not reused, whatever Cache-Control says', () => ({ 'cdn-cache-control': 'no-cache', 'cache-control': 'max-age=10000' }), 0, false],
+      ['its no-cache with a max-age of its own is revalidated (the plain-hit fast path too)', () => ({ 'cdn-cache-control': 'max-age=600, no-cache' }), 0, false],
+      ['its no-store is not stored, whatever Cache-Control says', () => ({ 'cdn-cache-control': 'no-store', 'cache-control': 'max-age=10000' }), 0, false],
+      ['its max-age stores a response Cache-Control says no-store to', () => ({ 'cdn-cache-control': 'max-age=10000', 'cache-control': 'no-store' }), 10, true],
+      ['an invalid field (unknown type) is ignored: Cache-Control applies', () => ({ 'cdn-cache-control': 'max-age=10000, &&&&&', 'cache-control': 'no-store' }), 0, false],
+      ['an invalid field (a String max-age) is ignored: Cache-Control applies', () => ({ 'cdn-cache-control': 'max-age="10000"', 'cache-control': 'no-store' }), 0, false],
+    ]
+    for (const [name, headers, gap, isReused] of cases) {
+      it(name, async () => {
+        const p = path('cdn-cc')
+        serve(p, 200, headers)
+        const { second, originRequests } = await twice(p, gap)
+        assert.equal(originRequests, isReused ? 1 : 2, isReused ? 'expected a hit' : 'expected the origin to be asked again')
+        assert.ok(second.headers['cdn-cache-control'] !== undefined, 'the field is forwarded')
+      })
+    }
+  })
+
   describe('Cache-Control parsing robustness (§5.2, §4.2.1)', () => {
     const cases: ReadonlyArray<readonly [string, string | string[], boolean]> = [
       ['directive names in any case', 'MAX-AGE=60', true],

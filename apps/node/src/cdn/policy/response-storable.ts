@@ -4,6 +4,7 @@ import type { HeaderMap } from './header-map.ts'
 import { storablePartOf } from './partial-content.ts'
 import { varyFieldNames } from './secondary-key.ts'
 import { parseSurrogateControl } from './surrogate-control.ts'
+import { responseCacheDirectives } from './targeted-cache-control.ts'
 
 /** Why a response is not stored; stable strings, usable as a Cache-Status `detail`. */
 export type NotStorableReason =
@@ -42,7 +43,8 @@ const UNDERSTOOD_STATUSES: ReadonlySet<number> = new Set([
 export function isResponseStorable(parameters: IsResponseStorableParameters): ResponseStorability {
   const { method, requestHeaders, status, responseHeaders } = parameters
   const requestCc = parseCacheControl(requestHeaders['cache-control'])
-  const responseCc = parseCacheControl(responseHeaders['cache-control'])
+  // Cache-Control, or CDN-Cache-Control instead of it and of Expires (RFC 9213 §2.1).
+  const { cacheControl: responseCc, usesExpires } = responseCacheDirectives(responseHeaders)
 
   // §3: "the request method is understood by the cache". We store GET only: a HEAD
   // response has no content to serve a later GET with (it may only freshen, §4.3.5),
@@ -106,7 +108,7 @@ export function isResponseStorable(parameters: IsResponseStorableParameters): Re
     isPublic ||
     hasSMaxAge ||
     hasDirective(responseCc, 'max-age') ||
-    responseHeaders['expires'] !== undefined ||
+    (usesExpires && responseHeaders['expires'] !== undefined) ||
     surrogate?.maxAgeSeconds !== undefined
   if (!hasExplicitFreshness && !isCacheableByDefault(status)) return notStorable('no-freshness')
   return { storable: true }

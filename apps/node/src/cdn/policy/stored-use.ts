@@ -1,10 +1,11 @@
-import { deltaSeconds, hasDirective, parseCacheControl } from './cache-control.ts'
+import { deltaSeconds, hasDirective } from './cache-control.ts'
 import type { CacheControl } from './cache-control.ts'
 import { currentAgeMs } from './current-age.ts'
 import { freshnessLifetimeMs } from './freshness-lifetime.ts'
 import type { HeaderMap } from './header-map.ts'
 import { requestCacheControl } from './request-cache-control.ts'
 import type { StoredResponse } from './stored-response.ts'
+import { responseCacheDirectives } from './targeted-cache-control.ts'
 
 /** Age and remaining freshness of the stored response at decision time. */
 interface StoredTiming {
@@ -50,7 +51,8 @@ export interface DecideStoredUseParameters {
  */
 export function decideStoredUse(parameters: DecideStoredUseParameters): StoredUse {
   const { requestHeaders, stored, nowMs } = parameters
-  const responseCc = parseCacheControl(stored.headers['cache-control'])
+  // Cache-Control, or CDN-Cache-Control instead of it (RFC 9213 §2.1).
+  const responseCc = responseCacheDirectives(stored.headers).cacheControl
   const requestCc = requestCacheControl(requestHeaders)
   const lifetimeMs = freshnessLifetimeMs(stored.headers, {
     ...parameters.heuristic,
