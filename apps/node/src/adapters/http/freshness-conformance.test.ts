@@ -121,12 +121,16 @@ describe('freshness and storage conformance (RFC 9111 §3, §4.2, §5.2)', () =>
         assert.equal(originRequests, 2)
       })
     }
-    for (const status of [302, 307, 500]) {
-      it(`reuses a ${status} with an explicit max-age (§3: any final status with explicit freshness)`, async () => {
+    for (const status of [203, 299, 302, 303, 307, 400, 499, 500, 502, 503, 504, 599]) {
+      it(`reuses a ${status} with an explicit max-age while fresh, and not once stale (§3: any final status with explicit freshness)`, async () => {
         const p = path(`x${status}`)
         serve(p, status, { 'cache-control': 'max-age=60' })
-        const { originRequests } = await twice(p, 10)
+        const { second, originRequests } = await twice(p, 10)
+        assert.equal(second.status, status)
         assert.equal(originRequests, 1)
+        clock.advance(60_000)
+        assert.equal((await send(base, p)).status, status)
+        assert.equal(origin.count(p), 2)
       })
     }
     it('heuristic lifetime is a fraction of Date − Last-Modified (10 %)', async () => {
