@@ -4,7 +4,7 @@ import {
   correctedInitialAgeMs,
   formatCacheStatus,
   freshnessLifetimeMs,
-  hasDirective,
+  requiresValidation,
   residentTimeMs,
   responseCacheDirectives,
 } from '../../cdn/policy/index.ts'
@@ -130,7 +130,7 @@ function buildTemplate(entry: CacheEntry): EntryResponseTemplate {
     correctedInitialAgeMs: correctedInitialAgeMs(stored),
     responseTimeMs: stored.responseTimeMs,
     // A stored part (206, RFC 9111 §3.4) answers only Range requests it covers, never a plain GET.
-    isPlainHitServable: stored.status !== 206 && headers.vary === undefined && !hasDirective(responseCacheDirectives(headers).cacheControl, 'no-cache'),
+    isPlainHitServable: stored.status !== 206 && headers.vary === undefined && !requiresValidation(responseCacheDirectives(headers).cacheControl),
     hitFields: { ageSeconds: Number.NaN, ttlSeconds: Number.NaN, age: '', cacheStatus: '' },
   }
 }

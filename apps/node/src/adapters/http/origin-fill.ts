@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { CacheStatusEntry, HeaderMap, PartCombination, StoredResponse } from '../../cdn/policy/index.ts'
-import { evaluateClientConditional, formatHttpDate, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop, isIfRangeSatisfied, parseRange, resolveSurrogateControl, formatPartContentRange, planPartCombination, storablePartOf } from '../../cdn/policy/index.ts'
+import { evaluateClientConditional, withoutUnstoredFields, formatHttpDate, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop, isIfRangeSatisfied, parseRange, resolveSurrogateControl, formatPartContentRange, planPartCombination, storablePartOf } from '../../cdn/policy/index.ts'
 import { OriginError } from '../origin/origin-error.ts'
 import type { CacheEntry, CacheWriter, FillReservation } from '../../cdn/store/cache-store.ts'
 import { createLengthCheckedWriter } from './length-checked-writer.ts'
@@ -175,7 +175,8 @@ function beginStoreWrite(context: CacheContext, request: FillRequest, status: nu
     primaryKey: request.primaryKey,
     secondaryKey,
     status,
-    headers,
+    // RFC 9111 §5.2.2.4/§5.2.2.7: fields a qualified no-cache or private names are not stored.
+    headers: withoutUnstoredFields(headers),
     varyRequestHeaders: selectVaryRequestHeaders(headers, request.headers),
     requestTimeMs: times.requestTimeMs,
     responseTimeMs: times.responseTimeMs,
@@ -189,7 +190,7 @@ function beginStoreWrite(context: CacheContext, request: FillRequest, status: nu
   const { union } = combination.plan
   // RFC 9111 §3.4: the combined response takes the new response's fields, with the
   // Content-Range (and length) of the union.
-  const combinedHeaders = { ...headers, 'content-range': formatPartContentRange(union.start, union.end, union.completeLength), 'content-length': String(union.end - union.start + 1) }
+  const combinedHeaders = { ...response.headers, 'content-range': formatPartContentRange(union.start, union.end, union.completeLength), 'content-length': String(union.end - union.start + 1) }
   const inner = context.store.beginWrite({ ...response, headers: combinedHeaders }, surrogateKeysOf(headers), times.reservation)
   // The new body must be exactly its range, or the union would hold misplaced bytes.
   return createPartCombiningWriter(context.store, inner, combination.stored, combination.plan, incoming.end - incoming.start + 1)

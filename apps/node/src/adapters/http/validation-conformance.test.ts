@@ -95,6 +95,48 @@ describe('validation, conditional, range and invalidation conformance (RFC 9111 
       }
     }
 
+    const qualified: ReadonlyArray<readonly [string, string]> = [
+      ['no-cache="a, b"', 'no-cache="a, b", max-age=600'],
+      ['private="a, b"', 'private="a, b", max-age=600'],
+      ['no-cache="a" and private="b" together', 'no-cache="a", max-age=600, private="b"'],
+    ]
+    for (const [name, cacheControl] of qualified) {
+      it(`stores a response with ${name} without the listed fields and reuses the rest (§5.2.2.4, §5.2.2.7)`, async () => {
+        const p = path('qualified')
+        serve(p, 200, { 'cache-control': cacheControl, a: '1', b: '2', c: '3' })
+        const miss = await send(base, p)
+        assert.equal(miss.headers.a, '1', 'the client that caused the fill gets every field')
+        const hit = await send(base, p)
+        assert.equal(origin.count(p), 1)
+        assert.equal(hit.headers.a, undefined)
+        assert.equal(hit.headers.b, undefined)
+        assert.equal(hit.headers.c, '3')
+      })
+    }
+
+    it('stores a response with Set-Cookie when a qualified no-cache leaves the cookie out, and never replays the cookie', async () => {
+      const p = path('cookie')
+      serve(p, 200, { 'cache-control': 'max-age=600, no-cache="Set-Cookie"', 'set-cookie': 'session=one' })
+      assert.equal((await send(base, p)).headers['set-cookie']?.[0], 'session=one')
+      const hit = await send(base, p)
+      assert.equal(origin.count(p), 1)
+      assert.equal(hit.headers['set-cookie'], undefined)
+    })
+
+    it('keeps a qualified no-cache field out of the store when a 304 brings it (§4.3.4)', async () => {
+      const p = path('qualified-304')
+      origin.route(p, (req, res) => {
+        if (req.headers['if-none-match'] === '"q"') return void res.writeHead(304, { etag: '"q"', 'cache-control': 'max-age=600, no-cache="x-secret"', 'x-secret': 'new' }).end()
+        res.writeHead(200, { 'cache-control': 'max-age=1', etag: '"q"' }).end('q')
+      })
+      await send(base, p)
+      clock.advance(5000)
+      await send(base, p)
+      const hit = await send(base, p)
+      assert.equal(origin.count(p), 2)
+      assert.equal(hit.headers['x-secret'], undefined)
+    })
+
     it('revalidates a no-cache response on every request, even when fresh (§5.2.2.4)', async () => {
       const p = path('no-cache')
       origin.route(p, (req, res) => {

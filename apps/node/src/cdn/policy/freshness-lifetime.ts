@@ -1,5 +1,6 @@
 import { deltaSeconds, hasDirective } from './cache-control.ts'
 import { isCacheableByDefault } from './cacheable-by-default.ts'
+import { requiresValidation } from './field-qualified-directives.ts'
 import type { HeaderMap } from './header-map.ts'
 import { parseHttpDate } from './http-date.ts'
 import { parseSurrogateControl } from './surrogate-control.ts'
@@ -78,7 +79,7 @@ function heuristicLifetimeMs(
   options: FreshnessLifetimeOptions,
 ): number {
   const cc = responseCacheDirectives(responseHeaders).cacheControl
-  if (hasDirective(cc, 'no-cache') || hasDirective(cc, 'no-store')) return 0
+  if (requiresValidation(cc) || hasDirective(cc, 'no-store')) return 0
   if (!isCacheableByDefault(options.status ?? 200) && !hasDirective(cc, 'public')) return 0
   const lastModifiedMs = parseHttpDate(responseHeaders['last-modified'])
   if (lastModifiedMs === undefined || dateMs === undefined || lastModifiedMs >= dateMs) return 0
