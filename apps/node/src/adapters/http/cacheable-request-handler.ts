@@ -51,6 +51,14 @@ export async function handleCacheableRequest(context: CacheContext, req: Incomin
     clientAddress: req.socket.remoteAddress,
     httpVersion: req.httpVersion,
   }
+  // RFC 9111 §4.3.2: "the If-Match and If-Unmodified-Since conditional header fields are
+  // not applicable to a cache", and "A cache MUST NOT evaluate conditional header fields
+  // that only apply to an origin server". Such a request goes to the origin as it is,
+  // which evaluates them against the current representation; its answer is relayed.
+  if (headers['if-match'] !== undefined || headers['if-unmodified-since'] !== undefined) {
+    context.metrics.misses.inc()
+    return forwardWithoutStoring(context, request, 'request')
+  }
   const variants = context.store.lookup(request.primaryKey)
   const entry = selectVariant(variants, request)
   if (entry !== undefined) return serveEntry(context, request, entry, 'hit')
@@ -60,7 +68,7 @@ export async function handleCacheableRequest(context: CacheContext, req: Incomin
   // RFC 9111 §5.2.1.7: only-if-cached with nothing stored is a 504.
   if (isOnlyIfCached(headers)) return sendErrorResponse(res, 'NOT_CACHED', 'The response is not in the cache (only-if-cached).')
   context.metrics.misses.inc()
-  if (method === 'HEAD') return forwardWithoutStoring(context, request)
+  if (method === 'HEAD') return forwardWithoutStoring(context, request, 'uri-miss')
   if (rangeHeader !== undefined && decideRangeMiss({ rangeHeader, ifRange: headers['if-range'], storedPart: stored?.part }) === 'forward-range') {
     await fetchRangeAndRelay(context, request, rangeHeader)
     return
@@ -171,8 +179,8 @@ async function fillCollapsed(context: CacheContext, request: ClientRequest, fwd:
   }
 }
 
-/** Forwards the request as it is (HEAD miss) and relays the answer without storing it. */
-async function forwardWithoutStoring(context: CacheContext, request: ClientRequest): Promise<void> {
+/** Forwards the request as it is (a HEAD miss, origin-only preconditions) and relays the answer without storing it. */
+async function forwardWithoutStoring(context: CacheContext, request: ClientRequest, fwd: 'uri-miss' | 'request'): Promise<void> {
   let originResponse: IncomingMessage
   try {
     originResponse = await context.origin.request({
@@ -190,7 +198,7 @@ async function forwardWithoutStoring(context: CacheContext, request: ClientReque
     headers: stripHopByHop(toHeaderMap(originResponse.headers)),
     writer: undefined,
     maxObjectSizeBytes: context.maxObjectSizeBytes,
-    fwd: 'uri-miss',
+    fwd,
   })
   if (outcome.kind === 'origin-failed') context.metrics.originErrors.inc()
 }

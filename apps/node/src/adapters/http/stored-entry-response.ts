@@ -48,7 +48,7 @@ function cacheStatusFor(kind: StoredServeKind, ttlMs: number): string {
 
 /**
  * Serves a stored response: answers the client's own conditionals (RFC 9110 §13.2.2:
- * 304/412) and Range (RFC 9110 §14: 206/416, If-Range), sends HEAD without a body, small
+ * 304; If-Match and If-Unmodified-Since never get here, RFC 9111 §4.3.2) and Range (RFC 9110 §14: 206/416, If-Range), sends HEAD without a body, small
  * hot bodies from memory in one write, others streamed from the store with backpressure.
  */
 export async function sendStoredEntry(
