@@ -192,6 +192,15 @@ describe('validation, conditional, range and invalidation conformance (RFC 9111 
       })
     }
 
+    it('answers If-Modified-Since from the stored Date when the response has no Last-Modified (RFC 9111 §4.3.2)', async () => {
+      const p = path('ims-date')
+      serve(p, 200, { 'cache-control': 'max-age=600', date: httpDate(-60) })
+      await send(base, p)
+      assert.equal((await send(base, p, { headers: { 'if-modified-since': httpDate(-60) } })).status, 304)
+      assert.equal((await send(base, p, { headers: { 'if-modified-since': httpDate(-120) } })).status, 200)
+      assert.equal(origin.count(p), 1)
+    })
+
     for (const [name, conditional] of [['If-Match', { 'if-match': '"v1"' }], ['If-Unmodified-Since', { 'if-unmodified-since': 'Thu, 01 Jan 2015 00:00:00 GMT' }]] as const) {
       it(`sends ${name} to the origin as it is, never evaluating it against a stored response (RFC 9111 §4.3.2)`, async () => {
         const p = path('origin-only')
