@@ -90,6 +90,27 @@ describe('freshness and storage conformance (RFC 9111 §3, §4.2, §5.2)', () =>
       assert.equal(plainHit.headers.age, '60')
     })
 
+    const delayed: ReadonlyArray<readonly [string, number | undefined, string]> = [
+      ['age_value + response_delay when it is the larger', undefined, '15'],
+      ['apparent_age (response_time − Date) when it is the larger', -30, '35'],
+    ]
+    for (const [name, dateOffset, expectedAge] of delayed) {
+      it(`takes corrected_initial_age as ${name} (§4.2.3)`, async () => {
+        const p = path('delay')
+        origin.route(p, (_req, res) => {
+          // The origin takes 5 s on the node's clock: response_delay = 5 s.
+          const headers: OutgoingHttpHeaders = { 'cache-control': 'max-age=600', age: '10' }
+          if (dateOffset !== undefined) headers.date = httpDate(dateOffset)
+          clock.advance(5000)
+          res.writeHead(200, headers).end('slow')
+        })
+        await send(base, p)
+        const hit = await send(base, p)
+        assert.equal(origin.count(p), 1)
+        assert.equal(hit.headers.age, expectedAge)
+      })
+    }
+
     it('adds the origin Age to the resident time in the Age it sends (§4.2.3, §5.1)', async () => {
       const p = path('age')
       serve(p, 200, { 'cache-control': 'max-age=600', age: '100' })
