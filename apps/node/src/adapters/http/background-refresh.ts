@@ -1,6 +1,7 @@
 import type { CacheEntry } from '../../cdn/store/cache-store.ts'
 import { buildValidationHeaders, freshenStoredHeaders, isNotModifiedForOwnRequest } from '../../cdn/policy/index.ts'
 import type { CacheContext } from './cache-context.ts'
+import { dropUnstorable, storeFreshened } from './freshened-entry.ts'
 import { fillRequestHeaders, originHeaderMap, relayAndMaybeStore } from './origin-fill.ts'
 import type { FillRequest } from './origin-fill.ts'
 
@@ -25,7 +26,8 @@ export function startBackgroundRevalidation(context: CacheContext, request: Fill
         originResponse.resume()
         const notModifiedHeaders = originHeaderMap(context, originResponse)
         if (!isNotModifiedForOwnRequest(entry.response, notModifiedHeaders)) return
-        await context.store.updateResponse(entry, { ...entry.response, headers: freshenStoredHeaders(entry.response, notModifiedHeaders), requestTimeMs, responseTimeMs })
+        const outcome = await storeFreshened(context, request.headers, entry, { ...entry.response, headers: freshenStoredHeaders(entry.response, notModifiedHeaders), requestTimeMs, responseTimeMs })
+        await dropUnstorable(context, entry, outcome)
         return
       }
       if (status >= 500) {

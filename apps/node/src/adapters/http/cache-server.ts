@@ -7,6 +7,7 @@ import type { CacheContext } from './cache-context.ts'
 import type { ClientLimits, ExtraConnections } from './client-limits.ts'
 import { handleCacheableRequest } from './cacheable-request-handler.ts'
 import { sendErrorResponse } from './error-response.ts'
+import { originFormOf } from './request-target.ts'
 import { serveFreshMemoryHit } from './fresh-hit-fast-path.ts'
 import { guardRequests } from './request-guard.ts'
 import type { UnexpectedErrorReporter } from './request-guard.ts'
@@ -71,11 +72,13 @@ export function createCacheServer(parameters: CacheServerParameters): Server {
       return
     }
     const method = req.method ?? 'GET'
-    const url = req.url ?? '/'
-    if (!url.startsWith('/')) {
-      sendErrorResponse(res, 'BAD_REQUEST', 'Only origin-form request targets are accepted.')
+    const url = originFormOf(req.url ?? '/')
+    if (url === undefined) {
+      sendErrorResponse(res, 'BAD_REQUEST', 'Only origin-form and http(s) absolute-form request targets are accepted.')
       return
     }
+    // Everything after this reads the origin-form (RFC 9112 §3.2.2, request-target.ts).
+    req.url = url
     if (parameters.route?.(req, res) === true) return
     if (parameters.servesAdminRoutes && url.startsWith(ADMIN_PATH_PREFIX)) {
       settle(res, handleAdminRequest(admin, req, res))

@@ -14,6 +14,7 @@ import type { CacheEntry, FillReservation } from '../../cdn/store/cache-store.ts
 import { startBackgroundRevalidation } from './background-refresh.ts'
 import type { CacheContext } from './cache-context.ts'
 import { sendErrorResponse } from './error-response.ts'
+import { dropUnstorable, storeFreshened } from './freshened-entry.ts'
 import { toHeaderMap } from './header-fields.ts'
 import { fetchAndRelay, fetchRangeAndRelay, fillRequestHeaders, originHeaderMap, relayAndMaybeStore, sendOriginError } from './origin-fill.ts'
 import { selectStoredPart, sendStoredPartIfCovered } from './stored-part-response.ts'
@@ -50,6 +51,14 @@ export async function handleCacheableRequest(context: CacheContext, req: Incomin
     clientAddress: req.socket.remoteAddress,
     httpVersion: req.httpVersion,
   }
+  // RFC 9111 §4.3.2: "the If-Match and If-Unmodified-Since conditional header fields are
+  // not applicable to a cache", and "A cache MUST NOT evaluate conditional header fields
+  // that only apply to an origin server". Such a request goes to the origin as it is,
+  // which evaluates them against the current representation; its answer is relayed.
+  if (headers['if-match'] !== undefined || headers['if-unmodified-since'] !== undefined) {
+    context.metrics.misses.inc()
+    return forwardWithoutStoring(context, request, 'request')
+  }
   const variants = context.store.lookup(request.primaryKey)
   const entry = selectVariant(variants, request)
   if (entry !== undefined) return serveEntry(context, request, entry, 'hit')
@@ -59,7 +68,7 @@ export async function handleCacheableRequest(context: CacheContext, req: Incomin
   // RFC 9111 §5.2.1.7: only-if-cached with nothing stored is a 504.
   if (isOnlyIfCached(headers)) return sendErrorResponse(res, 'NOT_CACHED', 'The response is not in the cache (only-if-cached).')
   context.metrics.misses.inc()
-  if (method === 'HEAD') return forwardWithoutStoring(context, request)
+  if (method === 'HEAD') return forwardWithoutStoring(context, request, 'uri-miss')
   if (rangeHeader !== undefined && decideRangeMiss({ rangeHeader, ifRange: headers['if-range'], storedPart: stored?.part }) === 'forward-range') {
     await fetchRangeAndRelay(context, request, rangeHeader)
     return
@@ -126,8 +135,9 @@ async function revalidateReserved(context: CacheContext, request: ClientRequest,
       return
     }
     const freshened: StoredResponse = { ...entry.response, headers: freshenStoredHeaders(entry.response, notModifiedHeaders), requestTimeMs, responseTimeMs }
-    const updated = (await context.store.updateResponse(entry, freshened).catch(() => undefined)) ?? { ...entry, response: freshened }
-    return sendStoredEntry(context, request.req, request.res, updated, request.headers, 'revalidated')
+    const outcome = await storeFreshened(context, request.headers, entry, freshened)
+    await sendStoredEntry(context, request.req, request.res, outcome.entry, request.headers, 'revalidated')
+    return dropUnstorable(context, entry, outcome)
   }
   // RFC 9111 §4.3.3: a 5xx may be answered with the stale response where allowed.
   if (status >= 500 && mayServeStaleOnError) {
@@ -169,8 +179,8 @@ async function fillCollapsed(context: CacheContext, request: ClientRequest, fwd:
   }
 }
 
-/** Forwards the request as it is (HEAD miss) and relays the answer without storing it. */
-async function forwardWithoutStoring(context: CacheContext, request: ClientRequest): Promise<void> {
+/** Forwards the request as it is (a HEAD miss, origin-only preconditions) and relays the answer without storing it. */
+async function forwardWithoutStoring(context: CacheContext, request: ClientRequest, fwd: 'uri-miss' | 'request'): Promise<void> {
   let originResponse: IncomingMessage
   try {
     originResponse = await context.origin.request({
@@ -188,7 +198,7 @@ async function forwardWithoutStoring(context: CacheContext, request: ClientReque
     headers: stripHopByHop(toHeaderMap(originResponse.headers)),
     writer: undefined,
     maxObjectSizeBytes: context.maxObjectSizeBytes,
-    fwd: 'uri-miss',
+    fwd,
   })
   if (outcome.kind === 'origin-failed') context.metrics.originErrors.inc()
 }

@@ -4,9 +4,9 @@ import {
   correctedInitialAgeMs,
   formatCacheStatus,
   freshnessLifetimeMs,
-  hasDirective,
-  parseCacheControl,
+  requiresValidation,
   residentTimeMs,
+  responseCacheDirectives,
 } from '../../cdn/policy/index.ts'
 import type { CacheEntry } from '../../cdn/store/cache-store.ts'
 import { appendHeaderFields } from './header-fields.ts'
@@ -38,7 +38,7 @@ export interface EntryResponseTemplate {
   /** Stored fields minus the per-response ones, plus this hop's Via and Accept-Ranges. */
   readonly baseHeaders: readonly string[]
   /**
-   * `baseHeaders`, Age, Cache-Status and the whole body's Content-Length, in the order
+   * `baseHeaders`, Age, Cache-Status and the whole body's Content-Length (none for a 204), in the order
    * `sendStoredEntry` writes them; the values of Age and Cache-Status are placeholders at
    * `ageValueIndex` and `cacheStatusValueIndex`, filled in per response on a copy.
    */
@@ -103,6 +103,15 @@ export function plainHitFields(template: EntryResponseTemplate, ageMs: number, t
   return fields
 }
 
+/**
+ * RFC 9110 §8.6: "A server MUST NOT send a Content-Length header field in any response
+ * with a status code of 1xx (Informational) or 204 (No Content)" (node:http does not
+ * remove one it is given). 1xx and 304 are never stored; 204 is cacheable by default.
+ */
+export function mayHaveContentLength(status: number): boolean {
+  return status !== 204 && status >= 200
+}
+
 function buildTemplate(entry: CacheEntry): EntryResponseTemplate {
   const stored = entry.response
   const headers = stored.headers
@@ -110,7 +119,8 @@ function buildTemplate(entry: CacheEntry): EntryResponseTemplate {
   appendHeaderFields(baseHeaders, headers, RECOMPUTED_FIELDS)
   baseHeaders.push('via', appendVia(headers.via, '1.1', VIA_PSEUDONYM))
   if (stored.status === 200 && headers['accept-ranges'] === undefined) baseHeaders.push('accept-ranges', 'bytes')
-  const wholeBodyHeaders = [...baseHeaders, 'age', '', 'cache-status', '', 'content-length', String(stored.sizeBytes)]
+  const wholeBodyHeaders = [...baseHeaders, 'age', '', 'cache-status', '']
+  if (mayHaveContentLength(stored.status)) wholeBodyHeaders.push('content-length', String(stored.sizeBytes))
   return {
     baseHeaders,
     wholeBodyHeaders,
@@ -120,7 +130,7 @@ function buildTemplate(entry: CacheEntry): EntryResponseTemplate {
     correctedInitialAgeMs: correctedInitialAgeMs(stored),
     responseTimeMs: stored.responseTimeMs,
     // A stored part (206, RFC 9111 §3.4) answers only Range requests it covers, never a plain GET.
-    isPlainHitServable: stored.status !== 206 && headers.vary === undefined && !hasDirective(parseCacheControl(headers['cache-control']), 'no-cache'),
+    isPlainHitServable: stored.status !== 206 && headers.vary === undefined && !requiresValidation(responseCacheDirectives(headers).cacheControl),
     hitFields: { ageSeconds: Number.NaN, ttlSeconds: Number.NaN, age: '', cacheStatus: '' },
   }
 }

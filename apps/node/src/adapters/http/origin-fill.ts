@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { CacheStatusEntry, HeaderMap, PartCombination, StoredResponse } from '../../cdn/policy/index.ts'
-import { evaluateClientConditional, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop, isIfRangeSatisfied, parseRange, resolveSurrogateControl, formatPartContentRange, planPartCombination, storablePartOf } from '../../cdn/policy/index.ts'
+import { evaluateClientConditional, withoutUnstoredFields, formatHttpDate, isResponseStorable, secondaryKeyFor, selectVaryRequestHeaders, stripHopByHop, isIfRangeSatisfied, parseRange, resolveSurrogateControl, formatPartContentRange, planPartCombination, storablePartOf } from '../../cdn/policy/index.ts'
 import { OriginError } from '../origin/origin-error.ts'
 import type { CacheEntry, CacheWriter, FillReservation } from '../../cdn/store/cache-store.ts'
 import { createLengthCheckedWriter } from './length-checked-writer.ts'
@@ -175,7 +175,8 @@ function beginStoreWrite(context: CacheContext, request: FillRequest, status: nu
     primaryKey: request.primaryKey,
     secondaryKey,
     status,
-    headers,
+    // RFC 9111 §5.2.2.4/§5.2.2.7: fields a qualified no-cache or private names are not stored.
+    headers: withoutUnstoredFields(headers),
     varyRequestHeaders: selectVaryRequestHeaders(headers, request.headers),
     requestTimeMs: times.requestTimeMs,
     responseTimeMs: times.responseTimeMs,
@@ -189,7 +190,7 @@ function beginStoreWrite(context: CacheContext, request: FillRequest, status: nu
   const { union } = combination.plan
   // RFC 9111 §3.4: the combined response takes the new response's fields, with the
   // Content-Range (and length) of the union.
-  const combinedHeaders = { ...headers, 'content-range': formatPartContentRange(union.start, union.end, union.completeLength), 'content-length': String(union.end - union.start + 1) }
+  const combinedHeaders = { ...response.headers, 'content-range': formatPartContentRange(union.start, union.end, union.completeLength), 'content-length': String(union.end - union.start + 1) }
   const inner = context.store.beginWrite({ ...response, headers: combinedHeaders }, surrogateKeysOf(headers), times.reservation)
   // The new body must be exactly its range, or the union would hold misplaced bytes.
   return createPartCombiningWriter(context.store, inner, combination.stored, combination.plan, incoming.end - incoming.start + 1)
@@ -212,9 +213,18 @@ function surrogateKeysOf(headers: HeaderMap): readonly string[] {
   return `${surrogate ?? ''} ${(tags ?? '').replaceAll(',', ' ')}`.split(/\s+/).filter((key) => key !== '')
 }
 
-/** The origin response's end-to-end fields, with Surrogate-Control resolved for this node (surrogate-control.ts). */
+/**
+ * The origin response's end-to-end fields, with Surrogate-Control resolved for this node
+ * (surrogate-control.ts) and a Date when the origin sent none: RFC 9110 §6.6.1 "A
+ * recipient with a clock that receives a response message without a Date header field
+ * MUST record the time it was received and append a corresponding Date header field to
+ * the message's header section if it is cached or forwarded downstream". Without it a
+ * hit would carry node:http's Date of the moment it is served, a Date that changes on
+ * every hit of one stored response.
+ */
 export function originHeaderMap(context: CacheContext, originResponse: IncomingMessage): HeaderMap {
-  return resolveSurrogateControl(stripHopByHop(toHeaderMap(originResponse.headers)), context.surrogateTarget)
+  const headers = resolveSurrogateControl(stripHopByHop(toHeaderMap(originResponse.headers)), context.surrogateTarget)
+  return headers.date === undefined ? { ...headers, date: formatHttpDate(context.clock.nowMs()) } : headers
 }
 
 /** Answers an origin failure: 502 or 504 by its code (error-response.ts). */

@@ -16,7 +16,7 @@ import type { MultipartPlan } from '../../cdn/policy/index.ts'
 import { randomBytes } from 'node:crypto'
 import type { ByteRange, CacheEntry } from '../../cdn/store/cache-store.ts'
 import type { CacheContext } from './cache-context.ts'
-import { responseTemplateOf, timingAt } from './entry-response-template.ts'
+import { mayHaveContentLength, responseTemplateOf, timingAt } from './entry-response-template.ts'
 import type { StoredTiming } from './entry-response-template.ts'
 import { VIA_PSEUDONYM } from './via-pseudonym.ts'
 import { sendErrorResponse } from './error-response.ts'
@@ -48,7 +48,7 @@ function cacheStatusFor(kind: StoredServeKind, ttlMs: number): string {
 
 /**
  * Serves a stored response: answers the client's own conditionals (RFC 9110 §13.2.2:
- * 304/412) and Range (RFC 9110 §14: 206/416, If-Range), sends HEAD without a body, small
+ * 304; If-Match and If-Unmodified-Since never get here, RFC 9111 §4.3.2) and Range (RFC 9110 §14: 206/416, If-Range), sends HEAD without a body, small
  * hot bodies from memory in one write, others streamed from the store with backpressure.
  */
 export async function sendStoredEntry(
@@ -66,7 +66,10 @@ export async function sendStoredEntry(
   const headers = template.baseHeaders.slice()
   headers.push('age', ageHeaderValue(ageMs), 'cache-status', cacheStatusFor(kind, ttlMs))
 
-  const conditional = evaluateClientConditional({ method: req.method ?? 'GET', requestHeaders, storedHeaders: stored.headers, nowMs: context.clock.nowMs() })
+  // RFC 9110 §13.2.1: "A server MUST ignore all received preconditions if its response to
+  // the same request without those conditions ... would have been a status code other
+  // than a 2xx (Successful) or 412": a stored 404 or 301 is served as it is.
+  const conditional = isSuccessful(stored.status) ? evaluateClientConditional({ method: req.method ?? 'GET', requestHeaders, storedHeaders: stored.headers, nowMs: context.clock.nowMs() }) : 'none'
   if (conditional === 'not-modified') {
     res.writeHead(304, headers)
     res.end()
@@ -80,7 +83,10 @@ export async function sendStoredEntry(
   const sizeBytes = stored.sizeBytes
   let status = stored.status
   let range: ByteRange | undefined
-  const rangeHeader = requestHeaders.range
+  // RFC 9110 §14.2: "GET is the only method for which range handling is defined"; a
+  // server "MUST ignore a Range header field received with a request method ... for which
+  // range handling is not defined": a HEAD gets the whole 200's fields.
+  const rangeHeader = req.method === 'GET' ? requestHeaders.range : undefined
   if (rangeHeader !== undefined && stored.status === 200 && isIfRangeSatisfied(requestHeaders['if-range'], stored.headers)) {
     const parsed = parseRange(rangeHeader, sizeBytes)
     // This hop answers the range itself: its own Content-Range replaces any stored one.
@@ -102,7 +108,7 @@ export async function sendStoredEntry(
     if (plan !== undefined) return sendMultipart(context, req, res, entry, headers, plan)
   }
   const bodyBytes = range === undefined ? sizeBytes : range.end - range.start + 1
-  headers.push('content-length', String(bodyBytes))
+  if (mayHaveContentLength(status)) headers.push('content-length', String(bodyBytes))
   res.writeHead(status, headers)
   if (req.method === 'HEAD') {
     res.end()
@@ -120,6 +126,10 @@ export async function sendStoredEntry(
     // The object vanished or the client went away mid-body: the response is cut, never padded.
     res.destroy()
   }
+}
+
+function isSuccessful(status: number): boolean {
+  return status >= 200 && status <= 299
 }
 
 /** Removes every instance of a (lower-case) field from a flat `[name, value, ...]` list. */

@@ -32,6 +32,16 @@ describe('parseCacheControl (RFC 9111 §5.2)', () => {
     assert.deepEqual([...parseCacheControl('"bad"=1, public').keys()], ['public'])
   })
 
+  it('keeps a directive with whitespace around "=" but gives it an invalid argument (the grammar has none there)', () => {
+    for (const value of ['max-age =60', 'max-age= 60', 'max-age\t=60', 'max-age = "60"']) {
+      const cc = parseCacheControl(value)
+      assert.ok(hasDirective(cc, 'max-age'), value)
+      assert.equal(deltaSeconds(cc, 'max-age'), 0, value)
+    }
+    assert.ok(hasDirective(parseCacheControl('private = "set-cookie"'), 'private'))
+    assert.equal(deltaSeconds(parseCacheControl('max-age=60'), 'max-age'), 60)
+  })
+
   it('is empty for a missing or blank field', () => {
     assert.equal(parseCacheControl(undefined).size, 0)
     assert.equal(parseCacheControl('   ').size, 0)

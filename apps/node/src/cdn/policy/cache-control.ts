@@ -41,7 +41,7 @@ export function parseCacheControl(value: string | undefined): CacheControl {
     // that are not tokens.
     if (name === '' || !TOKEN.test(name)) continue
     if (directives.has(name)) continue
-    directives.set(name, equals === -1 ? null : unquote(member.slice(equals + 1).trim()))
+    directives.set(name, equals === -1 ? null : argumentOf(member, equals))
   }
   return directives
 }
@@ -100,6 +100,20 @@ export function splitListMembers(value: string): string[] {
   }
   members.push(current.trim())
   return members.filter((member) => member !== '')
+}
+
+/**
+ * The argument of `name=argument`. The grammar has no whitespace around "=" (`token [
+ * "=" ( token / quoted-string ) ]`), so `max-age =60` or `max-age= 60` keeps its
+ * directive (a restrictive one like `private = "x"` still applies) with an argument
+ * that is invalid (''), which makes a freshness directive stale (see `deltaSeconds`)
+ * instead of reading 60 s into a value the origin did not write correctly.
+ */
+function argumentOf(member: string, equals: number): string {
+  const before = member.charAt(equals - 1)
+  const after = member.charAt(equals + 1)
+  if (before === ' ' || before === '\t' || after === ' ' || after === '\t') return ''
+  return unquote(member.slice(equals + 1).trim())
 }
 
 /** Removes the quotes and quoted-pair escapes of a quoted-string (RFC 9110 §5.6.4). */

@@ -35,7 +35,10 @@ const rows: { rule: string; method?: string; request: HeaderMap; stored?: Header
   { rule: '§13.1.3 invalid If-Modified-Since ignored', request: { 'if-modified-since': 'garbage' }, expected: 'none' },
   { rule: '§13.1.3 more than one member ignored', request: { 'if-modified-since': `${AFTER}, ${AFTER}` }, expected: 'none' },
   { rule: 'RFC 2616 §14.25 a future If-Modified-Since is invalid', request: { 'if-modified-since': AFTER }, nowMs: Date.UTC(2025, 6, 1, 12, 30), expected: 'none' },
-  { rule: '§13.1.3 no Last-Modified: If-Modified-Since ignored', request: { 'if-modified-since': AFTER }, stored: { etag: '"v1"' }, expected: 'none' },
+  { rule: '§13.1.3 no Last-Modified and no Date: If-Modified-Since ignored', request: { 'if-modified-since': AFTER }, stored: { etag: '"v1"' }, expected: 'none' },
+  { rule: 'RFC 9111 §4.3.2 no Last-Modified: the stored Date at or before If-Modified-Since → 304', request: { 'if-modified-since': SAME }, stored: { date: SAME }, expected: 'not-modified' },
+  { rule: 'RFC 9111 §4.3.2 no Last-Modified: the stored Date after If-Modified-Since → none', request: { 'if-modified-since': BEFORE }, stored: { date: SAME }, expected: 'none' },
+  { rule: 'RFC 9111 §4.3.2 Last-Modified comes before Date', request: { 'if-modified-since': BEFORE }, stored: { 'last-modified': SAME, date: BEFORE }, expected: 'none' },
 ]
 
 describe('evaluateClientConditional (RFC 9110 §13.2.2)', () => {

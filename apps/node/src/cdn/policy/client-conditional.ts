@@ -58,11 +58,16 @@ export function evaluateClientConditional(parameters: EvaluateClientConditionalP
   // respond 304". §13.1.3: ignore it when "the received field value is not a valid
   // HTTP-date, the field value has more than one member" (two dates joined by ", " do
   // not parse) or the representation has no modification date. RFC 2616 §14.25 adds
-  // "A date which is later than the server's current time is invalid".
-  if (isGetOrHead && lastModifiedMs !== undefined) {
+  // "A date which is later than the server's current time is invalid". A cache answers
+  // from its stored response (RFC 9111 §4.3.2): 304 when its Last-Modified is earlier than
+  // or equal to the date, or, "no Last-Modified field is present in the selected stored
+  // response, but it has a Date field value that is earlier than or equal to" it (the
+  // stored Date is the time of receipt when the origin sent none, see origin-fill.ts).
+  const modifiedMs = lastModifiedMs ?? parseHttpDate(storedHeaders['date'])
+  if (isGetOrHead && modifiedMs !== undefined) {
     const ifModifiedSinceMs = parseHttpDate(requestHeaders['if-modified-since'])
     const isFuture = ifModifiedSinceMs !== undefined && nowMs !== undefined && ifModifiedSinceMs > nowMs
-    if (ifModifiedSinceMs !== undefined && !isFuture && lastModifiedMs <= ifModifiedSinceMs) return 'not-modified'
+    if (ifModifiedSinceMs !== undefined && !isFuture && modifiedMs <= ifModifiedSinceMs) return 'not-modified'
   }
   return 'none'
 }

@@ -1,6 +1,7 @@
 import { parseEntityTag, strongEtagMatch, weakEtagMatch } from './entity-tag.ts'
 import type { HeaderMap } from './header-map.ts'
 import { stripHopByHop } from './hop-by-hop.ts'
+import { withoutUnstoredFields } from './field-qualified-directives.ts'
 import { parseHttpDate } from './http-date.ts'
 import type { StoredResponse } from './stored-response.ts'
 
@@ -37,7 +38,8 @@ export function freshenStoredHeaders(stored: Pick<StoredResponse, 'headers'>, no
   for (const [name, value] of Object.entries(updates)) {
     if (!NOT_UPDATED.has(name)) headers[name] = value
   }
-  return headers
+  // A qualified no-cache or private (in the updated directives) keeps its fields out of the store.
+  return withoutUnstoredFields(headers)
 }
 
 /**

@@ -1,8 +1,10 @@
-import { deltaSeconds, hasDirective, parseCacheControl } from './cache-control.ts'
+import { deltaSeconds, hasDirective } from './cache-control.ts'
 import { isCacheableByDefault } from './cacheable-by-default.ts'
+import { requiresValidation } from './field-qualified-directives.ts'
 import type { HeaderMap } from './header-map.ts'
 import { parseHttpDate } from './http-date.ts'
 import { parseSurrogateControl } from './surrogate-control.ts'
+import { responseCacheDirectives } from './targeted-cache-control.ts'
 
 export interface FreshnessLifetimeOptions {
   /**
@@ -38,7 +40,8 @@ export function freshnessLifetimeMs(responseHeaders: HeaderMap, options: Freshne
   // Cache-Control (W3C Edge Architecture 1.0 §2.2; see surrogate-control.ts).
   const surrogateMaxAge = parseSurrogateControl(responseHeaders['surrogate-control'])?.maxAgeSeconds
   if (surrogateMaxAge !== undefined) return surrogateMaxAge * 1000
-  const cc = parseCacheControl(responseHeaders['cache-control'])
+  // Cache-Control, or CDN-Cache-Control instead of it and of Expires (RFC 9213 §2.1).
+  const { cacheControl: cc, usesExpires } = responseCacheDirectives(responseHeaders)
   // §4.2.1: "If the cache is shared and the s-maxage response directive is present, use
   // its value"; then "If the max-age response directive is present, use its value".
   const sMaxAge = deltaSeconds(cc, 's-maxage')
@@ -47,7 +50,7 @@ export function freshnessLifetimeMs(responseHeaders: HeaderMap, options: Freshne
   if (maxAge !== undefined) return maxAge * 1000
 
   const dateMs = parseHttpDate(responseHeaders['date']) ?? options.responseTimeMs
-  const expires = responseHeaders['expires']
+  const expires = usesExpires ? responseHeaders['expires'] : undefined
   if (expires !== undefined) {
     // §5.3: "A cache recipient MUST interpret invalid date formats, especially the value
     // '0', as representing a time in the past (i.e., 'already expired')". Two Expires
@@ -75,8 +78,8 @@ function heuristicLifetimeMs(
   dateMs: number | undefined,
   options: FreshnessLifetimeOptions,
 ): number {
-  const cc = parseCacheControl(responseHeaders['cache-control'])
-  if (hasDirective(cc, 'no-cache') || hasDirective(cc, 'no-store')) return 0
+  const cc = responseCacheDirectives(responseHeaders).cacheControl
+  if (requiresValidation(cc) || hasDirective(cc, 'no-store')) return 0
   if (!isCacheableByDefault(options.status ?? 200) && !hasDirective(cc, 'public')) return 0
   const lastModifiedMs = parseHttpDate(responseHeaders['last-modified'])
   if (lastModifiedMs === undefined || dateMs === undefined || lastModifiedMs >= dateMs) return 0

@@ -1,9 +1,11 @@
 import { hasDirective, parseCacheControl } from './cache-control.ts'
 import { isCacheableByDefault } from './cacheable-by-default.ts'
+import { isWhollyPrivate, unstoredFieldNames } from './field-qualified-directives.ts'
 import type { HeaderMap } from './header-map.ts'
 import { storablePartOf } from './partial-content.ts'
 import { varyFieldNames } from './secondary-key.ts'
 import { parseSurrogateControl } from './surrogate-control.ts'
+import { responseCacheDirectives } from './targeted-cache-control.ts'
 
 /** Why a response is not stored; stable strings, usable as a Cache-Status `detail`. */
 export type NotStorableReason =
@@ -42,7 +44,8 @@ const UNDERSTOOD_STATUSES: ReadonlySet<number> = new Set([
 export function isResponseStorable(parameters: IsResponseStorableParameters): ResponseStorability {
   const { method, requestHeaders, status, responseHeaders } = parameters
   const requestCc = parseCacheControl(requestHeaders['cache-control'])
-  const responseCc = parseCacheControl(responseHeaders['cache-control'])
+  // Cache-Control, or CDN-Cache-Control instead of it and of Expires (RFC 9213 §2.1).
+  const { cacheControl: responseCc, usesExpires } = responseCacheDirectives(responseHeaders)
 
   // §3: "the request method is understood by the cache". We store GET only: a HEAD
   // response has no content to serve a later GET with (it may only freshen, §4.3.5),
@@ -75,9 +78,10 @@ export function isResponseStorable(parameters: IsResponseStorableParameters): Re
   const surrogate = parseSurrogateControl(responseHeaders['surrogate-control'])
   if (surrogate?.isNoStore === true) return notStorable('no-store')
   // §3: "if the cache is shared: the private response directive is either not present or
-  // allows a shared cache to store a modified response". We treat `private="field"` like
-  // unqualified private, as §5.2.2.7 notes caches commonly do: the safe reading.
-  if (hasDirective(responseCc, 'private')) return notStorable('private')
+  // allows a shared cache to store a modified response": `private="field"` lets the rest
+  // be stored without the listed fields (field-qualified-directives.ts drops them); a list
+  // we cannot honour counts as unqualified.
+  if (isWhollyPrivate(responseCc)) return notStorable('private')
 
   const isPublic = hasDirective(responseCc, 'public')
   const hasSMaxAge = hasDirective(responseCc, 's-maxage')
@@ -93,8 +97,9 @@ export function isResponseStorable(parameters: IsResponseStorableParameters): Re
   // Our choice, stricter than RFC 9111 §7.3 (which says Set-Cookie "does not inhibit
   // caching"): a shared cache must never hand one user's cookie to another, so a
   // response with Set-Cookie is stored only when the origin explicitly marks it
-  // shareable with `public` or `s-maxage`.
-  if (responseHeaders['set-cookie'] !== undefined && !(isPublic || hasSMaxAge)) return notStorable('set-cookie')
+  // shareable with `public` or `s-maxage`, or the cookie is left out of what is stored
+  // (`no-cache="set-cookie"` or `private="set-cookie"`, see field-qualified-directives.ts).
+  if (responseHeaders['set-cookie'] !== undefined && !(isPublic || hasSMaxAge || unstoredFieldNames(responseCc).has('set-cookie'))) return notStorable('set-cookie')
   // §4.1: "A stored response with a Vary header field value containing a member '*'
   // always fails to match"; storing it would only waste space.
   if (varyFieldNames(responseHeaders) === null) return notStorable('vary-star')
@@ -106,7 +111,7 @@ export function isResponseStorable(parameters: IsResponseStorableParameters): Re
     isPublic ||
     hasSMaxAge ||
     hasDirective(responseCc, 'max-age') ||
-    responseHeaders['expires'] !== undefined ||
+    (usesExpires && responseHeaders['expires'] !== undefined) ||
     surrogate?.maxAgeSeconds !== undefined
   if (!hasExplicitFreshness && !isCacheableByDefault(status)) return notStorable('no-freshness')
   return { storable: true }

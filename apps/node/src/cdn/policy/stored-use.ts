@@ -1,10 +1,12 @@
-import { deltaSeconds, hasDirective, parseCacheControl } from './cache-control.ts'
+import { deltaSeconds, hasDirective } from './cache-control.ts'
 import type { CacheControl } from './cache-control.ts'
 import { currentAgeMs } from './current-age.ts'
+import { requiresValidation } from './field-qualified-directives.ts'
 import { freshnessLifetimeMs } from './freshness-lifetime.ts'
 import type { HeaderMap } from './header-map.ts'
 import { requestCacheControl } from './request-cache-control.ts'
 import type { StoredResponse } from './stored-response.ts'
+import { responseCacheDirectives } from './targeted-cache-control.ts'
 
 /** Age and remaining freshness of the stored response at decision time. */
 interface StoredTiming {
@@ -50,7 +52,8 @@ export interface DecideStoredUseParameters {
  */
 export function decideStoredUse(parameters: DecideStoredUseParameters): StoredUse {
   const { requestHeaders, stored, nowMs } = parameters
-  const responseCc = parseCacheControl(stored.headers['cache-control'])
+  // Cache-Control, or CDN-Cache-Control instead of it (RFC 9213 §2.1).
+  const responseCc = responseCacheDirectives(stored.headers).cacheControl
   const requestCc = requestCacheControl(requestHeaders)
   const lifetimeMs = freshnessLifetimeMs(stored.headers, {
     ...parameters.heuristic,
@@ -73,9 +76,11 @@ export function decideStoredUse(parameters: DecideStoredUseParameters): StoredUs
 
   // §5.2.2.4 no-cache (response): "the response MUST NOT be used to satisfy any other
   // request without forwarding it for validation and receiving a successful response".
-  // `no-cache="field"` is treated as unqualified, as the same section notes caches do.
-  // Not even on error: the origin never allowed unvalidated use.
-  if (hasDirective(responseCc, 'no-cache')) return revalidate('stale', NO_FALLBACK)
+  // `no-cache="field"` only asks that the listed fields not be reused unvalidated: the
+  // store never kept them (field-qualified-directives.ts), so it does not force this; a
+  // list we cannot honour counts as unqualified. Not even on error: the origin never
+  // allowed unvalidated use.
+  if (requiresValidation(responseCc)) return revalidate('stale', NO_FALLBACK)
   // §3.5: "A shared cache MUST NOT use a cached response to a request with an
   // Authorization header field ... unless" must-revalidate, public or s-maxage allow it.
   if (requestHeaders['authorization'] !== undefined && !allowsAuthorizedReuse(responseCc)) {
@@ -157,6 +162,7 @@ function errorFallback(input: {
 
 /**
  * Directives after which a shared cache never serves the response stale: no-cache
+ * (qualified or not: the conservative reading)
  * (§5.2.2.4), must-revalidate (§5.2.2.2), proxy-revalidate (§5.2.2.8, "has the same
  * meaning as must-revalidate" for shared caches), s-maxage (§5.2.2.10 "incorporates the
  * semantics of the proxy-revalidate response directive").
