@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } fro
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before, beforeEach } from 'node:test'
 import { loadNodeConfig } from '../config/config.ts'
 import type { NodeConfig } from '../config/config.ts'
 import { startNode } from '../main.ts'
@@ -159,4 +160,31 @@ export function errorCodeOf(response: ClientResponse): string | undefined {
   if (typeof parsed !== 'object' || parsed === null || !('error' in parsed)) return undefined
   const error: unknown = parsed.error
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined
+}
+
+/** The origin, clock and node of {@link useScriptedNode}, set before the suite's first test. */
+export interface ScriptedNodeWorld {
+  readonly origin: ScriptedOrigin
+  readonly clock: ManualClock
+  readonly node: TestNode
+}
+
+/**
+ * Registers the hooks most cache suites share: before them, a scripted origin and a
+ * standalone node on a manual clock (handed to `onReady`); after them, both stopped;
+ * before each test, the clock one second on, so entries of one test age apart from the next.
+ */
+export function useScriptedNode(onReady: (world: ScriptedNodeWorld) => void): void {
+  let world: ScriptedNodeWorld | undefined
+  before(async () => {
+    const origin = await startScriptedOrigin()
+    const clock = createManualClock()
+    world = { origin, clock, node: await startTestNode(origin.url, { clock }) }
+    onReady(world)
+  })
+  after(async () => {
+    await world?.node.stop()
+    await world?.origin.close()
+  })
+  beforeEach(() => world?.clock.advance(1000))
 }

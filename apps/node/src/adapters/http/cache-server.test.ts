@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, it } from 'node:test'
-import { createManualClock, errorCodeOf, eventually, send, startScriptedOrigin, startTestNode } from '../../testing/cache-server-fixtures.ts'
+import { describe, it } from 'node:test'
+import { errorCodeOf, eventually, send, useScriptedNode } from '../../testing/cache-server-fixtures.ts'
 import type { ManualClock, ScriptedOrigin, TestNode } from '../../testing/cache-server-fixtures.ts'
 
 describe('caching reverse proxy (RFC 9111 end to end)', () => {
@@ -13,17 +13,10 @@ describe('caching reverse proxy (RFC 9111 end to end)', () => {
   const text = (status: number, headers: Record<string, string>, body: string) => (path: string) =>
     origin.route(path, (_req, res) => res.writeHead(status, headers).end(body))
 
-  before(async () => {
-    origin = await startScriptedOrigin()
-    clock = createManualClock()
-    node = await startTestNode(origin.url, { clock })
+  useScriptedNode((world) => {
+    ;({ origin, clock, node } = world)
     base = node.node.url
   })
-  after(async () => {
-    await node.stop()
-    await origin.close()
-  })
-  beforeEach(() => clock.advance(1000))
 
   it('serves a miss from the origin, then a hit from the cache', async () => {
     const p = path('a')

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import type { OutgoingHttpHeaders } from 'node:http'
-import { after, before, beforeEach, describe, it } from 'node:test'
-import { createManualClock, send, startScriptedOrigin, startTestNode } from '../../testing/cache-server-fixtures.ts'
+import { describe, it } from 'node:test'
+import { send, useScriptedNode } from '../../testing/cache-server-fixtures.ts'
 import type { ManualClock, ScriptedOrigin, TestNode } from '../../testing/cache-server-fixtures.ts'
 
 /**
@@ -33,17 +33,10 @@ describe('freshness and storage conformance (RFC 9111 §3, §4.2, §5.2)', () =>
     return { second, originRequests: origin.count(p) }
   }
 
-  before(async () => {
-    origin = await startScriptedOrigin()
-    clock = createManualClock()
-    node = await startTestNode(origin.url, { clock })
+  useScriptedNode((world) => {
+    ;({ origin, clock, node } = world)
     base = node.node.url
   })
-  after(async () => {
-    await node.stop()
-    await origin.close()
-  })
-  beforeEach(() => clock.advance(1000))
 
   describe('explicit freshness (§4.2.1)', () => {
     const cases: ReadonlyArray<readonly [string, () => OutgoingHttpHeaders, number, boolean]> = [

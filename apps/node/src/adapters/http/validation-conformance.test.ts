@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import type { OutgoingHttpHeaders } from 'node:http'
-import { after, before, beforeEach, describe, it } from 'node:test'
-import { createManualClock, eventually, send, startScriptedOrigin, startTestNode } from '../../testing/cache-server-fixtures.ts'
+import { describe, it } from 'node:test'
+import { eventually, send, useScriptedNode } from '../../testing/cache-server-fixtures.ts'
 import type { ManualClock, ScriptedOrigin, TestNode } from '../../testing/cache-server-fixtures.ts'
 
 /**
@@ -21,17 +21,10 @@ describe('validation, conditional, range and invalidation conformance (RFC 9111 
     origin.route(p, (_req, res) => res.writeHead(status, headers).end(body))
   }
 
-  before(async () => {
-    origin = await startScriptedOrigin()
-    clock = createManualClock()
-    node = await startTestNode(origin.url, { clock })
+  useScriptedNode((world) => {
+    ;({ origin, clock, node } = world)
     base = node.node.url
   })
-  after(async () => {
-    await node.stop()
-    await origin.close()
-  })
-  beforeEach(() => clock.advance(1000))
 
   describe('revalidation (§4.3)', () => {
     it('validates with If-Modified-Since when only Last-Modified is stored, and a 304 updates the stored fields (§4.3.1, §4.3.4)', async () => {
