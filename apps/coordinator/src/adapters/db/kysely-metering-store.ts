@@ -1,8 +1,6 @@
 import type { AccountId, ZoneId } from '@meson/protocol'
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
-import { objectKeyOf } from '../../metering/bound-usage-by-object-size.ts'
-import type { ObjectSizeEvidence, ObjectUsage } from '../../metering/bound-usage-by-object-size.ts'
 import type { IssuedTicket, IssuedTicketState } from '../../metering/issued-ticket.ts'
 import type { UsageRejectionReason } from '../../metering/usage-rejection.ts'
 import type { ZoneBilling } from '../../metering/zone-billing.ts'
@@ -21,14 +19,13 @@ import { postLedgerTransaction } from './post-ledger-transaction.ts'
 import type { DatabaseSchema } from './database-schema.ts'
 import type { MeteringDatabaseSchema } from './metering-database-schema.ts'
 import type { SqlDialect } from './sql-dialect.ts'
+import { addObjectUsage, deleteObjectSizes, loadObjectSizes, recordOriginObjectSize } from './object-size-rows.ts'
 import { implausibleColumn, listImplausibleBatches } from './usage-batch-flags.ts'
 import { addHourlyUsage } from './usage-hourly-rows.ts'
 
 type Schema = DatabaseSchema & MeteringDatabaseSchema
 /** Parameters per `IN (...)` list: well under SQLite's and PostgreSQL's limits. */
 const IN_CHUNK = 500
-/** The `object_sizes` observer of the size the coordinator measured at the origin. */
-const ORIGIN_OBSERVER = '@origin'
 
 export interface KyselyMeteringStoreOptions {
   readonly dialect: SqlDialect
@@ -77,7 +74,7 @@ export class KyselyMeteringStore implements MeteringStore {
       await this.#insertTickets(trx, input.billableTickets)
       const tickets = await this.#loadTickets(trx, input.lines.map((line) => line.ticketId))
       const zones = await this.#loadZones(trx, [...new Set([...tickets.values()].map((ticket) => ticket.zone))])
-      const objects = await this.#loadObjects(trx, [...tickets.values()].filter((ticket) => !ticket.prefix))
+      const objects = await loadObjectSizes(trx, [...tickets.values()].filter((ticket) => !ticket.prefix))
       const plan = input.plan({ tickets, zones, objects })
 
       for (const update of plan.ticketUpdates) {
@@ -86,7 +83,7 @@ export class KyselyMeteringStore implements MeteringStore {
       const postedAt = this.#now().getTime()
       for (const transaction of plan.transactions) await postLedgerTransaction(trx, transaction, postedAt)
       for (const usage of plan.hourly) await addHourlyUsage(trx, this.#dialect, usage)
-      for (const usage of plan.objectUsage) await this.#addObjectUsage(trx, input.nodeId, usage, input.receivedAt)
+      for (const usage of plan.objectUsage) await addObjectUsage(trx, input.nodeId, usage, input.receivedAt)
       await this.#countRejections(trx, input.nodeId, plan)
       await trx
         .updateTable('usage_batches')
@@ -103,22 +100,16 @@ export class KyselyMeteringStore implements MeteringStore {
     })
   }
 
-  async recordOriginObjectSize(zone: string, path: string, sizeBytes: bigint, atMs: number): Promise<void> {
-    await this.#db
-      .insertInto('object_sizes')
-      .values({ zone, path, observer: ORIGIN_OBSERVER, bytes: sizeBytes.toString(), requests: 1, updated_at: atMs })
-      .onConflict((conflict) => conflict.columns(['zone', 'path', 'observer']).doUpdateSet({ bytes: sizeBytes.toString(), updated_at: atMs }))
-      .execute()
+  recordOriginObjectSize(zone: string, path: string, sizeBytes: bigint, atMs: number): Promise<void> {
+    return recordOriginObjectSize(this.#db, zone, path, sizeBytes, atMs)
   }
 
-  async forgetObjectSizes(zone: string): Promise<number> {
-    const result = await this.#db.deleteFrom('object_sizes').where('zone', '=', zone).executeTakeFirst()
-    return Number(result.numDeletedRows)
+  forgetObjectSizes(zone: string): Promise<number> {
+    return deleteObjectSizes(this.#db, { zone })
   }
 
-  async pruneObjectSizes(before: number): Promise<number> {
-    const result = await this.#db.deleteFrom('object_sizes').where('updated_at', '<', before).executeTakeFirst()
-    return Number(result.numDeletedRows)
+  pruneObjectSizes(before: number): Promise<number> {
+    return deleteObjectSizes(this.#db, { updatedBefore: before })
   }
 
   async listUsage(query: UsageQuery): Promise<readonly UsageRow[]> {
@@ -235,44 +226,6 @@ export class KyselyMeteringStore implements MeteringStore {
       }
     }
     return tickets
-  }
-
-  /** What is known of the sizes of the tickets' objects (the origin's, and per node), by object key. */
-  async #loadObjects(trx: Transaction<Schema>, tickets: readonly IssuedTicketState[]): Promise<Map<string, ObjectSizeEvidence>> {
-    const pairs = [...new Map(tickets.map((ticket) => [objectKeyOf(ticket.zone, ticket.path), { zone: ticket.zone, path: ticket.path }])).values()]
-    const found = new Map<string, { originSizeBytes?: bigint; nodes: { nodeId: string; bytes: bigint; requests: number }[] }>()
-    for (let start = 0; start < pairs.length; start += IN_CHUNK / 5) {
-      const slice = pairs.slice(start, start + IN_CHUNK / 5)
-      const rows = await trx
-        .selectFrom('object_sizes')
-        .select(['zone', 'path', 'observer', 'requests'])
-        .select(sql<string>`cast(bytes as text)`.as('bytes_text'))
-        .where((eb) => eb.or(slice.map((pair) => eb.and([eb('zone', '=', pair.zone), eb('path', '=', pair.path)]))))
-        .execute()
-      for (const row of rows) {
-        const key = objectKeyOf(row.zone, row.path)
-        const evidence = found.get(key) ?? { nodes: [] }
-        found.set(key, evidence)
-        if (row.observer === ORIGIN_OBSERVER) evidence.originSizeBytes = BigInt(row.bytes_text)
-        else evidence.nodes.push({ nodeId: row.observer, bytes: BigInt(row.bytes_text), requests: Number(row.requests) })
-      }
-    }
-    return found
-  }
-
-  /** Adds a batch's billed bytes and responses of one object to the node's row (exact integer sums). */
-  async #addObjectUsage(trx: Transaction<Schema>, nodeId: string, usage: ObjectUsage, atMs: number): Promise<void> {
-    await trx
-      .insertInto('object_sizes')
-      .values({ zone: usage.zone, path: usage.path, observer: nodeId, bytes: usage.bytes.toString(), requests: usage.requests, updated_at: atMs })
-      .onConflict((conflict) =>
-        conflict.columns(['zone', 'path', 'observer']).doUpdateSet({
-          bytes: sql<string>`object_sizes.bytes + excluded.bytes`,
-          requests: sql<number>`object_sizes.requests + excluded.requests`,
-          updated_at: atMs,
-        }),
-      )
-      .execute()
   }
 
   async #loadZones(trx: Transaction<Schema>, names: readonly string[]): Promise<Map<string, ZoneBilling>> {
