@@ -11,11 +11,11 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { createLogger, parseConfig, startCoordinator } from '@meson/coordinator'
 import type { RunningCoordinator } from '@meson/coordinator'
-import { loadNodeModeConfig, startCoordinatorNode } from '@meson/node'
 import type { RunningCoordinatorNode } from '@meson/node'
 import { openStores, readJsonField as field } from '@meson/coordinator/testing'
 import type { CoordinatorStores } from '@meson/coordinator/testing'
 import { api, until } from './e2e-http.ts'
+import { startRegisteredNode } from './e2e-nodes.ts'
 import { startTamperingFront } from '../testing/tampering-front.ts'
 import type { TamperingFront } from '../testing/tampering-front.ts'
 
@@ -39,15 +39,13 @@ describe('a node answering probes from a canned response (SQLite, real sockets o
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message)
     coordinator = await startCoordinator(parsed.config, { logger, stores, startRewardsTimer: false, probeObjectBytes: { contentMaxBytes: 8 * 1024, speedBytes: 16 * 1024, ipfsContentMaxBytes: 0 } })
     const operator = await api('POST', `${coordinator.url}/v1/accounts`, { token: ADMIN_TOKEN, json: { name: 'canned-operator', role: 'operator' } })
-    const loaded = loadNodeModeConfig({
-      env: {},
-      flags: { coordinatorUrl: coordinator.url, operatorToken: String(field(operator.body, 'token')), host: '127.0.0.1', port: '0', dataDir: join(dir, 'node'), publicUrl: front.url, heartbeatIntervalMs: '1000', shutdownGraceMs: '1000', storageProofs: 'off' },
+    const flags = { coordinatorUrl: coordinator.url, operatorToken: String(field(operator.body, 'token')), host: '127.0.0.1', port: '0', dataDir: join(dir, 'node'), publicUrl: front.url, heartbeatIntervalMs: '1000', shutdownGraceMs: '1000', storageProofs: 'off' }
+    node = await startRegisteredNode(flags, {
+      onStarted: (started) => {
+        node = started
+        front.setTarget(started.url)
+      },
     })
-    assert.equal(loaded.mode, 'coordinator')
-    node = await startCoordinatorNode(loaded.config)
-    front.setTarget(node.url)
-    const outcome = await node.registered
-    assert.ok(outcome.ok, outcome.ok ? '' : outcome.error.message)
   })
 
   after(async () => {

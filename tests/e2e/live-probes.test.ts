@@ -17,12 +17,12 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { createLogger, parseConfig, startCoordinator } from '@meson/coordinator'
 import type { RunningCoordinator } from '@meson/coordinator'
-import { loadNodeModeConfig, startCoordinatorNode } from '@meson/node'
 import type { RunningCoordinatorNode } from '@meson/node'
 import { buyerLedgerAccount, openStores, operatorPendingLedgerAccount, readJsonField as field } from '@meson/coordinator/testing'
 import type { CoordinatorStores, ProbeResult } from '@meson/coordinator/testing'
 import type { AccountId } from '@meson/protocol'
 import { api, fetchRaw, until } from './e2e-http.ts'
+import { startRegisteredNode } from './e2e-nodes.ts'
 import { startTamperingFront } from '../testing/tampering-front.ts'
 import type { TamperingFront } from '../testing/tampering-front.ts'
 
@@ -50,14 +50,12 @@ describe('live probes through real nodes (SQLite, real sockets on 127.0.0.1)', (
   async function startNode(name: string, operatorToken: string, publicUrl?: string): Promise<RunningCoordinatorNode> {
     const flags: Record<string, string> = { coordinatorUrl: coordinator.url, operatorToken, host: '127.0.0.1', port: '0', dataDir: join(dir, name), heartbeatIntervalMs: '1000', usageFlushIntervalMs: '100', shutdownGraceMs: '1000' }
     if (publicUrl !== undefined) flags['publicUrl'] = publicUrl
-    const loaded = loadNodeModeConfig({ env: {}, flags })
-    assert.equal(loaded.mode, 'coordinator')
-    const node = await startCoordinatorNode(loaded.config)
-    nodes.push(node)
-    front.setTarget(node.url) // Only the cheater's requests ever reach the front.
-    const outcome = await node.registered
-    assert.ok(outcome.ok, outcome.ok ? '' : outcome.error.message)
-    return node
+    return startRegisteredNode(flags, {
+      onStarted: (node) => {
+        nodes.push(node)
+        front.setTarget(node.url) // Only the cheater's requests ever reach the front.
+      },
+    })
   }
 
   before(async () => {

@@ -15,12 +15,12 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { createLogger, parseConfig, startCoordinator } from '@meson/coordinator'
 import type { RunningCoordinator } from '@meson/coordinator'
-import { loadNodeModeConfig, startCoordinatorNode } from '@meson/node'
 import type { RunningCoordinatorNode } from '@meson/node'
 import { cheatingStorage } from '@meson/node/testing'
 import { openStores, readJsonField as field } from '@meson/coordinator/testing'
 import type { CoordinatorStores, ProbeResult } from '@meson/coordinator/testing'
 import { api, until } from './e2e-http.ts'
+import { startRegisteredNode } from './e2e-nodes.ts'
 
 const ADMIN_TOKEN = 'e2e-admin-token-storage-0123456789'
 const SEGMENT = 64 * 1024
@@ -52,13 +52,7 @@ describe('verified disk: proof of storage through real nodes (SQLite, real socke
       shutdownGraceMs: '1000',
       storageFillIntervalMs: '200',
     }
-    const loaded = loadNodeModeConfig({ env: {}, flags })
-    assert.equal(loaded.mode, 'coordinator')
-    const node = await startCoordinatorNode(loaded.config, cheat ? { storageCheat: cheatingStorage(dropped) } : {})
-    nodes.push(node)
-    const outcome = await node.registered
-    assert.ok(outcome.ok, outcome.ok ? '' : outcome.error.message)
-    return node
+    return startRegisteredNode(flags, { dependencies: cheat ? { storageCheat: cheatingStorage(dropped) } : {}, onStarted: (node) => nodes.push(node) })
   }
 
   before(async () => {

@@ -7,13 +7,13 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import type { RunningCoordinator } from '@meson/coordinator'
-import { loadNodeModeConfig, startCoordinatorNode } from '@meson/node'
 import type { RunningCoordinatorNode } from '@meson/node'
 import { cheatingUsage } from '@meson/node/testing'
 import type { UsageCheats } from '@meson/node/testing'
 import { readJsonField as field } from '@meson/coordinator/testing'
 import type { AccountId } from '@meson/protocol'
 import { api } from './e2e-http.ts'
+import { startRegisteredNode } from './e2e-nodes.ts'
 
 /** Every byte costs exactly 10^9 base units, so charges never round; operators get 80 %. */
 export const PRICE_PER_GIB = 2n ** 30n * 10n ** 9n
@@ -45,10 +45,6 @@ export async function startOperatorNode(coordinator: RunningCoordinator, adminTo
   const created = await api('POST', `${coordinator.url}/v1/accounts`, { token: adminToken, json: { name: `${name}-operator`, role: 'operator' } })
   const operatorToken = String(field(created.body, 'token'))
   const flags = { coordinatorUrl: coordinator.url, operatorToken, host: '127.0.0.1', port: '0', dataDir: join(dir, name), heartbeatIntervalMs: '1000', usageFlushIntervalMs: '100', shutdownGraceMs: '1000' }
-  const loaded = loadNodeModeConfig({ env: {}, flags })
-  assert.equal(loaded.mode, 'coordinator')
-  const node = await startCoordinatorNode(loaded.config, cheats === undefined ? {} : { wrapUsageTransport: cheatingUsage(cheats) })
-  const outcome = await node.registered
-  assert.ok(outcome.ok, outcome.ok ? '' : outcome.error.message)
+  const node = await startRegisteredNode(flags, { dependencies: cheats === undefined ? {} : { wrapUsageTransport: cheatingUsage(cheats) } })
   return { node, operatorId: String(field(created.body, 'account', 'id')) as AccountId, operatorToken }
 }
