@@ -27,4 +27,18 @@ describe('ReplayGuard', () => {
     assert.equal(guard.isReplay('c', 5000, 0), true)
     assert.equal(guard.isReplay('c', 9000, 5000), false)
   })
+
+  it('tells a replay from a full table, and never forgets a live id to make room', () => {
+    const guard = new ReplayGuard({ capacity: 3 })
+    assert.equal(guard.admit('a', 100, 0), 'new')
+    assert.equal(guard.admit('b', 500, 0), 'new')
+    assert.equal(guard.admit('c', 500, 0), 'new')
+    assert.equal(guard.admit('a', 100, 99), 'replayed')
+    assert.equal(guard.admit('d', 500, 50), 'full')
+    assert.equal(guard.admit('b', 500, 50), 'replayed')
+    // 'a' expired at 100: its room is taken by 'd', and 'a' is new again.
+    assert.equal(guard.admit('d', 500, 100), 'new')
+    assert.equal(guard.size, 3)
+    assert.equal(guard.admit('a', 600, 100), 'full')
+  })
 })

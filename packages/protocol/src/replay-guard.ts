@@ -27,12 +27,21 @@ export class ReplayGuard {
    * it also returns true: refusing a command is safer than executing it twice.
    */
   isReplay(id: string, expiresAtMs: number, nowMs: number): boolean {
+    return this.admit(id, expiresAtMs, nowMs) !== 'new'
+  }
+
+  /**
+   * {@link isReplay} with the reason, for callers that answer the two refusals apart:
+   * 'replayed' (seen and still live), 'full' (as many live ids as the capacity; a live id
+   * is never forgotten to make room, so its replay stays refused), or 'new' (recorded).
+   */
+  admit(id: string, expiresAtMs: number, nowMs: number): 'new' | 'replayed' | 'full' {
     this.#forgetExpired(nowMs)
-    if (this.#expiresAtById.has(id)) return true
-    if (this.#expiresAtById.size >= this.#capacity) return true
+    if (this.#expiresAtById.has(id)) return 'replayed'
+    if (this.#expiresAtById.size >= this.#capacity) return 'full'
     this.#expiresAtById.set(id, expiresAtMs)
     this.#nextExpiryMs = Math.min(this.#nextExpiryMs, expiresAtMs)
-    return false
+    return 'new'
   }
 
   #forgetExpired(nowMs: number): void {

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { storageProofDigest, verifyStorageChallenge } from '@meson/protocol'
+import { ReplayGuard, storageProofDigest, verifyStorageChallenge } from '@meson/protocol'
 import type { StorageAnswer, VerifyKey } from '@meson/protocol'
 import { sendErrorResponse } from '../adapters/http/error-response.ts'
-import { ChallengeNonces } from './challenge-nonces.ts'
 import type { SegmentReader } from './fill-store.ts'
+
+/** Live challenges remembered at most; an honest coordinator has a handful in flight. */
+export const MAX_LIVE_CHALLENGES = 4096
 
 /** Largest challenge body read; a signed challenge is a few hundred bytes. */
 export const MAX_STORAGE_CHALLENGE_BODY_BYTES = 4096
@@ -26,7 +28,9 @@ export interface StorageProofRouteParameters {
  * never carry a stack.
  */
 export function createStorageProofRoute(parameters: StorageProofRouteParameters): (req: IncomingMessage, res: ServerResponse) => void {
-  const nonces = new ChallengeNonces()
+  // The nonces of answered challenges, each until its challenge expires: a captured copy
+  // sent again costs a signature check, not a disk read.
+  const nonces = new ReplayGuard({ capacity: MAX_LIVE_CHALLENGES })
   return (req, res) => {
     if (req.method !== 'POST') {
       req.resume()
@@ -39,7 +43,7 @@ export function createStorageProofRoute(parameters: StorageProofRouteParameters)
   }
 }
 
-async function answerChallenge(parameters: StorageProofRouteParameters, nonces: ChallengeNonces, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function answerChallenge(parameters: StorageProofRouteParameters, nonces: ReplayGuard, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const text = await readBoundedBody(req, MAX_STORAGE_CHALLENGE_BODY_BYTES)
   if (text === undefined) {
     sendErrorResponse(res, 'BAD_REQUEST', `A challenge body is at most ${MAX_STORAGE_CHALLENGE_BODY_BYTES} bytes.`, ['connection', 'close'])
