@@ -8,7 +8,7 @@
  *   ticket, a replayed usage batch, a buyer out of credit.
  */
 import assert from 'node:assert/strict'
-import { createPrivateKey, createSecretKey, randomBytes } from 'node:crypto'
+import { createPrivateKey, randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer, request as httpRequest } from 'node:http'
 import type { IncomingHttpHeaders, Server } from 'node:http'
@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { costOfBytes, encodeTicket, newUsageBatchId, signEnvelope } from '@meson/protocol'
+import { costOfBytes, encodeTicket, newUsageBatchId, signEnvelope, TicketMacKey } from '@meson/protocol'
 import type { AccountId } from '@meson/protocol'
 import { createLogger, parseConfig, startCoordinator } from '@meson/coordinator'
 import type { RunningCoordinator } from '@meson/coordinator'
@@ -242,8 +242,8 @@ for (const backend of backends) {
       assert.ok(node)
       const before = originHits.get('/forged.bin') ?? 0
       // Tagged under a master secret the network never had.
-      const forgedTicket = encodeTicket({ nodeKey: createSecretKey(randomBytes(32)), coordinatorKey: createSecretKey(randomBytes(32)) }, {
-        v: 2, kid: 'k1', zone: 'e2e', path: '/forged.bin', prefix: false, nodeId: node.nodeId, client: '127.0.0.1',
+      const forgedTicket = encodeTicket({ nodeKey: new TicketMacKey(randomBytes(32)), coordinatorKey: new TicketMacKey(randomBytes(32)) }, {
+        v: 3, kid: 'k1', zone: 'e2e', path: '/forged.bin', prefix: false, nodeId: node.nodeId, client: '127.0.0.1',
         issuedAt: Date.now(), expiresAt: Date.now() + 60_000, byteBudget: 2n ** 30n, nonce: 'forgedforgedforgedfo', origin: originUrl,
       })
       const answer = await fetchRaw(`${node.url}/z/e2e/forged.bin?mt=${forgedTicket}`)

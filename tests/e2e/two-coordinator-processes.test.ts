@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import type { ChildProcessByStdio } from 'node:child_process'
-import { createSecretKey, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,7 +17,7 @@ import type { Readable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { deriveCoordinatorTicketKey, deriveNodeTicketKey, encodeBase64Url, encodeTicket, newTicketNonce, newUsageBatchId, signEnvelope } from '@meson/protocol'
+import { deriveCoordinatorTicketKey, deriveNodeTicketKey, encodeBase64Url, encodeTicket, newTicketNonce, newUsageBatchId, signEnvelope, TicketMacKey } from '@meson/protocol'
 import type { Ticket } from '@meson/protocol'
 import { FakeNode, IS_CI, TEST_PG_URL, whyPostgresUnreachable } from '@meson/coordinator/testing'
 
@@ -112,8 +112,8 @@ describe('two coordinator processes on one PostgreSQL', { skip: unreachable === 
       await node.stop()
     }
 
-    const ticket: Ticket = { v: 2, kid: 'k1', zone: 'site', path: '/a.bin', prefix: false, nodeId, client: '127.0.0.1', issuedAt: now, expiresAt: now + 300_000, byteBudget: 1000n, nonce: newTicketNonce() }
-    const token = encodeTicket({ nodeKey: createSecretKey(deriveNodeTicketKey(master, 'k1', nodeId)), coordinatorKey: createSecretKey(deriveCoordinatorTicketKey(master, 'k1')) }, ticket)
+    const ticket: Ticket = { v: 3, kid: 'k1', zone: 'site', path: '/a.bin', prefix: false, nodeId, client: '127.0.0.1', issuedAt: now, expiresAt: now + 300_000, byteBudget: 1000n, nonce: newTicketNonce() }
+    const token = encodeTicket({ nodeKey: new TicketMacKey(deriveNodeTicketKey(master, 'k1', nodeId)), coordinatorKey: new TicketMacKey(deriveCoordinatorTicketKey(master, 'k1')) }, ticket)
     const usage = (lineToken: string, nonce: string, bytes: number): unknown =>
       signEnvelope('usage-report', nodeKeys.privateKey, { batchId: newUsageBatchId(), nodeId, createdAt: Date.now(), lines: [{ ticketId: nonce, zone: 'site', bytes: String(bytes), ticket: lineToken }] })
 
@@ -125,7 +125,7 @@ describe('two coordinator processes on one PostgreSQL', { skip: unreachable === 
     assert.deepEqual((replayAtFirst.body['rejected'] as { reason: string }[]).map((line) => line.reason), ['over-budget'])
 
     // The node knows its node key and tags its own ticket; the coordinator tag it can only fake.
-    const nodeKey = createSecretKey(deriveNodeTicketKey(master, 'k1', nodeId))
+    const nodeKey = new TicketMacKey(deriveNodeTicketKey(master, 'k1', nodeId))
     const minted: Ticket = { ...ticket, nonce: newTicketNonce(), byteBudget: 10n ** 12n }
     const mintedToken = encodeTicket({ nodeKey, coordinatorKey: nodeKey }, minted)
     const refused = await call(second, 'POST', '/v1/nodes/usage', { json: usage(mintedToken, minted.nonce, 10 ** 9) })

@@ -72,6 +72,7 @@ export {
   MAX_TICKET_TOKEN_LENGTH,
   openBillableTicket,
   TICKET_TAG_BYTES,
+  ticketJson,
   ticketOriginSchema,
   ticketPathSchema,
   ticketSchema,
@@ -90,6 +91,7 @@ export {
   ticketKeyTextSchema,
 } from './ticket-keys.ts'
 export type { NodeTicketKeys, NodeTicketKeyWire } from './ticket-keys.ts'
+export { TICKET_MAC_KEY_BYTES, TicketMacKey, TicketMacSetupError, ticketMac } from './ticket-mac.ts'
 export { openEnvelope, signedEnvelopeSchema, signEnvelope } from './signed-envelope.ts'
 export type { EnvelopeKey, EnvelopeRejection, OpenEnvelopeResult, SignedEnvelope } from './signed-envelope.ts'
 export {

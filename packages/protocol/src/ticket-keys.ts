@@ -1,7 +1,7 @@
-import { createSecretKey, hkdfSync } from 'node:crypto'
-import type { KeyObject } from 'node:crypto'
+import { hkdfSync } from 'node:crypto'
 import { z } from 'zod'
 import { decodeBase64Url, encodeBase64Url } from './base64url.ts'
+import { TicketMacKey } from './ticket-mac.ts'
 
 /**
  * The ticket key hierarchy (ADR 0016). One master secret per key id lives only on the
@@ -63,19 +63,18 @@ export function nodeTicketKeyWire(kid: string, key: Uint8Array): NodeTicketKeyWi
 }
 
 /**
- * Keys by key id, prepared for node:crypto (a KeyObject skips re-importing the bytes
- * on every MAC). A ring holds the active key and, during a rotation's overlap, the
+ * Keys by key id, as ticket MAC keys (`TicketMacKey`: the bytes never print). A ring holds the active key and, during a rotation's overlap, the
  * previous one; a lookup of any other id finds nothing.
  */
 export class TicketKeyRing {
-  readonly #keys = new Map<string, KeyObject>()
+  readonly #keys = new Map<string, TicketMacKey>()
 
   constructor(keys: Iterable<{ readonly kid: string; readonly key: Uint8Array }> = []) {
-    for (const { kid, key } of keys) this.#keys.set(kid, createSecretKey(key))
+    for (const { kid, key } of keys) this.#keys.set(kid, new TicketMacKey(key))
   }
 
   /** The key of `kid`, if the ring holds it. */
-  get(kid: string): KeyObject | undefined {
+  get(kid: string): TicketMacKey | undefined {
     return this.#keys.get(kid)
   }
 

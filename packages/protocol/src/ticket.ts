@@ -1,10 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
-import type { KeyObject } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { decodeBase64Url } from './base64url.ts'
 import { nodeIdSchema } from './node-id.ts'
 import { isClientCovered, ticketClientSchema } from './ticket-client.ts'
 import { ticketKeyIdSchema } from './ticket-keys.ts'
+import { ticketMac } from './ticket-mac.ts'
+import type { TicketMacKey } from './ticket-mac.ts'
 import { randomIdSchema, timestampMsSchema, uint64StringSchema, zoneIdSchema, zoneRefSchema } from './wire-scalars.ts'
 
 /** Longest token accepted; a real one is about 350 characters. */
@@ -41,7 +42,8 @@ export const ticketOriginSchema = z
  */
 export const ticketSchema = z
   .strictObject({
-    v: z.literal(2),
+    /** 3: keyed-BLAKE3 tags (ADR 0016, seventh session); 2 had HMAC-SHA256 tags and is refused. */
+    v: z.literal(3),
     /** Which key generation the tags are made with (ADR 0016): keys rotate with an overlap. */
     kid: ticketKeyIdSchema,
     zone: zoneRefSchema,
@@ -70,24 +72,24 @@ export type Ticket = z.output<typeof ticketSchema>
 /** A ticket as it travels (byteBudget a decimal string). */
 export type TicketWire = z.input<typeof ticketSchema>
 
-/** Bytes of each tag (HMAC-SHA256 truncated to 128 bits, as RFC 4868 does for IPsec). */
+/** Bytes of each tag (keyed BLAKE3 truncated to 128 bits; BLAKE3's output may be truncated at will). */
 export const TICKET_TAG_BYTES = 16
 
 /** The two keys a coordinator tags a ticket with (both for the ticket's `kid`). */
 export interface TicketTagKeys {
   /** The ticket's node's key (derived from the master secret and the node id). */
-  readonly nodeKey: KeyObject
+  readonly nodeKey: TicketMacKey
   /** The coordinators' own key, which no node holds. */
-  readonly coordinatorKey: KeyObject
+  readonly coordinatorKey: TicketMacKey
 }
 
-function tag(key: KeyObject, bytes: Uint8Array): Buffer {
-  return createHmac('sha256', key).update(bytes).digest().subarray(0, TICKET_TAG_BYTES)
+function tag(key: TicketMacKey, bytes: Uint8Array): Buffer {
+  return ticketMac(key, bytes, TICKET_TAG_BYTES)
 }
 
 /**
  * Encodes and tags a ticket as `base64url(canonical JSON) "." nodeTag "." coordTag`
- * (each tag base64url), URL-safe for `?mt=`. Both tags are HMACs over exactly the
+ * (each tag base64url), URL-safe for `?mt=`. Both tags are keyed-BLAKE3 MACs over exactly the
  * encoded JSON bytes, so verifiers check what they decode, with no re-serialization.
  * No state is kept: everything a verifier needs is in the token and its keys.
  */
@@ -96,7 +98,7 @@ export function encodeTicket(keys: TicketTagKeys, ticket: Ticket): string {
 }
 
 /**
- * `encodeTicket(keys, { v: 2, kid, ...claims })` without building the ticket object:
+ * `encodeTicket(keys, { v: 3, kid, ...claims })` without building the ticket object:
  * the issuer's hot path (ADR 0016, fourth session). Same bytes, tested.
  */
 export function encodeTicketClaims(keys: TicketTagKeys, kid: string, claims: Omit<Ticket, 'v' | 'kid'>): string {
@@ -132,14 +134,14 @@ function writeTicketJson(kid: string, claims: Omit<Ticket, 'v' | 'kid'>): string
     path: claims.path,
     prefix: claims.prefix,
     upstreams: claims.upstreams,
-    v: 2,
+    v: 3,
     zone: claims.zone,
     zoneId: claims.zoneId,
   })
 }
 
 /** Finds the key of a key id (a ring's `get`), or undefined for an unknown id. */
-export type TicketKeyLookup = (kid: string) => KeyObject | undefined
+export type TicketKeyLookup = (kid: string) => TicketMacKey | undefined
 
 /** What the request being served must match. */
 export interface TicketRequest {
@@ -208,7 +210,7 @@ export function openBillableTicket(token: string, coordinatorKeyFor: TicketKeyLo
   return { ok: true, ticket: decoded.ticket }
 }
 
-function tagMatches(key: KeyObject, json: Uint8Array, claimed: Uint8Array): boolean {
+function tagMatches(key: TicketMacKey, json: Uint8Array, claimed: Uint8Array): boolean {
   return claimed.length === TICKET_TAG_BYTES && timingSafeEqual(tag(key, json), claimed)
 }
 

@@ -77,7 +77,7 @@ describe('decideRedirect: redirects', () => {
     })
     assert.ok(verdict.ok, verdict.ok ? '' : verdict.reason)
     assert.deepEqual(verdict.ticket, {
-      v: 2,
+      v: 3,
       kid: 'k1',
       zone: 'my-site',
       path: '/img/logo.png',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { openBillableTicket, verifyTicket } from '@meson/protocol'
+import { decodeBase64Url, openBillableTicket, TicketMacKey, verifyTicket } from '@meson/protocol'
 import { nodeKeyLookup, testTicketMaster } from '../testing/test-ticket-keys.ts'
 import { CoordinatorTicketKeys } from './coordinator-ticket-keys.ts'
 import { issueTicket } from './issue-ticket.ts'
@@ -41,7 +41,10 @@ describe('CoordinatorTicketKeys', () => {
     const [b] = keys.nodeKeysFor('nd_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb')
     assert.ok(a && b)
     assert.notEqual(a.key, b.key)
-    assert.notEqual(a.key, keys.coordinatorKeyFor('k1')?.export().toString('base64url'))
+    const coordinatorKey = keys.coordinatorKeyFor('k1')
+    assert.ok(coordinatorKey)
+    assert.equal(coordinatorKey.equals(new TicketMacKey(decodeBase64Url(a.key) ?? new Uint8Array(32))), false)
+    assert.equal(coordinatorKey.equals(coordinatorKey), true)
   })
 
   it('refuses an empty or ambiguous set of generations', () => {

@@ -1,6 +1,4 @@
-import { createSecretKey } from 'node:crypto'
-import type { KeyObject } from 'node:crypto'
-import { deriveCoordinatorTicketKey, deriveNodeTicketKey, nodeTicketKeyWire, rememberBounded } from '@meson/protocol'
+import { deriveCoordinatorTicketKey, deriveNodeTicketKey, nodeTicketKeyWire, rememberBounded, TicketMacKey } from '@meson/protocol'
 import type { NodeTicketKeyWire, TicketTagKeys } from '@meson/protocol'
 
 /** One generation of the ticket master secret (ADR 0016). */
@@ -21,7 +19,7 @@ export interface TagKeysOf {
 
 interface Generation {
   readonly master: TicketMasterKey
-  readonly coordinatorKey: KeyObject
+  readonly coordinatorKey: TicketMacKey
   /** Per node id, the answer of `tagKeysFor` under this generation (bounded like the node keys). */
   readonly tagKeys: Map<string, TagKeysOf>
 }
@@ -32,7 +30,7 @@ const DEFAULT_NODE_KEY_CACHE = 200_000
 /**
  * The coordinator's ticket keys: every master generation it knows (issuing with the
  * newest active one, verifying with all), the coordinator key of each, and the per-node
- * keys derived on first use and cached, so issuing a ticket costs two HMACs and no HKDF.
+ * keys derived on first use and cached, so issuing a ticket costs two keyed-BLAKE3 tags and no HKDF.
  *
  * Rotation with an overlap: add a generation with `activeFrom` in the future; nodes
  * receive it with their keys at registration and on heartbeats before it is used, and
@@ -41,7 +39,7 @@ const DEFAULT_NODE_KEY_CACHE = 200_000
  */
 export class CoordinatorTicketKeys {
   readonly #generations: readonly Generation[]
-  readonly #nodeKeys = new Map<string, KeyObject>()
+  readonly #nodeKeys = new Map<string, TicketMacKey>()
   readonly #cacheSize: number
 
   constructor(masters: readonly TicketMasterKey[], cacheSize = DEFAULT_NODE_KEY_CACHE) {
@@ -50,7 +48,7 @@ export class CoordinatorTicketKeys {
     // Newest activation first, so the active generation is the first one already active.
     this.#generations = [...masters]
       .sort((a, b) => b.activeFrom - a.activeFrom)
-      .map((master) => ({ master, coordinatorKey: createSecretKey(deriveCoordinatorTicketKey(master.secret, master.kid)), tagKeys: new Map<string, TagKeysOf>() }))
+      .map((master) => ({ master, coordinatorKey: new TicketMacKey(deriveCoordinatorTicketKey(master.secret, master.kid)), tagKeys: new Map<string, TagKeysOf>() }))
     this.#cacheSize = cacheSize
   }
 
@@ -85,7 +83,7 @@ export class CoordinatorTicketKeys {
   }
 
   /** The coordinators' key of `kid`, if that generation is still known. */
-  coordinatorKeyFor(kid: string): KeyObject | undefined {
+  coordinatorKeyFor(kid: string): TicketMacKey | undefined {
     return this.#generations.find((generation) => generation.master.kid === kid)?.coordinatorKey
   }
 
@@ -94,13 +92,13 @@ export class CoordinatorTicketKeys {
     return this.#generations.map(({ master }) => nodeTicketKeyWire(master.kid, deriveNodeTicketKey(master.secret, master.kid, nodeId)))
   }
 
-  #nodeKey(kid: string, nodeId: string): KeyObject {
+  #nodeKey(kid: string, nodeId: string): TicketMacKey {
     const cacheKey = `${kid}\u0000${nodeId}`
     const cached = this.#nodeKeys.get(cacheKey)
     if (cached !== undefined) return cached
     const master = this.#generations.find((generation) => generation.master.kid === kid)?.master
     if (master === undefined) throw new RangeError(`unknown ticket key id ${kid}`)
-    const key = createSecretKey(deriveNodeTicketKey(master.secret, kid, nodeId))
+    const key = new TicketMacKey(deriveNodeTicketKey(master.secret, kid, nodeId))
     rememberBounded(this.#nodeKeys, cacheKey, key, this.#cacheSize)
     return key
   }

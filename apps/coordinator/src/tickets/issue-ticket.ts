@@ -6,7 +6,7 @@ import type { CoordinatorTicketKeys } from './coordinator-ticket-keys.ts'
 export type TicketClaims = Omit<Ticket, 'v' | 'kid'>
 
 /**
- * Tags a ticket for its node under the active key generation (ADR 0016): two HMACs, no
+ * Tags a ticket for its node under the active key generation (ADR 0016): two keyed-BLAKE3 tags, no
  * signature, and nothing remembered. Usage on it is checked later from the ticket
  * itself, by any coordinator replica.
  */

@@ -79,7 +79,7 @@ describe('meson-net node --coordinator (as a process)', () => {
     await node.waitFor(/registered with/)
     const nowMs = Date.now()
     const ticket = ticketSchema.parse({
-      v: 2,
+      v: 3,
       kid: 'k1',
       zone: 'my-site',
       path: '/file.bin',

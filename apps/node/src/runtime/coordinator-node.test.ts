@@ -1,9 +1,9 @@
-import { createSecretKey, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
-import { generateKeyPair, newCommandId, nodeIdFromPublicKey, publicKeyFromString, signCommand, verifyPayload } from '@meson/protocol'
+import { generateKeyPair, newCommandId, nodeIdFromPublicKey, publicKeyFromString, signCommand, verifyPayload, TicketMacKey } from '@meson/protocol'
 import type { Command } from '@meson/protocol'
 import { zoneCacheKey } from '../cdn/zones/zone-cache-key.ts'
 import { fetchOnce, startCoordinatorNodeHarness } from '../testing/coordinator-node-fixtures.ts'
@@ -103,7 +103,7 @@ describe('a node in coordinator mode', () => {
   const otherNode = nodeIdFromPublicKey(generateKeyPair().publicKey)
   const bounced: [string, (path: string) => string][] = [
     ['a missing ticket', () => ''],
-    ['a forged ticket', (path) => `mt=${harness.ticket(path, {}, { nodeKey: createSecretKey(randomBytes(32)), coordinatorKey: createSecretKey(randomBytes(32)) })}`],
+    ['a forged ticket', (path) => `mt=${harness.ticket(path, {}, { nodeKey: new TicketMacKey(randomBytes(32)), coordinatorKey: new TicketMacKey(randomBytes(32)) })}`],
     ['an expired ticket', (path) => `mt=${harness.ticket(path, { issuedAt: Date.now() - 600_000, expiresAt: Date.now() - 1 })}`],
     ['a ticket for another node', (path) => `mt=${harness.ticket(path, { nodeId: otherNode })}`],
     ["a ticket for another node, tagged with that node's own key", (path) => `mt=${harness.ticket(path, { nodeId: otherNode }, harness.fake.ticketTagKeys(otherNode))}`],

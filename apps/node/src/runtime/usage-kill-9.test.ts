@@ -94,7 +94,7 @@ describe('usage survives kill -9 of a node under load', () => {
   const ticketedUrl = (url: string, nodeId: string, path: string): { nonce: string; url: string } => {
     const nowMs = Date.now()
     const ticket = ticketSchema.parse({
-      v: 2, kid: 'k1', zone: 'my-site', path, prefix: false, nodeId, client: '127.0.0.1', issuedAt: nowMs - 1000, expiresAt: nowMs + 600_000,
+      v: 3, kid: 'k1', zone: 'my-site', path, prefix: false, nodeId, client: '127.0.0.1', issuedAt: nowMs - 1000, expiresAt: nowMs + 600_000,
       byteBudget: '10000000', nonce: newTicketNonce(), origin: origin.url,
     })
     return { nonce: ticket.nonce, url: `${url}/z/my-site${path}?mt=${encodeTicket(fake.ticketTagKeys(nodeId), ticket)}` }

@@ -1,5 +1,5 @@
-import { createSecretKey, randomBytes } from 'node:crypto'
-import { encodeTicket, MAX_USAGE_LINES, newTicketNonce, signEnvelope, ticketSchema, usageReportSchema } from '@meson/protocol'
+import { randomBytes } from 'node:crypto'
+import { encodeTicket, MAX_USAGE_LINES, newTicketNonce, signEnvelope, ticketSchema, usageReportSchema, TicketMacKey } from '@meson/protocol'
 import type { SignedEnvelope, UsageLine } from '@meson/protocol'
 import type { StartCoordinatorNodeDependencies } from '../runtime/start-coordinator-node.ts'
 import type { UsageTransport } from '../link/usage-transport.ts'
@@ -51,6 +51,6 @@ function mintTwin(line: UsageLine): UsageLine {
   const [payload = ''] = line.ticket.split('.')
   const ticket = ticketSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')))
   const nonce = newTicketNonce()
-  const keys = { nodeKey: createSecretKey(randomBytes(32)), coordinatorKey: createSecretKey(randomBytes(32)) }
+  const keys = { nodeKey: new TicketMacKey(randomBytes(32)), coordinatorKey: new TicketMacKey(randomBytes(32)) }
   return { ...line, ticketId: nonce, ticket: encodeTicket(keys, { ...ticket, nonce }) }
 }

@@ -53,7 +53,7 @@ export async function startCoordinatorNodeHarness(
       return encodeTicket(
         keys,
         ticketSchema.parse({
-          v: 2,
+          v: 3,
           kid: 'k1',
           zone: 'my-site',
           path,

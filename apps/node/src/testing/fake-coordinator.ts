@@ -1,24 +1,10 @@
-import { createSecretKey, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import {
-  deriveCoordinatorTicketKey,
-  deriveNodeTicketKey,
-  generateKeyPair,
-  nodeTicketKeyWire,
-  signEnvelope,
-  heartbeatRequestSchema,
-  heartbeatSchema,
-  NODE_API_ERROR_CODES,
-  openEnvelope,
-  publicKeyFromString,
-  publicKeyToString,
-  registrationSchema,
-  usageReportSchema,
-} from '@meson/protocol'
+import { deriveCoordinatorTicketKey, deriveNodeTicketKey, generateKeyPair, nodeTicketKeyWire, signEnvelope, heartbeatRequestSchema, heartbeatSchema, NODE_API_ERROR_CODES, openEnvelope, publicKeyFromString, publicKeyToString, registrationSchema, usageReportSchema, TicketMacKey } from '@meson/protocol'
 import type { Heartbeat, KeyPair, Registration, SignedEnvelope, TicketTagKeys, UsageReport } from '@meson/protocol'
 import { COORDINATOR_ENDPOINTS } from '../link/coordinator-endpoints.ts'
 import { FakeStorageEndpoints } from './fake-storage-endpoints.ts'
@@ -82,8 +68,8 @@ export class FakeCoordinator {
   /** The keys a real coordinator would tag a ticket for `nodeId` with, under `kid`. */
   ticketTagKeys(nodeId: string, kid = this.ticketKids[0] ?? 'k1'): TicketTagKeys {
     return {
-      nodeKey: createSecretKey(deriveNodeTicketKey(this.ticketMaster, kid, nodeId)),
-      coordinatorKey: createSecretKey(deriveCoordinatorTicketKey(this.ticketMaster, kid)),
+      nodeKey: new TicketMacKey(deriveNodeTicketKey(this.ticketMaster, kid, nodeId)),
+      coordinatorKey: new TicketMacKey(deriveCoordinatorTicketKey(this.ticketMaster, kid)),
     }
   }
 

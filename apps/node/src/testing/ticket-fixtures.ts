@@ -1,5 +1,5 @@
-import { createSecretKey, randomBytes } from 'node:crypto'
-import { deriveCoordinatorTicketKey, deriveNodeTicketKey, encodeTicket, generateKeyPair, nodeIdFromPublicKey, ticketSchema } from '@meson/protocol'
+import { randomBytes } from 'node:crypto'
+import { deriveCoordinatorTicketKey, deriveNodeTicketKey, encodeTicket, generateKeyPair, nodeIdFromPublicKey, ticketSchema, TicketMacKey } from '@meson/protocol'
 import type { Ticket, TicketTagKeys, TicketWire } from '@meson/protocol'
 
 /** Test fixture: a ticket master secret (ADR 0016) and a node id that tickets are issued to. */
@@ -15,13 +15,13 @@ export function fixtureNodeKey(nodeId: string = fixtureNodeId, kid = 'k1', maste
 
 /** The keys a coordinator tags a ticket for `nodeId` with. */
 export function fixtureTagKeys(nodeId: string = fixtureNodeId, kid = 'k1', master: Uint8Array = fixtureTicketMaster): TicketTagKeys {
-  return { nodeKey: createSecretKey(fixtureNodeKey(nodeId, kid, master)), coordinatorKey: createSecretKey(deriveCoordinatorTicketKey(master, kid)) }
+  return { nodeKey: new TicketMacKey(fixtureNodeKey(nodeId, kid, master)), coordinatorKey: new TicketMacKey(deriveCoordinatorTicketKey(master, kid)) }
 }
 
 /** Test fixture: a ticket for `/img/logo.png` of zone `my-site`, with overrides. */
 export function fixtureTicket(overrides: Partial<TicketWire> = {}): Ticket {
   return ticketSchema.parse({
-    v: 2,
+    v: 3,
     kid: 'k1',
     zone: 'my-site',
     path: '/img/logo.png',

@@ -342,7 +342,7 @@ function defineMeteringSuite(backend: TestStoreBackend): void {
       const masters = await ensureTicketMasterKeyFile(join(dataDir, 'ticket-keys.json'))
       const { kid, keys } = new CoordinatorTicketKeys(masters.keys).tagKeysFor(nodeA.id, nowMs)
       const claims = claimsFor(nodeA, { byteBudget: 100n * GIB })
-      const minted: TestTicket = { ...claims, token: encodeTicket({ nodeKey: keys.nodeKey, coordinatorKey: keys.nodeKey }, { v: 2, kid, ...claims }) }
+      const minted: TestTicket = { ...claims, token: encodeTicket({ nodeKey: keys.nodeKey, coordinatorKey: keys.nodeKey }, { v: 3, kid, ...claims }) }
       const buyerBefore = await balanceOf(`buyer:${buyer.id}`)
       const operatorBefore = await balanceOf(`operator:${operator.id}:pending`)
       const before = metering.rejectedLinesOf(nodeA.id)

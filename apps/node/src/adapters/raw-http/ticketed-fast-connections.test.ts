@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
-import { createSecretKey, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { once } from 'node:events'
 import { connect } from 'node:net'
 import type { Socket } from 'node:net'
 import { after, before, describe, it } from 'node:test'
-import { generateKeyPair, nodeIdFromPublicKey } from '@meson/protocol'
+import { generateKeyPair, nodeIdFromPublicKey, TicketMacKey } from '@meson/protocol'
 import type { TicketWire } from '@meson/protocol'
 import { createManualClock, send } from '../../testing/cache-server-fixtures.ts'
 import { startCoordinatorNodeHarness } from '../../testing/coordinator-node-fixtures.ts'
@@ -135,7 +135,7 @@ describe('fast connections in CDN mode (ticketed hits)', () => {
   describe('leaves every other request to node:http, which answers as it does without the fast path', () => {
     const handedOver: ReadonlyArray<readonly [string, (side: Side) => string]> = [
       ['a missing ticket', (side) => get(zonePath(side, '/hit.bin', 'a=1'))],
-      ['a forged ticket', (side) => get(zonePath(side, '/hit.bin', `mt=${side.harness.ticket('/hit.bin', { issuedAt: nowMs - 1000, expiresAt: nowMs + 600_000 }, { nodeKey: createSecretKey(randomBytes(32)), coordinatorKey: createSecretKey(randomBytes(32)) })}`))],
+      ['a forged ticket', (side) => get(zonePath(side, '/hit.bin', `mt=${side.harness.ticket('/hit.bin', { issuedAt: nowMs - 1000, expiresAt: nowMs + 600_000 }, { nodeKey: new TicketMacKey(randomBytes(32)), coordinatorKey: new TicketMacKey(randomBytes(32)) })}`))],
       ['a ticket with a flipped node-tag bit', (side) => get(zonePath(side, '/hit.bin', `mt=${flipNodeTagBit(ticket(side, '/hit.bin'))}`))],
       ['an expired ticket', (side) => get(zonePath(side, '/hit.bin', `mt=${ticket(side, '/hit.bin', { issuedAt: nowMs - 600_000, expiresAt: nowMs - 1 })}`))],
       ['a ticket not yet valid', (side) => get(zonePath(side, '/hit.bin', `mt=${ticket(side, '/hit.bin', { issuedAt: nowMs + 3_600_000, expiresAt: nowMs + 3_700_000 })}`))],

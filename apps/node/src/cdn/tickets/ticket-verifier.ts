@@ -33,7 +33,7 @@ export interface TicketVerifierOptions {
 /**
  * Checks `?mt=` tickets (DESIGN.md §5, ADR 0016) with protocol's `verifyTicket` and this
  * node's own ticket keys, caching tokens whose tag verified so that a hot object pays
- * the JSON parse and HMAC once. Only the tag is cached: every hit re-checks expiry, node, zone, path and client against
+ * the JSON parse and MAC once. Only the tag is cached: every hit re-checks expiry, node, zone, path and client against
  * the request, because one token is reused for many requests (and by whoever copied
  * it). Tokens verified under keys that have since been replaced are verified again.
  */
