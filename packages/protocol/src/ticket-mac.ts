@@ -12,35 +12,30 @@ import { BaseError } from './errors.ts'
  *
  * hash-wasm keys a hasher when it is created, asynchronously, one WebAssembly instance per
  * key — too costly for a per-node key on a fleet of 100 000. So one hasher serves every
- * key: its saved state right after a keyed `init()` holds the key at two places (the key
- * words and the first chaining value, both the key bytes little-endian) and nothing else
- * key-dependent. Those places are found once at load by keying a template with a random
- * key; a key's state is the template with the key written at them, which `load()` puts
- * in place before the message is hashed. At load, a tag made this way is compared with
- * one from a hasher keyed through hash-wasm's own API; the tests also compare against
- * @noble/hashes, an independent implementation. If a hash-wasm upgrade changed its state
- * layout, the load check fails and nothing starts (fail closed, never a wrong tag).
+ * key: it is created keyed with a 32-byte key slot, and hash-wasm keeps a view of that
+ * array (it does not copy it) and writes it into the instance at every `init()`. Writing a
+ * key into the slot before `init()` therefore keys the next tag with it. At load, a tag
+ * made this way (over three chunks, so both the first chaining value and the key words
+ * are exercised) is compared with one from a hasher keyed through hash-wasm's API with the
+ * same key; the tests also compare against @noble/hashes, an independent implementation.
+ * If a hash-wasm upgrade copied the key instead, the load check fails and nothing starts
+ * (fail closed, never a wrong tag).
  */
 
 /** Bytes of a ticket MAC key (BLAKE3 keys are exactly 32). */
 export const TICKET_MAC_KEY_BYTES = 32
 
-/** The saved-state layout did not match what keyed tagging relies on. */
+/** hash-wasm did not behave as keyed tagging relies on (see the module comment). */
 export class TicketMacSetupError extends BaseError {
   override readonly name = 'TicketMacSetupError'
   constructor(detail: string) {
-    super('TICKET_MAC_SETUP', `The ticket MAC could not be set up: ${detail}. hash-wasm's BLAKE3 state layout is not the one this build was tested with.`)
+    super('TICKET_MAC_SETUP', `The ticket MAC could not be set up: ${detail}. This hash-wasm does not behave as the one this build was tested with.`)
   }
 }
 
-const hasher = await createBLAKE3(256, randomBytes(TICKET_MAC_KEY_BYTES))
-const templateKey = randomBytes(TICKET_MAC_KEY_BYTES)
-const templateHasher = await createBLAKE3(256, templateKey)
-templateHasher.init()
-/** A keyed hasher's state right after init; the key bytes are overwritten per use. */
-const scratch = templateHasher.save()
-const keyOffsets = offsetsOf(scratch, templateKey)
-if (keyOffsets.length !== 2) throw new TicketMacSetupError(`the key occurs ${String(keyOffsets.length)} times in the saved state, not twice`)
+/** The key the one hasher uses at its next `init()` (hash-wasm holds a view of it). */
+const keySlot = new Uint8Array(TICKET_MAC_KEY_BYTES)
+const hasher = await createBLAKE3(256, keySlot)
 
 const keyBytes = new WeakMap<TicketMacKey, Uint8Array>()
 
@@ -83,22 +78,11 @@ export class TicketMacKey {
 export function ticketMac(key: TicketMacKey, message: Uint8Array, length: number): Buffer {
   const bytes = keyBytes.get(key)
   if (bytes === undefined) throw new TypeError('not a TicketMacKey')
-  for (const offset of keyOffsets) scratch.set(bytes, offset)
-  hasher.load(scratch)
+  keySlot.set(bytes)
+  hasher.init()
   hasher.update(message)
   const digest = hasher.digest('binary')
   return Buffer.from(digest.buffer, digest.byteOffset, length)
-}
-
-function offsetsOf(haystack: Uint8Array, needle: Uint8Array): number[] {
-  const offsets: number[] = []
-  const text = Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength)
-  let at = text.indexOf(needle)
-  while (at !== -1) {
-    offsets.push(at)
-    at = text.indexOf(needle, at + 1)
-  }
-  return offsets
 }
 
 // The load check: a tag made by re-keying must equal one from a hasher keyed by hash-wasm itself.
@@ -109,4 +93,4 @@ const reference = await createBLAKE3(256, checkKey)
 reference.init()
 reference.update(checkMessage)
 const expected = Buffer.from(reference.digest('binary'))
-if (!ticketMac(new TicketMacKey(checkKey), checkMessage, 32).equals(expected)) throw new TicketMacSetupError('a re-keyed tag differs from the library-keyed one')
+if (!ticketMac(new TicketMacKey(checkKey), checkMessage, 32).equals(expected)) throw new TicketMacSetupError('a tag keyed through the key slot differs from one keyed by the library')
