@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs'
 import { readFile, readdir } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import solc from 'solc'
 import { ContractsError } from '../contracts-error.ts'
 
 /** What the chain needs of one compiled contract. */
@@ -24,8 +23,16 @@ export const EVM_VERSION = 'cancun'
 interface SolcCompiler {
   compile(input: string, callbacks: { import: (path: string) => { contents: string } | { error: string } }): string
 }
-// Narrowing solc-js's untyped export to the signature documented in its README.
-const compiler = solc as unknown as SolcCompiler
+/**
+ * solc-js, loaded on first use: its emscripten module adds ~96 MiB of RSS and most of a
+ * second to start-up, and only a process that compiles (the demo chain, the contracts
+ * tests) needs it; the coordinator imports this package for its ABIs alone.
+ */
+async function loadCompiler(): Promise<SolcCompiler> {
+  const solc: unknown = (await import('solc')).default
+  // Narrowing solc-js's untyped export to the signature documented in its README.
+  return solc as SolcCompiler
+}
 
 interface SolcOutput {
   readonly errors?: readonly { readonly severity: string; readonly formattedMessage: string }[]
@@ -61,6 +68,7 @@ export async function compileContracts(parameters: CompileContractsParameters): 
       return { error: `not found: ${path}` }
     }
   }
+  const compiler = await loadCompiler()
   const output = JSON.parse(compiler.compile(JSON.stringify(input), { import: findImports })) as SolcOutput
   const errors = (output.errors ?? []).filter((entry) => entry.severity === 'error')
   if (errors.length > 0) {
