@@ -120,7 +120,7 @@ export function ticketJson(ticket: Ticket): string {
   return writeTicketJson(ticket.kid, ticket)
 }
 
-/** The JSON of a v2 ticket with key id `kid` and these claims (`v` is always 2). */
+/** The JSON of a v3 ticket with key id `kid` and these claims (`v` is always 3). */
 function writeTicketJson(kid: string, claims: Omit<Ticket, 'v' | 'kid'>): string {
   return JSON.stringify({
     byteBudget: claims.byteBudget.toString(),
