@@ -37,24 +37,31 @@ export class TicketMacSetupError extends BaseError {
 const keySlot = new Uint8Array(TICKET_MAC_KEY_BYTES)
 const hasher = await createBLAKE3(256, keySlot)
 
-const keyBytes = new WeakMap<TicketMacKey, Uint8Array>()
-
 /**
  * A 32-byte ticket MAC key (a node key or the coordinators' key). The bytes stay inside:
  * the key prints, inspects and serializes as a placeholder, so it is never logged.
  */
 export class TicketMacKey {
+  readonly #bytes: Uint8Array
+
   constructor(bytes: Uint8Array) {
     if (bytes.length !== TICKET_MAC_KEY_BYTES) throw new RangeError(`a ticket MAC key has ${String(TICKET_MAC_KEY_BYTES)} bytes, not ${String(bytes.length)}`)
-    keyBytes.set(this, Uint8Array.from(bytes))
+    this.#bytes = Uint8Array.from(bytes)
     Object.freeze(this)
   }
 
   /** True if `other` holds the same bytes (compared in constant time). */
   equals(other: TicketMacKey): boolean {
-    const mine = keyBytes.get(this)
-    const theirs = keyBytes.get(other)
-    return mine !== undefined && theirs !== undefined && timingSafeEqual(mine, theirs)
+    return timingSafeEqual(this.#bytes, other.#bytes)
+  }
+
+  /** See `ticketMac`. */
+  mac(message: Uint8Array, length: number): Buffer {
+    keySlot.set(this.#bytes)
+    hasher.init()
+    hasher.update(message)
+    const digest = hasher.digest('binary')
+    return Buffer.from(digest.buffer, digest.byteOffset, length)
   }
 
   toJSON(): string {
@@ -76,13 +83,7 @@ export class TicketMacKey {
  * two calls.
  */
 export function ticketMac(key: TicketMacKey, message: Uint8Array, length: number): Buffer {
-  const bytes = keyBytes.get(key)
-  if (bytes === undefined) throw new TypeError('not a TicketMacKey')
-  keySlot.set(bytes)
-  hasher.init()
-  hasher.update(message)
-  const digest = hasher.digest('binary')
-  return Buffer.from(digest.buffer, digest.byteOffset, length)
+  return key.mac(message, length)
 }
 
 // The load check: a tag made by re-keying must equal one from a hasher keyed by hash-wasm itself.
