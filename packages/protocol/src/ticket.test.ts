@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { blake3 } from '@noble/hashes/blake3.js'
 import { describe, it } from 'node:test'
 import { encodeBase64Url } from './base64url.ts'
@@ -44,6 +44,17 @@ const token = encodeTicket(keys, ticket)
 /** A tag as the protocol defines it, from @noble/hashes' BLAKE3 (an independent implementation). */
 function mac(key: Uint8Array, bytes: Uint8Array): string {
   return encodeBase64Url(blake3(bytes, { key }).subarray(0, 16))
+}
+
+/** An HMAC-SHA256-128 tag, as ticket v2 had (ADR 0016): what an old coordinator would issue. */
+function hmacTag(key: Uint8Array, bytes: Uint8Array): string {
+  return encodeBase64Url(createHmac('sha256', key).update(bytes).digest().subarray(0, 16))
+}
+
+/** A token tagged the v2 way (two HMACs) over this JSON. */
+function hmacToken(json: string): string {
+  const bytes = Buffer.from(json, 'utf8')
+  return `${encodeBase64Url(bytes)}.${hmacTag(nodeKey, bytes)}.${hmacTag(coordinatorKey, bytes)}`
 }
 
 /** Tags arbitrary JSON text as a ticket would be, to forge well-tagged malformed tokens. */
@@ -113,6 +124,8 @@ describe('verifyTicket', () => {
     ['a payload that is not UTF-8', `${encodeBase64Url(Uint8Array.from([0xff, 0xfe]))}.${signaturePart}.${coordPart}`],
     ['a tagged payload with an extra key', signedToken(canonicalJson({ ...ticket, admin: true }))],
     ['a tagged payload of version 1', signedToken(canonicalJson({ ...ticket, v: 1 }))],
+    ['a tagged payload of version 2', signedToken(canonicalJson({ ...ticket, v: 2 }))],
+    ['a v2 token as an old coordinator issued it (HMAC-SHA256 tags)', hmacToken(canonicalJson({ ...ticket, v: 2 }))],
     ['a tagged payload without a key id', signedToken(canonicalJson({ ...ticket, kid: undefined }))],
     ['a signed payload with a numeric byte budget', signedToken(json.replace('"byteBudget":"1073741824"', '"byteBudget":1073741824'))],
     ['a signed payload with a huge byte budget', signedToken(json.replace('"1073741824"', `"${'9'.repeat(40)}"`))],
@@ -136,6 +149,7 @@ describe('verifyTicket', () => {
     ['a swapped tag (from another ticket)', `${payloadPart}.${otherSignature}.${coordPart}`],
     ['a tag from another master secret', encodeTicket({ nodeKey: new TicketMacKey(deriveNodeTicketKey(impostorMaster, 'k1', nodeId)), coordinatorKey: keys.coordinatorKey }, ticket)],
     ['the coordinator tag in the node tag place', `${payloadPart}.${coordPart}.${coordPart}`],
+    ['a v3 payload with HMAC-SHA256 tags under the right keys', hmacToken(canonicalJson(ticket))],
     ['a payload re-serialized with other key order', `${encodeBase64Url(Buffer.from(JSON.stringify({ ...ticket, byteBudget: '1073741824' })))}.${signaturePart}.${coordPart}`],
     ['a tampered payload with the original tags', `${encodeBase64Url(Buffer.from(canonicalJson({ ...ticket, byteBudget: 10n ** 15n })))}.${signaturePart}.${coordPart}`],
   ]
@@ -214,6 +228,10 @@ describe('openBillableTicket', () => {
     const forged = `${encodeBase64Url(json)}.${mac(nodeKey, json)}.${mac(nodeKey, json)}`
     assert.equal(verifyTicket(forged, nodeKeys, request).ok, true)
     assert.deepEqual(openBillableTicket(forged, coordinatorKeys), { ok: false, reason: 'bad-signature' })
+  })
+
+  it('refuses a coordinator tag made the v2 way (HMAC-SHA256 under the coordinator key) as bad-signature', () => {
+    assert.deepEqual(openBillableTicket(hmacToken(canonicalJson(ticket)), coordinatorKeys), { ok: false, reason: 'bad-signature' })
   })
 
   it('refuses a ticket whose key id no coordinator holds any more as unknown-key', () => {
