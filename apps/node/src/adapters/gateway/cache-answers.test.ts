@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { startConformanceSetup } from '../../testing/gateway/conformance-setup.ts'
+import { describe, it } from 'node:test'
+import { useConformanceSetup } from '../../testing/gateway/conformance-setup.ts'
 import type { ConformanceSetup } from '../../testing/gateway/conformance-setup.ts'
 
 // Cases of the public ipfs gateway-conformance suite the neighbouring answer tests do not cover
@@ -8,12 +8,8 @@ import type { ConformanceSetup } from '../../testing/gateway/conformance-setup.t
 // gateway on loopback in front of a loopback upstream.
 
 let setup: ConformanceSetup
-
-before(async () => {
-  setup = await startConformanceSetup()
-})
-after(async () => {
-  await setup.harness.close()
+useConformanceSetup((started) => {
+  setup = started
 })
 
 describe('If-None-Match (path gateway spec "If-None-Match"; conformance t0116)', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { startConformanceSetup } from '../../testing/gateway/conformance-setup.ts'
+import { describe, it } from 'node:test'
+import { useConformanceSetup } from '../../testing/gateway/conformance-setup.ts'
 import type { ConformanceSetup } from '../../testing/gateway/conformance-setup.ts'
 import { readAndVerifyCar } from '../../testing/gateway/read-car.ts'
 
@@ -9,12 +9,8 @@ import { readAndVerifyCar } from '../../testing/gateway/read-car.ts'
 // loopback in front of a loopback upstream.
 
 let setup: ConformanceSetup
-
-before(async () => {
-  setup = await startConformanceSetup()
-})
-after(async () => {
-  await setup.harness.close()
+useConformanceSetup((started) => {
+  setup = started
 })
 
 describe('CAR variants (trustless gateway spec "CAR dups", IPIP-412; conformance TestTrustlessCarOrderAndDuplicates)', () => {

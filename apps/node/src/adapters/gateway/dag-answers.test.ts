@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { equals } from 'multiformats/bytes'
-import { PLAIN_JSON, PLAIN_CBOR, startConformanceSetup } from '../../testing/gateway/conformance-setup.ts'
+import { PLAIN_JSON, PLAIN_CBOR, useConformanceSetup } from '../../testing/gateway/conformance-setup.ts'
 import type { ConformanceSetup } from '../../testing/gateway/conformance-setup.ts'
 import { readAndVerifyCar } from '../../testing/gateway/read-car.ts'
 
@@ -10,12 +10,8 @@ import { readAndVerifyCar } from '../../testing/gateway/read-car.ts'
 // of a loopback upstream.
 
 let setup: ConformanceSetup
-
-before(async () => {
-  setup = await startConformanceSetup()
-})
-after(async () => {
-  await setup.harness.close()
+useConformanceSetup((started) => {
+  setup = started
 })
 
 describe('dag-json and dag-cbor answers (path gateway spec; conformance TestNativeDag, TestPathing, TestDagPbConversion)', () => {

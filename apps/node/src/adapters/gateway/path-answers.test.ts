@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { base36 } from 'multiformats/bases/base36'
 import { equals } from 'multiformats/bytes'
-import { ASCII, startConformanceSetup } from '../../testing/gateway/conformance-setup.ts'
+import { ASCII, useConformanceSetup } from '../../testing/gateway/conformance-setup.ts'
 import type { ConformanceSetup } from '../../testing/gateway/conformance-setup.ts'
 
 // Cases of the public ipfs gateway-conformance suite the neighbouring answer tests do not cover
@@ -10,12 +10,8 @@ import type { ConformanceSetup } from '../../testing/gateway/conformance-setup.t
 // against a node gateway on loopback in front of a loopback upstream.
 
 let setup: ConformanceSetup
-
-before(async () => {
-  setup = await startConformanceSetup()
-})
-after(async () => {
-  await setup.harness.close()
+useConformanceSetup((started) => {
+  setup = started
 })
 
 describe('Content-Disposition (path gateway spec "filename", "download"; trustless raw)', () => {

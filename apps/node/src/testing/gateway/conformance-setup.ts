@@ -1,3 +1,4 @@
+import { after, before } from 'node:test'
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import { CID } from 'multiformats/cid'
@@ -39,6 +40,21 @@ export interface ConformanceSetup {
   readonly uncached: CID
   /** GET (or `method`) of a path on the gateway, redirects not followed. */
   get(path: string, headers?: Record<string, string>, method?: string): Promise<ReadAnswer>
+}
+
+/**
+ * Registers the hooks the gateway-conformance suites share: before them, a setup started
+ * (handed to `onReady`); after them, its harness closed.
+ */
+export function useConformanceSetup(onReady: (setup: ConformanceSetup) => void): void {
+  let started: ConformanceSetup | undefined
+  before(async () => {
+    started = await startConformanceSetup()
+    onReady(started)
+  })
+  after(async () => {
+    await started?.harness.close()
+  })
 }
 
 /** Builds the fixtures and starts the harness; close it with `harness.close()`. */
