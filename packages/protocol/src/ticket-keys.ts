@@ -63,8 +63,9 @@ export function nodeTicketKeyWire(kid: string, key: Uint8Array): NodeTicketKeyWi
 }
 
 /**
- * Keys by key id, as ticket MAC keys (`TicketMacKey`: the bytes never print). A ring holds the active key and, during a rotation's overlap, the
- * previous one; a lookup of any other id finds nothing.
+ * Keys by key id, as ticket MAC keys (`TicketMacKey`: the bytes never print). A ring
+ * holds the active key and, during a rotation's overlap, the previous one; a lookup of
+ * any other id finds nothing.
  */
 export class TicketKeyRing {
   readonly #keys = new Map<string, TicketMacKey>()
